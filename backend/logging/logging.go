@@ -1,0 +1,97 @@
+// Package logging builds Dockpulse's zap logger: structured, to stderr, and
+// optionally to a log file as JSON lines. Components derive their own logger
+// with a "component" field.
+package logging
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
+)
+
+// EnvLevel is the environment variable that sets the level when no flag does.
+const EnvLevel = "DOCKPULSE_LOG_LEVEL"
+
+// maxFileSize is the size past which the log file is rotated once at start,
+// so a long-lived installation keeps at most two files of about this size.
+const maxFileSize = 10 << 20
+
+// Options say where logs go.
+type Options struct {
+	// Level is debug, info, warn or error. Empty: $DOCKPULSE_LOG_LEVEL, else info.
+	Level string
+	// File, when set, also receives every entry as JSON.
+	File string
+}
+
+// ResolveLevel picks the level: the flag's value, else the environment's, else info.
+func ResolveLevel(flag string) (zapcore.Level, error) {
+	s := flag
+	if s == "" {
+		s = os.Getenv(EnvLevel)
+	}
+	if s == "" {
+		return zapcore.InfoLevel, nil
+	}
+	var l zapcore.Level
+	if err := l.UnmarshalText([]byte(strings.ToLower(s))); err != nil {
+		return 0, fmt.Errorf("log level %q: want debug, info, warn or error", s)
+	}
+	return l, nil
+}
+
+// New builds the logger. close flushes and closes the file.
+func New(opts Options) (log *zap.Logger, close func() error, err error) {
+	level, err := ResolveLevel(opts.Level)
+	if err != nil {
+		return nil, nil, err
+	}
+	consoleCfg := zap.NewDevelopmentEncoderConfig()
+	consoleCfg.EncodeTime = zapcore.TimeEncoderOfLayout("15:04:05.000")
+	cores := []zapcore.Core{
+		zapcore.NewCore(zapcore.NewConsoleEncoder(consoleCfg), zapcore.Lock(os.Stderr), level),
+	}
+	closeFile := func() error { return nil }
+	if opts.File != "" {
+		f, err := openLogFile(opts.File)
+		if err != nil {
+			return nil, nil, err
+		}
+		closeFile = f.Close
+		cores = append(cores, zapcore.NewCore(zapcore.NewJSONEncoder(zap.NewProductionEncoderConfig()), zapcore.Lock(f), level))
+	}
+	log = zap.New(zapcore.NewTee(cores...), zap.AddCaller())
+	return log, func() error {
+		_ = log.Sync() // stderr cannot be synced on every platform; nothing to report
+		return closeFile()
+	}, nil
+}
+
+// DefaultFile is the desktop app's log file in the user's config directory.
+func DefaultFile() (string, error) {
+	dir, err := os.UserConfigDir()
+	if err != nil {
+		return "", fmt.Errorf("find config directory: %w", err)
+	}
+	return filepath.Join(dir, "Dockpulse", "dockpulse.log"), nil
+}
+
+func openLogFile(path string) (*os.File, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, fmt.Errorf("create log directory: %w", err)
+	}
+	if fi, err := os.Stat(path); err == nil && fi.Size() > maxFileSize {
+		if err := os.Rename(path, path+".1"); err != nil {
+			return nil, fmt.Errorf("rotate log file: %w", err)
+		}
+	}
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("open log file: %w", err)
+	}
+	return f, nil
+}

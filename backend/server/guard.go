@@ -1,0 +1,128 @@
+package server
+
+import (
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/base64"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+)
+
+// WebviewOrigins are the page origins of the Wails webview: production on
+// Linux and macOS, production on Windows, and `wails dev` (the webview and a
+// browser opened on the dev server).
+var WebviewOrigins = []string{
+	"wails://wails",
+	"http://wails.localhost",
+	"wails://wails.localhost:34115",
+	"http://localhost:34115",
+}
+
+// NewToken returns a fresh random token of 256 bits, URL-safe.
+func NewToken() (string, error) {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return "", fmt.Errorf("generate token: %w", err)
+	}
+	return base64.RawURLEncoding.EncodeToString(b), nil
+}
+
+// guard decides who may talk to the server. A request must pass, in order:
+// the Host check (defeats DNS rebinding: a foreign site's name resolving to
+// 127.0.0.1 still carries its own name in Host), the Origin check (defeats
+// pages the user happens to open: their Origin is not on the list), and the
+// token (defeats other local processes and users).
+type guard struct {
+	token      string
+	origins    map[string]bool // exact scheme://host[:port], lower case
+	sameOrigin bool            // allow an Origin equal to the request's own host (serve mode)
+	anyHost    bool            // the user bound a non-loopback address on purpose
+}
+
+func newGuard(token string, origins []string, sameOrigin, anyHost bool) *guard {
+	g := &guard{token: token, origins: map[string]bool{}, sameOrigin: sameOrigin, anyHost: anyHost}
+	for _, o := range origins {
+		g.origins[strings.ToLower(strings.TrimRight(o, "/"))] = true
+	}
+	return g
+}
+
+// rejection is a refused request: an HTTP status and a message for the client.
+type rejection struct {
+	status int
+	msg    string
+}
+
+func (r *rejection) Error() string { return r.msg }
+
+// check returns nil when the request may proceed.
+func (g *guard) check(r *http.Request) *rejection {
+	if !g.anyHost && !loopbackHost(r.Host) {
+		return &rejection{http.StatusForbidden, "host not allowed: Dockpulse answers only on loopback"}
+	}
+	if origin := r.Header.Get("Origin"); origin != "" && !g.originAllowed(origin, r.Host) {
+		return &rejection{http.StatusForbidden, "origin not allowed"}
+	}
+	if !g.tokenOK(r) {
+		return &rejection{http.StatusUnauthorized, "missing or wrong token"}
+	}
+	return nil
+}
+
+func (g *guard) originAllowed(origin, host string) bool {
+	o := strings.ToLower(origin)
+	if g.origins[o] {
+		return true
+	}
+	if !g.sameOrigin {
+		return false
+	}
+	u, err := url.Parse(o)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Path != "" {
+		return false
+	}
+	return u.Host == strings.ToLower(host)
+}
+
+// tokenOK accepts the token as the `token` query parameter or as
+// `Authorization: Bearer TOKEN`, compared in constant time.
+func (g *guard) tokenOK(r *http.Request) bool {
+	got := r.URL.Query().Get("token")
+	if h := r.Header.Get("Authorization"); got == "" && h != "" {
+		if rest, ok := strings.CutPrefix(h, "Bearer "); ok {
+			got = strings.TrimSpace(rest)
+		}
+	}
+	if got == "" {
+		return false
+	}
+	return subtle.ConstantTimeCompare([]byte(got), []byte(g.token)) == 1
+}
+
+// loopbackHost reports whether a Host header names this machine's loopback:
+// "localhost" or a loopback IP, with or without a port.
+func loopbackHost(hostport string) bool {
+	host := hostport
+	if h, _, err := net.SplitHostPort(hostport); err == nil {
+		host = h
+	}
+	host = strings.Trim(host, "[]")
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// IsLoopbackAddr reports whether a listen address is loopback only.
+// An empty host ("", ":8080") means all interfaces and is not.
+func IsLoopbackAddr(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil || host == "" {
+		return false
+	}
+	return loopbackHost(host)
+}

@@ -1,0 +1,264 @@
+// Package server is Dockpulse's local HTTP server: the WebSocket stream at
+// /ws, the polling fallback as JSON under /api/, and in serve mode the
+// built UI at /.
+//
+// It listens on loopback only unless told otherwise on purpose, and every
+// request passes the guard (Host, Origin, token) first.
+//
+// Each WebSocket connection gets "hello", then the snapshot, then the
+// deltas the store publishes after it, in order, and a heartbeat when quiet.
+// A connection whose queue overflows (the client cannot keep up) is closed
+// with a policy-violation status; the client reconnects and resyncs. Every
+// write has its own timeout, so a stuck peer costs one goroutine until the
+// timeout, never a delay for anyone else.
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"go.uber.org/zap"
+
+	"github.com/dockpulse/dockpulse/backend/hub"
+	"github.com/dockpulse/dockpulse/backend/store"
+)
+
+// Config tunes a Server.
+type Config struct {
+	// Addr is the listen address. Default "127.0.0.1:0": loopback, a port
+	// the OS picks.
+	Addr string
+	// AllowRemote must be set to listen on a non-loopback address; it also
+	// lifts the loopback Host check. Default false.
+	AllowRemote bool
+	// Token is required on every request. Default: a fresh random one.
+	Token string
+	// UI, when set, is served at / with same-origin sockets allowed (serve
+	// mode). Default nil: the desktop app's webview has its own UI.
+	UI fs.FS
+	// Origins may open sockets in addition to WebviewOrigins.
+	Origins []string
+	// Version is reported in hello. Default "dev".
+	Version string
+	// QueueSize is each client's queue, in messages. Default 256.
+	QueueSize int
+	// WriteTimeout bounds every write to a client. Default 5s.
+	WriteTimeout time.Duration
+	// Heartbeat is the interval of heartbeat messages and pings; a client
+	// that does not answer a ping within it is dropped. Default 5s.
+	Heartbeat time.Duration
+	// ReadLimit caps a client frame, in bytes. Default 4096.
+	ReadLimit int64
+	// MaxConns caps concurrent WebSocket connections. Default 64.
+	MaxConns int
+	// StatsInterval is reported in hello. Default 1s.
+	StatsInterval time.Duration
+}
+
+func (c *Config) defaults() {
+	if c.Addr == "" {
+		c.Addr = "127.0.0.1:0"
+	}
+	if c.Version == "" {
+		c.Version = "dev"
+	}
+	if c.QueueSize <= 0 {
+		c.QueueSize = 256
+	}
+	if c.WriteTimeout <= 0 {
+		c.WriteTimeout = 5 * time.Second
+	}
+	if c.Heartbeat <= 0 {
+		c.Heartbeat = 5 * time.Second
+	}
+	if c.ReadLimit <= 0 {
+		c.ReadLimit = 4096
+	}
+	if c.MaxConns <= 0 {
+		c.MaxConns = 64
+	}
+	if c.StatsInterval <= 0 {
+		c.StatsInterval = time.Second
+	}
+}
+
+// Server serves one store.
+type Server struct {
+	cfg   Config
+	store *store.Store
+	hub   *hub.Hub
+	guard *guard
+	log   *zap.Logger
+	mux   *http.ServeMux
+
+	conns atomic.Int64
+	wg    sync.WaitGroup // live connections
+
+	mu   sync.Mutex
+	http *http.Server
+	ln   net.Listener
+}
+
+// New checks the configuration and builds a server; Start listens.
+func New(cfg Config, st *store.Store, h *hub.Hub, log *zap.Logger) (*Server, error) {
+	cfg.defaults()
+	if !cfg.AllowRemote && !IsLoopbackAddr(cfg.Addr) {
+		return nil, fmt.Errorf("listen address %q is not loopback: pass the allow-remote option to expose Docker control to the network", cfg.Addr)
+	}
+	if cfg.Token == "" {
+		tok, err := NewToken()
+		if err != nil {
+			return nil, err
+		}
+		cfg.Token = tok
+	}
+	origins := append(append([]string{}, WebviewOrigins...), cfg.Origins...)
+	s := &Server{
+		cfg:   cfg,
+		store: st,
+		hub:   h,
+		guard: newGuard(cfg.Token, origins, cfg.UI != nil, cfg.AllowRemote && !IsLoopbackAddr(cfg.Addr)),
+		log:   log.With(zap.String("component", "server")),
+		mux:   http.NewServeMux(),
+	}
+	s.mux.Handle("GET /ws", s.guarded(s.serveWS))
+	s.mux.Handle("GET /api/snapshot", s.guarded(s.jsonOf(func() any { return st.Snapshot() })))
+	s.mux.Handle("GET /api/containers", s.guarded(s.jsonOf(func() any { return st.Containers() })))
+	s.mux.Handle("GET /api/stats", s.guarded(s.jsonOf(func() any { return st.Stats() })))
+	s.mux.Handle("GET /api/engines", s.guarded(s.jsonOf(func() any { return st.Engines() })))
+	s.mux.Handle("GET /api/events", s.guarded(s.jsonOf(func() any { return st.Events() })))
+	s.mux.Handle("/api/", s.guarded(func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, http.StatusNotFound, "no such endpoint")
+	}))
+	if cfg.UI != nil {
+		s.mux.Handle("GET /", s.hostChecked(http.FileServerFS(cfg.UI)))
+	}
+	return s, nil
+}
+
+// Token is the secret every client must present. Never log it.
+func (s *Server) Token() string { return s.cfg.Token }
+
+// Handler serves the routes without listening (for tests).
+func (s *Server) Handler() http.Handler { return s.mux }
+
+// Start listens and serves in the background.
+func (s *Server) Start() error {
+	ln, err := net.Listen("tcp", s.cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", s.cfg.Addr, err)
+	}
+	srv := &http.Server{Handler: s.mux, ReadHeaderTimeout: 10 * time.Second, ErrorLog: zap.NewStdLog(s.log)}
+	s.mu.Lock()
+	s.http, s.ln = srv, ln
+	s.mu.Unlock()
+	go func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			s.log.Error("serve", zap.Error(err))
+		}
+	}()
+	s.log.Info("listening", zap.String("addr", ln.Addr().String()))
+	return nil
+}
+
+// Addr is the address the server listens on, once started.
+func (s *Server) Addr() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.ln == nil {
+		return ""
+	}
+	return s.ln.Addr().String()
+}
+
+// URL is the server's base URL, e.g. http://127.0.0.1:43125.
+func (s *Server) URL() string { return "http://" + s.Addr() }
+
+// WebSocketURL is the stream's URL without the token.
+func (s *Server) WebSocketURL() string { return "ws://" + s.Addr() + "/ws" }
+
+// Connections is the number of open WebSocket connections.
+func (s *Server) Connections() int { return int(s.conns.Load()) }
+
+// Shutdown stops accepting, closes every WebSocket (going away) and waits
+// for their goroutines, or for ctx.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.mu.Lock()
+	srv := s.http
+	s.mu.Unlock()
+	var err error
+	if srv != nil {
+		err = srv.Shutdown(ctx) // hijacked WebSocket connections are not waited for here
+	}
+	s.hub.Close()
+	done := make(chan struct{})
+	go func() { s.wg.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-ctx.Done():
+		return fmt.Errorf("shutdown: connections still open: %w", ctx.Err())
+	}
+	if err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return nil
+}
+
+func (s *Server) guarded(h http.HandlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if rej := s.guard.check(r); rej != nil {
+			// Path only: the query may hold a token, right or wrong.
+			s.log.Info("refused request", zap.String("path", r.URL.Path), zap.String("remote", r.RemoteAddr),
+				zap.String("origin", r.Header.Get("Origin")), zap.String("host", r.Host), zap.String("reason", rej.msg))
+			writeError(w, rej.status, rej.msg)
+			return
+		}
+		h(w, r)
+	})
+}
+
+// hostChecked guards the static UI: it holds no secret, but a page served to
+// a rebound foreign name would run with our origin.
+func (s *Server) hostChecked(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !s.guard.anyHost && !loopbackHost(r.Host) {
+			writeError(w, http.StatusForbidden, "host not allowed: Dockpulse answers only on loopback")
+			return
+		}
+		w.Header().Set("X-Frame-Options", "DENY")
+		w.Header().Set("Referrer-Policy", "no-referrer") // the page URL carries the token
+		h.ServeHTTP(w, r)
+	})
+}
+
+func (s *Server) jsonOf(get func() any) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		body, err := json.Marshal(get())
+		if err != nil {
+			s.log.Error("encode response", zap.String("path", r.URL.Path), zap.Error(err))
+			writeError(w, http.StatusInternalServerError, "encode response: "+err.Error())
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Cache-Control", "no-store")
+		if _, err := w.Write(body); err != nil {
+			s.log.Debug("write response", zap.String("path", r.URL.Path), zap.Error(err))
+		}
+	}
+}
+
+func writeError(w http.ResponseWriter, status int, msg string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	body, _ := json.Marshal(map[string]string{"error": msg}) // a map of strings always encodes
+	_, _ = w.Write(body)                                     // the client may be gone; nothing to do
+}

@@ -1,0 +1,355 @@
+// Package store keeps Dockpulse's picture of the engines: containers, their
+// latest resource samples, engine facts and status, and recent events.
+//
+// Rules:
+//   - Every change that clients must see is a delta with the next sequence
+//     number, encoded once and published to the hub under the store's lock,
+//     so deltas leave in sequence order and Subscribe can pair a snapshot
+//     with exactly the deltas that follow it.
+//   - A change that changes nothing (an upsert of an equal container) is not
+//     a delta and does not use a sequence number.
+//   - While an engine is not up, its containers are the last known picture:
+//     its stats are cleared, and the engine's status says why it is not live.
+//   - Publishing never blocks (see package hub), so holding the lock while
+//     publishing is cheap.
+package store
+
+import (
+	"fmt"
+	"reflect"
+	"sort"
+	"sync"
+	"time"
+
+	"go.uber.org/zap"
+
+	"github.com/dockpulse/dockpulse/backend/hub"
+	"github.com/dockpulse/dockpulse/backend/model"
+	"github.com/dockpulse/dockpulse/backend/protocol"
+)
+
+// Config tunes a Store.
+type Config struct {
+	// MaxEvents bounds the recent-events history kept for snapshots.
+	// Default 500.
+	MaxEvents int
+	// Now is the clock; default time.Now.
+	Now func() time.Time
+}
+
+// Store is safe for concurrent use.
+type Store struct {
+	hub *hub.Hub
+	log *zap.Logger
+	now func() time.Time
+
+	mu         sync.Mutex
+	seq        uint64
+	engines    map[string]model.EngineInfo
+	containers map[model.Key]model.Container
+	stats      map[model.Key]model.Stats
+	events     []model.Event // ring buffer, oldest at eventsHead once full
+	eventsHead int
+	maxEvents  int
+}
+
+// New returns an empty store that publishes its deltas to h.
+func New(h *hub.Hub, cfg Config, log *zap.Logger) *Store {
+	if cfg.MaxEvents <= 0 {
+		cfg.MaxEvents = 500
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	return &Store{
+		hub:        h,
+		log:        log.With(zap.String("component", "store")),
+		now:        cfg.Now,
+		engines:    make(map[string]model.EngineInfo),
+		containers: make(map[model.Key]model.Container),
+		stats:      make(map[model.Key]model.Stats),
+		maxEvents:  cfg.MaxEvents,
+	}
+}
+
+// publishLocked assigns the next sequence number to a delta and sends it.
+func (s *Store) publishLocked(typ string, data any) {
+	frame, err := protocol.Encode(typ, s.seq+1, data)
+	if err != nil {
+		// The model types always encode; reaching this is a bug, and
+		// skipping the sequence number keeps clients' gap detection honest.
+		s.log.Error("encode delta", zap.String("type", typ), zap.Error(err))
+		return
+	}
+	s.seq++
+	if dropped := s.hub.Publish(frame); dropped > 0 {
+		s.log.Warn("dropped slow clients", zap.Int("count", dropped), zap.String("type", typ))
+	}
+}
+
+// Subscribe registers a hub subscriber and returns it with the snapshot it
+// starts from: the subscriber's queue holds exactly the deltas after
+// snapshot.Seq.
+func (s *Store) Subscribe(queueSize int) (*hub.Subscriber, protocol.Snapshot) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.hub.Subscribe(queueSize), s.snapshotLocked()
+}
+
+// Snapshot returns the complete current picture.
+func (s *Store) Snapshot() protocol.Snapshot {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.snapshotLocked()
+}
+
+// Seq is the sequence number of the last delta.
+func (s *Store) Seq() uint64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.seq
+}
+
+func (s *Store) snapshotLocked() protocol.Snapshot {
+	return protocol.Snapshot{
+		Seq:        s.seq,
+		Engines:    s.enginesLocked(),
+		Containers: s.containersLocked(),
+		Stats:      s.statsLocked(),
+		Events:     s.eventsLocked(),
+	}
+}
+
+// Containers returns every known container, ordered by engine then ID.
+func (s *Store) Containers() []model.Container {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.containersLocked()
+}
+
+// Stats returns the latest sample of every sampled container.
+func (s *Store) Stats() []model.Stats {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.statsLocked()
+}
+
+// Engines returns every engine's facts and status.
+func (s *Store) Engines() []model.EngineInfo {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.enginesLocked()
+}
+
+// Events returns the recent events, oldest first.
+func (s *Store) Events() []model.Event {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.eventsLocked()
+}
+
+func (s *Store) containersLocked() []model.Container {
+	out := make([]model.Container, 0, len(s.containers))
+	for _, c := range s.containers {
+		out = append(out, c)
+	}
+	sort.Slice(out, func(i, j int) bool { return keyLess(out[i].Key(), out[j].Key()) })
+	return out
+}
+
+func (s *Store) statsLocked() []model.Stats {
+	out := make([]model.Stats, 0, len(s.stats))
+	for _, st := range s.stats {
+		out = append(out, st)
+	}
+	sort.Slice(out, func(i, j int) bool { return keyLess(out[i].Key(), out[j].Key()) })
+	return out
+}
+
+func (s *Store) enginesLocked() []model.EngineInfo {
+	out := make([]model.EngineInfo, 0, len(s.engines))
+	for _, e := range s.engines {
+		out = append(out, e)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Engine < out[j].Engine })
+	return out
+}
+
+func (s *Store) eventsLocked() []model.Event {
+	out := make([]model.Event, 0, len(s.events))
+	out = append(out, s.events[s.eventsHead:]...)
+	return append(out, s.events[:s.eventsHead]...)
+}
+
+func keyLess(a, b model.Key) bool {
+	if a.Engine != b.Engine {
+		return a.Engine < b.Engine
+	}
+	return a.ID < b.ID
+}
+
+// Upsert records a container's current state; it is a delta only if
+// something changed. A container that is no longer running loses its stats.
+func (s *Store) Upsert(c model.Container) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.upsertLocked(c)
+}
+
+func (s *Store) upsertLocked(c model.Container) bool {
+	k := c.Key()
+	if old, ok := s.containers[k]; ok && reflect.DeepEqual(old, c) {
+		return false
+	}
+	s.containers[k] = c
+	if !c.Running() {
+		delete(s.stats, k)
+	}
+	s.publishLocked(protocol.TypeContainerUpsert, c)
+	return true
+}
+
+// Remove forgets a container; it is a delta only if the container was known.
+func (s *Store) Remove(k model.Key) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.removeLocked(k)
+}
+
+func (s *Store) removeLocked(k model.Key) bool {
+	if _, ok := s.containers[k]; !ok {
+		return false
+	}
+	delete(s.containers, k)
+	delete(s.stats, k)
+	s.publishLocked(protocol.TypeContainerRemove, protocol.ContainerRemove(k))
+	return true
+}
+
+// Reconcile makes the engine's containers equal list (the engine's complete
+// list) with the fewest deltas: removals first (by ID), then upserts of new
+// or changed containers (by ID). It returns the number of deltas.
+func (s *Store) Reconcile(engine string, list []model.Container) (int, error) {
+	want := make(map[model.Key]model.Container, len(list))
+	for _, c := range list {
+		if c.Engine != engine {
+			return 0, fmt.Errorf("reconcile %s: container %s belongs to engine %q", engine, c.ID, c.Engine)
+		}
+		want[c.Key()] = c
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var gone []model.Key
+	for k := range s.containers {
+		if _, ok := want[k]; !ok && k.Engine == engine {
+			gone = append(gone, k)
+		}
+	}
+	sort.Slice(gone, func(i, j int) bool { return keyLess(gone[i], gone[j]) })
+	n := 0
+	for _, k := range gone {
+		if s.removeLocked(k) {
+			n++
+		}
+	}
+	sorted := append([]model.Container(nil), list...)
+	sort.Slice(sorted, func(i, j int) bool { return sorted[i].ID < sorted[j].ID })
+	for _, c := range sorted {
+		if s.upsertLocked(c) {
+			n++
+		}
+	}
+	return n, nil
+}
+
+// PublishStats records a batch of samples and sends them as one delta.
+// Samples of containers the store does not know as running are dropped:
+// they raced with a stop or removal.
+func (s *Store) PublishStats(samples []model.Stats) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	kept := make([]model.Stats, 0, len(samples))
+	for _, st := range samples {
+		c, ok := s.containers[st.Key()]
+		if !ok || !c.Running() || s.engines[st.Engine].Status != model.EngineUp {
+			continue
+		}
+		s.stats[st.Key()] = st
+		kept = append(kept, st)
+	}
+	if len(kept) == 0 {
+		return
+	}
+	s.publishLocked(protocol.TypeStats, protocol.StatsBatch{Samples: kept})
+}
+
+// RecordEvent appends an engine event to the history and sends it, stamped
+// with the time it left the store.
+func (s *Store) RecordEvent(ev model.Event) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ev.SentNano = s.now().UnixNano()
+	if len(s.events) < s.maxEvents {
+		s.events = append(s.events, ev)
+	} else {
+		s.events[s.eventsHead] = ev
+		s.eventsHead = (s.eventsHead + 1) % s.maxEvents
+	}
+	s.publishLocked(protocol.TypeEvent, ev)
+}
+
+// SetEngineUp records a successful connection and the engine's facts.
+func (s *Store) SetEngineUp(info model.EngineInfo) {
+	s.setEngine(info.Engine, model.EngineUp, "", &info)
+}
+
+// SetEngineInfo refreshes an engine's facts without changing its status.
+func (s *Store) SetEngineInfo(info model.EngineInfo) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	old := s.engines[info.Engine]
+	info.EngineStatus = old.EngineStatus
+	if reflect.DeepEqual(old, info) {
+		return
+	}
+	s.engines[info.Engine] = info
+	s.publishLocked(protocol.TypeEngine, info)
+}
+
+// SetEngineStatus records that an engine is connecting or down, and why.
+// Its stats are cleared: nothing about it is live any more.
+func (s *Store) SetEngineStatus(engine, status, reason string) {
+	s.setEngine(engine, status, reason, nil)
+}
+
+func (s *Store) setEngine(engine, status, reason string, info *model.EngineInfo) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	cur, known := s.engines[engine]
+	if info != nil {
+		cur = *info
+	}
+	cur.Engine = engine
+	prev := s.engines[engine].EngineStatus
+	if known && prev.Status == status && prev.Reason == reason && info == nil {
+		return
+	}
+	if !known || prev.Status != status {
+		cur.Since = s.now().UnixMilli()
+	} else {
+		cur.Since = prev.Since
+	}
+	cur.Status, cur.Reason = status, reason
+	if known && reflect.DeepEqual(s.engines[engine], cur) {
+		return
+	}
+	s.engines[engine] = cur
+	if status != model.EngineUp {
+		for k := range s.stats {
+			if k.Engine == engine {
+				delete(s.stats, k)
+			}
+		}
+	}
+	s.publishLocked(protocol.TypeEngine, cur)
+}
