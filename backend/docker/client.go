@@ -1,0 +1,160 @@
+// Package docker adapts the Docker Engine SDK to what Dockpulse needs: the
+// container list, inspect, engine info, the event stream and per-container
+// stats streams, all converted to backend/model types. It holds no state of
+// its own beyond the SDK client.
+package docker
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"sync"
+
+	"github.com/docker/docker/api/types/container"
+	"github.com/docker/docker/api/types/events"
+	"github.com/docker/docker/client"
+	"github.com/docker/docker/errdefs"
+
+	"github.com/dockpulse/dockpulse/backend/model"
+	"github.com/dockpulse/dockpulse/backend/stats"
+)
+
+// ErrNotFound reports that a container no longer exists.
+var ErrNotFound = errors.New("container not found")
+
+// inspectParallelism bounds the concurrent inspect calls of a full list, so a
+// thousand containers neither take a thousand round trips in a row nor flood
+// the engine.
+const inspectParallelism = 8
+
+// Client talks to one engine.
+type Client struct {
+	engine string
+	cli    *client.Client
+}
+
+// New connects lazily to the engine the environment names (DOCKER_HOST,
+// DOCKER_TLS_VERIFY, DOCKER_CERT_PATH), negotiating the API version, and
+// names it engine in every key it returns. extra options come after the
+// environment, so a test can point it elsewhere.
+func New(engine string, extra ...client.Opt) (*Client, error) {
+	opts := append([]client.Opt{client.FromEnv, client.WithAPIVersionNegotiation()}, extra...)
+	cli, err := client.NewClientWithOpts(opts...)
+	if err != nil {
+		return nil, fmt.Errorf("docker client: %w", err)
+	}
+	return &Client{engine: engine, cli: cli}, nil
+}
+
+// Engine is the name this client gives its engine.
+func (c *Client) Engine() string { return c.engine }
+
+// Host is the endpoint the client talks to.
+func (c *Client) Host() string { return c.cli.DaemonHost() }
+
+// SDK exposes the underlying client for container actions.
+func (c *Client) SDK() *client.Client { return c.cli }
+
+// Close releases the client's connections.
+func (c *Client) Close() error { return c.cli.Close() }
+
+// Info describes the engine; it doubles as the liveness check.
+func (c *Client) Info(ctx context.Context) (model.EngineInfo, error) {
+	in, err := c.cli.Info(ctx)
+	if err != nil {
+		return model.EngineInfo{}, fmt.Errorf("engine info: %w", err)
+	}
+	return FromInfo(c.engine, c.Host(), c.cli.ClientVersion(), in), nil
+}
+
+// Inspect returns one container, or ErrNotFound.
+func (c *Client) Inspect(ctx context.Context, id string) (model.Container, error) {
+	in, err := c.cli.ContainerInspect(ctx, id)
+	if err != nil {
+		if errdefs.IsNotFound(err) {
+			return model.Container{}, fmt.Errorf("inspect %s: %w", id, ErrNotFound)
+		}
+		return model.Container{}, fmt.Errorf("inspect %s: %w", id, err)
+	}
+	return FromInspect(c.engine, in), nil
+}
+
+// List returns every container (as `docker ps -a`), inspected, sorted by ID.
+// A container removed between the list and its inspect is left out.
+func (c *Client) List(ctx context.Context) ([]model.Container, error) {
+	summaries, err := c.cli.ContainerList(ctx, container.ListOptions{All: true})
+	if err != nil {
+		return nil, fmt.Errorf("list containers: %w", err)
+	}
+	out := make([]model.Container, len(summaries))
+	found := make([]bool, len(summaries))
+	errs := make([]error, len(summaries))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, inspectParallelism)
+	for i, s := range summaries {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			ctr, err := c.Inspect(ctx, s.ID)
+			switch {
+			case errors.Is(err, ErrNotFound):
+			case err != nil:
+				errs[i] = err
+			default:
+				out[i], found[i] = ctr, true
+			}
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, fmt.Errorf("list containers: %w", err)
+	}
+	list := out[:0]
+	for i := range out {
+		if found[i] {
+			list = append(list, out[i])
+		}
+	}
+	sort.Slice(list, func(i, j int) bool { return list[i].ID < list[j].ID })
+	return list, nil
+}
+
+// Events subscribes to the engine's event stream from now on. The message
+// channel is closed, and one error sent, when the stream ends for any
+// reason (ctx cancelled, engine gone).
+func (c *Client) Events(ctx context.Context) (<-chan events.Message, <-chan error) {
+	return c.cli.Events(ctx, events.ListOptions{})
+}
+
+// StreamStats opens the engine's 1 Hz stats stream for a container.
+func (c *Client) StreamStats(ctx context.Context, id string) (stats.Stream, error) {
+	resp, err := c.cli.ContainerStats(ctx, id, true)
+	if err != nil {
+		return nil, fmt.Errorf("stats %s: %w", id, err)
+	}
+	return &statsStream{id: id, body: resp.Body, dec: json.NewDecoder(resp.Body)}, nil
+}
+
+type statsStream struct {
+	id   string
+	body io.ReadCloser
+	dec  *json.Decoder
+}
+
+func (s *statsStream) Next() (container.StatsResponse, error) {
+	var v container.StatsResponse
+	if err := s.dec.Decode(&v); err != nil {
+		if errors.Is(err, io.EOF) {
+			return v, io.EOF
+		}
+		return v, fmt.Errorf("stats %s: decode: %w", s.id, err)
+	}
+	return v, nil
+}
+
+func (s *statsStream) Close() error { return s.body.Close() }

@@ -1,0 +1,159 @@
+// Package service assembles Dockpulse's backend: the Docker adapter, the
+// store, the stats collector, the engine watcher and the local server. The
+// desktop app and `dockpulse serve` run the same Service; only the server's
+// options differ.
+package service
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+
+	"github.com/docker/docker/client"
+	"go.uber.org/zap"
+
+	"github.com/dockpulse/dockpulse/backend/docker"
+	"github.com/dockpulse/dockpulse/backend/hub"
+	"github.com/dockpulse/dockpulse/backend/model"
+	"github.com/dockpulse/dockpulse/backend/protocol"
+	"github.com/dockpulse/dockpulse/backend/server"
+	"github.com/dockpulse/dockpulse/backend/stats"
+	"github.com/dockpulse/dockpulse/backend/store"
+	"github.com/dockpulse/dockpulse/backend/watcher"
+)
+
+// EngineName is the name of the engine DOCKER_HOST points at.
+const EngineName = "local"
+
+// Config gathers the components' options.
+type Config struct {
+	// DockerHost overrides the environment's DOCKER_HOST when set.
+	DockerHost string
+	Server     server.Config
+	Stats      stats.Config
+	Watcher    watcher.Config
+	Store      store.Config
+}
+
+// Endpoint is where and how a client reaches the live stream.
+type Endpoint struct {
+	URL   string `json:"url"`   // ws://127.0.0.1:PORT/ws
+	Token string `json:"token"` // pass as the token query parameter
+}
+
+// Service is the running backend.
+type Service struct {
+	Docker    *docker.Client
+	Store     *store.Store
+	Hub       *hub.Hub
+	Collector *stats.Collector
+	Watcher   *watcher.Watcher
+	Server    *server.Server
+
+	log    *zap.Logger
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+}
+
+// New builds the backend for the engine the environment names. Nothing runs
+// until Start.
+func New(cfg Config, log *zap.Logger) (*Service, error) {
+	var opts []client.Opt
+	if cfg.DockerHost != "" {
+		opts = append(opts, client.WithHost(cfg.DockerHost))
+	}
+	dc, err := docker.New(EngineName, opts...)
+	if err != nil {
+		return nil, err
+	}
+	h := hub.New()
+	st := store.New(h, cfg.Store, log)
+	cfg.Stats.Engine = EngineName
+	col := stats.New(dc, st, cfg.Stats, log)
+	srv, err := server.New(cfg.Server, st, h, log)
+	if err != nil {
+		return nil, errors.Join(err, dc.Close())
+	}
+	return &Service{
+		Docker:    dc,
+		Store:     st,
+		Hub:       h,
+		Collector: col,
+		Watcher:   watcher.New(dc, st, col, cfg.Watcher, log),
+		Server:    srv,
+		log:       log.With(zap.String("component", "service")),
+	}, nil
+}
+
+// Start runs the watcher and the collector, then starts listening. The
+// engine need not be reachable: the watcher keeps trying, and the store says
+// so. If the server cannot listen, the error is returned but the rest keeps
+// running, so the polling fallback still works.
+func (s *Service) Start(ctx context.Context) error {
+	ctx, s.cancel = context.WithCancel(ctx)
+	s.wg.Add(2)
+	go func() {
+		defer s.wg.Done()
+		if err := s.Collector.Run(ctx); err != nil {
+			s.log.Error("stats collector stopped", zap.Error(err))
+		}
+	}()
+	go func() {
+		defer s.wg.Done()
+		if err := s.Watcher.Run(ctx); err != nil {
+			s.log.Error("engine watcher stopped", zap.Error(err))
+		}
+	}()
+	if err := s.Server.Start(); err != nil {
+		return fmt.Errorf("live server: %w", err)
+	}
+	return nil
+}
+
+// Stop closes every connection and waits for every goroutine, or for ctx.
+func (s *Service) Stop(ctx context.Context) error {
+	var errs []error
+	if err := s.Server.Shutdown(ctx); err != nil {
+		errs = append(errs, err)
+	}
+	if s.cancel != nil {
+		s.cancel()
+	}
+	done := make(chan struct{})
+	go func() { s.wg.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-ctx.Done():
+		errs = append(errs, fmt.Errorf("stop: background work still running: %w", ctx.Err()))
+	}
+	if err := s.Docker.Close(); err != nil {
+		errs = append(errs, fmt.Errorf("close docker client: %w", err))
+	}
+	return errors.Join(errs...)
+}
+
+// Endpoint tells a client where the stream is.
+func (s *Service) Endpoint() (Endpoint, error) {
+	if s.Server.Addr() == "" {
+		return Endpoint{}, errors.New("live server is not running")
+	}
+	return Endpoint{URL: s.Server.WebSocketURL(), Token: s.Server.Token()}, nil
+}
+
+// Snapshot and the accessors below are the polling fallback: the same
+// shapes as the stream's snapshot, read straight from the store, so they
+// work whether or not the WebSocket server is up.
+func (s *Service) Snapshot() protocol.Snapshot { return s.Store.Snapshot() }
+
+// Containers lists every known container.
+func (s *Service) Containers() []model.Container { return s.Store.Containers() }
+
+// Stats lists the latest samples.
+func (s *Service) Stats() []model.Stats { return s.Store.Stats() }
+
+// Engines lists engine facts and status.
+func (s *Service) Engines() []model.EngineInfo { return s.Store.Engines() }
+
+// Events lists recent engine events, oldest first.
+func (s *Service) Events() []model.Event { return s.Store.Events() }

@@ -1,0 +1,472 @@
+package stats
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/docker/docker/api/types/container"
+	"go.uber.org/zap"
+
+	"github.com/dockpulse/dockpulse/backend/model"
+)
+
+// Source opens the engine's streaming stats for one container. The Docker
+// adapter implements it; tests use a fake. StreamStats must return when ctx
+// is cancelled, since Run waits for every stream goroutine.
+type Source interface {
+	StreamStats(ctx context.Context, id string) (Stream, error)
+}
+
+// Stream yields decoded samples until ctx is cancelled or the engine ends it.
+//
+// The collector calls Close exactly once, either after Next has returned an
+// error or from another goroutine when the stream's context is cancelled, so
+// Close must be safe to call while Next is blocked and must make it return:
+// that keeps a stopped container's goroutine from waiting on a quiet
+// connection.
+type Stream interface {
+	Next() (container.StatsResponse, error) // io.EOF when the engine ended the stream
+	Close() error
+}
+
+// Sink receives batches of samples; the store implements it. PublishStats
+// owns the slice it is given.
+type Sink interface {
+	PublishStats(samples []model.Stats)
+}
+
+// Clock makes the two kinds of timer the collector needs, so that tests can
+// fire them by hand instead of sleeping.
+type Clock interface {
+	// NewTicker returns a channel that delivers every d, and a function that
+	// stops it.
+	NewTicker(d time.Duration) (<-chan time.Time, func())
+	// NewTimer returns a channel that delivers once after d, and a function
+	// that stops it.
+	NewTimer(d time.Duration) (<-chan time.Time, func())
+}
+
+// Defaults for the zero values of Config.
+const (
+	// DefaultInterval matches the engine, which samples each container about
+	// once a second: flushing faster would only send the same samples.
+	DefaultInterval = time.Second
+	DefaultRetryMin = 250 * time.Millisecond
+	DefaultRetryMax = 5 * time.Second
+)
+
+// Config tunes a Collector. Zero values take the defaults noted.
+type Config struct {
+	// Engine is the engine name in every key and sample the collector
+	// produces; containers of other engines are ignored. One collector serves
+	// one engine.
+	Engine string
+	// Interval is the flush period: at most one batch per Interval. Default
+	// DefaultInterval (1s).
+	Interval time.Duration
+	// RetryMin is the first wait before reopening the broken stream of a
+	// container that is still running. Default DefaultRetryMin (250ms).
+	RetryMin time.Duration
+	// RetryMax caps the wait, which doubles on every failure in a row.
+	// Default DefaultRetryMax (5s); raised to RetryMin if below it.
+	RetryMax time.Duration
+	// Clock drives the flush ticker and the retry timers. Default: the
+	// system clock.
+	Clock Clock
+}
+
+func (cfg Config) withDefaults() Config {
+	if cfg.Interval <= 0 {
+		cfg.Interval = DefaultInterval
+	}
+	if cfg.RetryMin <= 0 {
+		cfg.RetryMin = DefaultRetryMin
+	}
+	if cfg.RetryMax <= 0 {
+		cfg.RetryMax = DefaultRetryMax
+	}
+	cfg.RetryMax = max(cfg.RetryMax, cfg.RetryMin)
+	if cfg.Clock == nil {
+		cfg.Clock = systemClock{}
+	}
+	return cfg
+}
+
+// runState is where a Collector is in its one lifetime.
+type runState int
+
+const (
+	notStarted runState = iota // Track remembers containers; no goroutine yet
+	running                    // streams follow Track, Untrack, Sync and StopAll
+	finished                   // Run has returned; nothing starts again
+)
+
+// Collector keeps one stats stream per running container of one engine and
+// publishes their latest samples in batches. The package doc lists its rules.
+type Collector struct {
+	src  Source
+	sink Sink
+	cfg  Config
+	log  *zap.Logger
+
+	mu      sync.Mutex
+	state   runState
+	runCtx  context.Context           // Run's context, parent of every stream; set while running
+	streams map[model.Key]*stream     // containers tracked as running
+	pending map[model.Key]model.Stats // latest sample per container since the last flush
+	live    int                       // stream goroutines that have not exited yet
+	wg      sync.WaitGroup            // the same goroutines, for Run to wait on
+}
+
+// stream is one tracked container. Its pointer identifies one tracking
+// period: a goroutine may store samples only while its own stream is still
+// the one in Collector.streams, so that a container stopped and started again
+// never gets samples from its old stream.
+type stream struct {
+	cancel context.CancelFunc // nil until Run starts the goroutine
+}
+
+// New makes a collector for one engine. Nothing is streamed until Run. A nil
+// log discards logging.
+func New(src Source, sink Sink, cfg Config, log *zap.Logger) *Collector {
+	cfg = cfg.withDefaults()
+	if log == nil {
+		log = zap.NewNop()
+	}
+	return &Collector{
+		src:     src,
+		sink:    sink,
+		cfg:     cfg,
+		log:     log.With(zap.String("component", "stats"), zap.String("engine", cfg.Engine)),
+		streams: make(map[model.Key]*stream),
+		pending: make(map[model.Key]model.Stats),
+	}
+}
+
+// Run starts the streams of the containers tracked so far and flushes a
+// batch every Interval until ctx is done. It then stops every stream, waits
+// for their goroutines and returns nil. A collector runs once: a second call
+// returns an error.
+func (c *Collector) Run(ctx context.Context) error {
+	c.mu.Lock()
+	if c.state != notStarted {
+		c.mu.Unlock()
+		return errors.New("stats collector: Run called more than once")
+	}
+	c.state = running
+	c.runCtx = ctx
+	for key, s := range c.streams {
+		c.startLocked(key, s)
+	}
+	c.mu.Unlock()
+
+	ticks, stopTicker := c.cfg.Clock.NewTicker(c.cfg.Interval)
+	defer stopTicker()
+	for {
+		select {
+		case <-ctx.Done():
+			c.shutdown()
+			return nil
+		case <-ticks:
+			c.flush()
+		}
+	}
+}
+
+// shutdown stops every stream and waits for the goroutines. No goroutine can
+// start after the state changes, so the wait cannot race with a new Add.
+func (c *Collector) shutdown() {
+	c.mu.Lock()
+	c.state = finished
+	c.runCtx = nil
+	for key := range c.streams {
+		c.stopLocked(key)
+	}
+	c.mu.Unlock()
+	c.wg.Wait()
+}
+
+// Track follows a container's state: a running container gets a stream if it
+// has none; any other state (paused, exited, restarting, ...) stops its
+// stream and drops its pending sample.
+func (c *Collector) Track(ctr model.Container) {
+	if !c.ours(ctr) {
+		return
+	}
+	key := model.Key{Engine: c.cfg.Engine, ID: ctr.ID}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if ctr.Running() {
+		c.ensureLocked(key)
+	} else {
+		c.stopLocked(key)
+	}
+}
+
+// Untrack stops the stream of a removed container and drops its pending
+// sample.
+func (c *Collector) Untrack(key model.Key) {
+	if key.Engine != c.cfg.Engine {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.stopLocked(key)
+}
+
+// Sync makes the streams match a fresh container list after a resync: the
+// running ones keep or get a stream, every other stream stops. Streams that
+// should stay are not reopened.
+func (c *Collector) Sync(containers []model.Container) {
+	want := make(map[model.Key]bool, len(containers))
+	for _, ctr := range containers {
+		if ctr.Running() && c.ours(ctr) {
+			want[model.Key{Engine: c.cfg.Engine, ID: ctr.ID}] = true
+		}
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for key := range c.streams {
+		if !want[key] {
+			c.stopLocked(key)
+		}
+	}
+	for key := range want {
+		c.ensureLocked(key)
+	}
+}
+
+// StopAll stops every stream when the engine has gone down: they would only
+// fail and retry against an engine that is not there. It does not wait for
+// the goroutines, which exit as their contexts are cancelled; a Sync brings
+// the streams back once the engine is up.
+func (c *Collector) StopAll() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for key := range c.streams {
+		c.stopLocked(key)
+	}
+}
+
+// Streams returns the number of stream goroutines alive, including stopped
+// ones that have not exited yet.
+func (c *Collector) Streams() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.live
+}
+
+// ours reports whether a container belongs to this collector's engine. A
+// container of another engine here is a wiring bug worth a warning, not a
+// stream under the wrong key.
+func (c *Collector) ours(ctr model.Container) bool {
+	if ctr.Engine == c.cfg.Engine {
+		return true
+	}
+	c.log.Warn("ignoring a container of another engine",
+		zap.String("container", ctr.ID), zap.String("containerEngine", ctr.Engine))
+	return false
+}
+
+// ensureLocked tracks key as running, starting its goroutine if Run is
+// running. c.mu must be held.
+func (c *Collector) ensureLocked(key model.Key) {
+	if c.state == finished {
+		return
+	}
+	if _, ok := c.streams[key]; ok {
+		return
+	}
+	s := &stream{}
+	c.streams[key] = s
+	if c.state == running {
+		c.startLocked(key, s)
+	}
+}
+
+// startLocked starts the goroutine of a tracked container. c.mu must be held
+// and the state must be running.
+func (c *Collector) startLocked(key model.Key, s *stream) {
+	ctx, cancel := context.WithCancel(c.runCtx)
+	s.cancel = cancel
+	c.live++
+	c.wg.Add(1)
+	go c.follow(ctx, key, s)
+}
+
+// stopLocked forgets a container: its goroutine's context is cancelled and
+// its pending sample dropped. c.mu must be held.
+func (c *Collector) stopLocked(key model.Key) {
+	if s, ok := c.streams[key]; ok {
+		delete(c.streams, key)
+		if s.cancel != nil {
+			s.cancel()
+		}
+	}
+	delete(c.pending, key)
+}
+
+// store keeps a sample as the container's latest, unless the container has
+// been stopped or untracked since the goroutine read it.
+func (c *Collector) store(key model.Key, self *stream, sample model.Stats) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.streams[key] != self {
+		return
+	}
+	c.pending[key] = sample
+}
+
+// flush publishes the samples that arrived since the last flush. The sink is
+// called without the lock, so a slow sink never holds up the stream readers
+// and may call back into the collector.
+func (c *Collector) flush() {
+	c.mu.Lock()
+	if len(c.pending) == 0 {
+		c.mu.Unlock()
+		return
+	}
+	batch := make([]model.Stats, 0, len(c.pending))
+	for _, sample := range c.pending {
+		batch = append(batch, sample)
+	}
+	clear(c.pending)
+	c.mu.Unlock()
+
+	slices.SortFunc(batch, func(a, b model.Stats) int {
+		return cmp.Or(cmp.Compare(a.Engine, b.Engine), cmp.Compare(a.ID, b.ID))
+	})
+	c.sink.PublishStats(batch)
+}
+
+// follow is the goroutine of one tracked container: it reads the engine's
+// stream and reopens it, after a backoff, for as long as the container stays
+// tracked.
+func (c *Collector) follow(ctx context.Context, key model.Key, self *stream) {
+	defer func() {
+		c.mu.Lock()
+		c.live--
+		c.mu.Unlock()
+		c.wg.Done()
+	}()
+	log := c.log.With(zap.String("container", key.ID))
+	wait := c.cfg.RetryMin
+	for {
+		delivered, err := c.read(ctx, key, self, log)
+		if ctx.Err() != nil {
+			return // stopped: however the stream ended, that was expected
+		}
+		if delivered {
+			// The stream worked, so this is a new failure, not the next one of
+			// a series.
+			wait = c.cfg.RetryMin
+		}
+		if endedQuietly(err) {
+			// Usually the container is stopping and the event that untracks
+			// it is on its way; if it restarted, the reopen picks it up.
+			log.Debug("stats stream ended, reopening", zap.Error(err), zap.Duration("retryIn", wait))
+		} else {
+			log.Warn("stats stream failed, reopening", zap.Error(err), zap.Duration("retryIn", wait))
+		}
+		if !c.sleep(ctx, wait) {
+			return
+		}
+		wait = min(wait*2, c.cfg.RetryMax)
+	}
+}
+
+// read opens one stream and stores its samples until it fails or ends. It
+// reports whether any sample got through, and always returns an error: a
+// stream only stops by failing, ending (io.EOF) or being cancelled.
+func (c *Collector) read(ctx context.Context, key model.Key, self *stream, log *zap.Logger) (delivered bool, err error) {
+	st, err := c.src.StreamStats(ctx, key.ID)
+	if err != nil {
+		return false, fmt.Errorf("open stats stream of %s: %w", key.ID, err)
+	}
+	if st == nil {
+		return false, fmt.Errorf("open stats stream of %s: source returned no stream", key.ID)
+	}
+
+	var closeOnce sync.Once
+	closeStream := func() {
+		closeOnce.Do(func() {
+			if err := st.Close(); err != nil {
+				log.Debug("closing stats stream", zap.Error(err))
+			}
+		})
+	}
+	// Closing on cancel makes a Next blocked on a quiet connection return;
+	// closeOnce makes the deferred call wait for that close to finish, so the
+	// stream is closed before the goroutine reports itself gone.
+	stopCloseOnCancel := context.AfterFunc(ctx, closeStream)
+	defer func() {
+		stopCloseOnCancel()
+		closeStream()
+	}()
+
+	for {
+		sample, err := st.Next()
+		if err != nil {
+			return delivered, fmt.Errorf("read stats stream of %s: %w", key.ID, err)
+		}
+		if sample.Read.IsZero() {
+			continue // the engine's placeholder for a container that is not running
+		}
+		delivered = true
+		c.store(key, self, Compute(c.cfg.Engine, key.ID, sample))
+	}
+}
+
+// sleep waits d unless ctx is done first; it reports whether the wait ran out.
+func (c *Collector) sleep(ctx context.Context, d time.Duration) bool {
+	fired, stop := c.cfg.Clock.NewTimer(d)
+	defer stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-fired:
+		return true
+	}
+}
+
+// endedQuietly reports whether err is how a stream normally ends around a
+// container stopping or going away: the engine closed it, or it says the
+// container is not running (a conflict) or no longer exists. The Docker
+// client's errors carry these kinds as NotFound and Conflict methods; the
+// words are a fallback for adapters that flatten errors to text.
+func endedQuietly(err error) bool {
+	if errors.Is(err, io.EOF) {
+		return true
+	}
+	var notFound interface{ NotFound() }
+	var conflict interface{ Conflict() }
+	if errors.As(err, &notFound) || errors.As(err, &conflict) {
+		return true
+	}
+	msg := strings.ToLower(err.Error())
+	return strings.Contains(msg, "not running") ||
+		strings.Contains(msg, "no such container") ||
+		strings.Contains(msg, "not found")
+}
+
+// systemClock is the real Clock.
+type systemClock struct{}
+
+func (systemClock) NewTicker(d time.Duration) (<-chan time.Time, func()) {
+	t := time.NewTicker(d)
+	return t.C, t.Stop
+}
+
+func (systemClock) NewTimer(d time.Duration) (<-chan time.Time, func()) {
+	t := time.NewTimer(d)
+	// Stop's result only says whether the timer had fired; since Go 1.23 an
+	// unfired channel needs no draining, so there is nothing to act on.
+	return t.C, func() { t.Stop() }
+}

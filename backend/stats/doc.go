@@ -1,0 +1,41 @@
+// Package stats turns the engine's per-container stats streams into
+// model.Stats samples, computed exactly as `docker stats` computes them, and
+// hands them to the store in batches.
+//
+// Compute is the pure maths. Collector owns the streams and follows these
+// rules:
+//
+//   - One stream per running container, shared by every client: the collector
+//     is the engine's only stats reader, so ten open windows cost one stream
+//     per container, not ten.
+//   - Track, Untrack, Sync and StopAll never block on the engine. They only
+//     start or cancel goroutines, so the event loop that calls them stays
+//     responsive while the engine is slow or gone.
+//   - A stream goroutine computes each sample with Compute and keeps only the
+//     latest one per container, marked dirty. Every Interval the flush loop
+//     publishes the dirty samples, sorted by key, in a single PublishStats
+//     call, and makes no call when nothing changed. A slow sink delays
+//     flushes, never the readers: samples arriving meanwhile replace each
+//     other.
+//   - The engine keeps a stream open after its container stops and sends
+//     placeholder samples with a zero read time; they measure nothing and are
+//     skipped.
+//   - Once a container is stopped or untracked, its pending sample is dropped
+//     and nothing its old stream reads is stored again. A batch the flush loop
+//     collected before the Untrack can still reach the sink just after it, so
+//     the sink should ignore samples of containers it has already forgotten.
+//   - The sink is never called with the collector's lock held, so it may call
+//     back into the collector.
+//   - A stream that fails or ends (io.EOF included: the container may have
+//     restarted) while its container is still tracked as running is reopened
+//     after a backoff that starts at RetryMin and doubles up to RetryMax; it
+//     starts again from RetryMin once a stream has delivered a sample. Once the
+//     container is no longer tracked, however its stream ends is expected and
+//     not reported.
+//   - Every stream has its own context, cancelled when its container stops.
+//     Close is always called exactly once, and is also called at cancellation
+//     so that a Next blocked on a quiet connection returns.
+//   - Run owns the goroutines. Containers tracked before Run are remembered
+//     and streamed once Run starts; Run returns only after every stream
+//     goroutine has exited, and later calls start nothing.
+package stats

@@ -1,0 +1,200 @@
+// Package watcher keeps the store equal to one engine, live.
+//
+// A session subscribes to the engine's event stream first, then lists every
+// container and reconciles the store with that list, so nothing that happens
+// during the list is missed (events after it are applied on top and are
+// idempotent). Each relevant container event is published as an event delta
+// at once and then followed by a fresh inspect of the container, so the store
+// never guesses a state from an event.
+//
+// When the stream breaks, the store is told at once (engine down, with the
+// reason), stats stop, and the watcher retries with exponential backoff capped
+// at MaxRetry. The next successful session re-lists and reconciles, which
+// emits exactly the deltas that make the store equal `docker ps -a` again.
+package watcher
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/docker/docker/api/types/events"
+	"go.uber.org/zap"
+
+	"github.com/dockpulse/dockpulse/backend/docker"
+	"github.com/dockpulse/dockpulse/backend/model"
+)
+
+// Engine is what the watcher needs from the Docker adapter.
+type Engine interface {
+	Engine() string
+	Info(ctx context.Context) (model.EngineInfo, error)
+	List(ctx context.Context) ([]model.Container, error)
+	Inspect(ctx context.Context, id string) (model.Container, error)
+	Events(ctx context.Context) (<-chan events.Message, <-chan error)
+}
+
+// Store receives the engine's picture.
+type Store interface {
+	Upsert(c model.Container) bool
+	Remove(k model.Key) bool
+	Reconcile(engine string, list []model.Container) (int, error)
+	RecordEvent(ev model.Event)
+	SetEngineUp(info model.EngineInfo)
+	SetEngineInfo(info model.EngineInfo)
+	SetEngineStatus(engine, status, reason string)
+}
+
+// Tracker is told which containers run, so it can sample them.
+type Tracker interface {
+	Track(c model.Container)
+	Untrack(k model.Key)
+	Sync(list []model.Container)
+	StopAll()
+}
+
+// Config tunes a Watcher.
+type Config struct {
+	// MinRetry is the first delay after a failed session. Default 250ms.
+	MinRetry time.Duration
+	// MaxRetry caps the delay between tries. Default 5s.
+	MaxRetry time.Duration
+	// Sleep waits for d or until ctx is done; tests replace it.
+	Sleep func(ctx context.Context, d time.Duration)
+}
+
+// Watcher follows one engine.
+type Watcher struct {
+	engine  Engine
+	store   Store
+	tracker Tracker
+	cfg     Config
+	log     *zap.Logger
+}
+
+// New returns a watcher; Run starts it.
+func New(engine Engine, store Store, tracker Tracker, cfg Config, log *zap.Logger) *Watcher {
+	if cfg.MinRetry <= 0 {
+		cfg.MinRetry = 250 * time.Millisecond
+	}
+	if cfg.MaxRetry <= 0 {
+		cfg.MaxRetry = 5 * time.Second
+	}
+	if cfg.Sleep == nil {
+		cfg.Sleep = sleep
+	}
+	return &Watcher{engine: engine, store: store, tracker: tracker, cfg: cfg,
+		log: log.With(zap.String("component", "watcher"), zap.String("engine", engine.Engine()))}
+}
+
+func sleep(ctx context.Context, d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+	case <-t.C:
+	}
+}
+
+// Run follows the engine until ctx is done.
+func (w *Watcher) Run(ctx context.Context) error {
+	name := w.engine.Engine()
+	w.store.SetEngineStatus(name, model.EngineConnecting, "")
+	delay := w.cfg.MinRetry
+	for {
+		wasUp, err := w.session(ctx)
+		if ctx.Err() != nil {
+			w.tracker.StopAll()
+			return nil
+		}
+		w.tracker.StopAll()
+		w.store.SetEngineStatus(name, model.EngineDown, err.Error())
+		if wasUp {
+			delay = w.cfg.MinRetry
+			w.log.Warn("engine connection lost", zap.Error(err))
+		} else {
+			w.log.Debug("engine unreachable", zap.Error(err), zap.Duration("retry", delay))
+		}
+		w.cfg.Sleep(ctx, delay)
+		if ctx.Err() != nil {
+			return nil
+		}
+		delay = min(delay*2, w.cfg.MaxRetry)
+	}
+}
+
+// session runs one connection to the engine until it breaks.
+func (w *Watcher) session(ctx context.Context) (wasUp bool, err error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	msgs, errs := w.engine.Events(ctx)
+	info, err := w.engine.Info(ctx)
+	if err != nil {
+		return false, err
+	}
+	list, err := w.engine.List(ctx)
+	if err != nil {
+		return false, err
+	}
+	n, err := w.store.Reconcile(w.engine.Engine(), list)
+	if err != nil {
+		return false, err
+	}
+	w.store.SetEngineUp(info)
+	w.tracker.Sync(list)
+	w.log.Info("engine connected", zap.String("version", info.Version),
+		zap.Int("containers", len(list)), zap.Int("deltas", n))
+	for {
+		select {
+		case <-ctx.Done():
+			return true, ctx.Err()
+		case err, ok := <-errs:
+			if !ok || err == nil {
+				err = errors.New("event stream closed")
+			}
+			return true, fmt.Errorf("event stream: %w", err)
+		case m := <-msgs:
+			if err := w.apply(ctx, m); err != nil {
+				return true, err
+			}
+		}
+	}
+}
+
+// apply handles one engine event.
+func (w *Watcher) apply(ctx context.Context, m events.Message) error {
+	ev, kind := docker.FromEvent(w.engine.Engine(), m)
+	if kind == docker.Ignore {
+		return nil
+	}
+	w.store.RecordEvent(ev)
+	key := model.Key{Engine: ev.Engine, ID: ev.ActorID}
+	switch kind {
+	case docker.Refresh:
+		c, err := w.engine.Inspect(ctx, ev.ActorID)
+		if errors.Is(err, docker.ErrNotFound) {
+			// Removed before we looked: its destroy event follows.
+			w.store.Remove(key)
+			w.tracker.Untrack(key)
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("after %s event: %w", ev.Action, err)
+		}
+		w.store.Upsert(c)
+		w.tracker.Track(c)
+	case docker.Removed:
+		w.store.Remove(key)
+		w.tracker.Untrack(key)
+	case docker.Show:
+		if ev.Type == string(events.ImageEventType) {
+			info, err := w.engine.Info(ctx)
+			if err != nil {
+				return fmt.Errorf("after image %s event: %w", ev.Action, err)
+			}
+			w.store.SetEngineInfo(info)
+		}
+	}
+	return nil
+}
