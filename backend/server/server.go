@@ -135,7 +135,7 @@ func New(cfg Config, st *store.Store, h *hub.Hub, log *zap.Logger) (*Server, err
 	s.mux.Handle("GET /api/stats", s.guarded(s.jsonOf(func() any { return st.Stats() })))
 	s.mux.Handle("GET /api/engines", s.guarded(s.jsonOf(func() any { return st.Engines() })))
 	s.mux.Handle("GET /api/events", s.guarded(s.jsonOf(func() any { return st.Events() })))
-	s.mux.Handle("/api/", s.guarded(func(w http.ResponseWriter, r *http.Request) {
+	s.mux.Handle("GET /api/", s.guarded(func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "no such endpoint")
 	}))
 	if cfg.UI != nil {

@@ -12,6 +12,7 @@ import (
 	"github.com/coder/websocket"
 	"go.uber.org/goleak"
 	"go.uber.org/zap"
+	"go.uber.org/zap/zaptest"
 
 	"github.com/dockpulse/dockpulse/backend/hub"
 	"github.com/dockpulse/dockpulse/backend/model"
@@ -30,7 +31,7 @@ func start(t *testing.T, cfg Config) *fixture {
 	t.Helper()
 	h := hub.New()
 	st := store.New(h, store.Config{}, zap.NewNop())
-	srv, err := New(cfg, st, h, zap.NewNop())
+	srv, err := New(cfg, st, h, zaptest.NewLogger(t, zaptest.Level(zap.WarnLevel)))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -41,7 +41,10 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 	readerDone := make(chan struct{})
 	go func() {
 		defer close(readerDone)
-		s.readLoop(ctx, conn, cancel)
+		// Not ctx: cancelling the context of a Read that has just returned
+		// can still close the connection (the library watches it a moment
+		// longer), which would cut the close frame we want to send.
+		s.readLoop(r.Context(), conn, cancel)
 	}()
 	defer func() {
 		conn.CloseNow()
@@ -49,6 +52,9 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 	}()
 
 	err = s.stream(ctx, conn, log)
+	if cause := context.Cause(ctx); errors.Is(cause, errClientMessage) {
+		err = cause // whatever the writer tripped over, this is why
+	}
 	var ce websocket.CloseError
 	switch {
 	case errors.As(err, &ce) || errors.Is(err, context.Canceled):
@@ -102,14 +108,14 @@ func (s *Server) stream(ctx context.Context, conn *websocket.Conn, log *zap.Logg
 	if err != nil {
 		return err
 	}
-	if err := s.write(ctx, conn, hello); err != nil {
+	if err := s.write(conn, hello); err != nil {
 		return fmt.Errorf("write hello: %w", err)
 	}
 	frame, err := protocol.Encode(protocol.TypeSnapshot, snap.Seq, snap)
 	if err != nil {
 		return err
 	}
-	if err := s.write(ctx, conn, frame); err != nil {
+	if err := s.write(conn, frame); err != nil {
 		return fmt.Errorf("write snapshot: %w", err)
 	}
 	log.Debug("client connected", zap.Uint64("seq", snap.Seq), zap.Int("containers", len(snap.Containers)))
@@ -128,7 +134,7 @@ func (s *Server) stream(ctx context.Context, conn *websocket.Conn, log *zap.Logg
 		case <-sub.Done():
 			return sub.Err()
 		case frame := <-sub.Queue():
-			if err := s.write(ctx, conn, frame); err != nil {
+			if err := s.write(conn, frame); err != nil {
 				return fmt.Errorf("write delta %d: %w", last+1, err)
 			}
 			last++
@@ -137,7 +143,7 @@ func (s *Server) stream(ctx context.Context, conn *websocket.Conn, log *zap.Logg
 			if err != nil {
 				return err
 			}
-			if err := s.write(ctx, conn, frame); err != nil {
+			if err := s.write(conn, frame); err != nil {
 				return fmt.Errorf("write heartbeat: %w", err)
 			}
 		}
@@ -166,8 +172,12 @@ func (s *Server) pinger(ctx context.Context, cancel context.CancelCauseFunc, con
 	}
 }
 
-func (s *Server) write(ctx context.Context, conn *websocket.Conn, frame []byte) error {
-	ctx, cancel := context.WithTimeout(ctx, s.cfg.WriteTimeout)
+// write sends one frame within WriteTimeout. Its context only times out: it
+// is never cancelled with the connection's, because coder/websocket closes
+// the connection when a write's context ends even a moment after the write
+// completed, which would cut the close frame that explains the end.
+func (s *Server) write(conn *websocket.Conn, frame []byte) error {
+	ctx, cancel := context.WithTimeout(context.Background(), s.cfg.WriteTimeout)
 	defer cancel()
 	return conn.Write(ctx, websocket.MessageText, frame)
 }
