@@ -5,6 +5,7 @@ package logging
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -26,6 +27,8 @@ type Options struct {
 	Level string
 	// File, when set, also receives every entry as JSON.
 	File string
+	// Writer receives the human-readable log. Default os.Stderr.
+	Writer io.Writer
 }
 
 // ResolveLevel picks the level: the flag's value, else the environment's, else info.
@@ -50,10 +53,14 @@ func New(opts Options) (log *zap.Logger, close func() error, err error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	out := opts.Writer
+	if out == nil {
+		out = os.Stderr
+	}
 	consoleCfg := zap.NewDevelopmentEncoderConfig()
 	consoleCfg.EncodeTime = zapcore.TimeEncoderOfLayout("15:04:05.000")
 	cores := []zapcore.Core{
-		zapcore.NewCore(zapcore.NewConsoleEncoder(consoleCfg), zapcore.Lock(os.Stderr), level),
+		zapcore.NewCore(zapcore.NewConsoleEncoder(consoleCfg), zapcore.Lock(zapcore.AddSync(out)), level),
 	}
 	closeFile := func() error { return nil }
 	if opts.File != "" {

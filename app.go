@@ -1,0 +1,126 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"time"
+
+	"go.uber.org/zap"
+
+	"github.com/dockpulse/dockpulse/backend/model"
+	"github.com/dockpulse/dockpulse/backend/protocol"
+	"github.com/dockpulse/dockpulse/backend/service"
+)
+
+// App owns the desktop app's lifecycle and the methods bound to the
+// frontend. The bound methods are the polling fallback: they read the same
+// store the WebSocket streams from, so they keep working when the socket
+// does not.
+type App struct {
+	cfg service.Config
+	log *zap.Logger
+
+	mu       sync.Mutex
+	svc      *service.Service
+	startErr error // why the backend, or its live server, did not start
+}
+
+// NewApp prepares the app; the backend starts in startup.
+func NewApp(cfg service.Config, log *zap.Logger) *App {
+	return &App{cfg: cfg, log: log.With(zap.String("component", "app"))}
+}
+
+// startup runs when the window is ready. Servers start here, never in
+// main: the bindings generator runs main too.
+func (a *App) startup(ctx context.Context) {
+	svc, err := service.New(a.cfg, a.log)
+	if err == nil {
+		err = svc.Start(ctx)
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.svc, a.startErr = svc, err
+	if err != nil {
+		a.log.Error("backend start", zap.Error(err))
+	}
+}
+
+// shutdown runs when the window closes.
+func (a *App) shutdown(context.Context) {
+	svc, _ := a.service()
+	if svc == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := svc.Stop(ctx); err != nil {
+		a.log.Error("backend stop", zap.Error(err))
+	}
+}
+
+func (a *App) service() (*service.Service, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.svc == nil {
+		if a.startErr != nil {
+			return nil, a.startErr
+		}
+		return nil, errors.New("backend is still starting")
+	}
+	return a.svc, nil
+}
+
+// LiveEndpoint returns the WebSocket URL and the token to present.
+func (a *App) LiveEndpoint() (service.Endpoint, error) {
+	svc, err := a.service()
+	if err != nil {
+		return service.Endpoint{}, err
+	}
+	return svc.Endpoint()
+}
+
+// Snapshot returns the complete current picture, as the stream's snapshot.
+func (a *App) Snapshot() (protocol.Snapshot, error) {
+	svc, err := a.service()
+	if err != nil {
+		return protocol.Snapshot{}, err
+	}
+	return svc.Snapshot(), nil
+}
+
+// Containers returns every known container.
+func (a *App) Containers() ([]model.Container, error) {
+	svc, err := a.service()
+	if err != nil {
+		return nil, err
+	}
+	return svc.Containers(), nil
+}
+
+// Stats returns the latest sample of every running container.
+func (a *App) Stats() ([]model.Stats, error) {
+	svc, err := a.service()
+	if err != nil {
+		return nil, err
+	}
+	return svc.Stats(), nil
+}
+
+// Engines returns the engines' facts and connection status.
+func (a *App) Engines() ([]model.EngineInfo, error) {
+	svc, err := a.service()
+	if err != nil {
+		return nil, err
+	}
+	return svc.Engines(), nil
+}
+
+// Events returns recent engine events, oldest first.
+func (a *App) Events() ([]model.Event, error) {
+	svc, err := a.service()
+	if err != nil {
+		return nil, err
+	}
+	return svc.Events(), nil
+}

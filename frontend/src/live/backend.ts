@@ -1,0 +1,242 @@
+// Where the data comes from: the Wails bindings in the desktop app, or the Go
+// backend's HTTP API when it serves this page to a browser. Both give the same
+// JSON shapes; this module hides which one is in use behind `Backend`.
+
+import { normalizeContainer, normalizeSnapshot } from './protocol'
+import type { Container, DockerEvent, EngineInfo, Snapshot, Stats } from './types'
+
+/** The methods the Go `App` struct binds (see frontend/wailsjs, generated). */
+export interface WailsApp {
+  LiveEndpoint(): Promise<{ url: string; token: string }>
+  Snapshot(): Promise<Snapshot>
+  Containers(): Promise<Container[]>
+  Stats(): Promise<Stats[]>
+  Engines(): Promise<EngineInfo[]>
+  Events(): Promise<DockerEvent[]>
+}
+
+interface WailsWindow {
+  go?: { main?: { App?: Partial<WailsApp> } }
+}
+
+/**
+ * The bound App when running inside Wails (the runtime injects window.go
+ * before the page's module scripts run), undefined in a plain browser.
+ */
+export function wailsApp(win: unknown = globalThis.window): WailsApp | undefined {
+  const app = (win as WailsWindow | undefined)?.go?.main?.App
+  return app && typeof app.LiveEndpoint === 'function' ? (app as WailsApp) : undefined
+}
+
+/** Everything the live layer and the UI need from the Go side. */
+export interface Backend {
+  readonly kind: 'wails' | 'http'
+  /** The WebSocket URL including the token, fetched afresh for each attempt. */
+  socketUrl(): Promise<string>
+  snapshot(): Promise<Snapshot>
+  containers(): Promise<Container[]>
+  stats(): Promise<Stats[]>
+  engines(): Promise<EngineInfo[]>
+  /** Recent events, newest first (the backend sends them oldest first). */
+  events(): Promise<DockerEvent[]>
+}
+
+const newestFirst = (events: DockerEvent[]): DockerEvent[] => [...events].sort((a, b) => b.timeNano - a.timeNano)
+
+/** A failed call, with a message meant for people. */
+export class BackendError extends Error {
+  constructor(
+    message: string,
+    /** HTTP status when there was one. */
+    readonly status?: number,
+  ) {
+    super(message)
+    this.name = 'BackendError'
+  }
+}
+
+/** Wails rejects bound calls with the Go error's string. */
+function asError(err: unknown): Error {
+  if (err instanceof Error) return err
+  return new BackendError(typeof err === 'string' ? err : String(err))
+}
+
+async function call<T>(what: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn()
+  } catch (err) {
+    throw new BackendError(`${what}: ${asError(err).message}`)
+  }
+}
+
+export function withToken(url: string, token: string): string {
+  const u = new URL(url)
+  u.searchParams.set('token', token)
+  return u.toString()
+}
+
+export function wailsBackend(app: WailsApp): Backend {
+  const list = <T>(value: T[] | null): T[] => value ?? []
+  return {
+    kind: 'wails',
+    async socketUrl() {
+      const { url, token } = await call('live endpoint', () => app.LiveEndpoint())
+      return withToken(url, token)
+    },
+    snapshot: async () => normalizeSnapshot(await call('snapshot', () => app.Snapshot())),
+    containers: async () => list(await call('containers', () => app.Containers())).map(normalizeContainer),
+    stats: async () => list(await call('stats', () => app.Stats())),
+    engines: async () => list(await call('engines', () => app.Engines())),
+    events: async () => newestFirst(list(await call('events', () => app.Events()))),
+  }
+}
+
+export interface HttpBackendOptions {
+  /** The page's base URL; /api and /ws are resolved against it. */
+  baseUrl: string
+  token: string
+  fetch?: typeof fetch
+  /** Per-request timeout; default 5000 ms. */
+  timeoutMs?: number
+}
+
+export function httpBackend(options: HttpBackendOptions): Backend {
+  const { baseUrl, token } = options
+  const doFetch = options.fetch ?? ((...args: Parameters<typeof fetch>) => fetch(...args))
+  const timeoutMs = options.timeoutMs ?? 5000
+  const missingToken = new BackendError(
+    'no access token: open Dockpulse through the address it printed (it ends in ?token=…)',
+    401,
+  )
+
+  async function get<T>(path: string): Promise<T> {
+    if (!token) throw missingToken
+    const url = new URL(path, baseUrl)
+    const controller = new AbortController()
+    const timer = setTimeout(() => controller.abort(), timeoutMs)
+    let res: Response
+    try {
+      res = await doFetch(url, {
+        headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' },
+        signal: controller.signal,
+        cache: 'no-store',
+      })
+    } catch (err) {
+      const reason = controller.signal.aborted ? `no answer within ${timeoutMs} ms` : asError(err).message
+      throw new BackendError(`GET ${url.pathname}: ${reason}`)
+    } finally {
+      clearTimeout(timer)
+    }
+    if (res.status !== 200) {
+      throw new BackendError(`GET ${url.pathname}: ${await errorMessage(res)}`, res.status)
+    }
+    try {
+      return (await res.json()) as T
+    } catch (err) {
+      throw new BackendError(`GET ${url.pathname}: invalid JSON: ${asError(err).message}`)
+    }
+  }
+
+  const list = <T>(value: T[] | null): T[] => value ?? []
+  return {
+    kind: 'http',
+    async socketUrl() {
+      if (!token) throw missingToken
+      const u = new URL('ws', baseUrl)
+      u.protocol = u.protocol === 'https:' ? 'wss:' : 'ws:'
+      return withToken(u.toString(), token)
+    },
+    snapshot: async () => normalizeSnapshot(await get<unknown>('api/snapshot')),
+    containers: async () => list(await get<Container[] | null>('api/containers')).map(normalizeContainer),
+    stats: async () => list(await get<Stats[] | null>('api/stats')),
+    engines: async () => list(await get<EngineInfo[] | null>('api/engines')),
+    events: async () => newestFirst(list(await get<DockerEvent[] | null>('api/events'))),
+  }
+}
+
+async function errorMessage(res: Response): Promise<string> {
+  let detail = ''
+  try {
+    const body: unknown = await res.json()
+    if (body && typeof body === 'object' && typeof (body as { error?: unknown }).error === 'string') {
+      detail = (body as { error: string }).error
+    }
+  } catch {
+    // Not JSON (a proxy's error page, say): the status says enough.
+  }
+  const status = `HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`
+  return detail ? `${detail} (${status})` : status
+}
+
+// ---------------------------------------------------------------------------
+// Serve-mode token
+
+export const TOKEN_STORAGE_KEY = 'dockpulse.token'
+
+export interface TokenEnvironment {
+  location: Pick<Location, 'href'>
+  history: Pick<History, 'replaceState' | 'state'>
+  storage: Pick<Storage, 'getItem' | 'setItem'> | null
+  /** VITE_DOCKPULSE_URL under the dev server, if set. */
+  devUrl?: string | undefined
+}
+
+/**
+ * Takes the token from the page URL once, keeps it for the tab in
+ * sessionStorage (so a reload still works) and removes it from the address
+ * bar, where it would end up in screenshots and history.
+ */
+export function captureToken(env: TokenEnvironment): string {
+  const url = new URL(env.location.href)
+  const fromUrl = url.searchParams.get('token')
+  if (fromUrl) {
+    try {
+      env.storage?.setItem(TOKEN_STORAGE_KEY, fromUrl)
+    } catch {
+      // Storage may be disabled; the token still works for this page's life.
+    }
+    url.searchParams.delete('token')
+    env.history.replaceState(env.history.state, '', url.pathname + url.search + url.hash)
+    return fromUrl
+  }
+  let stored: string | null = null
+  try {
+    stored = env.storage?.getItem(TOKEN_STORAGE_KEY) ?? null
+  } catch {
+    stored = null
+  }
+  if (stored) return stored
+  if (env.devUrl) {
+    try {
+      return new URL(env.devUrl).searchParams.get('token') ?? ''
+    } catch {
+      return ''
+    }
+  }
+  return ''
+}
+
+function sessionStorageOrNull(): Storage | null {
+  try {
+    return window.sessionStorage
+  } catch {
+    return null
+  }
+}
+
+/**
+ * Picks the backend for this page: the Wails bindings when present, else the
+ * HTTP API of the server that served the page. Call it once at startup.
+ */
+export function detectBackend(): Backend {
+  const app = wailsApp()
+  if (app) return wailsBackend(app)
+  const devUrl = import.meta.env.DEV ? import.meta.env.VITE_DOCKPULSE_URL : undefined
+  const token = captureToken({
+    location: window.location,
+    history: window.history,
+    storage: sessionStorageOrNull(),
+    devUrl,
+  })
+  return httpBackend({ baseUrl: document.baseURI, token })
+}

@@ -1,0 +1,130 @@
+// Decoding at the edge: frames from the WebSocket and bodies from the polling
+// API become well-formed ServerMessages here, so the store never has to ask
+// whether a list is null.
+
+import {
+  PROTOCOL_VERSION,
+  type Container,
+  type ContainerKey,
+  type DockerEvent,
+  type EngineInfo,
+  type ServerMessage,
+  type Snapshot,
+  type Stats,
+} from './types'
+
+/** A frame this client cannot use; the stream it came from is no longer trustworthy. */
+export class ProtocolError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'ProtocolError'
+  }
+}
+
+const KNOWN_TYPES = new Set([
+  'hello',
+  'snapshot',
+  'heartbeat',
+  'container.upsert',
+  'container.remove',
+  'stats',
+  'event',
+  'engine',
+])
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+/** Parses one WebSocket text frame. Throws ProtocolError when it is unusable. */
+export function parseMessage(text: string): ServerMessage {
+  let raw: unknown
+  try {
+    raw = JSON.parse(text)
+  } catch (err) {
+    throw new ProtocolError(`invalid JSON frame: ${(err as Error).message}`)
+  }
+  if (!isObject(raw)) throw new ProtocolError('frame is not an object')
+  if (raw.v !== PROTOCOL_VERSION) {
+    throw new ProtocolError(`protocol version ${String(raw.v)}, want ${PROTOCOL_VERSION}`)
+  }
+  const type = raw.type
+  if (typeof type !== 'string' || type === '') throw new ProtocolError('frame has no type')
+  // seq is omitted by Go's encoder only if someone adds omitempty; treat absent as 0.
+  const seq = raw.seq === undefined ? 0 : raw.seq
+  if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 0) {
+    throw new ProtocolError(`${type}: bad seq ${String(raw.seq)}`)
+  }
+  const data = raw.data
+  if (!KNOWN_TYPES.has(type)) {
+    return { v: PROTOCOL_VERSION, type: 'unknown', rawType: type, seq, data }
+  }
+  if (!isObject(data)) throw new ProtocolError(`${type}: data is not an object`)
+
+  switch (type) {
+    case 'snapshot':
+      return { v: PROTOCOL_VERSION, type, seq, data: normalizeSnapshot(data, seq) }
+    case 'container.upsert':
+      return { v: PROTOCOL_VERSION, type, seq, data: normalizeContainer(data) }
+    case 'container.remove':
+      return { v: PROTOCOL_VERSION, type, seq, data: data as unknown as ContainerKey }
+    case 'stats':
+      return {
+        v: PROTOCOL_VERSION,
+        type,
+        seq,
+        data: { samples: arrayOf<Stats>(data.samples) },
+      }
+    case 'event':
+      return { v: PROTOCOL_VERSION, type, seq, data: data as unknown as DockerEvent }
+    case 'engine':
+      return { v: PROTOCOL_VERSION, type, seq, data: data as never }
+    case 'hello':
+      return { v: PROTOCOL_VERSION, type, seq, data: data as never }
+    case 'heartbeat':
+      return { v: PROTOCOL_VERSION, type, seq, data: data as never }
+    default:
+      // Unreachable: KNOWN_TYPES and the cases above list the same types.
+      throw new ProtocolError(`unhandled type ${type}`)
+  }
+}
+
+function arrayOf<T>(value: unknown): T[] {
+  return Array.isArray(value) ? (value as T[]) : []
+}
+
+/** Fills in the lists and maps Go sends as null. */
+export function normalizeContainer(value: unknown): Container {
+  const c = value as Container
+  return {
+    ...c,
+    ports: arrayOf(c.ports),
+    mounts: arrayOf(c.mounts),
+    labels: isObject(c.labels) ? (c.labels as Record<string, string>) : {},
+  }
+}
+
+/**
+ * Normalizes a snapshot from either transport. fallbackSeq is the envelope's
+ * seq, used only if the body lacks its own.
+ */
+export function normalizeSnapshot(value: unknown, fallbackSeq = 0): Snapshot {
+  const s = isObject(value) ? value : {}
+  return {
+    seq: typeof s.seq === 'number' ? s.seq : fallbackSeq,
+    engines: arrayOf<EngineInfo>(s.engines),
+    containers: arrayOf<unknown>(s.containers).map(normalizeContainer),
+    stats: arrayOf<Stats>(s.stats),
+    events: arrayOf<DockerEvent>(s.events),
+  }
+}
+
+/** Wraps a polled snapshot as the message the store applies. */
+export function snapshotMessage(snapshot: Snapshot): ServerMessage {
+  return { v: PROTOCOL_VERSION, type: 'snapshot', seq: snapshot.seq, data: snapshot }
+}
+
+/** The store and React key of a container or sample. */
+export function keyOf(item: ContainerKey): string {
+  return `${item.engine}/${item.id}`
+}

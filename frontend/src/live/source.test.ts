@@ -1,0 +1,341 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { FakeWebSocket, container, msg, snapshot } from '../livetest'
+import {
+  PollingSource,
+  WebSocketSource,
+  backoffDelay,
+  type PollStatus,
+  type SocketStatus,
+  type SourceSink,
+  type WebSocketSourceOptions,
+} from './source'
+import type { ServerMessage } from './types'
+
+function recorder<S>() {
+  const messages: ServerMessage[] = []
+  const statuses: S[] = []
+  const sink: SourceSink<S> = {
+    message: (m) => messages.push(m),
+    status: (s) => statuses.push(s),
+  }
+  return { sink, messages, statuses, last: () => statuses.at(-1) }
+}
+
+describe('backoffDelay', () => {
+  it('doubles from 250 ms and caps at 5 s without jitter', () => {
+    const noJitter = () => 0
+    const delays = [1, 2, 3, 4, 5, 6, 7, 20].map((n) => backoffDelay(n, {}, noJitter))
+    expect(delays).toEqual([250, 500, 1000, 2000, 4000, 5000, 5000, 5000])
+  })
+
+  it('jitter only shortens the delay, by at most half', () => {
+    expect(backoffDelay(3, {}, () => 1)).toBe(500)
+    expect(backoffDelay(3, {}, () => 0.5)).toBe(750)
+    expect(backoffDelay(30, {}, () => 0.999999)).toBe(2500)
+    for (let i = 0; i < 1000; i++) {
+      const d = backoffDelay(1 + (i % 12), {}, Math.random)
+      const exp = Math.min(5000, 250 * 2 ** (i % 12))
+      expect(d).toBeGreaterThanOrEqual(exp / 2)
+      expect(d).toBeLessThanOrEqual(exp)
+      expect(d).toBeLessThanOrEqual(5000)
+    }
+  })
+
+  it('honours custom options and clamps a bad random()', () => {
+    expect(backoffDelay(4, { baseMs: 100, maxMs: 600, jitter: 0 }, () => 0.7)).toBe(600)
+    expect(backoffDelay(1, { jitter: 0.5 }, () => 7)).toBe(125)
+  })
+})
+
+describe('WebSocketSource', () => {
+  beforeEach(() => {
+    vi.useFakeTimers()
+    vi.setSystemTime(1_000_000)
+    FakeWebSocket.reset()
+  })
+  afterEach(() => {
+    vi.useRealTimers()
+  })
+
+  function source(overrides: Partial<WebSocketSourceOptions> = {}) {
+    return new WebSocketSource({
+      url: async () => 'ws://127.0.0.1:9/ws?token=secret',
+      WebSocket: FakeWebSocket,
+      random: () => 0,
+      ...overrides,
+    })
+  }
+
+  /** Lets the async url() resolve so the socket gets created. */
+  const settle = () => vi.advanceTimersByTimeAsync(0)
+
+  it('connects, forwards hello and snapshot, and reports live', async () => {
+    const rec = recorder<SocketStatus>()
+    source().start(rec.sink)
+    expect(rec.last()).toEqual({ kind: 'connecting', attempt: 0 })
+    await settle()
+    expect(FakeWebSocket.last.url).toBe('ws://127.0.0.1:9/ws?token=secret')
+    FakeWebSocket.last.handshake({ seq: 7 })
+    expect(rec.messages.map((m) => m.type)).toEqual(['hello', 'snapshot'])
+    expect(rec.last()).toEqual({ kind: 'live', since: 1_000_000 })
+    FakeWebSocket.last.send(msg.upsert(8, container()))
+    expect(rec.messages.at(-1)?.seq).toBe(8)
+  })
+
+  it('retries with doubling delays capped at 5 s', async () => {
+    const rec = recorder<SocketStatus>()
+    source().start(rec.sink)
+    await settle()
+    const gaps: number[] = []
+    for (let i = 0; i < 8; i++) {
+      const created = FakeWebSocket.instances.length
+      FakeWebSocket.last.drop()
+      const waiting = rec.last()
+      if (waiting?.kind !== 'waiting') throw new Error(`expected waiting, got ${JSON.stringify(waiting)}`)
+      expect(waiting.attempt).toBe(i + 1)
+      const delay = waiting.retryAt - Date.now()
+      gaps.push(delay)
+      await vi.advanceTimersByTimeAsync(delay - 1)
+      expect(FakeWebSocket.instances.length).toBe(created) // not early
+      await vi.advanceTimersByTimeAsync(1)
+      expect(FakeWebSocket.instances.length).toBe(created + 1)
+    }
+    expect(gaps).toEqual([250, 500, 1000, 2000, 4000, 5000, 5000, 5000])
+  })
+
+  it('applies jitter within bounds', async () => {
+    const rec = recorder<SocketStatus>()
+    source({ random: () => 1 }).start(rec.sink)
+    await settle()
+    FakeWebSocket.last.drop()
+    const w = rec.last()
+    expect(w?.kind === 'waiting' && w.retryAt - Date.now()).toBe(125)
+  })
+
+  it('starts the backoff over once a connection was live', async () => {
+    const rec = recorder<SocketStatus>()
+    source().start(rec.sink)
+    await settle()
+    FakeWebSocket.last.drop()
+    await vi.advanceTimersByTimeAsync(250)
+    FakeWebSocket.last.drop()
+    await vi.advanceTimersByTimeAsync(500)
+    FakeWebSocket.last.handshake()
+    FakeWebSocket.last.drop(1001, 'going away')
+    expect(rec.last()).toEqual({
+      kind: 'waiting',
+      attempt: 1,
+      retryAt: Date.now() + 250,
+      reason: 'closed by server (code 1001: going away)',
+    })
+  })
+
+  it('treats 2.5 heartbeats of silence as a dead socket', async () => {
+    const rec = recorder<SocketStatus>()
+    source().start(rec.sink)
+    await settle()
+    const ws = FakeWebSocket.last
+    ws.handshake({ seq: 1 }, { heartbeatMs: 1000 })
+    await vi.advanceTimersByTimeAsync(2400)
+    ws.send(msg.heartbeat(1)) // any frame proves the socket alive
+    await vi.advanceTimersByTimeAsync(2499)
+    expect(ws.closedWith).toBeNull()
+    expect(rec.last()?.kind).toBe('live')
+    await vi.advanceTimersByTimeAsync(1)
+    expect(ws.closedWith?.code).toBe(4000)
+    const w = rec.last()
+    expect(w?.kind).toBe('waiting')
+    expect(w?.kind === 'waiting' && w.reason).toBe('no message for 2.5 s (heartbeat every 1 s)')
+    await vi.advanceTimersByTimeAsync(250)
+    expect(FakeWebSocket.instances).toHaveLength(2)
+  })
+
+  it('uses the default heartbeat for the watchdog until hello arrives', async () => {
+    const rec = recorder<SocketStatus>()
+    source().start(rec.sink)
+    await settle()
+    const ws = FakeWebSocket.last
+    await vi.advanceTimersByTimeAsync(12_499) // handshake never completes
+    expect(ws.closedWith).toBeNull()
+    await vi.advanceTimersByTimeAsync(1)
+    expect(ws.closedWith).not.toBeNull()
+  })
+
+  it('closes and reconnects on a gap in seq, without forwarding the delta', async () => {
+    const rec = recorder<SocketStatus>()
+    source().start(rec.sink)
+    await settle()
+    const ws = FakeWebSocket.last
+    ws.handshake({ seq: 10 })
+    ws.send(msg.upsert(11, container({ id: 'a' })))
+    ws.send(msg.upsert(13, container({ id: 'b' })))
+    expect(rec.messages.map((m) => m.seq)).toEqual([0, 10, 11])
+    expect(ws.closedWith?.code).toBe(4000)
+    expect(rec.last()).toMatchObject({
+      kind: 'waiting',
+      reason: 'missed messages: expected seq 12, got 13 (container.upsert)',
+    })
+    ws.send(msg.upsert(14, container())) // late frames from the old socket are ignored
+    expect(rec.messages).toHaveLength(3)
+
+    await vi.advanceTimersByTimeAsync(250)
+    const fresh = FakeWebSocket.last
+    expect(fresh).not.toBe(ws)
+    fresh.handshake({ seq: 20 })
+    fresh.send(msg.upsert(21, container()))
+    expect(rec.messages.map((m) => m.seq)).toEqual([0, 10, 11, 0, 20, 21])
+    expect(rec.last()?.kind).toBe('live')
+  })
+
+  it('treats a delta before the snapshot as a gap', async () => {
+    const rec = recorder<SocketStatus>()
+    source().start(rec.sink)
+    await settle()
+    const ws = FakeWebSocket.last
+    ws.open()
+    ws.send(msg.hello())
+    ws.send(msg.upsert(5, container()))
+    expect(ws.closedWith?.code).toBe(4000)
+    expect(rec.last()).toMatchObject({ kind: 'waiting', reason: 'container.upsert (seq 5) before the snapshot' })
+  })
+
+  it('resyncs when a heartbeat reveals a lost delta', async () => {
+    const rec = recorder<SocketStatus>()
+    source().start(rec.sink)
+    await settle()
+    FakeWebSocket.last.handshake({ seq: 4 })
+    FakeWebSocket.last.send(msg.heartbeat(4))
+    expect(rec.last()?.kind).toBe('live')
+    FakeWebSocket.last.send(msg.heartbeat(5))
+    expect(rec.last()).toMatchObject({ kind: 'waiting', reason: 'missed messages: expected seq 4, got 5 (heartbeat)' })
+  })
+
+  it('reconnects on a malformed frame or an unknown protocol version', async () => {
+    const rec = recorder<SocketStatus>()
+    source().start(rec.sink)
+    await settle()
+    FakeWebSocket.last.open()
+    FakeWebSocket.last.send('{not json')
+    expect(rec.last()?.kind).toBe('waiting')
+    await vi.advanceTimersByTimeAsync(250)
+    FakeWebSocket.last.open()
+    FakeWebSocket.last.send(JSON.stringify({ v: 2, type: 'hello', seq: 0, data: {} }))
+    expect(rec.last()).toMatchObject({ kind: 'waiting', reason: 'protocol version 2, want 1' })
+  })
+
+  it('counts a failing endpoint lookup as a failed attempt', async () => {
+    const rec = recorder<SocketStatus>()
+    source({ url: () => Promise.reject('server not started') }).start(rec.sink)
+    await settle()
+    expect(FakeWebSocket.instances).toHaveLength(0)
+    expect(rec.last()).toMatchObject({ kind: 'waiting', attempt: 1, reason: 'no live endpoint: server not started' })
+  })
+
+  it('never shows the token in a failure reason', async () => {
+    class Throwing {
+      constructor(url: string) {
+        throw new SyntaxError(`The URL '${url}' is invalid.`)
+      }
+    }
+    const rec = recorder<SocketStatus>()
+    source({ WebSocket: Throwing as never }).start(rec.sink)
+    await settle()
+    const w = rec.last()
+    expect(w?.kind === 'waiting' && w.reason).toBe(
+      "cannot open WebSocket: The URL 'ws://127.0.0.1:9/ws?token=…' is invalid.",
+    )
+  })
+
+  it('stop closes the socket, cancels timers and goes quiet', async () => {
+    const rec = recorder<SocketStatus>()
+    const src = source()
+    src.start(rec.sink)
+    await settle()
+    const ws = FakeWebSocket.last
+    ws.handshake()
+    const before = rec.statuses.length
+    src.stop()
+    expect(ws.closedWith).toEqual({ code: 1000, reason: 'client stopped' })
+    expect(vi.getTimerCount()).toBe(0)
+    ws.drop()
+    await vi.advanceTimersByTimeAsync(60_000)
+    expect(rec.statuses).toHaveLength(before)
+    expect(FakeWebSocket.instances).toHaveLength(1)
+  })
+
+  it('stop before the endpoint resolves opens no socket (StrictMode cleanup)', async () => {
+    const src = source()
+    src.start(recorder<SocketStatus>().sink)
+    src.stop()
+    await vi.advanceTimersByTimeAsync(10_000)
+    expect(FakeWebSocket.instances).toHaveLength(0)
+  })
+
+  it('resync() drops a live connection and reconnects', async () => {
+    const rec = recorder<SocketStatus>()
+    const src = source()
+    src.start(rec.sink)
+    await settle()
+    FakeWebSocket.last.handshake()
+    src.resync('store gap')
+    expect(FakeWebSocket.last.closedWith?.code).toBe(4000)
+    expect(rec.last()).toMatchObject({ kind: 'waiting', attempt: 1, reason: 'resync: store gap' })
+    await vi.advanceTimersByTimeAsync(250)
+    expect(FakeWebSocket.instances).toHaveLength(2)
+  })
+})
+
+describe('PollingSource', () => {
+  beforeEach(() => {
+    vi.useFakeTimers()
+    vi.setSystemTime(5_000)
+  })
+  afterEach(() => {
+    vi.useRealTimers()
+  })
+
+  it('polls at once, then 2 s after each poll', async () => {
+    const fetchSnapshot = vi.fn(async () => snapshot({ seq: fetchSnapshot.mock.calls.length }))
+    const rec = recorder<PollStatus>()
+    new PollingSource({ fetchSnapshot }).start(rec.sink)
+    await vi.advanceTimersByTimeAsync(0)
+    expect(fetchSnapshot).toHaveBeenCalledTimes(1)
+    expect(rec.messages[0]).toMatchObject({ type: 'snapshot', seq: 1 })
+    expect(rec.last()).toEqual({ kind: 'ok', at: 5_000 })
+    await vi.advanceTimersByTimeAsync(1999)
+    expect(fetchSnapshot).toHaveBeenCalledTimes(1)
+    await vi.advanceTimersByTimeAsync(1)
+    expect(fetchSnapshot).toHaveBeenCalledTimes(2)
+    await vi.advanceTimersByTimeAsync(4000)
+    expect(fetchSnapshot).toHaveBeenCalledTimes(4)
+  })
+
+  it('reports failures and keeps polling', async () => {
+    const fetchSnapshot = vi.fn().mockRejectedValueOnce(new Error('HTTP 502')).mockResolvedValue(snapshot())
+    const rec = recorder<PollStatus>()
+    new PollingSource({ fetchSnapshot }).start(rec.sink)
+    await vi.advanceTimersByTimeAsync(0)
+    expect(rec.last()).toEqual({ kind: 'failed', at: 5_000, reason: 'HTTP 502' })
+    await vi.advanceTimersByTimeAsync(2000)
+    expect(rec.last()?.kind).toBe('ok')
+  })
+
+  it('fails a poll that hangs', async () => {
+    const rec = recorder<PollStatus>()
+    new PollingSource({ fetchSnapshot: () => new Promise(() => {}), timeoutMs: 3000 }).start(rec.sink)
+    await vi.advanceTimersByTimeAsync(3000)
+    expect(rec.last()).toMatchObject({ kind: 'failed', reason: 'no answer within 3000 ms' })
+  })
+
+  it('drops a result that arrives after stop', async () => {
+    let resolve: (s: ReturnType<typeof snapshot>) => void = () => {}
+    const rec = recorder<PollStatus>()
+    const src = new PollingSource({ fetchSnapshot: () => new Promise((r) => (resolve = r)) })
+    src.start(rec.sink)
+    src.stop()
+    resolve(snapshot())
+    await vi.advanceTimersByTimeAsync(10_000)
+    expect(rec.messages).toHaveLength(0)
+    expect(rec.statuses).toHaveLength(0)
+  })
+})

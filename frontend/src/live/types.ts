@@ -1,0 +1,208 @@
+// Domain and protocol types, mirroring backend/model/model.go and
+// backend/protocol/protocol.go. The JSON names are the protocol: keep them in
+// step with the Go `json:"..."` tags.
+//
+// Go encodes nil slices and maps as null, so every list or map that comes off
+// the wire may be null; protocol.ts turns those into empty values once, at the
+// edge, and the rest of the app can rely on the non-null shapes below.
+
+/** The protocol version this client speaks (protocol.Version). */
+export const PROTOCOL_VERSION = 1
+
+/** Identifies a container across engines (model.Key). */
+export interface ContainerKey {
+  engine: string
+  id: string
+}
+
+export type ContainerState = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead'
+
+export type HealthStatus = 'starting' | 'healthy' | 'unhealthy'
+
+export interface Port {
+  ip?: string
+  privatePort: number
+  publicPort?: number
+  protocol: string
+}
+
+export interface Mount {
+  type: string
+  name?: string
+  source: string
+  destination: string
+  readOnly: boolean
+}
+
+/** What Dockpulse knows about one container. Times are Unix ms; 0 means never. */
+export interface Container {
+  engine: string
+  id: string
+  name: string
+  image: string
+  imageId: string
+  command: string
+  created: number
+  /** A ContainerState; typed as string because engines may add states. */
+  state: string
+  /** Empty or absent without a healthcheck. */
+  health?: string
+  exitCode: number
+  oomKilled: boolean
+  error?: string
+  startedAt: number
+  finishedAt: number
+  restartCount: number
+  restartPolicy?: string
+  ports: Port[]
+  mounts: Mount[]
+  labels: Record<string, string>
+}
+
+/** One resource sample of a running container, as `docker stats` computes it. */
+export interface Stats {
+  engine: string
+  id: string
+  /** Unix ms when the engine took the sample. */
+  read: number
+  cpuPercent: number
+  onlineCpus: number
+  memoryUsage: number
+  memoryLimit: number
+  memoryPercent: number
+  networkRx: number
+  networkTx: number
+  blockRead: number
+  blockWrite: number
+  pids: number
+}
+
+export type EngineState = 'connecting' | 'up' | 'down'
+
+/** Whether Dockpulse currently has a live view of an engine. */
+export interface EngineStatus {
+  engine: string
+  status: EngineState
+  /** Why the engine is not up. */
+  reason?: string
+  /** Unix ms of the last change. */
+  since: number
+}
+
+/** An engine and its host; descriptive fields are from the last good connection. */
+export interface EngineInfo extends EngineStatus {
+  host: string
+  name: string
+  version: string
+  apiVersion: string
+  os: string
+  arch: string
+  kernelVersion: string
+  cpus: number
+  memoryTotal: number
+  images: number
+  cgroupVersion: string
+}
+
+/** One engine event worth showing (model.Event). */
+export interface DockerEvent {
+  engine: string
+  /** container, image, network, volume, daemon, ... */
+  type: string
+  /** start, die, oom, health_status, ... */
+  action: string
+  actorId: string
+  name?: string
+  attributes?: Record<string, string>
+  /** The engine's own timestamp. */
+  timeNano: number
+  /** When Dockpulse published it. */
+  sentNano: number
+}
+
+/** The complete current picture; seq is the last delta it already contains. */
+export interface Snapshot {
+  seq: number
+  engines: EngineInfo[]
+  containers: Container[]
+  stats: Stats[]
+  events: DockerEvent[]
+}
+
+export interface Hello {
+  server: string
+  version: string
+  protocol: number
+  heartbeatMs: number
+  statsIntervalMs: number
+}
+
+export interface StatsBatch {
+  samples: Stats[]
+}
+
+export interface Heartbeat {
+  /** Server Unix ms. */
+  time: number
+}
+
+interface Envelope<T extends string, D> {
+  v: typeof PROTOCOL_VERSION
+  type: T
+  seq: number
+  data: D
+}
+
+export type HelloMessage = Envelope<'hello', Hello>
+export type SnapshotMessage = Envelope<'snapshot', Snapshot>
+export type ContainerUpsertMessage = Envelope<'container.upsert', Container>
+export type ContainerRemoveMessage = Envelope<'container.remove', ContainerKey>
+export type StatsMessage = Envelope<'stats', StatsBatch>
+export type EventMessage = Envelope<'event', DockerEvent>
+export type EngineMessage = Envelope<'engine', EngineStatus>
+export type HeartbeatMessage = Envelope<'heartbeat', Heartbeat>
+
+/**
+ * A message type this client does not know. Protocol v1 may gain message
+ * types; an unknown one is treated as a delta that advances seq and changes
+ * nothing, so that it does not look like a gap.
+ */
+export interface UnknownMessage {
+  v: typeof PROTOCOL_VERSION
+  type: 'unknown'
+  rawType: string
+  seq: number
+  data: unknown
+}
+
+/** Deltas: each advances seq by exactly one. */
+export type DeltaMessage =
+  ContainerUpsertMessage | ContainerRemoveMessage | StatsMessage | EventMessage | EngineMessage | UnknownMessage
+
+export type ServerMessage = HelloMessage | SnapshotMessage | HeartbeatMessage | DeltaMessage
+
+/** Shape of the serve-mode HTTP API's error bodies. */
+export interface ApiError {
+  error: string
+}
+
+// ---------------------------------------------------------------------------
+// Client-side state
+
+/**
+ * How the client currently receives data: a small state machine that the UI
+ * renders as is. LiveConnection (connection.ts) owns the transitions.
+ */
+export type ConnectionState =
+  /** First attempt, nothing received yet. */
+  | { status: 'connecting'; since: number }
+  /** Push is live. latencyMs: smoothed engine-to-screen delay of events, null until one arrived. */
+  | { status: 'connected'; since: number; latencyMs: number | null }
+  /** Push dropped and no polling result yet; the next attempt is due at nextRetryAt (Unix ms). */
+  | { status: 'reconnecting'; since: number; attempt: number; nextRetryAt: number; reason: string }
+  /** Degraded: push is down but polling works. lastPollAt is the newest good poll. */
+  | { status: 'polling'; since: number; lastPollAt: number; attempt: number; nextRetryAt: number | null }
+  /** Neither push nor polling reaches the backend. */
+  | { status: 'offline'; since: number; reason: string; nextRetryAt: number | null }
+
+export type ConnectionStatus = ConnectionState['status']

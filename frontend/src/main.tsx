@@ -1,0 +1,26 @@
+import { StrictMode } from 'react'
+import { createRoot } from 'react-dom/client'
+import { App } from './App'
+import { LiveProvider, createLiveConnection, createLiveStore, detectBackend, type LiveStore } from './live'
+
+const store = createLiveStore()
+const backend = detectBackend()
+
+// Module-level so its identity is stable: LiveProvider starts it in an effect
+// and stops it in the cleanup (StrictMode mounts twice in development).
+function connect(s: LiveStore): () => void {
+  const connection = createLiveConnection(s, backend)
+  connection.start()
+  return () => connection.stop()
+}
+
+const root = document.getElementById('root')
+if (!root) throw new Error('index.html has no #root')
+
+createRoot(root).render(
+  <StrictMode>
+    <LiveProvider store={store} connect={connect}>
+      <App />
+    </LiveProvider>
+  </StrictMode>,
+)

@@ -1,0 +1,46 @@
+/// <reference types="vitest/config" />
+import { defineConfig, loadEnv, type ProxyOptions } from 'vite'
+import react from '@vitejs/plugin-react'
+
+// Under `npm run dev`, VITE_DOCKPULSE_URL may name a running Dockpulse backend in
+// serve mode, as it prints it (http://127.0.0.1:PORT/?token=TOKEN). The dev server
+// then proxies /api and /ws to it, so the page stays same-origin: no CORS, and
+// the backend's WebSocket origin check sees its own origin. The page reads the
+// token from the same variable (src/live/backend.ts).
+function devProxy(target: string | undefined): Record<string, ProxyOptions> | undefined {
+  if (!target) return undefined
+  const origin = new URL(target).origin
+  const common: ProxyOptions = {
+    target: origin,
+    changeOrigin: true,
+    // changeOrigin rewrites Host only; the WebSocket handshake also carries
+    // Origin, which the backend checks against its own host.
+    headers: { origin },
+  }
+  return {
+    '/api': common,
+    '/ws': { ...common, ws: true },
+  }
+}
+
+export default defineConfig(({ mode }) => {
+  const env = loadEnv(mode, process.cwd(), 'VITE_')
+  return {
+    plugins: [react()],
+    // Relative asset URLs work both in the Wails webview and when the Go
+    // backend serves dist/ over HTTP.
+    base: './',
+    build: {
+      outDir: 'dist',
+      emptyOutDir: true,
+    },
+    server: {
+      proxy: devProxy(env.VITE_DOCKPULSE_URL),
+    },
+    test: {
+      environment: 'jsdom',
+      include: ['src/**/*.test.{ts,tsx}'],
+      restoreMocks: true,
+    },
+  }
+})

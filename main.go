@@ -1,0 +1,90 @@
+// Dockpulse shows what the local Docker engine is doing the moment it
+// happens. `dockpulse` opens the desktop app; `dockpulse serve` runs the same
+// backend headless and serves the UI to a browser.
+package main
+
+import (
+	"context"
+	"embed"
+	"flag"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/wailsapp/wails/v2"
+	"github.com/wailsapp/wails/v2/pkg/options"
+	"github.com/wailsapp/wails/v2/pkg/options/assetserver"
+	"go.uber.org/zap"
+
+	"github.com/dockpulse/dockpulse/backend/logging"
+	"github.com/dockpulse/dockpulse/backend/service"
+)
+
+//go:embed all:frontend/dist
+var assets embed.FS
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+func main() {
+	if len(os.Args) > 1 && os.Args[1] == "serve" {
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		code := runServe(ctx, os.Args[2:], os.Stdout, os.Stderr)
+		stop()
+		os.Exit(code)
+	}
+	os.Exit(runDesktop(os.Args[1:]))
+}
+
+func runDesktop(args []string) int {
+	fset := flag.NewFlagSet("dockpulse", flag.ContinueOnError)
+	level := fset.String("log-level", "", "log level: debug, info, warn or error (default $"+logging.EnvLevel+", else info)")
+	fset.Usage = func() {
+		fmt.Fprintf(fset.Output(), "usage: dockpulse [--log-level LEVEL]\n       dockpulse serve [--help]\n")
+		fset.PrintDefaults()
+	}
+	if err := fset.Parse(args); err != nil {
+		return 2
+	}
+	file, err := logging.DefaultFile()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "dockpulse:", err)
+		return 1
+	}
+	log, closeLog, err := logging.New(logging.Options{Level: *level, File: file})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "dockpulse:", err)
+		return 1
+	}
+	defer func() {
+		if err := closeLog(); err != nil {
+			fmt.Fprintln(os.Stderr, "dockpulse: close log:", err)
+		}
+	}()
+
+	app := NewApp(service.Config{}, log)
+	ui, err := fs.Sub(assets, "frontend/dist")
+	if err != nil {
+		log.Error("embedded UI", zap.Error(err))
+		return 1
+	}
+	err = wails.Run(&options.App{
+		Title:            "Dockpulse",
+		Width:            1200,
+		Height:           780,
+		MinWidth:         720,
+		MinHeight:        480,
+		AssetServer:      &assetserver.Options{Assets: ui},
+		BackgroundColour: &options.RGBA{R: 17, G: 20, B: 24, A: 1},
+		OnStartup:        app.startup,
+		OnShutdown:       app.shutdown,
+		Bind:             []any{app},
+	})
+	if err != nil {
+		log.Error("desktop app", zap.Error(err))
+		return 1
+	}
+	return 0
+}

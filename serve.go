@@ -1,0 +1,81 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"net/url"
+	"time"
+
+	"go.uber.org/zap"
+
+	"github.com/dockpulse/dockpulse/backend/logging"
+	"github.com/dockpulse/dockpulse/backend/server"
+	"github.com/dockpulse/dockpulse/backend/service"
+)
+
+// runServe is `dockpulse serve`: the backend without a window, until ctx is
+// done. Its first line on stdout is the URL to open, token included; logs go
+// to stderr.
+func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fset := flag.NewFlagSet("dockpulse serve", flag.ContinueOnError)
+	fset.SetOutput(stderr)
+	addr := fset.String("addr", "127.0.0.1:0", "listen address; loopback only unless --allow-remote")
+	allowRemote := fset.Bool("allow-remote", false, "allow a non-loopback --addr: anyone who can reach it and has the token controls Docker")
+	level := fset.String("log-level", "", "log level: debug, info, warn or error (default $"+logging.EnvLevel+", else info)")
+	fset.Usage = func() {
+		fmt.Fprintf(stderr, "usage: dockpulse serve [flags]\n\nRuns the Dockpulse backend headless and serves its UI. The first line on\nstdout is the URL to open, with the access token.\n\n")
+		fset.PrintDefaults()
+	}
+	if err := fset.Parse(args); err != nil {
+		return 2
+	}
+	if fset.NArg() > 0 {
+		fmt.Fprintf(stderr, "dockpulse serve: unexpected argument %q\n", fset.Arg(0))
+		return 2
+	}
+	if !*allowRemote && !server.IsLoopbackAddr(*addr) {
+		fmt.Fprintf(stderr, "dockpulse serve: %s is not a loopback address; add --allow-remote if you really mean to expose Docker control to the network\n", *addr)
+		return 2
+	}
+	log, closeLog, err := logging.New(logging.Options{Level: *level, Writer: stderr})
+	if err != nil {
+		fmt.Fprintln(stderr, "dockpulse serve:", err)
+		return 2
+	}
+	defer func() { _ = closeLog() }() // stderr: nothing left to report to
+
+	ui, err := fs.Sub(assets, "frontend/dist")
+	if err != nil {
+		log.Error("embedded UI", zap.Error(err))
+		return 1
+	}
+	svc, err := service.New(service.Config{Server: server.Config{
+		Addr: *addr, AllowRemote: *allowRemote, UI: ui, Version: version,
+	}}, log)
+	if err != nil {
+		log.Error("start", zap.Error(err))
+		return 1
+	}
+	if err := svc.Start(ctx); err != nil {
+		log.Error("start", zap.Error(err))
+		return 1
+	}
+	u := url.URL{Scheme: "http", Host: svc.Server.Addr(), Path: "/", RawQuery: url.Values{"token": {svc.Server.Token()}}.Encode()}
+	if _, err := fmt.Fprintln(stdout, u.String()); err != nil {
+		log.Error("print URL", zap.Error(err))
+		return 1
+	}
+	<-ctx.Done()
+	log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := svc.Stop(sctx); err != nil && !errors.Is(err, context.Canceled) {
+		log.Error("stop", zap.Error(err))
+		return 1
+	}
+	return 0
+}

@@ -1,0 +1,141 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+
+	"github.com/dockpulse/dockpulse/backend/enginetest"
+	"github.com/dockpulse/dockpulse/backend/model"
+	"github.com/dockpulse/dockpulse/backend/protocol"
+)
+
+func TestMain(m *testing.M) { enginetest.Main(m) }
+
+// syncBuffer collects stderr from the serve goroutine.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// TestServe runs `dockpulse serve` against the test engine and uses it as a
+// user would: the printed URL serves the UI, and a plain WebSocket client
+// with the printed token receives the snapshot and live deltas.
+func TestServe(t *testing.T) {
+	e := enginetest.Require(t)
+	t.Setenv("DOCKER_HOST", e.Host)
+	ctx, cancel := context.WithCancel(context.Background())
+	out, outW := io.Pipe()
+	var stderr syncBuffer
+	exited := make(chan int, 1)
+	go func() { exited <- runServe(ctx, []string{"--log-level", "debug"}, outW, &stderr) }()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case code := <-exited:
+			if code != 0 {
+				t.Errorf("serve exited %d; stderr:\n%s", code, stderr.String())
+			}
+		case <-time.After(15 * time.Second):
+			t.Error("serve did not stop")
+		}
+	})
+
+	line, err := bufio.NewReader(out).ReadString('\n')
+	if err != nil {
+		t.Fatalf("first line: %v", err)
+	}
+	u, err := url.Parse(strings.TrimSpace(line))
+	if err != nil || u.Scheme != "http" || !strings.HasPrefix(u.Host, "127.0.0.1:") || u.Path != "/" {
+		t.Fatalf("first line %q is not http://127.0.0.1:PORT/?token=...", line)
+	}
+	token := u.Query().Get("token")
+	if len(token) < 22 {
+		t.Fatalf("token %q is shorter than 128 bits", token)
+	}
+
+	resp, err := http.Get(u.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), "<title>Dockpulse</title>") {
+		t.Fatalf("GET /: status %d, body %.200s", resp.StatusCode, body)
+	}
+
+	dctx, dcancel := context.WithTimeout(ctx, 5*time.Second)
+	defer dcancel()
+	conn, _, err := websocket.Dial(dctx, "ws://"+u.Host+"/ws?token="+url.QueryEscape(token), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.CloseNow()
+	conn.SetReadLimit(16 << 20)
+	read := func() protocol.Envelope {
+		rctx, rcancel := context.WithTimeout(ctx, 10*time.Second)
+		defer rcancel()
+		_, data, err := conn.Read(rctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		env, err := protocol.Decode(data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return env
+	}
+	if env := read(); env.Type != protocol.TypeHello {
+		t.Fatalf("first message %s, want hello", env.Type)
+	}
+	if env := read(); env.Type != protocol.TypeSnapshot {
+		t.Fatalf("second message %s, want snapshot", env.Type)
+	}
+	id := e.RunContainer(t, "dp-serve")
+	for {
+		env := read()
+		if env.Type != protocol.TypeContainerUpsert {
+			continue
+		}
+		var c model.Container
+		if err := json.Unmarshal(env.Data, &c); err != nil {
+			t.Fatal(err)
+		}
+		if c.ID == id && c.State == model.StateRunning {
+			break
+		}
+	}
+	if strings.Contains(stderr.String(), token) {
+		t.Fatal("the token appears in the log")
+	}
+}
+
+func TestServeRefusesNonLoopbackWithoutAllowRemote(t *testing.T) {
+	var stdout, stderr syncBuffer
+	code := runServe(context.Background(), []string{"--addr", "0.0.0.0:0"}, &stdout, &stderr)
+	if code != 2 || stdout.String() != "" || !strings.Contains(stderr.String(), "--allow-remote") {
+		t.Fatalf("exit %d, stdout %q, stderr %q; want 2, nothing, a hint about --allow-remote", code, stdout.String(), stderr.String())
+	}
+}
