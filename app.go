@@ -18,8 +18,9 @@ import (
 // store the WebSocket streams from, so they keep working when the socket
 // does not.
 type App struct {
-	cfg service.Config
-	log *zap.Logger
+	cfg  service.Config
+	base *zap.Logger // for the backend's components, which add their own names
+	log  *zap.Logger
 
 	mu       sync.Mutex
 	svc      *service.Service
@@ -28,13 +29,13 @@ type App struct {
 
 // NewApp prepares the app; the backend starts in startup.
 func NewApp(cfg service.Config, log *zap.Logger) *App {
-	return &App{cfg: cfg, log: log.With(zap.String("component", "app"))}
+	return &App{cfg: cfg, base: log, log: log.With(zap.String("component", "app"))}
 }
 
 // startup runs when the window is ready. Servers start here, never in
 // main: the bindings generator runs main too.
 func (a *App) startup(ctx context.Context) {
-	svc, err := service.New(a.cfg, a.log)
+	svc, err := service.New(a.cfg, a.base)
 	if err == nil {
 		err = svc.Start(ctx)
 	}

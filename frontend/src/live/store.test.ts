@@ -115,15 +115,26 @@ describe('applyMessage deltas', () => {
     expect(s.events.at(-1)?.actorId).toBe('e5')
   })
 
-  it('updates engine status, clearing the reason when it comes back up', () => {
-    let s = applyAll(synced(), msg.engine(11, { engine: 'local', status: 'down', reason: 'socket refused', since: 5 }))
-    const down = s.engines.get('local')
-    expect(down?.status).toBe('down')
-    expect(down?.reason).toBe('socket refused')
-    expect(down?.version).toBe('20.10.24') // descriptive fields survive
-    s = applyAll(s, msg.engine(12, { engine: 'local', status: 'up', since: 9 }))
-    expect(s.engines.get('local')).toMatchObject({ status: 'up', since: 9 })
+  it('replaces an engine with the facts and status a message carries', () => {
+    let s = applyAll(synced(), msg.engine(11, { status: 'down', reason: 'socket refused', since: 5 }))
+    expect(s.engines.get('local')).toMatchObject({ status: 'down', reason: 'socket refused', version: '20.10.24' })
+    s = applyAll(s, msg.engine(12, { status: 'up', since: 9, version: '27.1.0' }))
+    expect(s.engines.get('local')).toMatchObject({ status: 'up', since: 9, version: '27.1.0' })
     expect(s.engines.get('local')?.reason).toBeUndefined()
+  })
+
+  it('drops the samples of an engine that is not up, and only those', () => {
+    let s = applyAll(
+      synced(),
+      msg.upsert(11, container({ id: 'a', state: 'running' })),
+      msg.upsert(12, container({ engine: 'remote', id: 'b', state: 'running' })),
+      msg.stats(13, [stats({ id: 'a' }), stats({ engine: 'remote', id: 'b' })]),
+    )
+    expect(s.stats.has('local/a') && s.stats.has('remote/b')).toBe(true)
+    const containers = s.containers.size
+    s = applyAll(s, msg.engine(14, { status: 'down', reason: 'unexpected EOF', since: 5 }))
+    expect([...s.stats.keys()]).toEqual(['remote/b'])
+    expect(s.containers.size).toBe(containers) // the last known picture stays
   })
 
   it('adds an engine it has not seen', () => {

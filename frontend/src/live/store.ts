@@ -21,7 +21,6 @@ import type {
   DeltaMessage,
   DockerEvent,
   EngineInfo,
-  EngineStatus,
   Hello,
   ServerMessage,
   Snapshot,
@@ -184,38 +183,27 @@ function applyDelta(state: LiveData, msg: DeltaMessage): LiveData {
       return { ...state, events }
     }
     case 'engine':
-      return { ...state, engines: applyEngineStatus(state.engines, msg.data) }
+      return applyEngine(state, msg.data)
     case 'unknown':
       return state
   }
 }
 
-function applyEngineStatus(
-  engines: ReadonlyMap<string, EngineInfo>,
-  status: EngineStatus,
-): ReadonlyMap<string, EngineInfo> {
-  const known = engines.get(status.engine)
-  const base: EngineInfo = known ?? {
-    engine: status.engine,
-    status: status.status,
-    since: status.since,
-    host: '',
-    name: '',
-    version: '',
-    apiVersion: '',
-    os: '',
-    arch: '',
-    kernelVersion: '',
-    cpus: 0,
-    memoryTotal: 0,
-    images: 0,
-    cgroupVersion: '',
+/**
+ * An engine message carries the engine's complete facts and status. While an
+ * engine is not up nothing about it is live, so its samples go: showing the
+ * last numbers would present stale data as live.
+ */
+function applyEngine(state: LiveData, info: EngineInfo): LiveData {
+  const engines = new Map(state.engines).set(info.engine, info)
+  if (info.status === 'up') return { ...state, engines }
+  let stats = state.stats
+  for (const [key, sample] of state.stats) {
+    if (sample.engine !== info.engine) continue
+    if (stats === state.stats) stats = new Map(state.stats)
+    ;(stats as Map<string, Stats>).delete(key)
   }
-  // reason is omitted when the engine is up: do not keep a stale one.
-  const { reason: _stale, ...rest } = base
-  const next: EngineInfo = { ...rest, status: status.status, since: status.since }
-  if (status.reason) next.reason = status.reason
-  return new Map(engines).set(status.engine, next)
+  return { ...state, engines, stats }
 }
 
 // ---------------------------------------------------------------------------

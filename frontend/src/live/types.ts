@@ -159,7 +159,8 @@ export type ContainerUpsertMessage = Envelope<'container.upsert', Container>
 export type ContainerRemoveMessage = Envelope<'container.remove', ContainerKey>
 export type StatsMessage = Envelope<'stats', StatsBatch>
 export type EventMessage = Envelope<'event', DockerEvent>
-export type EngineMessage = Envelope<'engine', EngineStatus>
+/** An engine's facts and status, complete: it replaces what was known. */
+export type EngineMessage = Envelope<'engine', EngineInfo>
 export type HeartbeatMessage = Envelope<'heartbeat', Heartbeat>
 
 /**

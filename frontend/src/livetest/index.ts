@@ -7,7 +7,6 @@ import type {
   Container,
   DockerEvent,
   EngineInfo,
-  EngineStatus,
   Hello,
   ServerMessage,
   Snapshot,
@@ -121,7 +120,12 @@ export const msg = {
   }),
   stats: (seq: number, samples: Stats[]): ServerMessage => ({ v: 1, type: 'stats', seq, data: { samples } }),
   event: (seq: number, data: DockerEvent): ServerMessage => ({ v: 1, type: 'event', seq, data }),
-  engine: (seq: number, data: EngineStatus): ServerMessage => ({ v: 1, type: 'engine', seq, data }),
+  engine: (seq: number, data: Partial<EngineInfo> = {}): ServerMessage => ({
+    v: 1,
+    type: 'engine',
+    seq,
+    data: engine(data),
+  }),
   heartbeat: (seq: number, time = 0): ServerMessage => ({ v: 1, type: 'heartbeat', seq, data: { time } }),
 }
 
