@@ -16,6 +16,7 @@ import (
 	"github.com/wailsapp/wails/v2"
 	"github.com/wailsapp/wails/v2/pkg/options"
 	"github.com/wailsapp/wails/v2/pkg/options/assetserver"
+	"github.com/wailsapp/wails/v2/pkg/options/linux"
 	"go.uber.org/zap"
 
 	"github.com/dockpulse/dockpulse/backend/logging"
@@ -24,6 +25,9 @@ import (
 
 //go:embed all:frontend/dist
 var assets embed.FS
+
+//go:embed build/appicon.png
+var icon []byte
 
 // version is set at build time with -ldflags "-X main.version=...".
 var version = "dev"
@@ -78,6 +82,7 @@ func runDesktop(args []string) int {
 		MinHeight:        480,
 		AssetServer:      &assetserver.Options{Assets: ui},
 		BackgroundColour: &options.RGBA{R: 17, G: 20, B: 24, A: 1},
+		Linux:            &linux.Options{Icon: icon, ProgramName: "dockpulse"},
 		OnStartup:        app.startup,
 		OnShutdown:       app.shutdown,
 		Bind:             []any{app},

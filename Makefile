@@ -1,0 +1,62 @@
+# Dockpulse. `make run` builds and starts the desktop app; `make test` runs
+# every test against a private Docker engine it starts and stops itself.
+
+SHELL       := /bin/bash
+VERSION     ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+UNAME       := $(shell uname -s)
+# WebKitGTK 4.1 on Linux (4.0 is gone from newer distributions).
+ifeq ($(UNAME),Linux)
+TAGS        := -tags webkit2_41
+endif
+WAILS       := go tool wails
+BIN         := build/bin/dockpulse
+LDFLAGS     := -X main.version=$(VERSION)
+
+.PHONY: all deps frontend build run serve dev test test-go test-frontend vet clean
+
+all: build
+
+## deps: Debian packages, Go modules and npm packages.
+deps:
+	./scripts/install-deps.sh
+	go mod download
+	cd frontend && npm ci --no-audit --no-fund
+
+## frontend: the UI bundle that the Go binary embeds.
+frontend: deps
+	cd frontend && npm run build
+
+## build: the desktop binary, build/bin/dockpulse.
+build: deps
+	$(WAILS) build $(TAGS) -ldflags "$(LDFLAGS)" -s
+
+## run: build and start the desktop app.
+run: build
+	./$(BIN)
+
+## serve: build and run headless; open the printed URL in a browser.
+serve: build
+	./$(BIN) serve
+
+## dev: live-reloading development (Vite + Go).
+dev: deps
+	$(WAILS) dev $(TAGS)
+
+## test: vet, Go tests (unit and real-engine integration, with -race) and frontend tests.
+test: frontend
+	@set -euo pipefail; \
+	dir=$$(mktemp -d /tmp/dpe.XXXXXX); \
+	trap 'cd "$(CURDIR)" && go run ./backend/enginetest/testengine stop "'"$$dir"'" && rm -rf "'"$$dir"'"' EXIT; \
+	if go run ./backend/enginetest/testengine start "$$dir"; then \
+		export DOCKPULSE_TEST_ENGINE_DIR="$$dir" DOCKER_HOST="unix://$$dir/docker.sock"; \
+	elif [ -n "$${CI:-}" ]; then \
+		echo "make test: the private Docker engine did not start" >&2; exit 1; \
+	else \
+		echo "make test: no private Docker engine; engine tests use DOCKPULSE_TEST_DOCKER_HOST if set, else skip" >&2; \
+	fi; \
+	go vet $(TAGS) ./...; \
+	go test $(TAGS) -race -count=1 ./...; \
+	(cd frontend && npm test)
+
+clean:
+	rm -rf build/bin frontend/dist

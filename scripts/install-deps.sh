@@ -1,0 +1,27 @@
+#!/bin/sh
+# Installs the Debian packages Dockpulse needs to build and test, when they
+# are missing: Docker Engine and busybox for the private test engine, GTK and
+# WebKitGTK 4.1 headers for the desktop build.
+set -eu
+
+packages="docker.io busybox-static libgtk-3-dev libwebkit2gtk-4.1-dev pkg-config"
+[ "$#" -gt 0 ] && packages="$packages $*"
+
+missing=""
+for p in $packages; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+
+if ! command -v apt-get >/dev/null 2>&1; then
+	echo "install-deps: missing packages:$missing (no apt-get here: install them with your package manager)" >&2
+	exit 1
+fi
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+	command -v sudo >/dev/null 2>&1 || { echo "install-deps: need root or sudo to install:$missing" >&2; exit 1; }
+	sudo="sudo"
+fi
+echo "install-deps: installing$missing"
+$sudo apt-get update -q
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends $missing
