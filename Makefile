@@ -12,7 +12,7 @@ WAILS       := go tool wails
 BIN         := build/bin/dockpulse
 LDFLAGS     := -X main.version=$(VERSION)
 
-.PHONY: all deps frontend build run serve dev test test-go test-frontend vet clean
+.PHONY: all deps frontend build run serve dev test clean
 
 all: build
 
@@ -43,6 +43,8 @@ dev: deps
 	$(WAILS) dev $(TAGS)
 
 ## test: vet, Go tests (unit and real-engine integration, with -race) and frontend tests.
+# The integration tests kill and restart the shared engine, so they run
+# after the other packages, never beside them.
 test: frontend
 	@set -euo pipefail; \
 	dir=$$(mktemp -d /tmp/dpe.XXXXXX); \
@@ -55,7 +57,8 @@ test: frontend
 		echo "make test: no private Docker engine; engine tests use DOCKPULSE_TEST_DOCKER_HOST if set, else skip" >&2; \
 	fi; \
 	go vet $(TAGS) ./...; \
-	go test $(TAGS) -race -count=1 ./...; \
+	go test $(TAGS) -race -count=1 $$(go list ./... | grep -v /backend/integration); \
+	go test $(TAGS) -race -count=1 ./backend/integration/; \
 	(cd frontend && npm test)
 
 clean:

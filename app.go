@@ -81,47 +81,27 @@ func (a *App) LiveEndpoint() (service.Endpoint, error) {
 	return svc.Endpoint()
 }
 
-// Snapshot returns the complete current picture, as the stream's snapshot.
-func (a *App) Snapshot() (protocol.Snapshot, error) {
+// read answers a polling method from the running backend's store.
+func read[T any](a *App, get func(*service.Service) T) (T, error) {
 	svc, err := a.service()
 	if err != nil {
-		return protocol.Snapshot{}, err
+		var zero T
+		return zero, err
 	}
-	return svc.Snapshot(), nil
+	return get(svc), nil
 }
+
+// Snapshot returns the complete current picture, as the stream's snapshot.
+func (a *App) Snapshot() (protocol.Snapshot, error) { return read(a, (*service.Service).Snapshot) }
 
 // Containers returns every known container.
-func (a *App) Containers() ([]model.Container, error) {
-	svc, err := a.service()
-	if err != nil {
-		return nil, err
-	}
-	return svc.Containers(), nil
-}
+func (a *App) Containers() ([]model.Container, error) { return read(a, (*service.Service).Containers) }
 
 // Stats returns the latest sample of every running container.
-func (a *App) Stats() ([]model.Stats, error) {
-	svc, err := a.service()
-	if err != nil {
-		return nil, err
-	}
-	return svc.Stats(), nil
-}
+func (a *App) Stats() ([]model.Stats, error) { return read(a, (*service.Service).Stats) }
 
 // Engines returns the engines' facts and connection status.
-func (a *App) Engines() ([]model.EngineInfo, error) {
-	svc, err := a.service()
-	if err != nil {
-		return nil, err
-	}
-	return svc.Engines(), nil
-}
+func (a *App) Engines() ([]model.EngineInfo, error) { return read(a, (*service.Service).Engines) }
 
 // Events returns recent engine events, oldest first.
-func (a *App) Events() ([]model.Event, error) {
-	svc, err := a.service()
-	if err != nil {
-		return nil, err
-	}
-	return svc.Events(), nil
-}
+func (a *App) Events() ([]model.Event, error) { return read(a, (*service.Service).Events) }

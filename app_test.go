@@ -1,0 +1,88 @@
+package main
+
+import (
+	"context"
+	"net"
+	"strings"
+	"testing"
+	"time"
+
+	"go.uber.org/zap/zaptest"
+
+	"github.com/dockpulse/dockpulse/backend/enginetest"
+	"github.com/dockpulse/dockpulse/backend/model"
+	"github.com/dockpulse/dockpulse/backend/server"
+	"github.com/dockpulse/dockpulse/backend/service"
+)
+
+func TestBoundMethodsBeforeStartup(t *testing.T) {
+	app := NewApp(service.Config{}, zaptest.NewLogger(t))
+	if _, err := app.Containers(); err == nil || !strings.Contains(err.Error(), "starting") {
+		t.Fatalf("Containers before startup: err %v, want 'still starting'", err)
+	}
+	if _, err := app.LiveEndpoint(); err == nil {
+		t.Fatal("LiveEndpoint before startup returned no error")
+	}
+}
+
+// TestPollingWorksWithoutTheLiveServer starts the app with its WebSocket
+// server unable to listen: the bound polling methods must still show the
+// engine, and LiveEndpoint must say why there is no stream.
+func TestPollingWorksWithoutTheLiveServer(t *testing.T) {
+	e := enginetest.Require(t)
+	taken, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer taken.Close()
+	id := e.CreateContainer(t, "dp-app-poll")
+
+	app := NewApp(service.Config{DockerHost: e.Host, Server: server.Config{Addr: taken.Addr().String()}}, zaptest.NewLogger(t))
+	app.startup(context.Background())
+	defer app.shutdown(context.Background())
+
+	if _, err := app.LiveEndpoint(); err == nil {
+		t.Fatal("LiveEndpoint succeeded although the server could not listen")
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		list, err := app.Containers()
+		if err != nil {
+			t.Fatalf("Containers: %v", err)
+		}
+		if found(list, id) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("Containers never listed %s: %+v", id, list)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	snap, err := app.Snapshot()
+	if err != nil || !found(snap.Containers, id) || len(snap.Engines) != 1 || snap.Engines[0].Status != model.EngineUp {
+		t.Fatalf("Snapshot: %+v, %v", snap.Engines, err)
+	}
+}
+
+func TestLiveEndpointOfARunningApp(t *testing.T) {
+	e := enginetest.Require(t)
+	app := NewApp(service.Config{DockerHost: e.Host}, zaptest.NewLogger(t))
+	app.startup(context.Background())
+	defer app.shutdown(context.Background())
+	ep, err := app.LiveEndpoint()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(ep.URL, "ws://127.0.0.1:") || !strings.HasSuffix(ep.URL, "/ws") || len(ep.Token) < 22 {
+		t.Fatalf("endpoint %+v", ep)
+	}
+}
+
+func found(list []model.Container, id string) bool {
+	for _, c := range list {
+		if c.ID == id {
+			return true
+		}
+	}
+	return false
+}
