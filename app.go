@@ -8,6 +8,7 @@ import (
 
 	"go.uber.org/zap"
 
+	"github.com/dockpulse/dockpulse/backend/docker"
 	"github.com/dockpulse/dockpulse/backend/model"
 	"github.com/dockpulse/dockpulse/backend/protocol"
 	"github.com/dockpulse/dockpulse/backend/service"
@@ -105,3 +106,44 @@ func (a *App) Engines() ([]model.EngineInfo, error) { return read(a, (*service.S
 
 // Events returns recent engine events, oldest first.
 func (a *App) Events() ([]model.Event, error) { return read(a, (*service.Service).Events) }
+
+// actionTimeout bounds one container action from the UI; a stop waits for
+// the container's own stop timeout.
+const actionTimeout = 2 * time.Minute
+
+// act performs a container action. Its effect reaches the UI through the
+// engine's events, like any other change; the error, if any, is the engine's
+// own message with context.
+func (a *App) act(action, id string, removeVolumes bool) error {
+	svc, err := a.service()
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), actionTimeout)
+	defer cancel()
+	return svc.Act(ctx, action, id, removeVolumes)
+}
+
+// StartContainer starts a created or stopped container.
+func (a *App) StartContainer(id string) error { return a.act(docker.ActionStart, id, false) }
+
+// StopContainer stops a container, killing it after its stop timeout.
+func (a *App) StopContainer(id string) error { return a.act(docker.ActionStop, id, false) }
+
+// RestartContainer stops and starts a container.
+func (a *App) RestartContainer(id string) error { return a.act(docker.ActionRestart, id, false) }
+
+// PauseContainer freezes a running container's processes.
+func (a *App) PauseContainer(id string) error { return a.act(docker.ActionPause, id, false) }
+
+// UnpauseContainer resumes a paused container.
+func (a *App) UnpauseContainer(id string) error { return a.act(docker.ActionUnpause, id, false) }
+
+// KillContainer sends SIGKILL to a container.
+func (a *App) KillContainer(id string) error { return a.act(docker.ActionKill, id, false) }
+
+// RemoveContainer removes a stopped container and, if asked, its anonymous
+// volumes. The engine refuses to remove a running container.
+func (a *App) RemoveContainer(id string, removeVolumes bool) error {
+	return a.act(docker.ActionRemove, id, removeVolumes)
+}

@@ -86,3 +86,26 @@ func found(list []model.Container, id string) bool {
 	}
 	return false
 }
+
+func TestBoundActions(t *testing.T) {
+	e := enginetest.Require(t)
+	cli := e.Client(t)
+	id := e.RunContainer(t, "dp-app-actions")
+	app := NewApp(service.Config{DockerHost: e.Host}, zaptest.NewLogger(t))
+	app.startup(context.Background())
+	defer app.shutdown(context.Background())
+
+	if err := app.PauseContainer(id); err != nil {
+		t.Fatal(err)
+	}
+	if in, err := cli.ContainerInspect(context.Background(), id); err != nil || in.State.Status != "paused" {
+		t.Fatalf("after PauseContainer: %v %v", in.State, err)
+	}
+	err := app.RemoveContainer(id, true)
+	if err == nil || !strings.Contains(err.Error(), "cannot remove") {
+		t.Fatalf("RemoveContainer of a paused container: %v, want the engine's refusal", err)
+	}
+	if err := app.KillContainer("no-such-container"); err == nil || !strings.Contains(err.Error(), "No such container") {
+		t.Fatalf("KillContainer of an unknown container: %v", err)
+	}
+}

@@ -22,8 +22,8 @@ import (
 	"github.com/dockpulse/dockpulse/backend/stats"
 )
 
-// ErrNotFound reports that a container no longer exists.
-var ErrNotFound = errors.New("container not found")
+// ErrNotFound reports that a container no longer exists (model.ErrNotFound).
+var ErrNotFound = model.ErrNotFound
 
 // inspectParallelism bounds the concurrent inspect calls of a full list, so a
 // thousand containers neither take a thousand round trips in a row nor flood

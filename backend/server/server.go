@@ -28,6 +28,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/dockpulse/dockpulse/backend/hub"
+	"github.com/dockpulse/dockpulse/backend/model"
 	"github.com/dockpulse/dockpulse/backend/store"
 )
 
@@ -61,6 +62,18 @@ type Config struct {
 	MaxConns int
 	// StatsInterval is reported in hello. Default 1s.
 	StatsInterval time.Duration
+	// Actions performs container actions for POST /api/containers/{id}/{action}.
+	// Default nil: those requests answer 501.
+	Actions Actor
+	// ActionTimeout bounds one container action (a stop waits for the
+	// container's own timeout). Default 2 minutes.
+	ActionTimeout time.Duration
+}
+
+// Actor performs container actions. Its errors wrap the model's ErrInvalid,
+// ErrNotFound, ErrConflict or ErrUnavailable where one applies.
+type Actor interface {
+	Act(ctx context.Context, action, id string, removeVolumes bool) error
 }
 
 func (c *Config) defaults() {
@@ -87,6 +100,9 @@ func (c *Config) defaults() {
 	}
 	if c.StatsInterval <= 0 {
 		c.StatsInterval = time.Second
+	}
+	if c.ActionTimeout <= 0 {
+		c.ActionTimeout = 2 * time.Minute
 	}
 }
 
@@ -135,6 +151,7 @@ func New(cfg Config, st *store.Store, h *hub.Hub, log *zap.Logger) (*Server, err
 	s.mux.Handle("GET /api/stats", s.guarded(s.jsonOf(func() any { return st.Stats() })))
 	s.mux.Handle("GET /api/engines", s.guarded(s.jsonOf(func() any { return st.Engines() })))
 	s.mux.Handle("GET /api/events", s.guarded(s.jsonOf(func() any { return st.Events() })))
+	s.mux.Handle("POST /api/containers/{id}/{action}", s.guarded(s.serveAction))
 	s.mux.Handle("GET /api/", s.guarded(func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "no such endpoint")
 	}))
@@ -253,6 +270,46 @@ func (s *Server) jsonOf(get func() any) http.HandlerFunc {
 			s.log.Debug("write response", zap.String("path", r.URL.Path), zap.Error(err))
 		}
 	}
+}
+
+// serveAction performs one container action; its effect reaches clients as
+// the engine's events and the resulting deltas, like any other change.
+func (s *Server) serveAction(w http.ResponseWriter, r *http.Request) {
+	if s.cfg.Actions == nil {
+		writeError(w, http.StatusNotImplemented, "container actions are not available here")
+		return
+	}
+	action, id := r.PathValue("action"), r.PathValue("id")
+	removeVolumes := false
+	switch v := r.URL.Query().Get("volumes"); v {
+	case "", "0", "false":
+	case "1", "true":
+		removeVolumes = true
+	default:
+		writeError(w, http.StatusBadRequest, fmt.Sprintf("volumes=%q: want 1 or 0", v))
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), s.cfg.ActionTimeout)
+	defer cancel()
+	err := s.cfg.Actions.Act(ctx, action, id, removeVolumes)
+	if err == nil {
+		s.log.Info("container action", zap.String("action", action), zap.String("container", id))
+		w.WriteHeader(http.StatusNoContent)
+		return
+	}
+	status := http.StatusInternalServerError
+	switch {
+	case errors.Is(err, model.ErrInvalid):
+		status = http.StatusBadRequest
+	case errors.Is(err, model.ErrNotFound):
+		status = http.StatusNotFound
+	case errors.Is(err, model.ErrConflict):
+		status = http.StatusConflict
+	case errors.Is(err, model.ErrUnavailable):
+		status = http.StatusServiceUnavailable
+	}
+	s.log.Info("container action refused", zap.String("action", action), zap.String("container", id), zap.Error(err))
+	writeError(w, status, err.Error())
 }
 
 func writeError(w http.ResponseWriter, status int, msg string) {

@@ -69,6 +69,9 @@ func New(cfg Config, log *zap.Logger) (*Service, error) {
 	}
 	h := hub.New()
 	st := store.New(h, cfg.Store, log)
+	if cfg.Server.Actions == nil {
+		cfg.Server.Actions = dc
+	}
 	cfg.Stats.Engine = EngineName
 	col := stats.New(dc, st, cfg.Stats, log)
 	srv, err := server.New(cfg.Server, st, h, log)
@@ -157,3 +160,9 @@ func (s *Service) Engines() []model.EngineInfo { return s.Store.Engines() }
 
 // Events lists recent engine events, oldest first.
 func (s *Service) Events() []model.Event { return s.Store.Events() }
+
+// Act performs a container action on the engine (see docker.Actions). Its
+// effect reaches every client through the engine's events.
+func (s *Service) Act(ctx context.Context, action, id string, removeVolumes bool) error {
+	return s.Docker.Act(ctx, action, id, removeVolumes)
+}

@@ -1,0 +1,130 @@
+package integration
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/docker/docker/api/types/container"
+
+	"github.com/dockpulse/dockpulse/backend/enginetest"
+	"github.com/dockpulse/dockpulse/backend/service"
+)
+
+// post performs a container action through the HTTP API, returning the
+// status and the error message, if any.
+func post(t *testing.T, svc *service.Service, path string) (int, string) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, svc.Server.URL()+path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+svc.Server.Token())
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var body struct{ Error string }
+	if resp.StatusCode != http.StatusNoContent {
+		if err := json.NewDecoder(resp.Body).Decode(&body); err != nil {
+			t.Fatalf("POST %s: status %d with undecodable body: %v", path, resp.StatusCode, err)
+		}
+	}
+	return resp.StatusCode, body.Error
+}
+
+func TestContainerActions(t *testing.T) {
+	e := enginetest.Require(t)
+	cli := e.Client(t)
+	svc := startService(t, e, service.Config{})
+	c := connect(t, svc)
+	id := e.CreateContainer(t, "dp-actions")
+	state := func() string {
+		in, err := cli.ContainerInspect(context.Background(), id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(in.State.Status)
+	}
+	base := "/api/containers/" + id + "/"
+	steps := []struct {
+		action    string
+		wantCode  int
+		wantState string
+		wantError string
+	}{
+		{"start", http.StatusNoContent, "running", ""},
+		{"pause", http.StatusNoContent, "paused", ""},
+		{"pause", http.StatusConflict, "paused", "already paused"},
+		{"unpause", http.StatusNoContent, "running", ""},
+		{"remove", http.StatusConflict, "running", "Stop the container"},
+		{"restart", http.StatusNoContent, "running", ""},
+		{"kill", http.StatusNoContent, "exited", ""},
+		{"pause", http.StatusConflict, "exited", "not running"},
+		{"stop", http.StatusNoContent, "exited", ""},
+	}
+	for _, s := range steps {
+		code, msg := post(t, svc, base+s.action)
+		if code != s.wantCode || !strings.Contains(msg, s.wantError) {
+			t.Fatalf("%s: status %d %q, want %d containing %q", s.action, code, msg, s.wantCode, s.wantError)
+		}
+		if got := state(); got != s.wantState {
+			t.Fatalf("after %s: engine says %s, want %s", s.action, got, s.wantState)
+		}
+	}
+	// The client saw the effect through the engine's events.
+	eventually(t, 5*time.Second, "client picture shows the kill", func() bool {
+		for _, p := range c.picture() {
+			if strings.HasSuffix(p, "dp-actions=exited") {
+				return true
+			}
+		}
+		return false
+	})
+	if code, msg := post(t, svc, base+"remove?volumes=1"); code != http.StatusNoContent {
+		t.Fatalf("remove: status %d %q", code, msg)
+	}
+	if _, err := cli.ContainerInspect(context.Background(), id); err == nil {
+		t.Fatal("the container still exists after remove")
+	}
+	eventually(t, 5*time.Second, "client picture drops the container", func() bool {
+		for _, p := range c.picture() {
+			if strings.Contains(p, "dp-actions") {
+				return false
+			}
+		}
+		return true
+	})
+}
+
+func TestActionsOnBadTargets(t *testing.T) {
+	e := enginetest.Require(t)
+	cli := e.Client(t)
+	svc := startService(t, e, service.Config{})
+	bystander := e.RunContainer(t, "dp-bystander")
+	tests := []struct {
+		path     string
+		wantCode int
+	}{
+		{"/api/containers/0123456789ab/start", http.StatusNotFound},
+		{"/api/containers/no-such-container/remove", http.StatusNotFound},
+		{"/api/containers/..%2F..%2Fcontainers%2Fjson/start", http.StatusBadRequest},
+		{"/api/containers/-rf/stop", http.StatusBadRequest},
+		{"/api/containers/" + bystander + "/explode", http.StatusBadRequest},
+		{"/api/containers/" + bystander + "/remove?volumes=maybe", http.StatusBadRequest},
+	}
+	for _, tt := range tests {
+		code, msg := post(t, svc, tt.path)
+		if code != tt.wantCode || msg == "" {
+			t.Errorf("POST %s: status %d %q, want %d with a message", tt.path, code, msg, tt.wantCode)
+		}
+	}
+	in, err := cli.ContainerInspect(context.Background(), bystander)
+	if err != nil || in.State.Status != container.StateRunning {
+		t.Fatalf("the bystander changed: %v %v", in.State, err)
+	}
+}
