@@ -4,8 +4,14 @@
 // container and reconciles the store with that list, so nothing that happens
 // during the list is missed (events after it are applied on top and are
 // idempotent). Each relevant container event is published as an event delta
-// at once and then followed by a fresh inspect of the container, so the store
-// never guesses a state from an event.
+// at once; the container is then inspected again, so the store never guesses
+// a state from an event.
+//
+// Inspects run on a few workers so that a slow one never holds up the event
+// stream. Work on one container is serial and coalesced: requests arriving
+// while its inspect is in flight become one more pass, and a removal is never
+// overtaken by an older inspect. So a container's deltas always follow the
+// event that caused them and reflect the engine's latest state.
 //
 // When the stream breaks, the store is told at once (engine down, with the
 // reason), stats stop, and the watcher retries with exponential backoff capped
@@ -126,8 +132,8 @@ func (w *Watcher) Run(ctx context.Context) error {
 
 // session runs one connection to the engine until it breaks.
 func (w *Watcher) session(ctx context.Context) (wasUp bool, err error) {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
 	msgs, errs := w.engine.Events(ctx)
 	info, err := w.engine.Info(ctx)
 	if err != nil {
@@ -145,48 +151,43 @@ func (w *Watcher) session(ctx context.Context) (wasUp bool, err error) {
 	w.tracker.Sync(list)
 	w.log.Info("engine connected", zap.String("version", info.Version),
 		zap.Int("containers", len(list)), zap.Int("deltas", n))
+
+	r := newRefresher(ctx, w, cancel)
+	// Nothing of this session may reach the store after it ends.
+	defer func() {
+		cancel(nil)
+		r.wait()
+	}()
 	for {
 		select {
 		case <-ctx.Done():
-			return true, ctx.Err()
+			return true, context.Cause(ctx)
 		case err, ok := <-errs:
 			if !ok || err == nil {
 				err = errors.New("event stream closed")
 			}
 			return true, fmt.Errorf("event stream: %w", err)
 		case m := <-msgs:
-			if err := w.apply(ctx, m); err != nil {
+			if err := w.apply(ctx, r, m); err != nil {
 				return true, err
 			}
 		}
 	}
 }
 
-// apply handles one engine event.
-func (w *Watcher) apply(ctx context.Context, m events.Message) error {
+// apply handles one engine event: the event goes out at once, and the
+// container it concerns is queued for a refresh.
+func (w *Watcher) apply(ctx context.Context, r *refresher, m events.Message) error {
 	ev, kind := docker.FromEvent(w.engine.Engine(), m)
 	if kind == docker.Ignore {
 		return nil
 	}
 	w.store.RecordEvent(ev)
-	key := model.Key{Engine: ev.Engine, ID: ev.ActorID}
 	switch kind {
 	case docker.Refresh:
-		c, err := w.engine.Inspect(ctx, ev.ActorID)
-		if errors.Is(err, docker.ErrNotFound) {
-			// Removed before we looked: its destroy event follows.
-			w.store.Remove(key)
-			w.tracker.Untrack(key)
-			return nil
-		}
-		if err != nil {
-			return fmt.Errorf("after %s event: %w", ev.Action, err)
-		}
-		w.store.Upsert(c)
-		w.tracker.Track(c)
+		r.request(ev.ActorID, false)
 	case docker.Removed:
-		w.store.Remove(key)
-		w.tracker.Untrack(key)
+		r.request(ev.ActorID, true)
 	case docker.Show:
 		if ev.Type == string(events.ImageEventType) {
 			info, err := w.engine.Info(ctx)

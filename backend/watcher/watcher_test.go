@@ -31,6 +31,10 @@ type fakeEngine struct {
 	msgs       chan events.Message
 	errs       chan error
 	sessions   int
+	// inspecting, when set, receives the ID of each inspect, which then
+	// waits for release.
+	inspecting chan string
+	release    chan struct{}
 }
 
 func newFakeEngine() *fakeEngine {
@@ -62,6 +66,13 @@ func (f *fakeEngine) List(context.Context) ([]model.Container, error) {
 }
 
 func (f *fakeEngine) Inspect(_ context.Context, id string) (model.Container, error) {
+	f.mu.Lock()
+	inspecting, release := f.inspecting, f.release
+	f.mu.Unlock()
+	if inspecting != nil {
+		inspecting <- id
+		<-release
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.failing != nil {
@@ -336,4 +347,50 @@ func TestRetryBackoffIsCapped(t *testing.T) {
 	}
 	e.heal()
 	h.expect(t, "engine:up")
+}
+
+// TestDestroyDuringInspectWins: an inspect that started before the
+// container's destroy must not bring it back.
+func TestDestroyDuringInspectWins(t *testing.T) {
+	e := newFakeEngine()
+	e.set(c("a", "running"))
+	h := run(t, e)
+	h.expect(t, "engine:connecting", "upsert:a=running", "engine:up")
+
+	e.mu.Lock()
+	e.inspecting, e.release = make(chan string, 10), make(chan struct{})
+	e.mu.Unlock()
+	e.set(c("a", "exited"))
+	e.emit(t, "die", "a")
+	<-e.inspecting // the inspect of a is in flight, holding "exited"
+	e.emit(t, "destroy", "a")
+	h.expect(t, "event:die", "event:destroy")
+	close(e.release) // the inspect returns the stale "exited"
+	h.expect(t, "remove:a")
+	if got := h.store.Containers(); len(got) != 0 {
+		t.Fatalf("containers after destroy: %+v", got)
+	}
+}
+
+// TestEventsFlowWhileAnInspectIsSlow: a slow inspect of one container holds
+// up neither the event stream nor the other containers.
+func TestEventsFlowWhileAnInspectIsSlow(t *testing.T) {
+	e := newFakeEngine()
+	e.set(c("a", "running"))
+	e.set(c("b", "running"))
+	h := run(t, e)
+	h.expect(t, "engine:connecting", "upsert:a=running", "upsert:b=running", "engine:up")
+
+	e.mu.Lock()
+	e.inspecting, e.release = make(chan string, 10), make(chan struct{})
+	e.mu.Unlock()
+	e.set(c("a", "paused"))
+	e.emit(t, "pause", "a")
+	<-e.inspecting // a's inspect hangs
+	for _, action := range []string{"kill", "stop", "kill"} {
+		e.emit(t, action, "b")
+	}
+	h.expect(t, "event:pause", "event:kill", "event:stop", "event:kill")
+	close(e.release)
+	h.expect(t, "upsert:a=paused")
 }
