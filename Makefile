@@ -26,8 +26,9 @@ deps:
 frontend: deps
 	cd frontend && npm run build
 
-## build: the desktop binary, build/bin/dockpulse.
-build: deps
+## build: the desktop binary, build/bin/dockpulse (the frontend is built
+## first, so wails build skips its own frontend step).
+build: frontend
 	$(WAILS) build $(TAGS) -ldflags "$(LDFLAGS)" -s
 
 ## run: build and start the desktop app.
@@ -42,11 +43,13 @@ serve: build
 dev: deps
 	$(WAILS) dev $(TAGS)
 
-## test: vet, Go tests (unit and real-engine integration, with -race) and frontend tests.
+## test: vet, Go tests (unit and real-engine integration, with -race), the
+## desktop build in a virtual display, and frontend tests.
 # The integration tests kill and restart the shared engine, so they run
 # after the other packages, never beside them.
-test: frontend
+test: build
 	@set -euo pipefail; \
+	export DOCKPULSE_DESKTOP_BIN="$(CURDIR)/$(BIN)" DOCKPULSE_SCREENSHOT="$(CURDIR)/build/desktop-test.png"; \
 	dir=$$(mktemp -d /tmp/dpe.XXXXXX); \
 	trap 'cd "$(CURDIR)" && go run ./backend/enginetest/testengine stop "'"$$dir"'" && rm -rf "'"$$dir"'"' EXIT; \
 	if go run ./backend/enginetest/testengine start "$$dir"; then \
