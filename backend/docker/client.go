@@ -124,9 +124,12 @@ func (c *Client) List(ctx context.Context) ([]model.Container, error) {
 	return list, nil
 }
 
-// Events subscribes to the engine's event stream from now on. The message
-// channel is closed, and one error sent, when the stream ends for any
-// reason (ctx cancelled, engine gone).
+// Events subscribes to the engine's event stream from now on. One error is
+// sent when the stream ends for any reason (ctx cancelled, engine gone).
+//
+// Call it only after another call has succeeded: the SDK (v28.5.2) reads
+// the negotiated API version here without its lock, which races with a
+// negotiation running in another goroutine.
 func (c *Client) Events(ctx context.Context) (<-chan events.Message, <-chan error) {
 	return c.cli.Events(ctx, events.ListOptions{})
 }

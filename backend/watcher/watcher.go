@@ -134,11 +134,14 @@ func (w *Watcher) Run(ctx context.Context) error {
 func (w *Watcher) session(ctx context.Context) (wasUp bool, err error) {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
-	msgs, errs := w.engine.Events(ctx)
+	// Info first: it negotiates the API version, which the SDK's Events
+	// reads without a lock (a data race if another call negotiates at the
+	// same time).
 	info, err := w.engine.Info(ctx)
 	if err != nil {
 		return false, err
 	}
+	msgs, errs := w.engine.Events(ctx)
 	list, err := w.engine.List(ctx)
 	if err != nil {
 		return false, err

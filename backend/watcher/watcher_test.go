@@ -364,7 +364,10 @@ func TestDestroyDuringInspectWins(t *testing.T) {
 	e.emit(t, "die", "a")
 	<-e.inspecting // the inspect of a is in flight, holding "exited"
 	e.emit(t, "destroy", "a")
-	h.expect(t, "event:die", "event:destroy")
+	// The reader handles events in order: once the next one is out, it has
+	// queued a's removal.
+	e.emit(t, "kill", "other")
+	h.expect(t, "event:die", "event:destroy", "event:kill")
 	close(e.release) // the inspect returns the stale "exited"
 	h.expect(t, "remove:a")
 	if got := h.store.Containers(); len(got) != 0 {
