@@ -12,7 +12,7 @@ WAILS       := go tool wails
 BIN         := build/bin/dockpulse
 LDFLAGS     := -X main.version=$(VERSION)
 
-.PHONY: all deps frontend build run serve dev test clean
+.PHONY: all deps frontend build run serve dev test fuzz soak clean
 
 all: build
 
@@ -43,8 +43,9 @@ serve: build
 dev: deps
 	$(WAILS) dev $(TAGS)
 
-## test: vet, Go tests (unit and real-engine integration, with -race), the
-## desktop build in a virtual display, and frontend tests.
+## test: vet, Go tests (unit, real-engine integration and attack suites,
+## with -race), the desktop build in a virtual display, every fuzz target
+## for FUZZTIME, and the frontend tests.
 # The integration tests kill and restart the shared engine, so they run
 # after the other packages, never beside them.
 test: build
@@ -62,7 +63,28 @@ test: build
 	go vet $(TAGS) ./...; \
 	go test $(TAGS) -race -count=1 $$(go list ./... | grep -v /backend/integration); \
 	go test $(TAGS) -race -count=1 ./backend/integration/; \
+	scripts/fuzz.sh $(FUZZTIME); \
 	(cd frontend && npm test)
+
+## fuzz: every Go fuzz target for FUZZTIME each.
+FUZZTIME ?= 10s
+fuzz:
+	scripts/fuzz.sh $(FUZZTIME)
+
+## soak: about SOAK (10 min) of container churn with stats streaming and
+## clients coming and going, against a private engine; prints RSS, heap and
+## goroutines over time and fails if they grow without bound. Then every
+## fuzz target for SOAK_FUZZTIME.
+SOAK ?= 10m
+SOAK_FUZZTIME ?= 1m
+soak: frontend
+	@set -euo pipefail; \
+	dir=$$(mktemp -d /tmp/dpe.XXXXXX); \
+	trap 'cd "$(CURDIR)" && go run ./backend/enginetest/testengine stop "'"$$dir"'" && rm -rf "'"$$dir"'"' EXIT; \
+	go run ./backend/enginetest/testengine start "$$dir" >/dev/null; \
+	export DOCKPULSE_TEST_ENGINE_DIR="$$dir" DOCKER_HOST="unix://$$dir/docker.sock" DOCKPULSE_SOAK="$(SOAK)" CI=1; \
+	go test $(TAGS) -run '^TestSoak$$' -count=1 -v -timeout 40m ./backend/integration/; \
+	scripts/fuzz.sh $(SOAK_FUZZTIME)
 
 clean:
 	rm -rf build/bin frontend/dist

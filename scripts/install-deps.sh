@@ -2,10 +2,10 @@
 # Installs the Debian packages Dockpulse needs to build and test, when they
 # are missing: Docker Engine and busybox for the private test engine, GTK and
 # WebKitGTK 4.1 headers for the desktop build, Xvfb and ImageMagick to run and
-# photograph the desktop window in tests.
+# photograph the desktop window in tests, Chromium for the browser tests.
 set -eu
 
-packages="docker.io busybox-static libgtk-3-dev libwebkit2gtk-4.1-dev pkg-config xvfb imagemagick"
+packages="docker.io busybox-static libgtk-3-dev libwebkit2gtk-4.1-dev pkg-config xvfb imagemagick chromium"
 [ "$#" -gt 0 ] && packages="$packages $*"
 
 missing=""

@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+
+	"go.uber.org/zap"
 )
 
 // WebviewOrigins are the page origins of the Wails webview: production on
@@ -100,6 +102,42 @@ func (g *guard) tokenOK(r *http.Request) bool {
 		return false
 	}
 	return subtle.ConstantTimeCompare([]byte(got), []byte(g.token)) == 1
+}
+
+// maxLoggedValue caps each client-chosen value a refusal log line repeats,
+// so that a client cannot fill the log with a megabyte Host header.
+const maxLoggedValue = 200
+
+// redact makes a client-chosen value safe to log: the token, should the
+// client have put it there (in the path, the Host, the Origin), is replaced,
+// and the value is cut to maxLoggedValue bytes.
+func (g *guard) redact(s string) string {
+	if g.token != "" {
+		s = strings.ReplaceAll(s, g.token, "[token]")
+	}
+	if len(s) > maxLoggedValue {
+		s = s[:maxLoggedValue] + "…"
+	}
+	return s
+}
+
+// refusalFields are the log fields of a refused request: the route (or the
+// path when no route matched), the peer, the Origin and Host, and the
+// reason. The query is never logged (it may hold a token, right or wrong),
+// and the token is redacted from everything else.
+func (g *guard) refusalFields(r *http.Request, rej *rejection) []zap.Field {
+	route := r.Pattern
+	if route == "" {
+		route = r.URL.Path
+	}
+	return []zap.Field{
+		zap.String("route", g.redact(route)),
+		zap.String("path", g.redact(r.URL.Path)),
+		zap.String("remote", r.RemoteAddr),
+		zap.String("origin", g.redact(r.Header.Get("Origin"))),
+		zap.String("host", g.redact(r.Host)),
+		zap.String("reason", rej.msg),
+	}
 }
 
 // loopbackHost reports whether a Host header names this machine's loopback:

@@ -173,7 +173,15 @@ func (s *Server) Start() error {
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", s.cfg.Addr, err)
 	}
-	srv := &http.Server{Handler: s.mux, ReadHeaderTimeout: 10 * time.Second, ErrorLog: zap.NewStdLog(s.log)}
+	srv := &http.Server{
+		Handler:           s.mux,
+		ReadHeaderTimeout: 10 * time.Second,
+		// An idle keep-alive connection would otherwise be kept forever: a
+		// local process could hold thousands and exhaust descriptors.
+		IdleTimeout:    2 * time.Minute,
+		MaxHeaderBytes: 64 << 10, // a token, a few headers; not the 1 MB default
+		ErrorLog:       zap.NewStdLog(s.log),
+	}
 	s.mu.Lock()
 	s.http, s.ln = srv, ln
 	s.mu.Unlock()
@@ -232,9 +240,9 @@ func (s *Server) Shutdown(ctx context.Context) error {
 func (s *Server) guarded(h http.HandlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if rej := s.guard.check(r); rej != nil {
-			// Path only: the query may hold a token, right or wrong.
-			s.log.Info("refused request", zap.String("path", r.URL.Path), zap.String("remote", r.RemoteAddr),
-				zap.String("origin", r.Header.Get("Origin")), zap.String("host", r.Host), zap.String("reason", rej.msg))
+			// Never the query (it may hold a token, right or wrong), and the
+			// token redacted from the rest, wherever the client put it.
+			s.log.Info("refused request", s.guard.refusalFields(r, rej)...)
 			writeError(w, rej.status, rej.msg)
 			return
 		}
@@ -293,7 +301,7 @@ func (s *Server) serveAction(w http.ResponseWriter, r *http.Request) {
 	defer cancel()
 	err := s.cfg.Actions.Act(ctx, action, id, removeVolumes)
 	if err == nil {
-		s.log.Info("container action", zap.String("action", action), zap.String("container", id))
+		s.log.Info("container action", zap.String("action", s.guard.redact(action)), zap.String("container", s.guard.redact(id)))
 		w.WriteHeader(http.StatusNoContent)
 		return
 	}
@@ -308,12 +316,14 @@ func (s *Server) serveAction(w http.ResponseWriter, r *http.Request) {
 	case errors.Is(err, model.ErrUnavailable):
 		status = http.StatusServiceUnavailable
 	}
-	s.log.Info("container action refused", zap.String("action", action), zap.String("container", id), zap.Error(err))
+	s.log.Info("container action refused", zap.String("action", s.guard.redact(action)),
+		zap.String("container", s.guard.redact(id)), zap.String("error", s.guard.redact(err.Error())))
 	writeError(w, status, err.Error())
 }
 
 func writeError(w http.ResponseWriter, status int, msg string) {
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("X-Content-Type-Options", "nosniff") // the message may echo client input
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
 	body, _ := json.Marshal(map[string]string{"error": msg}) // a map of strings always encodes

@@ -24,10 +24,21 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 	s.wg.Add(1)
 	defer s.wg.Done()
 
+	// The read loop's cancel, set before the first read: the ping callback
+	// runs inside reads, so it always sees it.
+	var cancelConn context.CancelCauseFunc
+	pings := newPingLimiter(time.Now)
 	conn, err := websocket.Accept(w, r, &websocket.AcceptOptions{
 		// The guard has already checked Origin against the allow-list and
 		// Host against loopback; the library's own check knows neither.
 		InsecureSkipVerify: true,
+		OnPingReceived: func(context.Context, []byte) bool {
+			if pings.allow() {
+				return true
+			}
+			cancelConn(errPingFlood)
+			return false
+		},
 	})
 	if err != nil {
 		s.log.Info("websocket handshake failed", zap.String("remote", r.RemoteAddr), zap.Error(err))
@@ -38,6 +49,7 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 
 	ctx, cancel := context.WithCancelCause(r.Context())
 	defer cancel(nil)
+	cancelConn = cancel
 	readerDone := make(chan struct{})
 	go func() {
 		defer close(readerDone)
@@ -52,7 +64,7 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 	}()
 
 	err = s.stream(ctx, conn, log)
-	if cause := context.Cause(ctx); errors.Is(cause, errClientMessage) {
+	if cause := context.Cause(ctx); errors.Is(cause, errClientMessage) || errors.Is(cause, errPingFlood) {
 		err = cause // whatever the writer tripped over, this is why
 	}
 	var ce websocket.CloseError
@@ -62,6 +74,9 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 	case errors.Is(err, errClientMessage):
 		log.Info("client sent a message", zap.Error(err))
 		_ = conn.Close(websocket.StatusPolicyViolation, "clients send no messages in protocol v1") // best effort
+	case errors.Is(err, errPingFlood):
+		log.Info("client flooded pings", zap.Error(err))
+		_ = conn.Close(websocket.StatusPolicyViolation, "too many pings") // best effort
 	case errors.Is(err, hub.ErrTooSlow):
 		log.Warn("client dropped", zap.Error(err))
 		_ = conn.Close(websocket.StatusPolicyViolation, "too slow: reconnect to resync") // best effort to a stuck peer
@@ -74,6 +89,43 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 
 // errClientMessage ends a connection whose client sent a data message.
 var errClientMessage = errors.New("unexpected client message")
+
+// errPingFlood ends a connection whose client sends pings faster than
+// pingRate (after a burst of pingBurst).
+var errPingFlood = errors.New("client sent too many pings")
+
+// A client needs no pings at all (the server pings it, and a browser cannot
+// send them); a native client may check the connection now and then. Each
+// ping costs a pong write, so a client that floods them is cut rather than
+// answered at wire speed.
+const (
+	pingBurst = 20
+	pingRate  = 5 // per second, sustained
+)
+
+// pingLimiter is a token bucket for one connection's pings. It is used only
+// by the connection's read loop, so it needs no lock.
+type pingLimiter struct {
+	now    func() time.Time
+	tokens float64
+	last   time.Time
+}
+
+func newPingLimiter(now func() time.Time) *pingLimiter {
+	return &pingLimiter{now: now, tokens: pingBurst, last: now()}
+}
+
+// allow takes a token for one ping, reporting false when none is left.
+func (l *pingLimiter) allow() bool {
+	t := l.now()
+	l.tokens = min(pingBurst, l.tokens+t.Sub(l.last).Seconds()*pingRate)
+	l.last = t
+	if l.tokens < 1 {
+		return false
+	}
+	l.tokens--
+	return true
+}
 
 // readLoop reads so that pongs and close frames are processed. Protocol v1
 // has no client messages, so any data message ends the connection.

@@ -1,0 +1,67 @@
+package protocol
+
+import (
+	"bytes"
+	"encoding/json"
+	"testing"
+)
+
+// FuzzDecode feeds Decode arbitrary frames, as a hostile or broken peer
+// would send them. It must never panic; what it accepts must be a version-1
+// envelope with a type, and must survive a round trip through Encode.
+func FuzzDecode(f *testing.F) {
+	for _, seed := range []string{
+		`{"v":1,"type":"hello","seq":7,"data":{"server":"dockpulse","version":"0.1.0","protocol":1,"heartbeatMs":5000,"statsIntervalMs":1000}}`,
+		`{"v":1,"type":"container.remove","seq":9,"data":{"engine":"local","id":"c0ffee"}}`,
+		`{"v":1,"type":"heartbeat","seq":12,"data":{"time":1795654065000}}`,
+		`{"v":2,"type":"hello","seq":1}`,
+		`{"v":1,"type":"","seq":1}`,
+		`{"v":1,"type":"x","seq":-1}`,
+		`{"v":1,"type":"x","seq":18446744073709551616}`,
+		`{"v":1.5,"type":"x"}`,
+		`{"v":1,"type":"x","data":}`,
+		`{"v":1,"type":"x","data":null}`,
+		`{"v":1,"type":"x","data":"\ud800"}`,
+		`{"v":1,"type":"x","V":2}`,
+		`[1,2,3]`, `null`, ``, `{`, "\xff\xfe",
+		`{"v":1,"type":"x","data":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]}`,
+	} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, frame []byte) {
+		env, err := Decode(frame)
+		if err != nil {
+			if env.Type != "" || env.Data != nil || env.Seq != 0 {
+				t.Fatalf("Decode failed (%v) but returned %+v", err, env)
+			}
+			return
+		}
+		if env.V != Version || env.Type == "" {
+			t.Fatalf("Decode accepted %q as %+v", frame, env)
+		}
+		var data any
+		if len(env.Data) > 0 {
+			if err := json.Unmarshal(env.Data, &data); err != nil {
+				t.Fatalf("accepted data is not JSON: %v", err)
+			}
+		}
+		again, err := Encode(env.Type, env.Seq, json.RawMessage(orNull(env.Data)))
+		if err != nil {
+			t.Fatalf("re-encode %+v: %v", env, err)
+		}
+		env2, err := Decode(again)
+		if err != nil {
+			t.Fatalf("decode of re-encoded %q: %v", again, err)
+		}
+		if env2.Type != env.Type || env2.Seq != env.Seq {
+			t.Fatalf("round trip changed %+v into %+v", env, env2)
+		}
+	})
+}
+
+func orNull(raw []byte) []byte {
+	if len(bytes.TrimSpace(raw)) == 0 {
+		return []byte("null")
+	}
+	return raw
+}
