@@ -44,10 +44,11 @@ dev: deps
 	$(WAILS) dev $(TAGS)
 
 ## test: vet, Go tests (unit, real-engine integration and attack suites,
-## with -race), the desktop build in a virtual display, every fuzz target
-## for FUZZTIME, and the frontend tests.
-# The integration tests kill and restart the shared engine, so they run
-# after the other packages, never beside them.
+## with -race), the desktop build in a virtual display, the dashboard end to
+## end in headless Chromium, every fuzz target for FUZZTIME, and the
+## frontend unit tests.
+# The integration tests and the browser end-to-end suite kill and restart
+# the shared engine, so they run after the other packages, never beside them.
 test: build
 	@set -euo pipefail; \
 	export DOCKPULSE_DESKTOP_BIN="$(CURDIR)/$(BIN)" DOCKPULSE_SCREENSHOT="$(CURDIR)/build/desktop-test.png"; \
@@ -63,6 +64,8 @@ test: build
 	go vet $(TAGS) ./...; \
 	go test $(TAGS) -race -count=1 $$(go list ./... | grep -v /backend/integration); \
 	go test $(TAGS) -race -count=1 ./backend/integration/; \
+	go build -o "$$dir/dockpulse" .; \
+	(cd frontend && DOCKPULSE_BIN="$$dir/dockpulse" npm run e2e); \
 	scripts/fuzz.sh $(FUZZTIME); \
 	(cd frontend && npm test)
 

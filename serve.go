@@ -25,6 +25,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	fset.SetOutput(stderr)
 	addr := fset.String("addr", "127.0.0.1:0", "listen address; loopback only unless --allow-remote")
 	allowRemote := fset.Bool("allow-remote", false, "allow a non-loopback --addr: anyone who can reach it and has the token controls Docker")
+	tokenFile := fset.String("token-file", "", "keep the access token in this file (created, mode 0600, if missing), so a restarted server keeps it and open pages reconnect by themselves")
 	level := fset.String("log-level", "", "log level: debug, info, warn or error (default $"+logging.EnvLevel+", else info)")
 	fset.Usage = func() {
 		fmt.Fprintf(stderr, "usage: dockpulse serve [flags]\n\nRuns the Dockpulse backend headless and serves its UI. The first line on\nstdout is the URL to open, with the access token.\n\n")
@@ -53,8 +54,15 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		log.Error("embedded UI", zap.Error(err))
 		return 1
 	}
+	token := "" // a fresh one per launch
+	if *tokenFile != "" {
+		if token, err = server.TokenFromFile(*tokenFile); err != nil {
+			fmt.Fprintln(stderr, "dockpulse serve:", err)
+			return 2
+		}
+	}
 	svc, err := service.New(service.Config{Server: server.Config{
-		Addr: *addr, AllowRemote: *allowRemote, UI: ui, Version: version,
+		Addr: *addr, AllowRemote: *allowRemote, UI: ui, Version: version, Token: token,
 	}}, log)
 	if err != nil {
 		log.Error("start", zap.Error(err))

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -138,4 +139,41 @@ func TestServeRefusesNonLoopbackWithoutAllowRemote(t *testing.T) {
 	if code != 2 || stdout.String() != "" || !strings.Contains(stderr.String(), "--allow-remote") {
 		t.Fatalf("exit %d, stdout %q, stderr %q; want 2, nothing, a hint about --allow-remote", code, stdout.String(), stderr.String())
 	}
+}
+
+// TestServeTokenFileSurvivesRestart: with --token-file, a restarted server
+// accepts the token the first one printed.
+func TestServeTokenFileSurvivesRestart(t *testing.T) {
+	e := enginetest.Require(t)
+	t.Setenv("DOCKER_HOST", e.Host)
+	tokenFile := filepath.Join(t.TempDir(), "token")
+	first := serveOnce(t, "--token-file", tokenFile)
+	second := serveOnce(t, "--token-file", tokenFile)
+	if first.Query().Get("token") != second.Query().Get("token") {
+		t.Fatalf("the token changed across restarts: %s then %s", first, second)
+	}
+}
+
+// serveOnce starts serve with args, returns its printed URL and stops it.
+func serveOnce(t *testing.T, args ...string) *url.URL {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	out, outW := io.Pipe()
+	var stderr syncBuffer
+	exited := make(chan int, 1)
+	go func() { exited <- runServe(ctx, args, outW, &stderr) }()
+	line, err := bufio.NewReader(out).ReadString('\n')
+	if err != nil {
+		cancel()
+		t.Fatalf("serve %v: %v; stderr:\n%s", args, err, stderr.String())
+	}
+	cancel()
+	if code := <-exited; code != 0 {
+		t.Fatalf("serve %v exited %d; stderr:\n%s", args, code, stderr.String())
+	}
+	u, err := url.Parse(strings.TrimSpace(line))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
 }

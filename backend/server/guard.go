@@ -4,10 +4,13 @@ import (
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
+	"errors"
 	"fmt"
+	"io/fs"
 	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"strings"
 
 	"go.uber.org/zap"
@@ -163,4 +166,48 @@ func IsLoopbackAddr(addr string) bool {
 		return false
 	}
 	return loopbackHost(host)
+}
+
+// minTokenLen is the shortest token accepted from a file: 128 bits in
+// base64url.
+const minTokenLen = 22
+
+// TokenFromFile returns the token kept in path, creating the file (mode
+// 0600) with a fresh token when it does not exist. A backend restarted with
+// the same file keeps its token, so open pages reconnect by themselves.
+func TokenFromFile(path string) (string, error) {
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		tok, err := NewToken()
+		if err != nil {
+			return "", err
+		}
+		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		if err != nil {
+			return "", fmt.Errorf("create token file: %w", err)
+		}
+		if _, err := f.WriteString(tok + "\n"); err != nil {
+			f.Close()
+			return "", fmt.Errorf("write token file: %w", err)
+		}
+		if err := f.Close(); err != nil {
+			return "", fmt.Errorf("write token file: %w", err)
+		}
+		return tok, nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("read token file: %w", err)
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		return "", fmt.Errorf("read token file: %w", err)
+	}
+	if fi.Mode().Perm()&0o077 != 0 {
+		return "", fmt.Errorf("token file %s is readable by others (mode %v): chmod 600 it", path, fi.Mode().Perm())
+	}
+	tok := strings.TrimSpace(string(data))
+	if len(tok) < minTokenLen || strings.ContainsAny(tok, " \t\r\n") {
+		return "", fmt.Errorf("token file %s: want one token of at least %d characters", path, minTokenLen)
+	}
+	return tok, nil
 }

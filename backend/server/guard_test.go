@@ -3,6 +3,9 @@ package server
 import (
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -87,5 +90,34 @@ func TestNewTokenIsFreshAndLong(t *testing.T) {
 	}
 	if len(a) < 22 { // 128 bits in base64
 		t.Fatalf("token %d chars, want at least 128 bits", len(a))
+	}
+}
+
+func TestTokenFromFile(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "token")
+	first, err := TokenFromFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fi, err := os.Stat(path)
+	if err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("token file mode %v (%v), want 0600", fi.Mode().Perm(), err)
+	}
+	again, err := TokenFromFile(path)
+	if err != nil || again != first {
+		t.Fatalf("second read = %q, %v; want the same token", again, err)
+	}
+	if err := os.Chmod(path, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := TokenFromFile(path); err == nil || !strings.Contains(err.Error(), "readable by others") {
+		t.Fatalf("world-readable file accepted: %v", err)
+	}
+	short := filepath.Join(t.TempDir(), "short")
+	if err := os.WriteFile(short, []byte("abc\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := TokenFromFile(short); err == nil {
+		t.Fatal("a short token was accepted")
 	}
 }

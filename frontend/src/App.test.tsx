@@ -2,8 +2,8 @@ import { act } from 'react'
 import { createRoot, type Root } from 'react-dom/client'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { App } from './App'
-import { LiveProvider, createLiveStore, type LiveStore } from './live'
-import { ManualScheduler, container, engine, msg, stats } from './livetest'
+import { LiveProvider, createLiveStore, type LiveStore, type PerformAction } from './live'
+import { ManualScheduler, container, engine, event, msg, stats } from './livetest'
 
 declare global {
   var IS_REACT_ACT_ENVIRONMENT: boolean | undefined
@@ -14,6 +14,7 @@ describe('App', () => {
   let root: Root
   let scheduler: ManualScheduler
   let store: LiveStore
+  let perform: ReturnType<typeof vi.fn<PerformAction>>
 
   beforeEach(() => {
     globalThis.IS_REACT_ACT_ENVIRONMENT = true
@@ -22,6 +23,7 @@ describe('App', () => {
     root = createRoot(host)
     scheduler = new ManualScheduler()
     store = createLiveStore({ scheduler, connection: { status: 'connecting', since: 0 } })
+    perform = vi.fn<PerformAction>(async () => {})
   })
 
   afterEach(() => {
@@ -32,16 +34,45 @@ describe('App', () => {
   const render = () =>
     act(() =>
       root.render(
-        <LiveProvider store={store}>
+        <LiveProvider store={store} perform={perform}>
           <App />
         </LiveProvider>,
       ),
     )
   const frame = () => act(() => scheduler.frame())
+  const dispatch = (m: Parameters<LiveStore['dispatch']>[0]) => act(() => void store.dispatch(m))
   const status = (name: string) =>
     [...host.querySelectorAll('[role="status"]')].find((el) => el.getAttribute('aria-label') === name)?.textContent
-  const rows = () =>
-    [...host.querySelectorAll('tbody tr')].map((tr) => [...tr.children].map((cell) => cell.textContent))
+  const rowEls = () => [...host.querySelectorAll<HTMLElement>('.grid-canvas [role="row"][data-key]')]
+  const names = () => rowEls().map((r) => r.querySelector('.name')?.textContent)
+  const row = (name: string) => rowEls().find((r) => r.querySelector('.name')?.textContent === name)!
+  const cells = (name: string) => [...row(name).children].map((c) => c.textContent)
+  const button = (label: string) =>
+    [...host.querySelectorAll<HTMLButtonElement>('button')].find((b) => b.getAttribute('aria-label') === label)!
+  const key = (k: string, init: KeyboardEventInit = {}) =>
+    act(() => void window.dispatchEvent(new KeyboardEvent('keydown', { key: k, bubbles: true, ...init })))
+
+  const three = () =>
+    msg.snapshot({
+      seq: 1,
+      engines: [engine()],
+      containers: [
+        container({ id: 'a', name: 'zeta' }),
+        container({ id: 'b', name: 'alpha', state: 'exited', exitCode: 137, oomKilled: true }),
+        container({
+          id: 'c',
+          name: 'beta',
+          image: 'redis:7',
+          health: 'healthy',
+          labels: { 'com.docker.compose.project': 'shop' },
+          ports: [{ ip: '127.0.0.1', privatePort: 6379, publicPort: 6380, protocol: 'tcp' }],
+        }),
+      ],
+      stats: [
+        stats({ id: 'a', cpuPercent: 150.26, memoryUsage: 100 * 1024 ** 2, memoryLimit: 1024 ** 3 }),
+        stats({ id: 'c', cpuPercent: 0.5, memoryUsage: 3 * 1024 ** 2, memoryLimit: 0 }),
+      ],
+    })
 
   it('shows the table sorted, with stats, and updates it live', () => {
     render()
@@ -49,63 +80,166 @@ describe('App', () => {
     expect(status('Connection')).toBe('Connecting…')
     expect(host.textContent).toContain('Waiting for the first snapshot')
 
-    store.dispatch({
-      type: 'message',
-      message: msg.snapshot({
-        seq: 1,
-        engines: [engine()],
-        containers: [
-          container({ id: 'a', name: 'zeta' }),
-          container({ id: 'b', name: 'alpha', state: 'exited', exitCode: 137, oomKilled: true }),
-          container({ id: 'c', name: 'beta', image: 'redis:7', health: 'healthy' }),
-        ],
-        stats: [
-          stats({ id: 'a', cpuPercent: 150.26, memoryUsage: 100 * 1024 ** 2, memoryLimit: 1024 ** 3 }),
-          stats({ id: 'c', cpuPercent: 0.5, memoryUsage: 3 * 1024 ** 2, memoryLimit: 0 }),
-        ],
-      }),
-    })
-    store.dispatch({ type: 'connection', connection: { status: 'connected', since: 1, latencyMs: 8.4 } })
+    dispatch({ type: 'message', message: three() })
+    dispatch({ type: 'connection', connection: { status: 'connected', since: 1, latencyMs: 8.4 } })
     frame()
 
     expect(status('Connection')).toBe('Live')
     expect(host.querySelector('.indicator-detail')?.textContent).toBe('8 ms')
-    expect(status('Engine')).toBe('Engine up · Docker 20.10.24')
-    expect(rows()).toEqual([
-      ['beta', 'redis:7', 'Running · healthy', '0.5%', '3.0 MiB'],
-      ['zeta', 'nginx:1.27', 'Running', '150.3%', '100 MiB / 1.0 GiB'],
-      ['alpha', 'nginx:1.27', 'Exited (137, OOM killed)', '—', '—'],
-    ])
+    expect(status('Engine')).toBe('Engine up')
+    expect(host.querySelector('[aria-label="System summary"]')?.textContent).toContain('2 running0 paused1 stopped')
+    expect(names()).toEqual(['beta', 'zeta', 'alpha'])
+    const beta = cells('beta')
+    expect(beta[1]).toBe('redis:7')
+    expect(beta[2]).toBe('Runninghealthy')
+    expect(beta[4]).toBe('0.5%')
+    expect(beta[5]).toBe('3.0 MiB')
+    expect(beta[8]).toBe('127.0.0.1:6380→6379/tcp')
+    expect(cells('zeta')[4]).toBe('150.3%')
+    expect(cells('zeta')[5]).toBe('100 MiB / 1.0 GiB')
+    expect(cells('alpha')[2]).toBe('Exited (137, OOM)')
 
-    store.dispatch({
+    // Rates come from two consecutive samples.
+    dispatch({
       type: 'message',
-      message: msg.upsert(2, container({ id: 'a', name: 'zeta', state: 'exited', exitCode: 0 })),
+      message: msg.stats(2, [stats({ id: 'a', read: 1_700_000_003_000, networkRx: 2048, blockWrite: 4096, memoryLimit: 1024 ** 3 })]),
     })
-    store.dispatch({ type: 'message', message: msg.stats(3, [stats({ id: 'c', cpuPercent: 42, memoryLimit: 0 })]) })
+    dispatch({ type: 'message', message: msg.upsert(3, container({ id: 'c', name: 'beta', state: 'exited', exitCode: 0 })) })
     frame()
-    expect(rows().map((r) => [r[0], r[2], r[3]])).toEqual([
-      ['beta', 'Running · healthy', '42.0%'],
-      ['alpha', 'Exited (137, OOM killed)', '—'],
-      ['zeta', 'Exited (0)', '—'],
-    ])
+    expect(cells('zeta')[6]).toBe('↓ 2.0 KiB/s↑ 0 B/s')
+    expect(cells('zeta')[7]).toBe('R 0 B/sW 4.0 KiB/s')
+    expect(names()).toEqual(['zeta', 'alpha', 'beta'])
+    expect(cells('beta')[4]).toBe('—')
+  })
+
+  it('sorts by a column, filters by state, searches and groups', () => {
+    render()
+    dispatch({ type: 'message', message: three() })
+    frame()
+    const header = (label: string) =>
+      [...host.querySelectorAll<HTMLButtonElement>('.sort')].find((b) => b.textContent?.startsWith(label))!
+    act(() => header('CPU').click())
+    expect(names()).toEqual(['zeta', 'beta', 'alpha'])
+    expect(header('CPU').parentElement?.getAttribute('aria-sort')).toBe('descending')
+    act(() => header('Name').click())
+    expect(names()).toEqual(['alpha', 'beta', 'zeta'])
+
+    const filter = (label: string) =>
+      [...host.querySelectorAll<HTMLButtonElement>('[role="radio"]')].find((b) => b.textContent?.startsWith(label))!
+    expect(filter('Problems').textContent).toBe('Problems 1')
+    act(() => filter('Stopped').click())
+    expect(names()).toEqual(['alpha'])
+    act(() => filter('All').click())
+
+    const search = host.querySelector<HTMLInputElement>('input[type="search"]')!
+    act(() => {
+      const setter = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!
+      setter.call(search, 'redis')
+      search.dispatchEvent(new Event('input', { bubbles: true }))
+    })
+    expect(names()).toEqual(['beta'])
+    act(() => {
+      const setter = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!
+      setter.call(search, '')
+      search.dispatchEvent(new Event('input', { bubbles: true }))
+    })
+
+    key('g')
+    const groups = [...host.querySelectorAll('.grid-group')].map((g) => g.textContent)
+    expect(groups).toEqual(['shop1 running · 1 container', 'No compose project1 running · 2 containers'])
+  })
+
+  it('holds the order while the pointer is over the rows', () => {
+    render()
+    dispatch({ type: 'message', message: three() })
+    frame()
+    expect(names()).toEqual(['beta', 'zeta', 'alpha'])
+    const body = host.querySelector('.grid-body')!
+    act(() => void body.dispatchEvent(new MouseEvent('pointerover', { bubbles: true })))
+    dispatch({ type: 'message', message: msg.upsert(2, container({ id: 'c', name: 'beta', state: 'exited', exitCode: 0 })) })
+    dispatch({ type: 'message', message: msg.remove(3, 'local', 'a') })
+    frame()
+    // beta stopped and zeta is gone, but nothing moved: zeta shows as removed.
+    expect(names()).toEqual(['beta', 'zeta', 'alpha'])
+    expect(row('zeta').dataset.removed).toBe('true')
+    expect(row('beta').dataset.state).toBe('exited')
+  })
+
+  it('runs an action, shows it pending until the engine confirms, and reports a refusal', async () => {
+    render()
+    dispatch({ type: 'message', message: three() })
+    frame()
+    await act(async () => button('Stop zeta').click())
+    expect(perform).toHaveBeenCalledWith('a', 'stop', undefined)
+    frame()
+    expect(row('zeta').textContent).toContain('Stopping…')
+    expect(button('Stop zeta').disabled).toBe(true)
+
+    dispatch({ type: 'message', message: msg.event(2, event({ actorId: 'a', name: 'zeta', action: 'kill', attributes: { signal: '15' } })) })
+    dispatch({ type: 'message', message: msg.event(3, event({ actorId: 'a', name: 'zeta', action: 'die', attributes: { exitCode: '143' } })) })
+    dispatch({ type: 'message', message: msg.upsert(4, container({ id: 'a', name: 'zeta', state: 'exited', exitCode: 143 })) })
+    frame()
+    expect(row('zeta').textContent).not.toContain('Stopping')
+    // A stop that was asked for is no surprise: no toast.
+    expect(host.querySelector('.toast')).toBeNull()
+
+    perform.mockRejectedValueOnce(new Error('cannot remove a running container: stop it first or force it'))
+    act(() => button('Remove beta').click())
+    const dialog = host.querySelector('[role="dialog"]')!
+    expect(dialog.textContent).toContain('Remove beta?')
+    act(() => dialog.querySelector<HTMLInputElement>('input[type="checkbox"]')!.click())
+    await act(async () => [...dialog.querySelectorAll('button')].find((b) => b.textContent === 'Remove')!.click())
+    expect(perform).toHaveBeenLastCalledWith('c', 'remove', { removeVolumes: true })
+    frame()
+    expect(host.querySelector('[role="dialog"]')).toBeNull()
+    expect(row('beta').textContent).toContain('Remove failed')
+    expect(host.querySelector('.toast')?.textContent).toContain('Could not remove beta')
+    expect(host.querySelector('.toast')?.textContent).toContain('cannot remove a running container')
+  })
+
+  it('raises a toast for an OOM kill and an unexpected death', () => {
+    render()
+    dispatch({ type: 'message', message: three() })
+    dispatch({ type: 'message', message: msg.event(2, event({ actorId: 'a', name: 'zeta', action: 'oom' })) })
+    dispatch({ type: 'message', message: msg.event(3, event({ actorId: 'a', name: 'zeta', action: 'die', attributes: { exitCode: '137' } })) })
+    dispatch({ type: 'message', message: msg.event(4, event({ actorId: 'c', name: 'beta', action: 'die', attributes: { exitCode: '1' } })) })
+    frame()
+    const toasts = [...host.querySelectorAll('.toast .toast-title')].map((t) => t.textContent)
+    expect(toasts).toEqual(['zeta was killed: out of memory', 'beta died unexpectedly (exit 1)'])
+    const feed = [...host.querySelectorAll('.event-text')].map((t) => t.textContent)
+    expect(feed).toEqual(['beta died (exit 1)', 'zeta died (exit 137, OOM killed)', 'zeta ran out of memory'])
+    act(() => button('Dismiss notification').click())
+    frame()
+    expect(host.querySelectorAll('.toast')).toHaveLength(1)
+  })
+
+  it('moves with the arrow keys and acts on the selection with keys', async () => {
+    render()
+    dispatch({ type: 'message', message: three() })
+    frame()
+    key('/')
+    expect(document.activeElement).toBe(host.querySelector('input[type="search"]'))
+    act(() => (document.activeElement as HTMLElement).blur())
+    key('ArrowDown')
+    expect(row('beta').getAttribute('aria-selected')).toBe('true')
+    expect(host.querySelector('[aria-label="Details of beta"]')).not.toBeNull()
+    key('ArrowDown')
+    expect(row('zeta').getAttribute('aria-selected')).toBe('true')
+    await act(async () => key('p'))
+    expect(perform).toHaveBeenLastCalledWith('a', 'pause', undefined)
+    key('Escape')
+    expect(host.querySelector('[aria-label="Details of beta"]')).toBeNull()
+    expect(host.querySelector('[aria-label="Details of zeta"]')).toBeNull()
   })
 
   it('makes a down engine impossible to miss', () => {
     render()
-    store.dispatch({
+    dispatch({ type: 'message', message: msg.snapshot({ seq: 1, engines: [engine()], containers: [container()] }) })
+    dispatch({
       type: 'message',
-      message: msg.snapshot({ seq: 1, engines: [engine()], containers: [container()] }),
+      message: msg.engine(2, { engine: 'local', status: 'down', reason: 'dial unix /var/run/docker.sock: connection refused', since: 5 }),
     })
-    store.dispatch({
-      type: 'message',
-      message: msg.engine(2, {
-        engine: 'local',
-        status: 'down',
-        reason: 'dial unix /var/run/docker.sock: connection refused',
-        since: 5,
-      }),
-    })
-    store.dispatch({ type: 'connection', connection: { status: 'connected', since: 1, latencyMs: null } })
+    dispatch({ type: 'connection', connection: { status: 'connected', since: 1, latencyMs: null } })
     frame()
     expect(status('Engine')).toBe('Engine down')
     expect(host.querySelector('[role="alert"]')?.textContent).toContain(
@@ -113,42 +247,60 @@ describe('App', () => {
     )
   })
 
-  it('renders degraded and offline connection states', () => {
+  it('shows a banner while the live connection is lost, which goes away by itself', () => {
     vi.useFakeTimers()
     vi.setSystemTime(10_000)
     try {
       render()
-      store.dispatch({
+      dispatch({ type: 'message', message: msg.snapshot({ seq: 1, engines: [engine()], containers: [container()] }) })
+      dispatch({ type: 'connection', connection: { status: 'connected', since: 0, latencyMs: 5 } })
+      frame()
+      expect(host.querySelector('[aria-label="Connection notice"]')).toBeNull()
+
+      dispatch({
         type: 'connection',
-        connection: { status: 'polling', since: 0, lastPollAt: 9_000, attempt: 3, nextRetryAt: 12_000 },
+        connection: { status: 'reconnecting', since: 0, attempt: 2, nextRetryAt: 12_000, reason: 'connection lost (no close frame)' },
+      })
+      frame()
+      expect(status('Connection')).toBe('Reconnecting (attempt 2)')
+      expect(host.querySelector('.indicator-detail')?.textContent).toBe('next try in 2 s')
+      expect(host.querySelector('[aria-label="Connection notice"]')?.textContent).toContain('Live connection lost.')
+
+      dispatch({
+        type: 'connection',
+        connection: { status: 'polling', since: 0, lastPollAt: 9_000, intervalMs: 2000, attempt: 3, nextRetryAt: 12_000 },
       })
       frame()
       expect(status('Connection')).toBe('Degraded: polling')
-      expect(host.querySelector('.indicator')?.getAttribute('data-tone')).toBe('warn')
-      expect(host.querySelector('.indicator-detail')?.textContent).toBe('live updates: retry in 2 s')
+      expect(host.querySelector('.app-status > .indicator')?.getAttribute('data-tone')).toBe('warn')
+      expect(host.querySelector('.indicator-detail')?.textContent).toBe('data up to 2 s old · live: next try in 2 s')
       act(() => vi.advanceTimersByTime(1000))
-      expect(host.querySelector('.indicator-detail')?.textContent).toBe('live updates: retry in 1 s')
+      expect(host.querySelector('.indicator-detail')?.textContent).toBe('data up to 2 s old · live: next try in 1 s')
+      expect(host.querySelector('[aria-label="Connection notice"]')?.textContent).toContain('polling every 2 s')
 
-      store.dispatch({
+      dispatch({
         type: 'connection',
         connection: { status: 'offline', since: 0, reason: 'GET /api/snapshot: HTTP 502', nextRetryAt: null },
       })
       frame()
       expect(status('Connection')).toBe('Offline')
-      expect(host.textContent).toContain('Cannot reach the Dockpulse backend: GET /api/snapshot: HTTP 502')
+      expect(host.querySelector('.grid')?.getAttribute('data-stale')).toBe('true')
+      expect(status('Engine')).toBe('Engine up (last known)')
+      expect(host.querySelector('[aria-label="Connection notice"]')?.textContent).toContain(
+        'Cannot reach the Dockpulse backend. GET /api/snapshot: HTTP 502.',
+      )
 
-      // With data on screen, the data stays and is marked as old.
-      store.dispatch({
-        type: 'message',
-        message: msg.snapshot({ seq: 1, engines: [engine()], containers: [container()] }),
+      dispatch({
+        type: 'connection',
+        connection: { status: 'offline', since: 0, reason: 'HTTP 401', nextRetryAt: null, unauthorized: true },
       })
       frame()
-      expect(rows()).toHaveLength(1)
-      expect(host.querySelector('table')?.getAttribute('data-stale')).toBe('true')
-      expect(status('Engine')).toBe('Engine up · Docker 20.10.24 (last known)')
-      expect(host.querySelector('.notice')?.textContent).toContain(
-        'Cannot reach the Dockpulse backend: GET /api/snapshot: HTTP 502.',
-      )
+      expect(host.querySelector('[aria-label="Connection notice"]')?.textContent).toContain('no longer accepts this page')
+
+      dispatch({ type: 'connection', connection: { status: 'connected', since: 20_000, latencyMs: 5 } })
+      frame()
+      expect(host.querySelector('[aria-label="Connection notice"]')).toBeNull()
+      expect(host.querySelector('.grid')?.getAttribute('data-stale')).toBeNull()
     } finally {
       vi.useRealTimers()
     }

@@ -1,243 +1,301 @@
-import { memo, useEffect, useState } from 'react'
-import { connectionDetail, describeConnection, describeState, formatMemory, formatPercent } from './format'
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import {
+  availableActions,
   containerName,
+  useActionStatuses,
   useConnection,
-  useContainerRows,
-  useContainers,
   useEngines,
+  useLiveStore,
+  useRunAction,
   useSynced,
-  type ConnectionState,
   type Container,
-  type EngineInfo,
-  type Stats,
+  type ContainerAction,
 } from './live'
+import { ConfirmRemove } from './ui/ConfirmRemove'
+import { ContainerTable } from './ui/ContainerTable'
+import { DetailPanel } from './ui/DetailPanel'
+import { EventsFeed } from './ui/EventsFeed'
+import { Icon } from './ui/Icon'
+import { useNow } from './ui/parts'
+import { ConnectionBanner, ConnectionIndicator, EngineAlerts, EngineIndicator, SystemSummary } from './ui/Status'
+import { DEFAULT_SORT, STATE_FILTERS, type Sort, type StateFilter, type TableQuery } from './ui/tableModel'
+import { Toasts } from './ui/Toasts'
+import { useTableView } from './ui/useTableView'
 import './App.css'
 
+export { ConnectionIndicator, EngineIndicator } from './ui/Status'
+
+const SHORTCUTS: [string, string][] = [
+  ['/', 'Search'],
+  ['↑ ↓ or k j', 'Move between containers'],
+  ['Home End', 'First, last container'],
+  ['Esc', 'Close details, clear search'],
+  ['s', 'Start or stop'],
+  ['p', 'Pause or resume'],
+  ['r', 'Restart'],
+  ['Shift+K', 'Kill'],
+  ['Delete', 'Remove (asks first)'],
+  ['g', 'Group by compose project'],
+  ['?', 'This help'],
+]
+
+function isTyping(target: EventTarget | null): boolean {
+  const el = target as HTMLElement | null
+  if (!el) return false
+  return el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' || el.tagName === 'SELECT' || el.isContentEditable
+}
+
 export function App() {
+  const [filter, setFilter] = useState<StateFilter>('all')
+  const [search, setSearch] = useState('')
+  const [sort, setSort] = useState<Sort>(DEFAULT_SORT)
+  const [grouped, setGrouped] = useState(false)
+  const [selected, setSelected] = useState<string | null>(null)
+  const [removing, setRemoving] = useState<Container | null>(null)
+  const [help, setHelp] = useState(false)
+
+  const query: TableQuery = useMemo(() => ({ filter, search, sort }), [filter, search, sort])
+  const view = useTableView(query, grouped)
+  const actions = useActionStatuses()
+  const run = useRunAction()
+  const store = useLiveStore()
+  const synced = useSynced()
+  const connection = useConnection()
+  const now = useNow(1000)
+  const searchRef = useRef<HTMLInputElement>(null)
+  const scrollTo = useRef<((key: string) => void) | null>(null)
+  const gridRef = useRef<HTMLDivElement>(null)
+
+  const engines = useEngines()
+  // The rows are only as live as the connection and the engine behind them.
+  const live =
+    (connection.status === 'connected' || connection.status === 'polling') && engines.every((e) => e.status === 'up')
+
+  // The dialog holds the order: the row being removed must not move away.
+  const { hold } = view
+  useEffect(() => hold('dialog', removing !== null), [removing, hold])
+
+  const select = useCallback((key: string | null) => {
+    setSelected(key)
+    if (key) scrollTo.current?.(key)
+  }, [])
+
+  const askRemove = useCallback((c: Container) => setRemoving(c), [])
+
+  const act = useCallback(
+    (action: ContainerAction | 'toggle-run' | 'toggle-pause') => {
+      if (!selected) return
+      const c = store.getState().data.containers.get(selected)
+      if (!c) return
+      const can = availableActions(c)
+      let a: ContainerAction
+      if (action === 'toggle-run') a = can.stop ? 'stop' : 'start'
+      else if (action === 'toggle-pause') a = can.unpause ? 'unpause' : 'pause'
+      else a = action
+      if (!can[a]) return
+      view.nudge()
+      if (a === 'remove') setRemoving(c)
+      else void run({ engine: c.engine, id: c.id, name: containerName(c) }, a)
+    },
+    [selected, store, run, view],
+  )
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.ctrlKey || e.metaKey || e.altKey || removing || e.defaultPrevented) return
+      if (isTyping(e.target)) {
+        if (e.key === 'Escape' && e.target === searchRef.current) {
+          if (search) setSearch('')
+          else searchRef.current?.blur()
+        } else if (e.key === 'ArrowDown' && e.target === searchRef.current) {
+          e.preventDefault()
+          gridRef.current?.focus()
+          select(view.order[0] ?? null)
+        }
+        return
+      }
+      const order = view.order
+      const index = selected ? order.indexOf(selected) : -1
+      const move = (to: number) => {
+        e.preventDefault()
+        view.nudge()
+        const key = order[Math.max(0, Math.min(order.length - 1, to))]
+        if (key) select(key)
+      }
+      switch (e.key) {
+        case '/':
+          e.preventDefault()
+          searchRef.current?.focus()
+          searchRef.current?.select()
+          return
+        case 'ArrowDown':
+        case 'j':
+          return move(index + 1)
+        case 'ArrowUp':
+        case 'k':
+          return move(index < 0 ? 0 : index - 1)
+        case 'Home':
+          return move(0)
+        case 'End':
+          return move(order.length - 1)
+        case 'Escape':
+          if (help) setHelp(false)
+          else setSelected(null)
+          return
+        case 's':
+          return act('toggle-run')
+        case 'p':
+          return act('toggle-pause')
+        case 'r':
+          return act('restart')
+        case 'K':
+          return act('kill')
+        case 'Delete':
+        case 'Backspace':
+          return act('remove')
+        case 'g':
+          setGrouped((g) => !g)
+          return
+        case '?':
+          setHelp((h) => !h)
+          return
+      }
+    }
+    window.addEventListener('keydown', onKey)
+    return () => window.removeEventListener('keydown', onKey)
+  }, [view, selected, select, act, removing, search, help])
+
+  let empty: string | null = null
+  if (view.total === 0) {
+    if (!synced) {
+      empty =
+        connection.status === 'offline'
+          ? `Cannot reach the Dockpulse backend: ${connection.reason}`
+          : 'Waiting for the first snapshot…'
+    } else empty = 'No containers on this engine yet. They appear here the moment one is created.'
+  } else if (view.items.length === 0) empty = 'No container matches.'
+
   return (
     <div className="app">
       <header className="app-header">
         <h1 className="app-title">Dockpulse</h1>
+        <SystemSummary />
         <div className="app-status">
           <EngineIndicator />
           <ConnectionIndicator />
         </div>
       </header>
       <EngineAlerts />
-      <ConnectionNotice />
+      <ConnectionBanner />
       <main className="app-main">
-        <ContainerTable />
+        <div className="toolbar" role="toolbar" aria-label="Table controls">
+          <label className="search">
+            <Icon name="search" />
+            <span className="visually-hidden">Search containers</span>
+            <input
+              ref={searchRef}
+              type="search"
+              placeholder="Search name, image, id, port…  ( / )"
+              value={search}
+              onChange={(e) => setSearch(e.target.value)}
+              aria-label="Search containers"
+              aria-keyshortcuts="/"
+            />
+          </label>
+          <div className="segmented" role="radiogroup" aria-label="Filter by state">
+            {STATE_FILTERS.map((f) => (
+              <button
+                key={f.value}
+                type="button"
+                role="radio"
+                aria-checked={filter === f.value}
+                data-problems={f.value === 'problems' && view.counts.problems > 0 ? 'true' : undefined}
+                onClick={() => setFilter(f.value)}
+              >
+                {f.label} <span className="count-badge">{view.counts[f.value]}</span>
+              </button>
+            ))}
+          </div>
+          <label className="toggle">
+            <input type="checkbox" checked={grouped} onChange={(e) => setGrouped(e.target.checked)} aria-keyshortcuts="g" />
+            Group by project
+          </label>
+          <span className="toolbar-spacer" />
+          {view.held && (
+            <span className="held muted" title="Rows keep their places while you point at them or act on them">
+              order held
+            </span>
+          )}
+          <button type="button" className="icon-button" aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)" onClick={() => setHelp((h) => !h)}>
+            ?
+          </button>
+        </div>
+        <div className="table-area">
+          {empty !== null && view.items.length === 0 ? (
+            <p className="empty">{empty}</p>
+          ) : (
+            <ContainerTable
+              view={view}
+              sort={sort}
+              onSort={setSort}
+              selected={selected}
+              onSelect={select}
+              actions={actions}
+              run={run}
+              onRemove={(row) => askRemove(row.container)}
+              now={now}
+              stale={!live || !synced}
+              scrollRef={scrollTo}
+              gridRef={gridRef}
+            />
+          )}
+        </div>
+        <div className="dock">
+          {selected ? (
+            <DetailPanel selectedKey={selected} onRemove={askRemove} onClose={() => setSelected(null)} />
+          ) : (
+            <section className="detail detail-placeholder" aria-label="Container details">
+              <p className="muted">Select a container to see its live charts, events and configuration.</p>
+              <p className="muted small">Press ? for keyboard shortcuts.</p>
+            </section>
+          )}
+          <EventsFeed onSelectContainer={select} />
+        </div>
       </main>
+      <Toasts onSelectContainer={select} />
+      {removing && (
+        <ConfirmRemove
+          container={removing}
+          onCancel={() => setRemoving(null)}
+          onConfirm={(removeVolumes) => {
+            const c = removing
+            setRemoving(null)
+            void run({ engine: c.engine, id: c.id, name: containerName(c) }, 'remove', { removeVolumes })
+          }}
+        />
+      )}
+      {help && (
+        <div className="scrim" onClick={() => setHelp(false)}>
+          <div className="dialog" role="dialog" aria-modal="true" aria-label="Keyboard shortcuts" onClick={(e) => e.stopPropagation()}>
+            <h2>Keyboard shortcuts</h2>
+            <dl className="shortcuts">
+              {SHORTCUTS.map(([k, what]) => (
+                <div key={k}>
+                  <dt>
+                    <kbd>{k}</kbd>
+                  </dt>
+                  <dd>{what}</dd>
+                </div>
+              ))}
+            </dl>
+            <div className="dialog-buttons">
+              <button type="button" onClick={() => setHelp(false)} autoFocus>
+                Close
+              </button>
+            </div>
+          </div>
+        </div>
+      )}
     </div>
   )
 }
-
-/** Re-renders every second while `active`, for countdowns. */
-function useNow(active: boolean): number {
-  const [now, setNow] = useState(() => Date.now())
-  useEffect(() => {
-    if (!active) return
-    setNow(Date.now())
-    const timer = setInterval(() => setNow(Date.now()), 1000)
-    return () => clearInterval(timer)
-  }, [active])
-  return now
-}
-
-function connectionTone(state: ConnectionState): string {
-  switch (state.status) {
-    case 'connected':
-      return 'ok'
-    case 'connecting':
-    case 'reconnecting':
-      return 'pending'
-    case 'polling':
-      return 'warn'
-    case 'offline':
-      return 'bad'
-  }
-}
-
-export function ConnectionIndicator() {
-  const state = useConnection()
-  const counting = state.status === 'reconnecting' || state.status === 'polling' || state.status === 'offline'
-  const now = useNow(counting)
-  const detail = connectionDetail(state, now)
-  const reason = state.status === 'offline' || state.status === 'reconnecting' ? state.reason : undefined
-  return (
-    <div className="indicator" data-tone={connectionTone(state)} title={reason}>
-      <span className="dot" aria-hidden="true" />
-      <span role="status" aria-label="Connection" className="indicator-text">
-        {describeConnection(state)}
-      </span>
-      {detail && <span className="indicator-detail">{detail}</span>}
-    </div>
-  )
-}
-
-function engineText(engine: EngineInfo, many: boolean, withReason: boolean): string {
-  const prefix = many ? `Engine ${engine.engine}` : 'Engine'
-  switch (engine.status) {
-    case 'up':
-      return engine.version ? `${prefix} up · Docker ${engine.version}` : `${prefix} up`
-    case 'connecting':
-      return `${prefix} connecting…`
-    case 'down':
-      return `${prefix} down${withReason && engine.reason ? `: ${engine.reason}` : ''}`
-    default:
-      return `${prefix} ${String(engine.status)}`
-  }
-}
-
-function engineTone(engine: EngineInfo): string {
-  return engine.status === 'up' ? 'ok' : engine.status === 'down' ? 'bad' : 'pending'
-}
-
-/** Engine status is only as fresh as the connection that reported it. */
-function useConnectionLive(): boolean {
-  const { status } = useConnection()
-  return status === 'connected' || status === 'polling'
-}
-
-export function EngineIndicator() {
-  const engines = useEngines()
-  const fresh = useConnectionLive()
-  if (engines.length === 0) return null
-  const many = engines.length > 1
-  return (
-    <ul className="engines" aria-label="Docker engines" data-stale={fresh ? undefined : 'true'}>
-      {engines.map((engine) => (
-        <li
-          key={engine.engine}
-          className="indicator"
-          data-tone={engineTone(engine)}
-          title={[engine.host, engine.reason].filter(Boolean).join(' · ') || undefined}
-        >
-          <span className="dot" aria-hidden="true" />
-          <span role="status" aria-label={many ? `Engine ${engine.engine}` : 'Engine'} className="indicator-text">
-            {engineText(engine, many, false)}
-            {fresh ? '' : ' (last known)'}
-          </span>
-        </li>
-      ))}
-    </ul>
-  )
-}
-
-/** A down engine is the one thing that must not be missed. */
-function EngineAlerts() {
-  const engines = useEngines()
-  const hasContainers = useContainers().length > 0
-  const down = engines.filter((e) => e.status === 'down')
-  if (down.length === 0) return null
-  const many = engines.length > 1
-  return (
-    <div className="alert" role="alert">
-      {down.map((engine) => (
-        <p key={engine.engine}>
-          <strong>{engineText(engine, many, true)}</strong>
-          {hasContainers && <span className="alert-note"> Containers below are the last known state, not live.</span>}
-        </p>
-      ))}
-    </div>
-  )
-}
-
-/** Why the data may be old, when the backend cannot be reached at all. */
-function ConnectionNotice() {
-  const connection = useConnection()
-  const hasContainers = useContainers().length > 0
-  // Without data the table's empty state already says it.
-  if (connection.status !== 'offline' || !hasContainers) return null
-  return (
-    <div className="notice">
-      <p>
-        <strong>Cannot reach the Dockpulse backend</strong>: {connection.reason}.
-        <span className="alert-note"> Showing the last known state; retrying.</span>
-      </p>
-    </div>
-  )
-}
-
-export function ContainerTable() {
-  const rows = useContainerRows()
-  const synced = useSynced()
-  const connection = useConnection()
-  const live = connection.status === 'connected' || connection.status === 'polling'
-
-  if (rows.length === 0) {
-    let message = 'No containers.'
-    if (!synced) {
-      message =
-        connection.status === 'offline'
-          ? `Cannot reach the Dockpulse backend: ${connection.reason}`
-          : 'Waiting for the first snapshot…'
-    }
-    return <p className="empty">{message}</p>
-  }
-
-  return (
-    <table className="containers" data-stale={!live || !synced ? 'true' : undefined}>
-      <caption className="visually-hidden">Containers</caption>
-      <thead>
-        <tr>
-          <th scope="col">Name</th>
-          <th scope="col">Image</th>
-          <th scope="col">State</th>
-          <th scope="col" className="num">
-            CPU
-          </th>
-          <th scope="col" className="num">
-            Memory
-          </th>
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map((row) => (
-          <ContainerRowView key={row.key} container={row.container} stats={row.stats} />
-        ))}
-      </tbody>
-    </table>
-  )
-}
-
-function stateTone(container: Container): string {
-  const { state, health, exitCode } = container
-  if (health === 'unhealthy') return 'bad'
-  if (state === 'running') return health === 'starting' ? 'pending' : 'ok'
-  if (state === 'restarting' || state === 'paused' || state === 'created') return 'pending'
-  if (state === 'exited' && exitCode === 0) return 'idle'
-  return 'bad'
-}
-
-/**
- * Memoized on the container and its sample: a stats batch carries only the
- * samples that changed, so only those rows re-render.
- */
-const ContainerRowView = memo(function ContainerRowView({
-  container,
-  stats,
-}: {
-  container: Container
-  stats: Stats | undefined
-}) {
-  const running = container.state === 'running'
-  return (
-    <tr data-running={running ? 'true' : undefined}>
-      <th scope="row" className="name" title={container.id}>
-        {containerName(container)}
-      </th>
-      <td className="image" title={container.image}>
-        {container.image}
-      </td>
-      <td>
-        <span className="state" data-tone={stateTone(container)}>
-          {describeState(container)}
-        </span>
-      </td>
-      <td className="num">{running && stats ? formatPercent(stats.cpuPercent) : '—'}</td>
-      <td className="num">{running && stats ? formatMemory(stats.memoryUsage, stats.memoryLimit) : '—'}</td>
-    </tr>
-  )
-})

@@ -1,9 +1,15 @@
 import { describe, expect, it } from 'vitest'
-import { container } from './livetest'
+import { container, event, snapshot } from './livetest'
+import { applySnapshot, emptyLiveData } from './live'
 import {
   connectionDetail,
   describeConnection,
+  describeEvent,
   describeState,
+  describeStatus,
+  eventTone,
+  formatDuration,
+  formatRate,
   formatBytes,
   formatCountdown,
   formatLatency,
@@ -77,9 +83,61 @@ describe('small helpers', () => {
     expect(connectionDetail({ status: 'connected', since: 0, latencyMs: 12 }, 0)).toBe('12 ms')
     const reconnecting = { status: 'reconnecting', since: 0, attempt: 3, nextRetryAt: 4_000, reason: 'x' } as const
     expect(describeConnection(reconnecting)).toBe('Reconnecting (attempt 3)')
-    expect(connectionDetail(reconnecting, 1_500)).toBe('retry in 3 s')
-    expect(describeConnection({ status: 'polling', since: 0, lastPollAt: 0, attempt: 2, nextRetryAt: null })).toBe(
-      'Degraded: polling',
+    expect(connectionDetail(reconnecting, 1_500)).toBe('next try in 3 s')
+    const polling = { status: 'polling', since: 0, lastPollAt: 0, intervalMs: 2000, attempt: 2, nextRetryAt: 5_000 } as const
+    expect(describeConnection(polling)).toBe('Degraded: polling')
+    expect(connectionDetail(polling, 1_000)).toBe('data up to 2 s old · live: next try in 4 s')
+    expect(connectionDetail({ ...polling, nextRetryAt: null }, 1_000)).toBe('data up to 2 s old · live: trying')
+    const offline = { status: 'offline', since: 0, reason: 'HTTP 401', nextRetryAt: null, unauthorized: true } as const
+    expect(describeConnection(offline)).toBe('Offline: access refused')
+    expect(connectionDetail(offline, 0)).toBe('token no longer valid')
+  })
+})
+
+describe('events and status', () => {
+  const data = applySnapshot(
+    emptyLiveData,
+    snapshot({ seq: 1, containers: [container({ id: 'c1', name: '/web-1', oomKilled: true, finishedAt: 1_700_000_000_000 })] }),
+  )
+  it('says what an event means in one line', () => {
+    const die = event({ action: 'die', attributes: { exitCode: '137' }, timeNano: 1_700_000_000_000 * 1e6 })
+    expect(describeEvent(die, data)).toBe('web-1 died (exit 137, OOM killed)')
+    expect(describeEvent(event({ action: 'die', attributes: { exitCode: '1' } }))).toBe('web died (exit 1)')
+    expect(describeEvent(event({ action: 'die', attributes: { exitCode: '0' } }))).toBe('web exited (exit 0)')
+    expect(describeEvent(event({ action: 'kill', attributes: { signal: '15' } }))).toBe('web sent SIGTERM')
+    expect(describeEvent(event({ action: 'unpause' }))).toBe('web resumed')
+    expect(describeEvent(event({ action: 'destroy' }))).toBe('web removed')
+    expect(describeEvent(event({ action: 'health_status', attributes: { healthStatus: 'unhealthy' } }))).toBe('web is unhealthy')
+    expect(describeEvent(event({ action: 'health_status: healthy' }))).toBe('web is healthy')
+    expect(describeEvent(event({ action: 'rename', attributes: { oldName: '/old' } }))).toBe('web renamed from old')
+    expect(describeEvent(event({ type: 'image', action: 'pull', actorId: 'nginx:1.27', name: undefined, attributes: { name: 'nginx:1.27' } }))).toBe(
+      'image nginx:1.27 pulled',
     )
+    expect(describeEvent(event({ type: 'network', action: 'connect', attributes: { name: 'bridge', container: 'c0ffee0123456789' } }))).toBe(
+      'c0ffee012345 connected to network bridge',
+    )
+    expect(describeEvent(event({ type: 'network', action: 'disconnect', attributes: { name: 'none', container: 'c1' } }), data)).toBe(
+      'web-1 disconnected from network none',
+    )
+    expect(describeEvent(event({ type: 'volume', action: 'destroy', attributes: { name: 'data' } }))).toBe('volume data removed')
+  })
+
+  it('gives events a tone', () => {
+    expect(eventTone(event({ action: 'oom' }))).toBe('bad')
+    expect(eventTone(event({ action: 'die', attributes: { exitCode: '0' } }))).toBe('idle')
+    expect(eventTone(event({ action: 'start' }))).toBe('ok')
+  })
+
+  it('formats rates, durations and the status column', () => {
+    expect(formatRate(1536)).toBe('1.5 KiB/s')
+    expect(formatRate(undefined)).toBe('—')
+    expect(formatDuration(45_000)).toBe('45 s')
+    expect(formatDuration(3 * 3600_000 + 5 * 60_000)).toBe('3 h 5 min')
+    expect(formatDuration(2 * 86400_000)).toBe('2 days')
+    const now = 1_700_000_600_000
+    expect(describeStatus(container({ startedAt: now - 120_000 }), now)).toBe('Up 2 min')
+    expect(describeStatus(container({ state: 'exited', finishedAt: now - 30_000 }), now)).toBe('Exited 30 s ago')
+    expect(describeStatus(container({ state: 'restarting', restartCount: 3 }), now)).toBe('Restarting (3)')
+    expect(describeStatus(container({ state: 'paused', startedAt: now - 3600_000 }), now)).toBe('Paused, up 1 h')
   })
 })

@@ -1,7 +1,7 @@
 // Formatting for people. Units follow `docker stats`: binary prefixes (KiB,
 // MiB, GiB), percentages with one decimal.
 
-import type { ConnectionState, Container } from './live'
+import { eventSubject, healthOf, type ConnectionState, type Container, type DockerEvent, type LiveData } from './live'
 
 const BYTE_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'] as const
 
@@ -42,6 +42,182 @@ export function formatLatency(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`
 }
 
+/** Bytes per second: "0 B/s", "1.5 KiB/s"; "—" when unknown. */
+export function formatRate(bytesPerSecond: number | undefined): string {
+  if (bytesPerSecond === undefined || !Number.isFinite(bytesPerSecond)) return '—'
+  return `${formatBytes(bytesPerSecond)}/s`
+}
+
+/** A duration in words, coarse: "45 s", "12 min", "3 h 5 min", "4 days". */
+export function formatDuration(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000))
+  if (s < 60) return `${s} s`
+  const min = Math.floor(s / 60)
+  if (min < 60) return `${min} min`
+  const h = Math.floor(min / 60)
+  if (h < 24) return min % 60 ? `${h} h ${min % 60} min` : `${h} h`
+  const d = Math.floor(h / 24)
+  return d === 1 ? '1 day' : `${d} days`
+}
+
+/**
+ * The status column, like `docker ps`: "Up 3 h 5 min", "Exited 12 min ago",
+ * "Created 2 min ago", "Restarting (3)". Times are Unix ms; 0 means unknown.
+ */
+export function describeStatus(c: Container, now: number): string {
+  switch (c.state) {
+    case 'running':
+      return c.startedAt > 0 ? `Up ${formatDuration(now - c.startedAt)}` : 'Up'
+    case 'paused':
+      return c.startedAt > 0 ? `Paused, up ${formatDuration(now - c.startedAt)}` : 'Paused'
+    case 'restarting':
+      return `Restarting (${c.restartCount})`
+    case 'exited':
+    case 'dead':
+      return c.finishedAt > 0 ? `${capitalize(c.state)} ${formatDuration(now - c.finishedAt)} ago` : capitalize(c.state)
+    case 'created':
+      return c.created > 0 ? `Created ${formatDuration(now - c.created)} ago` : 'Created'
+    default:
+      return capitalize(c.state || 'unknown')
+  }
+}
+
+/** Wall-clock time of an event: "14:03:27". */
+export function formatClock(ms: number): string {
+  const d = new Date(ms)
+  const two = (n: number) => String(n).padStart(2, '0')
+  return `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`
+}
+
+const SIGNALS: Record<string, string> = {
+  '1': 'SIGHUP',
+  '2': 'SIGINT',
+  '3': 'SIGQUIT',
+  '9': 'SIGKILL',
+  '10': 'SIGUSR1',
+  '12': 'SIGUSR2',
+  '15': 'SIGTERM',
+}
+
+/**
+ * One line that says what an event means: "web-1 died (exit 137, OOM
+ * killed)", "web-1 is unhealthy", "image nginx:1.27 pulled". `data`, when
+ * given, supplies current names and whether the container was OOM-killed.
+ */
+export function describeEvent(e: DockerEvent, data?: LiveData): string {
+  const attrs = e.attributes ?? {}
+  if (e.type === 'container') {
+    const who = eventSubject(e, data)
+    const health = healthOf(e)
+    if (health !== null) {
+      if (health === 'unhealthy') return `${who} is unhealthy`
+      if (health === 'healthy') return `${who} is healthy`
+      return `${who} health: ${health}`
+    }
+    switch (e.action) {
+      case 'create':
+        return `${who} created`
+      case 'start':
+        return `${who} started`
+      case 'restart':
+        return `${who} restarted`
+      case 'die': {
+        const code = attrs.exitCode ?? '?'
+        const oom = wasOomKilled(e, data)
+        if (code === '0' && !oom) return `${who} exited (exit 0)`
+        return `${who} died (exit ${code}${oom ? ', OOM killed' : ''})`
+      }
+      case 'oom':
+        return `${who} ran out of memory`
+      case 'kill': {
+        const sig = attrs.signal
+        const name = sig ? (SIGNALS[sig] ?? (sig.startsWith('SIG') ? sig : `signal ${sig}`)) : ''
+        return name ? `${who} sent ${name}` : `${who} killed`
+      }
+      case 'stop':
+        return `${who} stopped`
+      case 'pause':
+        return `${who} paused`
+      case 'unpause':
+        return `${who} resumed`
+      case 'destroy':
+        return `${who} removed`
+      case 'rename':
+        return attrs.oldName ? `${who} renamed from ${attrs.oldName.replace(/^\//, '')}` : `${who} renamed`
+      case 'update':
+        return `${who} configuration updated`
+      default:
+        return `${who} ${e.action.replace(/_/g, ' ')}`
+    }
+  }
+  const name = attrs.name ?? e.name ?? e.actorId.slice(0, 12)
+  const past: Record<string, string> = {
+    pull: 'pulled',
+    push: 'pushed',
+    delete: 'deleted',
+    destroy: 'removed',
+    create: 'created',
+    remove: 'removed',
+    tag: 'tagged',
+    untag: 'untagged',
+    import: 'imported',
+    load: 'loaded',
+    save: 'saved',
+    prune: 'pruned',
+    mount: 'mounted',
+    unmount: 'unmounted',
+    reload: 'reloaded',
+  }
+  const verb = past[e.action] ?? e.action.replace(/_/g, ' ')
+  if (e.type === 'network' && (e.action === 'connect' || e.action === 'disconnect')) {
+    const id = attrs.container
+    if (!id) return `network ${name} ${e.action}ed`
+    const c = data?.containers.get(`${e.engine}/${id}`)
+    const who = c ? (c.name.startsWith('/') ? c.name.slice(1) : c.name) : id.slice(0, 12)
+    return `${who} ${e.action}ed ${e.action === 'connect' ? 'to' : 'from'} network ${name}`
+  }
+  if (e.type === 'daemon') return `engine ${verb}`
+  return `${e.type} ${name} ${verb}`
+}
+
+function wasOomKilled(e: DockerEvent, data?: LiveData): boolean {
+  if (!data) return false
+  const c = data.containers.get(`${e.engine}/${e.actorId}`)
+  if (c?.oomKilled && c.finishedAt > 0 && Math.abs(c.finishedAt - e.timeNano / 1e6) < 5000) return true
+  return data.events.some(
+    (o) =>
+      o.action === 'oom' &&
+      o.actorId === e.actorId &&
+      o.engine === e.engine &&
+      o.timeNano <= e.timeNano &&
+      e.timeNano - o.timeNano < 30e9,
+  )
+}
+
+/** How bad an event is, for its dot: bad, warn, ok or idle. */
+export function eventTone(e: DockerEvent): 'bad' | 'warn' | 'ok' | 'idle' {
+  if (e.type !== 'container') return 'idle'
+  const health = healthOf(e)
+  if (health === 'unhealthy') return 'bad'
+  if (health === 'healthy') return 'ok'
+  switch (e.action) {
+    case 'oom':
+      return 'bad'
+    case 'die':
+      return e.attributes?.exitCode === '0' ? 'idle' : 'bad'
+    case 'kill':
+      return 'warn'
+    case 'start':
+    case 'unpause':
+    case 'restart':
+      return 'ok'
+    case 'pause':
+      return 'warn'
+    default:
+      return 'idle'
+  }
+}
+
 /** Whole seconds until a time, "now" when it has passed. */
 export function formatCountdown(at: number, now: number): string {
   const s = Math.ceil((at - now) / 1000)
@@ -74,7 +250,7 @@ export function describeConnection(state: ConnectionState): string {
     case 'polling':
       return 'Degraded: polling'
     case 'offline':
-      return 'Offline'
+      return state.unauthorized ? 'Offline: access refused' : 'Offline'
   }
 }
 
@@ -87,12 +263,15 @@ export function connectionDetail(state: ConnectionState, now: number): string {
     case 'connected':
       return state.latencyMs === null ? '' : formatLatency(state.latencyMs)
     case 'reconnecting':
-      return `retry ${formatCountdown(state.nextRetryAt, now)}`
-    case 'polling':
+      return `next try ${formatCountdown(state.nextRetryAt, now)}`
+    case 'polling': {
+      const age = `data up to ${Math.round(state.intervalMs / 1000)} s old`
       return state.nextRetryAt === null
-        ? 'live updates: retrying'
-        : `live updates: retry ${formatCountdown(state.nextRetryAt, now)}`
+        ? `${age} · live: trying`
+        : `${age} · live: next try ${formatCountdown(state.nextRetryAt, now)}`
+    }
     case 'offline':
+      if (state.unauthorized) return 'token no longer valid'
       return state.nextRetryAt === null ? 'retrying' : `retry ${formatCountdown(state.nextRetryAt, now)}`
     case 'connecting':
       return ''

@@ -19,7 +19,7 @@ if (!root) throw new Error('index.html has no #root')
 
 createRoot(root).render(
   <StrictMode>
-    <LiveProvider store={store} connect={connect}>
+    <LiveProvider store={store} connect={connect} perform={backend.containerAction}>
       <App />
     </LiveProvider>
   </StrictMode>,

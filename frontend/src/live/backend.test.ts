@@ -104,6 +104,37 @@ describe('httpBackend', () => {
   })
 })
 
+describe('httpBackend container actions', () => {
+  it('POSTs the action with the token and resolves on 204', async () => {
+    const fetch = vi.fn(async () => new Response(null, { status: 204 }))
+    const b = httpBackend({ baseUrl: 'http://127.0.0.1:7070/', token: 't', fetch })
+    await b.containerAction('c0ffee', 'pause')
+    await b.containerAction('c0ffee', 'remove', { removeVolumes: true })
+    const calls = fetch.mock.calls as unknown as [URL, RequestInit][]
+    expect(String(calls[0]![0])).toBe('http://127.0.0.1:7070/api/containers/c0ffee/pause')
+    expect(calls[0]![1].method).toBe('POST')
+    expect((calls[0]![1].headers as Record<string, string>).Authorization).toBe('Bearer t')
+    expect(String(calls[1]![0])).toBe('http://127.0.0.1:7070/api/containers/c0ffee/remove?volumes=1')
+  })
+
+  it("rejects with the engine's message and the status", async () => {
+    const fetch = vi.fn(
+      async () =>
+        new Response(JSON.stringify({ error: 'cannot remove a running container: stop it first or force it' }), {
+          status: 409,
+          statusText: 'Conflict',
+        }),
+    )
+    const b = httpBackend({ baseUrl: 'http://127.0.0.1:7070/', token: 't', fetch })
+    const err = await b.containerAction('c0ffee', 'remove').catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(BackendError)
+    expect((err as BackendError).message).toBe(
+      'cannot remove a running container: stop it first or force it',
+    )
+    expect((err as BackendError).status).toBe(409)
+  })
+})
+
 describe('wails', () => {
   function fakeApp(overrides: Partial<WailsApp> = {}): WailsApp {
     return {
@@ -113,6 +144,13 @@ describe('wails', () => {
       Stats: async () => [],
       Engines: async () => [],
       Events: async () => [],
+      StartContainer: async () => {},
+      StopContainer: async () => {},
+      RestartContainer: async () => {},
+      PauseContainer: async () => {},
+      UnpauseContainer: async () => {},
+      KillContainer: async () => {},
+      RemoveContainer: async () => {},
       ...overrides,
     }
   }
@@ -126,6 +164,23 @@ describe('wails', () => {
 
   it('adds the token to the live endpoint', async () => {
     expect(await wailsBackend(fakeApp()).socketUrl()).toBe('ws://127.0.0.1:41234/ws?token=t%2Fk')
+  })
+
+  it('calls the bound action methods and passes on their error strings', async () => {
+    const calls: string[] = []
+    const app = fakeApp({
+      StopContainer: async (id) => void calls.push(`stop ${id}`),
+      RemoveContainer: async (id, volumes) => {
+        calls.push(`remove ${id} ${volumes}`)
+        throw 'remove c0ffee: cannot remove a running container: stop it first or force it'
+      },
+    })
+    const b = wailsBackend(app)
+    await b.containerAction('c0ffee', 'stop')
+    await expect(b.containerAction('c0ffee', 'remove', { removeVolumes: true })).rejects.toThrow(
+      'remove c0ffee: cannot remove a running container: stop it first or force it',
+    )
+    expect(calls).toEqual(['stop c0ffee', 'remove c0ffee true'])
   })
 
   it('turns rejected strings into errors with context', async () => {

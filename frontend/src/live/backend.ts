@@ -3,7 +3,7 @@
 // JSON shapes; this module hides which one is in use behind `Backend`.
 
 import { normalizeContainer, normalizeSnapshot } from './protocol'
-import type { Container, DockerEvent, EngineInfo, Snapshot, Stats } from './types'
+import type { ActionOptions, Container, ContainerAction, DockerEvent, EngineInfo, Snapshot, Stats } from './types'
 
 /** The methods the Go `App` struct binds (see frontend/wailsjs, generated). */
 export interface WailsApp {
@@ -13,6 +13,13 @@ export interface WailsApp {
   Stats(): Promise<Stats[]>
   Engines(): Promise<EngineInfo[]>
   Events(): Promise<DockerEvent[]>
+  StartContainer(id: string): Promise<void>
+  StopContainer(id: string): Promise<void>
+  RestartContainer(id: string): Promise<void>
+  PauseContainer(id: string): Promise<void>
+  UnpauseContainer(id: string): Promise<void>
+  KillContainer(id: string): Promise<void>
+  RemoveContainer(id: string, removeVolumes: boolean): Promise<void>
 }
 
 interface WailsWindow {
@@ -39,6 +46,11 @@ export interface Backend {
   engines(): Promise<EngineInfo[]>
   /** Recent events, newest first (the backend sends them oldest first). */
   events(): Promise<DockerEvent[]>
+  /**
+   * Asks the engine to act on a container. Resolves when the engine has done
+   * it; rejects with a BackendError carrying the engine's reason.
+   */
+  containerAction(id: string, action: ContainerAction, options?: ActionOptions): Promise<void>
 }
 
 const newestFirst = (events: DockerEvent[]): DockerEvent[] => [...events].sort((a, b) => b.timeNano - a.timeNano)
@@ -88,7 +100,46 @@ export function wailsBackend(app: WailsApp): Backend {
     stats: async () => list(await call('stats', () => app.Stats())),
     engines: async () => list(await call('engines', () => app.Engines())),
     events: async () => newestFirst(list(await call('events', () => app.Events()))),
+    async containerAction(id, action, options) {
+      const bound = () => {
+        switch (action) {
+          case 'start':
+            return app.StartContainer(id)
+          case 'stop':
+            return app.StopContainer(id)
+          case 'restart':
+            return app.RestartContainer(id)
+          case 'pause':
+            return app.PauseContainer(id)
+          case 'unpause':
+            return app.UnpauseContainer(id)
+          case 'kill':
+            return app.KillContainer(id)
+          case 'remove':
+            return app.RemoveContainer(id, options?.removeVolumes ?? false)
+        }
+      }
+      try {
+        if (typeof app[ACTION_METHODS[action]] !== 'function') {
+          throw new Error('this version of the backend cannot do that')
+        }
+        await bound()
+      } catch (err) {
+        // The engine's message already names the action and container.
+        throw new BackendError(asError(err).message)
+      }
+    },
   }
+}
+
+const ACTION_METHODS: Record<ContainerAction, keyof WailsApp> = {
+  start: 'StartContainer',
+  stop: 'StopContainer',
+  restart: 'RestartContainer',
+  pause: 'PauseContainer',
+  unpause: 'UnpauseContainer',
+  kill: 'KillContainer',
+  remove: 'RemoveContainer',
 }
 
 export interface HttpBackendOptions {
@@ -137,6 +188,26 @@ export function httpBackend(options: HttpBackendOptions): Backend {
     }
   }
 
+  /** POST /api/containers/{id}/{action}: 204 on success, {"error"} otherwise. */
+  async function post(path: string): Promise<void> {
+    if (!token) throw missingToken
+    const url = new URL(path, baseUrl)
+    let res: Response
+    try {
+      // No timeout: stopping a container may take its whole grace period.
+      res = await doFetch(url, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' },
+        cache: 'no-store',
+      })
+    } catch (err) {
+      throw new BackendError(`cannot reach the Dockpulse backend: ${asError(err).message}`)
+    }
+    if (res.status === 204 || res.status === 200) return
+    // The engine's words are the message; the status stays on the error.
+    throw new BackendError(await errorMessage(res, false), res.status)
+  }
+
   const list = <T>(value: T[] | null): T[] => value ?? []
   return {
     kind: 'http',
@@ -151,10 +222,14 @@ export function httpBackend(options: HttpBackendOptions): Backend {
     stats: async () => list(await get<Stats[] | null>('api/stats')),
     engines: async () => list(await get<EngineInfo[] | null>('api/engines')),
     events: async () => newestFirst(list(await get<DockerEvent[] | null>('api/events'))),
+    async containerAction(id, action, options) {
+      const query = action === 'remove' && options?.removeVolumes ? '?volumes=1' : ''
+      await post(`api/containers/${encodeURIComponent(id)}/${action}${query}`)
+    },
   }
 }
 
-async function errorMessage(res: Response): Promise<string> {
+async function errorMessage(res: Response, withStatus = true): Promise<string> {
   let detail = ''
   try {
     const body: unknown = await res.json()
@@ -165,7 +240,8 @@ async function errorMessage(res: Response): Promise<string> {
     // Not JSON (a proxy's error page, say): the status says enough.
   }
   const status = `HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`
-  return detail ? `${detail} (${status})` : status
+  if (!detail) return status
+  return withStatus ? `${detail} (${status})` : detail
 }
 
 // ---------------------------------------------------------------------------

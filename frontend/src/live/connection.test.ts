@@ -179,3 +179,36 @@ describe('LiveConnection', () => {
     expect(fetchSnapshot).toHaveBeenCalledTimes(polls)
   })
 })
+
+describe('LiveConnection offline reasons', () => {
+  it('reports the poll interval while polling and a refused token as unauthorized', async () => {
+    vi.useFakeTimers()
+    try {
+      FakeWebSocket.reset()
+      FakeWebSocket.refuse = true
+      const scheduler = new ManualScheduler()
+      const store = createLiveStore({ scheduler })
+      let refuse = false
+      const fetchSnapshot = vi.fn(async () => {
+        if (refuse) throw Object.assign(new Error('GET /api/snapshot: token (HTTP 401 Unauthorized)'), { status: 401 })
+        return snapshot({ seq: 1 })
+      })
+      const conn = new LiveConnection({
+        store,
+        push: new WebSocketSource({ url: async () => 'ws://x/ws', WebSocket: FakeWebSocket, random: () => 0 }),
+        poll: new PollingSource({ fetchSnapshot, intervalMs: 2000 }),
+      })
+      conn.start()
+      await vi.advanceTimersByTimeAsync(1000)
+      scheduler.frame()
+      expect(store.getState().connection).toMatchObject({ status: 'polling', intervalMs: 2000 })
+      refuse = true
+      await vi.advanceTimersByTimeAsync(2000)
+      scheduler.frame()
+      expect(store.getState().connection).toMatchObject({ status: 'offline', unauthorized: true })
+      conn.stop()
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+})

@@ -17,6 +17,10 @@
 //   reconnecting --poll ok---------->  polling      (degraded, still retrying push)
 //   reconnecting --poll failed------>  offline
 //   polling      <--poll ok/failed-->  offline
+//
+// A poll refused with 401 means the backend is there but no longer knows this
+// page's token (a restarted `dockpulse serve` makes a new one): offline, with
+// `unauthorized` so that the UI can say what to do instead of "retrying".
 
 import type { Backend } from './backend'
 import {
@@ -39,6 +43,8 @@ export interface LiveConnectionOptions {
   store: LiveStore
   push: PushSource
   poll: LiveSource<PollStatus>
+  /** How often the poll source polls, shown as how old polled data may be; default 2000 ms. */
+  pollIntervalMs?: number
   /** How long push may be down before polling starts; default 1000 ms. */
   pollGraceMs?: number
   /** Weight of the newest latency sample, 0..1; default 0.2. */
@@ -51,6 +57,7 @@ export class LiveConnection {
   private readonly push: PushSource
   private readonly poll: LiveSource<PollStatus>
   private readonly pollGraceMs: number
+  private readonly pollIntervalMs: number
   private readonly alpha: number
   private readonly now: () => number
 
@@ -70,6 +77,8 @@ export class LiveConnection {
     this.push = options.push
     this.poll = options.poll
     this.pollGraceMs = options.pollGraceMs ?? 1000
+    this.pollIntervalMs =
+      options.pollIntervalMs ?? (options.poll instanceof PollingSource ? options.poll.interval : 2000)
     this.alpha = options.latencySmoothing ?? 0.2
     this.now = options.now ?? Date.now
     this.current = { status: 'connecting', since: this.now() }
@@ -200,12 +209,20 @@ export class LiveConnection {
           status: 'polling',
           since: since('polling'),
           lastPollAt: this.lastGoodPollAt,
+          intervalMs: this.pollIntervalMs,
           attempt: this.lastFailure?.attempt ?? 0,
           nextRetryAt,
         }
       }
       const pushReason = this.lastFailure ? `; live updates: ${this.lastFailure.reason}` : ''
-      return { status: 'offline', since: since('offline'), reason: `${this.lastPoll.reason}${pushReason}`, nextRetryAt }
+      const offline: ConnectionState = {
+        status: 'offline',
+        since: since('offline'),
+        reason: `${this.lastPoll.reason}${pushReason}`,
+        nextRetryAt,
+      }
+      if (this.lastPoll.httpStatus === 401) offline.unauthorized = true
+      return offline
     }
     if (this.lastFailure) {
       return {
@@ -241,5 +258,5 @@ export function createLiveConnection(
 ): LiveConnection {
   const push = new WebSocketSource({ url: () => backend.socketUrl(), ...options.socket })
   const poll = new PollingSource({ fetchSnapshot: () => backend.snapshot(), intervalMs: options.pollIntervalMs })
-  return new LiveConnection({ store, push, poll, pollGraceMs: options.pollGraceMs })
+  return new LiveConnection({ store, push, poll, pollGraceMs: options.pollGraceMs, pollIntervalMs: poll.interval })
 }

@@ -1,12 +1,19 @@
 // React access to the live store. Components read the store only through
 // these hooks; they never touch a transport.
 
-import { createContext, useContext, useEffect, useMemo, useSyncExternalStore, type ReactNode } from 'react'
+import { createContext, useCallback, useContext, useEffect, useMemo, useSyncExternalStore, type ReactNode } from 'react'
+import { createActionRunner, type ActionStatus, type Alert, type PerformAction, type RunAction } from './actions'
+import type { Series } from './history'
 import { keyOf } from './protocol'
 import { selectEngines, selectSortedContainers, type LiveData, type LiveStore, type StoreState } from './store'
-import type { ConnectionState, Container, DockerEvent, EngineInfo, Stats } from './types'
+import type { ConnectionState, Container, DockerEvent, EngineInfo, Rates, Stats } from './types'
 
 const StoreContext = createContext<LiveStore | null>(null)
+const ActionContext = createContext<RunAction | null>(null)
+
+const noBackend: PerformAction = async () => {
+  throw new Error('no backend to act on containers')
+}
 
 export interface LiveProviderProps {
   store: LiveStore
@@ -16,12 +23,64 @@ export interface LiveProviderProps {
    * closes a first connection before the real one.
    */
   connect?: (store: LiveStore) => () => void
+  /** Carries out container actions (Backend.containerAction). */
+  perform?: PerformAction
   children?: ReactNode
 }
 
-export function LiveProvider({ store, connect, children }: LiveProviderProps) {
+export function LiveProvider({ store, connect, perform, children }: LiveProviderProps) {
   useEffect(() => (connect ? connect(store) : undefined), [store, connect])
-  return <StoreContext.Provider value={store}>{children}</StoreContext.Provider>
+  const run = useMemo(() => createActionRunner((a) => store.dispatch(a), perform ?? noBackend), [store, perform])
+  return (
+    <StoreContext.Provider value={store}>
+      <ActionContext.Provider value={run}>{children}</ActionContext.Provider>
+    </StoreContext.Provider>
+  )
+}
+
+/** Starts a container action; the row shows it pending until the engine confirms. */
+export function useRunAction(): RunAction {
+  const run = useContext(ActionContext)
+  if (!run) throw new Error('live hooks need a <LiveProvider>')
+  return run
+}
+
+/** Pending and failed actions, keyed `engine/id`. */
+export function useActionStatuses(): ReadonlyMap<string, ActionStatus> {
+  return useLiveSelector((s) => s.actions)
+}
+
+export function useActionStatus(key: string | null): ActionStatus | undefined {
+  return useLiveSelector((s) => (key === null ? undefined : s.actions.get(key)))
+}
+
+export function useAlerts(): readonly Alert[] {
+  return useLiveSelector((s) => s.alerts)
+}
+
+export function useDismissAlert(): (id: number) => void {
+  const store = useLiveStore()
+  return useCallback((id: number) => void store.dispatch({ type: 'alert.dismiss', id }), [store])
+}
+
+/** I/O rates per running container, keyed `engine/id`. */
+export function useRates(): ReadonlyMap<string, Rates> {
+  return useLiveSelector((s) => s.data.rates)
+}
+
+/**
+ * The container's recent history (see history.ts), re-read whenever a frame
+ * commits a new sample of it. Null without history.
+ */
+export function useStatsHistory(key: string | null): Series | null {
+  const store = useLiveStore()
+  // The committed sample is the signal; the history itself is mutable.
+  const sample = useLiveSelector((s) => (key === null ? undefined : s.data.stats.get(key)))
+  const version = key === null ? 0 : store.history.version(key)
+  return useMemo(
+    () => (key === null ? null : store.history.series(key)),
+    [store, key, version, sample],
+  )
 }
 
 export function useLiveStore(): LiveStore {
@@ -58,19 +117,33 @@ export interface ContainerRow {
   key: string
   container: Container
   stats: Stats | undefined
+  rates: Rates | undefined
 }
 
-/** Sorted containers joined with their latest stats. */
+const rowCache = new WeakMap<Container, ContainerRow>()
+
+/**
+ * Sorted containers joined with their latest stats and rates. A row object is
+ * reused while its container, sample and rates are the same, so memoized rows
+ * re-render only when their own numbers change.
+ */
 export function useContainerRows(): readonly ContainerRow[] {
   const containers = useContainers()
   const stats = useStats()
+  const rates = useRates()
   return useMemo(
     () =>
       containers.map((container) => {
         const key = keyOf(container)
-        return { key, container, stats: stats.get(key) }
+        const s = stats.get(key)
+        const r = rates.get(key)
+        const cached = rowCache.get(container)
+        if (cached && cached.stats === s && cached.rates === r) return cached
+        const row = { key, container, stats: s, rates: r }
+        rowCache.set(container, row)
+        return row
       }),
-    [containers, stats],
+    [containers, stats, rates],
   )
 }
 

@@ -3,8 +3,30 @@
 export * from './types'
 export { keyOf, parseMessage, ProtocolError } from './protocol'
 export {
+  ACTION_LABELS,
+  CONFIRMED_BY,
+  MAX_ALERTS,
+  actionsAfterMessage,
+  alertsAfterMessage,
+  availableActions,
+  createActionRunner,
+  eventSubject,
+  healthOf,
+  newEventsOf,
+  reduceAction,
+  type ActionStatus,
+  type ActionTarget,
+  type Alert,
+  type AlertDraft,
+  type PerformAction,
+  type RunAction,
+  type UiAction,
+} from './actions'
+export { HISTORY_SECONDS, StatsHistory, type Series } from './history'
+export {
   MAX_EVENTS,
   applyMessage,
+  computeRates,
   applySnapshot,
   checkSequence,
   compareContainers,
@@ -52,7 +74,14 @@ export {
   useLiveData,
   useLiveSelector,
   useLiveStore,
+  useActionStatus,
+  useActionStatuses,
+  useAlerts,
+  useDismissAlert,
+  useRates,
+  useRunAction,
   useStats,
+  useStatsHistory,
   useSynced,
   type ContainerRow,
 } from './hooks'

@@ -335,7 +335,10 @@ export function errorText(err: unknown): string {
 // ---------------------------------------------------------------------------
 // Polling
 
-export type PollStatus = { kind: 'ok'; at: number } | { kind: 'failed'; at: number; reason: string }
+export type PollStatus =
+  | { kind: 'ok'; at: number }
+  /** httpStatus: the backend's HTTP status, when it answered (401: the token is no longer valid). */
+  | { kind: 'failed'; at: number; reason: string; httpStatus?: number }
 
 export interface PollingSourceOptions {
   /** Fetches a full snapshot: a bound method in Wails, GET /api/snapshot in a browser. */
@@ -367,6 +370,11 @@ export class PollingSource implements LiveSource<PollStatus> {
     return this.sink !== null
   }
 
+  /** Pause between polls: how old polled data can be. */
+  get interval(): number {
+    return this.intervalMs
+  }
+
   start(sink: SourceSink<PollStatus>): void {
     if (this.sink) throw new Error('PollingSource already started')
     this.sink = sink
@@ -384,10 +392,13 @@ export class PollingSource implements LiveSource<PollStatus> {
     this.timer = null
     let snapshot: Snapshot
     let failure: string | null = null
+    let httpStatus: number | undefined
     try {
       snapshot = await withTimeout(this.fetchSnapshot(), this.timeoutMs)
     } catch (err) {
       failure = errorText(err)
+      const status = (err as { status?: unknown } | null)?.status
+      if (typeof status === 'number') httpStatus = status
     }
     // A poll that resolves after stop() must not overwrite fresher push data.
     if (gen !== this.generation || !this.sink) return
@@ -395,7 +406,7 @@ export class PollingSource implements LiveSource<PollStatus> {
       this.sink.message(snapshotMessage(snapshot!))
       this.sink.status({ kind: 'ok', at: this.now() })
     } else {
-      this.sink.status({ kind: 'failed', at: this.now(), reason: failure })
+      this.sink.status({ kind: 'failed', at: this.now(), reason: failure, ...(httpStatus ? { httpStatus } : {}) })
     }
     if (gen === this.generation && this.sink) {
       this.timer = setTimeout(() => void this.poll(gen), this.intervalMs)
@@ -413,6 +424,7 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
       },
       (err: unknown) => {
         clearTimeout(timer)
+        // Keep the error itself: it may carry an HTTP status.
         reject(err instanceof Error ? err : new Error(errorText(err)))
       },
     )

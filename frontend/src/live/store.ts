@@ -8,7 +8,9 @@
 //     unsynced, and the caller must resync (reconnect for a fresh snapshot).
 //   - A heartbeat carries the current seq without advancing it; one that
 //     disagrees with lastSeq also reveals a gap (a lost trailing delta).
-//   - Stats are kept only for running containers.
+//   - Stats are kept only for running containers. When a sample replaces an
+//     older one of the same container, the network and block I/O rates
+//     between the two are computed (computeRates) and kept beside it.
 //   - Events are newest first and bounded by MAX_EVENTS.
 //
 // State objects are immutable: every change produces new Maps/arrays, so
@@ -23,9 +25,22 @@ import type {
   EngineInfo,
   Hello,
   ServerMessage,
+  Rates,
   Snapshot,
   Stats,
 } from './types'
+import { StatsHistory } from './history'
+import {
+  actionsAfterMessage,
+  alertsAfterMessage,
+  newEventsOf,
+  reduceAction,
+  MAX_ALERTS,
+  type ActionStatus,
+  type Alert,
+  type AlertDraft,
+  type UiAction,
+} from './actions'
 
 /** How many recent events the store keeps. */
 export const MAX_EVENTS = 500
@@ -41,6 +56,8 @@ export interface LiveData {
   containers: ReadonlyMap<string, Container>
   /** Latest sample of each running container, keyed `engine/id`. */
   stats: ReadonlyMap<string, Stats>
+  /** I/O rates between the latest two samples, keyed like stats. */
+  rates: ReadonlyMap<string, Rates>
   /** Engines keyed by engine name. */
   engines: ReadonlyMap<string, EngineInfo>
   /** Recent events, newest first, at most MAX_EVENTS. */
@@ -53,6 +70,7 @@ export const emptyLiveData: LiveData = Object.freeze({
   hello: null,
   containers: new Map(),
   stats: new Map(),
+  rates: new Map(),
   engines: new Map(),
   events: [],
 })
@@ -106,15 +124,51 @@ function newestFirst(a: DockerEvent, b: DockerEvent): number {
   return b.timeNano - a.timeNano
 }
 
+/**
+ * Bytes per second between two samples of one container, or undefined when
+ * they cannot be compared (no earlier sample, same or older read time).
+ * Counters restart from zero with the container; a counter that went down
+ * gives a rate of 0 rather than a negative one.
+ */
+export function computeRates(prev: Stats | undefined, next: Stats): Rates | undefined {
+  if (!prev || !(next.read > prev.read)) return undefined
+  const seconds = (next.read - prev.read) / 1000
+  const rate = (before: number, after: number) => (after >= before ? (after - before) / seconds : 0)
+  return {
+    netRx: rate(prev.networkRx, next.networkRx),
+    netTx: rate(prev.networkTx, next.networkTx),
+    blockRead: rate(prev.blockRead, next.blockRead),
+    blockWrite: rate(prev.blockWrite, next.blockWrite),
+  }
+}
+
+/** Stores a new sample and, when it is newer than the last, the rates since it. */
+function putSample(
+  stats: Map<string, Stats>,
+  rates: Map<string, Rates>,
+  prevStats: ReadonlyMap<string, Stats>,
+  prevRates: ReadonlyMap<string, Rates>,
+  key: string,
+  sample: Stats,
+): void {
+  const prev = prevStats.get(key)
+  stats.set(key, sample)
+  const r = computeRates(prev, sample)
+  if (r) rates.set(key, r)
+  else if (prev && prev.read === sample.read && prevRates.has(key)) rates.set(key, prevRates.get(key)!)
+  else rates.delete(key)
+}
+
 /** Replaces the whole picture with a snapshot. */
 export function applySnapshot(state: LiveData, snapshot: Snapshot): LiveData {
   const containers = new Map<string, Container>()
   for (const c of snapshot.containers) containers.set(keyOf(c), c)
 
   const stats = new Map<string, Stats>()
+  const rates = new Map<string, Rates>()
   for (const s of snapshot.stats) {
     const key = keyOf(s)
-    if (isRunning(containers.get(key))) stats.set(key, s)
+    if (isRunning(containers.get(key))) putSample(stats, rates, state.stats, state.rates, key, s)
   }
 
   const engines = new Map<string, EngineInfo>()
@@ -122,7 +176,7 @@ export function applySnapshot(state: LiveData, snapshot: Snapshot): LiveData {
 
   const events = [...snapshot.events].sort(newestFirst).slice(0, MAX_EVENTS)
 
-  return { synced: true, lastSeq: snapshot.seq, hello: state.hello, containers, stats, engines, events }
+  return { synced: true, lastSeq: snapshot.seq, hello: state.hello, containers, stats, rates, engines, events }
 }
 
 /**
@@ -149,33 +203,29 @@ function applyDelta(state: LiveData, msg: DeltaMessage): LiveData {
     case 'container.upsert': {
       const key = keyOf(msg.data)
       const containers = new Map(state.containers).set(key, msg.data)
-      let stats = state.stats
-      if (!isRunning(msg.data) && stats.has(key)) {
-        const next = new Map(stats)
-        next.delete(key)
-        stats = next
+      if (!isRunning(msg.data) && (state.stats.has(key) || state.rates.has(key))) {
+        return { ...state, containers, ...withoutSamples(state, (k) => k === key) }
       }
-      return { ...state, containers, stats }
+      return { ...state, containers }
     }
     case 'container.remove': {
       const key = keyOf(msg.data)
       if (!state.containers.has(key) && !state.stats.has(key)) return state
       const containers = new Map(state.containers)
       containers.delete(key)
-      const stats = new Map(state.stats)
-      stats.delete(key)
-      return { ...state, containers, stats }
+      return { ...state, containers, ...withoutSamples(state, (k) => k === key) }
     }
     case 'stats': {
       if (msg.data.samples.length === 0) return state
       const stats = new Map(state.stats)
+      const rates = new Map(state.rates)
       for (const s of msg.data.samples) {
         const key = keyOf(s)
         // A sample racing a stop (or naming a container we never saw) has no
         // row to show and would outlive the container.
-        if (isRunning(state.containers.get(key))) stats.set(key, s)
+        if (isRunning(state.containers.get(key))) putSample(stats, rates, state.stats, state.rates, key, s)
       }
-      return { ...state, stats }
+      return { ...state, stats, rates }
     }
     case 'event': {
       const events = [msg.data, ...state.events]
@@ -197,13 +247,25 @@ function applyDelta(state: LiveData, msg: DeltaMessage): LiveData {
 function applyEngine(state: LiveData, info: EngineInfo): LiveData {
   const engines = new Map(state.engines).set(info.engine, info)
   if (info.status === 'up') return { ...state, engines }
+  const prefix = `${info.engine}/`
+  return { ...state, engines, ...withoutSamples(state, (key) => key.startsWith(prefix)) }
+}
+
+/** stats and rates without the entries whose key matches; the same maps when none does. */
+function withoutSamples(state: LiveData, drop: (key: string) => boolean): Pick<LiveData, 'stats' | 'rates'> {
   let stats = state.stats
-  for (const [key, sample] of state.stats) {
-    if (sample.engine !== info.engine) continue
+  let rates = state.rates
+  for (const key of state.stats.keys()) {
+    if (!drop(key)) continue
     if (stats === state.stats) stats = new Map(state.stats)
     ;(stats as Map<string, Stats>).delete(key)
   }
-  return { ...state, engines, stats }
+  for (const key of state.rates.keys()) {
+    if (!drop(key)) continue
+    if (rates === state.rates) rates = new Map(state.rates)
+    ;(rates as Map<string, Rates>).delete(key)
+  }
+  return { stats, rates }
 }
 
 // ---------------------------------------------------------------------------
@@ -212,6 +274,10 @@ function applyEngine(state: LiveData, info: EngineInfo): LiveData {
 export interface StoreState {
   data: LiveData
   connection: ConnectionState
+  /** Container actions the user started that the engine has not confirmed yet, or that failed; keyed `engine/id`. */
+  actions: ReadonlyMap<string, ActionStatus>
+  /** Notifications (unexpected deaths, OOM kills, unhealthy, failed actions), oldest first, at most MAX_ALERTS. */
+  alerts: readonly Alert[]
 }
 
 export type StoreAction =
@@ -219,6 +285,7 @@ export type StoreAction =
   | { type: 'connection'; connection: ConnectionState }
   /** Forget all data (e.g. switching backends). */
   | { type: 'reset' }
+  | UiAction
 
 export type DispatchResult = { ok: true } | { ok: false; gap: Gap }
 
@@ -241,6 +308,12 @@ export const animationFrameScheduler: FrameScheduler = {
 export interface LiveStore {
   /** The committed state: what React renders. Stable between commits. */
   getState(): StoreState
+  /**
+   * Per-container history of samples (bounded ring buffers), fed by every
+   * applied message. Mutable, so it lives beside the state: read it through
+   * useStatsHistory, which re-reads it when a new sample is committed.
+   */
+  readonly history: StatsHistory
   subscribe(listener: () => void): () => void
   /**
    * Applies an action to the working state at once (so gaps are reported
@@ -256,14 +329,19 @@ export interface LiveStoreOptions {
   /** Initial connection state; defaults to connecting since now. */
   connection?: ConnectionState
   data?: LiveData
+  history?: StatsHistory
 }
 
 export function createLiveStore(options: LiveStoreOptions = {}): LiveStore {
   const scheduler = options.scheduler ?? animationFrameScheduler
+  const history = options.history ?? new StatsHistory()
   let committed: StoreState = {
     data: options.data ?? emptyLiveData,
     connection: options.connection ?? { status: 'connecting', since: Date.now() },
+    actions: new Map(),
+    alerts: [],
   }
+  let nextAlertId = 1
   let working = committed
   let scheduled = false
   const listeners = new Set<() => void>()
@@ -283,7 +361,33 @@ export function createLiveStore(options: LiveStoreOptions = {}): LiveStore {
     scheduler.request(flush)
   }
 
+  function addAlerts(drafts: readonly AlertDraft[]): void {
+    if (drafts.length === 0) return
+    const alerts = [...working.alerts, ...drafts.map((d) => ({ ...d, id: nextAlertId++ }))]
+    working = { ...working, alerts: alerts.slice(-MAX_ALERTS) }
+  }
+
+  /** Feeds the samples a message brought into the history. */
+  function recordHistory(msg: ServerMessage, data: LiveData): void {
+    switch (msg.type) {
+      case 'stats':
+        for (const s of msg.data.samples) {
+          const key = keyOf(s)
+          if (data.stats.get(key) === s) history.record(key, s, data.rates.get(key))
+        }
+        break
+      case 'snapshot':
+        for (const [key, s] of data.stats) history.record(key, s, data.rates.get(key))
+        history.retain(data.containers)
+        break
+      case 'container.remove':
+        history.delete(keyOf(msg.data))
+        break
+    }
+  }
+
   return {
+    history,
     getState: () => committed,
     subscribe(listener) {
       listeners.add(listener)
@@ -295,9 +399,18 @@ export function createLiveStore(options: LiveStoreOptions = {}): LiveStore {
       let result: DispatchResult = { ok: true }
       switch (action.type) {
         case 'message': {
-          const applied = applyMessage(working.data, action.message)
-          if (applied.state !== working.data) working = { ...working, data: applied.state }
+          const before = working.data
+          const applied = applyMessage(before, action.message)
           if (!applied.ok) result = { ok: false, gap: applied.gap }
+          if (applied.state === before) break
+          const after = applied.state
+          working = { ...working, data: after }
+          if (!applied.ok) break
+          recordHistory(action.message, after)
+          const fresh = newEventsOf(action.message, before)
+          const actions = actionsAfterMessage(working.actions, after, fresh)
+          if (actions !== working.actions) working = { ...working, actions }
+          addAlerts(alertsAfterMessage(fresh, after, working.actions))
           break
         }
         case 'connection':
@@ -306,8 +419,20 @@ export function createLiveStore(options: LiveStoreOptions = {}): LiveStore {
           }
           break
         case 'reset':
-          working = { ...working, data: emptyLiveData }
+          working = { ...working, data: emptyLiveData, actions: new Map(), alerts: [] }
+          history.clear()
           break
+        default: {
+          const next = reduceAction(
+            { actions: working.actions, alerts: working.alerts },
+            action,
+            (key) => working.data.containers.get(key)?.state,
+          )
+          if (next.actions !== working.actions || next.alerts !== working.alerts) {
+            working = { ...working, actions: next.actions, alerts: next.alerts }
+          }
+          addAlerts(next.newAlerts)
+        }
       }
       if (working !== committed) schedule()
       return result

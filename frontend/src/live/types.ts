@@ -201,9 +201,42 @@ export type ConnectionState =
   | { status: 'connected'; since: number; latencyMs: number | null }
   /** Push dropped and no polling result yet; the next attempt is due at nextRetryAt (Unix ms). */
   | { status: 'reconnecting'; since: number; attempt: number; nextRetryAt: number; reason: string }
-  /** Degraded: push is down but polling works. lastPollAt is the newest good poll. */
-  | { status: 'polling'; since: number; lastPollAt: number; attempt: number; nextRetryAt: number | null }
-  /** Neither push nor polling reaches the backend. */
-  | { status: 'offline'; since: number; reason: string; nextRetryAt: number | null }
+  /**
+   * Degraded: push is down but polling works. lastPollAt is the newest good
+   * poll; intervalMs how often polls run, so data is at most that old.
+   */
+  | {
+      status: 'polling'
+      since: number
+      lastPollAt: number
+      intervalMs: number
+      attempt: number
+      nextRetryAt: number | null
+    }
+  /**
+   * Neither push nor polling reaches the backend. unauthorized: the backend
+   * answers but refuses this page's token (a restarted `dockpulse serve` has a
+   * new one), so waiting will not help.
+   */
+  | { status: 'offline'; since: number; reason: string; nextRetryAt: number | null; unauthorized?: boolean }
 
 export type ConnectionStatus = ConnectionState['status']
+
+// ---------------------------------------------------------------------------
+// Container actions
+
+/** What the user can do to a container (bound methods / POST /api/containers/{id}/{action}). */
+export type ContainerAction = 'start' | 'stop' | 'restart' | 'pause' | 'unpause' | 'kill' | 'remove'
+
+export interface ActionOptions {
+  /** remove only: also remove the container's anonymous volumes. */
+  removeVolumes?: boolean
+}
+
+/** Throughput between two consecutive samples, in bytes per second. */
+export interface Rates {
+  netRx: number
+  netTx: number
+  blockRead: number
+  blockWrite: number
+}

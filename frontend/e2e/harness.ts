@@ -1,0 +1,289 @@
+// What the end-to-end tests run against, started and stopped here:
+//
+//   - a Docker engine: $DOCKER_HOST when set (with $DOCKPULSE_TEST_ENGINE_DIR
+//     naming its folder, the engine-restart test can kill and restart it);
+//     otherwise a private test engine that this harness starts itself with
+//     `go run ./backend/enginetest/testengine start DIR` and stops afterwards;
+//   - the dockpulse binary: $DOCKPULSE_BIN, or one built here with `go build`
+//     (the embedded UI is frontend/dist: run `npm run build` first);
+//   - `dockpulse serve` processes, one per test file or per restart;
+//   - headless Chromium from Debian (/usr/bin/chromium) via playwright-core.
+
+import { execFile, spawn, type ChildProcess } from 'node:child_process'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { request } from 'node:http'
+import { chromium, type Browser, type Page } from 'playwright-core'
+
+export const REPO = resolve(import.meta.dirname, '../..')
+
+const CHROMIUM_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+]
+
+/** The test image the private engine has. */
+export const IMAGE = 'dockpulse-test/busybox:latest'
+
+/** Every container the suite creates carries this label, so cleanup finds them. */
+export const LABEL = 'dockpulse.e2e=1'
+
+function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env, cwd = REPO): Promise<string> {
+  return new Promise((ok, fail) => {
+    execFile(cmd, args, { env, cwd, maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
+      if (err) fail(new Error(`${cmd} ${args.join(' ')}: ${err.message}\n${stderr}`))
+      else ok(stdout.trim())
+    })
+  })
+}
+
+// ---------------------------------------------------------------------------
+// Engine
+
+export interface Engine {
+  dockerHost: string
+  /** The private engine's folder (docker.pid inside), when known: it can then be crashed and restarted. */
+  dir: string | null
+  ownedByHarness: boolean
+}
+
+export async function startEngine(): Promise<Engine> {
+  if (process.env.DOCKER_HOST) {
+    return { dockerHost: process.env.DOCKER_HOST, dir: process.env.DOCKPULSE_TEST_ENGINE_DIR || null, ownedByHarness: false }
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'dpe.e2e.'))
+  const out = await run('go', ['run', './backend/enginetest/testengine', 'start', dir])
+  const host = /DOCKER_HOST=(\S+)/.exec(out)?.[1]
+  if (!host) throw new Error(`testengine printed no DOCKER_HOST:\n${out}`)
+  return { dockerHost: host, dir, ownedByHarness: true }
+}
+
+export async function stopEngine(engine: Engine): Promise<void> {
+  if (!engine.ownedByHarness || !engine.dir) return
+  await run('go', ['run', './backend/enginetest/testengine', 'stop', engine.dir]).catch((e) => console.error(e))
+  rmSync(engine.dir, { recursive: true, force: true })
+}
+
+/** Kills dockerd with SIGKILL (a crash), waits until it is gone. */
+export async function crashEngine(engine: Engine): Promise<void> {
+  if (!engine.dir) throw new Error('no engine folder to crash')
+  const pid = Number(readFileSync(join(engine.dir, 'docker.pid'), 'utf8').trim())
+  process.kill(pid, 'SIGKILL')
+  for (let i = 0; i < 100; i++) {
+    try {
+      process.kill(pid, 0)
+    } catch {
+      return
+    }
+    await sleep(50)
+  }
+  throw new Error(`dockerd ${pid} did not die`)
+}
+
+export async function restartEngine(engine: Engine): Promise<void> {
+  if (!engine.dir) throw new Error('no engine folder to restart')
+  await run('go', ['run', './backend/enginetest/testengine', 'start', engine.dir])
+}
+
+// ---------------------------------------------------------------------------
+// Docker CLI and Engine API
+
+export function docker(engine: Engine, ...args: string[]): Promise<string> {
+  return run('docker', args, { ...process.env, DOCKER_HOST: engine.dockerHost })
+}
+
+/** A container from the test image, labelled for cleanup. Returns its full id. */
+export async function createContainer(
+  engine: Engine,
+  name: string,
+  opts: { start?: boolean; cmd?: string[]; args?: string[] } = {},
+): Promise<string> {
+  const cmd = opts.cmd ?? ['sleep', '100000']
+  const verb = opts.start === false ? 'create' : 'run'
+  const detach = opts.start === false ? [] : ['-d']
+  return docker(engine, verb, ...detach, '--network', 'none', '--label', LABEL, '--name', name, ...(opts.args ?? []), IMAGE, ...cmd)
+}
+
+export async function stateOf(engine: Engine, id: string): Promise<string | null> {
+  try {
+    return await docker(engine, 'inspect', '-f', '{{.State.Status}}', id)
+  } catch {
+    return null
+  }
+}
+
+export async function removeLabelled(engine: Engine): Promise<void> {
+  const ids = (await docker(engine, 'ps', '-aq', '--filter', `label=${LABEL}`)).split('\n').filter(Boolean)
+  for (let i = 0; i < ids.length; i += 50) await docker(engine, 'rm', '-f', ...ids.slice(i, i + 50))
+}
+
+/** One Engine API call over the unix socket (used where the CLI would be too slow). */
+export function engineApi(engine: Engine, method: string, path: string, body?: unknown): Promise<{ status: number; body: string }> {
+  const socketPath = engine.dockerHost.replace(/^unix:\/\//, '')
+  const payload = body === undefined ? undefined : JSON.stringify(body)
+  return new Promise((ok, fail) => {
+    const req = request(
+      {
+        socketPath,
+        method,
+        path: `/v1.41${path}`,
+        headers: payload ? { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(payload) } : {},
+      },
+      (res) => {
+        let data = ''
+        res.setEncoding('utf8')
+        res.on('data', (c: string) => (data += c))
+        res.on('end', () => ok({ status: res.statusCode ?? 0, body: data }))
+      },
+    )
+    req.on('error', fail)
+    if (payload) req.write(payload)
+    req.end()
+  })
+}
+
+// ---------------------------------------------------------------------------
+// dockpulse serve
+
+let builtBinary: string | null = null
+
+export function dockpulseBinary(): Promise<string> {
+  const given = process.env.DOCKPULSE_BIN
+  if (given) {
+    if (!existsSync(given)) throw new Error(`DOCKPULSE_BIN=${given} does not exist`)
+    return Promise.resolve(given)
+  }
+  if (!existsSync(join(REPO, 'frontend/dist/index.html'))) {
+    throw new Error('frontend/dist is missing: run `npm run build` first (or set DOCKPULSE_BIN)')
+  }
+  const out = join(tmpdir(), `dockpulse-e2e-${process.pid}`)
+  return run('go', ['build', '-o', out, '.']).then(() => (builtBinary = out))
+}
+
+/** Removes the binary dockpulseBinary built, if it built one. */
+export function removeBuiltBinary(): void {
+  if (builtBinary) rmSync(builtBinary, { force: true })
+  builtBinary = null
+}
+
+export interface Serve {
+  url: string
+  origin: string
+  token: string
+  port: number
+  proc: ChildProcess
+  stop(): Promise<void>
+}
+
+/**
+ * Starts `dockpulse serve` and resolves with the URL from its first stdout
+ * line. With a token file, a restarted server keeps the token.
+ */
+export function startServe(bin: string, engine: Engine, addr = '127.0.0.1:0', tokenFile?: string): Promise<Serve> {
+  const args = ['serve', '--addr', addr, '--log-level', 'warn']
+  if (tokenFile) args.push('--token-file', tokenFile)
+  const proc = spawn(bin, args, {
+    env: { ...process.env, DOCKER_HOST: engine.dockerHost },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let stderr = ''
+  proc.stderr!.setEncoding('utf8')
+  proc.stderr!.on('data', (c: string) => {
+    stderr += c
+    if (process.env.DOCKPULSE_E2E_VERBOSE) process.stderr.write(`[serve] ${c}`)
+  })
+  const exited = new Promise<void>((ok) => proc.once('exit', () => ok()))
+  return new Promise((ok, fail) => {
+    let out = ''
+    const timer = setTimeout(() => fail(new Error(`dockpulse serve printed no URL in 15 s:\n${stderr}`)), 15_000)
+    proc.once('exit', (code) => {
+      clearTimeout(timer)
+      fail(new Error(`dockpulse serve exited with ${code}:\n${stderr}`))
+    })
+    proc.stdout!.setEncoding('utf8')
+    proc.stdout!.on('data', (c: string) => {
+      out += c
+      const nl = out.indexOf('\n')
+      if (nl < 0) return
+      clearTimeout(timer)
+      const url = new URL(out.slice(0, nl).trim())
+      ok({
+        url: url.toString(),
+        origin: url.origin,
+        token: url.searchParams.get('token') ?? '',
+        port: Number(url.port),
+        proc,
+        async stop() {
+          if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM')
+          await Promise.race([exited, sleep(8000).then(() => proc.kill('SIGKILL'))])
+          await exited
+        },
+      })
+    })
+  })
+}
+
+// ---------------------------------------------------------------------------
+// Browser
+
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_FLAGS })
+}
+
+export async function newPage(browser: Browser, colorScheme: 'light' | 'dark' = 'light'): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 }, colorScheme })
+  page.on('pageerror', (e) => console.error('[page error]', e.message))
+  return page
+}
+
+/** The connection indicator's status attribute (connected, reconnecting, polling, offline, connecting). */
+export function connectionStatus(page: Page): Promise<string | null> {
+  return page.locator('.app-status > .indicator').getAttribute('data-status')
+}
+
+/**
+ * Records every value the connection indicator takes, in order, from now on
+ * (a MutationObserver in the page), so a test can check the path it took.
+ */
+export async function recordConnection(page: Page): Promise<() => Promise<string[]>> {
+  await page.evaluate(() => {
+    const w = window as unknown as { __states: string[]; __obs?: MutationObserver }
+    const el = () => document.querySelector('.app-status > .indicator')
+    w.__states = [el()?.getAttribute('data-status') ?? '']
+    w.__obs?.disconnect()
+    w.__obs = new MutationObserver(() => {
+      const s = el()?.getAttribute('data-status') ?? ''
+      if (s !== w.__states.at(-1)) w.__states.push(s)
+    })
+    w.__obs.observe(document.body, { subtree: true, attributes: true, attributeFilter: ['data-status'], childList: true })
+  })
+  return () => page.evaluate(() => (window as unknown as { __states: string[] }).__states)
+}
+
+/** The table row of a container, by full id. */
+export function row(page: Page, id: string) {
+  return page.locator(`.grid-canvas [role="row"][data-key="local/${id}"]`)
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((ok) => setTimeout(ok, ms))
+}
+
+/** Polls fn until it returns true; throws with the last value otherwise. */
+export async function until<T>(what: string, fn: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 10_000, everyMs = 50): Promise<T> {
+  const end = Date.now() + timeoutMs
+  let last: T | undefined
+  for (;;) {
+    last = await fn()
+    if (ok(last)) return last
+    if (Date.now() > end) throw new Error(`${what}: not within ${timeoutMs} ms (last: ${JSON.stringify(last)})`)
+    await sleep(everyMs)
+  }
+}

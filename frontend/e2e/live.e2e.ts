@@ -1,0 +1,263 @@
+// End to end: the dashboard in headless Chromium against a real
+// `dockpulse serve` and a real Docker engine. The tests run in order and share
+// one page, as a person would keep one window open.
+
+import { mkdirSync, mkdtempSync } from 'node:fs'
+import { join } from 'node:path'
+import { tmpdir } from 'node:os'
+import type { Browser, Page, WebSocketRoute } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import {
+  connectionStatus,
+  crashEngine,
+  createContainer,
+  docker,
+  dockpulseBinary,
+  launchBrowser,
+  LABEL,
+  newPage,
+  removeBuiltBinary,
+  recordConnection,
+  removeLabelled,
+  restartEngine,
+  row,
+  startEngine,
+  startServe,
+  stateOf,
+  stopEngine,
+  until,
+  type Engine,
+  type Serve,
+} from './harness'
+
+let engine: Engine
+let bin: string
+// The backend keeps its token here, so a restarted backend accepts the page.
+let tokenFile: string
+let serve: Serve
+let browser: Browser
+let page: Page
+
+// The WebSocket goes through page.routeWebSocket so a test can cut it while
+// HTTP keeps working.
+let cut = false
+const sockets = new Set<{ page: WebSocketRoute; server: WebSocketRoute }>()
+
+beforeAll(async () => {
+  engine = await startEngine()
+  bin = await dockpulseBinary()
+  await removeLabelled(engine)
+  tokenFile = join(mkdtempSync(join(tmpdir(), 'dockpulse-e2e-')), 'token')
+  serve = await startServe(bin, engine, '127.0.0.1:0', tokenFile)
+  browser = await launchBrowser()
+  page = await newPage(browser)
+  await page.routeWebSocket(/\/ws(\?|$)/, (ws) => {
+    if (cut) {
+      ws.close({ code: 4001, reason: 'cut by the test' })
+      return
+    }
+    const server = ws.connectToServer()
+    const pair = { page: ws, server }
+    sockets.add(pair)
+    // With onClose set, Playwright no longer forwards a close to the other
+    // side by itself: do it here.
+    ws.onClose((code, reason) => {
+      sockets.delete(pair)
+      void server.close({ code, reason })
+    })
+    server.onClose((code, reason) => {
+      sockets.delete(pair)
+      void ws.close({ code, reason })
+    })
+  })
+  await page.goto(serve.url)
+  await until('connected', () => connectionStatus(page), (s) => s === 'connected', 15_000)
+})
+
+afterAll(async () => {
+  await browser?.close()
+  await serve?.stop()
+  if (engine) {
+    await removeLabelled(engine).catch((e) => console.error('cleanup:', e))
+    await stopEngine(engine)
+  }
+  removeBuiltBinary()
+})
+
+const stateAttr = (id: string) => row(page, id).getAttribute('data-state', { timeout: 200 }).catch(() => null)
+
+describe('the dashboard, live', () => {
+  it('shows a container the test starts as running within 1 s', async () => {
+    const id = await createContainer(engine, 'e2e-appear')
+    const started = Date.now()
+    await page.locator(`[data-key="local/${id}"][data-state="running"]`).waitFor({ timeout: 1000 })
+    console.log(`e2e: container visible as running ${Date.now() - started} ms after \`docker run\` returned`)
+  })
+
+  it('shows pause, stop and remove as they happen', async () => {
+    const id = await createContainer(engine, 'e2e-lifecycle', { args: ['--stop-timeout', '1'] })
+    await until('running', () => stateAttr(id), (s) => s === 'running', 2000)
+    await docker(engine, 'pause', id)
+    await until('paused', () => stateAttr(id), (s) => s === 'paused', 2000)
+    await docker(engine, 'unpause', id)
+    await until('running again', () => stateAttr(id), (s) => s === 'running', 2000)
+    await docker(engine, 'stop', id)
+    await until('exited', () => stateAttr(id), (s) => s === 'exited', 2000)
+    expect(await row(page, id).locator('.badge').first().textContent()).toMatch(/^Exited \(\d+\)$/)
+    await docker(engine, 'rm', id)
+    await until('gone', () => row(page, id).count(), (n) => n === 0, 2000)
+    // The feed says what happened, in words.
+    const feed = await page.locator('.event-text').allTextContents()
+    expect(feed).toEqual(expect.arrayContaining(['e2e-lifecycle removed', 'e2e-lifecycle paused', 'e2e-lifecycle resumed']))
+  })
+
+  it('carries out actions clicked in the UI, and shows a refusal clearly', async () => {
+    const name = 'e2e-ui'
+    const id = await createContainer(engine, name, { args: ['--stop-timeout', '1'] })
+    await until('running', () => stateAttr(id), (s) => s === 'running', 2000)
+    await row(page, id).click()
+    await page.getByRole('region', { name: `Details of ${name}` }).waitFor()
+
+    await page.getByRole('button', { name: `Pause ${name}` }).first().click()
+    await until('engine: paused', () => stateOf(engine, id), (s) => s === 'paused')
+    await until('UI: paused, not pending', async () => [await stateAttr(id), await row(page, id).getAttribute('data-pending')], ([s, p]) => s === 'paused' && p === null)
+
+    // Keyboard: p resumes the selected container.
+    await page.locator('body').press('p')
+    await until('engine: running', () => stateOf(engine, id), (s) => s === 'running')
+
+    // Removing a running container is refused by the engine: the UI says why.
+    await page.getByRole('button', { name: `Remove ${name}` }).first().click()
+    const dialog = page.getByRole('dialog', { name: `Remove ${name}?` })
+    await dialog.getByRole('button', { name: 'Remove' }).click()
+    const toast = page.locator('.toast', { hasText: `Could not remove ${name}` })
+    await toast.waitFor({ timeout: 5000 })
+    console.log(`e2e: refusal shown as: ${(await toast.locator('.toast-detail').textContent())?.trim()}`)
+    expect(await row(page, id).textContent()).toContain('Remove failed')
+    expect(await stateOf(engine, id)).toBe('running')
+
+    await page.getByRole('button', { name: `Stop ${name}` }).first().click()
+    await until('engine: exited', () => stateOf(engine, id), (s) => s === 'exited', 15_000)
+    await until('UI: exited', () => stateAttr(id), (s) => s === 'exited')
+
+    await page.getByRole('button', { name: `Remove ${name}` }).first().click()
+    await dialog.getByRole('checkbox').check()
+    await dialog.getByRole('button', { name: 'Remove' }).click()
+    await until('engine: gone', () => stateOf(engine, id), (s) => s === null)
+    // The pointer is still over the rows: the row stays in place, marked removed...
+    await until('UI: removed', () => row(page, id).getAttribute('data-removed'), (r) => r === 'true', 3000)
+    // ...and goes once the pointer leaves.
+    await page.mouse.move(640, 5)
+    await until('UI: gone', () => row(page, id).count(), (n) => n === 0, 3000)
+  })
+
+  it('degrades to polling when the WebSocket is cut, keeps updating, and goes back to push', async () => {
+    const states = await recordConnection(page)
+    cut = true
+    for (const s of [...sockets]) {
+      await s.page.close({ code: 4001, reason: 'cut by the test' })
+      await s.server.close()
+    }
+    await until('polling', () => connectionStatus(page), (s) => s === 'polling', 10_000)
+    const notice = page.getByRole('status', { name: 'Connection notice' })
+    expect(await notice.textContent()).toContain('polling every 2 s')
+    expect(await page.locator('.app-status .indicator-detail').textContent()).toContain('data up to 2 s old')
+
+    // Data keeps coming while push is down.
+    const id = await createContainer(engine, 'e2e-during-cut')
+    await page.locator(`[data-key="local/${id}"][data-state="running"]`).waitFor({ timeout: 5000 })
+    await docker(engine, 'pause', id)
+    await until('paused via polling', () => stateAttr(id), (s) => s === 'paused', 5000)
+
+    cut = false
+    await until('connected again', () => connectionStatus(page), (s) => s === 'connected', 12_000)
+    await notice.waitFor({ state: 'detached', timeout: 2000 })
+    const path = await states()
+    console.log(`e2e: connection went ${path.join(' → ')}`)
+    const r = path.indexOf('reconnecting')
+    const p = path.indexOf('polling')
+    expect(r).toBeGreaterThanOrEqual(0)
+    expect(p).toBeGreaterThan(r)
+    expect(path.at(-1)).toBe('connected')
+  })
+
+  it('notices when the backend stops, and recovers by itself when it is back', async () => {
+    const states = await recordConnection(page)
+    const port = serve.port
+    const oldToken = serve.token
+    await serve.stop()
+    await until('offline', () => connectionStatus(page), (s) => s === 'offline', 10_000)
+    expect(await page.getByRole('status', { name: 'Connection notice' }).textContent()).toContain('Cannot reach the Dockpulse backend')
+
+    serve = await startServe(bin, engine, `127.0.0.1:${port}`, tokenFile)
+    expect(serve.token).toBe(oldToken)
+    await until('connected', () => connectionStatus(page), (s) => s === 'connected', 12_000)
+    console.log(`e2e: backend restart: ${(await states()).join(' → ')}`)
+  })
+
+  it('says so plainly when a restarted backend no longer accepts the page', async () => {
+    const states = await recordConnection(page)
+    const port = serve.port
+    await serve.stop()
+    // Without the token file the new backend has a new token, which this page
+    // cannot know: it must say so instead of retrying forever in silence.
+    serve = await startServe(bin, engine, `127.0.0.1:${port}`)
+    const notice = page.getByRole('status', { name: 'Connection notice' })
+    await until('token refused', () => notice.textContent(), (t) => (t ?? '').includes('no longer accepts this page'), 15_000)
+    expect(await page.getByRole('status', { name: 'Connection', exact: true }).textContent()).toBe('Offline: access refused')
+    const path = await states() // the recording lives in the page, which goto replaces
+    await page.goto(serve.url)
+    await until('connected', () => connectionStatus(page), (s) => s === 'connected', 12_000)
+    console.log(`e2e: backend restart with a new token: ${path.join(' → ')} (reopened the printed URL)`)
+  })
+
+  it('shows the engine down, then the right state after it restarts', async (ctx) => {
+    if (!engine.dir) ctx.skip()
+    const running = await createContainer(engine, 'e2e-survivor')
+    const exited = await createContainer(engine, 'e2e-exited', { cmd: ['sh', '-c', 'exit 3'] })
+    await until('both seen', async () => [await stateAttr(running), await stateAttr(exited)], ([a, b]) => a === 'running' && b === 'exited', 5000)
+
+    await crashEngine(engine)
+    const alert = page.getByRole('alert').filter({ hasText: 'Engine down' })
+    await alert.waitFor({ timeout: 10_000 })
+    console.log(`e2e: engine down shown as: ${(await alert.textContent())?.trim()}`)
+    expect(await page.locator('.engines .indicator').getAttribute('data-status')).toBe('down')
+
+    await restartEngine(engine)
+    await until('engine up', () => page.locator('.engines .indicator').getAttribute('data-status'), (s) => s === 'up', 30_000)
+    await alert.waitFor({ state: 'detached', timeout: 5000 })
+    // Every labelled container shows the state the engine reports.
+    const want = async () =>
+      Object.fromEntries(
+        (await docker(engine, 'ps', '-a', '--filter', `label=${LABEL}`, '--format', '{{.ID}} {{.State}}'))
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => l.split(' ') as [string, string]),
+      )
+    const got = async () =>
+      Object.fromEntries(
+        await page
+          .locator('.grid-canvas [role="row"][data-key]')
+          .evaluateAll((rows) => rows.map((r) => [(r as HTMLElement).dataset.key!.slice('local/'.length, 'local/'.length + 12), (r as HTMLElement).dataset.state!])),
+      )
+    const expected = await want()
+    await until('UI matches docker ps -a', got, (g) => Object.entries(expected).every(([id, s]) => g[id] === s), 15_000)
+    console.log(`e2e: after the engine restart: ${JSON.stringify(expected)}`)
+  })
+
+  it('takes screenshots, light and dark', async () => {
+    const dir = process.env.DOCKPULSE_E2E_SHOTS ?? join(tmpdir(), 'dockpulse-e2e-shots')
+    mkdirSync(dir, { recursive: true })
+    const busy = await createContainer(engine, 'e2e-busy', { cmd: ['sh', '-c', 'while true; do yes > /dev/null & sleep 2; kill $!; sleep 1; done'] })
+    await until('busy running', () => stateAttr(busy), (s) => s === 'running', 3000)
+    await row(page, busy).click()
+    await page.waitForTimeout(6000)
+    await page.mouse.move(5, 5)
+    await page.screenshot({ path: join(dir, 'light.png') })
+    await page.emulateMedia({ colorScheme: 'dark' })
+    await page.waitForTimeout(500)
+    await page.screenshot({ path: join(dir, 'dark.png') })
+    await page.emulateMedia({ colorScheme: 'light' })
+    console.log(`e2e: screenshots in ${dir}`)
+  })
+})

@@ -1,0 +1,327 @@
+// Container actions and notifications: the part of the store that comes from
+// the user (an action started, its call settled) and from noteworthy events
+// (a container died unexpectedly, was OOM-killed, turned unhealthy).
+//
+// An action is pending from the click until the engine confirms it: a
+// container event that the action causes (see CONFIRMED_BY), a change of the
+// container's state, or its removal. A call that resolves without any of
+// these (e.g. starting a running container is a no-op) is settled by the
+// runner after settleMs. A call that rejects turns the entry into a failure
+// with the engine's message, which the row shows, and raises an alert.
+//
+// Everything here is pure except createActionRunner, which calls the backend.
+
+import { keyOf } from './protocol'
+import type { LiveData } from './store'
+import type { ActionOptions, Container, ContainerAction, DockerEvent, ServerMessage } from './types'
+
+/** Alerts kept at once; the oldest go first. */
+export const MAX_ALERTS = 5
+
+export interface ActionStatus {
+  action: ContainerAction
+  /** Identifies one run, so that a late settle of an older run does nothing. */
+  token: number
+  phase: 'pending' | 'failed'
+  /** Unix ms of the click. */
+  startedAt: number
+  /** The container's state when the action started. */
+  stateBefore: string
+  /** The call has returned successfully; waiting for the engine's event. */
+  resolved: boolean
+  /** Why it failed, in the engine's words. */
+  error?: string
+}
+
+export type AlertKind = 'died' | 'oom' | 'unhealthy' | 'action-failed'
+
+export interface AlertDraft {
+  kind: AlertKind
+  tone: 'bad' | 'warn'
+  /** One line, readable alone: "web-1 died unexpectedly (exit 1)". */
+  title: string
+  detail?: string
+  /** Unix ms. */
+  at: number
+  /** The container it is about, `engine/id`. */
+  key?: string
+}
+
+export interface Alert extends AlertDraft {
+  id: number
+}
+
+export type UiAction =
+  | { type: 'action.start'; key: string; action: ContainerAction; token: number; at: number }
+  | { type: 'action.resolved'; key: string; token: number }
+  | { type: 'action.failed'; key: string; token: number; error: string; name: string; at: number }
+  /** The runner's timer: drops the entry if it is still the same run. */
+  | { type: 'action.settle'; key: string; token: number }
+  | { type: 'alert.dismiss'; id: number }
+
+/** Engine messages quote 64-hex container ids in full; 12 characters say as much. */
+export function shortenIds(text: string): string {
+  return text.replace(/\b([0-9a-f]{12})[0-9a-f]{52}\b/g, '$1')
+}
+
+/** Engine event actions that confirm each user action. */
+export const CONFIRMED_BY: Record<ContainerAction, readonly string[]> = {
+  start: ['start'],
+  stop: ['die', 'stop'],
+  restart: ['start', 'restart'],
+  pause: ['pause'],
+  unpause: ['unpause'],
+  kill: ['die', 'kill'],
+  remove: ['destroy'],
+}
+
+export const ACTION_LABELS: Record<ContainerAction, { verb: string; doing: string }> = {
+  start: { verb: 'Start', doing: 'Starting' },
+  stop: { verb: 'Stop', doing: 'Stopping' },
+  restart: { verb: 'Restart', doing: 'Restarting' },
+  pause: { verb: 'Pause', doing: 'Pausing' },
+  unpause: { verb: 'Resume', doing: 'Resuming' },
+  kill: { verb: 'Kill', doing: 'Killing' },
+  remove: { verb: 'Remove', doing: 'Removing' },
+}
+
+/** Which actions make sense for a container in its current state. */
+export function availableActions(c: Pick<Container, 'state'>): Record<ContainerAction, boolean> {
+  const s = c.state
+  const live = s === 'running' || s === 'paused' || s === 'restarting'
+  return {
+    start: s === 'created' || s === 'exited' || s === 'dead',
+    stop: s === 'running' || s === 'restarting' || s === 'paused',
+    restart: s !== 'removing' && s !== 'dead',
+    pause: s === 'running',
+    unpause: s === 'paused',
+    kill: live,
+    remove: s !== 'removing',
+  }
+}
+
+interface UiSlice {
+  actions: ReadonlyMap<string, ActionStatus>
+  alerts: readonly { id: number }[]
+}
+
+/** Applies a user-side action; newAlerts are for the store to number and add. */
+export function reduceAction<S extends UiSlice>(
+  slice: S,
+  action: UiAction,
+  /** The container's current state, recorded when an action starts. */
+  stateOf: (key: string) => string | undefined = () => undefined,
+): { actions: S['actions']; alerts: S['alerts']; newAlerts: AlertDraft[] } {
+  const { actions, alerts } = slice
+  const same = { actions, alerts, newAlerts: [] as AlertDraft[] }
+  const current = 'key' in action ? actions.get(action.key) : undefined
+  switch (action.type) {
+    case 'action.start': {
+      const next = new Map(actions).set(action.key, {
+        action: action.action,
+        token: action.token,
+        phase: 'pending',
+        startedAt: action.at,
+        stateBefore: stateOf(action.key) ?? '',
+        resolved: false,
+      })
+      return { ...same, actions: next }
+    }
+    case 'action.resolved': {
+      if (!current || current.token !== action.token || current.phase !== 'pending') return same
+      return { ...same, actions: new Map(actions).set(action.key, { ...current, resolved: true }) }
+    }
+    case 'action.failed': {
+      if (!current || current.token !== action.token) return same
+      const next = new Map(actions).set(action.key, { ...current, phase: 'failed', error: shortenIds(action.error) })
+      const verb = ACTION_LABELS[current.action].verb.toLowerCase()
+      return {
+        actions: next,
+        alerts,
+        newAlerts: [
+          {
+            kind: 'action-failed',
+            tone: 'bad',
+            title: `Could not ${verb} ${action.name}`,
+            detail: shortenIds(action.error),
+            at: action.at,
+            key: action.key,
+          },
+        ],
+      }
+    }
+    case 'action.settle': {
+      if (!current || current.token !== action.token) return same
+      const next = new Map(actions)
+      next.delete(action.key)
+      return { ...same, actions: next }
+    }
+    case 'alert.dismiss': {
+      if (!alerts.some((a) => a.id === action.id)) return same
+      return { ...same, alerts: alerts.filter((a) => a.id !== action.id) }
+    }
+  }
+}
+
+/**
+ * The events a message brings that were not known before: the event of an
+ * event delta, or, for a snapshot (a poll, a resync), those newer than the
+ * newest event known before. The first snapshot brings history, not news.
+ */
+export function newEventsOf(msg: ServerMessage, before: LiveData): readonly DockerEvent[] {
+  if (msg.type === 'event') return [msg.data]
+  if (msg.type !== 'snapshot' || before.events.length === 0) return []
+  const newest = before.events[0]!.timeNano
+  return msg.data.events.filter((e) => e.timeNano > newest).sort((a, b) => a.timeNano - b.timeNano)
+}
+
+function engineIdKey(e: DockerEvent): string {
+  return keyOf({ engine: e.engine, id: e.actorId })
+}
+
+/** Clears pending actions the engine has confirmed. Returns the same map when nothing changed. */
+export function actionsAfterMessage(
+  actions: ReadonlyMap<string, ActionStatus>,
+  data: LiveData,
+  fresh: readonly DockerEvent[],
+): ReadonlyMap<string, ActionStatus> {
+  if (actions.size === 0) return actions
+  let next: Map<string, ActionStatus> | null = null
+  for (const [key, status] of actions) {
+    const c = data.containers.get(key)
+    // Fill in the state at the time of the click if it was not known then.
+    if (status.stateBefore === '' && c) {
+      next ??= new Map(actions)
+      next.set(key, { ...status, stateBefore: c.state })
+      continue
+    }
+    if (status.phase !== 'pending') continue
+    const confirming = CONFIRMED_BY[status.action]
+    const confirmed =
+      !c ||
+      (status.action !== 'restart' && status.stateBefore !== '' && c.state !== status.stateBefore) ||
+      fresh.some((e) => e.type === 'container' && engineIdKey(e) === key && confirming.includes(e.action))
+    if (confirmed) {
+      next ??= new Map(actions)
+      next.delete(key)
+    }
+  }
+  return next ?? actions
+}
+
+/** Display name of the container an event is about. */
+export function eventSubject(e: DockerEvent, data?: LiveData): string {
+  const c = data?.containers.get(engineIdKey(e))
+  const name = c?.name ?? e.name ?? e.attributes?.name ?? ''
+  if (name) return name.startsWith('/') ? name.slice(1) : name
+  return e.actorId.slice(0, 12)
+}
+
+/** The health status of a health event, whichever way the engine spelled it. */
+export function healthOf(e: DockerEvent): string | null {
+  if (e.action === 'health_status') return e.attributes?.healthStatus ?? null
+  if (e.action.startsWith('health_status:')) return e.action.slice('health_status:'.length).trim()
+  return null
+}
+
+/** Seconds within which a kill or stop explains a die, and an oom explains it. */
+const EXPLAINS_WINDOW_NS = 30e9
+
+/**
+ * Alerts for fresh events: an OOM kill, a container that died with a
+ * non-zero code without anyone stopping or killing it, and a container that
+ * turned unhealthy. `data` is the state after the message (its events include
+ * the fresh ones).
+ */
+export function alertsAfterMessage(
+  fresh: readonly DockerEvent[],
+  data: LiveData,
+  actions: ReadonlyMap<string, ActionStatus>,
+): AlertDraft[] {
+  const out: AlertDraft[] = []
+  for (const e of fresh) {
+    if (e.type !== 'container') continue
+    const key = engineIdKey(e)
+    const name = eventSubject(e, data)
+    const at = Math.round(e.timeNano / 1e6)
+    const earlier = (actionsNamed: string[]) =>
+      data.events.some(
+        (o) =>
+          o !== e &&
+          o.type === 'container' &&
+          o.actorId === e.actorId &&
+          o.engine === e.engine &&
+          actionsNamed.includes(o.action) &&
+          o.timeNano <= e.timeNano &&
+          e.timeNano - o.timeNano < EXPLAINS_WINDOW_NS,
+      )
+    if (e.action === 'oom') {
+      out.push({ kind: 'oom', tone: 'bad', title: `${name} was killed: out of memory`, at, key })
+      continue
+    }
+    if (e.action === 'die') {
+      const code = Number(e.attributes?.exitCode ?? '0')
+      if (code === 0) continue
+      if (earlier(['oom'])) continue // the oom alert said it
+      if (earlier(['kill', 'stop'])) continue // someone asked for it
+      const own = actions.get(key)
+      if (own && own.phase === 'pending') continue
+      out.push({ kind: 'died', tone: 'bad', title: `${name} died unexpectedly (exit ${code})`, at, key })
+      continue
+    }
+    if (healthOf(e) === 'unhealthy') {
+      out.push({ kind: 'unhealthy', tone: 'warn', title: `${name} is unhealthy`, at, key })
+    }
+  }
+  return out
+}
+
+export interface ActionRunnerOptions {
+  /** How long a resolved action may wait for the engine's event; default 4000 ms. */
+  settleMs?: number
+  /** How long a failure stays on its row; default 12000 ms. */
+  failureMs?: number
+  now?: () => number
+}
+
+function errorText(err: unknown): string {
+  if (err instanceof Error) return err.message
+  return typeof err === 'string' ? err : String(err)
+}
+
+export type PerformAction = (id: string, action: ContainerAction, options?: ActionOptions) => Promise<void>
+
+export interface ActionTarget {
+  engine: string
+  id: string
+  name: string
+}
+
+export type RunAction = (target: ActionTarget, action: ContainerAction, options?: ActionOptions) => Promise<boolean>
+
+/** Starts actions, records them in the store and settles them. Resolves true on success. */
+export function createActionRunner(
+  dispatch: (action: UiAction) => void,
+  perform: PerformAction,
+  options: ActionRunnerOptions = {},
+): RunAction {
+  const settleMs = options.settleMs ?? 4000
+  const failureMs = options.failureMs ?? 12000
+  const now = options.now ?? Date.now
+  let token = 0
+  return async (target, action, actionOptions) => {
+    const key = keyOf(target)
+    const t = ++token
+    dispatch({ type: 'action.start', key, action, token: t, at: now() })
+    try {
+      await perform(target.id, action, actionOptions)
+    } catch (err) {
+      dispatch({ type: 'action.failed', key, token: t, error: errorText(err), name: target.name, at: now() })
+      setTimeout(() => dispatch({ type: 'action.settle', key, token: t }), failureMs)
+      return false
+    }
+    dispatch({ type: 'action.resolved', key, token: t })
+    setTimeout(() => dispatch({ type: 'action.settle', key, token: t }), settleMs)
+    return true
+  }
+}

@@ -1,0 +1,287 @@
+// The container table: a virtualized ARIA grid. Only the rows on screen (and
+// a few around them) exist in the DOM, so 1000 containers cost what 20 do.
+// Rows are memoized on their own data; a stats batch re-renders the rows
+// whose numbers changed.
+
+import { memo, useEffect, useRef, type CSSProperties, type RefObject } from 'react'
+import { observeElementRect, useVirtualizer, type Virtualizer } from '@tanstack/react-virtual'
+import { containerName, type ActionStatus, type RunAction } from '../live'
+import { describeStatus, formatBytes, formatMemory, formatPercent, formatRate } from '../format'
+import { ActionButtons, Meter, StateBadge, cpuFraction, cpuTitle } from './parts'
+import { COMPOSE_SERVICE, defaultDir, portsText, type Sort, type SortKey, type TableItem } from './tableModel'
+import type { TableView, ViewRow } from './useTableView'
+
+const ROW_HEIGHT = 44
+const GROUP_HEIGHT = 30
+
+interface Column {
+  key: SortKey | 'actions'
+  label: string
+  className?: string
+}
+
+const COLUMNS: Column[] = [
+  { key: 'name', label: 'Name' },
+  { key: 'image', label: 'Image', className: 'col-image' },
+  { key: 'state', label: 'State' },
+  { key: 'status', label: 'Status', className: 'col-status' },
+  { key: 'cpu', label: 'CPU', className: 'num' },
+  { key: 'memory', label: 'Memory', className: 'num' },
+  { key: 'net', label: 'Net I/O', className: 'num col-net' },
+  { key: 'block', label: 'Block I/O', className: 'num col-block' },
+  { key: 'ports', label: 'Ports', className: 'col-ports' },
+  { key: 'actions', label: 'Actions' },
+]
+
+export function rowDomId(key: string): string {
+  return `row-${key.replace(/[^a-zA-Z0-9_-]/g, '_')}`
+}
+
+export interface ContainerTableProps {
+  view: TableView
+  sort: Sort
+  onSort: (sort: Sort) => void
+  selected: string | null
+  onSelect: (key: string) => void
+  actions: ReadonlyMap<string, ActionStatus>
+  run: RunAction
+  onRemove: (row: ViewRow) => void
+  now: number
+  stale: boolean
+  /** Lets the parent scroll a row into view (keyboard navigation). */
+  scrollRef?: RefObject<((key: string) => void) | null>
+  gridRef?: RefObject<HTMLDivElement | null>
+}
+
+export function ContainerTable(props: ContainerTableProps) {
+  const { view, sort, onSort, selected, onSelect, actions, run, onRemove, now, stale, scrollRef, gridRef } = props
+  const scroller = useRef<HTMLDivElement>(null)
+  const items = view.items
+
+  const virtualizer: Virtualizer<HTMLDivElement, Element> = useVirtualizer({
+    count: items.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: (i) => (items[i]?.kind === 'group' ? GROUP_HEIGHT : ROW_HEIGHT),
+    getItemKey: (i) => items[i]?.key ?? i,
+    overscan: 6,
+    // Before layout (and in tests without layout) assume a screenful.
+    initialRect: { width: 1200, height: 700 },
+    observeElementRect: (instance, cb) =>
+      observeElementRect(instance, (rect) => {
+        if (rect.height > 0) cb(rect)
+      }),
+  })
+
+  useEffect(() => {
+    if (!scrollRef) return
+    scrollRef.current = (key: string) => {
+      const index = items.findIndex((it) => it.key === key)
+      if (index >= 0) virtualizer.scrollToIndex(index, { align: 'auto' })
+    }
+  })
+
+  const header = (
+    <div role="row" className="grid-row grid-head" aria-rowindex={1}>
+      {COLUMNS.map((col) => {
+        if (col.key === 'actions') {
+          return (
+            <div key={col.key} role="columnheader" className="cell cell-actions">
+              <span className="visually-hidden">{col.label}</span>
+            </div>
+          )
+        }
+        const key = col.key
+        const active = sort.key === key
+        return (
+          <div
+            key={key}
+            role="columnheader"
+            className={`cell ${col.className ?? ''}`}
+            aria-sort={active ? (sort.dir === 'asc' ? 'ascending' : 'descending') : 'none'}
+          >
+            <button
+              type="button"
+              className="sort"
+              data-active={active || undefined}
+              onClick={() =>
+                onSort(active ? { key, dir: sort.dir === 'asc' ? 'desc' : 'asc' } : { key, dir: defaultDir(key) })
+              }
+            >
+              {col.label}
+              <span className="sort-arrow" aria-hidden="true">
+                {active ? (sort.dir === 'asc' ? '▲' : '▼') : ''}
+              </span>
+            </button>
+          </div>
+        )
+      })}
+    </div>
+  )
+
+  return (
+    <div
+      ref={gridRef}
+      className="grid"
+      role="grid"
+      aria-label="Containers"
+      aria-rowcount={items.length + 1}
+      aria-multiselectable="false"
+      aria-activedescendant={selected && view.rowsByKey.has(selected) ? rowDomId(selected) : undefined}
+      tabIndex={0}
+      data-stale={stale || undefined}
+    >
+      {header}
+      <div
+        ref={scroller}
+        className="grid-body"
+        role="rowgroup"
+        onPointerEnter={() => view.hold('pointer', true)}
+        onPointerLeave={() => view.hold('pointer', false)}
+      >
+        {items.length === 0 ? null : (
+          <div className="grid-canvas" style={{ height: virtualizer.getTotalSize() }}>
+            {virtualizer.getVirtualItems().map((vi) => {
+              const item = items[vi.index] as TableItem
+              const style = { transform: `translateY(${vi.start}px)`, height: vi.size }
+              if (item.kind === 'group') {
+                return (
+                  <div key={item.key} role="row" className="grid-group" style={style} aria-rowindex={vi.index + 2}>
+                    <div role="gridcell" className="group-cell">
+                      <strong>{item.project || 'No compose project'}</strong>
+                      <span className="muted">
+                        {item.running} running · {item.total} container{item.total === 1 ? '' : 's'}
+                      </span>
+                    </div>
+                  </div>
+                )
+              }
+              const row = view.rowsByKey.get(item.key)
+              if (!row) return null
+              return (
+                <RowView
+                  key={item.key}
+                  row={row}
+                  index={vi.index}
+                  style={style}
+                  selected={selected === item.key}
+                  status={actions.get(item.key)}
+                  onSelect={onSelect}
+                  run={run}
+                  onRemove={onRemove}
+                  now={now}
+                />
+              )
+            })}
+          </div>
+        )}
+      </div>
+    </div>
+  )
+}
+
+const RowView = memo(function RowView({
+  row,
+  index,
+  style,
+  selected,
+  status,
+  onSelect,
+  run,
+  onRemove,
+  now,
+}: {
+  row: ViewRow
+  index: number
+  style: CSSProperties
+  selected: boolean
+  status: ActionStatus | undefined
+  onSelect: (key: string) => void
+  run: RunAction
+  onRemove: (row: ViewRow) => void
+  now: number
+}) {
+  const c = row.container
+  const s = row.stats
+  const r = row.rates
+  const name = containerName(c)
+  const service = c.labels[COMPOSE_SERVICE]
+  const ports = portsText(row)
+  return (
+    <div
+      id={rowDomId(row.key)}
+      role="row"
+      className="grid-row"
+      style={style}
+      aria-rowindex={index + 2}
+      aria-selected={selected}
+      data-key={row.key}
+      data-state={c.state}
+      data-removed={row.removed || undefined}
+      data-pending={status?.phase === 'pending' || undefined}
+      onClick={() => onSelect(row.key)}
+    >
+      <div role="rowheader" className="cell cell-name" title={`${name} · ${c.id.slice(0, 12)}`}>
+        <span className="name">{name}</span>
+        <span className="sub mono">
+          {c.id.slice(0, 12)}
+          {service ? ` · ${service}` : ''}
+        </span>
+      </div>
+      <div role="gridcell" className="cell cell-image col-image mono" title={c.image}>
+        {c.image}
+      </div>
+      <div role="gridcell" className="cell cell-state">
+        <StateBadge container={c} pending={status} removed={row.removed} />
+      </div>
+      <div role="gridcell" className="cell cell-status col-status">
+        {row.removed ? '' : describeStatus(c, now)}
+      </div>
+      <div role="gridcell" className="cell num">
+        {s ? (
+          <Meter text={formatPercent(s.cpuPercent)} fraction={cpuFraction(s.cpuPercent, s.onlineCpus)} title={cpuTitle(s.cpuPercent, s.onlineCpus)} />
+        ) : (
+          <span className="muted">—</span>
+        )}
+      </div>
+      <div role="gridcell" className="cell num">
+        {s ? (
+          <Meter
+            text={s.memoryLimit > 0 ? formatMemory(s.memoryUsage, s.memoryLimit) : formatBytes(s.memoryUsage)}
+            fraction={s.memoryLimit > 0 ? s.memoryUsage / s.memoryLimit : null}
+            title={`${formatMemory(s.memoryUsage, s.memoryLimit)} (${formatPercent(s.memoryPercent)})`}
+          />
+        ) : (
+          <span className="muted">—</span>
+        )}
+      </div>
+      <div role="gridcell" className="cell num io col-net">
+        {r ? (
+          <>
+            <span title="received">↓ {formatRate(r.netRx)}</span>
+            <span title="sent">↑ {formatRate(r.netTx)}</span>
+          </>
+        ) : (
+          <span className="muted">—</span>
+        )}
+      </div>
+      <div role="gridcell" className="cell num io col-block">
+        {r ? (
+          <>
+            <span title="read">R {formatRate(r.blockRead)}</span>
+            <span title="written">W {formatRate(r.blockWrite)}</span>
+          </>
+        ) : (
+          <span className="muted">—</span>
+        )}
+      </div>
+      <div role="gridcell" className="cell cell-ports col-ports mono" title={ports}>
+        {ports}
+      </div>
+      <div role="gridcell" className="cell cell-actions">
+        {!row.removed && (
+          <ActionButtons container={c} status={status} run={run} onRemove={() => onRemove(row)} compact />
+        )}
+      </div>
+    </div>
+  )
+})

@@ -1,0 +1,250 @@
+// One container in detail: live charts of the last five minutes, its recent
+// events, and what it was started with.
+
+import { useMemo } from 'react'
+import {
+  HISTORY_SECONDS,
+  containerName,
+  useActionStatus,
+  useLiveData,
+  useLiveSelector,
+  useRunAction,
+  useStatsHistory,
+  type Container,
+  type DockerEvent,
+} from '../live'
+import { describeEvent, describeStatus, eventTone, formatBytes, formatClock, formatMemory, formatPercent, formatRate } from '../format'
+import { Chart, type ChartLine } from './Chart'
+import { ActionButtons, StateBadge, useNow } from './parts'
+import { COMPOSE_PROJECT, COMPOSE_SERVICE } from './tableModel'
+
+const RECENT_EVENTS = 30
+
+export function DetailPanel({
+  selectedKey,
+  onRemove,
+  onClose,
+}: {
+  selectedKey: string
+  onRemove: (c: Container) => void
+  onClose: () => void
+}) {
+  const container = useLiveSelector((s) => s.data.containers.get(selectedKey))
+  const status = useActionStatus(selectedKey)
+  const run = useRunAction()
+  const now = useNow(1000)
+
+  if (!container) {
+    return (
+      <section className="detail" aria-label="Container details">
+        <p className="empty">This container no longer exists.</p>
+      </section>
+    )
+  }
+  const name = containerName(container)
+  return (
+    <section className="detail" aria-label={`Details of ${name}`}>
+      <header className="detail-head">
+        <div className="detail-title">
+          <h2>{name}</h2>
+          <StateBadge container={container} pending={status} />
+          <span className="muted">{describeStatus(container, now)}</span>
+        </div>
+        <ActionButtons container={container} status={status} run={run} onRemove={() => onRemove(container)} />
+        <button type="button" className="icon-button" aria-label="Close details" title="Close (Esc)" onClick={onClose}>
+          ×
+        </button>
+      </header>
+      {status?.phase === 'failed' && (
+        <p className="detail-error" role="alert">
+          {status.error}
+        </p>
+      )}
+      <div className="detail-body">
+        <Charts container={container} selectedKey={selectedKey} />
+        <div className="detail-columns">
+          <ContainerEvents container={container} />
+          <ConfigSummary container={container} />
+        </div>
+      </div>
+    </section>
+  )
+}
+
+function Charts({ container, selectedKey }: { container: Container; selectedKey: string }) {
+  const series = useStatsHistory(selectedKey)
+  const sample = useLiveSelector((s) => s.data.stats.get(selectedKey))
+  const rates = useLiveSelector((s) => s.data.rates.get(selectedKey))
+
+  const charts = useMemo(() => {
+    if (!series) return null
+    const lines = (...l: ChartLine[]) => l
+    return {
+      time: series.time,
+      cpu: lines({ label: 'CPU', colorVar: '--chart-1', values: series.cpu }),
+      memory: lines({ label: 'used', colorVar: '--chart-2', values: series.memory }),
+      net: lines(
+        { label: 'rx', colorVar: '--chart-3', values: series.netRx },
+        { label: 'tx', colorVar: '--chart-4', values: series.netTx },
+      ),
+      block: lines(
+        { label: 'read', colorVar: '--chart-3', values: series.blockRead },
+        { label: 'write', colorVar: '--chart-4', values: series.blockWrite },
+      ),
+    }
+  }, [series])
+
+  if (!charts) {
+    const why =
+      container.state === 'running'
+        ? 'Collecting samples…'
+        : `No samples: the container is ${container.state}. Charts start when it runs.`
+    return <p className="charts-empty muted">{why}</p>
+  }
+  const live = container.state === 'running' && sample !== undefined
+  const minutes = Math.round(HISTORY_SECONDS / 60)
+  return (
+    <div className="charts" aria-label={`Last ${minutes} minutes`}>
+      <Chart
+        title="CPU"
+        summary={live ? formatPercent(sample.cpuPercent) : 'stopped'}
+        time={charts.time}
+        lines={charts.cpu}
+        format={(v) => `${Math.round(v)}%`}
+        minTop={10}
+      />
+      <Chart
+        title="Memory"
+        summary={live ? formatMemory(sample.memoryUsage, sample.memoryLimit) : 'stopped'}
+        time={charts.time}
+        lines={charts.memory}
+        format={(v) => formatBytes(v)}
+        minTop={1024 * 1024}
+      />
+      <Chart
+        title="Network"
+        summary={live && rates ? `↓ ${formatRate(rates.netRx)} ↑ ${formatRate(rates.netTx)}` : '—'}
+        time={charts.time}
+        lines={charts.net}
+        format={(v) => `${formatBytes(v)}/s`}
+        minTop={1024}
+      />
+      <Chart
+        title="Block I/O"
+        summary={live && rates ? `R ${formatRate(rates.blockRead)} W ${formatRate(rates.blockWrite)}` : '—'}
+        time={charts.time}
+        lines={charts.block}
+        format={(v) => `${formatBytes(v)}/s`}
+        minTop={1024}
+      />
+    </div>
+  )
+}
+
+function ContainerEvents({ container }: { container: Container }) {
+  const data = useLiveData()
+  const events = useMemo(() => {
+    const out: DockerEvent[] = []
+    for (const e of data.events) {
+      if (e.type === 'container' && e.actorId === container.id && e.engine === container.engine) {
+        out.push(e)
+        if (out.length >= RECENT_EVENTS) break
+      }
+    }
+    return out
+  }, [data.events, container.id, container.engine])
+  return (
+    <section className="detail-section" aria-label="Recent events of this container">
+      <h3>Recent events</h3>
+      {events.length === 0 ? (
+        <p className="muted">No events since Dockpulse started watching.</p>
+      ) : (
+        <ol className="mini-events">
+          {events.map((e, i) => (
+            <li key={`${e.timeNano}-${i}`}>
+              <time className="mono muted">{formatClock(e.timeNano / 1e6)}</time>
+              <span className="dot" data-tone={eventTone(e)} aria-hidden="true" />
+              <span>{describeEvent(e, data)}</span>
+            </li>
+          ))}
+        </ol>
+      )}
+    </section>
+  )
+}
+
+function ConfigSummary({ container: c }: { container: Container }) {
+  const labels = Object.entries(c.labels).sort(([a], [b]) => a.localeCompare(b))
+  const project = c.labels[COMPOSE_PROJECT]
+  const service = c.labels[COMPOSE_SERVICE]
+  return (
+    <section className="detail-section" aria-label="Configuration">
+      <h3>Configuration</h3>
+      <dl className="config">
+        <dt>ID</dt>
+        <dd className="mono">{c.id.slice(0, 12)}</dd>
+        <dt>Image</dt>
+        <dd className="mono">{c.image}</dd>
+        <dt>Command</dt>
+        <dd className="mono">{c.command || '—'}</dd>
+        {project && (
+          <>
+            <dt>Compose</dt>
+            <dd>
+              {project}
+              {service ? ` / ${service}` : ''}
+            </dd>
+          </>
+        )}
+        <dt>Restart policy</dt>
+        <dd>
+          {c.restartPolicy || 'no'}
+          {c.restartCount > 0 ? ` (restarted ${c.restartCount}×)` : ''}
+        </dd>
+        <dt>Ports</dt>
+        <dd className="mono">
+          {c.ports.length === 0
+            ? '—'
+            : c.ports
+                .map((p) => (p.publicPort ? `${p.ip ? `${p.ip}:` : ''}${p.publicPort} → ${p.privatePort}/${p.protocol}` : `${p.privatePort}/${p.protocol}`))
+                .join(', ')}
+        </dd>
+        <dt>Mounts</dt>
+        <dd>
+          {c.mounts.length === 0 ? (
+            '—'
+          ) : (
+            <ul className="plain">
+              {c.mounts.map((m) => (
+                <li key={m.destination} className="mono">
+                  {m.type === 'volume' ? (m.name ?? m.source) : m.source} → {m.destination}
+                  {m.readOnly ? ' (ro)' : ''} <span className="muted">{m.type}</span>
+                </li>
+              ))}
+            </ul>
+          )}
+        </dd>
+        {c.error && (
+          <>
+            <dt>Error</dt>
+            <dd className="bad-text">{c.error}</dd>
+          </>
+        )}
+        <dt>Labels</dt>
+        <dd>
+          {labels.length === 0 ? (
+            '—'
+          ) : (
+            <ul className="plain labels">
+              {labels.map(([k, v]) => (
+                <li key={k} className="mono" title={`${k}=${v}`}>
+                  {k}={v}
+                </li>
+              ))}
+            </ul>
+          )}
+        </dd>
+      </dl>
+    </section>
+  )
+}

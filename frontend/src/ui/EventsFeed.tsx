@@ -1,0 +1,100 @@
+// The engine's events, newest first (the store keeps at most MAX_EVENTS), each
+// as one line that says what it means. Virtualized like the table.
+
+import { useMemo, useRef, useState } from 'react'
+import { observeElementRect, useVirtualizer } from '@tanstack/react-virtual'
+import { eventSubject, useLiveData, type DockerEvent } from '../live'
+import { describeEvent, eventTone, formatClock } from '../format'
+
+const ROW = 26
+
+export function EventsFeed({ onSelectContainer }: { onSelectContainer: (key: string) => void }) {
+  const data = useLiveData()
+  const [type, setType] = useState('all')
+  const [who, setWho] = useState('all')
+
+  const types = useMemo(() => [...new Set(data.events.map((e) => e.type))].sort(), [data.events])
+  const names = useMemo(
+    () =>
+      [...new Set(data.events.filter((e) => e.type === 'container').map((e) => eventSubject(e, data)))].sort((a, b) =>
+        a.localeCompare(b),
+      ),
+    [data.events],
+  )
+  const events = useMemo(
+    () =>
+      data.events.filter(
+        (e) => (type === 'all' || e.type === type) && (who === 'all' || (e.type === 'container' && eventSubject(e, data) === who)),
+      ),
+    [data.events, type, who],
+  )
+
+  const scroller = useRef<HTMLDivElement>(null)
+  const virtualizer = useVirtualizer({
+    count: events.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => ROW,
+    overscan: 8,
+    initialRect: { width: 500, height: 300 },
+    observeElementRect: (instance, cb) =>
+      observeElementRect(instance, (rect) => {
+        if (rect.height > 0) cb(rect)
+      }),
+  })
+
+  return (
+    <section className="events" aria-label="Engine events">
+      <header className="panel-head">
+        <h2>Events</h2>
+        <label>
+          <span className="visually-hidden">Event type</span>
+          <select value={type} onChange={(e) => setType(e.target.value)} aria-label="Filter events by type">
+            <option value="all">All types</option>
+            {types.map((t) => (
+              <option key={t} value={t}>
+                {t}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          <span className="visually-hidden">Container</span>
+          <select value={who} onChange={(e) => setWho(e.target.value)} aria-label="Filter events by container">
+            <option value="all">All containers</option>
+            {names.map((n) => (
+              <option key={n} value={n}>
+                {n}
+              </option>
+            ))}
+          </select>
+        </label>
+      </header>
+      <div ref={scroller} className="events-list" role="log" aria-label="Events, newest first" aria-live="off">
+        {events.length === 0 ? (
+          <p className="muted empty-small">{data.events.length === 0 ? 'No events yet.' : 'No events match.'}</p>
+        ) : (
+          <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+            {virtualizer.getVirtualItems().map((vi) => {
+              const e = events[vi.index] as DockerEvent
+              const clickable = e.type === 'container' && data.containers.has(`${e.engine}/${e.actorId}`)
+              return (
+                <div
+                  key={`${e.timeNano}-${e.actorId}-${e.action}`}
+                  className="event-row"
+                  data-clickable={clickable || undefined}
+                  style={{ transform: `translateY(${vi.start}px)`, height: ROW }}
+                  onClick={clickable ? () => onSelectContainer(`${e.engine}/${e.actorId}`) : undefined}
+                  title={`${e.type} ${e.action} · ${e.actorId.slice(0, 12)}`}
+                >
+                  <time className="mono muted">{formatClock(e.timeNano / 1e6)}</time>
+                  <span className="dot" data-tone={eventTone(e)} aria-hidden="true" />
+                  <span className="event-text">{describeEvent(e, data)}</span>
+                </div>
+              )
+            })}
+          </div>
+        )}
+      </div>
+    </section>
+  )
+}

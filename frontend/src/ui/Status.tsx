@@ -1,0 +1,216 @@
+// Header status: the system summary, the engine and connection indicators,
+// the connection banner and the engine-down alert.
+
+import { useMemo } from 'react'
+import { useConnection, useContainers, useEngines, useStats, type ConnectionState, type EngineInfo } from '../live'
+import { connectionDetail, describeConnection, formatBytes, formatPercent } from '../format'
+import { useNow } from './parts'
+
+function connectionTone(state: ConnectionState): string {
+  switch (state.status) {
+    case 'connected':
+      return 'ok'
+    case 'connecting':
+    case 'reconnecting':
+      return 'pending'
+    case 'polling':
+      return 'warn'
+    case 'offline':
+      return 'bad'
+  }
+}
+
+export function ConnectionIndicator() {
+  const state = useConnection()
+  const counting = state.status === 'reconnecting' || state.status === 'polling' || state.status === 'offline'
+  const now = useNow(1000, counting)
+  const detail = connectionDetail(state, now)
+  const reason = state.status === 'offline' || state.status === 'reconnecting' ? state.reason : undefined
+  const latencyTitle = state.status === 'connected' ? 'Live: pushed over WebSocket; event latency from the engine to this screen' : undefined
+  return (
+    <div className="indicator" data-tone={connectionTone(state)} data-status={state.status} title={reason ?? latencyTitle}>
+      <span className="dot" aria-hidden="true" />
+      <span role="status" aria-label="Connection" className="indicator-text">
+        {describeConnection(state)}
+      </span>
+      {detail && <span className="indicator-detail">{detail}</span>}
+    </div>
+  )
+}
+
+function engineText(engine: EngineInfo, many: boolean, withReason: boolean): string {
+  const prefix = many ? `Engine ${engine.engine}` : 'Engine'
+  switch (engine.status) {
+    case 'up':
+      // The version is in the system summary.
+      return `${prefix} up`
+    case 'connecting':
+      return `${prefix} connecting…`
+    case 'down':
+      return `${prefix} down${withReason && engine.reason ? `: ${engine.reason}` : ''}`
+    default:
+      return `${prefix} ${String(engine.status)}`
+  }
+}
+
+function engineTone(engine: EngineInfo): string {
+  return engine.status === 'up' ? 'ok' : engine.status === 'down' ? 'bad' : 'pending'
+}
+
+/** Engine status is only as fresh as the connection that reported it. */
+function useConnectionLive(): boolean {
+  const { status } = useConnection()
+  return status === 'connected' || status === 'polling'
+}
+
+export function EngineIndicator() {
+  const engines = useEngines()
+  const fresh = useConnectionLive()
+  if (engines.length === 0) return null
+  const many = engines.length > 1
+  return (
+    <ul className="engines" aria-label="Docker engines" data-stale={fresh ? undefined : 'true'}>
+      {engines.map((engine) => (
+        <li
+          key={engine.engine}
+          className="indicator"
+          data-tone={engineTone(engine)}
+          data-status={engine.status}
+          title={[engine.host, engine.reason].filter(Boolean).join(' · ') || undefined}
+        >
+          <span className="dot" aria-hidden="true" />
+          <span role="status" aria-label={many ? `Engine ${engine.engine}` : 'Engine'} className="indicator-text">
+            {engineText(engine, many, false)}
+            {fresh ? '' : ' (last known)'}
+          </span>
+        </li>
+      ))}
+    </ul>
+  )
+}
+
+/** A down engine is the one thing that must not be missed. */
+export function EngineAlerts() {
+  const engines = useEngines()
+  const hasContainers = useContainers().length > 0
+  const down = engines.filter((e) => e.status === 'down')
+  if (down.length === 0) return null
+  const many = engines.length > 1
+  return (
+    <div className="banner banner-bad" role="alert">
+      {down.map((engine) => (
+        <p key={engine.engine}>
+          <strong>{engineText(engine, many, true)}</strong>
+          {hasContainers && <span className="muted"> Containers below are the last known state, not live. Reconnecting by itself.</span>}
+        </p>
+      ))}
+    </div>
+  )
+}
+
+/**
+ * Says when the picture is not live, and why; goes away by itself when push
+ * is back. Nothing here needs a click.
+ */
+export function ConnectionBanner() {
+  const c = useConnection()
+  let tone = ''
+  let text = ''
+  let note = ''
+  switch (c.status) {
+    case 'reconnecting':
+      tone = 'warn'
+      text = 'Live connection lost.'
+      note = `Reconnecting by itself (attempt ${c.attempt}): ${c.reason}.`
+      break
+    case 'polling':
+      tone = 'warn'
+      text = `Live connection lost: polling every ${Math.round(c.intervalMs / 1000)} s.`
+      note = 'Data can be up to that old. Live updates resume by themselves.'
+      break
+    case 'offline':
+      tone = 'bad'
+      if (c.unauthorized) {
+        text = 'The Dockpulse backend no longer accepts this page (it was probably restarted, with a new token).'
+        note = 'Open the address it printed when it started. Showing the last known state.'
+      } else {
+        text = 'Cannot reach the Dockpulse backend.'
+        note = `${c.reason}. Showing the last known state; retrying by itself.`
+      }
+      break
+    default:
+      return null
+  }
+  return (
+    <div className={`banner banner-${tone}`} role="status" aria-label="Connection notice" data-status={c.status}>
+      <p>
+        <strong>{text}</strong> <span className="muted">{note}</span>
+      </p>
+    </div>
+  )
+}
+
+/** Engine facts and what the containers add up to. */
+export function SystemSummary() {
+  const engines = useEngines()
+  const containers = useContainers()
+  const stats = useStats()
+  const engine = engines[0]
+  const counts = useMemo(() => {
+    let running = 0
+    let paused = 0
+    let stopped = 0
+    for (const c of containers) {
+      if (c.state === 'running' || c.state === 'restarting') running++
+      else if (c.state === 'paused') paused++
+      else stopped++
+    }
+    return { running, paused, stopped }
+  }, [containers])
+  const usage = useMemo(() => {
+    let cpu = 0
+    let mem = 0
+    for (const s of stats.values()) {
+      cpu += s.cpuPercent
+      mem += s.memoryUsage
+    }
+    return { cpu, mem }
+  }, [stats])
+  if (!engine) return null
+  const cpus = engine.cpus || 1
+  const cpuShare = usage.cpu / cpus
+  return (
+    <dl className="summary" aria-label="System summary">
+      <div>
+        <dt>Docker</dt>
+        <dd title={[engine.os, engine.arch, engine.kernelVersion && `kernel ${engine.kernelVersion}`, engine.cgroupVersion && `cgroup v${engine.cgroupVersion}`].filter(Boolean).join(' · ')}>
+          {engine.version || '—'} <span className="muted">API {engine.apiVersion || '—'}</span>
+        </dd>
+      </div>
+      <div>
+        <dt>Containers</dt>
+        <dd>
+          <span className="count" data-tone="ok">{counts.running} running</span>
+          <span className="count" data-tone="warn">{counts.paused} paused</span>
+          <span className="count" data-tone="idle">{counts.stopped} stopped</span>
+        </dd>
+      </div>
+      <div>
+        <dt>Images</dt>
+        <dd>{engine.images}</dd>
+      </div>
+      <div>
+        <dt>CPU</dt>
+        <dd title={`${formatPercent(usage.cpu)} of one CPU, summed over containers`}>
+          {formatPercent(cpuShare)} <span className="muted">of {cpus} CPU{cpus === 1 ? '' : 's'}</span>
+        </dd>
+      </div>
+      <div>
+        <dt>Memory</dt>
+        <dd>
+          {formatBytes(usage.mem)} <span className="muted">of {formatBytes(engine.memoryTotal)}</span>
+        </dd>
+      </div>
+    </dl>
+  )
+}

@@ -1,0 +1,69 @@
+// Notifications for what should not go unnoticed: a container that died
+// unexpectedly, was OOM-killed or turned unhealthy, and actions the engine
+// refused. They leave by themselves; hovering keeps them.
+
+import { useEffect, useRef, useState } from 'react'
+import { useAlerts, useDismissAlert, type Alert } from '../live'
+import { formatClock } from '../format'
+
+const LIFETIME_MS = { bad: 12_000, warn: 8_000 }
+
+export function Toasts({ onSelectContainer }: { onSelectContainer: (key: string) => void }) {
+  const alerts = useAlerts()
+  const dismiss = useDismissAlert()
+  const [hovered, setHovered] = useState(false)
+  return (
+    <div
+      className="toasts"
+      role="region"
+      aria-label="Notifications"
+      onPointerEnter={() => setHovered(true)}
+      onPointerLeave={() => setHovered(false)}
+    >
+      {alerts.map((a) => (
+        <Toast key={a.id} alert={a} paused={hovered} onDismiss={() => dismiss(a.id)} onSelect={onSelectContainer} />
+      ))}
+    </div>
+  )
+}
+
+function Toast({
+  alert,
+  paused,
+  onDismiss,
+  onSelect,
+}: {
+  alert: Alert
+  paused: boolean
+  onDismiss: () => void
+  onSelect: (key: string) => void
+}) {
+  const dismissRef = useRef(onDismiss)
+  dismissRef.current = onDismiss
+  useEffect(() => {
+    if (paused) return
+    const timer = setTimeout(() => dismissRef.current(), LIFETIME_MS[alert.tone])
+    return () => clearTimeout(timer)
+  }, [paused, alert.tone])
+  return (
+    <div className="toast" data-tone={alert.tone} data-kind={alert.kind} role={alert.tone === 'bad' ? 'alert' : 'status'}>
+      <span className="dot" aria-hidden="true" />
+      <div className="toast-body">
+        <p className="toast-title">
+          {alert.key ? (
+            <button type="button" className="link" onClick={() => onSelect(alert.key!)}>
+              {alert.title}
+            </button>
+          ) : (
+            alert.title
+          )}
+        </p>
+        {alert.detail && <p className="toast-detail">{alert.detail}</p>}
+        <time className="muted mono">{formatClock(alert.at)}</time>
+      </div>
+      <button type="button" className="icon-button" aria-label="Dismiss notification" onClick={onDismiss}>
+        ×
+      </button>
+    </div>
+  )
+}

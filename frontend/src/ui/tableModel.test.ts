@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest'
+import { container, stats } from '../livetest'
+import type { ContainerRow } from '../live'
+import { countByFilter, groupItems, matchesSearch, selectRows, stableOrder } from './tableModel'
+
+function row(over: Parameters<typeof container>[0], cpu?: number, netRx?: number): ContainerRow {
+  const c = container(over)
+  return {
+    key: `local/${c.id}`,
+    container: c,
+    stats: cpu === undefined ? undefined : stats({ id: c.id, cpuPercent: cpu }),
+    rates: netRx === undefined ? undefined : { netRx, netTx: 0, blockRead: 0, blockWrite: 0 },
+  }
+}
+
+const rows = [
+  row({ id: 'a1', name: 'web', image: 'nginx:1.27', labels: { 'com.docker.compose.project': 'shop' } }, 5, 100),
+  row({ id: 'b2', name: 'db', image: 'postgres:16', labels: { 'com.docker.compose.project': 'shop' } }, 50, 10),
+  row({ id: 'c3', name: 'job', state: 'exited', exitCode: 1 }),
+  row({ id: 'd4', name: 'idle', state: 'paused' }),
+  row({ id: 'e5', name: 'api', health: 'unhealthy', ports: [{ privatePort: 80, publicPort: 8080, protocol: 'tcp' }] }, 1),
+]
+const keys = (rs: ContainerRow[]) => rs.map((r) => r.container.name)
+
+describe('table model', () => {
+  it('sorts by any column, both ways, with stable ties', () => {
+    expect(keys(selectRows(rows, { filter: 'all', search: '', sort: { key: 'state', dir: 'asc' } }))).toEqual(['api', 'db', 'web', 'idle', 'job'])
+    expect(keys(selectRows(rows, { filter: 'all', search: '', sort: { key: 'cpu', dir: 'desc' } }))).toEqual(['db', 'web', 'api', 'idle', 'job'])
+    expect(keys(selectRows(rows, { filter: 'all', search: '', sort: { key: 'name', dir: 'desc' } }))).toEqual(['web', 'job', 'idle', 'db', 'api'])
+    expect(keys(selectRows(rows, { filter: 'all', search: '', sort: { key: 'net', dir: 'desc' } })).slice(0, 2)).toEqual(['web', 'db'])
+    expect(keys(selectRows(rows, { filter: 'all', search: '', sort: { key: 'ports', dir: 'asc' } }))[0]).toBe('api')
+  })
+
+  it('filters by state and counts each filter', () => {
+    const q = (filter: 'running' | 'paused' | 'stopped' | 'problems') => keys(selectRows(rows, { filter, search: '', sort: { key: 'name', dir: 'asc' } }))
+    expect(q('running')).toEqual(['api', 'db', 'web'])
+    expect(q('paused')).toEqual(['idle'])
+    expect(q('stopped')).toEqual(['job'])
+    expect(q('problems')).toEqual(['api', 'job'])
+    expect(countByFilter(rows)).toEqual({ all: 5, running: 3, paused: 1, stopped: 1, problems: 2 })
+  })
+
+  it('searches names, images, ids, projects and ports; every word must match', () => {
+    expect(matchesSearch(rows[0]!, 'NGINX')).toBe(true)
+    expect(matchesSearch(rows[0]!, 'shop web')).toBe(true)
+    expect(matchesSearch(rows[0]!, 'shop db')).toBe(false)
+    expect(matchesSearch(rows[1]!, 'b2')).toBe(true)
+    expect(matchesSearch(rows[4]!, '8080')).toBe(true)
+    expect(matchesSearch(rows[4]!, 'unhealthy')).toBe(true)
+  })
+
+  it('groups by compose project, projects first, the rest last', () => {
+    const byKey = new Map(rows.map((r) => [r.key, r]))
+    const items = groupItems(rows.map((r) => r.key), byKey, true)
+    expect(items.map((i) => (i.kind === 'group' ? `[${i.project}:${i.running}/${i.total}]` : i.key))).toEqual([
+      '[shop:2/2]',
+      'local/a1',
+      'local/b2',
+      '[:1/3]',
+      'local/c3',
+      'local/d4',
+      'local/e5',
+    ])
+    expect(groupItems(['local/a1'], byKey, false)).toEqual([{ kind: 'row', key: 'local/a1' }])
+  })
+
+  it('holds the order while frozen: known rows stay, new ones go last', () => {
+    const shown = ['a', 'b', 'c']
+    expect(stableOrder(shown, ['c', 'b', 'a'], false)).toEqual(['c', 'b', 'a'])
+    expect(stableOrder(shown, ['c', 'b', 'a'], true)).toBe(shown)
+    expect(stableOrder(shown, ['d', 'c', 'a'], true)).toEqual(['a', 'b', 'c', 'd'])
+    expect(stableOrder(null, ['x'], true)).toEqual(['x'])
+  })
+})

@@ -1,0 +1,212 @@
+// The container table's model, pure so it can be tested without a DOM:
+// filtering by state and text, sorting by any column, grouping by compose
+// project, and holding the row order steady while the user is acting.
+
+import { compareContainers, containerName, type ContainerRow } from '../live'
+
+export type SortKey = 'name' | 'image' | 'state' | 'status' | 'cpu' | 'memory' | 'net' | 'block' | 'ports'
+export type SortDir = 'asc' | 'desc'
+export interface Sort {
+  key: SortKey
+  dir: SortDir
+}
+
+/** The default: running first, then by name (the store's order). */
+export const DEFAULT_SORT: Sort = { key: 'state', dir: 'asc' }
+
+export type StateFilter = 'all' | 'running' | 'paused' | 'stopped' | 'problems'
+
+export const STATE_FILTERS: readonly { value: StateFilter; label: string }[] = [
+  { value: 'all', label: 'All' },
+  { value: 'running', label: 'Running' },
+  { value: 'paused', label: 'Paused' },
+  { value: 'stopped', label: 'Stopped' },
+  { value: 'problems', label: 'Problems' },
+]
+
+export const COMPOSE_PROJECT = 'com.docker.compose.project'
+export const COMPOSE_SERVICE = 'com.docker.compose.service'
+
+/** Something is wrong: unhealthy, dead, restarting, or exited with a non-zero code. */
+export function hasProblem(row: ContainerRow): boolean {
+  const c = row.container
+  return (
+    c.health === 'unhealthy' ||
+    c.state === 'dead' ||
+    c.state === 'restarting' ||
+    (c.state === 'exited' && (c.exitCode !== 0 || c.oomKilled))
+  )
+}
+
+export function matchesState(row: ContainerRow, filter: StateFilter): boolean {
+  const s = row.container.state
+  switch (filter) {
+    case 'all':
+      return true
+    case 'running':
+      return s === 'running' || s === 'restarting'
+    case 'paused':
+      return s === 'paused'
+    case 'stopped':
+      return s === 'exited' || s === 'created' || s === 'dead'
+    case 'problems':
+      return hasProblem(row)
+  }
+}
+
+export function portsText(row: ContainerRow): string {
+  return row.container.ports
+    .map((p) =>
+      p.publicPort ? `${p.ip && p.ip !== '0.0.0.0' ? `${p.ip}:` : ''}${p.publicPort}→${p.privatePort}/${p.protocol}` : `${p.privatePort}/${p.protocol}`,
+    )
+    .join(', ')
+}
+
+/**
+ * Free text: every word must match the name, image, id prefix, compose
+ * project or service, state, or a port.
+ */
+export function matchesSearch(row: ContainerRow, query: string): boolean {
+  const words = query.toLowerCase().split(/\s+/).filter(Boolean)
+  if (words.length === 0) return true
+  const c = row.container
+  const hay = [
+    containerName(c),
+    c.image,
+    c.state,
+    c.health ?? '',
+    c.labels[COMPOSE_PROJECT] ?? '',
+    c.labels[COMPOSE_SERVICE] ?? '',
+    portsText(row),
+  ]
+    .join(' ')
+    .toLowerCase()
+  return words.every((w) => hay.includes(w) || c.id.startsWith(w))
+}
+
+const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' })
+
+const STATE_RANK: Record<string, number> = { running: 0, restarting: 1, paused: 2, created: 3, exited: 4, dead: 5, removing: 6 }
+
+function numberOr(value: number | undefined, fallback: number): number {
+  return value === undefined || Number.isNaN(value) ? fallback : value
+}
+
+/** Compares two rows by one column, ascending; 0 for a tie. */
+export function compareRows(a: ContainerRow, b: ContainerRow, key: SortKey): number {
+  let d = 0
+  switch (key) {
+    case 'name':
+      d = collator.compare(containerName(a.container), containerName(b.container))
+      break
+    case 'image':
+      d = collator.compare(a.container.image, b.container.image)
+      break
+    case 'state':
+      d = (STATE_RANK[a.container.state] ?? 9) - (STATE_RANK[b.container.state] ?? 9)
+      break
+    case 'status':
+      // Longest up first in ascending order, like reading uptime.
+      d = numberOr(a.container.startedAt || undefined, Infinity) - numberOr(b.container.startedAt || undefined, Infinity)
+      break
+    case 'cpu':
+      d = numberOr(a.stats?.cpuPercent, -1) - numberOr(b.stats?.cpuPercent, -1)
+      break
+    case 'memory':
+      d = numberOr(a.stats?.memoryUsage, -1) - numberOr(b.stats?.memoryUsage, -1)
+      break
+    case 'net':
+      d = numberOr(a.rates && a.rates.netRx + a.rates.netTx, -1) - numberOr(b.rates && b.rates.netRx + b.rates.netTx, -1)
+      break
+    case 'block':
+      d =
+        numberOr(a.rates && a.rates.blockRead + a.rates.blockWrite, -1) -
+        numberOr(b.rates && b.rates.blockRead + b.rates.blockWrite, -1)
+      break
+    case 'ports':
+      d = numberOr(a.container.ports[0]?.publicPort, Infinity) - numberOr(b.container.ports[0]?.publicPort, Infinity)
+      break
+  }
+  return d
+}
+
+/** Whether a sort key reads live numbers (so the order changes with every stats batch). */
+export function sortsByStats(key: SortKey): boolean {
+  return key === 'cpu' || key === 'memory' || key === 'net' || key === 'block'
+}
+
+/** Numbers read best biggest first: the first click on them sorts descending. */
+export function defaultDir(key: SortKey): SortDir {
+  return key === 'cpu' || key === 'memory' || key === 'net' || key === 'block' ? 'desc' : 'asc'
+}
+
+export interface TableQuery {
+  filter: StateFilter
+  search: string
+  sort: Sort
+}
+
+/** Filtered and sorted rows. */
+export function selectRows(rows: readonly ContainerRow[], q: TableQuery): ContainerRow[] {
+  const out = rows.filter((r) => matchesState(r, q.filter) && matchesSearch(r, q.search))
+  const sign = q.sort.dir === 'asc' ? 1 : -1
+  // Ties keep the default order (running first, then by name) in both directions.
+  out.sort((a, b) => sign * compareRows(a, b, q.sort.key) || compareContainers(a.container, b.container))
+  return out
+}
+
+/** Counts for the state filter buttons. */
+export function countByFilter(rows: readonly ContainerRow[]): Record<StateFilter, number> {
+  const counts: Record<StateFilter, number> = { all: 0, running: 0, paused: 0, stopped: 0, problems: 0 }
+  for (const r of rows) {
+    counts.all++
+    if (matchesState(r, 'running')) counts.running++
+    if (matchesState(r, 'paused')) counts.paused++
+    if (matchesState(r, 'stopped')) counts.stopped++
+    if (hasProblem(r)) counts.problems++
+  }
+  return counts
+}
+
+export type TableItem =
+  | { kind: 'group'; key: string; project: string; total: number; running: number }
+  | { kind: 'row'; key: string }
+
+/**
+ * Rows (by key) interleaved with compose-project headers. Projects are sorted
+ * by name, containers without a project come last; within a group the given
+ * order is kept.
+ */
+export function groupItems(order: readonly string[], rowsByKey: ReadonlyMap<string, ContainerRow>, grouped: boolean): TableItem[] {
+  if (!grouped) return order.map((key) => ({ kind: 'row', key }))
+  const groups = new Map<string, string[]>()
+  for (const key of order) {
+    const project = rowsByKey.get(key)?.container.labels[COMPOSE_PROJECT] ?? ''
+    let g = groups.get(project)
+    if (!g) groups.set(project, (g = []))
+    g.push(key)
+  }
+  const names = [...groups.keys()].sort((a, b) => (a === '' ? 1 : b === '' ? -1 : collator.compare(a, b)))
+  const items: TableItem[] = []
+  for (const project of names) {
+    const keys = groups.get(project)!
+    const running = keys.filter((k) => rowsByKey.get(k)?.container.state === 'running').length
+    items.push({ kind: 'group', key: `group:${project}`, project, total: keys.length, running })
+    for (const key of keys) items.push({ kind: 'row', key })
+  }
+  return items
+}
+
+/**
+ * The order to show. While frozen (the pointer is over the rows, a dialog is
+ * open, a key was just pressed), rows keep their places: known keys stay
+ * where they were, even when their container is gone (the table shows them
+ * as removed), and new keys go to the end. Otherwise the sorted order wins.
+ */
+export function stableOrder(previous: readonly string[] | null, next: readonly string[], frozen: boolean): readonly string[] {
+  if (!frozen || previous === null) return next
+  const seen = new Set(previous)
+  const added = next.filter((k) => !seen.has(k))
+  if (added.length === 0) return previous
+  return [...previous, ...added]
+}
