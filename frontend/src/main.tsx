@@ -1,3 +1,5 @@
+// First: later modules format numbers with navigator.language when they load.
+import './localeGuard'
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { App } from './App'
