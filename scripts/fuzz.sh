@@ -14,9 +14,18 @@ status=0
 for pkg in $(go list ./backend/...); do
 	for target in $(go test -list '^Fuzz' "$pkg" | grep '^Fuzz' || true); do
 		echo "== $pkg $target ($fuzztime)"
-		if ! go test -run '^$' -fuzz "^${target}\$" -fuzztime "$fuzztime" "$pkg"; then
+		log=$(mktemp)
+		if go test -run '^$' -fuzz "^${target}\$" -fuzztime "$fuzztime" "$pkg" 2>&1 | tee "$log"; then
+			:
+		elif ! grep -q "Failing input written to" "$log" && grep -q "context deadline exceeded" "$log"; then
+			# Go's fuzzer can report its own time limit as a failure when the
+			# limit strikes while a worker is busy (seen on loaded machines);
+			# with no failing input found, nothing failed.
+			echo "fuzz.sh: $target stopped at its time limit with no failing input"
+		else
 			status=1
 		fi
+		rm -f "$log"
 	done
 done
 exit $status
