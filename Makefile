@@ -12,7 +12,7 @@ WAILS       := go tool wails
 BIN         := build/bin/dockpulse
 LDFLAGS     := -X main.version=$(VERSION)
 
-.PHONY: all deps frontend build run serve dev test fuzz soak clean
+.PHONY: all deps frontend build run serve dev test fuzz soak bench bench-smoke clean
 
 all: build
 
@@ -46,7 +46,7 @@ dev: deps
 ## test: vet, Go tests (unit, real-engine integration and attack suites,
 ## with -race), the desktop build in a virtual display, the dashboard end to
 ## end in headless Chromium, every fuzz target for FUZZTIME, and the
-## frontend unit tests.
+## frontend unit tests, and a smoke run of the benchmark.
 # The integration tests and the browser end-to-end suite kill and restart
 # the shared engine, so they run after the other packages, never beside them.
 test: build
@@ -66,6 +66,7 @@ test: build
 	go test $(TAGS) -race -count=1 ./backend/integration/; \
 	go build -o "$$dir/dockpulse" .; \
 	(cd frontend && DOCKPULSE_BIN="$$dir/dockpulse" npm run e2e); \
+	go run ./cmd/dockpulse-bench -bin "$$dir/dockpulse" -smoke; \
 	scripts/fuzz.sh $(FUZZTIME); \
 	(cd frontend && npm test)
 
@@ -88,6 +89,18 @@ soak: frontend
 	export DOCKPULSE_TEST_ENGINE_DIR="$$dir" DOCKER_HOST="unix://$$dir/docker.sock" DOCKPULSE_SOAK="$(SOAK)" CI=1; \
 	go test $(TAGS) -run '^TestSoak$$' -count=1 -v -timeout 40m ./backend/integration/; \
 	scripts/fuzz.sh $(SOAK_FUZZTIME)
+
+## bench: proof of speed (docs/performance.md) against a private engine it
+## starts and stops (or BENCH_DOCKER_HOST); about 10 minutes.
+bench: frontend
+	go build -o build/bench/dockpulse .
+	go run ./cmd/dockpulse-bench -bin build/bench/dockpulse -out build/bench/report.md -log build/bench/backend.log $(if $(BENCH_DOCKER_HOST),-docker-host $(BENCH_DOCKER_HOST))
+
+## bench-smoke: the same with tiny sizes (~30 s); fails on lost, misordered
+## or gapped events and on leftover containers. make test runs it.
+bench-smoke: frontend
+	go build -o build/bench/dockpulse .
+	go run ./cmd/dockpulse-bench -bin build/bench/dockpulse -smoke
 
 clean:
 	rm -rf build/bin frontend/dist

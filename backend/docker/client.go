@@ -6,10 +6,8 @@ package docker
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"sort"
 	"sync"
 
@@ -140,24 +138,21 @@ func (c *Client) StreamStats(ctx context.Context, id string) (stats.Stream, erro
 	if err != nil {
 		return nil, fmt.Errorf("stats %s: %w", id, err)
 	}
-	return &statsStream{id: id, body: resp.Body, dec: json.NewDecoder(resp.Body)}, nil
+	return stats.NewJSONStream(id, resp.Body), nil
 }
 
-type statsStream struct {
-	id   string
-	body io.ReadCloser
-	dec  *json.Decoder
-}
-
-func (s *statsStream) Next() (container.StatsResponse, error) {
-	var v container.StatsResponse
-	if err := s.dec.Decode(&v); err != nil {
-		if errors.Is(err, io.EOF) {
-			return v, io.EOF
-		}
-		return v, fmt.Errorf("stats %s: decode: %w", s.id, err)
+// SampleOnce takes one sample without a stream (the engine's one-shot
+// mode), which makes the Client a stats.OneShotSource for background
+// sampling of containers no client is looking at.
+func (c *Client) SampleOnce(ctx context.Context, id string) (container.StatsResponse, error) {
+	resp, err := c.cli.ContainerStatsOneShot(ctx, id)
+	if err != nil {
+		return container.StatsResponse{}, fmt.Errorf("stats %s: %w", id, err)
+	}
+	defer resp.Body.Close()
+	v, err := stats.DecodeSample(resp.Body)
+	if err != nil {
+		return container.StatsResponse{}, fmt.Errorf("stats %s: %w", id, err)
 	}
 	return v, nil
 }
-
-func (s *statsStream) Close() error { return s.body.Close() }

@@ -49,7 +49,9 @@ type Config struct {
 	Origins []string
 	// Version is reported in hello. Default "dev".
 	Version string
-	// QueueSize is each client's queue, in messages. Default 256.
+	// QueueSize is each client's queue, in messages. Default 1024: enough
+	// for the first reconcile of a large engine to reach a client that
+	// connected before it (frames are shared, so a slot costs a pointer).
 	QueueSize int
 	// WriteTimeout bounds every write to a client. Default 5s.
 	WriteTimeout time.Duration
@@ -84,7 +86,7 @@ func (c *Config) defaults() {
 		c.Version = "dev"
 	}
 	if c.QueueSize <= 0 {
-		c.QueueSize = 256
+		c.QueueSize = 1024
 	}
 	if c.WriteTimeout <= 0 {
 		c.WriteTimeout = 5 * time.Second

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"sync"
@@ -36,6 +37,16 @@ type Stream interface {
 	Close() error
 }
 
+// OneShotSource is a Source that can also take a single sample without
+// keeping a stream open: the engine's one-shot stats (API 1.41+,
+// `GET /containers/{id}/stats?stream=false&one-shot=true`), which answers at
+// once with no previous CPU reading. The collector needs it for background
+// sampling (see SetFocus); with a plain Source every container streams.
+type OneShotSource interface {
+	Source
+	SampleOnce(ctx context.Context, id string) (container.StatsResponse, error)
+}
+
 // Sink receives batches of samples; the store implements it. PublishStats
 // owns the slice it is given.
 type Sink interface {
@@ -60,6 +71,10 @@ const (
 	DefaultInterval = time.Second
 	DefaultRetryMin = 250 * time.Millisecond
 	DefaultRetryMax = 5 * time.Second
+	// DefaultBackground is how often a container outside the focus is
+	// sampled: often enough for totals and a sparkline that is not stale,
+	// rare enough that the engine does a fifth of the work.
+	DefaultBackground = 5 * time.Second
 )
 
 // Config tunes a Collector. Zero values take the defaults noted.
@@ -77,8 +92,12 @@ type Config struct {
 	// RetryMax caps the wait, which doubles on every failure in a row.
 	// Default DefaultRetryMax (5s); raised to RetryMin if below it.
 	RetryMax time.Duration
-	// Clock drives the flush ticker and the retry timers. Default: the
-	// system clock.
+	// Background is the period of the one-shot samples of running
+	// containers outside the focus, while a focus is set (see SetFocus).
+	// Default DefaultBackground (5s).
+	Background time.Duration
+	// Clock drives the flush ticker, the retry timers and the background
+	// sampling timers. Default: the system clock.
 	Clock Clock
 }
 
@@ -93,6 +112,9 @@ func (cfg Config) withDefaults() Config {
 		cfg.RetryMax = DefaultRetryMax
 	}
 	cfg.RetryMax = max(cfg.RetryMax, cfg.RetryMin)
+	if cfg.Background <= 0 {
+		cfg.Background = DefaultBackground
+	}
 	if cfg.Clock == nil {
 		cfg.Clock = systemClock{}
 	}
@@ -111,18 +133,22 @@ const (
 // Collector keeps one stats stream per running container of one engine and
 // publishes their latest samples in batches. The package doc lists its rules.
 type Collector struct {
-	src  Source
-	sink Sink
-	cfg  Config
-	log  *zap.Logger
+	src     Source
+	oneShot OneShotSource // src, when it can take one-shot samples
+	sink    Sink
+	cfg     Config
+	log     *zap.Logger
 
-	mu      sync.Mutex
-	state   runState
-	runCtx  context.Context           // Run's context, parent of every stream; set while running
-	streams map[model.Key]*stream     // containers tracked as running
-	pending map[model.Key]model.Stats // latest sample per container since the last flush
-	live    int                       // stream goroutines that have not exited yet
-	wg      sync.WaitGroup            // the same goroutines, for Run to wait on
+	mu       sync.Mutex
+	state    runState
+	runCtx   context.Context           // Run's context, parent of every stream; set while running
+	streams  map[model.Key]*stream     // containers tracked as running
+	pending  map[model.Key]model.Stats // latest sample per container since the last flush
+	focus    map[model.Key]bool        // containers streamed at 1 Hz; nil: all of them
+	views    map[uint64]*viewState     // open client views (see View)
+	nextView uint64
+	live     int            // stream goroutines that have not exited yet
+	wg       sync.WaitGroup // the same goroutines, for Run to wait on
 }
 
 // stream is one tracked container. Its pointer identifies one tracking
@@ -130,7 +156,8 @@ type Collector struct {
 // the one in Collector.streams, so that a container stopped and started again
 // never gets samples from its old stream.
 type stream struct {
-	cancel context.CancelFunc // nil until Run starts the goroutine
+	cancel     context.CancelFunc // nil until Run starts the goroutine
+	background bool               // sampled once every Background, not streamed
 }
 
 // New makes a collector for one engine. Nothing is streamed until Run. A nil
@@ -140,8 +167,10 @@ func New(src Source, sink Sink, cfg Config, log *zap.Logger) *Collector {
 	if log == nil {
 		log = zap.NewNop()
 	}
+	oneShot, _ := src.(OneShotSource)
 	return &Collector{
 		src:     src,
+		oneShot: oneShot,
 		sink:    sink,
 		cfg:     cfg,
 		log:     log.With(zap.String("component", "stats"), zap.String("engine", cfg.Engine)),
@@ -284,10 +313,72 @@ func (c *Collector) ensureLocked(key model.Key) {
 	if _, ok := c.streams[key]; ok {
 		return
 	}
-	s := &stream{}
+	s := &stream{background: c.backgroundLocked(key)}
 	c.streams[key] = s
 	if c.state == running {
 		c.startLocked(key, s)
+	}
+}
+
+// backgroundLocked reports whether key should be sampled in the background
+// rather than streamed. c.mu must be held.
+func (c *Collector) backgroundLocked(key model.Key) bool {
+	return c.focus != nil && !c.focus[key] && c.oneShot != nil
+}
+
+// SetFocus streams only the given running containers at 1 Hz (the rows a
+// client shows, an open detail panel) and samples every other running
+// container once every Background, which is enough for totals and costs
+// the engine a fraction of a stream. An empty focus samples everything in
+// the background. Containers that change mode get a new goroutine; the
+// others keep theirs. Without a OneShotSource every container streams.
+//
+// The focus outlives the containers in it: a focused container that starts
+// later streams from the start.
+func (c *Collector) SetFocus(keys []model.Key) {
+	focus := make(map[model.Key]bool, len(keys))
+	for _, k := range keys {
+		if k.Engine == c.cfg.Engine {
+			focus[k] = true
+		}
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.oneShot == nil && c.focus == nil {
+		c.log.Warn("focus ignored: the stats source cannot take one-shot samples, so every container streams")
+	}
+	c.focus = focus
+	c.refocusLocked()
+}
+
+// StreamAll undoes SetFocus: every running container streams at 1 Hz again.
+// This is the default.
+func (c *Collector) StreamAll() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.focus = nil
+	c.refocusLocked()
+}
+
+// refocusLocked restarts, in the right mode, the containers whose mode the
+// focus changed. c.mu must be held.
+func (c *Collector) refocusLocked() {
+	if c.state == finished {
+		return
+	}
+	for key, old := range c.streams {
+		bg := c.backgroundLocked(key)
+		if old.background == bg {
+			continue
+		}
+		if old.cancel != nil {
+			old.cancel()
+		}
+		s := &stream{background: bg}
+		c.streams[key] = s
+		if c.state == running {
+			c.startLocked(key, s)
+		}
 	}
 }
 
@@ -298,7 +389,11 @@ func (c *Collector) startLocked(key model.Key, s *stream) {
 	s.cancel = cancel
 	c.live++
 	c.wg.Add(1)
-	go c.follow(ctx, key, s)
+	if s.background {
+		go c.sampleEvery(ctx, key, s)
+	} else {
+		go c.follow(ctx, key, s)
+	}
 }
 
 // stopLocked forgets a container: its goroutine's context is cancelled and
@@ -421,6 +516,51 @@ func (c *Collector) read(ctx context.Context, key model.Key, self *stream, log *
 		}
 		delivered = true
 		c.store(key, self, Compute(c.cfg.Engine, key.ID, sample))
+	}
+}
+
+// sampleEvery is the goroutine of a container sampled in the background:
+// one one-shot sample every Background, for as long as it stays tracked and
+// out of focus. The first waits a random part of the period, so that the
+// background containers' requests spread evenly over it instead of reaching
+// the engine together. The engine's one-shot sample has no previous CPU
+// reading, so each sample's CPU figure is measured against the previous
+// sample: the average over the period. The first one, with nothing to
+// compare, is measured against zero, as a stream's first sample is.
+func (c *Collector) sampleEvery(ctx context.Context, key model.Key, self *stream) {
+	defer func() {
+		c.mu.Lock()
+		c.live--
+		c.mu.Unlock()
+		c.wg.Done()
+	}()
+	log := c.log.With(zap.String("container", key.ID))
+	var prev *container.CPUStats
+	wait := rand.N(c.cfg.Background) + 1
+	for {
+		if !c.sleep(ctx, wait) {
+			return
+		}
+		wait = c.cfg.Background
+		s, err := c.oneShot.SampleOnce(ctx, key.ID)
+		if ctx.Err() != nil {
+			return
+		}
+		if err != nil {
+			if !endedQuietly(err) {
+				log.Warn("one-shot stats sample failed", zap.Error(err))
+			}
+			continue
+		}
+		if s.Read.IsZero() {
+			continue
+		}
+		if prev != nil {
+			s.PreCPUStats = *prev
+		}
+		cur := s.CPUStats
+		prev = &cur
+		c.store(key, self, Compute(c.cfg.Engine, key.ID, s))
 	}
 }
 

@@ -753,17 +753,17 @@ func TestConfigDefaults(t *testing.T) {
 	}{
 		{
 			name: "zero",
-			want: Config{Interval: time.Second, RetryMin: 250 * time.Millisecond, RetryMax: 5 * time.Second},
+			want: Config{Interval: time.Second, RetryMin: 250 * time.Millisecond, RetryMax: 5 * time.Second, Background: 5 * time.Second},
 		},
 		{
 			name: "set",
-			in:   Config{Engine: "e", Interval: time.Minute, RetryMin: time.Second, RetryMax: time.Hour},
-			want: Config{Engine: "e", Interval: time.Minute, RetryMin: time.Second, RetryMax: time.Hour},
+			in:   Config{Engine: "e", Interval: time.Minute, RetryMin: time.Second, RetryMax: time.Hour, Background: time.Minute},
+			want: Config{Engine: "e", Interval: time.Minute, RetryMin: time.Second, RetryMax: time.Hour, Background: time.Minute},
 		},
 		{
 			name: "max below min",
 			in:   Config{RetryMin: 10 * time.Second, RetryMax: time.Second},
-			want: Config{Interval: time.Second, RetryMin: 10 * time.Second, RetryMax: 10 * time.Second},
+			want: Config{Interval: time.Second, RetryMin: 10 * time.Second, RetryMax: 10 * time.Second, Background: 5 * time.Second},
 		},
 	}
 	for _, tt := range tests {

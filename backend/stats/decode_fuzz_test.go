@@ -1,0 +1,61 @@
+package stats
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"math"
+	"testing"
+
+	"github.com/docker/docker/api/types/container"
+)
+
+// FuzzJSONStream feeds the lean stats decoder an arbitrary body, as the
+// engine's streaming /stats answer. Nothing may panic, the stream must end
+// with an error rather than spin, every sample must compute to figures JSON
+// can carry, and each document must compute exactly as the full
+// container.StatsResponse decode of it does.
+func FuzzJSONStream(f *testing.F) {
+	for _, seed := range []string{
+		`{"read":"2026-11-26T01:00:01.5Z","pids_stats":{"current":5},"cpu_stats":{"cpu_usage":{"total_usage":2000000,"percpu_usage":[1000000,1000000]},"system_cpu_usage":20000000,"online_cpus":2},"precpu_stats":{"cpu_usage":{"total_usage":1000000},"system_cpu_usage":10000000},"memory_stats":{"usage":104857600,"limit":1073741824,"stats":{"total_inactive_file":4096,"inactive_file":8192}},"networks":{"eth0":{"rx_bytes":1024,"tx_bytes":512}},"blkio_stats":{"io_service_bytes_recursive":[{"major":8,"minor":0,"op":"Read","value":4096},{"op":"write","value":8192}]}}`,
+		`{"read":"0001-01-01T00:00:00Z"}{"read":"2026-11-26T01:00:01Z"}`,
+		`{"read":"2026-11-26T01:00:01Z","cpu_stats":{"cpu_usage":{"total_usage":18446744073709551615},"system_cpu_usage":1,"online_cpus":4294967295},"memory_stats":{"usage":1,"limit":1}}`,
+		`{"memory_stats":{"usage":10,"stats":{"inactive_file":18446744073709551615,"total_inactive_file":null}}}`,
+		`{"networks":{"a":{"rx_bytes":18446744073709551615},"b":{"rx_bytes":18446744073709551615}},"networks":null}`,
+		`{"read":"not a time"}`,
+		`{"read":"2026-11-26T01:00:01Z"}` + "\n" + `garbage`,
+		``, `[`, `null`, `{}`,
+	} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		st := NewJSONStream("c0ffee", io.NopCloser(bytes.NewReader(body)))
+		defer st.Close()
+		full := json.NewDecoder(bytes.NewReader(body))
+		for i := 0; ; i++ {
+			if i > len(body)+1 {
+				t.Fatalf("stream yielded %d samples from %d bytes without ending", i, len(body))
+			}
+			lean, err := st.Next()
+			if err != nil {
+				return
+			}
+			got := Compute("local", "c0ffee", lean)
+			for name, x := range map[string]float64{"cpu": got.CPUPercent, "memory": got.MemoryPercent} {
+				if math.IsNaN(x) || math.IsInf(x, 0) || x < 0 {
+					t.Fatalf("%s percent %v", name, x)
+				}
+			}
+			if _, err := json.Marshal(got); err != nil {
+				t.Fatalf("sample does not encode: %v", err)
+			}
+			var want container.StatsResponse
+			if err := full.Decode(&want); err != nil {
+				return // the full decoder is stricter (types it knows): nothing to compare
+			}
+			if w := Compute("local", "c0ffee", want); w != got {
+				t.Fatalf("document %d: lean decode computes\n %+v\nfull decode computes\n %+v", i, got, w)
+			}
+		}
+	})
+}

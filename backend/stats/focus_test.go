@@ -1,0 +1,159 @@
+package stats
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+
+	"github.com/docker/docker/api/types/container"
+
+	"github.com/dockpulse/dockpulse/backend/model"
+)
+
+// oneShotSource is a fakeSource that also answers one-shot samples, from a
+// queue per container.
+type oneShotSource struct {
+	*fakeSource
+
+	mu      sync.Mutex
+	samples map[string][]container.StatsResponse
+	calls   map[string]int
+}
+
+func newOneShotSource() *oneShotSource {
+	return &oneShotSource{fakeSource: newFakeSource(),
+		samples: map[string][]container.StatsResponse{}, calls: map[string]int{}}
+}
+
+func (f *oneShotSource) SampleOnce(ctx context.Context, id string) (container.StatsResponse, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.calls[id]++
+	q := f.samples[id]
+	if len(q) == 0 {
+		return container.StatsResponse{}, errors.New("fake engine: no sample queued")
+	}
+	f.samples[id] = q[1:]
+	return q[0], nil
+}
+
+func (f *oneShotSource) queue(id string, s ...container.StatsResponse) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.samples[id] = append(f.samples[id], s...)
+}
+
+func (f *oneShotSource) callsFor(id string) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.calls[id]
+}
+
+func TestCollectorFocusSamplesTheRestInBackground(t *testing.T) {
+	src := newOneShotSource()
+	h := newHarness(t, src.fakeSource, Config{})
+	h.c = New(src, h.sink, Config{Engine: engine, Clock: h.clock}, nil)
+	h.sink.collector = h.c
+	h.run(t)
+	h.c.Track(ctr("a", model.StateRunning))
+	h.c.Track(ctr("b", model.StateRunning))
+	a := h.src.stream(t, "a", 0)
+	b := h.src.stream(t, "b", 0)
+
+	s1, s2 := sample(t, 1), sample(t, 2)
+	// The engine's one-shot samples carry no previous CPU reading.
+	s1.PreCPUStats, s2.PreCPUStats = container.CPUStats{}, container.CPUStats{}
+	s2.CPUStats.CPUUsage.TotalUsage = s1.CPUStats.CPUUsage.TotalUsage + 500_000_000
+	s2.CPUStats.SystemUsage = s1.CPUStats.SystemUsage + 4_000_000_000
+	src.queue("b", s1, s2)
+
+	h.c.SetFocus([]model.Key{key("a")})
+	eventually(t, "b's stream is closed", b.isClosed)
+	if a.isClosed() {
+		t.Fatalf("the focused container's stream was closed")
+	}
+	h.clock.nextTimer(t).fire() // the random first wait
+	h.clock.nextTimer(t).fire() // one Background later
+	h.clock.nextTimer(t)        // the third wait: both samples are stored
+	h.clock.flush(t)
+
+	want := s2
+	want.PreCPUStats = s1.CPUStats
+	h.wantBatches(t, []model.Stats{Compute(engine, "b", want)})
+	if got := h.sink.published()[0][0].CPUPercent; got == Compute(engine, "b", s2).CPUPercent {
+		t.Errorf("background CPU %% = %v: measured against zero, not the previous sample", got)
+	}
+	if n := src.callsFor("a"); n != 0 {
+		t.Errorf("one-shot samples of the focused container = %d, want 0", n)
+	}
+
+	// Back to streaming everything: b gets a stream again.
+	h.c.StreamAll()
+	h.src.stream(t, "b", 1)
+	waitStreams(t, h.c, 2)
+	if n := h.src.attemptsFor("a"); n != 1 {
+		t.Errorf("streams opened for a = %d, want 1: its mode never changed", n)
+	}
+}
+
+func TestCollectorFocusedContainerStartingLaterStreams(t *testing.T) {
+	src := newOneShotSource()
+	h := newHarness(t, src.fakeSource, Config{})
+	h.c = New(src, h.sink, Config{Engine: engine, Clock: h.clock}, nil)
+	h.sink.collector = h.c
+	h.run(t)
+	h.c.SetFocus([]model.Key{key("a")})
+	h.c.Track(ctr("a", model.StateRunning))
+	h.c.Track(ctr("b", model.StateRunning))
+	h.src.stream(t, "a", 0)
+	h.clock.nextTimer(t) // b waits for its first one-shot sample
+	waitStreams(t, h.c, 2)
+	if n := h.src.attemptsFor("b"); n != 0 {
+		t.Errorf("streams opened for b = %d, want 0: it is out of focus", n)
+	}
+}
+
+func TestCollectorFocusWithoutOneShotSourceStreamsEverything(t *testing.T) {
+	h := startHarness(t, Config{})
+	h.c.Track(ctr("a", model.StateRunning))
+	h.c.Track(ctr("b", model.StateRunning))
+	b := h.src.stream(t, "b", 0)
+	h.c.SetFocus([]model.Key{key("a")})
+	waitStreams(t, h.c, 2)
+	if b.isClosed() {
+		t.Errorf("b's stream was closed although nothing can sample it otherwise")
+	}
+}
+
+func TestCollectorViews(t *testing.T) {
+	src := newOneShotSource()
+	h := newHarness(t, src.fakeSource, Config{})
+	h.c = New(src, h.sink, Config{Engine: engine, Clock: h.clock}, nil)
+	h.sink.collector = h.c
+	h.run(t)
+	h.c.Track(ctr("a", model.StateRunning))
+	h.c.Track(ctr("b", model.StateRunning))
+	h.src.stream(t, "a", 0)
+	b0 := h.src.stream(t, "b", 0)
+
+	v1 := h.c.OpenView() // shows everything until told otherwise
+	v1.Show([]model.Key{key("a")})
+	eventually(t, "b leaves streaming", b0.isClosed)
+	h.clock.nextTimer(t) // b's first one-shot wait
+
+	v2 := h.c.OpenView() // a second client that has not said what it shows
+	h.src.stream(t, "b", 1)
+	v2.Show([]model.Key{key("b")}) // the union is a and b: nothing changes
+	v2.Close()                     // only a is shown again
+	eventually(t, "b leaves streaming again", h.src.stream(t, "b", 1).isClosed)
+	h.clock.nextTimer(t)
+
+	v1.Close() // nobody says what they show: everything streams
+	v1.Close() // idempotent
+	h.src.stream(t, "b", 2)
+	waitStreams(t, h.c, 2)
+	if n := h.src.attemptsFor("a"); n != 1 {
+		t.Errorf("streams opened for a = %d, want 1: it was always shown", n)
+	}
+}

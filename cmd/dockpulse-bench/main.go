@@ -1,0 +1,289 @@
+// Command dockpulse-bench measures Dockpulse against the physical limit and
+// against the old polling design, side by side in one run, on a real Docker
+// engine and a real `dockpulse serve` (see docs/performance.md):
+//
+//  1. event latency: WebSocket clients vs a direct /events subscriber vs a
+//     client polling every second;
+//  2. stats cost: the backend vs `docker stats` on the same containers, and
+//     the engine daemons' CPU in both cases;
+//  3. memory of the WebSocket layer with 0, 1, 10 and 50 clients;
+//  4. fan-out of an event burst to 50 clients, with and without a client
+//     that stops reading;
+//  5. scale: 1000 containers, 200 running;
+//  6. visible-only sampling: the engine's CPU when only the containers on
+//     screen stream at 1 Hz and the rest get a one-shot sample now and then.
+//
+// By default it starts a private engine in a temporary directory and stops
+// it at the end, so a user's engine is never filled with benchmark
+// containers; -docker-host names an engine to use instead. Every container
+// it makes carries the label dockpulse.bench and is removed at the end.
+//
+// Usage:
+//
+//	dockpulse-bench -bin build/bench/dockpulse [-smoke] [-out FILE]
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"runtime"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// sizes are the knobs that the smoke mode shrinks.
+type sizes struct {
+	latencyClients, latencyChanges int
+	statsCounts                    []int
+	rounds                         int
+	window, warmup                 time.Duration
+	memClients                     []int
+	fanoutClients, fanoutEvents    int
+	scaleTotal, scaleRunning       int
+	sampleVisible                  int
+	sampleBackground               time.Duration
+}
+
+var full = sizes{
+	latencyClients: 10, latencyChanges: 200,
+	statsCounts: []int{20, 60}, rounds: 3, window: 10 * time.Second, warmup: 3 * time.Second,
+	memClients:    []int{0, 1, 10, 50},
+	fanoutClients: 50, fanoutEvents: 1000,
+	scaleTotal: 1000, scaleRunning: 200,
+	sampleVisible: 10, sampleBackground: 5 * time.Second,
+}
+
+var smoke = sizes{
+	latencyClients: 3, latencyChanges: 20,
+	statsCounts: []int{3}, rounds: 1, window: time.Second, warmup: 500 * time.Millisecond,
+	memClients:    []int{0, 1, 3},
+	fanoutClients: 3, fanoutEvents: 40,
+	scaleTotal: 20, scaleRunning: 4,
+	sampleVisible: 1, sampleBackground: time.Second,
+}
+
+// bench is one run.
+type bench struct {
+	eng   *engine
+	bin   string
+	sz    sizes
+	smoke bool
+	log   io.Writer // the backends' stderr and progress notes
+	table *table
+	// failures are correctness failures (lost or reordered events, leftover
+	// containers); timings never fail the run.
+	failures []string
+	// altBin is a second backend build whose stats cost is measured beside
+	// bin's (before/after a change).
+	altBin string
+}
+
+func (b *bench) failf(format string, args ...any) {
+	msg := fmt.Sprintf(format, args...)
+	b.failures = append(b.failures, msg)
+	fmt.Fprintln(os.Stderr, "FAIL:", msg)
+}
+
+func (b *bench) progress(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, "%s  %s\n", time.Now().Format("15:04:05"), fmt.Sprintf(format, args...))
+}
+
+func main() {
+	bin := flag.String("bin", "", "the dockpulse binary to run as `dockpulse serve` (required)")
+	host := flag.String("docker-host", "", "use this engine (DOCKER_HOST form) instead of starting a private one; the engine's daemon CPU is then not measured")
+	dir := flag.String("engine-dir", "", "use (or start) the private engine kept in this directory, as `testengine start DIR` does")
+	smokeMode := flag.Bool("smoke", false, "tiny sizes: checks that every measurement runs and that delivery is correct, in seconds")
+	only := flag.String("only", "", "comma-separated subset: latency,stats,memory,fanout,scale,sampling")
+	out := flag.String("out", "", "also write the markdown report to this file")
+	logPath := flag.String("log", "", "write the backends' logs here (default: discarded)")
+	altBin := flag.String("compare-bin", "", "a second dockpulse build whose stats cost is measured beside -bin's, in the same rounds")
+	window := flag.Duration("window", 0, "override the measurement window")
+	rounds := flag.Int("rounds", 0, "override the number of rounds")
+	profile := flag.String("profile", "", "instead of the benchmark: run the backend in this process with -profile-containers running containers and -profile-clients clients, and write a CPU profile of one window here")
+	profN := flag.Int("profile-containers", 60, "running containers for -profile")
+	profClients := flag.Int("profile-clients", 1, "WebSocket clients for -profile")
+	profBurst := flag.Int("profile-burst", 0, "with -profile: profile a burst of this many events instead of a steady window")
+	flag.Parse()
+	if *bin == "" && *profile == "" {
+		fmt.Fprintln(os.Stderr, "dockpulse-bench: -bin is required (build with: go build -o build/bench/dockpulse .)")
+		os.Exit(2)
+	}
+	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	if *profile != "" {
+		os.Exit(runProfile(ctx, *host, *dir, *profile, *profN, *profClients, *profBurst))
+	}
+	code := run(ctx, *bin, *host, *dir, *smokeMode, *only, *out, *logPath, func(b *bench) {
+		b.altBin = *altBin
+		if *window > 0 {
+			b.sz.window = *window
+		}
+		if *rounds > 0 {
+			b.sz.rounds = *rounds
+		}
+	})
+	cancel()
+	os.Exit(code)
+}
+
+func run(ctx context.Context, bin, host, dir string, smokeMode bool, only, out, logPath string, tune func(*bench)) int {
+	b := &bench{bin: bin, sz: full, smoke: smokeMode, log: io.Discard, table: &table{}}
+	if smokeMode {
+		b.sz = smoke
+	}
+	tune(b)
+	if logPath != "" {
+		f, err := os.Create(logPath)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "dockpulse-bench:", err)
+			return 2
+		}
+		defer f.Close()
+		b.log = f
+	}
+	if _, err := os.Stat(bin); err != nil {
+		fmt.Fprintln(os.Stderr, "dockpulse-bench:", err)
+		return 2
+	}
+	b.progress("starting the engine")
+	eng, err := openEngine(ctx, host, dir)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "dockpulse-bench: engine:", err)
+		return 1
+	}
+	b.eng = eng
+	if err := eng.removeAll(ctx); err != nil { // an interrupted earlier run
+		fmt.Fprintln(os.Stderr, "dockpulse-bench:", err)
+	}
+	want := func(name string) bool {
+		return only == "" || strings.Contains(","+only+",", ","+name+",")
+	}
+	steps := []struct {
+		name string
+		f    func(context.Context) error
+	}{
+		{"latency", b.latency},
+		{"stats", b.statsCost},
+		{"memory", b.memory},
+		{"sampling", b.sampling},
+		{"fanout", b.fanout},
+		{"scale", b.scale},
+	}
+	var errs []error
+	for _, s := range steps {
+		if !want(s.name) || ctx.Err() != nil {
+			continue
+		}
+		b.progress("measuring %s", s.name)
+		if err := s.f(ctx); err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", s.name, err))
+			fmt.Fprintf(os.Stderr, "dockpulse-bench: %s: %v\n", s.name, err)
+		}
+	}
+	b.progress("removing the benchmark containers")
+	cctx, ccancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer ccancel()
+	if err := eng.removeAll(cctx); err != nil {
+		errs = append(errs, err)
+	}
+	if n, err := eng.leftovers(cctx); err != nil || n != 0 {
+		b.failf("%d benchmark containers left on the engine (%v)", n, err)
+	}
+	if err := eng.close(cctx); err != nil {
+		errs = append(errs, fmt.Errorf("close engine: %w", err))
+	}
+
+	report := b.report()
+	fmt.Print(report)
+	if out != "" {
+		if err := os.WriteFile(out, []byte(report), 0o644); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		fmt.Fprintln(os.Stderr, "dockpulse-bench:", err)
+		return 1
+	}
+	if len(b.failures) > 0 {
+		return 1
+	}
+	return 0
+}
+
+// report is the markdown the run prints.
+func (b *bench) report() string {
+	var sb strings.Builder
+	mode := "full"
+	if b.smoke {
+		mode = "smoke (sizes too small to mean anything)"
+	}
+	fmt.Fprintf(&sb, "## Dockpulse benchmark, %s\n\n", time.Now().UTC().Format("2006-01-02 15:04 UTC"))
+	fmt.Fprintf(&sb, "Mode: %s. Machine: %s. Engine: %s.\n\n", mode, machine(), b.eng.version())
+	sb.WriteString(b.table.markdown())
+	if len(b.failures) > 0 {
+		sb.WriteString("\n**Failures:**\n\n")
+		for _, f := range b.failures {
+			fmt.Fprintf(&sb, "- %s\n", f)
+		}
+	}
+	return sb.String()
+}
+
+// machine describes the host: cores and memory.
+func machine() string {
+	mem := "?"
+	if data, err := os.ReadFile("/proc/meminfo"); err == nil {
+		for _, l := range strings.Split(string(data), "\n") {
+			if rest, ok := strings.CutPrefix(l, "MemTotal:"); ok {
+				var kb int64
+				fmt.Sscanf(strings.TrimSpace(rest), "%d", &kb)
+				mem = fmt.Sprintf("%.1f GiB", float64(kb)/(1<<20))
+			}
+		}
+	}
+	model := ""
+	if data, err := os.ReadFile("/proc/cpuinfo"); err == nil {
+		for _, l := range strings.Split(string(data), "\n") {
+			if rest, ok := strings.CutPrefix(l, "model name"); ok {
+				model = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(rest), ":"))
+				break
+			}
+		}
+	}
+	return fmt.Sprintf("%d cores (%s), %s RAM, %s/%s", runtime.NumCPU(), model, mem, runtime.GOOS, runtime.GOARCH)
+}
+
+func (e *engine) version() string {
+	v, err := e.cli.ServerVersion(context.Background())
+	if err != nil {
+		return e.host
+	}
+	kind := "named engine " + e.host
+	if e.dir != "" {
+		kind = "private engine"
+	}
+	return fmt.Sprintf("Docker %s (API %s), %s", v.Version, v.APIVersion, kind)
+}
+
+func runProfile(ctx context.Context, host, dir, path string, n, clients, burst int) int {
+	eng, err := openEngine(ctx, host, dir)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "dockpulse-bench: engine:", err)
+		return 1
+	}
+	b := &bench{eng: eng, sz: full, log: io.Discard, table: &table{}}
+	b.sz.window = 20 * time.Second
+	perr := b.profileBackend(ctx, path, n, clients, burst)
+	cctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	if err := errors.Join(perr, eng.close(cctx)); err != nil {
+		fmt.Fprintln(os.Stderr, "dockpulse-bench:", err)
+		return 1
+	}
+	return 0
+}

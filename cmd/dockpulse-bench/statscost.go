@@ -1,0 +1,184 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"syscall"
+	"time"
+)
+
+// window measures a process (pid 0: none) and the engine daemons over d,
+// sampling the process's RSS every second.
+type windowResult struct {
+	cpu, engineCPU float64
+	rss            int64
+	parts          map[string]float64 // engine CPU by daemon
+}
+
+func (b *bench) measureWindow(pid int, d time.Duration) windowResult {
+	var r windowResult
+	var self *cpuWindow
+	if pid != 0 {
+		self = startCPU(single(pid))
+	}
+	var eng *cpuWindow
+	parts := map[string]*cpuWindow{}
+	if g, ok := b.eng.daemons(); ok {
+		eng = startCPU(g)
+		for name, pg := range engineParts(b.eng.dir) {
+			parts[name] = startCPU(pg)
+		}
+	}
+	var rss []float64
+	deadline := time.Now().Add(d)
+	for time.Now().Before(deadline) {
+		time.Sleep(min(time.Second, time.Until(deadline)))
+		if pid != 0 {
+			if v, err := rssBytes(pid); err == nil {
+				rss = append(rss, float64(v))
+			}
+		}
+	}
+	if self != nil {
+		r.cpu = self.percent()
+	}
+	if eng != nil {
+		r.engineCPU = eng.percent()
+		r.parts = map[string]float64{}
+		for name, w := range parts {
+			r.parts[name] = w.percent()
+		}
+	}
+	r.rss = int64(median(rss))
+	return r
+}
+
+// ours runs dockpulse serve with one WebSocket client over one window.
+func (b *bench) oursWindow(ctx context.Context, bin string) (windowResult, error) {
+	be, err := startBackend(ctx, bin, b.eng.host, b.log)
+	if err != nil {
+		return windowResult{}, err
+	}
+	defer be.stop()
+	if err := waitEngineUp(ctx, be, 60*time.Second); err != nil {
+		return windowResult{}, err
+	}
+	c, err := dialWS(ctx, be, false)
+	if err != nil {
+		return windowResult{}, err
+	}
+	defer c.close()
+	time.Sleep(b.sz.warmup)
+	r := b.measureWindow(be.pid(), b.sz.window)
+	c.mu.Lock()
+	batches := c.statsMsgs
+	c.mu.Unlock()
+	if batches == 0 {
+		b.failf("stats: the client got no stats batch")
+	}
+	return r, nil
+}
+
+// cliWindow runs `docker stats` (all running containers, streaming) over
+// one window, its output thrown away as a terminal would show it.
+func (b *bench) cliWindow(ctx context.Context) (windowResult, error) {
+	cmd := exec.CommandContext(ctx, "docker", "stats", "--format", "{{.ID}} {{.CPUPerc}} {{.MemUsage}} {{.NetIO}} {{.BlockIO}} {{.PIDs}}")
+	cmd.Env = append(os.Environ(), "DOCKER_HOST="+b.eng.host)
+	cmd.Stdout = nil // /dev/null
+	cmd.Stderr = b.log
+	if err := cmd.Start(); err != nil {
+		return windowResult{}, fmt.Errorf("docker stats: %w", err)
+	}
+	defer func() {
+		_ = cmd.Process.Signal(syscall.SIGTERM)
+		_ = cmd.Wait()
+	}()
+	time.Sleep(b.sz.warmup)
+	return b.measureWindow(cmd.Process.Pid, b.sz.window), nil
+}
+
+// statsCompare runs rounds of: dockpulse, docker stats, nothing; and
+// returns the medians.
+type statsFigures struct {
+	ours, cli, idle, alt windowResult
+}
+
+func (b *bench) statsCompare(ctx context.Context, withIdle bool) (statsFigures, error) {
+	var o, c, i, a []windowResult
+	for r := 0; r < b.sz.rounds; r++ {
+		w, err := b.oursWindow(ctx, b.bin)
+		if err != nil {
+			return statsFigures{}, err
+		}
+		o = append(o, w)
+		if b.altBin != "" {
+			w, err := b.oursWindow(ctx, b.altBin)
+			if err != nil {
+				return statsFigures{}, err
+			}
+			a = append(a, w)
+		}
+		w, err = b.cliWindow(ctx)
+		if err != nil {
+			return statsFigures{}, err
+		}
+		c = append(c, w)
+		if withIdle {
+			i = append(i, b.measureWindow(0, b.sz.window))
+		}
+	}
+	return statsFigures{ours: medianWindow(o), cli: medianWindow(c), idle: medianWindow(i), alt: medianWindow(a)}, nil
+}
+
+func medianWindow(ws []windowResult) windowResult {
+	var cpu, eng, rss []float64
+	parts := map[string][]float64{}
+	for _, w := range ws {
+		cpu = append(cpu, w.cpu)
+		eng = append(eng, w.engineCPU)
+		rss = append(rss, float64(w.rss))
+		for k, v := range w.parts {
+			parts[k] = append(parts[k], v)
+		}
+	}
+	r := windowResult{cpu: median(cpu), engineCPU: median(eng), rss: int64(median(rss)), parts: map[string]float64{}}
+	for k, v := range parts {
+		r.parts[k] = median(v)
+	}
+	return r
+}
+
+// breakdown is "dockerd x %, containerd y %, shims z %".
+func breakdown(w windowResult) string {
+	return fmt.Sprintf("dockerd %s, containerd %s, shims %s", pct(w.parts["dockerd"]), pct(w.parts["containerd"]), pct(w.parts["shims"]))
+}
+
+func (b *bench) statsCost(ctx context.Context) error {
+	_, hasEngine := b.eng.daemons()
+	for _, n := range b.sz.statsCounts {
+		if _, _, err := b.eng.ensureContainers(ctx, n, n); err != nil {
+			return err
+		}
+		f, err := b.statsCompare(ctx, true)
+		if err != nil {
+			return err
+		}
+		t := b.table
+		t.section(fmt.Sprintf("2. Stats cost, %d running containers: median of %d windows of %s, one WebSocket client; `docker stats` streams the same containers", n, b.sz.rounds, b.sz.window))
+		t.add("backend CPU (% of one core) vs `docker stats` CLI", pct(f.ours.cpu), pct(f.cli.cpu), ratio(f.ours.cpu, f.cli.cpu), verdict(f.ours.cpu <= f.cli.cpu/2, "≤ 0.5×"))
+		if b.altBin != "" {
+			t.add("backend CPU, -compare-bin build vs this build", pct(f.alt.cpu), pct(f.ours.cpu), ratio(f.alt.cpu, f.ours.cpu), "")
+			t.add("-compare-bin build vs `docker stats` CLI", pct(f.alt.cpu), pct(f.cli.cpu), ratio(f.alt.cpu, f.cli.cpu), verdict(f.alt.cpu <= f.cli.cpu/2, "≤ 0.5×"))
+		}
+		t.add("backend RSS vs `docker stats` CLI", mib(float64(f.ours.rss)), mib(float64(f.cli.rss)), ratio(float64(f.ours.rss), float64(f.cli.rss)), "")
+		if hasEngine {
+			t.add("engine CPU (dockerd+containerd+shims) while Dockpulse streams vs while `docker stats` streams", pct(f.ours.engineCPU), pct(f.cli.engineCPU), ratio(f.ours.engineCPU, f.cli.engineCPU), "")
+			t.add("engine CPU with nobody watching (idle)", pct(f.idle.engineCPU), "", breakdown(f.idle), "")
+			t.add("engine CPU by daemon while Dockpulse streams", pct(f.ours.engineCPU), "", breakdown(f.ours), "")
+			t.add("engine CPU vs backend CPU while Dockpulse streams", pct(f.ours.engineCPU), pct(f.ours.cpu), "engine work above idle = "+ratio(f.ours.engineCPU-f.idle.engineCPU, f.ours.cpu)+" the backend's CPU", "")
+		}
+	}
+	return nil
+}
