@@ -18,15 +18,7 @@ import (
 // status and the error message, if any.
 func post(t *testing.T, svc *service.Service, path string) (int, string) {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodPost, svc.Server.URL()+path, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Authorization", "Bearer "+svc.Server.Token())
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
+	resp := call(t, svc, http.MethodPost, path)
 	defer resp.Body.Close()
 	var body struct{ Error string }
 	if resp.StatusCode != http.StatusNoContent {

@@ -256,10 +256,11 @@ func eventually(t *testing.T, within time.Duration, what string, cond func() boo
 	}
 }
 
-// get performs an authenticated request to the polling API.
-func get(t *testing.T, svc *service.Service, path string, v any) {
+// call performs an authenticated request to the HTTP API and returns the
+// response, which the caller closes.
+func call(t *testing.T, svc *service.Service, method, path string) *http.Response {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodGet, svc.Server.URL()+path, nil)
+	req, err := http.NewRequest(method, svc.Server.URL()+path, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -268,6 +269,13 @@ func get(t *testing.T, svc *service.Service, path string, v any) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return resp
+}
+
+// get reads one polling endpoint into v.
+func get(t *testing.T, svc *service.Service, path string, v any) {
+	t.Helper()
+	resp := call(t, svc, http.MethodGet, path)
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("GET %s: status %d", path, resp.StatusCode)

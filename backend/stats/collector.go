@@ -441,16 +441,19 @@ func (c *Collector) flush() {
 	c.sink.PublishStats(batch)
 }
 
+// exited accounts for the end of a sampling goroutine.
+func (c *Collector) exited() {
+	c.mu.Lock()
+	c.live--
+	c.mu.Unlock()
+	c.wg.Done()
+}
+
 // follow is the goroutine of one tracked container: it reads the engine's
 // stream and reopens it, after a backoff, for as long as the container stays
 // tracked.
 func (c *Collector) follow(ctx context.Context, key model.Key, self *stream) {
-	defer func() {
-		c.mu.Lock()
-		c.live--
-		c.mu.Unlock()
-		c.wg.Done()
-	}()
+	defer c.exited()
 	log := c.log.With(zap.String("container", key.ID))
 	wait := c.cfg.RetryMin
 	for {
@@ -528,12 +531,7 @@ func (c *Collector) read(ctx context.Context, key model.Key, self *stream, log *
 // sample: the average over the period. The first one, with nothing to
 // compare, is measured against zero, as a stream's first sample is.
 func (c *Collector) sampleEvery(ctx context.Context, key model.Key, self *stream) {
-	defer func() {
-		c.mu.Lock()
-		c.live--
-		c.mu.Unlock()
-		c.wg.Done()
-	}()
+	defer c.exited()
 	log := c.log.With(zap.String("container", key.ID))
 	var prev *container.CPUStats
 	wait := rand.N(c.cfg.Background) + 1
