@@ -517,6 +517,13 @@ func (c *Collector) read(ctx context.Context, key model.Key, self *stream, log *
 		if sample.Read.IsZero() {
 			continue // the engine's placeholder for a container that is not running
 		}
+		if !delivered && firstWithoutBaseline(sample) {
+			// A stream's first sample has no previous CPU reading, so its
+			// CPU figure would read near zero for a busy container; the
+			// next one, a second later, is right.
+			delivered = true
+			continue
+		}
 		delivered = true
 		c.store(key, self, Compute(c.cfg.Engine, key.ID, sample))
 	}
@@ -529,7 +536,7 @@ func (c *Collector) read(ctx context.Context, key model.Key, self *stream, log *
 // the engine together. The engine's one-shot sample has no previous CPU
 // reading, so each sample's CPU figure is measured against the previous
 // sample: the average over the period. The first one, with nothing to
-// compare, is measured against zero, as a stream's first sample is.
+// compare, only sets the baseline, as a stream's first sample does.
 func (c *Collector) sampleEvery(ctx context.Context, key model.Key, self *stream) {
 	defer c.exited()
 	log := c.log.With(zap.String("container", key.ID))
@@ -553,11 +560,15 @@ func (c *Collector) sampleEvery(ctx context.Context, key model.Key, self *stream
 		if s.Read.IsZero() {
 			continue
 		}
+		first := prev == nil
 		if prev != nil {
 			s.PreCPUStats = *prev
 		}
 		cur := s.CPUStats
 		prev = &cur
+		if first && firstWithoutBaseline(s) {
+			continue // its CPU has nothing to be measured against yet
+		}
 		c.store(key, self, Compute(c.cfg.Engine, key.ID, s))
 	}
 }
@@ -607,4 +618,11 @@ func (systemClock) NewTimer(d time.Duration) (<-chan time.Time, func()) {
 	// Stop's result only says whether the timer had fired; since Go 1.23 an
 	// unfired channel needs no draining, so there is nothing to act on.
 	return t.C, func() { t.Stop() }
+}
+
+// firstWithoutBaseline reports a sample whose CPU figure has no previous
+// reading to be measured against. An engine that reports no system CPU at
+// all (Windows) never has one, and its samples are kept.
+func firstWithoutBaseline(s container.StatsResponse) bool {
+	return s.PreCPUStats.SystemUsage == 0 && s.CPUStats.SystemUsage != 0
 }

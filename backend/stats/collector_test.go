@@ -809,3 +809,26 @@ func TestEndedQuietly(t *testing.T) {
 		}
 	}
 }
+
+// TestCollectorSkipsAStreamsFirstSampleWithoutBaseline: the engine's first
+// sample of a stream has no previous CPU reading, so its CPU figure would
+// read near zero; it is not published, and the next one is.
+func TestCollectorSkipsAStreamsFirstSampleWithoutBaseline(t *testing.T) {
+	h := startHarness(t, Config{})
+	h.c.Track(ctr("a", model.StateRunning))
+	st := h.src.stream(t, "a", 0)
+	waitStreams(t, h.c, 1)
+
+	first := sample(t, 1)
+	first.PreCPUStats = container.CPUStats{}
+	st.deliver(t, first)
+	h.clock.flush(t)
+	h.wantBatches(t)
+
+	st.deliver(t, sample(t, 2))
+	h.clock.flush(t)
+	h.wantBatches(t, []model.Stats{Compute(engine, "a", sample(t, 2))})
+	if got := Compute(engine, "a", sample(t, 2)).CPUPercent; got == 0 {
+		t.Fatalf("the second sample's CPU is %v: the fixture measures nothing", got)
+	}
+}
