@@ -12,7 +12,7 @@ WAILS       := go tool wails
 BIN         := build/bin/dockpulse
 LDFLAGS     := -X main.version=$(VERSION)
 
-.PHONY: all deps frontend build run serve dev test fuzz soak bench bench-smoke clean
+.PHONY: all deps frontend build run serve dev test fuzz soak bench bench-smoke bench-ui clean
 
 all: build
 
@@ -101,6 +101,17 @@ bench: frontend
 bench-smoke: frontend
 	go build -o build/bench/dockpulse .
 	go run ./cmd/dockpulse-bench -bin build/bench/dockpulse -smoke
+
+## bench-ui: the dashboard in headless Chromium with 1000 containers (200
+## running) for 30 s of live updates; prints long tasks and frame figures.
+bench-ui: frontend
+	@set -euo pipefail; \
+	dir=$$(mktemp -d /tmp/dpe.XXXXXX); \
+	trap 'cd "$(CURDIR)" && go run ./backend/enginetest/testengine stop "'"$$dir"'" && rm -rf "'"$$dir"'"' EXIT; \
+	go run ./backend/enginetest/testengine start "$$dir" >/dev/null; \
+	export DOCKPULSE_TEST_ENGINE_DIR="$$dir" DOCKER_HOST="unix://$$dir/docker.sock"; \
+	go build -o "$$dir/dockpulse" .; \
+	(cd frontend && DOCKPULSE_BIN="$$dir/dockpulse" npm run e2e:bench)
 
 clean:
 	rm -rf build/bin frontend/dist
