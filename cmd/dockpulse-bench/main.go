@@ -61,7 +61,9 @@ var full = sizes{
 
 var smoke = sizes{
 	latencyClients: 3, latencyChanges: 20,
-	statsCounts: []int{3}, rounds: 1, window: time.Second, warmup: 500 * time.Millisecond,
+	// warmup: a stream's first sample only sets the CPU baseline, so the
+	// first batch reaches a client up to about two seconds after it opens.
+	statsCounts: []int{3}, rounds: 1, window: time.Second, warmup: 2500 * time.Millisecond,
 	memClients:    []int{0, 1, 3},
 	fanoutClients: 3, fanoutEvents: 40,
 	scaleTotal: 20, scaleRunning: 4,
