@@ -68,11 +68,10 @@ type wireSample struct {
 	Memory struct {
 		Usage uint64 `json:"usage"`
 		Limit uint64 `json:"limit"`
-		Stats struct {
-			// Pointers: Compute tells a missing counter from a zero one.
-			TotalInactiveFile *uint64 `json:"total_inactive_file"`
-			InactiveFile      *uint64 `json:"inactive_file"`
-		} `json:"stats"`
+		// A map, as in the engine's own type: its keys match exactly, where a
+		// struct's fields would also take "Inactive_File" (found by
+		// FuzzJSONStream).
+		Stats map[string]uint64 `json:"stats"`
 	} `json:"memory_stats"`
 	Networks map[string]struct {
 		RxBytes uint64 `json:"rx_bytes"`
@@ -109,15 +108,7 @@ func (v *wireSample) response() container.StatsResponse {
 	r.PreCPUStats = v.PreCPU.stats()
 	r.MemoryStats.Usage = v.Memory.Usage
 	r.MemoryStats.Limit = v.Memory.Limit
-	if p, q := v.Memory.Stats.TotalInactiveFile, v.Memory.Stats.InactiveFile; p != nil || q != nil {
-		r.MemoryStats.Stats = make(map[string]uint64, 2)
-		if p != nil {
-			r.MemoryStats.Stats["total_inactive_file"] = *p
-		}
-		if q != nil {
-			r.MemoryStats.Stats["inactive_file"] = *q
-		}
-	}
+	r.MemoryStats.Stats = v.Memory.Stats
 	if len(v.Networks) > 0 {
 		r.Networks = make(map[string]container.NetworkStats, len(v.Networks))
 		for name, n := range v.Networks {
