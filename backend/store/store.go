@@ -325,23 +325,19 @@ func (s *Store) SetEngineStatus(engine, status, reason string) {
 func (s *Store) setEngine(engine, status, reason string, info *model.EngineInfo) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	cur, known := s.engines[engine]
+	prev, known := s.engines[engine]
+	cur := prev
 	if info != nil {
 		cur = *info
 	}
 	cur.Engine = engine
-	prev := s.engines[engine].EngineStatus
-	if known && prev.Status == status && prev.Reason == reason && info == nil {
-		return
-	}
+	cur.Since = prev.Since
 	if !known || prev.Status != status {
 		cur.Since = s.now().UnixMilli()
-	} else {
-		cur.Since = prev.Since
 	}
 	cur.Status, cur.Reason = status, reason
-	if known && reflect.DeepEqual(s.engines[engine], cur) {
-		return
+	if known && reflect.DeepEqual(prev, cur) {
+		return // nothing changed: no delta
 	}
 	s.engines[engine] = cur
 	if status != model.EngineUp {

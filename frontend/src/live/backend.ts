@@ -120,9 +120,6 @@ export function wailsBackend(app: WailsApp): Backend {
         }
       }
       try {
-        if (typeof app[ACTION_METHODS[action]] !== 'function') {
-          throw new Error('this version of the backend cannot do that')
-        }
         await bound()
       } catch (err) {
         // The engine's message already names the action and container.
@@ -130,16 +127,6 @@ export function wailsBackend(app: WailsApp): Backend {
       }
     },
   }
-}
-
-const ACTION_METHODS: Record<ContainerAction, keyof WailsApp> = {
-  start: 'StartContainer',
-  stop: 'StopContainer',
-  restart: 'RestartContainer',
-  pause: 'PauseContainer',
-  unpause: 'UnpauseContainer',
-  kill: 'KillContainer',
-  remove: 'RemoveContainer',
 }
 
 export interface HttpBackendOptions {
