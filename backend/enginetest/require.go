@@ -205,9 +205,9 @@ func (e *Engine) Client(tb testing.TB) *client.Client {
 	return c
 }
 
-// requireRestartable skips (fails in CI) tests that would kill or start an
+// RequireRestartable skips (fails in CI) tests that would kill or start an
 // engine this package did not start.
-func (e *Engine) requireRestartable(tb testing.TB) {
+func (e *Engine) RequireRestartable(tb testing.TB) {
 	tb.Helper()
 	if !e.Restartable() {
 		skipOrFail(tb, fmt.Sprintf("enginetest: the engine at %s was named by %s, so it cannot be killed and restarted; unset it to use a private engine", e.Host, EnvDockerHost))
@@ -219,7 +219,7 @@ func (e *Engine) requireRestartable(tb testing.TB) {
 // other test binaries that use it at the time see it die too.
 func (e *Engine) Kill(tb testing.TB) {
 	tb.Helper()
-	e.requireRestartable(tb)
+	e.RequireRestartable(tb)
 	if err := e.kill(tb.Context()); err != nil {
 		tb.Fatalf("enginetest: %v", err)
 	}
@@ -229,7 +229,7 @@ func (e *Engine) Kill(tb testing.TB) {
 // until it is gone. Running containers are stopped by dockerd itself.
 func (e *Engine) Stop(tb testing.TB) {
 	tb.Helper()
-	e.requireRestartable(tb)
+	e.RequireRestartable(tb)
 	running, err := e.stop(tb.Context(), StopGrace)
 	if err != nil {
 		tb.Fatalf("enginetest: %v", err)
@@ -244,7 +244,7 @@ func (e *Engine) Stop(tb testing.TB) {
 // Containers from before are still there, stopped.
 func (e *Engine) Start(tb testing.TB) {
 	tb.Helper()
-	e.requireRestartable(tb)
+	e.RequireRestartable(tb)
 	if err := e.start(tb.Context()); err != nil {
 		tb.Fatalf("enginetest: %v", err)
 	}

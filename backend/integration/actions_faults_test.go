@@ -104,9 +104,7 @@ func TestActionsOnVanishedContainer(t *testing.T) {
 // says the engine is unreachable, and nothing is queued to happen later.
 func TestActionsWhileEngineDown(t *testing.T) {
 	e := enginetest.Require(t)
-	if !e.Restartable() {
-		t.Skip("the engine named by " + enginetest.EnvDockerHost + " cannot be killed by tests")
-	}
+	e.RequireRestartable(t)
 	svc := startService(t, e, service.Config{})
 	c := connect(t, svc)
 	id := e.CreateContainer(t, "dp-down-action")

@@ -229,9 +229,7 @@ func TestStatsFlowWhileRunningOnly(t *testing.T) {
 // to `docker ps -a`, including changes made while Dockpulse was away.
 func TestEngineKilledAndRestarted(t *testing.T) {
 	e := enginetest.Require(t)
-	if !e.Restartable() {
-		t.Skip("the engine named by " + enginetest.EnvDockerHost + " cannot be killed by tests")
-	}
+	e.RequireRestartable(t)
 	svc := startService(t, e, service.Config{})
 	c := connect(t, svc)
 	eventually(t, 10*time.Second, "engine up", func() bool { return c.engineStatus() == model.EngineUp })
