@@ -68,10 +68,9 @@ type wireSample struct {
 	Memory struct {
 		Usage uint64 `json:"usage"`
 		Limit uint64 `json:"limit"`
-		// A map, as in the engine's own type: its keys match exactly, where a
-		// struct's fields would also take "Inactive_File" (found by
-		// FuzzJSONStream).
-		Stats map[string]uint64 `json:"stats"`
+		// Only the two counters Compute reads, under exact keys (see
+		// memCounters).
+		Stats memCounters `json:"stats"`
 	} `json:"memory_stats"`
 	Networks map[string]struct {
 		RxBytes uint64 `json:"rx_bytes"`
@@ -108,7 +107,7 @@ func (v *wireSample) response() container.StatsResponse {
 	r.PreCPUStats = v.PreCPU.stats()
 	r.MemoryStats.Usage = v.Memory.Usage
 	r.MemoryStats.Limit = v.Memory.Limit
-	r.MemoryStats.Stats = v.Memory.Stats
+	r.MemoryStats.Stats = v.Memory.Stats.stats()
 	if len(v.Networks) > 0 {
 		r.Networks = make(map[string]container.NetworkStats, len(v.Networks))
 		for name, n := range v.Networks {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
+	"maps"
 	"math"
 	"testing"
 
@@ -58,4 +59,55 @@ func FuzzJSONStream(f *testing.F) {
 			}
 		}
 	})
+}
+
+// FuzzMemCounters checks memCounters against what it stands in for: the
+// engine's map[string]uint64, decoded by encoding/json, over a sequence of
+// "stats" objects (a repeated key merges into the earlier map). It may
+// accept what the map refuses (a counter it does not read, of the wrong
+// type), never the reverse.
+func FuzzMemCounters(f *testing.F) {
+	for _, seed := range []string{
+		`{"total_inactive_file":4096,"inactive_file":8192,"cache":1}`,
+		`{"Inactive_File":1,"inactive_file":2,"inactive_file":3}`,
+		`{"inactive\u005ffile":7,"x":{"a":[1,"}",{"b":null}]},"total_inactive_file":null}`,
+		`{"total_inactive_file":null,"inactive_file":5}`, `{"inactive_file":-1}`, `{"inactive_file":1.5}`, `{"inactive_file":"1"}`,
+		`{"inactive_file":18446744073709551616}`, `null`, `{}`, ` { "inactive_file" : 9 } `,
+	} {
+		f.Add([]byte(seed), []byte(`{"total_inactive_file":1}`))
+	}
+	f.Fuzz(func(t *testing.T, first, second []byte) {
+		var got memCounters
+		var want map[string]uint64
+		for _, doc := range [][]byte{first, second} {
+			if !json.Valid(doc) {
+				return // encoding/json never hands an UnmarshalJSON invalid input
+			}
+			gotErr := got.UnmarshalJSON(doc)
+			wantErr := json.Unmarshal(doc, &want)
+			if wantErr != nil {
+				return // the full decode refuses the whole sample; memCounters may be lenient
+			}
+			if gotErr != nil {
+				t.Fatalf("%q: %v, where the map decodes", doc, gotErr)
+			}
+			if g, w := got.stats(), pick(want); !maps.Equal(g, w) {
+				t.Fatalf("%q: %v, map decode %v", doc, g, w)
+			}
+		}
+	})
+}
+
+// pick keeps the counters memCounters holds.
+func pick(all map[string]uint64) map[string]uint64 {
+	var out map[string]uint64
+	for _, k := range []string{"total_inactive_file", "inactive_file"} {
+		if v, ok := all[k]; ok {
+			if out == nil {
+				out = map[string]uint64{}
+			}
+			out[k] = v
+		}
+	}
+	return out
 }
