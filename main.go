@@ -20,6 +20,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/dockpulse/dockpulse/backend/logging"
+	"github.com/dockpulse/dockpulse/backend/protocol"
 	"github.com/dockpulse/dockpulse/backend/service"
 )
 
@@ -42,14 +43,34 @@ func main() {
 	os.Exit(runDesktop(os.Args[1:]))
 }
 
+// envStats sets the default of --stats, for the desktop app started from a
+// launcher.
+const envStats = "DOCKPULSE_STATS"
+
+// statsFlag defines --stats, which chooses the service's StatsMode. The
+// default samples by view: on an engine measured in docs/performance.md it
+// halves the engine's CPU for stats, and what is on screen stays live.
+func statsFlag(fset *flag.FlagSet) *string {
+	def := os.Getenv(envStats)
+	if def == "" {
+		def = protocol.StatsVisible
+	}
+	return fset.String("stats", def, "stats sampling: \"visible\" streams what a window shows at 1 Hz and samples the other running containers every 5 s; \"all\" streams every running container at 1 Hz (default $"+envStats+", else visible)")
+}
+
 func runDesktop(args []string) int {
 	fset := flag.NewFlagSet("dockpulse", flag.ContinueOnError)
 	level := fset.String("log-level", "", "log level: debug, info, warn or error (default $"+logging.EnvLevel+", else info)")
+	statsMode := statsFlag(fset)
 	fset.Usage = func() {
-		fmt.Fprintf(fset.Output(), "usage: dockpulse [--log-level LEVEL]\n       dockpulse serve [--help]\n")
+		fmt.Fprintf(fset.Output(), "usage: dockpulse [--log-level LEVEL] [--stats MODE]\n       dockpulse serve [--help]\n")
 		fset.PrintDefaults()
 	}
 	if err := fset.Parse(args); err != nil {
+		return 2
+	}
+	if err := service.CheckStatsMode(*statsMode); err != nil {
+		fmt.Fprintln(fset.Output(), "dockpulse:", err)
 		return 2
 	}
 	file, err := logging.DefaultFile()
@@ -68,7 +89,7 @@ func runDesktop(args []string) int {
 		}
 	}()
 
-	app := NewApp(service.Config{}, log)
+	app := NewApp(service.Config{StatsMode: *statsMode}, log)
 	ui, err := fs.Sub(assets, "frontend/dist")
 	if err != nil {
 		log.Error("embedded UI", zap.Error(err))

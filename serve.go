@@ -27,6 +27,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	allowRemote := fset.Bool("allow-remote", false, "allow a non-loopback --addr: anyone who can reach it and has the token controls Docker")
 	tokenFile := fset.String("token-file", "", "keep the access token in this file (created, mode 0600, if missing), so a restarted server keeps it and open pages reconnect by themselves")
 	level := fset.String("log-level", "", "log level: debug, info, warn or error (default $"+logging.EnvLevel+", else info)")
+	statsMode := statsFlag(fset)
 	fset.Usage = func() {
 		fmt.Fprintf(stderr, "usage: dockpulse serve [flags]\n\nRuns the Dockpulse backend headless and serves its UI. The first line on\nstdout is the URL to open, with the access token.\n\n")
 		fset.PrintDefaults()
@@ -36,6 +37,10 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	}
 	if fset.NArg() > 0 {
 		fmt.Fprintf(stderr, "dockpulse serve: unexpected argument %q\n", fset.Arg(0))
+		return 2
+	}
+	if err := service.CheckStatsMode(*statsMode); err != nil {
+		fmt.Fprintln(stderr, "dockpulse serve:", err)
 		return 2
 	}
 	if !*allowRemote && !server.IsLoopbackAddr(*addr) {
@@ -61,7 +66,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			return 2
 		}
 	}
-	svc, err := service.New(service.Config{Server: server.Config{
+	svc, err := service.New(service.Config{StatsMode: *statsMode, Server: server.Config{
 		Addr: *addr, AllowRemote: *allowRemote, UI: ui, Version: version, Token: token,
 	}}, log)
 	if err != nil {

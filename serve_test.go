@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"flag"
 	"io"
 	"net/http"
 	"net/url"
@@ -108,8 +109,13 @@ func TestServe(t *testing.T) {
 		}
 		return env
 	}
-	if env := read(); env.Type != protocol.TypeHello {
-		t.Fatalf("first message %s, want hello", env.Type)
+	env := read()
+	var hello protocol.Hello
+	if err := json.Unmarshal(env.Data, &hello); err != nil || env.Type != protocol.TypeHello {
+		t.Fatalf("first message %s %s (%v), want hello", env.Type, env.Data, err)
+	}
+	if hello.StatsMode != protocol.StatsVisible {
+		t.Errorf("hello statsMode %q, want the default %q", hello.StatsMode, protocol.StatsVisible)
 	}
 	if env := read(); env.Type != protocol.TypeSnapshot {
 		t.Fatalf("second message %s, want snapshot", env.Type)
@@ -138,6 +144,24 @@ func TestServeRefusesNonLoopbackWithoutAllowRemote(t *testing.T) {
 	code := runServe(context.Background(), []string{"--addr", "0.0.0.0:0"}, &stdout, &stderr)
 	if code != 2 || stdout.String() != "" || !strings.Contains(stderr.String(), "--allow-remote") {
 		t.Fatalf("exit %d, stdout %q, stderr %q; want 2, nothing, a hint about --allow-remote", code, stdout.String(), stderr.String())
+	}
+}
+
+func TestStatsFlagDefault(t *testing.T) {
+	for env, want := range map[string]string{"": "visible", "all": "all", "visible": "visible"} {
+		t.Setenv(envStats, env)
+		fset := flag.NewFlagSet("x", flag.ContinueOnError)
+		if got := *statsFlag(fset); got != want {
+			t.Errorf("with %s=%q: default %q, want %q", envStats, env, got, want)
+		}
+	}
+}
+
+func TestServeRefusesUnknownStatsMode(t *testing.T) {
+	var stdout, stderr syncBuffer
+	code := runServe(context.Background(), []string{"--stats", "some"}, &stdout, &stderr)
+	if code != 2 || stdout.String() != "" || !strings.Contains(stderr.String(), `stats mode "some": want "all" or "visible"`) {
+		t.Fatalf("exit %d, stdout %q, stderr %q; want 2, nothing, the modes there are", code, stdout.String(), stderr.String())
 	}
 }
 

@@ -56,9 +56,10 @@ func startService(t *testing.T, e *enginetest.Engine, cfg service.Config) *servi
 // liveClient is a WebSocket client that keeps its own picture from the
 // snapshot and deltas, checking sequence numbers as a UI must.
 type liveClient struct {
-	t    *testing.T
-	conn *websocket.Conn
-	msgs chan protocol.Envelope
+	t     *testing.T
+	conn  *websocket.Conn
+	msgs  chan protocol.Envelope
+	hello protocol.Hello
 
 	mu         sync.Mutex
 	seq        uint64
@@ -88,8 +89,7 @@ func connect(t *testing.T, svc *service.Service) *liveClient {
 	go c.readLoop()
 	t.Cleanup(func() { conn.CloseNow() })
 	hello := c.next(protocol.TypeHello)
-	var h protocol.Hello
-	if err := json.Unmarshal(hello.Data, &h); err != nil || h.Protocol != protocol.Version {
+	if err := json.Unmarshal(hello.Data, &c.hello); err != nil || c.hello.Protocol != protocol.Version {
 		t.Fatalf("hello %s: %v", hello.Data, err)
 	}
 	c.next(protocol.TypeSnapshot)

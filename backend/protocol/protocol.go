@@ -6,10 +6,16 @@
 // number, then deltas whose seq increases by exactly one each. A client that
 // sees a gap has missed something and must reconnect to get a fresh snapshot.
 // Heartbeats carry the current seq but do not advance it.
+//
+// A client sends one kind of message, "view": the containers it shows live,
+// so that a server sampling stats by view (hello's statsMode "visible")
+// streams those at full rate and samples the rest rarely.
 package protocol
 
 import (
+	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 
 	"github.com/dockpulse/dockpulse/backend/model"
@@ -28,6 +34,20 @@ const (
 	TypeEvent           = "event"
 	TypeEngine          = "engine"
 	TypeHeartbeat       = "heartbeat"
+
+	// TypeView is the one client message.
+	TypeView = "view"
+)
+
+// Stats modes, as hello reports them.
+const (
+	// StatsAll: every running container is sampled every interval; clients
+	// need not send views (the server accepts and ignores them).
+	StatsAll = "all"
+	// StatsVisible: containers in some client's view are sampled every
+	// interval, the others about every BackgroundMs; a client should send
+	// views.
+	StatsVisible = "visible"
 )
 
 // Envelope is the frame around every message.
@@ -45,6 +65,61 @@ type Hello struct {
 	Protocol          int    `json:"protocol"`
 	HeartbeatMillis   int64  `json:"heartbeatMs"`
 	StatsIntervalMsec int64  `json:"statsIntervalMs"`
+	// StatsMode is StatsAll or StatsVisible.
+	StatsMode string `json:"statsMode"`
+	// BackgroundMillis is, in StatsVisible mode, the sampling period of
+	// running containers outside every view; 0 otherwise.
+	BackgroundMillis int64 `json:"backgroundMs,omitempty"`
+}
+
+// View is the data of a client's "view" message: every container it shows
+// live (visible rows, an open detail panel), replacing its previous view. An
+// empty list means none (a hidden window). A connection that has sent no
+// view shows everything.
+type View struct {
+	Containers []model.Key `json:"containers"`
+}
+
+// MaxViewContainers caps a view. A client shows far fewer rows at once; the
+// cap keeps one message's work bounded.
+const MaxViewContainers = 150
+
+// DecodeView parses a client frame, which must be a version-1 "view" with
+// seq 0, no fields beyond the protocol's, at most MaxViewContainers
+// containers, each named by a non-empty engine and id.
+func DecodeView(frame []byte) (View, error) {
+	var env struct {
+		V    int    `json:"v"`
+		Type string `json:"type"`
+		Seq  uint64 `json:"seq"`
+		Data *View  `json:"data"`
+	}
+	dec := json.NewDecoder(bytes.NewReader(frame))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&env); err != nil {
+		return View{}, fmt.Errorf("decode client message: %w", err)
+	}
+	if dec.More() {
+		return View{}, errors.New("decode client message: data after the message")
+	}
+	switch {
+	case env.V != Version:
+		return View{}, fmt.Errorf("decode client message: protocol version %d, want %d", env.V, Version)
+	case env.Type != TypeView:
+		return View{}, fmt.Errorf("decode client message: type %q, want %q", env.Type, TypeView)
+	case env.Seq != 0:
+		return View{}, errors.New("decode client message: a view carries seq 0")
+	case env.Data == nil || env.Data.Containers == nil:
+		return View{}, errors.New("decode client message: view without a containers list")
+	case len(env.Data.Containers) > MaxViewContainers:
+		return View{}, fmt.Errorf("decode client message: view of %d containers, at most %d", len(env.Data.Containers), MaxViewContainers)
+	}
+	for i, k := range env.Data.Containers {
+		if k.Engine == "" || k.ID == "" {
+			return View{}, fmt.Errorf("decode client message: view container %d lacks an engine or an id", i)
+		}
+	}
+	return *env.Data, nil
 }
 
 // Snapshot is the complete current picture. Its Seq is the sequence number of

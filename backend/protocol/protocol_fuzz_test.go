@@ -3,6 +3,7 @@ package protocol
 import (
 	"bytes"
 	"encoding/json"
+	"slices"
 	"testing"
 )
 
@@ -64,4 +65,48 @@ func orNull(raw []byte) []byte {
 		return []byte("null")
 	}
 	return raw
+}
+
+// FuzzDecodeView feeds DecodeView arbitrary client frames. It must never
+// panic; what it accepts must hold at most MaxViewContainers named
+// containers and survive a round trip through Encode.
+func FuzzDecodeView(f *testing.F) {
+	for _, seed := range []string{
+		`{"v":1,"type":"view","seq":0,"data":{"containers":[{"engine":"local","id":"c0ffee"}]}}`,
+		`{"v":1,"type":"view","data":{"containers":[]}}`,
+		`{"v":1,"type":"view","data":{"containers":null}}`,
+		`{"v":1,"type":"view","data":{"containers":[{"engine":"","id":"x"}]}}`,
+		`{"v":1,"type":"view","data":{"containers":[],"all":true}}`,
+		`{"v":1,"type":"view","data":{"containers":[{"engine":"local","id":"x","name":"y"}]}}`,
+		`{"v":1,"type":"hello","data":{}}`, `{"v":2,"type":"view","data":{"containers":[]}}`,
+		`{"v":1,"type":"view","seq":3,"data":{"containers":[]}}`,
+		`{"v":1,"type":"view","data":{"containers":[]}}{}`, `null`, ``, `[`,
+	} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, frame []byte) {
+		v, err := DecodeView(frame)
+		if err != nil {
+			if v.Containers != nil {
+				t.Fatalf("DecodeView failed (%v) but returned %+v", err, v)
+			}
+			return
+		}
+		if v.Containers == nil || len(v.Containers) > MaxViewContainers {
+			t.Fatalf("accepted %q as %+v", frame, v)
+		}
+		for _, k := range v.Containers {
+			if k.Engine == "" || k.ID == "" {
+				t.Fatalf("accepted an unnamed container in %q", frame)
+			}
+		}
+		again, err := Encode(TypeView, 0, v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		v2, err := DecodeView(again)
+		if err != nil || !slices.Equal(v2.Containers, v.Containers) {
+			t.Fatalf("round trip of %+v: %+v, %v", v, v2, err)
+		}
+	})
 }

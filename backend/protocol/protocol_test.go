@@ -2,6 +2,8 @@ package protocol
 
 import (
 	"encoding/json"
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -64,6 +66,50 @@ func TestDecodeRejects(t *testing.T) {
 	} {
 		if _, err := Decode([]byte(frame)); err == nil {
 			t.Errorf("Decode(%q) accepted", frame)
+		}
+	}
+}
+
+func TestDecodeView(t *testing.T) {
+	ok := `{"v":1,"type":"view","seq":0,"data":{"containers":[{"engine":"local","id":"a"},{"engine":"local","id":"b"}]}}`
+	v, err := DecodeView([]byte(ok))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []model.Key{{Engine: "local", ID: "a"}, {Engine: "local", ID: "b"}}; !slices.Equal(v.Containers, want) {
+		t.Errorf("containers %+v, want %+v", v.Containers, want)
+	}
+	empty, err := DecodeView([]byte(`{"v":1,"type":"view","data":{"containers":[]}}`))
+	if err != nil || empty.Containers == nil || len(empty.Containers) != 0 {
+		t.Errorf("empty view: %+v, %v; want an empty, non-nil list", empty, err)
+	}
+
+	var big strings.Builder
+	big.WriteString(`{"v":1,"type":"view","data":{"containers":[`)
+	for i := range MaxViewContainers + 1 {
+		if i > 0 {
+			big.WriteString(",")
+		}
+		fmt.Fprintf(&big, `{"engine":"local","id":"%d"}`, i)
+	}
+	big.WriteString(`]}}`)
+	for name, frame := range map[string]string{
+		"another type":      `{"v":1,"type":"hello","data":{"containers":[]}}`,
+		"another version":   `{"v":2,"type":"view","data":{"containers":[]}}`,
+		"a seq":             `{"v":1,"type":"view","seq":1,"data":{"containers":[]}}`,
+		"no data":           `{"v":1,"type":"view"}`,
+		"no list":           `{"v":1,"type":"view","data":{}}`,
+		"null list":         `{"v":1,"type":"view","data":{"containers":null}}`,
+		"unknown field":     `{"v":1,"type":"view","data":{"containers":[],"all":true}}`,
+		"unknown key field": `{"v":1,"type":"view","data":{"containers":[{"engine":"local","id":"a","x":1}]}}`,
+		"no id":             `{"v":1,"type":"view","data":{"containers":[{"engine":"local"}]}}`,
+		"no engine":         `{"v":1,"type":"view","data":{"containers":[{"id":"a"}]}}`,
+		"two messages":      `{"v":1,"type":"view","data":{"containers":[]}}{"v":1}`,
+		"not an object":     `[]`,
+		"too many":          big.String(),
+	} {
+		if v, err := DecodeView([]byte(frame)); err == nil {
+			t.Errorf("%s: accepted as %+v", name, v)
 		}
 	}
 }

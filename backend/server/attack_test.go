@@ -331,8 +331,9 @@ func port(addr string) string {
 	return p
 }
 
-// TestAttackMessages opens authorised streams and misbehaves on them. Clients
-// send nothing in protocol v1, so every data frame ends the connection with
+// TestAttackMessages opens authorised streams and misbehaves on them. A
+// client may send only views, at most rateLimit a second after a burst, so
+// every other data frame and a flood of views end the connection with
 // 1008, a frame over the read limit with 1009 (before its payload is read),
 // and protocol violations end it at once; the healthy client keeps receiving
 // and the server's connection count returns to one.
@@ -394,6 +395,24 @@ func TestAttackMessages(t *testing.T) {
 				return nil // the server hung up mid-flood: that is the point
 			}
 			return err
+		}, websocket.StatusPolicyViolation},
+		{"a view, then the same again as a flood", func(w *rawConn) error {
+			view := []byte(`{"v":1,"type":"view","seq":0,"data":{"containers":[{"engine":"local","id":"a"}]}}`)
+			var all []byte
+			for range 200 {
+				all = append(all, w.encode(text, true, view)...)
+			}
+			_, err := w.conn.Write(all)
+			if errors.Is(err, net.ErrClosed) || isConnReset(err) {
+				return nil
+			}
+			return err
+		}, websocket.StatusPolicyViolation},
+		{"a view with a field the protocol lacks", func(w *rawConn) error {
+			return w.frame(text, true, []byte(`{"v":1,"type":"view","seq":0,"data":{"containers":[],"all":true}}`))
+		}, websocket.StatusPolicyViolation},
+		{"a view of unnamed containers", func(w *rawConn) error {
+			return w.frame(text, true, []byte(`{"v":1,"type":"view","seq":0,"data":{"containers":[{}]}}`))
 		}, websocket.StatusPolicyViolation},
 		{"ping flood", func(w *rawConn) error {
 			var all []byte
@@ -458,12 +477,12 @@ func TestPolitePingsAreAnswered(t *testing.T) {
 			}
 		}
 	}()
-	for i := range pingBurst + 10 {
+	for i := range rateBurst + 10 {
 		if err := c.Ping(ctx); err != nil {
 			t.Fatalf("ping %d: %v", i, err)
 		}
-		if i >= pingBurst-5 {
-			time.Sleep(time.Second / pingRate)
+		if i >= rateBurst-5 {
+			time.Sleep(time.Second / rateLimit)
 		}
 	}
 	if readCtx.Err() != nil || f.srv.Connections() != 1 {
@@ -471,10 +490,10 @@ func TestPolitePingsAreAnswered(t *testing.T) {
 	}
 }
 
-func TestPingLimiter(t *testing.T) {
+func TestRateLimiter(t *testing.T) {
 	now := time.Unix(0, 0)
-	l := newPingLimiter(func() time.Time { return now })
-	for i := range pingBurst {
+	l := newRateLimiter(func() time.Time { return now })
+	for i := range rateBurst {
 		if !l.allow() {
 			t.Fatalf("ping %d of the burst refused", i)
 		}
@@ -483,21 +502,21 @@ func TestPingLimiter(t *testing.T) {
 		t.Fatal("ping beyond the burst allowed at once")
 	}
 	now = now.Add(time.Second)
-	for i := range pingRate {
+	for i := range rateLimit {
 		if !l.allow() {
 			t.Fatalf("ping %d of the next second refused", i)
 		}
 	}
 	if l.allow() {
-		t.Fatal("more than pingRate pings in a second allowed")
+		t.Fatal("more than rateLimit in a second in a second allowed")
 	}
 	now = now.Add(time.Hour)
 	n := 0
 	for l.allow() {
 		n++
 	}
-	if n != pingBurst {
-		t.Fatalf("after a quiet hour %d pings allowed, want the burst %d", n, pingBurst)
+	if n != rateBurst {
+		t.Fatalf("after a quiet hour %d pings allowed, want the burst %d", n, rateBurst)
 	}
 }
 

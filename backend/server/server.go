@@ -58,7 +58,8 @@ type Config struct {
 	// Heartbeat is the interval of heartbeat messages and pings; a client
 	// that does not answer a ping within it is dropped. Default 5s.
 	Heartbeat time.Duration
-	// ReadLimit caps a client frame, in bytes. Default 4096.
+	// ReadLimit caps a client frame, in bytes. Default 16 KiB: a view of
+	// protocol.MaxViewContainers containers with full IDs.
 	ReadLimit int64
 	// MaxConns caps concurrent WebSocket connections. Default 64.
 	MaxConns int
@@ -70,6 +71,25 @@ type Config struct {
 	// ActionTimeout bounds one container action (a stop waits for the
 	// container's own timeout). Default 2 minutes.
 	ActionTimeout time.Duration
+	// Viewer, when set, narrows stats sampling to what the clients show:
+	// each connection opens a view, which its "view" messages update and
+	// its end closes, and hello reports statsMode "visible". Default nil:
+	// every running container is sampled and views are ignored.
+	Viewer Viewer
+}
+
+// Viewer opens one View per connection.
+type Viewer interface {
+	OpenView() View
+	// Background is how often a container outside every view is sampled.
+	Background() time.Duration
+}
+
+// View is what one connection shows. A new view shows everything, so a
+// client that never sends a view changes nothing.
+type View interface {
+	Show(keys []model.Key)
+	Close()
 }
 
 // Actor performs container actions. Its errors wrap the model's ErrInvalid,
@@ -95,7 +115,7 @@ func (c *Config) defaults() {
 		c.Heartbeat = 5 * time.Second
 	}
 	if c.ReadLimit <= 0 {
-		c.ReadLimit = 4096
+		c.ReadLimit = 16 << 10
 	}
 	if c.MaxConns <= 0 {
 		c.MaxConns = 64

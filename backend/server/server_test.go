@@ -278,7 +278,7 @@ func readDeltaErr(c *websocket.Conn) envErr {
 	}
 }
 
-func TestClientDataFrameClosesConnection(t *testing.T) {
+func TestInvalidClientMessageClosesConnection(t *testing.T) {
 	f := start(t, Config{})
 	c, _, err := dial(t, f, "")
 	if err != nil {

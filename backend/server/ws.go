@@ -27,7 +27,7 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 	// The read loop's cancel, set before the first read: the ping callback
 	// runs inside reads, so it always sees it.
 	var cancelConn context.CancelCauseFunc
-	pings := newPingLimiter(time.Now)
+	pings := newRateLimiter(time.Now)
 	conn, err := websocket.Accept(w, r, &websocket.AcceptOptions{
 		// The guard has already checked Origin against the allow-list and
 		// Host against loopback; the library's own check knows neither.
@@ -50,13 +50,18 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithCancelCause(r.Context())
 	defer cancel(nil)
 	cancelConn = cancel
+	var view View
+	if s.cfg.Viewer != nil {
+		view = s.cfg.Viewer.OpenView()
+		defer view.Close()
+	}
 	readerDone := make(chan struct{})
 	go func() {
 		defer close(readerDone)
 		// Not ctx: cancelling the context of a Read that has just returned
 		// can still close the connection (the library watches it a moment
 		// longer), which would cut the close frame we want to send.
-		s.readLoop(r.Context(), conn, cancel)
+		s.readLoop(r.Context(), conn, cancel, view)
 	}()
 	defer func() {
 		conn.CloseNow()
@@ -64,7 +69,7 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 	}()
 
 	err = s.stream(ctx, conn, log)
-	if cause := context.Cause(ctx); errors.Is(cause, errClientMessage) || errors.Is(cause, errPingFlood) {
+	if cause := context.Cause(ctx); errors.Is(cause, errClientMessage) || errors.Is(cause, errPingFlood) || errors.Is(cause, errMessageFlood) {
 		err = cause // whatever the writer tripped over, this is why
 	}
 	var ce websocket.CloseError
@@ -72,11 +77,14 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 	case errors.As(err, &ce) || errors.Is(err, context.Canceled):
 		log.Debug("client left", zap.Error(err))
 	case errors.Is(err, errClientMessage):
-		log.Info("client sent a message", zap.Error(err))
-		_ = conn.Close(websocket.StatusPolicyViolation, "clients send no messages in protocol v1") // best effort
+		log.Info("client sent an invalid message", zap.Error(err))
+		_ = conn.Close(websocket.StatusPolicyViolation, "invalid client message: clients send only views") // best effort
 	case errors.Is(err, errPingFlood):
 		log.Info("client flooded pings", zap.Error(err))
 		_ = conn.Close(websocket.StatusPolicyViolation, "too many pings") // best effort
+	case errors.Is(err, errMessageFlood):
+		log.Info("client flooded messages", zap.Error(err))
+		_ = conn.Close(websocket.StatusPolicyViolation, "too many messages") // best effort
 	case errors.Is(err, hub.ErrTooSlow):
 		log.Warn("client dropped", zap.Error(err))
 		_ = conn.Close(websocket.StatusPolicyViolation, "too slow: reconnect to resync") // best effort to a stuck peer
@@ -87,38 +95,44 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// errClientMessage ends a connection whose client sent a data message.
-var errClientMessage = errors.New("unexpected client message")
+// errClientMessage ends a connection whose client sent something other than
+// a valid view.
+var errClientMessage = errors.New("invalid client message")
 
-// errPingFlood ends a connection whose client sends pings faster than
-// pingRate (after a burst of pingBurst).
-var errPingFlood = errors.New("client sent too many pings")
-
-// A client needs no pings at all (the server pings it, and a browser cannot
-// send them); a native client may check the connection now and then. Each
-// ping costs a pong write, so a client that floods them is cut rather than
-// answered at wire speed.
-const (
-	pingBurst = 20
-	pingRate  = 5 // per second, sustained
+// errPingFlood ends a connection whose client sends pings faster than the
+// rate limit allows; errMessageFlood one that sends views faster.
+var (
+	errPingFlood    = errors.New("client sent too many pings")
+	errMessageFlood = errors.New("client sent too many messages")
 )
 
-// pingLimiter is a token bucket for one connection's pings. It is used only
-// by the connection's read loop, so it needs no lock.
-type pingLimiter struct {
+// A client needs no pings at all (the server pings it, and a browser cannot
+// send them); a native client may check the connection now and then. A view
+// changes as the user scrolls, and the UI sends at most one every 250 ms.
+// Each ping costs a pong write and each view a refocus of the collector, so
+// a client that floods either is cut rather than served at wire speed.
+// Pings and views have a bucket each, of this size and refill rate.
+const (
+	rateBurst = 20
+	rateLimit = 5 // per second, sustained
+)
+
+// rateLimiter is a token bucket for one connection's pings or views. It is
+// used only by the connection's read loop, so it needs no lock.
+type rateLimiter struct {
 	now    func() time.Time
 	tokens float64
 	last   time.Time
 }
 
-func newPingLimiter(now func() time.Time) *pingLimiter {
-	return &pingLimiter{now: now, tokens: pingBurst, last: now()}
+func newRateLimiter(now func() time.Time) *rateLimiter {
+	return &rateLimiter{now: now, tokens: rateBurst, last: now()}
 }
 
-// allow takes a token for one ping, reporting false when none is left.
-func (l *pingLimiter) allow() bool {
+// allow takes a token, reporting false when none is left.
+func (l *rateLimiter) allow() bool {
 	t := l.now()
-	l.tokens = min(pingBurst, l.tokens+t.Sub(l.last).Seconds()*pingRate)
+	l.tokens = min(rateBurst, l.tokens+t.Sub(l.last).Seconds()*rateLimit)
 	l.last = t
 	if l.tokens < 1 {
 		return false
@@ -127,19 +141,39 @@ func (l *pingLimiter) allow() bool {
 	return true
 }
 
-// readLoop reads so that pongs and close frames are processed. Protocol v1
-// has no client messages, so any data message ends the connection.
+// readLoop reads the client's views (and, inside Read, its pongs, pings and
+// close frame) until the connection ends. Anything but a valid view ends it:
+// there is nothing else a client may say. Views go to view, or nowhere when
+// the server samples everything.
 //
 // Not conn.CloseRead: in coder/websocket v1.8.15 its goroutine, on a data
 // message, calls Close, which waits for that same goroutine to exit and so
 // hangs for 15 s.
-func (s *Server) readLoop(ctx context.Context, conn *websocket.Conn, cancel context.CancelCauseFunc) {
-	typ, _, err := conn.Read(ctx)
-	if err != nil {
-		cancel(err)
-		return
+func (s *Server) readLoop(ctx context.Context, conn *websocket.Conn, cancel context.CancelCauseFunc, view View) {
+	views := newRateLimiter(time.Now)
+	for {
+		typ, frame, err := conn.Read(ctx)
+		if err != nil {
+			cancel(err)
+			return
+		}
+		if typ != websocket.MessageText {
+			cancel(fmt.Errorf("%w: %v frame", errClientMessage, typ))
+			return
+		}
+		if !views.allow() {
+			cancel(errMessageFlood)
+			return
+		}
+		v, err := protocol.DecodeView(frame)
+		if err != nil {
+			cancel(fmt.Errorf("%w: %v", errClientMessage, err))
+			return
+		}
+		if view != nil {
+			view.Show(v.Containers)
+		}
 	}
-	cancel(fmt.Errorf("%w (%v frame)", errClientMessage, typ))
 }
 
 // stream runs one client: hello, snapshot, then deltas and heartbeats.
@@ -150,12 +184,18 @@ func (s *Server) stream(ctx context.Context, conn *websocket.Conn, log *zap.Logg
 	sub, snap := s.store.Subscribe(s.cfg.QueueSize)
 	defer s.hub.Unsubscribe(sub)
 
+	statsMode, background := protocol.StatsAll, time.Duration(0)
+	if s.cfg.Viewer != nil {
+		statsMode, background = protocol.StatsVisible, s.cfg.Viewer.Background()
+	}
 	hello, err := protocol.Encode(protocol.TypeHello, snap.Seq, protocol.Hello{
 		Server:            "dockpulse",
 		Version:           s.cfg.Version,
 		Protocol:          protocol.Version,
 		HeartbeatMillis:   s.cfg.Heartbeat.Milliseconds(),
 		StatsIntervalMsec: s.cfg.StatsInterval.Milliseconds(),
+		StatsMode:         statsMode,
+		BackgroundMillis:  background.Milliseconds(),
 	})
 	if err != nil {
 		return err

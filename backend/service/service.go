@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/docker/docker/client"
 	"go.uber.org/zap"
@@ -30,10 +31,15 @@ const EngineName = "local"
 type Config struct {
 	// DockerHost overrides the environment's DOCKER_HOST when set.
 	DockerHost string
-	Server     server.Config
-	Stats      stats.Config
-	Watcher    watcher.Config
-	Store      store.Config
+	// StatsMode is protocol.StatsAll (the default: every running container
+	// streamed at 1 Hz) or protocol.StatsVisible (containers some client
+	// shows streamed, the rest sampled every Stats.Background; see
+	// docs/performance.md for when that lowers the engine's cost).
+	StatsMode string
+	Server    server.Config
+	Stats     stats.Config
+	Watcher   watcher.Config
+	Store     store.Config
 }
 
 // Endpoint is where and how a client reaches the live stream.
@@ -59,6 +65,9 @@ type Service struct {
 // New builds the backend for the engine the environment names. Nothing runs
 // until Start.
 func New(cfg Config, log *zap.Logger) (*Service, error) {
+	if err := CheckStatsMode(cfg.StatsMode); err != nil {
+		return nil, err
+	}
 	var opts []client.Opt
 	if cfg.DockerHost != "" {
 		opts = append(opts, client.WithHost(cfg.DockerHost))
@@ -74,6 +83,9 @@ func New(cfg Config, log *zap.Logger) (*Service, error) {
 	}
 	cfg.Stats.Engine = EngineName
 	col := stats.New(dc, st, cfg.Stats, log)
+	if cfg.StatsMode == protocol.StatsVisible {
+		cfg.Server.Viewer = collectorViewer{col}
+	}
 	srv, err := server.New(cfg.Server, st, h, log)
 	if err != nil {
 		return nil, errors.Join(err, dc.Close())
@@ -88,6 +100,22 @@ func New(cfg Config, log *zap.Logger) (*Service, error) {
 		log:       log.With(zap.String("component", "service")),
 	}, nil
 }
+
+// CheckStatsMode accepts the stats modes a user may choose, "" meaning
+// protocol.StatsAll.
+func CheckStatsMode(mode string) error {
+	switch mode {
+	case "", protocol.StatsAll, protocol.StatsVisible:
+		return nil
+	}
+	return fmt.Errorf("stats mode %q: want %q or %q", mode, protocol.StatsAll, protocol.StatsVisible)
+}
+
+// collectorViewer gives each connection a view of the collector.
+type collectorViewer struct{ col *stats.Collector }
+
+func (v collectorViewer) OpenView() server.View     { return v.col.OpenView() }
+func (v collectorViewer) Background() time.Duration { return v.col.Background() }
 
 // Start runs the watcher and the collector, then starts listening. The
 // engine need not be reachable: the watcher keeps trying, and the store says

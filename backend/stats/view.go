@@ -1,6 +1,10 @@
 package stats
 
-import "github.com/dockpulse/dockpulse/backend/model"
+import (
+	"time"
+
+	"github.com/dockpulse/dockpulse/backend/model"
+)
 
 // View is what one client shows live: the rows on its screen and an open
 // detail panel. The collector streams the union of its open views at 1 Hz
@@ -22,6 +26,10 @@ type View struct {
 type viewState struct {
 	keys []model.Key
 }
+
+// Background is how often a running container outside every view is
+// sampled while views narrow the focus.
+func (c *Collector) Background() time.Duration { return c.cfg.Background }
 
 // OpenView registers a client's view, showing everything.
 func (c *Collector) OpenView() *View {
