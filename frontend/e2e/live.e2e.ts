@@ -42,6 +42,8 @@ let page: Page
 // HTTP keeps working.
 let cut = false
 const sockets = new Set<{ page: WebSocketRoute; server: WebSocketRoute }>()
+// Every view the page sent, oldest first: the container IDs it named.
+const views: string[][] = []
 
 beforeAll(async () => {
   engine = await startEngine()
@@ -59,6 +61,15 @@ beforeAll(async () => {
     const server = ws.connectToServer()
     const pair = { page: ws, server }
     sockets.add(pair)
+    // With onMessage set, Playwright forwards nothing the page sends: record
+    // views and pass every message on.
+    ws.onMessage((message) => {
+      if (typeof message === 'string') {
+        const m = JSON.parse(message) as { type: string; data: { containers: { id: string }[] } }
+        if (m.type === 'view') views.push(m.data.containers.map((k) => k.id))
+      }
+      server.send(message)
+    })
     // With onClose set, Playwright no longer forwards a close to the other
     // side by itself: do it here.
     ws.onClose((code, reason) => {
@@ -92,6 +103,17 @@ describe('the dashboard, live', () => {
     const started = Date.now()
     await page.locator(`[data-key="local/${id}"][data-state="running"]`).waitFor({ timeout: 1000 })
     console.log(`e2e: container visible as running ${Date.now() - started} ms after \`docker run\` returned`)
+  })
+
+  it('tells the backend which running containers are on screen, and keeps their figures live', async () => {
+    const id = await createContainer(engine, 'e2e-view')
+    const lastView = async () => views.at(-1) ?? []
+    await until('a view naming the new container', lastView, (v) => v.includes(id), 5000)
+    // Samples flow for it: its memory figure appears.
+    await until('its memory figure', () => row(page, id).textContent(), (t) => /\d (KiB|MiB)/.test(t ?? ''), 5000)
+    await docker(engine, 'stop', '-t', '1', id)
+    await until('a view without the stopped container', lastView, (v) => !v.includes(id), 5000)
+    await docker(engine, 'rm', id)
   })
 
   it('shows pause, stop and remove as they happen', async () => {

@@ -232,6 +232,38 @@ describe('App', () => {
     expect(host.querySelector('[aria-label="Details of zeta"]')).toBeNull()
   })
 
+  it('reports the running containers on screen and the open detail panel as the view', () => {
+    render()
+    expect(store.view.current()).toBeNull() // no table before the first snapshot: nothing to narrow
+    const many = Array.from({ length: 300 }, (_, i) =>
+      container({ id: `r${String(i).padStart(3, '0')}`, name: `svc-${String(i).padStart(3, '0')}` }),
+    )
+    dispatch({
+      type: 'message',
+      message: msg.snapshot({ seq: 1, engines: [engine()], containers: [container({ id: 'x', name: 'aaa', state: 'exited' }), ...many] }),
+    })
+    frame()
+    const shown = store.view.current()!.map((k) => k.id)
+    // The rows rendered (a screenful and the overscan), running only.
+    expect(shown.length).toBe(rowEls().filter((r) => r.textContent?.includes('Running')).length)
+    expect(shown.length).toBeGreaterThan(5)
+    expect(shown.length).toBeLessThan(60)
+    expect(shown).not.toContain('x')
+    expect(shown[0]).toBe('r000')
+
+    key('End') // the last row, stopped; the one above it is the last running one
+    key('ArrowUp')
+    expect(host.querySelector('[aria-label="Details of svc-299"]')).not.toBeNull()
+    expect(store.view.current()!.map((k) => k.id)).toContain('r299')
+
+    Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true })
+    act(() => void document.dispatchEvent(new Event('visibilitychange')))
+    expect(store.view.current()).toEqual([])
+    Object.defineProperty(document, 'visibilityState', { value: 'visible', configurable: true })
+    act(() => void document.dispatchEvent(new Event('visibilitychange')))
+    expect(store.view.current()!.length).toBeGreaterThan(5)
+  })
+
   it('makes a down engine impossible to miss', () => {
     render()
     dispatch({ type: 'message', message: msg.snapshot({ seq: 1, engines: [engine()], containers: [container()] }) })

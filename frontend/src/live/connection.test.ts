@@ -28,6 +28,7 @@ describe('LiveConnection', () => {
       store,
       push,
       poll: new PollingSource({ fetchSnapshot }),
+      view: store.view,
       pollGraceMs: 1000,
     })
   })
@@ -53,6 +54,21 @@ describe('LiveConnection', () => {
     expect(state.data.containers.has('local/c1')).toBe(true)
     await vi.advanceTimersByTimeAsync(10_000)
     expect(fetchSnapshot).not.toHaveBeenCalled()
+  })
+
+  it('passes what the UI shows to a server that samples by view, until stopped', async () => {
+    store.view.set('table', [{ engine: 'local', id: 'a' }])
+    conn.start()
+    await vi.advanceTimersByTimeAsync(0)
+    const ws = FakeWebSocket.last
+    ws.handshake({ seq: 3 }, { statsMode: 'visible' })
+    store.view.set('detail', [{ engine: 'local', id: 'b' }])
+    await vi.advanceTimersByTimeAsync(250)
+    expect(ws.sent.map((f) => JSON.parse(f).data.containers.map((k: { id: string }) => k.id))).toEqual([['a'], ['a', 'b']])
+    conn.stop()
+    store.view.set('detail', null)
+    await vi.advanceTimersByTimeAsync(1000)
+    expect(ws.sent).toHaveLength(2)
   })
 
   it('polls while push is down and stops as soon as push is back', async () => {
@@ -93,7 +109,7 @@ describe('LiveConnection', () => {
     expect(conn.isPolling).toBe(false)
     for (let i = 0; i < 4; i++) {
       await vi.advanceTimersByTimeAsync(5000)
-      FakeWebSocket.last.send(msg.heartbeat(900))
+      FakeWebSocket.last.deliver(msg.heartbeat(900))
     }
     expect(fetchSnapshot).toHaveBeenCalledTimes(polls)
     expect(rendered().connection.status).toBe('connected')
@@ -136,9 +152,9 @@ describe('LiveConnection', () => {
     await vi.advanceTimersByTimeAsync(0)
     FakeWebSocket.last.handshake({ seq: 1 })
     const nowNano = () => Date.now() * 1e6
-    FakeWebSocket.last.send(msg.event(2, event({ timeNano: nowNano() - 40e6 })))
+    FakeWebSocket.last.deliver(msg.event(2, event({ timeNano: nowNano() - 40e6 })))
     expect(rendered().connection).toMatchObject({ status: 'connected', latencyMs: 40 })
-    FakeWebSocket.last.send(msg.event(3, event({ timeNano: nowNano() - 140e6 })))
+    FakeWebSocket.last.deliver(msg.event(3, event({ timeNano: nowNano() - 140e6 })))
     const state = rendered()
     // 40 + 0.2 * (140 - 40)
     expect(state.connection.status === 'connected' && state.connection.latencyMs).toBeCloseTo(60, 3)
@@ -152,7 +168,7 @@ describe('LiveConnection', () => {
     ws.handshake({ seq: 10 })
     // Something else moved the store on (a stray snapshot): the next pushed delta no longer fits.
     store.dispatch({ type: 'message', message: msg.snapshot({ seq: 30 }) })
-    ws.send(msg.upsert(11, container()))
+    ws.deliver(msg.upsert(11, container()))
     expect(ws.closedWith?.code).toBe(4000)
     expect(rendered().connection).toMatchObject({
       status: 'reconnecting',

@@ -32,17 +32,22 @@ import {
   type WebSocketSourceOptions,
 } from './source'
 import type { LiveStore } from './store'
-import type { ConnectionState, ServerMessage } from './types'
+import type { ConnectionState, ContainerKey, ServerMessage } from './types'
+import type { ViewRegistry } from './view'
 
 /** A push source that can be told to start over (WebSocketSource). */
 export interface PushSource extends LiveSource<SocketStatus> {
   resync(reason: string): void
+  /** Reports what the user sees live (see view.ts). */
+  setView(keys: readonly ContainerKey[] | null): void
 }
 
 export interface LiveConnectionOptions {
   store: LiveStore
   push: PushSource
   poll: LiveSource<PollStatus>
+  /** What the user sees live, passed on to push; default: nothing reported. */
+  view?: ViewRegistry
   /** How often the poll source polls, shown as how old polled data may be; default 2000 ms. */
   pollIntervalMs?: number
   /** How long push may be down before polling starts; default 1000 ms. */
@@ -60,8 +65,10 @@ export class LiveConnection {
   private readonly pollIntervalMs: number
   private readonly alpha: number
   private readonly now: () => number
+  private readonly view: ViewRegistry | null
 
   private running = false
+  private unsubscribeView: (() => void) | null = null
   private socket: SocketStatus = { kind: 'connecting', attempt: 0 }
   /** The last push failure since push was last live; null before any. */
   private lastFailure: Extract<SocketStatus, { kind: 'waiting' }> | null = null
@@ -81,6 +88,7 @@ export class LiveConnection {
       options.pollIntervalMs ?? (options.poll instanceof PollingSource ? options.poll.interval : 2000)
     this.alpha = options.latencySmoothing ?? 0.2
     this.now = options.now ?? Date.now
+    this.view = options.view ?? null
     this.current = { status: 'connecting', since: this.now() }
   }
 
@@ -107,12 +115,19 @@ export class LiveConnection {
       message: (msg) => this.onPushMessage(msg),
       status: (status) => this.onPushStatus(status),
     })
+    const view = this.view
+    if (view) {
+      this.unsubscribeView = view.subscribe(() => this.push.setView(view.current()))
+      this.push.setView(view.current())
+    }
     this.armGrace()
   }
 
   stop(): void {
     if (!this.running) return
     this.running = false
+    this.unsubscribeView?.()
+    this.unsubscribeView = null
     this.clearGrace()
     this.stopPolling()
     this.push.stop()
@@ -258,5 +273,12 @@ export function createLiveConnection(
 ): LiveConnection {
   const push = new WebSocketSource({ url: () => backend.socketUrl(), ...options.socket })
   const poll = new PollingSource({ fetchSnapshot: () => backend.snapshot(), intervalMs: options.pollIntervalMs })
-  return new LiveConnection({ store, push, poll, pollGraceMs: options.pollGraceMs, pollIntervalMs: poll.interval })
+  return new LiveConnection({
+    store,
+    push,
+    poll,
+    view: store.view,
+    pollGraceMs: options.pollGraceMs,
+    pollIntervalMs: poll.interval,
+  })
 }

@@ -1,12 +1,21 @@
 // React access to the live store. Components read the store only through
 // these hooks; they never touch a transport.
 
-import { createContext, useCallback, useContext, useEffect, useMemo, useSyncExternalStore, type ReactNode } from 'react'
+import {
+  createContext,
+  useCallback,
+  useContext,
+  useEffect,
+  useMemo,
+  useRef,
+  useSyncExternalStore,
+  type ReactNode,
+} from 'react'
 import { createActionRunner, type ActionStatus, type Alert, type PerformAction, type RunAction } from './actions'
 import type { Series } from './history'
 import { keyOf } from './protocol'
 import { selectEngines, selectSortedContainers, type LiveData, type LiveStore, type StoreState } from './store'
-import type { ConnectionState, Container, DockerEvent, EngineInfo, Rates, Stats } from './types'
+import type { ConnectionState, Container, ContainerKey, DockerEvent, EngineInfo, Rates, Stats } from './types'
 
 const StoreContext = createContext<LiveStore | null>(null)
 const ActionContext = createContext<RunAction | null>(null)
@@ -30,6 +39,14 @@ export interface LiveProviderProps {
 
 export function LiveProvider({ store, connect, perform, children }: LiveProviderProps) {
   useEffect(() => (connect ? connect(store) : undefined), [store, connect])
+  // A hidden window shows nothing live, whatever is rendered in it.
+  useEffect(() => {
+    if (typeof document === 'undefined') return
+    const update = () => store.view.setHidden(document.visibilityState === 'hidden')
+    update()
+    document.addEventListener('visibilitychange', update)
+    return () => document.removeEventListener('visibilitychange', update)
+  }, [store])
   const run = useMemo(() => createActionRunner((a) => store.dispatch(a), perform ?? noBackend), [store, perform])
   return (
     <StoreContext.Provider value={store}>
@@ -81,6 +98,20 @@ export function useStatsHistory(key: string | null): Series | null {
     () => (key === null ? null : store.history.series(key)),
     [store, key, version, sample],
   )
+}
+
+/**
+ * Reports the containers one part of the UI shows live (see view.ts), and
+ * withdraws them when the part unmounts. A new array with the same
+ * containers changes nothing.
+ */
+export function useReportView(part: string, keys: readonly ContainerKey[]): void {
+  const store = useLiveStore()
+  const text = keys.map(keyOf).join(',')
+  const latest = useRef(keys)
+  latest.current = keys
+  useEffect(() => store.view.set(part, latest.current), [store, part, text])
+  useEffect(() => () => store.view.set(part, null), [store, part])
 }
 
 export function useLiveStore(): LiveStore {

@@ -1,7 +1,8 @@
 // The live layer's public surface: import from 'src/live', not from its files.
 
 export * from './types'
-export { keyOf, parseMessage, ProtocolError } from './protocol'
+export { keyOf, MAX_VIEW_CONTAINERS, parseMessage, ProtocolError, viewMessage } from './protocol'
+export { ViewRegistry } from './view'
 export {
   ACTION_LABELS,
   CONFIRMED_BY,
@@ -79,6 +80,7 @@ export {
   useAlerts,
   useDismissAlert,
   useRates,
+  useReportView,
   useRunAction,
   useStats,
   useStatsHistory,

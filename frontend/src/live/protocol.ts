@@ -124,6 +124,19 @@ export function snapshotMessage(snapshot: Snapshot): ServerMessage {
   return { v: PROTOCOL_VERSION, type: 'snapshot', seq: snapshot.seq, data: snapshot }
 }
 
+/** The most containers one view message may name (the server refuses more). */
+export const MAX_VIEW_CONTAINERS = 150
+
+/**
+ * The one message a client sends: the containers it shows live, replacing
+ * the previous view. Beyond MAX_VIEW_CONTAINERS the rest are left out (the
+ * first ones are kept: put what matters most first).
+ */
+export function viewMessage(keys: readonly ContainerKey[]): string {
+  const containers = keys.slice(0, MAX_VIEW_CONTAINERS).map(({ engine, id }) => ({ engine, id }))
+  return JSON.stringify({ v: PROTOCOL_VERSION, type: 'view', seq: 0, data: { containers } })
+}
+
 /** The store and React key of a container or sample. */
 export function keyOf(item: ContainerKey): string {
   return `${item.engine}/${item.id}`

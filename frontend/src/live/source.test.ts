@@ -9,6 +9,7 @@ import {
   type SourceSink,
   type WebSocketSourceOptions,
 } from './source'
+import { MAX_VIEW_CONTAINERS } from './protocol'
 import type { ServerMessage } from './types'
 
 function recorder<S>() {
@@ -78,7 +79,7 @@ describe('WebSocketSource', () => {
     FakeWebSocket.last.handshake({ seq: 7 })
     expect(rec.messages.map((m) => m.type)).toEqual(['hello', 'snapshot'])
     expect(rec.last()).toEqual({ kind: 'live', since: 1_000_000 })
-    FakeWebSocket.last.send(msg.upsert(8, container()))
+    FakeWebSocket.last.deliver(msg.upsert(8, container()))
     expect(rec.messages.at(-1)?.seq).toBe(8)
   })
 
@@ -137,7 +138,7 @@ describe('WebSocketSource', () => {
     const ws = FakeWebSocket.last
     ws.handshake({ seq: 1 }, { heartbeatMs: 1000 })
     await vi.advanceTimersByTimeAsync(2400)
-    ws.send(msg.heartbeat(1)) // any frame proves the socket alive
+    ws.deliver(msg.heartbeat(1)) // any frame proves the socket alive
     await vi.advanceTimersByTimeAsync(2499)
     expect(ws.closedWith).toBeNull()
     expect(rec.last()?.kind).toBe('live')
@@ -167,22 +168,22 @@ describe('WebSocketSource', () => {
     await settle()
     const ws = FakeWebSocket.last
     ws.handshake({ seq: 10 })
-    ws.send(msg.upsert(11, container({ id: 'a' })))
-    ws.send(msg.upsert(13, container({ id: 'b' })))
+    ws.deliver(msg.upsert(11, container({ id: 'a' })))
+    ws.deliver(msg.upsert(13, container({ id: 'b' })))
     expect(rec.messages.map((m) => m.seq)).toEqual([0, 10, 11])
     expect(ws.closedWith?.code).toBe(4000)
     expect(rec.last()).toMatchObject({
       kind: 'waiting',
       reason: 'missed messages: expected seq 12, got 13 (container.upsert)',
     })
-    ws.send(msg.upsert(14, container())) // late frames from the old socket are ignored
+    ws.deliver(msg.upsert(14, container())) // late frames from the old socket are ignored
     expect(rec.messages).toHaveLength(3)
 
     await vi.advanceTimersByTimeAsync(250)
     const fresh = FakeWebSocket.last
     expect(fresh).not.toBe(ws)
     fresh.handshake({ seq: 20 })
-    fresh.send(msg.upsert(21, container()))
+    fresh.deliver(msg.upsert(21, container()))
     expect(rec.messages.map((m) => m.seq)).toEqual([0, 10, 11, 0, 20, 21])
     expect(rec.last()?.kind).toBe('live')
   })
@@ -193,8 +194,8 @@ describe('WebSocketSource', () => {
     await settle()
     const ws = FakeWebSocket.last
     ws.open()
-    ws.send(msg.hello())
-    ws.send(msg.upsert(5, container()))
+    ws.deliver(msg.hello())
+    ws.deliver(msg.upsert(5, container()))
     expect(ws.closedWith?.code).toBe(4000)
     expect(rec.last()).toMatchObject({ kind: 'waiting', reason: 'container.upsert (seq 5) before the snapshot' })
   })
@@ -204,9 +205,9 @@ describe('WebSocketSource', () => {
     source().start(rec.sink)
     await settle()
     FakeWebSocket.last.handshake({ seq: 4 })
-    FakeWebSocket.last.send(msg.heartbeat(4))
+    FakeWebSocket.last.deliver(msg.heartbeat(4))
     expect(rec.last()?.kind).toBe('live')
-    FakeWebSocket.last.send(msg.heartbeat(5))
+    FakeWebSocket.last.deliver(msg.heartbeat(5))
     expect(rec.last()).toMatchObject({ kind: 'waiting', reason: 'missed messages: expected seq 4, got 5 (heartbeat)' })
   })
 
@@ -215,11 +216,11 @@ describe('WebSocketSource', () => {
     source().start(rec.sink)
     await settle()
     FakeWebSocket.last.open()
-    FakeWebSocket.last.send('{not json')
+    FakeWebSocket.last.deliver('{not json')
     expect(rec.last()?.kind).toBe('waiting')
     await vi.advanceTimersByTimeAsync(250)
     FakeWebSocket.last.open()
-    FakeWebSocket.last.send(JSON.stringify({ v: 2, type: 'hello', seq: 0, data: {} }))
+    FakeWebSocket.last.deliver(JSON.stringify({ v: 2, type: 'hello', seq: 0, data: {} }))
     expect(rec.last()).toMatchObject({ kind: 'waiting', reason: 'protocol version 2, want 1' })
   })
 
@@ -282,6 +283,90 @@ describe('WebSocketSource', () => {
     expect(rec.last()).toMatchObject({ kind: 'waiting', attempt: 1, reason: 'resync: store gap' })
     await vi.advanceTimersByTimeAsync(250)
     expect(FakeWebSocket.instances).toHaveLength(2)
+  })
+})
+
+describe('WebSocketSource views', () => {
+  beforeEach(() => {
+    vi.useFakeTimers()
+    vi.setSystemTime(1_000_000)
+    FakeWebSocket.reset()
+  })
+  afterEach(() => {
+    vi.useRealTimers()
+  })
+
+  const settle = () => vi.advanceTimersByTimeAsync(0)
+  const a = { engine: 'local', id: 'a' }
+  const b = { engine: 'local', id: 'b' }
+  const sentViews = (ws: FakeWebSocket) => ws.sent.map((f) => JSON.parse(f).data.containers.map((k: { id: string }) => k.id))
+
+  async function live() {
+    const src = new WebSocketSource({ url: async () => 'ws://127.0.0.1:9/ws?token=t', WebSocket: FakeWebSocket, random: () => 0 })
+    src.start(recorder<SocketStatus>().sink)
+    await settle()
+    return src
+  }
+
+  it('sends nothing to a server that samples everything', async () => {
+    const src = await live()
+    src.setView([a])
+    FakeWebSocket.last.handshake({}, { statsMode: 'all' })
+    src.setView([a, b])
+    await vi.advanceTimersByTimeAsync(1000)
+    expect(FakeWebSocket.last.sent).toEqual([])
+  })
+
+  it('sends the view once live, then changes at most every 250 ms, skipping repeats', async () => {
+    const src = await live()
+    src.setView([a])
+    FakeWebSocket.last.handshake({}, { statsMode: 'visible' })
+    const ws = FakeWebSocket.last
+    expect(ws.sent.map((f) => JSON.parse(f))).toEqual([
+      { v: 1, type: 'view', seq: 0, data: { containers: [{ engine: 'local', id: 'a' }] } },
+    ])
+    src.setView([a, b])
+    src.setView([b])
+    src.setView([a, b])
+    await vi.advanceTimersByTimeAsync(249)
+    expect(sentViews(ws)).toEqual([['a']])
+    await vi.advanceTimersByTimeAsync(1)
+    expect(sentViews(ws)).toEqual([['a'], ['a', 'b']])
+    src.setView([a, b]) // the same again: nothing to say
+    await vi.advanceTimersByTimeAsync(300)
+    src.setView([])
+    await vi.advanceTimersByTimeAsync(300)
+    expect(sentViews(ws)).toEqual([['a'], ['a', 'b'], []])
+  })
+
+  it('sends no view before one is given', async () => {
+    await live()
+    FakeWebSocket.last.handshake({}, { statsMode: 'visible' })
+    await vi.advanceTimersByTimeAsync(1000)
+    expect(FakeWebSocket.last.sent).toEqual([])
+  })
+
+  it('sends the current view again on every new connection', async () => {
+    const src = await live()
+    src.setView([a])
+    FakeWebSocket.last.handshake({}, { statsMode: 'visible' })
+    FakeWebSocket.last.drop()
+    src.setView([b]) // while disconnected
+    await vi.advanceTimersByTimeAsync(5000)
+    const second = FakeWebSocket.last
+    expect(FakeWebSocket.instances).toHaveLength(2)
+    second.handshake({}, { statsMode: 'visible' })
+    expect(sentViews(second)).toEqual([['b']])
+  })
+
+  it('names at most MAX_VIEW_CONTAINERS containers, the first ones', async () => {
+    const src = await live()
+    const many = Array.from({ length: MAX_VIEW_CONTAINERS + 20 }, (_, i) => ({ engine: 'local', id: `c${i}` }))
+    src.setView(many)
+    FakeWebSocket.last.handshake({}, { statsMode: 'visible' })
+    const [ids] = sentViews(FakeWebSocket.last)
+    expect(ids).toHaveLength(MAX_VIEW_CONTAINERS)
+    expect(ids[0]).toBe('c0')
   })
 })
 

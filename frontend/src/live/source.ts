@@ -6,12 +6,15 @@
 //                    exponential backoff and jitter; a watchdog treats a socket
 //                    that stays silent for 2.5 heartbeats as dead; a gap in seq
 //                    closes the socket and reconnects for a fresh snapshot.
+//                    When hello says the server samples stats by view, it
+//                    also sends the view it was given (setView): 250 ms after
+//                    a change at most, and at once on every new connection.
 //   PollingSource    pull: fetches a full snapshot every 2 s. The fallback while
 //                    push is down.
 
 import { checkSequence } from './store'
-import { parseMessage, snapshotMessage } from './protocol'
-import { PROTOCOL_VERSION, type ServerMessage, type Snapshot } from './types'
+import { parseMessage, snapshotMessage, viewMessage } from './protocol'
+import { PROTOCOL_VERSION, type ContainerKey, type ServerMessage, type Snapshot } from './types'
 
 /** Receives what a source produces. */
 export interface SourceSink<Status> {
@@ -74,6 +77,7 @@ export interface WebSocketLike {
   onmessage: ((ev: { data: unknown }) => void) | null
   onerror: ((ev: unknown) => void) | null
   onclose: ((ev: { code: number; reason: string; wasClean?: boolean }) => void) | null
+  send(data: string): void
   close(code?: number, reason?: string): void
 }
 
@@ -90,6 +94,8 @@ export interface WebSocketSourceOptions {
   heartbeatMs?: number
   /** Silence, in heartbeats, after which the socket counts as dead; default 2.5. */
   watchdogHeartbeats?: number
+  /** Least time between two view messages; default 250 ms (the server allows 5 a second). */
+  viewDebounceMs?: number
 }
 
 const CONNECTING = 0
@@ -111,6 +117,13 @@ export class WebSocketSource implements LiveSource<SocketStatus> {
   private heartbeatMs: number
   private synced = false
   private lastSeq = 0
+  /** The view to report (setView); null: none given, so none is sent. */
+  private view: readonly ContainerKey[] | null = null
+  /** Whether this connection's server samples by view (hello). */
+  private viewsWanted = false
+  /** The view message last sent on this connection. */
+  private sentView: string | null = null
+  private viewTimer: ReturnType<typeof setTimeout> | null = null
 
   constructor(options: WebSocketSourceOptions) {
     this.opts = {
@@ -121,6 +134,7 @@ export class WebSocketSource implements LiveSource<SocketStatus> {
       now: options.now ?? Date.now,
       heartbeatMs: options.heartbeatMs ?? 5000,
       watchdogHeartbeats: options.watchdogHeartbeats ?? 2.5,
+      viewDebounceMs: options.viewDebounceMs ?? 250,
     }
     this.heartbeatMs = this.opts.heartbeatMs
   }
@@ -137,6 +151,35 @@ export class WebSocketSource implements LiveSource<SocketStatus> {
     this.generation++
     this.clearTimers()
     this.closeSocket(1000, 'client stopped')
+  }
+
+  /**
+   * Sets the containers the user sees live. Sent only to a server that
+   * samples by view, at most once per viewDebounceMs, and again on every
+   * new connection; null withdraws nothing already sent but sends no more
+   * until a view is given.
+   */
+  setView(keys: readonly ContainerKey[] | null): void {
+    this.view = keys
+    if (!this.viewsWanted || this.viewTimer !== null) return
+    this.viewTimer = setTimeout(() => {
+      this.viewTimer = null
+      this.sendView()
+    }, this.opts.viewDebounceMs)
+  }
+
+  private sendView(): void {
+    const ws = this.socket
+    if (!this.viewsWanted || this.view === null || !ws || ws.readyState !== OPEN) return
+    const frame = viewMessage(this.view)
+    if (frame === this.sentView) return
+    try {
+      ws.send(frame)
+    } catch (err) {
+      this.fail(`cannot send the view: ${errorText(err)}`)
+      return
+    }
+    this.sentView = frame
   }
 
   /** Drops the current connection and reconnects for a fresh snapshot (the store saw a gap). */
@@ -173,6 +216,8 @@ export class WebSocketSource implements LiveSource<SocketStatus> {
     this.socket = ws
     this.synced = false
     this.lastSeq = 0
+    this.viewsWanted = false
+    this.sentView = null
     this.heartbeatMs = this.opts.heartbeatMs
     // The watchdog also bounds how long the handshake may take.
     this.touch()
@@ -236,6 +281,7 @@ export class WebSocketSource implements LiveSource<SocketStatus> {
             if (this.watchdogTimer !== null) clearTimeout(this.watchdogTimer)
             this.armWatchdog(this.generation)
           }
+          this.viewsWanted = msg.data.statsMode === 'visible'
         }
         break
     }
@@ -243,6 +289,7 @@ export class WebSocketSource implements LiveSource<SocketStatus> {
     if (check.kind === 'snapshot') {
       this.failures = 0
       this.emit({ kind: 'live', since: this.opts.now() })
+      this.sendView() // what this connection's server has not heard yet
     }
   }
 
@@ -289,8 +336,10 @@ export class WebSocketSource implements LiveSource<SocketStatus> {
   private clearTimers(): void {
     if (this.retryTimer !== null) clearTimeout(this.retryTimer)
     if (this.watchdogTimer !== null) clearTimeout(this.watchdogTimer)
+    if (this.viewTimer !== null) clearTimeout(this.viewTimer)
     this.retryTimer = null
     this.watchdogTimer = null
+    this.viewTimer = null
   }
 
   /**

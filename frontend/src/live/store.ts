@@ -30,6 +30,7 @@ import type {
   Stats,
 } from './types'
 import { StatsHistory } from './history'
+import { ViewRegistry } from './view'
 import {
   actionsAfterMessage,
   alertsAfterMessage,
@@ -314,6 +315,12 @@ export interface LiveStore {
    * useStatsHistory, which re-reads it when a new sample is committed.
    */
   readonly history: StatsHistory
+  /**
+   * What the user sees live (see view.ts): components report it through
+   * useReportView, the connection passes it to the server. Not state: it
+   * renders nothing.
+   */
+  readonly view: ViewRegistry
   subscribe(listener: () => void): () => void
   /**
    * Applies an action to the working state at once (so gaps are reported
@@ -330,11 +337,13 @@ export interface LiveStoreOptions {
   connection?: ConnectionState
   data?: LiveData
   history?: StatsHistory
+  view?: ViewRegistry
 }
 
 export function createLiveStore(options: LiveStoreOptions = {}): LiveStore {
   const scheduler = options.scheduler ?? animationFrameScheduler
   const history = options.history ?? new StatsHistory()
+  const view = options.view ?? new ViewRegistry()
   let committed: StoreState = {
     data: options.data ?? emptyLiveData,
     connection: options.connection ?? { status: 'connecting', since: Date.now() },
@@ -388,6 +397,7 @@ export function createLiveStore(options: LiveStoreOptions = {}): LiveStore {
 
   return {
     history,
+    view,
     getState: () => committed,
     subscribe(listener) {
       listeners.add(listener)

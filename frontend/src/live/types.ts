@@ -135,6 +135,13 @@ export interface Hello {
   protocol: number
   heartbeatMs: number
   statsIntervalMs: number
+  /**
+   * "visible": the server streams what some client's view names and samples
+   * the rest every backgroundMs, so the client should send views. "all" (or
+   * absent): every running container is sampled every statsIntervalMs.
+   */
+  statsMode?: 'all' | 'visible'
+  backgroundMs?: number
 }
 
 export interface StatsBatch {

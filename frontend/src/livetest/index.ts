@@ -169,10 +169,17 @@ export class FakeWebSocket implements WebSocketLike {
   onerror: ((ev: unknown) => void) | null = null
   onclose: ((ev: { code: number; reason: string; wasClean?: boolean }) => void) | null = null
   closedWith: { code?: number; reason?: string } | null = null
+  /** What the client sent, in order. */
+  sent: string[] = []
 
   constructor(readonly url: string) {
     FakeWebSocket.instances.push(this)
     if (FakeWebSocket.refuse) setTimeout(() => this.drop(), 0)
+  }
+
+  send(data: string): void {
+    if (this.readyState !== 1) throw new Error(`send on a socket in state ${this.readyState}`)
+    this.sent.push(data)
   }
 
   close(code?: number, reason?: string): void {
@@ -185,7 +192,7 @@ export class FakeWebSocket implements WebSocketLike {
     this.readyState = 1
     this.onopen?.({})
   }
-  send(message: ServerMessage | string): void {
+  deliver(message: ServerMessage | string): void {
     this.onmessage?.({ data: typeof message === 'string' ? message : JSON.stringify(message) })
   }
   /** The server or network ends the connection. */
@@ -196,7 +203,7 @@ export class FakeWebSocket implements WebSocketLike {
   /** Opens and sends hello + snapshot: the connection is live afterwards. */
   handshake(snap: Partial<Snapshot> = {}, helloData: Partial<Hello> = {}): void {
     this.open()
-    this.send(msg.hello(helloData))
-    this.send(msg.snapshot(snap))
+    this.deliver(msg.hello(helloData))
+    this.deliver(msg.snapshot(snap))
   }
 }

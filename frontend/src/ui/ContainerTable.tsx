@@ -5,7 +5,7 @@
 
 import { memo, useEffect, useRef, type CSSProperties, type RefObject } from 'react'
 import { observeElementRect, useVirtualizer, type Virtualizer } from '@tanstack/react-virtual'
-import { containerName, type ActionStatus, type RunAction } from '../live'
+import { containerName, useReportView, type ActionStatus, type ContainerKey, type RunAction } from '../live'
 import { describeStatus, formatBytes, formatMemory, formatPercent, formatRate } from '../format'
 import { ActionButtons, Meter, StateBadge, cpuFraction, cpuTitle } from './parts'
 import { COMPOSE_SERVICE, defaultDir, portsText, type Sort, type SortKey, type TableItem } from './tableModel'
@@ -71,6 +71,17 @@ export function ContainerTable(props: ContainerTableProps) {
         if (rect.height > 0) cb(rect)
       }),
   })
+
+  // The running containers on screen (with overscan) are the ones whose
+  // figures must be live; the server may sample the rest less often.
+  const virtualItems = virtualizer.getVirtualItems()
+  const shown: ContainerKey[] = []
+  for (const vi of virtualItems) {
+    const item = items[vi.index]
+    const row = item && item.kind !== 'group' ? view.rowsByKey.get(item.key) : undefined
+    if (row && row.container.state === 'running') shown.push(row.container)
+  }
+  useReportView('table', shown)
 
   useEffect(() => {
     if (!scrollRef) return
@@ -140,7 +151,7 @@ export function ContainerTable(props: ContainerTableProps) {
       >
         {items.length === 0 ? null : (
           <div className="grid-canvas" style={{ height: virtualizer.getTotalSize() }}>
-            {virtualizer.getVirtualItems().map((vi) => {
+            {virtualItems.map((vi) => {
               const item = items[vi.index] as TableItem
               const style = { transform: `translateY(${vi.start}px)`, height: vi.size }
               if (item.kind === 'group') {

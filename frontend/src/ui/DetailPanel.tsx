@@ -8,6 +8,7 @@ import {
   useActionStatus,
   useLiveData,
   useLiveSelector,
+  useReportView,
   useRunAction,
   useStatsHistory,
   type Container,
@@ -33,6 +34,9 @@ export function DetailPanel({
   const status = useActionStatus(selectedKey)
   const run = useRunAction()
   const now = useNow(1000)
+  // Its charts are drawn from 1 s samples: keep it streaming while open.
+  const running = container?.state === 'running'
+  useReportView('detail', useMemo(() => (running && container ? [container] : []), [running, container]))
 
   if (!container) {
     return (
