@@ -32,9 +32,9 @@ type backend struct {
 	exited  chan struct{}
 }
 
-// startBackend runs `bin serve` against host and waits for its URL.
-func startBackend(ctx context.Context, bin, host string, logw io.Writer) (*backend, error) {
-	cmd := exec.Command(bin, "serve", "--log-level", "warn")
+// startBackend runs `bin serve [args]` against host and waits for its URL.
+func startBackend(ctx context.Context, bin, host string, logw io.Writer, args ...string) (*backend, error) {
+	cmd := exec.Command(bin, append([]string{"serve", "--log-level", "warn"}, args...)...)
 	cmd.Env = append(os.Environ(), "DOCKER_HOST="+host)
 	cmd.Stderr = logw
 	out, err := cmd.StdoutPipe()
@@ -141,6 +141,8 @@ type wsClient struct {
 	gaps          int
 	msgs          int
 	statsMsgs     int
+	samples       map[string]int // stats samples per container ID
+	hello         protocol.Hello
 	engineUp      bool
 	engineUpAt    time.Time
 	containers    int
@@ -174,7 +176,7 @@ func dialWS(ctx context.Context, b *backend, stall bool) (*wsClient, error) {
 		return nil, fmt.Errorf("dial: %w", err)
 	}
 	conn.SetReadLimit(256 << 20)
-	c := &wsClient{conn: conn, done: make(chan struct{})}
+	c := &wsClient{conn: conn, done: make(chan struct{}), samples: map[string]int{}}
 	if stall {
 		for i := 0; i < 2; i++ {
 			if _, data, err := conn.Read(ctx); err != nil {
@@ -230,7 +232,9 @@ func (c *wsClient) handle(data []byte, now time.Time) error {
 	defer c.mu.Unlock()
 	c.msgs++
 	switch env.Type {
-	case protocol.TypeHello, protocol.TypeHeartbeat:
+	case protocol.TypeHello:
+		return json.Unmarshal(env.Data, &c.hello)
+	case protocol.TypeHeartbeat:
 		if env.Type == protocol.TypeHeartbeat && env.Seq != c.seq {
 			c.gaps++
 		}
@@ -265,6 +269,13 @@ func (c *wsClient) handle(data []byte, now time.Time) error {
 			timeNano: ev.TimeNano, sentNano: ev.SentNano, recvNano: now.UnixNano()})
 	case protocol.TypeStats:
 		c.statsMsgs++
+		var b protocol.StatsBatch
+		if err := json.Unmarshal(env.Data, &b); err != nil {
+			return err
+		}
+		for _, s := range b.Samples {
+			c.samples[s.ID]++
+		}
 	case protocol.TypeContainerUpsert:
 		c.containers++ // approximate: only used before the engine is up
 	case protocol.TypeEngine:
@@ -284,6 +295,32 @@ func (c *wsClient) seen() []received {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return append([]received(nil), c.events...)
+}
+
+// sampleCount is how many stats samples the client has received, in all.
+func (c *wsClient) sampleCount() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	n := 0
+	for _, v := range c.samples {
+		n += v
+	}
+	return n
+}
+
+// sendView tells the server which containers the client shows.
+func (c *wsClient) sendView(ctx context.Context, ids []string) error {
+	v := protocol.View{Containers: []model.Key{}}
+	for _, id := range ids {
+		v.Containers = append(v.Containers, model.Key{Engine: "local", ID: id})
+	}
+	frame, err := protocol.Encode(protocol.TypeView, 0, v)
+	if err != nil {
+		return err
+	}
+	wctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	return c.conn.Write(wctx, websocket.MessageText, frame)
 }
 
 func (c *wsClient) close() {

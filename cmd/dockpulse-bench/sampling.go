@@ -2,91 +2,64 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"io"
-	"os"
-	"sync/atomic"
 	"time"
 
-	"github.com/docker/docker/api/types/container"
-	"github.com/docker/docker/client"
-	"go.uber.org/zap"
-
-	"github.com/dockpulse/dockpulse/backend/model"
+	"github.com/dockpulse/dockpulse/backend/protocol"
 	"github.com/dockpulse/dockpulse/backend/stats"
 )
 
-// sdkSource is the collector's view of the engine, as backend/docker gives
-// it, plus the one-shot sample that background sampling needs.
-type sdkSource struct{ cli *client.Client }
-
-func (s sdkSource) StreamStats(ctx context.Context, id string) (stats.Stream, error) {
-	resp, err := s.cli.ContainerStats(ctx, id, true)
-	if err != nil {
-		return nil, err
+// samplingWindow runs `dockpulse serve` with one client over one window:
+// with visible set, as `--stats visible` with the client's view naming the
+// first sampleVisible running containers; otherwise as `--stats all`, every
+// running container streamed. It returns the window and the stats
+// samples per second the client received.
+func (b *bench) samplingWindow(ctx context.Context, ids []string, visible bool) (windowResult, float64, error) {
+	mode := protocol.StatsAll
+	if visible {
+		mode = protocol.StatsVisible
 	}
-	return &jsonStream{body: resp.Body, dec: json.NewDecoder(resp.Body)}, nil
-}
-
-func (s sdkSource) SampleOnce(ctx context.Context, id string) (container.StatsResponse, error) {
-	var v container.StatsResponse
-	resp, err := s.cli.ContainerStatsOneShot(ctx, id)
+	be, err := startBackend(ctx, b.bin, b.eng.host, b.log, "--stats", mode)
 	if err != nil {
-		return v, err
+		return windowResult{}, 0, err
 	}
-	defer resp.Body.Close()
-	err = json.NewDecoder(resp.Body).Decode(&v)
-	return v, err
-}
-
-type jsonStream struct {
-	body io.ReadCloser
-	dec  *json.Decoder
-}
-
-func (s *jsonStream) Next() (container.StatsResponse, error) {
-	var v container.StatsResponse
-	err := s.dec.Decode(&v)
-	return v, err
-}
-
-func (s *jsonStream) Close() error { return s.body.Close() }
-
-// countingSink counts the samples a collector publishes.
-type countingSink struct{ n atomic.Int64 }
-
-func (s *countingSink) PublishStats(samples []model.Stats) { s.n.Add(int64(len(samples))) }
-
-// collectorWindow runs a collector on every running benchmark container,
-// the first visible of them in focus (visible < 0: no focus, all stream),
-// and measures one window after the warm-up.
-func (b *bench) collectorWindow(ctx context.Context, ids []string, visible int) (windowResult, float64, error) {
-	sink := &countingSink{}
-	col := stats.New(sdkSource{b.eng.cli}, sink, stats.Config{Engine: "local", Background: b.sz.sampleBackground}, zap.NewNop())
-	if visible >= 0 {
-		var focus []model.Key
-		for _, id := range ids[:visible] {
-			focus = append(focus, model.Key{Engine: "local", ID: id})
+	defer be.stop()
+	if err := waitEngineUp(ctx, be, 60*time.Second); err != nil {
+		return windowResult{}, 0, err
+	}
+	c, err := dialWS(ctx, be, false)
+	if err != nil {
+		return windowResult{}, 0, err
+	}
+	defer c.close()
+	if visible {
+		if err := c.sendView(ctx, ids[:b.sz.sampleVisible]); err != nil {
+			return windowResult{}, 0, fmt.Errorf("send view: %w", err)
 		}
-		col.SetFocus(focus)
 	}
-	for _, id := range ids {
-		col.Track(model.Container{Engine: "local", ID: id, State: model.StateRunning})
-	}
-	cctx, cancel := context.WithCancel(ctx)
-	done := make(chan error, 1)
-	go func() { done <- col.Run(cctx) }()
 	time.Sleep(b.sz.warmup)
-	n0 := sink.n.Load()
-	w := b.measureWindow(os.Getpid(), b.sz.window)
-	rate := float64(sink.n.Load()-n0) / b.sz.window.Seconds()
-	cancel()
-	return w, rate, <-done
+	n0 := c.sampleCount()
+	w := b.measureWindow(be.pid(), b.sz.window)
+	rate := float64(c.sampleCount()-n0) / b.sz.window.Seconds()
+
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.hello.StatsMode != mode {
+		b.failf("sampling: hello says statsMode %q, want %q", c.hello.StatsMode, mode)
+	}
+	for _, id := range ids[:b.sz.sampleVisible] {
+		if c.samples[id] == 0 {
+			b.failf("sampling: no sample of container %.12s, which the client shows", id)
+		}
+	}
+	if c.err != nil {
+		b.failf("sampling: client connection: %v", c.err)
+	}
+	return w, rate, nil
 }
 
-// sampling compares streaming every running container with streaming only
-// the visible ones and sampling the rest once every few seconds.
+// sampling compares `--stats visible` with the default of streaming every
+// running container, through the real backend and protocol.
 func (b *bench) sampling(ctx context.Context) error {
 	n := b.sz.statsCounts[len(b.sz.statsCounts)-1]
 	if _, _, err := b.eng.ensureContainers(ctx, n, n); err != nil {
@@ -96,12 +69,12 @@ func (b *bench) sampling(ctx context.Context) error {
 	var all, vis, idle []windowResult
 	var allRate, visRate []float64
 	for r := 0; r < b.sz.rounds; r++ {
-		w, rate, err := b.collectorWindow(ctx, ids, -1)
+		w, rate, err := b.samplingWindow(ctx, ids, false)
 		if err != nil {
 			return err
 		}
 		all, allRate = append(all, w), append(allRate, rate)
-		w, rate, err = b.collectorWindow(ctx, ids, b.sz.sampleVisible)
+		w, rate, err = b.samplingWindow(ctx, ids, true)
 		if err != nil {
 			return err
 		}
@@ -110,8 +83,8 @@ func (b *bench) sampling(ctx context.Context) error {
 	}
 	a, v, i := medianWindow(all), medianWindow(vis), medianWindow(idle)
 	t := b.table
-	t.section(fmt.Sprintf("6. Visible-only sampling (collector harness, no protocol change): %d running, %d visible streamed at 1 Hz, the rest one-shot every %s; median of %d windows of %s",
-		n, b.sz.sampleVisible, b.sz.sampleBackground, b.sz.rounds, b.sz.window))
+	t.section(fmt.Sprintf("6. Visible-only sampling: `dockpulse serve --stats visible` with one client whose view shows %d of %d running containers (the rest one-shot every %s), vs `--stats all`; median of %d windows of %s",
+		b.sz.sampleVisible, n, stats.DefaultBackground, b.sz.rounds, b.sz.window))
 	if _, ok := b.eng.daemons(); ok {
 		t.add("engine CPU: visible-only vs streaming everything", pct(v.engineCPU), pct(a.engineCPU), ratio(v.engineCPU, a.engineCPU), "")
 		t.add("engine CPU above idle: visible-only vs streaming everything", pct(v.engineCPU-i.engineCPU), pct(a.engineCPU-i.engineCPU),
@@ -120,7 +93,7 @@ func (b *bench) sampling(ctx context.Context) error {
 		t.add("engine CPU by daemon: streaming everything", pct(a.engineCPU), "", breakdown(a), "")
 		t.add("engine CPU by daemon: visible-only", pct(v.engineCPU), "", breakdown(v), "")
 	}
-	t.add("collector process CPU: visible-only vs streaming everything", pct(v.cpu), pct(a.cpu), ratio(v.cpu, a.cpu), "")
-	t.add("samples per second reaching the store", fmt.Sprintf("%.1f", median(visRate)), fmt.Sprintf("%.1f", median(allRate)), ratio(median(visRate), median(allRate)), "")
+	t.add("backend CPU: visible-only vs streaming everything", pct(v.cpu), pct(a.cpu), ratio(v.cpu, a.cpu), "")
+	t.add("stats samples per second reaching the client", fmt.Sprintf("%.1f", median(visRate)), fmt.Sprintf("%.1f", median(allRate)), ratio(median(visRate), median(allRate)), "")
 	return nil
 }

@@ -55,7 +55,10 @@ func (b *bench) measureWindow(pid int, d time.Duration) windowResult {
 	return r
 }
 
-// ours runs dockpulse serve with one WebSocket client over one window.
+// ours runs dockpulse serve with one WebSocket client over one window. The
+// client sends no view, so every running container streams in either stats
+// mode, as with `docker stats` (and a -compare-bin build need not know the
+// --stats flag).
 func (b *bench) oursWindow(ctx context.Context, bin string) (windowResult, error) {
 	be, err := startBackend(ctx, bin, b.eng.host, b.log)
 	if err != nil {
