@@ -411,6 +411,9 @@ func TestAttackMessages(t *testing.T) {
 		{"a view with a field the protocol lacks", func(w *rawConn) error {
 			return w.frame(text, true, []byte(`{"v":1,"type":"view","seq":0,"data":{"containers":[],"all":true}}`))
 		}, websocket.StatusPolicyViolation},
+		{"a view with the token as a field name (the log must not repeat it)", func(w *rawConn) error {
+			return w.frame(text, true, []byte(`{"v":1,"type":"view","seq":0,"data":{"containers":[],"`+f.srv.Token()+`":1}}`))
+		}, websocket.StatusPolicyViolation},
 		{"a view of unnamed containers", func(w *rawConn) error {
 			return w.frame(text, true, []byte(`{"v":1,"type":"view","seq":0,"data":{"containers":[{}]}}`))
 		}, websocket.StatusPolicyViolation},

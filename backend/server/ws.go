@@ -77,7 +77,8 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 	case errors.As(err, &ce) || errors.Is(err, context.Canceled):
 		log.Debug("client left", zap.Error(err))
 	case errors.Is(err, errClientMessage):
-		log.Info("client sent an invalid message", zap.Error(err))
+		// The error may quote the client's message, which could hold the token.
+		log.Info("client sent an invalid message", zap.String("error", s.guard.redact(err.Error())))
 		_ = conn.Close(websocket.StatusPolicyViolation, "invalid client message: clients send only views") // best effort
 	case errors.Is(err, errPingFlood):
 		log.Info("client flooded pings", zap.Error(err))
