@@ -104,16 +104,18 @@ func (c *liveClient) readLoop() {
 			c.fail(err)
 			return
 		}
-		env, err := protocol.Decode(data)
+		envs, err := protocol.DecodeMessage(data)
 		if err != nil {
 			c.fail(err)
 			return
 		}
-		if err := c.apply(env); err != nil {
-			c.fail(err)
-			return
+		for _, env := range envs {
+			if err := c.apply(env); err != nil {
+				c.fail(err)
+				return
+			}
+			c.msgs <- env
 		}
-		c.msgs <- env
 	}
 }
 

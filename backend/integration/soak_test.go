@@ -186,7 +186,7 @@ func visitors(ctx context.Context, url, token string, visits, failures *atomic.I
 				if err != nil {
 					break
 				}
-				if _, err := protocol.Decode(data); err != nil {
+				if _, err := protocol.DecodeMessage(data); err != nil {
 					failures.Add(1)
 					break
 				}

@@ -1,7 +1,9 @@
 // Package protocol defines the versioned JSON messages Dockpulse pushes to
 // its clients over the WebSocket (see docs/protocol.md).
 //
-// Every message is one envelope {"v", "type", "seq", "data"}. A connection
+// Every message is an envelope {"v", "type", "seq", "data"}; a WebSocket
+// text message from the server carries one or more of them, separated by
+// newlines (a backlog goes out in one write, not one write each). A connection
 // receives "hello", then a full "snapshot" carrying the current sequence
 // number, then deltas whose seq increases by exactly one each. A client that
 // sees a gap has missed something and must reconnect to get a fresh snapshot.
@@ -159,6 +161,24 @@ func Encode(typ string, seq uint64, data any) ([]byte, error) {
 		return nil, fmt.Errorf("encode %s envelope: %w", typ, err)
 	}
 	return frame, nil
+}
+
+// Separator ends each envelope but the last in a server message. Encoded
+// JSON never holds a raw newline, so it cannot occur inside an envelope.
+const Separator = '\n'
+
+// DecodeMessage parses every envelope of one server message, in order.
+func DecodeMessage(msg []byte) ([]Envelope, error) {
+	frames := bytes.Split(msg, []byte{Separator})
+	envs := make([]Envelope, 0, len(frames))
+	for i, frame := range frames {
+		env, err := Decode(frame)
+		if err != nil {
+			return nil, fmt.Errorf("envelope %d of %d in the message: %w", i+1, len(frames), err)
+		}
+		envs = append(envs, env)
+	}
+	return envs, nil
 }
 
 // Decode parses a frame's envelope, checking the version.

@@ -113,3 +113,26 @@ func TestDecodeView(t *testing.T) {
 		}
 	}
 }
+
+func TestDecodeMessage(t *testing.T) {
+	a, _ := Encode(TypeContainerRemove, 8, ContainerRemove{Engine: "local", ID: "a"})
+	b, _ := Encode(TypeHeartbeat, 8, Heartbeat{Time: 1})
+	envs, err := DecodeMessage(append(append(append([]byte{}, a...), Separator), b...))
+	if err != nil || len(envs) != 2 || envs[0].Type != TypeContainerRemove || envs[1].Type != TypeHeartbeat {
+		t.Fatalf("two envelopes: %+v, %v", envs, err)
+	}
+	if envs, err := DecodeMessage(a); err != nil || len(envs) != 1 {
+		t.Fatalf("one envelope: %+v, %v", envs, err)
+	}
+	for name, msg := range map[string]string{
+		"empty":             "",
+		"trailing newline":  string(a) + "\n",
+		"blank line":        string(a) + "\n\n" + string(b),
+		"one bad envelope":  string(a) + "\n{",
+		"a pretty envelope": "{\n\"v\":1,\"type\":\"x\"}",
+	} {
+		if envs, err := DecodeMessage([]byte(msg)); err == nil {
+			t.Errorf("%s: accepted as %+v", name, envs)
+		}
+	}
+}

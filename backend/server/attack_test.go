@@ -157,38 +157,48 @@ func newHealthyClient(t *testing.T, f *attackFixture) *healthyClient {
 func (c *healthyClient) read() {
 	defer close(c.done)
 	var seq uint64
-	for i := 0; ; i++ {
+	i := 0
+	for {
 		_, data, err := c.conn.Read(context.Background())
 		if err != nil {
 			c.fail(err)
 			return
 		}
-		env, err := protocol.Decode(data)
+		envs, err := protocol.DecodeMessage(data)
 		if err != nil {
 			c.fail(err)
 			return
 		}
-		switch {
-		case i == 0 && env.Type == protocol.TypeHello:
-		case i == 1 && env.Type == protocol.TypeSnapshot:
-			seq = env.Seq
-		case i < 2:
-			c.fail(fmt.Errorf("message %d is %s", i, env.Type))
-			return
-		case env.Type == protocol.TypeHeartbeat:
-			if env.Seq != seq {
-				c.fail(fmt.Errorf("heartbeat seq %d, want %d", env.Seq, seq))
+		for _, env := range envs {
+			if err := c.check(i, env, &seq); err != nil {
+				c.fail(err)
 				return
 			}
-		default:
-			if env.Seq != seq+1 {
-				c.fail(fmt.Errorf("gap: seq %d after %d", env.Seq, seq))
-				return
-			}
-			seq = env.Seq
-			c.deltas.Add(1)
+			i++
 		}
 	}
+}
+
+// check checks the i-th envelope against the sequence so far.
+func (c *healthyClient) check(i int, env protocol.Envelope, seq *uint64) error {
+	switch {
+	case i == 0 && env.Type == protocol.TypeHello:
+	case i == 1 && env.Type == protocol.TypeSnapshot:
+		*seq = env.Seq
+	case i < 2:
+		return fmt.Errorf("message %d is %s", i, env.Type)
+	case env.Type == protocol.TypeHeartbeat:
+		if env.Seq != *seq {
+			return fmt.Errorf("heartbeat seq %d, want %d", env.Seq, *seq)
+		}
+	default:
+		if env.Seq != *seq+1 {
+			return fmt.Errorf("gap: seq %d after %d", env.Seq, *seq)
+		}
+		*seq = env.Seq
+		c.deltas.Add(1)
+	}
+	return nil
 }
 
 func (c *healthyClient) fail(err error) {

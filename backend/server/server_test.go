@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -63,18 +64,42 @@ func read(t *testing.T, c *websocket.Conn) protocol.Envelope {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	typ, data, err := c.Read(ctx)
+	env, err := nextEnvelope(ctx, c)
 	if err != nil {
 		t.Fatalf("read: %v", err)
 	}
-	if typ != websocket.MessageText {
-		t.Fatalf("frame type %v, want text", typ)
-	}
-	env, err := protocol.Decode(data)
-	if err != nil {
-		t.Fatal(err)
-	}
 	return env
+}
+
+// pending holds the envelopes of a message that nextEnvelope has read but
+// not returned yet, per connection: a message may carry several.
+var pending = struct {
+	sync.Mutex
+	m map[*websocket.Conn][]protocol.Envelope
+}{m: map[*websocket.Conn][]protocol.Envelope{}}
+
+// nextEnvelope returns the connection's next envelope, reading a message
+// when none is pending.
+func nextEnvelope(ctx context.Context, c *websocket.Conn) (protocol.Envelope, error) {
+	pending.Lock()
+	defer pending.Unlock()
+	if envs := pending.m[c]; len(envs) > 0 {
+		pending.m[c] = envs[1:]
+		return envs[0], nil
+	}
+	typ, data, err := c.Read(ctx)
+	if err != nil {
+		return protocol.Envelope{}, err
+	}
+	if typ != websocket.MessageText {
+		return protocol.Envelope{}, fmt.Errorf("message type %v, want text", typ)
+	}
+	envs, err := protocol.DecodeMessage(data)
+	if err != nil {
+		return protocol.Envelope{}, err
+	}
+	pending.m[c] = envs[1:]
+	return envs[0], nil
 }
 
 // readDelta skips heartbeats.
@@ -264,11 +289,7 @@ func readDeltaErr(c *websocket.Conn) envErr {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	for {
-		_, data, err := c.Read(ctx)
-		if err != nil {
-			return envErr{err: err}
-		}
-		env, err := protocol.Decode(data)
+		env, err := nextEnvelope(ctx, c)
 		if err != nil {
 			return envErr{err: err}
 		}

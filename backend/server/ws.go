@@ -220,26 +220,78 @@ func (s *Server) stream(ctx context.Context, conn *websocket.Conn, log *zap.Logg
 	last := snap.Seq
 	beat := time.NewTicker(s.cfg.Heartbeat)
 	defer beat.Stop()
+	var batch batcher
 	for {
-		select {
-		case <-ctx.Done():
-			return context.Cause(ctx)
-		case <-sub.Done():
-			return sub.Err()
-		case frame := <-sub.Queue():
-			if err := s.write(conn, frame); err != nil {
-				return fmt.Errorf("write delta %d: %w", last+1, err)
-			}
-			last++
-		case now := <-beat.C:
-			frame, err := protocol.Encode(protocol.TypeHeartbeat, last, protocol.Heartbeat{Time: now.UnixMilli()})
-			if err != nil {
-				return err
-			}
-			if err := s.write(conn, frame); err != nil {
-				return fmt.Errorf("write heartbeat: %w", err)
+		frame := batch.carried()
+		if frame == nil {
+			select {
+			case <-ctx.Done():
+				return context.Cause(ctx)
+			case <-sub.Done():
+				return sub.Err()
+			case frame = <-sub.Queue():
+			case now := <-beat.C:
+				frame, err := protocol.Encode(protocol.TypeHeartbeat, last, protocol.Heartbeat{Time: now.UnixMilli()})
+				if err != nil {
+					return err
+				}
+				if err := s.write(conn, frame); err != nil {
+					return fmt.Errorf("write heartbeat: %w", err)
+				}
+				continue
 			}
 		}
+		msg, n := batch.join(sub.Queue(), frame)
+		if err := s.write(conn, msg); err != nil {
+			return fmt.Errorf("write deltas %d-%d: %w", last+1, last+uint64(n), err)
+		}
+		last += uint64(n)
+	}
+}
+
+// maxBatch caps one message of several deltas: large enough that a burst
+// to many clients costs a write per few dozen deltas instead of one each,
+// small enough for a client's default read limit (coder/websocket: 32 KiB).
+const maxBatch = 16 << 10
+
+// batcher joins the deltas waiting in a client's queue into one message, so
+// that a client that fell behind (a burst, a slow network) catches up with a
+// write per batch rather than a write per delta. It never waits: a client
+// that keeps up gets each delta on its own, at once.
+type batcher struct {
+	buf   []byte // the joined message, reused
+	carry []byte // a delta taken from the queue that did not fit: next message's first
+}
+
+// carried returns the delta held over from the last message, if any.
+func (b *batcher) carried() []byte {
+	f := b.carry
+	b.carry = nil
+	return f
+}
+
+// join returns first joined (protocol.Separator between them) with the
+// deltas already queued behind it, up to maxBatch bytes, and how many deltas
+// the message holds. A delta that would not fit waits for the next message;
+// a first delta larger than maxBatch goes alone.
+func (b *batcher) join(queue <-chan []byte, first []byte) ([]byte, int) {
+	msg, n := first, 1
+	for {
+		var next []byte
+		select {
+		case next = <-queue:
+		default:
+			return msg, n
+		}
+		if len(msg)+1+len(next) > maxBatch {
+			b.carry = next
+			return msg, n
+		}
+		if n == 1 {
+			b.buf = append(b.buf[:0], first...)
+		}
+		b.buf = append(append(b.buf, protocol.Separator), next...)
+		msg, n = b.buf, n+1
 	}
 }
 

@@ -224,10 +224,20 @@ type eventData struct {
 }
 
 func (c *wsClient) handle(data []byte, now time.Time) error {
-	env, err := protocol.Decode(data)
+	envs, err := protocol.DecodeMessage(data)
 	if err != nil {
 		return err
 	}
+	for _, env := range envs {
+		if err := c.apply(env, len(data), now); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// apply takes in one envelope of a message of size bytes.
+func (c *wsClient) apply(env protocol.Envelope, size int, now time.Time) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.msgs++
@@ -245,7 +255,7 @@ func (c *wsClient) handle(data []byte, now time.Time) error {
 			return err
 		}
 		c.seq = env.Seq
-		c.snapshotBytes = len(data)
+		c.snapshotBytes = size
 		c.snapshotAt = now
 		c.containers = len(snap.Containers)
 		for _, e := range snap.Engines {

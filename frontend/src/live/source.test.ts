@@ -188,6 +188,21 @@ describe('WebSocketSource', () => {
     expect(rec.last()?.kind).toBe('live')
   })
 
+  it('handles every envelope of a message in order, and none after a gap', async () => {
+    const rec = recorder<SocketStatus>()
+    source().start(rec.sink)
+    await settle()
+    const ws = FakeWebSocket.last
+    ws.handshake({ seq: 10 })
+    const line = (m: ServerMessage) => JSON.stringify(m)
+    ws.deliver([11, 12, 13].map((seq) => line(msg.upsert(seq, container({ id: `c${seq}` })))).join('\n'))
+    expect(rec.messages.map((m) => m.seq)).toEqual([0, 10, 11, 12, 13])
+    expect(rec.last()?.kind).toBe('live')
+    ws.deliver([14, 16, 17].map((seq) => line(msg.upsert(seq, container()))).join('\n'))
+    expect(rec.messages.map((m) => m.seq)).toEqual([0, 10, 11, 12, 13, 14])
+    expect(rec.last()).toMatchObject({ kind: 'waiting', reason: 'missed messages: expected seq 15, got 16 (container.upsert)' })
+  })
+
   it('treats a delta before the snapshot as a gap', async () => {
     const rec = recorder<SocketStatus>()
     source().start(rec.sink)

@@ -2,7 +2,8 @@
 // Components never see them: LiveConnection (connection.ts) runs them and
 // feeds the store.
 //
-//   WebSocketSource  push: hello, snapshot, then deltas. Reconnects with capped
+//   WebSocketSource  push: hello, snapshot, then deltas (several to a message
+//                    when the server sends a backlog). Reconnects with capped
 //                    exponential backoff and jitter; a watchdog treats a socket
 //                    that stays silent for 2.5 heartbeats as dead; a gap in seq
 //                    closes the socket and reconnects for a fresh snapshot.
@@ -238,15 +239,28 @@ export class WebSocketSource implements LiveSource<SocketStatus> {
     }
   }
 
+  /**
+   * One WebSocket message: one or more envelopes, newline-separated (the
+   * server sends a backlog in one write). Each is handled in order; none
+   * after one that ended the connection.
+   */
   private onFrame(data: unknown): void {
     this.touch()
     if (typeof data !== 'string') {
       this.fail('unexpected binary frame')
       return
     }
+    const gen = this.generation
+    for (const text of data.split('\n')) {
+      this.onEnvelope(text)
+      if (gen !== this.generation) return
+    }
+  }
+
+  private onEnvelope(text: string): void {
     let msg: ServerMessage
     try {
-      msg = parseMessage(data)
+      msg = parseMessage(text)
     } catch (err) {
       this.fail(errorText(err))
       return
