@@ -110,3 +110,32 @@ func FuzzDecodeView(f *testing.F) {
 		}
 	})
 }
+
+// FuzzDecodeMessage feeds DecodeMessage arbitrary server messages. It must
+// never panic; what it accepts has one valid envelope per line.
+func FuzzDecodeMessage(f *testing.F) {
+	for _, seed := range []string{
+		`{"v":1,"type":"heartbeat","seq":1,"data":{"time":1}}`,
+		"{\"v\":1,\"type\":\"a\",\"seq\":1}\n{\"v\":1,\"type\":\"b\",\"seq\":2}",
+		"{\"v\":1,\"type\":\"a\"}\n", "\n", "", "{\"v\":1,\n\"type\":\"a\"}",
+	} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, msg []byte) {
+		envs, err := DecodeMessage(msg)
+		if err != nil {
+			if envs != nil {
+				t.Fatalf("DecodeMessage failed (%v) but returned %d envelopes", err, len(envs))
+			}
+			return
+		}
+		if len(envs) != bytes.Count(msg, []byte{Separator})+1 {
+			t.Fatalf("%d envelopes from %d lines", len(envs), bytes.Count(msg, []byte{Separator})+1)
+		}
+		for _, env := range envs {
+			if env.V != Version || env.Type == "" {
+				t.Fatalf("accepted %+v", env)
+			}
+		}
+	})
+}
