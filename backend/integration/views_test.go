@@ -73,7 +73,7 @@ func TestVisibleStatsSampling(t *testing.T) {
 // sendView tells the server what the client shows.
 func (c *liveClient) sendView(t *testing.T, keys ...model.Key) {
 	t.Helper()
-	frame, err := protocol.Encode(protocol.TypeView, 0, protocol.View{Containers: append([]model.Key{}, keys...)})
+	frame, err := protocol.EncodeView(keys)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -86,6 +86,12 @@ type View struct {
 // cap keeps one message's work bounded.
 const MaxViewContainers = 150
 
+// EncodeView builds a client's view message naming keys (none: an empty
+// view, as for a hidden window).
+func EncodeView(keys []model.Key) ([]byte, error) {
+	return Encode(TypeView, 0, View{Containers: append([]model.Key{}, keys...)})
+}
+
 // DecodeView parses a client frame, which must be a version-1 "view" with
 // seq 0, no fields beyond the protocol's, at most MaxViewContainers
 // containers, each named by a non-empty engine and id.

@@ -100,7 +100,7 @@ func FuzzDecodeView(f *testing.F) {
 				t.Fatalf("accepted an unnamed container in %q", frame)
 			}
 		}
-		again, err := Encode(TypeView, 0, v)
+		again, err := EncodeView(v.Containers)
 		if err != nil {
 			t.Fatal(err)
 		}

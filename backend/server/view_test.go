@@ -66,7 +66,7 @@ func (v *recordingView) state() (shown [][]model.Key, closed bool) {
 
 func sendView(t *testing.T, c *websocket.Conn, keys ...model.Key) {
 	t.Helper()
-	frame, err := protocol.Encode(protocol.TypeView, 0, protocol.View{Containers: append([]model.Key{}, keys...)})
+	frame, err := protocol.EncodeView(keys)
 	if err != nil {
 		t.Fatal(err)
 	}

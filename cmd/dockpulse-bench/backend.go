@@ -320,11 +320,11 @@ func (c *wsClient) sampleCount() int {
 
 // sendView tells the server which containers the client shows.
 func (c *wsClient) sendView(ctx context.Context, ids []string) error {
-	v := protocol.View{Containers: []model.Key{}}
+	var keys []model.Key
 	for _, id := range ids {
-		v.Containers = append(v.Containers, model.Key{Engine: "local", ID: id})
+		keys = append(keys, model.Key{Engine: "local", ID: id})
 	}
-	frame, err := protocol.Encode(protocol.TypeView, 0, v)
+	frame, err := protocol.EncodeView(keys)
 	if err != nil {
 		return err
 	}
