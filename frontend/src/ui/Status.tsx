@@ -2,7 +2,16 @@
 // the connection banner and the engine-down alert.
 
 import { useMemo } from 'react'
-import { useConnection, useContainers, useEngines, useStats, type ConnectionState, type EngineInfo } from '../live'
+import {
+  useConnection,
+  useContainers,
+  useEngines,
+  useLiveSelector,
+  useStats,
+  type ConnectionState,
+  type EngineInfo,
+  type Hello,
+} from '../live'
 import { connectionDetail, describeConnection, formatBytes, formatPercent } from '../format'
 import { useNow } from './parts'
 
@@ -151,10 +160,33 @@ export function ConnectionBanner() {
 }
 
 /** Engine facts and what the containers add up to. */
+/** How often the figures are sampled, as the server said in hello. */
+function StatsCadence({ hello }: { hello: Hello }) {
+  const every = (ms: number) => `${Math.round(ms / 100) / 10} s`
+  const visible = hello.statsMode === 'visible' && (hello.backgroundMs ?? 0) > 0
+  return (
+    <div>
+      <dt>Stats</dt>
+      {visible ? (
+        <dd
+          title={`Containers on screen and the one in the detail panel are sampled every ${every(hello.statsIntervalMs)}; the other running ones every ${every(hello.backgroundMs!)}, which spares the engine (dockpulse --stats all samples all every ${every(hello.statsIntervalMs)})`}
+        >
+          every {every(hello.statsIntervalMs)} <span className="muted">on screen, {every(hello.backgroundMs!)} off</span>
+        </dd>
+      ) : (
+        <dd title="Every running container is sampled at this interval">every {every(hello.statsIntervalMs)}</dd>
+      )}
+    </div>
+  )
+}
+
 export function SystemSummary() {
   const engines = useEngines()
   const containers = useContainers()
   const stats = useStats()
+  const hello = useLiveSelector((s) => s.data.hello)
+  // While polling, figures come every poll, whatever hello said.
+  const pushing = useLiveSelector((s) => s.connection.status === 'connected')
   const engine = engines[0]
   const counts = useMemo(() => {
     let running = 0
@@ -211,6 +243,7 @@ export function SystemSummary() {
           {formatBytes(usage.mem)} <span className="muted">of {formatBytes(engine.memoryTotal)}</span>
         </dd>
       </div>
+      {hello && pushing && <StatsCadence hello={hello} />}
     </dl>
   )
 }
