@@ -183,11 +183,11 @@ export interface Serve {
 }
 
 /**
- * Starts `dockpulse serve` and resolves with the URL from its first stdout
- * line. With a token file, a restarted server keeps the token.
+ * Starts `dockpulse serve [extra]` and resolves with the URL from its first
+ * stdout line. With a token file, a restarted server keeps the token.
  */
-export function startServe(bin: string, engine: Engine, addr = '127.0.0.1:0', tokenFile?: string): Promise<Serve> {
-  const args = ['serve', '--addr', addr, '--log-level', 'warn']
+export function startServe(bin: string, engine: Engine, addr = '127.0.0.1:0', tokenFile?: string, extra: string[] = []): Promise<Serve> {
+  const args = ['serve', '--addr', addr, '--log-level', 'warn', ...extra]
   if (tokenFile) args.push('--token-file', tokenFile)
   const proc = spawn(bin, args, {
     env: { ...process.env, DOCKER_HOST: engine.dockerHost },
