@@ -17,7 +17,7 @@ import { DetailPanel } from './ui/DetailPanel'
 import { EventsFeed } from './ui/EventsFeed'
 import { Icon } from './ui/Icon'
 import { useNow } from './ui/parts'
-import { ConnectionBanner, ConnectionIndicator, EngineAlerts, EngineIndicator, SystemSummary } from './ui/Status'
+import { ConnectionBanner, ConnectionIndicator, EngineAlerts, EngineIndicator, StatsCadence, SystemSummary } from './ui/Status'
 import { DEFAULT_SORT, STATE_FILTERS, type Sort, type StateFilter, type TableQuery } from './ui/tableModel'
 import { Toasts } from './ui/Toasts'
 import { useTableView } from './ui/useTableView'
@@ -221,6 +221,7 @@ export function App() {
             Group by project
           </label>
           <span className="toolbar-spacer" />
+          <StatsCadence />
           {view.held && (
             <span className="held muted" title="Rows keep their places while you point at them or act on them">
               order held

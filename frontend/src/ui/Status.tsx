@@ -10,7 +10,6 @@ import {
   useStats,
   type ConnectionState,
   type EngineInfo,
-  type Hello,
 } from '../live'
 import { connectionDetail, describeConnection, formatBytes, formatPercent } from '../format'
 import { useNow } from './parts'
@@ -160,23 +159,29 @@ export function ConnectionBanner() {
 }
 
 /** Engine facts and what the containers add up to. */
-/** How often the figures are sampled, as the server said in hello. */
-function StatsCadence({ hello }: { hello: Hello }) {
+/**
+ * How often the figures are sampled, as the server said in hello; nothing
+ * while they come from polling, which fetches everything every poll.
+ */
+export function StatsCadence() {
+  const hello = useLiveSelector((s) => s.data.hello)
+  const pushing = useLiveSelector((s) => s.connection.status === 'connected')
+  if (!hello || !pushing) return null
   const every = (ms: number) => `${Math.round(ms / 100) / 10} s`
-  const visible = hello.statsMode === 'visible' && (hello.backgroundMs ?? 0) > 0
+  if (hello.statsMode === 'visible' && (hello.backgroundMs ?? 0) > 0) {
+    return (
+      <span
+        className="cadence muted"
+        title={`Containers on screen and the one in the detail panel are sampled every ${every(hello.statsIntervalMs)}; the other running ones every ${every(hello.backgroundMs!)}, which spares the engine (dockpulse --stats all samples every one every ${every(hello.statsIntervalMs)})`}
+      >
+        stats every {every(hello.statsIntervalMs)} on screen, {every(hello.backgroundMs!)} off
+      </span>
+    )
+  }
   return (
-    <div>
-      <dt>Stats</dt>
-      {visible ? (
-        <dd
-          title={`Containers on screen and the one in the detail panel are sampled every ${every(hello.statsIntervalMs)}; the other running ones every ${every(hello.backgroundMs!)}, which spares the engine (dockpulse --stats all samples all every ${every(hello.statsIntervalMs)})`}
-        >
-          every {every(hello.statsIntervalMs)} <span className="muted">on screen, {every(hello.backgroundMs!)} off</span>
-        </dd>
-      ) : (
-        <dd title="Every running container is sampled at this interval">every {every(hello.statsIntervalMs)}</dd>
-      )}
-    </div>
+    <span className="cadence muted" title="Every running container is sampled at this interval">
+      stats every {every(hello.statsIntervalMs)}
+    </span>
   )
 }
 
@@ -184,9 +189,6 @@ export function SystemSummary() {
   const engines = useEngines()
   const containers = useContainers()
   const stats = useStats()
-  const hello = useLiveSelector((s) => s.data.hello)
-  // While polling, figures come every poll, whatever hello said.
-  const pushing = useLiveSelector((s) => s.connection.status === 'connected')
   const engine = engines[0]
   const counts = useMemo(() => {
     let running = 0
@@ -243,7 +245,6 @@ export function SystemSummary() {
           {formatBytes(usage.mem)} <span className="muted">of {formatBytes(engine.memoryTotal)}</span>
         </dd>
       </div>
-      {hello && pushing && <StatsCadence hello={hello} />}
     </dl>
   )
 }
