@@ -31,10 +31,12 @@ const EnvSoak = "DOCKPULSE_SOAK"
 
 const soakShort = 20 * time.Second
 
-// TestSoak runs the backend under steady churn: containers created, started,
-// stopped and removed, stats streaming for the running ones, and clients
-// connecting and leaving (cleanly or not) every few hundred milliseconds,
-// while one client stays connected throughout and checks every sequence
+// TestSoak runs the backend, in its default stats mode (by view), under
+// steady churn: containers created, started, stopped and removed, and
+// clients connecting and leaving (cleanly or not) every few hundred
+// milliseconds, each showing a few running containers, so that containers
+// move in and out of the streamed set while they start and stop; one client
+// stays connected throughout, shows nothing, and checks every sequence
 // number. It samples the process's RSS, Go heap and goroutines, prints them,
 // and fails if they grow without bound: the median of the last third of the
 // samples against that of the first third, with generous margins, since the
@@ -54,8 +56,9 @@ func TestSoak(t *testing.T) {
 
 	e := enginetest.Require(t)
 	e.RemoveTestContainers(t)
-	svc := runServiceKeeping(t, e.Host, service.Config{Server: server.Config{Heartbeat: time.Second}}, zapcore.WarnLevel)
+	svc := runServiceKeeping(t, e.Host, service.Config{StatsMode: protocol.StatsVisible, Server: server.Config{Heartbeat: time.Second}}, zapcore.WarnLevel)
 	steady := connect(t, svc.Service)
+	steady.sendView(t) // shows nothing: the visitors' views decide what streams
 	waitEngine(t, steady, model.EngineUp)
 	var steadyMsgs atomic.Int64
 	go func() {
@@ -74,7 +77,7 @@ func TestSoak(t *testing.T) {
 	var visits, visitErrs atomic.Int64
 	go func() {
 		defer wg.Done()
-		visitors(ctx, svc.Server.WebSocketURL(), svc.Server.Token(), &visits, &visitErrs)
+		visitors(ctx, svc.Server.WebSocketURL(), svc.Server.Token(), runningKeys(svc.Service), &visits, &visitErrs)
 	}()
 
 	type sample struct {
@@ -157,16 +160,33 @@ func TestSoak(t *testing.T) {
 	e.RemoveTestContainers(t)
 }
 
-// visitors connects a client every 100-300 ms that reads for a while and
-// leaves, half of them with a close handshake and half by dropping the TCP
-// connection, until ctx is done.
-func visitors(ctx context.Context, url, token string, visits, failures *atomic.Int64) {
+// runningKeys lists the running containers the service knows.
+func runningKeys(svc *service.Service) func() []model.Key {
+	return func() []model.Key {
+		var keys []model.Key
+		for _, c := range svc.Snapshot().Containers {
+			if c.State == model.StateRunning {
+				keys = append(keys, model.Key{Engine: c.Engine, ID: c.ID})
+			}
+		}
+		return keys
+	}
+}
+
+// visitors connects a client every 100-300 ms that shows up to three of the
+// running containers, reads for a while and leaves, half of them with a
+// close handshake and half by dropping the TCP connection, until ctx is
+// done.
+func visitors(ctx context.Context, url, token string, running func() []model.Key, visits, failures *atomic.Int64) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	var wg sync.WaitGroup
 	defer wg.Wait()
 	for ctx.Err() == nil {
 		stay := time.Duration(200+rng.IntN(1500)) * time.Millisecond
 		clean := rng.IntN(2) == 0
+		show := running()
+		rng.Shuffle(len(show), func(i, j int) { show[i], show[j] = show[j], show[i] })
+		show = show[:min(len(show), rng.IntN(4))]
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -179,6 +199,15 @@ func visitors(ctx context.Context, url, token string, visits, failures *atomic.I
 				return
 			}
 			conn.SetReadLimit(64 << 20)
+			view, err := protocol.EncodeView(show)
+			if err == nil {
+				err = conn.Write(dctx, websocket.MessageText, view)
+			}
+			if err != nil {
+				failures.Add(1)
+				conn.CloseNow()
+				return
+			}
 			rctx, rcancel := context.WithTimeout(context.Background(), stay)
 			defer rcancel()
 			for {
