@@ -103,6 +103,47 @@ func (b *bench) burst(ctx context.Context, d *direct, clients []*wsClient, ids [
 	return r, nil
 }
 
+// directBurst is the physical limit at the same width: the same burst to
+// subscribers direct subscribers of the engine's own /events, with no
+// Dockpulse in between. It returns receive − timeNano of every delivery and
+// how many subscribers got every event.
+func (b *bench) directBurst(ctx context.Context, ids []string, subscribers, n int) ([]float64, int, error) {
+	var ds []*direct
+	for range subscribers {
+		ds = append(ds, subscribeDirect(ctx, b.eng))
+	}
+	defer func() {
+		for _, d := range ds {
+			d.cancel()
+		}
+	}()
+	time.Sleep(500 * time.Millisecond)
+	since := time.Now().UnixNano()
+	if _, err := b.stateChanges(ctx, ids, n, createWorkers, nil); err != nil {
+		return nil, 0, err
+	}
+	waitFor(60*time.Second, func() bool {
+		for _, d := range ds {
+			if len(burstKeys(d, ids, since)) < n {
+				return false
+			}
+		}
+		return true
+	})
+	var lat []float64
+	complete := 0
+	for _, d := range ds {
+		got := burstKeys(d, ids, since)
+		if len(got) >= n {
+			complete++
+		}
+		for _, e := range got {
+			lat = append(lat, float64(e.recvNano-e.timeNano))
+		}
+	}
+	return lat, complete, nil
+}
+
 func (b *bench) fanout(ctx context.Context) error {
 	sz := b.sz
 	nIDs := 16
@@ -169,6 +210,15 @@ func (b *bench) fanout(ctx context.Context) error {
 		}
 	}
 	cancel()
+	closeAll(clients)
+	be.stop()
+
+	// The same burst to as many direct subscribers of the engine: how fast
+	// the engine itself fans out on this machine.
+	engineLat, engineComplete, err := b.directBurst(ctx, ids, len(clients), sz.fanoutEvents)
+	if err != nil {
+		return err
+	}
 
 	for _, r := range []struct {
 		name string
@@ -200,6 +250,9 @@ func (b *bench) fanout(ctx context.Context) error {
 	t.add("ingest: Dockpulse publish − direct /events receive, p50 / p99 / max (engine → watcher → store, one more process hop)",
 		ms(quantile(plain.ingest, .5))+" / "+ms(quantile(plain.ingest, .99))+" / "+ms(quantile(plain.ingest, 1)), "", "", "")
 	t.add("stalled client's fate", fate, "", "", "closed with 1008 once its queue (1024 messages) is full")
+	t.add(fmt.Sprintf("the engine's own fan-out, the same burst to %d direct /events subscribers and no Dockpulse (%d/%d got every event): receive − timeNano p50 / p99, vs Dockpulse's end-to-end", len(clients), engineComplete, len(clients)),
+		ms(quantile(plain.e2e, .5))+" / "+ms(quantile(plain.e2e, .99)), ms(quantile(engineLat, .5))+" / "+ms(quantile(engineLat, .99)),
+		"+"+ms(quantile(plain.e2e, .99)-quantile(engineLat, .99))+" at p99", "")
 	t.add("healthy clients' p99 with the stalled client vs without", ms(quantile(withStall.e2e, .99)), ms(quantile(plain.e2e, .99)),
 		ratio(quantile(withStall.e2e, .99), quantile(plain.e2e, .99)), "not raised")
 	return nil
