@@ -41,7 +41,7 @@ type Stream interface {
 // keeping a stream open: the engine's one-shot stats (API 1.41+,
 // `GET /containers/{id}/stats?stream=false&one-shot=true`), which answers at
 // once with no previous CPU reading. The collector needs it for background
-// sampling (see SetFocus); with a plain Source every container streams.
+// sampling (see View); with a plain Source every container streams.
 type OneShotSource interface {
 	Source
 	SampleOnce(ctx context.Context, id string) (container.StatsResponse, error)
@@ -93,7 +93,7 @@ type Config struct {
 	// Default DefaultRetryMax (5s); raised to RetryMin if below it.
 	RetryMax time.Duration
 	// Background is the period of the one-shot samples of running
-	// containers outside the focus, while a focus is set (see SetFocus).
+	// containers outside every view, while views narrow the focus (see View).
 	// Default DefaultBackground (5s).
 	Background time.Duration
 	// Clock drives the flush ticker, the retry timers and the background
@@ -324,40 +324,6 @@ func (c *Collector) ensureLocked(key model.Key) {
 // rather than streamed. c.mu must be held.
 func (c *Collector) backgroundLocked(key model.Key) bool {
 	return c.focus != nil && !c.focus[key] && c.oneShot != nil
-}
-
-// SetFocus streams only the given running containers at 1 Hz (the rows a
-// client shows, an open detail panel) and samples every other running
-// container once every Background, which is enough for totals and costs
-// the engine a fraction of a stream. An empty focus samples everything in
-// the background. Containers that change mode get a new goroutine; the
-// others keep theirs. Without a OneShotSource every container streams.
-//
-// The focus outlives the containers in it: a focused container that starts
-// later streams from the start.
-func (c *Collector) SetFocus(keys []model.Key) {
-	focus := make(map[model.Key]bool, len(keys))
-	for _, k := range keys {
-		if k.Engine == c.cfg.Engine {
-			focus[k] = true
-		}
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.oneShot == nil && c.focus == nil {
-		c.log.Warn("focus ignored: the stats source cannot take one-shot samples, so every container streams")
-	}
-	c.focus = focus
-	c.refocusLocked()
-}
-
-// StreamAll undoes SetFocus: every running container streams at 1 Hz again.
-// This is the default.
-func (c *Collector) StreamAll() {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.focus = nil
-	c.refocusLocked()
 }
 
 // refocusLocked restarts, in the right mode, the containers whose mode the

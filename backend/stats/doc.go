@@ -35,15 +35,16 @@
 //   - Every stream has its own context, cancelled when its container stops.
 //     Close is always called exactly once, and is also called at cancellation
 //     so that a Next blocked on a quiet connection returns.
-//   - By default every running container streams. SetFocus narrows the 1 Hz
-//     streams to the containers a client shows; every other running
-//     container then gets one one-shot sample every Background (5 s), its
-//     first after a random part of the period so that the requests spread
-//     out, with its CPU figure measured against its previous one-shot sample.
-//     A container whose mode changes gets a new goroutine, and the old one's
-//     samples are dropped like those of a stopped stream. StreamAll returns
-//     to streaming everything. This needs a OneShotSource; with a plain
-//     Source the focus is ignored.
+//   - By default every running container streams. Client views (OpenView,
+//     View.Show) narrow the 1 Hz streams to the union of what the clients
+//     show; every other running container then gets one one-shot sample
+//     every Background (5 s), its first after a random part of the period so
+//     that the requests spread out, with its CPU figure measured against its
+//     previous one-shot sample. A container whose mode changes gets a new
+//     goroutine, and the old one's samples are dropped like those of a
+//     stopped stream. With no view open, or one that has not said what it
+//     shows, everything streams. This needs a OneShotSource; with a plain
+//     Source the views are ignored.
 //   - Run owns the goroutines. Containers tracked before Run are remembered
 //     and streamed once Run starts; Run returns only after every stream
 //     goroutine has exited, and later calls start nothing.

@@ -68,7 +68,8 @@ func TestCollectorFocusSamplesTheRestInBackground(t *testing.T) {
 	s2.CPUStats.SystemUsage = s1.CPUStats.SystemUsage + 4_000_000_000
 	src.queue("b", s1, s2)
 
-	h.c.SetFocus([]model.Key{key("a")})
+	v := h.c.OpenView()
+	v.Show([]model.Key{key("a")})
 	eventually(t, "b's stream is closed", b.isClosed)
 	if a.isClosed() {
 		t.Fatalf("the focused container's stream was closed")
@@ -88,8 +89,8 @@ func TestCollectorFocusSamplesTheRestInBackground(t *testing.T) {
 		t.Errorf("one-shot samples of the focused container = %d, want 0", n)
 	}
 
-	// Back to streaming everything: b gets a stream again.
-	h.c.StreamAll()
+	// No view left: everything streams, b gets a stream again.
+	v.Close()
 	h.src.stream(t, "b", 1)
 	waitStreams(t, h.c, 2)
 	if n := h.src.attemptsFor("a"); n != 1 {
@@ -103,7 +104,7 @@ func TestCollectorFocusedContainerStartingLaterStreams(t *testing.T) {
 	h.c = New(src, h.sink, Config{Engine: engine, Clock: h.clock}, nil)
 	h.sink.collector = h.c
 	h.run(t)
-	h.c.SetFocus([]model.Key{key("a")})
+	h.c.OpenView().Show([]model.Key{key("a")})
 	h.c.Track(ctr("a", model.StateRunning))
 	h.c.Track(ctr("b", model.StateRunning))
 	h.src.stream(t, "a", 0)
@@ -119,7 +120,7 @@ func TestCollectorFocusWithoutOneShotSourceStreamsEverything(t *testing.T) {
 	h.c.Track(ctr("a", model.StateRunning))
 	h.c.Track(ctr("b", model.StateRunning))
 	b := h.src.stream(t, "b", 0)
-	h.c.SetFocus([]model.Key{key("a")})
+	h.c.OpenView().Show([]model.Key{key("a")})
 	waitStreams(t, h.c, 2)
 	if b.isClosed() {
 		t.Errorf("b's stream was closed although nothing can sample it otherwise")

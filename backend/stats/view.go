@@ -9,7 +9,7 @@ import (
 // View is what one client shows live: the rows on its screen and an open
 // detail panel. The collector streams the union of its open views at 1 Hz
 // and samples every other running container in the background (see
-// SetFocus). A new view shows everything until Show narrows it, so a client
+// the package doc). A new view shows everything until Show narrows it, so a client
 // that never says what it shows (protocol v1, the polling fallback) keeps
 // every container streaming.
 //
@@ -57,18 +57,6 @@ func (v *View) Show(keys []model.Key) {
 	v.c.applyViewsLocked()
 }
 
-// ShowAll makes the view show everything again.
-func (v *View) ShowAll() {
-	v.c.mu.Lock()
-	defer v.c.mu.Unlock()
-	st, ok := v.c.views[v.id]
-	if !ok {
-		return
-	}
-	st.keys = nil
-	v.c.applyViewsLocked()
-}
-
 // Close forgets the view, when its client disconnects.
 func (v *View) Close() {
 	v.c.mu.Lock()
@@ -95,9 +83,15 @@ func (c *Collector) applyViewsLocked() {
 			}
 		}
 	}
-	if all {
+	switch {
+	case all:
 		c.focus = nil
-	} else {
+	case c.oneShot == nil:
+		if c.focus == nil {
+			c.log.Warn("views ignored: the stats source cannot take one-shot samples, so every container streams")
+		}
+		c.focus = focus
+	default:
 		c.focus = focus
 	}
 	c.refocusLocked()
