@@ -299,13 +299,20 @@ type harness struct {
 // newHarness makes a collector on fakes without running it.
 func newHarness(t *testing.T, src *fakeSource, cfg Config) *harness {
 	t.Helper()
+	return harnessOn(t, src, src, cfg)
+}
+
+// harnessOn builds the collector on source, which wraps fake (a
+// oneShotSource, say): the harness drives the streams through fake.
+func harnessOn(t *testing.T, fake *fakeSource, source Source, cfg Config) *harness {
+	t.Helper()
 	core, logs := observer.New(zapcore.DebugLevel)
-	h := &harness{src: src, sink: &fakeSink{}, clock: newFakeClock(), logs: logs}
+	h := &harness{src: fake, sink: &fakeSink{}, clock: newFakeClock(), logs: logs}
 	cfg.Engine = engine
 	if cfg.Clock == nil {
 		cfg.Clock = h.clock
 	}
-	h.c = New(src, h.sink, cfg, zap.New(core))
+	h.c = New(source, h.sink, cfg, zap.New(core))
 	h.sink.collector = h.c
 	return h
 }

@@ -50,12 +50,18 @@ func (f *oneShotSource) callsFor(id string) int {
 	return f.calls[id]
 }
 
-func TestCollectorFocusSamplesTheRestInBackground(t *testing.T) {
+// startOneShotHarness runs a collector whose source can take one-shot
+// samples, as the Docker adapter can.
+func startOneShotHarness(t *testing.T) (*harness, *oneShotSource) {
+	t.Helper()
 	src := newOneShotSource()
-	h := newHarness(t, src.fakeSource, Config{})
-	h.c = New(src, h.sink, Config{Engine: engine, Clock: h.clock}, nil)
-	h.sink.collector = h.c
+	h := harnessOn(t, src.fakeSource, src, Config{})
 	h.run(t)
+	return h, src
+}
+
+func TestCollectorFocusSamplesTheRestInBackground(t *testing.T) {
+	h, src := startOneShotHarness(t)
 	h.c.Track(ctr("a", model.StateRunning))
 	h.c.Track(ctr("b", model.StateRunning))
 	a := h.src.stream(t, "a", 0)
@@ -99,11 +105,7 @@ func TestCollectorFocusSamplesTheRestInBackground(t *testing.T) {
 }
 
 func TestCollectorFocusedContainerStartingLaterStreams(t *testing.T) {
-	src := newOneShotSource()
-	h := newHarness(t, src.fakeSource, Config{})
-	h.c = New(src, h.sink, Config{Engine: engine, Clock: h.clock}, nil)
-	h.sink.collector = h.c
-	h.run(t)
+	h, _ := startOneShotHarness(t)
 	h.c.OpenView().Show([]model.Key{key("a")})
 	h.c.Track(ctr("a", model.StateRunning))
 	h.c.Track(ctr("b", model.StateRunning))
@@ -125,14 +127,13 @@ func TestCollectorFocusWithoutOneShotSourceStreamsEverything(t *testing.T) {
 	if b.isClosed() {
 		t.Errorf("b's stream was closed although nothing can sample it otherwise")
 	}
+	if n := h.logs.FilterMessageSnippet("views ignored").Len(); n != 1 {
+		t.Errorf("%d warnings that views are ignored, want 1", n)
+	}
 }
 
 func TestCollectorViews(t *testing.T) {
-	src := newOneShotSource()
-	h := newHarness(t, src.fakeSource, Config{})
-	h.c = New(src, h.sink, Config{Engine: engine, Clock: h.clock}, nil)
-	h.sink.collector = h.c
-	h.run(t)
+	h, _ := startOneShotHarness(t)
 	h.c.Track(ctr("a", model.StateRunning))
 	h.c.Track(ctr("b", model.StateRunning))
 	h.src.stream(t, "a", 0)
