@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/docker/docker/api/types/container"
+	"go.uber.org/zap/zapcore"
 
 	"github.com/dockpulse/dockpulse/backend/model"
 )
@@ -127,7 +128,7 @@ func TestCollectorFocusWithoutOneShotSourceStreamsEverything(t *testing.T) {
 	if b.isClosed() {
 		t.Errorf("b's stream was closed although nothing can sample it otherwise")
 	}
-	if n := h.logs.FilterMessageSnippet("views ignored").Len(); n != 1 {
+	if n := h.logs.FilterLevelExact(zapcore.WarnLevel).FilterMessageSnippet("views ignored").Len(); n != 1 {
 		t.Errorf("%d warnings that views are ignored, want 1", n)
 	}
 }
