@@ -140,7 +140,6 @@ type wsClient struct {
 	seq           uint64
 	gaps          int
 	msgs          int
-	statsMsgs     int
 	samples       map[string]int // stats samples per container ID
 	hello         protocol.Hello
 	engineUp      bool
@@ -278,7 +277,6 @@ func (c *wsClient) apply(env protocol.Envelope, size int, now time.Time) error {
 		c.events = append(c.events, received{key: eventKey(ev.ActorID, ev.Action, ev.TimeNano),
 			timeNano: ev.TimeNano, sentNano: ev.SentNano, recvNano: now.UnixNano()})
 	case protocol.TypeStats:
-		c.statsMsgs++
 		var b protocol.StatsBatch
 		if err := json.Unmarshal(env.Data, &b); err != nil {
 			return err

@@ -19,18 +19,11 @@ func (b *bench) samplingWindow(ctx context.Context, ids []string, visible bool) 
 	if visible {
 		mode = protocol.StatsVisible
 	}
-	be, err := startBackend(ctx, b.bin, b.eng.host, b.log, "--stats", mode)
+	be, c, err := b.oneClient(ctx, b.bin, "--stats", mode)
 	if err != nil {
 		return windowResult{}, 0, err
 	}
 	defer be.stop()
-	if err := waitEngineUp(ctx, be, 60*time.Second); err != nil {
-		return windowResult{}, 0, err
-	}
-	c, err := dialWS(ctx, be, false)
-	if err != nil {
-		return windowResult{}, 0, err
-	}
 	defer c.close()
 	if visible {
 		if err := c.sendView(ctx, ids[:b.sz.sampleVisible]); err != nil {

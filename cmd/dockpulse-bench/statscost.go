@@ -55,31 +55,41 @@ func (b *bench) measureWindow(pid int, d time.Duration) windowResult {
 	return r
 }
 
+// oneClient starts `bin serve args...`, waits for it to see the engine up,
+// and connects one reading client. Stop the backend and close the client
+// when done.
+func (b *bench) oneClient(ctx context.Context, bin string, args ...string) (*backend, *wsClient, error) {
+	be, err := startBackend(ctx, bin, b.eng.host, b.log, args...)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := waitEngineUp(ctx, be, 60*time.Second); err != nil {
+		be.stop()
+		return nil, nil, err
+	}
+	c, err := dialWS(ctx, be, false)
+	if err != nil {
+		be.stop()
+		return nil, nil, err
+	}
+	return be, c, nil
+}
+
 // ours runs dockpulse serve with one WebSocket client over one window. The
 // client sends no view, so every running container streams in either stats
 // mode, as with `docker stats` (and a -compare-bin build need not know the
 // --stats flag).
 func (b *bench) oursWindow(ctx context.Context, bin string) (windowResult, error) {
-	be, err := startBackend(ctx, bin, b.eng.host, b.log)
+	be, c, err := b.oneClient(ctx, bin)
 	if err != nil {
 		return windowResult{}, err
 	}
 	defer be.stop()
-	if err := waitEngineUp(ctx, be, 60*time.Second); err != nil {
-		return windowResult{}, err
-	}
-	c, err := dialWS(ctx, be, false)
-	if err != nil {
-		return windowResult{}, err
-	}
 	defer c.close()
 	time.Sleep(b.sz.warmup)
 	r := b.measureWindow(be.pid(), b.sz.window)
-	c.mu.Lock()
-	batches := c.statsMsgs
-	c.mu.Unlock()
-	if batches == 0 {
-		b.failf("stats: the client got no stats batch")
+	if c.sampleCount() == 0 {
+		b.failf("stats: the client got no stats sample")
 	}
 	return r, nil
 }
