@@ -145,28 +145,75 @@ func (g *guard) refusalFields(r *http.Request, rej *rejection) []zap.Field {
 }
 
 // loopbackHost reports whether a Host header names this machine's loopback:
-// "localhost" or a loopback IP, with or without a port.
+// "localhost", a loopback IPv4 address or a bracketed loopback IPv6
+// address, with or without a port. Anything that is not exactly one of
+// these forms ("[localhost", "localhost]", an unbracketed IPv6 address, a
+// port that is not a number) is refused rather than read generously.
 func loopbackHost(hostport string) bool {
-	host := hostport
-	if h, _, err := net.SplitHostPort(hostport); err == nil {
-		host = h
-	}
-	host = strings.Trim(host, "[]")
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
+	host, _, bracketed, ok := splitHost(hostport)
+	return ok && loopbackName(host, bracketed)
 }
 
 // IsLoopbackAddr reports whether a listen address is loopback only.
 // An empty host ("", ":8080") means all interfaces and is not.
 func IsLoopbackAddr(addr string) bool {
-	host, _, err := net.SplitHostPort(addr)
-	if err != nil || host == "" {
+	host, port, bracketed, ok := splitHost(addr)
+	return ok && port != "" && loopbackName(host, bracketed)
+}
+
+// splitHost splits "host", "host:port", "[ipv6]" or "[ipv6]:port" into its
+// host (brackets removed) and port; ok is false for any other shape. Unlike
+// net.SplitHostPort it takes a missing port, and it refuses a stray bracket
+// or a non-numeric port instead of passing them on.
+func splitHost(s string) (host, port string, bracketed, ok bool) {
+	rest := s
+	if strings.HasPrefix(s, "[") {
+		end := strings.IndexByte(s, ']')
+		if end < 0 {
+			return "", "", false, false
+		}
+		host, rest, bracketed = s[1:end], s[end+1:], true
+	} else if i := strings.LastIndexByte(s, ':'); i >= 0 {
+		host, rest = s[:i], s[i:]
+	} else {
+		host, rest = s, ""
+	}
+	if rest != "" {
+		port, ok = strings.CutPrefix(rest, ":")
+		if !ok || !allDigits(port) {
+			return "", "", false, false
+		}
+	}
+	if strings.ContainsAny(host, "[]") {
+		return "", "", false, false
+	}
+	return host, port, bracketed, true
+}
+
+func allDigits(s string) bool {
+	if s == "" {
 		return false
 	}
-	return loopbackHost(host)
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// loopbackName reports whether a host, split by splitHost, is loopback. An
+// IPv6 address counts only in brackets, a name or IPv4 address only without.
+func loopbackName(host string, bracketed bool) bool {
+	isV6 := strings.Contains(host, ":")
+	if bracketed != isV6 {
+		return false
+	}
+	if !bracketed && strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // minTokenLen is the shortest token accepted from a file: 128 bits in

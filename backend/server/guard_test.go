@@ -65,10 +65,32 @@ func TestGuardDecisions(t *testing.T) {
 	}
 }
 
+func TestLoopbackHost(t *testing.T) {
+	for host, want := range map[string]bool{
+		"localhost": true, "LocalHost:5000": true, "127.0.0.1": true, "127.0.0.1:5000": true,
+		"127.9.9.9:1": true, "[::1]": true, "[::1]:5000": true, "[::ffff:127.0.0.1]:80": true,
+		// stray or misplaced brackets, found by FuzzGuard: "[localhost" was once read as localhost
+		"[localhost": false, "localhost]": false, "[loCAlhost": false, "[localhost]": false,
+		"[localhost]:80": false, "[127.0.0.1]:80": false, "[::1": false, "::1]": false, "[[::1]]": false,
+		"[::1]]:80": false, "[::1]x": false,
+		// an IPv6 address without brackets, a port that is not a number
+		"::1": false, "::1:80": false, "localhost:": false, "localhost:80x": false, "localhost:+80": false,
+		"127.0.0.1:5000:6000": false,
+		// not loopback
+		"": false, "localhost.": false, "evil.example": false, "127.0.0.1.evil.example": false,
+		"0.0.0.0": false, "[::]:80": false, "192.168.1.5:5000": false, "[fe80::1%lo]:80": false,
+	} {
+		if got := loopbackHost(host); got != want {
+			t.Errorf("loopbackHost(%q) = %v, want %v", host, got, want)
+		}
+	}
+}
+
 func TestIsLoopbackAddr(t *testing.T) {
 	for addr, want := range map[string]bool{
 		"127.0.0.1:0": true, "localhost:8080": true, "[::1]:1": true, "127.1.2.3:80": true,
 		":8080": false, "0.0.0.0:80": false, "192.168.1.2:80": false, "[::]:80": false, "garbage": false,
+		"127.0.0.1": false, "[localhost]:80": false, "::1:80": false,
 	} {
 		if got := IsLoopbackAddr(addr); got != want {
 			t.Errorf("IsLoopbackAddr(%q) = %v, want %v", addr, got, want)
