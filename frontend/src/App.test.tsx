@@ -2,7 +2,7 @@ import { act } from 'react'
 import { createRoot, type Root } from 'react-dom/client'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { App } from './App'
-import { LiveProvider, createLiveStore, type LiveStore, type PerformAction } from './live'
+import { LiveProvider, MINIMISED_POLL_MS, createLiveStore, type LiveStore, type PerformAction } from './live'
 import { ManualScheduler, container, engine, event, msg, stats } from './livetest'
 
 declare global {
@@ -31,10 +31,10 @@ describe('App', () => {
     host.remove()
   })
 
-  const render = () =>
+  const render = (isMinimised?: () => Promise<boolean>) =>
     act(() =>
       root.render(
-        <LiveProvider store={store} perform={perform}>
+        <LiveProvider store={store} perform={perform} isMinimised={isMinimised}>
           <App />
         </LiveProvider>,
       ),
@@ -279,6 +279,24 @@ describe('App', () => {
     Object.defineProperty(document, 'visibilityState', { value: 'visible', configurable: true })
     act(() => void document.dispatchEvent(new Event('visibilitychange')))
     expect(store.view.current()!.length).toBeGreaterThan(5)
+  })
+
+  it('reports nothing on screen while the desktop window is minimised', async () => {
+    vi.useFakeTimers()
+    try {
+      let minimised = true
+      const tick = (ms: number) => act(async () => void (await vi.advanceTimersByTimeAsync(ms)))
+      render(() => Promise.resolve(minimised))
+      dispatch({ type: 'message', message: msg.snapshot({ seq: 1, engines: [engine()], containers: [container({ id: 'r1' })] }) })
+      frame()
+      await tick(0) // the host's first answer
+      expect(store.view.current()).toEqual([])
+      minimised = false
+      await tick(MINIMISED_POLL_MS)
+      expect(store.view.current()!.map((k) => k.id)).toEqual(['r1'])
+    } finally {
+      vi.useRealTimers()
+    }
   })
 
   it('makes a down engine impossible to miss', () => {

@@ -3,10 +3,12 @@ import './localeGuard'
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { App } from './App'
-import { LiveProvider, createLiveConnection, createLiveStore, detectBackend, type LiveStore } from './live'
+import { LiveProvider, createLiveConnection, createLiveStore, detectBackend, wailsMinimised, type LiveStore } from './live'
 
 const store = createLiveStore()
 const backend = detectBackend()
+// The desktop window may stay "visible" to the page when minimised; ask Wails.
+const isMinimised = wailsMinimised()
 
 // Module-level so its identity is stable: LiveProvider starts it in an effect
 // and stops it in the cleanup (StrictMode mounts twice in development).
@@ -21,7 +23,7 @@ if (!root) throw new Error('index.html has no #root')
 
 createRoot(root).render(
   <StrictMode>
-    <LiveProvider store={store} connect={connect} perform={backend.containerAction}>
+    <LiveProvider store={store} connect={connect} perform={backend.containerAction} isMinimised={isMinimised}>
       <App />
     </LiveProvider>
   </StrictMode>,

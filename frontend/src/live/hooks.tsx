@@ -16,6 +16,7 @@ import type { Series } from './history'
 import { keyOf } from './protocol'
 import { selectEngines, selectSortedContainers, type LiveData, type LiveStore, type StoreState } from './store'
 import type { ConnectionState, Container, ContainerKey, DockerEvent, EngineInfo, Rates, Stats } from './types'
+import { watchVisibility } from './visibility'
 
 const StoreContext = createContext<LiveStore | null>(null)
 const ActionContext = createContext<RunAction | null>(null)
@@ -34,19 +35,15 @@ export interface LiveProviderProps {
   connect?: (store: LiveStore) => () => void
   /** Carries out container actions (Backend.containerAction). */
   perform?: PerformAction
+  /** Asks the desktop host whether the window is minimised (wailsMinimised). */
+  isMinimised?: () => Promise<boolean>
   children?: ReactNode
 }
 
-export function LiveProvider({ store, connect, perform, children }: LiveProviderProps) {
+export function LiveProvider({ store, connect, perform, isMinimised, children }: LiveProviderProps) {
   useEffect(() => (connect ? connect(store) : undefined), [store, connect])
-  // A hidden window shows nothing live, whatever is rendered in it.
-  useEffect(() => {
-    if (typeof document === 'undefined') return
-    const update = () => store.view.setHidden(document.visibilityState === 'hidden')
-    update()
-    document.addEventListener('visibilitychange', update)
-    return () => document.removeEventListener('visibilitychange', update)
-  }, [store])
+  // A hidden or minimised window shows nothing live, whatever is rendered in it.
+  useEffect(() => watchVisibility((hidden) => store.view.setHidden(hidden), { isMinimised }), [store, isMinimised])
   const run = useMemo(() => createActionRunner((a) => store.dispatch(a), perform ?? noBackend), [store, perform])
   return (
     <StoreContext.Provider value={store}>

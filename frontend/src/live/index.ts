@@ -3,6 +3,7 @@
 export * from './types'
 export { keyOf, MAX_VIEW_CONTAINERS, parseMessage, ProtocolError, viewMessage } from './protocol'
 export { ViewRegistry } from './view'
+export { MINIMISED_POLL_MS, wailsMinimised, watchVisibility, type VisibilityOptions } from './visibility'
 export {
   ACTION_LABELS,
   CONFIRMED_BY,
