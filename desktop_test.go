@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"image/png"
 	"os"
@@ -25,8 +26,12 @@ const (
 )
 
 // TestDesktopWindowConnects starts the real desktop build in a virtual X
-// display against the test engine, checks from the backend's log that the
-// webview's WebSocket connected, and saves a screenshot of the window.
+// display with a window manager against the test engine, checks from the
+// backend's log that the webview's WebSocket connected and that the page
+// reports the running container as on screen, saves a screenshot of the
+// window, then minimises and restores it: the page must report nothing on
+// screen while minimised (so the engine samples it only now and then) and
+// the container again once restored.
 func TestDesktopWindowConnects(t *testing.T) {
 	bin := os.Getenv(EnvDesktopBin)
 	if bin == "" {
@@ -35,14 +40,17 @@ func TestDesktopWindowConnects(t *testing.T) {
 		}
 		t.Skipf("set %s to a binary from make build to test the desktop window", EnvDesktopBin)
 	}
-	if _, err := exec.LookPath("Xvfb"); err != nil {
-		t.Fatalf("Xvfb: %v (apt-get install xvfb)", err)
+	for _, tool := range []string{"Xvfb", "openbox", "xdotool"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Fatalf("%s: %v (scripts/install-deps.sh installs it)", tool, err)
+		}
 	}
 	e := enginetest.Require(t)
 	e.RunContainer(t, "dp-desktop-running")
 	e.CreateContainer(t, "dp-desktop-created")
 
 	display := startXvfb(t)
+	startWindowManager(t, display)
 	home := t.TempDir()
 	app := exec.Command(bin)
 	app.Env = append(os.Environ(), "DISPLAY="+display, "DOCKER_HOST="+e.Host, "DOCKPULSE_LOG_LEVEL=debug",
@@ -62,43 +70,36 @@ func TestDesktopWindowConnects(t *testing.T) {
 			<-exited
 		}
 	})
-	connected := make(chan struct{})
-	var logMu sync.Mutex
-	var logText strings.Builder
+	log := &appLog{}
 	go func() {
 		defer func() { exited <- app.Wait() }()
 		sc := bufio.NewScanner(logs)
-		once := sync.Once{}
 		for sc.Scan() {
-			line := sc.Text()
-			logMu.Lock()
-			logText.WriteString(line + "\n")
-			logMu.Unlock()
-			if strings.Contains(line, "client connected") {
-				once.Do(func() { close(connected) })
-			}
+			log.add(sc.Text())
 		}
 	}()
-	select {
-	case <-connected:
-	case <-time.After(90 * time.Second):
-		logMu.Lock()
-		defer logMu.Unlock()
-		t.Fatalf("the webview's socket never connected; log:\n%s", logText.String())
-	}
+	log.waitFor(t, "the webview's socket never connected", 90*time.Second, func(line string) bool {
+		return strings.Contains(line, "client connected")
+	})
+	log.waitForView(t, "the page never reported the running container as on screen", true)
 	time.Sleep(2 * time.Second) // let the first frames paint
 
 	shot := os.Getenv(EnvScreenshot)
 	if shot == "" {
 		shot = filepath.Join(t.TempDir(), "desktop.png")
 	}
-	cmd := exec.Command("import", "-window", "root", shot)
-	cmd.Env = append(os.Environ(), "DISPLAY="+display)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("screenshot: %v: %s", err, out)
-	}
+	x(t, display, "import", "-window", "root", shot)
 	checkNotBlank(t, shot)
 	t.Logf("desktop screenshot: %s", shot)
+
+	win := strings.Fields(x(t, display, "xdotool", "search", "--sync", "--onlyvisible", "--name", "^Dockpulse$"))
+	if len(win) != 1 {
+		t.Fatalf("want one visible Dockpulse window, found %q", win)
+	}
+	x(t, display, "xdotool", "windowminimize", win[0])
+	log.waitForView(t, "the minimised window still reported containers on screen", false)
+	x(t, display, "xdotool", "windowactivate", win[0])
+	log.waitForView(t, "the restored window did not report the running container again", true)
 
 	if err := app.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
@@ -116,14 +117,101 @@ func TestDesktopWindowConnects(t *testing.T) {
 	}
 }
 
+// appLog collects the desktop app's log lines as they come, for waiting on.
+type appLog struct {
+	mu    sync.Mutex
+	lines []string
+	seen  int // lines already matched by a wait: each wait looks further on
+}
+
+func (l *appLog) add(line string) {
+	l.mu.Lock()
+	l.lines = append(l.lines, line)
+	l.mu.Unlock()
+}
+
+// waitFor waits for a line after the last one a wait matched, failing with
+// why and the whole log when none comes within timeout.
+func (l *appLog) waitFor(t *testing.T, why string, timeout time.Duration, match func(string) bool) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for {
+		l.mu.Lock()
+		for i := l.seen; i < len(l.lines); i++ {
+			if match(l.lines[i]) {
+				l.seen = i + 1
+				l.mu.Unlock()
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			defer l.mu.Unlock()
+			t.Fatalf("%s within %s; log:\n%s", why, timeout, strings.Join(l.lines, "\n"))
+		}
+		l.mu.Unlock()
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// waitForView waits for the server's debug line for a client view that
+// names some container (other tests' containers may be running too) or, with
+// onScreen false, none.
+func (l *appLog) waitForView(t *testing.T, why string, onScreen bool) {
+	t.Helper()
+	l.waitFor(t, why, 15*time.Second, func(line string) bool {
+		i := strings.Index(line, "client view\t{")
+		if i < 0 {
+			return false
+		}
+		var f struct{ Containers *int }
+		if err := json.Unmarshal([]byte(line[i+len("client view\t"):]), &f); err != nil {
+			t.Errorf("log line %q: %v", line, err)
+			return false
+		}
+		return f.Containers != nil && (*f.Containers > 0) == onScreen
+	})
+}
+
+// x runs an X client on display and returns its output.
+func x(t *testing.T, display, name string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command(name, args...)
+	cmd.Env = append(os.Environ(), "DISPLAY="+display)
+	out, err := cmd.Output()
+	if err != nil {
+		var stderr []byte
+		if ee, ok := err.(*exec.ExitError); ok {
+			stderr = ee.Stderr
+		}
+		t.Fatalf("%s %s: %v: %s", name, strings.Join(args, " "), err, stderr)
+	}
+	return string(out)
+}
+
+// startWindowManager runs openbox on display: without a window manager an X
+// window cannot be minimised.
+func startWindowManager(t *testing.T, display string) {
+	t.Helper()
+	wm := exec.Command("openbox", "--sm-disable")
+	wm.Env = append(os.Environ(), "DISPLAY="+display)
+	if err := wm.Start(); err != nil {
+		t.Fatalf("start openbox: %v", err)
+	}
+	t.Cleanup(func() {
+		_ = wm.Process.Kill() // disposable, like the display
+		_ = wm.Wait()
+	})
+}
+
 // startXvfb runs a virtual display on a free number and returns it, e.g. ":7".
+// It is tall enough for the window (780 px) and openbox's title bar.
 func startXvfb(t *testing.T) string {
 	t.Helper()
 	r, w, err := os.Pipe()
 	if err != nil {
 		t.Fatal(err)
 	}
-	x := exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", "1280x800x24", "-nolisten", "tcp")
+	x := exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", "1280x860x24", "-nolisten", "tcp")
 	x.ExtraFiles = []*os.File{w}
 	if err := x.Start(); err != nil {
 		t.Fatalf("start Xvfb: %v", err)

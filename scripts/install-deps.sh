@@ -1,11 +1,12 @@
 #!/bin/sh
 # Installs the Debian packages Dockpulse needs to build and test, when they
 # are missing: Docker Engine and busybox for the private test engine, GTK and
-# WebKitGTK 4.1 headers for the desktop build, Xvfb and ImageMagick to run and
-# photograph the desktop window in tests, Chromium for the browser tests.
+# WebKitGTK 4.1 headers for the desktop build, Xvfb, openbox, xdotool and
+# ImageMagick to run, minimise and photograph the desktop window in tests,
+# Chromium for the browser tests.
 set -eu
 
-packages="docker.io busybox-static libgtk-3-dev libwebkit2gtk-4.1-dev pkg-config xvfb imagemagick chromium"
+packages="docker.io busybox-static libgtk-3-dev libwebkit2gtk-4.1-dev pkg-config xvfb openbox xdotool imagemagick chromium"
 [ "$#" -gt 0 ] && packages="$packages $*"
 
 missing=""

@@ -61,7 +61,7 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 		// Not ctx: cancelling the context of a Read that has just returned
 		// can still close the connection (the library watches it a moment
 		// longer), which would cut the close frame we want to send.
-		s.readLoop(r.Context(), conn, cancel, view)
+		s.readLoop(r.Context(), conn, cancel, view, log)
 	}()
 	defer func() {
 		conn.CloseNow()
@@ -150,7 +150,7 @@ func (l *rateLimiter) allow() bool {
 // Not conn.CloseRead: in coder/websocket v1.8.15 its goroutine, on a data
 // message, calls Close, which waits for that same goroutine to exit and so
 // hangs for 15 s.
-func (s *Server) readLoop(ctx context.Context, conn *websocket.Conn, cancel context.CancelCauseFunc, view View) {
+func (s *Server) readLoop(ctx context.Context, conn *websocket.Conn, cancel context.CancelCauseFunc, view View, log *zap.Logger) {
 	views := newRateLimiter(time.Now)
 	for {
 		typ, frame, err := conn.Read(ctx)
@@ -171,6 +171,7 @@ func (s *Server) readLoop(ctx context.Context, conn *websocket.Conn, cancel cont
 			cancel(fmt.Errorf("%w: %v", errClientMessage, err))
 			return
 		}
+		log.Debug("client view", zap.Int("containers", len(v.Containers)))
 		if view != nil {
 			view.Show(v.Containers)
 		}
