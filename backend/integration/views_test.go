@@ -24,8 +24,8 @@ func TestVisibleStatsSampling(t *testing.T) {
 	e := enginetest.Require(t)
 	svc := startService(t, e, service.Config{StatsMode: protocol.StatsVisible})
 	c := connect(t, svc)
-	if c.hello.StatsMode != protocol.StatsVisible || c.hello.BackgroundMillis != stats.DefaultBackground.Milliseconds() {
-		t.Fatalf("hello statsMode %q backgroundMs %d, want %q %d", c.hello.StatsMode, c.hello.BackgroundMillis, protocol.StatsVisible, stats.DefaultBackground.Milliseconds())
+	if c.hello.StatsMode != protocol.StatsVisible || c.hello.BackgroundMs != stats.DefaultBackground.Milliseconds() {
+		t.Fatalf("hello statsMode %q backgroundMs %d, want %q %d", c.hello.StatsMode, c.hello.BackgroundMs, protocol.StatsVisible, stats.DefaultBackground.Milliseconds())
 	}
 	// The view comes first, so that no stream of the hidden container has
 	// begun when the window opens.

@@ -101,8 +101,8 @@ func TestViewsReachTheViewer(t *testing.T) {
 	}
 	defer c.CloseNow()
 	h := helloOf(t, c)
-	if h.StatsMode != protocol.StatsVisible || h.BackgroundMillis != 5000 {
-		t.Fatalf("hello statsMode %q backgroundMs %d, want %q 5000", h.StatsMode, h.BackgroundMillis, protocol.StatsVisible)
+	if h.StatsMode != protocol.StatsVisible || h.BackgroundMs != 5000 {
+		t.Fatalf("hello statsMode %q backgroundMs %d, want %q 5000", h.StatsMode, h.BackgroundMs, protocol.StatsVisible)
 	}
 	go func() { // keep reading so that pongs and the close are processed
 		for {
@@ -152,8 +152,8 @@ func TestViewsWithoutAViewerAreAccepted(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.CloseNow()
-	if h := helloOf(t, c); h.StatsMode != protocol.StatsAll || h.BackgroundMillis != 0 {
-		t.Fatalf("hello statsMode %q backgroundMs %d, want %q 0", h.StatsMode, h.BackgroundMillis, protocol.StatsAll)
+	if h := helloOf(t, c); h.StatsMode != protocol.StatsAll || h.BackgroundMs != 0 {
+		t.Fatalf("hello statsMode %q backgroundMs %d, want %q 0", h.StatsMode, h.BackgroundMs, protocol.StatsAll)
 	}
 	sendView(t, c, model.Key{Engine: "local", ID: "a"})
 	f.store.Upsert(model.Container{Engine: "local", ID: "a", Name: "web", State: "running"})
