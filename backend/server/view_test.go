@@ -13,6 +13,7 @@ import (
 
 	"github.com/dockpulse/dockpulse/backend/model"
 	"github.com/dockpulse/dockpulse/backend/protocol"
+	"github.com/dockpulse/dockpulse/backend/protocol/protocoltest"
 )
 
 // recordingViewer is a Viewer that remembers what each view was told.
@@ -64,20 +65,16 @@ func (v *recordingView) state() (shown [][]model.Key, closed bool) {
 	return slices.Clone(v.shown), v.closed
 }
 
-func sendView(t *testing.T, c *websocket.Conn, keys ...model.Key) {
+func sendView(t *testing.T, c *protocoltest.Conn, keys ...model.Key) {
 	t.Helper()
-	frame, err := protocol.EncodeView(keys)
-	if err != nil {
-		t.Fatal(err)
-	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	if err := c.Write(ctx, websocket.MessageText, frame); err != nil {
+	if err := c.SendView(ctx, keys...); err != nil {
 		t.Fatal(err)
 	}
 }
 
-func helloOf(t *testing.T, c *websocket.Conn) protocol.Hello {
+func helloOf(t *testing.T, c *protocoltest.Conn) protocol.Hello {
 	t.Helper()
 	env := read(t, c)
 	var h protocol.Hello
