@@ -15,6 +15,7 @@ package protocoltest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -101,9 +102,13 @@ func DialConn(ctx context.Context, wsURL, token string, opts *DialOptions) (*Con
 	return &Conn{Conn: ws}, resp, nil
 }
 
+// ErrInvalidMessage wraps the error of a server message that is not a text
+// message of envelopes; any other error of ReadMessage is the connection's.
+var ErrInvalidMessage = errors.New("invalid server message")
+
 // ReadMessage returns the envelopes of the next server message, or those of
 // the last one that Next has not returned yet. A binary message or one that
-// does not decode is an error.
+// does not decode is an ErrInvalidMessage.
 func (c *Conn) ReadMessage(ctx context.Context) (Message, error) {
 	if len(c.pending) > 0 {
 		m := c.last
@@ -116,11 +121,11 @@ func (c *Conn) ReadMessage(ctx context.Context) (Message, error) {
 		return Message{}, err
 	}
 	if typ != websocket.MessageText {
-		return Message{}, fmt.Errorf("message type %v, want text", typ)
+		return Message{}, fmt.Errorf("%w: message type %v, want text", ErrInvalidMessage, typ)
 	}
 	envs, err := protocol.DecodeMessage(data)
 	if err != nil {
-		return Message{}, err
+		return Message{}, fmt.Errorf("%w: %w", ErrInvalidMessage, err)
 	}
 	c.last = Message{At: at, Bytes: len(data)}
 	return Message{Envelopes: envs, At: at, Bytes: len(data)}, nil

@@ -3,6 +3,7 @@ package protocoltest_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -234,6 +235,7 @@ func TestConnReadsEnvelopesAndSendsViews(t *testing.T) {
 		message(frame(t, protocol.TypeHello, 0, hello), frame(t, protocol.TypeSnapshot, 0, protocol.Snapshot{})),
 		frame(t, protocol.TypeHeartbeat, 0, protocol.Heartbeat{}),
 		frame(t, protocol.TypeStats, 1, protocol.StatsBatch{}),
+		[]byte(`{"v":1,`),
 	)
 	if _, resp, err := protocoltest.DialConn(ctxFor(t), url, "wrong", nil); err == nil || resp == nil || resp.StatusCode != http.StatusUnauthorized {
 		t.Fatalf("wrong token: %v, %v; want a 401", resp, err)
@@ -255,6 +257,9 @@ func TestConnReadsEnvelopesAndSendsViews(t *testing.T) {
 	}
 	if env, err := conn.NextDelta(ctx); err != nil || env.Type != protocol.TypeStats || env.Seq != 1 {
 		t.Fatalf("next delta %s %d (%v), want stats 1 past the heartbeat", env.Type, env.Seq, err)
+	}
+	if _, err := conn.ReadMessage(ctx); !errors.Is(err, protocoltest.ErrInvalidMessage) {
+		t.Fatalf("a message that is no envelope: %v, want ErrInvalidMessage", err)
 	}
 	if err := conn.SendView(ctx, model.Key{Engine: "local", ID: "a"}); err != nil {
 		t.Fatal(err)
