@@ -62,7 +62,7 @@ func TestSoak(t *testing.T) {
 	waitEngine(t, steady, model.EngineUp)
 	var steadyMsgs atomic.Int64
 	go func() {
-		for range steady.msgs {
+		for range steady.Envelopes() {
 			steadyMsgs.Add(1)
 		}
 	}()
@@ -111,7 +111,7 @@ func TestSoak(t *testing.T) {
 	t.Logf("soak %v: %d container operations (%d failed), %d client visits (%d failed), %d messages to the steady client",
 		duration, ops, errs, visits.Load(), visitErrs.Load(), steadyMsgs.Load())
 
-	if err := steady.error(); err != nil {
+	if err := steady.Err(); err != nil {
 		t.Fatalf("the steady client saw: %v", err)
 	}
 	if errs := svc.errorLogs(); len(errs) > 0 {
