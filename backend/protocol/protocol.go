@@ -52,12 +52,12 @@ const (
 	StatsVisible = "visible"
 )
 
-// Envelope is the frame around every message.
+// Envelope is the frame around every message. Encode always fills Data.
 type Envelope struct {
 	V    int             `json:"v"`
 	Type string          `json:"type"`
 	Seq  uint64          `json:"seq"`
-	Data json.RawMessage `json:"data,omitempty"`
+	Data json.RawMessage `json:"data"`
 }
 
 // Hello is the first message on every connection.
