@@ -150,9 +150,7 @@ func (c *Client) handshake(m Message) error {
 }
 
 func (c *Client) synced() bool {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.seq.Synced()
+	return locked(c, func() bool { return c.seq.Synced() })
 }
 
 // read takes in messages until the connection ends or breaks a rule.
@@ -375,113 +373,90 @@ func (c *Client) Close() {
 // that does not decode, or an order error unless counted. Nil while all
 // is well.
 func (c *Client) Err() error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.err
+	return locked(c, func() error { return c.err })
 }
 
 // Hello is the connection's hello.
 func (c *Client) Hello() protocol.Hello {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.hello
+	return locked(c, func() protocol.Hello { return c.hello })
 }
 
 // Snapshot tells how the snapshot arrived.
 func (c *Client) Snapshot() SnapshotInfo {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.snapshot
+	return locked(c, func() SnapshotInfo { return c.snapshot })
 }
 
 // Seq is the seq of the last delta (or the snapshot) received.
 func (c *Client) Seq() uint64 {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.seq.Seq()
+	return locked(c, func() uint64 { return c.seq.Seq() })
 }
 
 // Containers is every container the client knows, by engine and ID.
 func (c *Client) Containers() []model.Container {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return sortedValues(c.containers, func(a, b model.Container) int { return cmp.Compare(a.Key().String(), b.Key().String()) })
-}
-
-// Container is one container the client knows.
-func (c *Client) Container(k model.Key) (model.Container, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	ctr, ok := c.containers[k]
-	return ctr, ok
+	return locked(c, func() []model.Container {
+		return sortedValues(c.containers, func(a, b model.Container) int { return cmp.Compare(a.Key().String(), b.Key().String()) })
+	})
 }
 
 // Stats is the latest sample of every container that has one, by engine
 // and ID. A container that stops running, or is removed, or whose engine
 // goes down, loses its sample.
 func (c *Client) Stats() []model.Stats {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return sortedValues(c.stats, func(a, b model.Stats) int { return cmp.Compare(a.Key().String(), b.Key().String()) })
+	return locked(c, func() []model.Stats {
+		return sortedValues(c.stats, func(a, b model.Stats) int { return cmp.Compare(a.Key().String(), b.Key().String()) })
+	})
 }
 
 // Engines is every engine the client knows, by name.
 func (c *Client) Engines() []model.EngineInfo {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return sortedValues(c.engines, func(a, b model.EngineInfo) int { return cmp.Compare(a.Engine, b.Engine) })
+	return locked(c, func() []model.EngineInfo {
+		return sortedValues(c.engines, func(a, b model.EngineInfo) int { return cmp.Compare(a.Engine, b.Engine) })
+	})
 }
 
 // Engine is one engine's entry; its Status is empty if the client knows
 // none.
 func (c *Client) Engine(name string) model.EngineInfo {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.engines[name]
+	return locked(c, func() model.EngineInfo { return c.engines[name] })
 }
 
 // FirstUp is when the client first saw the engine up (its snapshot or an
 // engine delta), zero if never.
 func (c *Client) FirstUp(engine string) time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.firstUp[engine]
+	return locked(c, func() time.Time { return c.firstUp[engine] })
 }
 
 // Events is the snapshot's events and those received since, oldest first,
 // at most Options.MaxEvents of them.
 func (c *Client) Events() []Event {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return slices.Clone(c.events)
+	return locked(c, func() []Event { return slices.Clone(c.events) })
 }
 
 // Samples is how many samples of a container arrived in stats deltas.
 func (c *Client) Samples(k model.Key) int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.samples[k]
+	return locked(c, func() int { return c.samples[k] })
 }
 
 // SampleCount is how many samples arrived in stats deltas, in all.
 func (c *Client) SampleCount() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.sampleSum
+	return locked(c, func() int { return c.sampleSum })
 }
 
 // Deltas is how many deltas arrived.
 func (c *Client) Deltas() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.deltas
+	return locked(c, func() int { return c.deltas })
 }
 
 // Gaps is how many order errors Options.CountGaps counted.
 func (c *Client) Gaps() int {
+	return locked(c, func() int { return c.gaps })
+}
+
+// locked returns f's result, read under the client's lock.
+func locked[T any](c *Client, f func() T) T {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.gaps
+	return f()
 }
 
 func sortedValues[K comparable, V any](m map[K]V, compare func(a, b V) int) []V {
