@@ -619,81 +619,94 @@ func parseTS(src string) (*tsFile, error) {
 	}
 	for p.pos < len(p.toks) {
 		exported := p.accept("export")
+		var name string
 		switch {
 		case exported && p.accept("const"):
-			name, err := p.ident()
-			if err != nil {
-				return nil, err
-			}
-			if err := p.expect("="); err != nil {
-				return nil, err
-			}
-			v := p.next()
-			switch v.kind {
-			case 'n':
-				ts.consts[name] = "number"
-			case 's':
-				ts.consts[name] = "string"
-			default:
-				return nil, fmt.Errorf("line %d: const %s: only literals are supported", v.line, name)
-			}
-			if err := declare(name); err != nil {
-				return nil, err
-			}
+			name, err = p.constDecl(ts)
 		case p.accept("interface"):
-			name, err := p.ident()
-			if err != nil {
-				return nil, err
-			}
-			iface := &tsInterface{}
-			if iface.params, err = p.typeParams(); err != nil {
-				return nil, err
-			}
-			if p.accept("extends") {
-				for {
-					ext, err := p.postfix()
-					if err != nil {
-						return nil, err
-					}
-					iface.extends = append(iface.extends, ext)
-					if !p.accept(",") {
-						break
-					}
-				}
-			}
-			if iface.fields, err = p.objectBody(); err != nil {
-				return nil, err
-			}
-			if err := declare(name); err != nil {
-				return nil, err
-			}
-			ts.interfaces[name] = iface
+			name, err = p.interfaceDecl(ts)
 		case exported && p.accept("type"):
-			name, err := p.ident()
-			if err != nil {
-				return nil, err
-			}
-			a := &tsAlias{}
-			if a.params, err = p.typeParams(); err != nil {
-				return nil, err
-			}
-			if err := p.expect("="); err != nil {
-				return nil, err
-			}
-			if a.typ, err = p.union(); err != nil {
-				return nil, err
-			}
-			if err := declare(name); err != nil {
-				return nil, err
-			}
-			ts.aliases[name] = a
+			name, err = p.typeDecl(ts)
 		default:
 			t := p.peek()
 			return nil, fmt.Errorf("line %d: unsupported statement at %q", t.line, t.text)
 		}
+		if err == nil {
+			err = declare(name)
+		}
+		if err != nil {
+			return nil, err
+		}
 		p.accept(";")
 	}
 	return ts, nil
+}
+
+// constDecl reads NAME = literal, after `export const`.
+func (p *tsParser) constDecl(ts *tsFile) (string, error) {
+	name, err := p.ident()
+	if err != nil {
+		return "", err
+	}
+	if err := p.expect("="); err != nil {
+		return "", err
+	}
+	switch v := p.next(); v.kind {
+	case 'n':
+		ts.consts[name] = "number"
+	case 's':
+		ts.consts[name] = "string"
+	default:
+		return "", fmt.Errorf("line %d: const %s: only literals are supported", v.line, name)
+	}
+	return name, nil
+}
+
+// interfaceDecl reads Name<Params> extends A, B { fields }, after
+// `interface`.
+func (p *tsParser) interfaceDecl(ts *tsFile) (string, error) {
+	name, params, err := p.nameAndParams()
+	if err != nil {
+		return "", err
+	}
+	iface := &tsInterface{params: params}
+	if p.accept("extends") {
+		if iface.extends, err = commaSeparated(p, p.postfix); err != nil {
+			return "", err
+		}
+	}
+	if iface.fields, err = p.objectBody(); err != nil {
+		return "", err
+	}
+	ts.interfaces[name] = iface
+	return name, nil
+}
+
+// typeDecl reads Name<Params> = Type, after `export type`.
+func (p *tsParser) typeDecl(ts *tsFile) (string, error) {
+	name, params, err := p.nameAndParams()
+	if err != nil {
+		return "", err
+	}
+	if err := p.expect("="); err != nil {
+		return "", err
+	}
+	typ, err := p.union()
+	if err != nil {
+		return "", err
+	}
+	ts.aliases[name] = &tsAlias{params: params, typ: typ}
+	return name, nil
+}
+
+// nameAndParams reads a declaration's name and its type parameters.
+func (p *tsParser) nameAndParams() (string, map[string]*tsType, error) {
+	name, err := p.ident()
+	if err != nil {
+		return "", nil, err
+	}
+	params, err := p.typeParams()
+	return name, params, err
 }
 
 // typeParams reads an optional <A extends C, B>.
@@ -702,23 +715,37 @@ func (p *tsParser) typeParams() (map[string]*tsType, error) {
 	if !p.accept("<") {
 		return params, nil
 	}
-	for {
+	_, err := commaSeparated(p, func() (string, error) {
 		name, err := p.ident()
 		if err != nil {
-			return nil, err
+			return "", err
 		}
 		var constraint *tsType
 		if p.accept("extends") {
 			if constraint, err = p.union(); err != nil {
-				return nil, err
+				return "", err
 			}
 		}
 		params[name] = constraint
-		if p.accept(">") {
-			return params, nil
-		}
-		if err := p.expect(","); err != nil {
+		return name, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return params, p.expect(">")
+}
+
+// commaSeparated reads one item or more, separated by commas.
+func commaSeparated[T any](p *tsParser, item func() (T, error)) ([]T, error) {
+	var out []T
+	for {
+		v, err := item()
+		if err != nil {
 			return nil, err
+		}
+		out = append(out, v)
+		if !p.accept(",") {
+			return out, nil
 		}
 	}
 }
@@ -828,18 +855,12 @@ func (p *tsParser) primary() (*tsType, error) {
 		p.pos++
 		ref := &tsType{kind: tsName, name: t.text}
 		if p.accept("<") {
-			for {
-				arg, err := p.union()
-				if err != nil {
-					return nil, err
-				}
-				ref.args = append(ref.args, arg)
-				if p.accept(">") {
-					break
-				}
-				if err := p.expect(","); err != nil {
-					return nil, err
-				}
+			var err error
+			if ref.args, err = commaSeparated(p, p.union); err != nil {
+				return nil, err
+			}
+			if err := p.expect(">"); err != nil {
+				return nil, err
 			}
 		}
 		return ref, nil
