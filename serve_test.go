@@ -15,11 +15,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/coder/websocket"
-
 	"github.com/dockpulse/dockpulse/backend/enginetest"
 	"github.com/dockpulse/dockpulse/backend/model"
 	"github.com/dockpulse/dockpulse/backend/protocol"
+	"github.com/dockpulse/dockpulse/backend/protocol/protocoltest"
 )
 
 func TestMain(m *testing.M) { enginetest.Main(m) }
@@ -88,53 +87,29 @@ func TestServe(t *testing.T) {
 		t.Fatalf("GET /: status %d, body %.200s", resp.StatusCode, body)
 	}
 
-	dctx, dcancel := context.WithTimeout(ctx, 5*time.Second)
+	dctx, dcancel := context.WithTimeout(ctx, 10*time.Second)
 	defer dcancel()
-	conn, _, err := websocket.Dial(dctx, "ws://"+u.Host+"/ws?token="+url.QueryEscape(token), nil)
+	c, _, err := protocoltest.Dial(dctx, "ws://"+u.Host+"/ws", token, &protocoltest.Options{DialOptions: protocoltest.DialOptions{ReadLimit: 16 << 20}, Queue: 1000})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer conn.CloseNow()
-	conn.SetReadLimit(16 << 20)
-	var pending []protocol.Envelope // a message may carry several
-	read := func() protocol.Envelope {
-		if len(pending) == 0 {
-			rctx, rcancel := context.WithTimeout(ctx, 10*time.Second)
-			defer rcancel()
-			_, data, err := conn.Read(rctx)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if pending, err = protocol.DecodeMessage(data); err != nil {
-				t.Fatal(err)
-			}
-		}
-		env := pending[0]
-		pending = pending[1:]
-		return env
-	}
-	env := read()
-	var hello protocol.Hello
-	if err := json.Unmarshal(env.Data, &hello); err != nil || env.Type != protocol.TypeHello {
-		t.Fatalf("first message %s %s (%v), want hello", env.Type, env.Data, err)
-	}
-	if hello.StatsMode != protocol.StatsVisible {
+	defer c.Close()
+	if hello := c.Hello(); hello.StatsMode != protocol.StatsVisible {
 		t.Errorf("hello statsMode %q, want the default %q", hello.StatsMode, protocol.StatsVisible)
-	}
-	if env := read(); env.Type != protocol.TypeSnapshot {
-		t.Fatalf("second message %s, want snapshot", env.Type)
 	}
 	id := e.RunContainer(t, "dp-serve")
 	for {
-		env := read()
-		if env.Type != protocol.TypeContainerUpsert {
-			continue
-		}
-		var c model.Container
-		if err := json.Unmarshal(env.Data, &c); err != nil {
+		rctx, rcancel := context.WithTimeout(ctx, 10*time.Second)
+		env, err := c.Next(rctx, protocol.TypeContainerUpsert)
+		rcancel()
+		if err != nil {
 			t.Fatal(err)
 		}
-		if c.ID == id && c.State == model.StateRunning {
+		var ctr model.Container
+		if err := json.Unmarshal(env.Data, &ctr); err != nil {
+			t.Fatal(err)
+		}
+		if ctr.ID == id && ctr.State == model.StateRunning {
 			break
 		}
 	}

@@ -5,15 +5,12 @@ package integration
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"sort"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/coder/websocket"
 	"github.com/docker/docker/api/types/container"
 	"github.com/docker/docker/client"
 	"go.uber.org/zap"
@@ -22,6 +19,7 @@ import (
 	"github.com/dockpulse/dockpulse/backend/enginetest"
 	"github.com/dockpulse/dockpulse/backend/model"
 	"github.com/dockpulse/dockpulse/backend/protocol"
+	"github.com/dockpulse/dockpulse/backend/protocol/protocoltest"
 	"github.com/dockpulse/dockpulse/backend/service"
 	"github.com/dockpulse/dockpulse/backend/watcher"
 )
@@ -53,19 +51,11 @@ func startService(t *testing.T, e *enginetest.Engine, cfg service.Config) *servi
 	return svc
 }
 
-// liveClient is a WebSocket client that keeps its own picture from the
-// snapshot and deltas, checking sequence numbers as a UI must.
+// liveClient is a protocoltest.Client (it checks sequence numbers and keeps
+// its own picture, as a UI must) whose failures fail the test.
 type liveClient struct {
-	t     *testing.T
-	conn  *websocket.Conn
-	msgs  chan protocol.Envelope
-	hello protocol.Hello
-
-	mu         sync.Mutex
-	seq        uint64
-	containers map[string]model.Container
-	engine     model.EngineInfo
-	err        error
+	*protocoltest.Client
+	t *testing.T
 
 	// lastEvents holds "id/action" of the events seen by the last
 	// expectUpsert (test goroutine only).
@@ -78,138 +68,59 @@ func connect(t *testing.T, svc *service.Service) *liveClient {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	conn, _, err := websocket.Dial(ctx, ep.URL+"?token="+ep.Token, nil)
+	c, err := connectTo(t, ep.URL, ep.Token)
 	if err != nil {
 		t.Fatalf("dial: %v", err)
 	}
-	conn.SetReadLimit(64 << 20)
-	c := &liveClient{t: t, conn: conn, msgs: make(chan protocol.Envelope, 10000), containers: map[string]model.Container{}}
-	go c.readLoop()
-	t.Cleanup(func() { conn.CloseNow() })
-	hello := c.next(protocol.TypeHello)
-	if err := json.Unmarshal(hello.Data, &c.hello); err != nil || c.hello.Protocol != protocol.Version {
-		t.Fatalf("hello %s: %v", hello.Data, err)
-	}
-	c.next(protocol.TypeSnapshot)
 	return c
 }
 
-func (c *liveClient) readLoop() {
-	defer close(c.msgs)
-	for {
-		_, data, err := c.conn.Read(context.Background())
-		if err != nil {
-			c.fail(err)
-			return
+// connectTo is connect for a backend known only by its endpoint (another
+// process, or a service that is about to be replaced). A refused or failed
+// dial is returned; a connection whose hello or snapshot is wrong fails
+// the test.
+func connectTo(t *testing.T, url, token string) (*liveClient, error) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	c, resp, err := protocoltest.Dial(ctx, url, token, &protocoltest.Options{Queue: 10000})
+	if err != nil {
+		if resp != nil && resp.StatusCode == http.StatusSwitchingProtocols {
+			t.Fatalf("connected, then: %v", err)
 		}
-		envs, err := protocol.DecodeMessage(data)
-		if err != nil {
-			c.fail(err)
-			return
-		}
-		for _, env := range envs {
-			if err := c.apply(env); err != nil {
-				c.fail(err)
-				return
-			}
-			c.msgs <- env
-		}
+		return nil, err
 	}
-}
-
-func (c *liveClient) fail(err error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.err == nil {
-		c.err = err
-	}
-}
-
-// apply keeps the client's picture, as the UI does.
-func (c *liveClient) apply(env protocol.Envelope) error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	switch env.Type {
-	case protocol.TypeHello:
-		return nil
-	case protocol.TypeSnapshot:
-		var s protocol.Snapshot
-		if err := json.Unmarshal(env.Data, &s); err != nil {
-			return err
-		}
-		c.seq = s.Seq
-		for _, ctr := range s.Containers {
-			c.containers[ctr.ID] = ctr
-		}
-		if len(s.Engines) > 0 {
-			c.engine = s.Engines[0]
-		}
-		return nil
-	case protocol.TypeHeartbeat:
-		if env.Seq != c.seq {
-			return fmt.Errorf("heartbeat seq %d, client at %d", env.Seq, c.seq)
-		}
-		return nil
-	}
-	if env.Seq != c.seq+1 {
-		return fmt.Errorf("gap: %s has seq %d after %d", env.Type, env.Seq, c.seq)
-	}
-	c.seq = env.Seq
-	switch env.Type {
-	case protocol.TypeContainerUpsert:
-		var ctr model.Container
-		if err := json.Unmarshal(env.Data, &ctr); err != nil {
-			return err
-		}
-		c.containers[ctr.ID] = ctr
-	case protocol.TypeContainerRemove:
-		var k model.Key
-		if err := json.Unmarshal(env.Data, &k); err != nil {
-			return err
-		}
-		delete(c.containers, k.ID)
-	case protocol.TypeEngine:
-		if err := json.Unmarshal(env.Data, &c.engine); err != nil {
-			return err
-		}
-	}
-	return nil
+	t.Cleanup(func() { c.Conn().CloseNow() })
+	return &liveClient{Client: c, t: t}, nil
 }
 
 // next returns the next message of one of the given types (any type if
 // none), failing the test after a timeout.
 func (c *liveClient) next(types ...string) protocol.Envelope {
 	c.t.Helper()
-	timeout := time.After(20 * time.Second)
-	for {
-		select {
-		case env, ok := <-c.msgs:
-			if !ok {
-				c.t.Fatalf("connection ended: %v", c.error())
-			}
-			if len(types) == 0 || contains(types, env.Type) {
-				return env
-			}
-		case <-timeout:
-			c.t.Fatalf("no %v message within 20s", types)
-		}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	env, err := c.Next(ctx, types...)
+	if err != nil {
+		c.t.Fatal(err)
 	}
+	return env
 }
 
-func (c *liveClient) error() error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.err
+// sendView tells the server what the client shows.
+func (c *liveClient) sendView(t *testing.T, keys ...model.Key) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := c.SendView(ctx, keys...); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // picture returns "name=state" of every container the client knows, sorted.
 func (c *liveClient) picture() []string {
-	c.mu.Lock()
-	defer c.mu.Unlock()
 	var out []string
-	for _, ctr := range c.containers {
+	for _, ctr := range c.Containers() {
 		out = append(out, ctr.ID[:12]+":"+ctr.Name+"="+ctr.State)
 	}
 	sort.Strings(out)
@@ -217,18 +128,7 @@ func (c *liveClient) picture() []string {
 }
 
 func (c *liveClient) engineStatus() string {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.engine.Status
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
+	return c.Engine(service.EngineName).Status
 }
 
 // dockerPS is `docker ps -a` in the same form as liveClient.picture.

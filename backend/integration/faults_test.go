@@ -86,7 +86,7 @@ func TestEngineKilledTenTimesUnderChurn(t *testing.T) {
 	<-churnDone
 	ops, errs := ch.counts()
 	t.Logf("churn: %d operations, %d failed while the engine was down; slowest settle %v", ops, errs, worst)
-	if err := c.error(); err != nil {
+	if err := c.Err(); err != nil {
 		t.Fatalf("client saw a protocol error: %v", err)
 	}
 	if errs := svc.errorLogs(); len(errs) > 0 {
@@ -96,7 +96,7 @@ func TestEngineKilledTenTimesUnderChurn(t *testing.T) {
 		t.Errorf("engine connection lost logged %d times, want %d", n, rounds)
 	}
 
-	c.close()
+	c.Close()
 	if err := svc.Stop(); err != nil {
 		t.Fatal(err)
 	}
@@ -185,7 +185,7 @@ func TestEngineUnreachableFromStart(t *testing.T) {
 			t.Cleanup(func() { p.Close() })
 			waitEngine(t, c, model.EngineUp)
 			settle(t, e.Client(t), svc.Service, c, 5*time.Second)
-			if err := c.error(); err != nil {
+			if err := c.Err(); err != nil {
 				t.Fatalf("client: %v", err)
 			}
 		})
@@ -198,9 +198,7 @@ func waitEngine(t *testing.T, c *liveClient, status string) model.EngineInfo {
 	t.Helper()
 	deadline := time.Now().Add(20 * time.Second)
 	for {
-		c.mu.Lock()
-		info := c.engine
-		c.mu.Unlock()
+		info := c.Engine(service.EngineName)
 		if info.Status == status {
 			return info
 		}
@@ -437,7 +435,7 @@ func TestClientCutOff(t *testing.T) {
 				t.Fatalf("reconnect: %v", err)
 			}
 			settle(t, verify, svc.Service, c, 5*time.Second)
-			c.close()
+			c.Close()
 		})
 	}
 }
@@ -468,14 +466,14 @@ func TestBackendRestartedUnderClient(t *testing.T) {
 	deadline := time.After(10 * time.Second)
 	for ended := false; !ended; {
 		select {
-		case _, ok := <-c.msgs:
+		case _, ok := <-c.Envelopes():
 			ended = !ok
 		case <-deadline:
 			t.Fatal("the client was not disconnected")
 		}
 	}
-	if code := websocket.CloseStatus(c.error()); code != websocket.StatusGoingAway {
-		t.Fatalf("client ended with %v, want going away (1001)", c.error())
+	if code := websocket.CloseStatus(c.Err()); code != websocket.StatusGoingAway {
+		t.Fatalf("client ended with %v, want going away (1001)", c.Err())
 	}
 	e.CreateContainer(t, "dp-restart-while-down")
 

@@ -2,7 +2,6 @@ package integration
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"sort"
@@ -11,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/coder/websocket"
 	"github.com/docker/docker/api/types/container"
 	"github.com/docker/docker/client"
 	"go.uber.org/zap"
@@ -20,8 +18,6 @@ import (
 	"go.uber.org/zap/zaptest/observer"
 
 	"github.com/dockpulse/dockpulse/backend/enginetest"
-	"github.com/dockpulse/dockpulse/backend/model"
-	"github.com/dockpulse/dockpulse/backend/protocol"
 	"github.com/dockpulse/dockpulse/backend/service"
 	"github.com/dockpulse/dockpulse/backend/watcher"
 )
@@ -93,37 +89,6 @@ func (r *running) errorLogs() []string {
 		out = append(out, fmt.Sprintf("%s %v", e.Message, e.ContextMap()))
 	}
 	return out
-}
-
-// connectTo is connect for a backend known only by its endpoint (another
-// process, or a service that is about to be replaced).
-func connectTo(t *testing.T, url, token string) (*liveClient, error) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	conn, _, err := websocket.Dial(ctx, url+"?token="+token, nil)
-	if err != nil {
-		return nil, err
-	}
-	conn.SetReadLimit(64 << 20)
-	c := &liveClient{t: t, conn: conn, msgs: make(chan protocol.Envelope, 10000), containers: map[string]model.Container{}}
-	go c.readLoop()
-	t.Cleanup(func() { conn.CloseNow() })
-	hello := c.next(protocol.TypeHello)
-	var h protocol.Hello
-	if err := json.Unmarshal(hello.Data, &h); err != nil || h.Protocol != protocol.Version {
-		t.Fatalf("hello %s: %v", hello.Data, err)
-	}
-	c.next(protocol.TypeSnapshot)
-	return c, nil
-}
-
-// close ends the client and waits for its reader, so that no goroutine of
-// it is left when the test counts them.
-func (c *liveClient) close() {
-	c.conn.CloseNow()
-	for range c.msgs {
-	}
 }
 
 // storePicture is the backend's own picture, in the form of dockerPS.
@@ -237,7 +202,7 @@ func settle(t *testing.T, cli *client.Client, svc *service.Service, c *liveClien
 		if time.Since(start) > within {
 			t.Fatalf("not equal to docker ps -a within %v:\n client %v\n store  %v\n engine %v", within, got, stored, want)
 		}
-		if err := c.error(); err != nil {
+		if err := c.Err(); err != nil {
 			t.Fatalf("client: %v", err)
 		}
 		time.Sleep(20 * time.Millisecond)

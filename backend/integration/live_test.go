@@ -60,7 +60,7 @@ func TestLifecycleDeltas(t *testing.T) {
 	if err := json.Unmarshal(env.Data, &k); err != nil || env.Type != protocol.TypeContainerRemove || k.ID != id {
 		t.Fatalf("after remove got %s %s, want container.remove of %s", env.Type, env.Data, id)
 	}
-	if err := c.error(); err != nil {
+	if err := c.Err(); err != nil {
 		t.Fatalf("client saw a protocol error: %v", err)
 	}
 }
@@ -202,7 +202,7 @@ func TestStatsFlowWhileRunningOnly(t *testing.T) {
 	deadline := time.After(2500 * time.Millisecond)
 	for {
 		select {
-		case env := <-c.msgs:
+		case env := <-c.Envelopes():
 			if env.Type != protocol.TypeStats {
 				continue
 			}
@@ -277,7 +277,7 @@ func TestEngineKilledAndRestarted(t *testing.T) {
 	if len(want) != 2 {
 		t.Fatalf("docker ps -a = %v, want the kept and the added container", want)
 	}
-	if err := c.error(); err != nil {
+	if err := c.Err(); err != nil {
 		t.Fatalf("client saw a protocol error: %v", err)
 	}
 }

@@ -3,6 +3,7 @@ package integration
 import (
 	"bufio"
 	"context"
+	"errors"
 	"math/rand/v2"
 	"os"
 	"runtime"
@@ -20,6 +21,7 @@ import (
 	"github.com/dockpulse/dockpulse/backend/enginetest"
 	"github.com/dockpulse/dockpulse/backend/model"
 	"github.com/dockpulse/dockpulse/backend/protocol"
+	"github.com/dockpulse/dockpulse/backend/protocol/protocoltest"
 	"github.com/dockpulse/dockpulse/backend/server"
 	"github.com/dockpulse/dockpulse/backend/service"
 )
@@ -62,7 +64,7 @@ func TestSoak(t *testing.T) {
 	waitEngine(t, steady, model.EngineUp)
 	var steadyMsgs atomic.Int64
 	go func() {
-		for range steady.msgs {
+		for range steady.Envelopes() {
 			steadyMsgs.Add(1)
 		}
 	}()
@@ -111,7 +113,7 @@ func TestSoak(t *testing.T) {
 	t.Logf("soak %v: %d container operations (%d failed), %d client visits (%d failed), %d messages to the steady client",
 		duration, ops, errs, visits.Load(), visitErrs.Load(), steadyMsgs.Load())
 
-	if err := steady.error(); err != nil {
+	if err := steady.Err(); err != nil {
 		t.Fatalf("the steady client saw: %v", err)
 	}
 	if errs := svc.errorLogs(); len(errs) > 0 {
@@ -193,17 +195,12 @@ func visitors(ctx context.Context, url, token string, running func() []model.Key
 			visits.Add(1)
 			dctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			defer cancel()
-			conn, _, err := websocket.Dial(dctx, url+"?token="+token, nil)
+			conn, _, err := protocoltest.DialConn(dctx, url, token, nil)
 			if err != nil {
 				failures.Add(1)
 				return
 			}
-			conn.SetReadLimit(64 << 20)
-			view, err := protocol.EncodeView(show)
-			if err == nil {
-				err = conn.Write(dctx, websocket.MessageText, view)
-			}
-			if err != nil {
+			if err := conn.SendView(dctx, show...); err != nil {
 				failures.Add(1)
 				conn.CloseNow()
 				return
@@ -211,12 +208,10 @@ func visitors(ctx context.Context, url, token string, running func() []model.Key
 			rctx, rcancel := context.WithTimeout(context.Background(), stay)
 			defer rcancel()
 			for {
-				_, data, err := conn.Read(rctx)
-				if err != nil {
-					break
-				}
-				if _, err := protocol.DecodeMessage(data); err != nil {
-					failures.Add(1)
+				if _, err := conn.ReadMessage(rctx); err != nil {
+					if errors.Is(err, protocoltest.ErrInvalidMessage) {
+						failures.Add(1)
+					}
 					break
 				}
 			}

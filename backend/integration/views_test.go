@@ -24,8 +24,8 @@ func TestVisibleStatsSampling(t *testing.T) {
 	e := enginetest.Require(t)
 	svc := startService(t, e, service.Config{StatsMode: protocol.StatsVisible})
 	c := connect(t, svc)
-	if c.hello.StatsMode != protocol.StatsVisible || c.hello.BackgroundMillis != stats.DefaultBackground.Milliseconds() {
-		t.Fatalf("hello statsMode %q backgroundMs %d, want %q %d", c.hello.StatsMode, c.hello.BackgroundMillis, protocol.StatsVisible, stats.DefaultBackground.Milliseconds())
+	if c.Hello().StatsMode != protocol.StatsVisible || c.Hello().BackgroundMs != stats.DefaultBackground.Milliseconds() {
+		t.Fatalf("hello statsMode %q backgroundMs %d, want %q %d", c.Hello().StatsMode, c.Hello().BackgroundMs, protocol.StatsVisible, stats.DefaultBackground.Milliseconds())
 	}
 	// The view comes first, so that no stream of the hidden container has
 	// begun when the window opens.
@@ -60,27 +60,13 @@ func TestVisibleStatsSampling(t *testing.T) {
 
 	// Without any view (the client left; a new one has not said what it
 	// shows), everything streams again.
-	c.conn.Close(websocket.StatusNormalClosure, "")
+	c.Conn().Close(websocket.StatusNormalClosure, "")
 	c2 := connect(t, svc)
 	reads = c2.sampleReads(t, 5*time.Second)
 	for name, id := range map[string]string{"shown": shown, "hidden": hidden} {
 		if n := len(reads[id]); n < 3 {
 			t.Errorf("%s container with no view open: %d samples in 5s, want about one a second", name, n)
 		}
-	}
-}
-
-// sendView tells the server what the client shows.
-func (c *liveClient) sendView(t *testing.T, keys ...model.Key) {
-	t.Helper()
-	frame, err := protocol.EncodeView(keys)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if err := c.conn.Write(ctx, websocket.MessageText, frame); err != nil {
-		t.Fatalf("send view: %v", err)
 	}
 }
 
@@ -93,9 +79,9 @@ func (c *liveClient) sampleReads(t *testing.T, window time.Duration) map[string]
 	end := time.After(window)
 	for {
 		select {
-		case env, ok := <-c.msgs:
+		case env, ok := <-c.Envelopes():
 			if !ok {
-				t.Fatalf("connection ended: %v", c.error())
+				t.Fatalf("connection ended: %v", c.Err())
 			}
 			if env.Type != protocol.TypeStats {
 				continue

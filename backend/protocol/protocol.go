@@ -52,26 +52,26 @@ const (
 	StatsVisible = "visible"
 )
 
-// Envelope is the frame around every message.
+// Envelope is the frame around every message. Encode always fills Data.
 type Envelope struct {
 	V    int             `json:"v"`
 	Type string          `json:"type"`
 	Seq  uint64          `json:"seq"`
-	Data json.RawMessage `json:"data,omitempty"`
+	Data json.RawMessage `json:"data"`
 }
 
 // Hello is the first message on every connection.
 type Hello struct {
-	Server            string `json:"server"`
-	Version           string `json:"version"`
-	Protocol          int    `json:"protocol"`
-	HeartbeatMillis   int64  `json:"heartbeatMs"`
-	StatsIntervalMsec int64  `json:"statsIntervalMs"`
+	Server          string `json:"server"`
+	Version         string `json:"version"`
+	Protocol        int    `json:"protocol"`
+	HeartbeatMs     int64  `json:"heartbeatMs"`
+	StatsIntervalMs int64  `json:"statsIntervalMs"`
 	// StatsMode is StatsAll or StatsVisible.
 	StatsMode string `json:"statsMode"`
-	// BackgroundMillis is, in StatsVisible mode, the sampling period of
+	// BackgroundMs is, in StatsVisible mode, the sampling period of
 	// running containers outside every view; 0 otherwise.
-	BackgroundMillis int64 `json:"backgroundMs,omitempty"`
+	BackgroundMs int64 `json:"backgroundMs,omitempty"`
 }
 
 // View is the data of a client's "view" message: every container it shows
@@ -144,8 +144,9 @@ type Snapshot struct {
 type ContainerRemove = model.Key
 
 // StatsBatch carries the latest sample of every container whose numbers
-// changed since the previous batch, and the containers that stopped being
-// sampled.
+// changed since the previous batch. A container that stops being sampled
+// gets no word here: the container.upsert or engine delta that stops it
+// tells the client to drop its samples.
 type StatsBatch struct {
 	Samples []model.Stats `json:"samples"`
 }

@@ -15,7 +15,6 @@ import (
 	"net/http"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -26,7 +25,7 @@ import (
 
 	"github.com/dockpulse/dockpulse/backend/hub"
 	"github.com/dockpulse/dockpulse/backend/model"
-	"github.com/dockpulse/dockpulse/backend/protocol"
+	"github.com/dockpulse/dockpulse/backend/protocol/protocoltest"
 	"github.com/dockpulse/dockpulse/backend/store"
 )
 
@@ -129,98 +128,30 @@ func (f *attackFixture) publish(t *testing.T, interval time.Duration) {
 // healthyClient reads every message, checking the sequence as a UI must,
 // and counts the deltas. It is the witness that attacks cost others nothing.
 type healthyClient struct {
-	conn   *websocket.Conn
-	deltas atomic.Int64
-	mu     sync.Mutex
-	err    error
-	done   chan struct{}
+	*protocoltest.Client
 }
 
 func newHealthyClient(t *testing.T, f *attackFixture) *healthyClient {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	conn, _, err := websocket.Dial(ctx, f.srv.WebSocketURL()+"?token="+f.srv.Token(), nil)
+	c, _, err := protocoltest.Dial(ctx, f.srv.WebSocketURL(), f.srv.Token(), &protocoltest.Options{DialOptions: protocoltest.DialOptions{ReadLimit: 1 << 20}})
 	if err != nil {
 		t.Fatalf("healthy client: %v", err)
 	}
-	conn.SetReadLimit(1 << 20)
-	c := &healthyClient{conn: conn, done: make(chan struct{})}
-	go c.read()
-	t.Cleanup(func() {
-		conn.CloseNow()
-		<-c.done
-	})
-	return c
-}
-
-func (c *healthyClient) read() {
-	defer close(c.done)
-	var seq uint64
-	i := 0
-	for {
-		_, data, err := c.conn.Read(context.Background())
-		if err != nil {
-			c.fail(err)
-			return
-		}
-		envs, err := protocol.DecodeMessage(data)
-		if err != nil {
-			c.fail(err)
-			return
-		}
-		for _, env := range envs {
-			if err := c.check(i, env, &seq); err != nil {
-				c.fail(err)
-				return
-			}
-			i++
-		}
-	}
-}
-
-// check checks the i-th envelope against the sequence so far.
-func (c *healthyClient) check(i int, env protocol.Envelope, seq *uint64) error {
-	switch {
-	case i == 0 && env.Type == protocol.TypeHello:
-	case i == 1 && env.Type == protocol.TypeSnapshot:
-		*seq = env.Seq
-	case i < 2:
-		return fmt.Errorf("message %d is %s", i, env.Type)
-	case env.Type == protocol.TypeHeartbeat:
-		if env.Seq != *seq {
-			return fmt.Errorf("heartbeat seq %d, want %d", env.Seq, *seq)
-		}
-	default:
-		if env.Seq != *seq+1 {
-			return fmt.Errorf("gap: seq %d after %d", env.Seq, *seq)
-		}
-		*seq = env.Seq
-		c.deltas.Add(1)
-	}
-	return nil
-}
-
-func (c *healthyClient) fail(err error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.err == nil {
-		c.err = err
-	}
+	t.Cleanup(c.Close)
+	return &healthyClient{c}
 }
 
 // stillReceiving checks that the client is healthy and gets new deltas.
 func (c *healthyClient) stillReceiving(t *testing.T, after string) {
 	t.Helper()
-	from := c.deltas.Load()
+	from := c.Deltas()
 	waitFor(t, 10*time.Second, "healthy client receives after "+after, func() bool {
-		c.mu.Lock()
-		err := c.err
-		c.mu.Unlock()
-		if err != nil {
+		if err := c.Err(); err != nil {
 			t.Fatalf("healthy client failed after %s: %v", after, err)
 		}
-		return c.deltas.Load() >= from+3
+		return c.Deltas() >= from+3
 	})
 }
 
@@ -474,7 +405,7 @@ func TestPolitePingsAreAnswered(t *testing.T) {
 	f := startAttackServer(t, Config{})
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	c, _, err := websocket.Dial(ctx, f.srv.WebSocketURL()+"?token="+f.srv.Token(), nil)
+	c, _, err := protocoltest.DialConn(ctx, f.srv.WebSocketURL(), f.srv.Token(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -575,7 +506,7 @@ func TestAttackConnectionCap(t *testing.T) {
 	var (
 		wg       sync.WaitGroup
 		mu       sync.Mutex
-		accepted []*websocket.Conn
+		accepted []*protocoltest.Conn
 		refused  int
 		other    []string
 	)
@@ -587,7 +518,7 @@ func TestAttackConnectionCap(t *testing.T) {
 			<-start
 			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 			defer cancel()
-			c, resp, err := websocket.Dial(ctx, f.srv.WebSocketURL()+"?token="+f.srv.Token(), nil)
+			c, resp, err := protocoltest.DialConn(ctx, f.srv.WebSocketURL(), f.srv.Token(), nil)
 			mu.Lock()
 			defer mu.Unlock()
 			switch {
@@ -618,7 +549,7 @@ func TestAttackConnectionCap(t *testing.T) {
 	waitFor(t, 10*time.Second, "slots freed", func() bool { return f.srv.Connections() == 1 })
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	c, _, err := websocket.Dial(ctx, f.srv.WebSocketURL()+"?token="+f.srv.Token(), nil)
+	c, _, err := protocoltest.DialConn(ctx, f.srv.WebSocketURL(), f.srv.Token(), nil)
 	if err != nil {
 		t.Fatalf("a connection after the storm: %v", err)
 	}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -18,6 +17,7 @@ import (
 	"github.com/dockpulse/dockpulse/backend/hub"
 	"github.com/dockpulse/dockpulse/backend/model"
 	"github.com/dockpulse/dockpulse/backend/protocol"
+	"github.com/dockpulse/dockpulse/backend/protocol/protocoltest"
 	"github.com/dockpulse/dockpulse/backend/store"
 )
 
@@ -49,61 +49,28 @@ func start(t *testing.T, cfg Config) *fixture {
 	return &fixture{srv: srv, store: st}
 }
 
-func dial(t *testing.T, f *fixture, origin string) (*websocket.Conn, *http.Response, error) {
+func dial(t *testing.T, f *fixture, origin string) (*protocoltest.Conn, *http.Response, error) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	h := http.Header{}
-	if origin != "" {
-		h.Set("Origin", origin)
-	}
-	return websocket.Dial(ctx, f.srv.WebSocketURL()+"?token="+f.srv.Token(), &websocket.DialOptions{HTTPHeader: h})
+	// coder/websocket's default read limit, which the server's batches of
+	// deltas must fit.
+	return protocoltest.DialConn(ctx, f.srv.WebSocketURL(), f.srv.Token(), &protocoltest.DialOptions{Origin: origin, ReadLimit: 32 << 10})
 }
 
-func read(t *testing.T, c *websocket.Conn) protocol.Envelope {
+func read(t *testing.T, c *protocoltest.Conn) protocol.Envelope {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	env, err := nextEnvelope(ctx, c)
+	env, err := c.Next(ctx)
 	if err != nil {
 		t.Fatalf("read: %v", err)
 	}
 	return env
 }
 
-// pending holds the envelopes of a message that nextEnvelope has read but
-// not returned yet, per connection: a message may carry several.
-var pending = struct {
-	sync.Mutex
-	m map[*websocket.Conn][]protocol.Envelope
-}{m: map[*websocket.Conn][]protocol.Envelope{}}
-
-// nextEnvelope returns the connection's next envelope, reading a message
-// when none is pending.
-func nextEnvelope(ctx context.Context, c *websocket.Conn) (protocol.Envelope, error) {
-	pending.Lock()
-	defer pending.Unlock()
-	if envs := pending.m[c]; len(envs) > 0 {
-		pending.m[c] = envs[1:]
-		return envs[0], nil
-	}
-	typ, data, err := c.Read(ctx)
-	if err != nil {
-		return protocol.Envelope{}, err
-	}
-	if typ != websocket.MessageText {
-		return protocol.Envelope{}, fmt.Errorf("message type %v, want text", typ)
-	}
-	envs, err := protocol.DecodeMessage(data)
-	if err != nil {
-		return protocol.Envelope{}, err
-	}
-	pending.m[c] = envs[1:]
-	return envs[0], nil
-}
-
 // readDelta skips heartbeats.
-func readDelta(t *testing.T, c *websocket.Conn) protocol.Envelope {
+func readDelta(t *testing.T, c *protocoltest.Conn) protocol.Envelope {
 	t.Helper()
 	for {
 		if env := read(t, c); env.Type != protocol.TypeHeartbeat {
@@ -285,18 +252,11 @@ type envErr struct {
 	err error
 }
 
-func readDeltaErr(c *websocket.Conn) envErr {
+func readDeltaErr(c *protocoltest.Conn) envErr {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	for {
-		env, err := nextEnvelope(ctx, c)
-		if err != nil {
-			return envErr{err: err}
-		}
-		if env.Type != protocol.TypeHeartbeat {
-			return envErr{Envelope: env}
-		}
-	}
+	env, err := c.NextDelta(ctx)
+	return envErr{Envelope: env, err: err}
 }
 
 func TestInvalidClientMessageClosesConnection(t *testing.T) {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/dockpulse/dockpulse/backend/model"
 	"github.com/dockpulse/dockpulse/backend/protocol"
+	"github.com/dockpulse/dockpulse/backend/protocol/protocoltest"
 )
 
 // recordingViewer is a Viewer that remembers what each view was told.
@@ -64,20 +65,16 @@ func (v *recordingView) state() (shown [][]model.Key, closed bool) {
 	return slices.Clone(v.shown), v.closed
 }
 
-func sendView(t *testing.T, c *websocket.Conn, keys ...model.Key) {
+func sendView(t *testing.T, c *protocoltest.Conn, keys ...model.Key) {
 	t.Helper()
-	frame, err := protocol.EncodeView(keys)
-	if err != nil {
-		t.Fatal(err)
-	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	if err := c.Write(ctx, websocket.MessageText, frame); err != nil {
+	if err := c.SendView(ctx, keys...); err != nil {
 		t.Fatal(err)
 	}
 }
 
-func helloOf(t *testing.T, c *websocket.Conn) protocol.Hello {
+func helloOf(t *testing.T, c *protocoltest.Conn) protocol.Hello {
 	t.Helper()
 	env := read(t, c)
 	var h protocol.Hello
@@ -101,8 +98,8 @@ func TestViewsReachTheViewer(t *testing.T) {
 	}
 	defer c.CloseNow()
 	h := helloOf(t, c)
-	if h.StatsMode != protocol.StatsVisible || h.BackgroundMillis != 5000 {
-		t.Fatalf("hello statsMode %q backgroundMs %d, want %q 5000", h.StatsMode, h.BackgroundMillis, protocol.StatsVisible)
+	if h.StatsMode != protocol.StatsVisible || h.BackgroundMs != 5000 {
+		t.Fatalf("hello statsMode %q backgroundMs %d, want %q 5000", h.StatsMode, h.BackgroundMs, protocol.StatsVisible)
 	}
 	go func() { // keep reading so that pongs and the close are processed
 		for {
@@ -152,8 +149,8 @@ func TestViewsWithoutAViewerAreAccepted(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.CloseNow()
-	if h := helloOf(t, c); h.StatsMode != protocol.StatsAll || h.BackgroundMillis != 0 {
-		t.Fatalf("hello statsMode %q backgroundMs %d, want %q 0", h.StatsMode, h.BackgroundMillis, protocol.StatsAll)
+	if h := helloOf(t, c); h.StatsMode != protocol.StatsAll || h.BackgroundMs != 0 {
+		t.Fatalf("hello statsMode %q backgroundMs %d, want %q 0", h.StatsMode, h.BackgroundMs, protocol.StatsAll)
 	}
 	sendView(t, c, model.Key{Engine: "local", ID: "a"})
 	f.store.Upsert(model.Container{Engine: "local", ID: "a", Name: "web", State: "running"})

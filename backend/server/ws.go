@@ -191,13 +191,13 @@ func (s *Server) stream(ctx context.Context, conn *websocket.Conn, log *zap.Logg
 		statsMode, background = protocol.StatsVisible, s.cfg.Viewer.Background()
 	}
 	hello, err := protocol.Encode(protocol.TypeHello, snap.Seq, protocol.Hello{
-		Server:            "dockpulse",
-		Version:           s.cfg.Version,
-		Protocol:          protocol.Version,
-		HeartbeatMillis:   s.cfg.Heartbeat.Milliseconds(),
-		StatsIntervalMsec: s.cfg.StatsInterval.Milliseconds(),
-		StatsMode:         statsMode,
-		BackgroundMillis:  background.Milliseconds(),
+		Server:          "dockpulse",
+		Version:         s.cfg.Version,
+		Protocol:        protocol.Version,
+		HeartbeatMs:     s.cfg.Heartbeat.Milliseconds(),
+		StatsIntervalMs: s.cfg.StatsInterval.Milliseconds(),
+		StatsMode:       statsMode,
+		BackgroundMs:    background.Milliseconds(),
 	})
 	if err != nil {
 		return err

@@ -13,14 +13,12 @@ import (
 	"os"
 	"os/exec"
 	"strings"
-	"sync"
 	"syscall"
 	"time"
 
-	"github.com/coder/websocket"
-
 	"github.com/dockpulse/dockpulse/backend/model"
-	"github.com/dockpulse/dockpulse/backend/protocol"
+	"github.com/dockpulse/dockpulse/backend/protocol/protocoltest"
+	"github.com/dockpulse/dockpulse/backend/service"
 )
 
 // backend is one `dockpulse serve` process.
@@ -82,7 +80,7 @@ func startBackend(ctx context.Context, bin, host string, logw io.Writer, args ..
 func (b *backend) pid() int { return b.cmd.Process.Pid }
 
 func (b *backend) wsURL() string {
-	return "ws" + strings.TrimPrefix(b.base, "http") + "/ws?token=" + url.QueryEscape(b.token)
+	return "ws" + strings.TrimPrefix(b.base, "http") + "/ws"
 }
 
 // stop ends the process with SIGTERM (SIGKILL after 10 s) and waits.
@@ -131,33 +129,18 @@ func eventKey(actor, action string, timeNano int64) string {
 }
 
 // wsClient is a WebSocket client that checks the sequence numbers as a UI
-// must and records every event with its receive time.
+// must, counting the errors (Gaps) rather than stopping at the first, and
+// keeps every event with its receive time.
 type wsClient struct {
-	conn *websocket.Conn
-
-	mu            sync.Mutex
-	events        []received
-	seq           uint64
-	gaps          int
-	msgs          int
-	samples       map[string]int // stats samples per container ID
-	hello         protocol.Hello
-	engineUp      bool
-	engineUpAt    time.Time
-	containers    int
-	snapshotBytes int
-	snapshotAt    time.Time
-	err           error
-	closeStatus   websocket.StatusCode
-	done          chan struct{}
+	*protocoltest.Client
 }
 
 // dialWS connects and, unless stall is set, reads until the connection
 // ends. A stalled client reads hello and the snapshot, then never again.
 func dialWS(ctx context.Context, b *backend, stall bool) (*wsClient, error) {
-	dctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	dctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	var opts *websocket.DialOptions
+	opts := &protocoltest.Options{DialOptions: protocoltest.DialOptions{ReadLimit: 256 << 20}, CountGaps: true, MaxEvents: -1, Stalled: stall}
 	if stall {
 		// A tiny receive buffer, so that the kernel cannot absorb the burst
 		// on the stalled client's behalf: its queue on the server must fill.
@@ -168,172 +151,40 @@ func dialWS(ctx context.Context, b *backend, stall bool) (*wsClient, error) {
 			})
 			return errors.Join(err, serr)
 		}}
-		opts = &websocket.DialOptions{HTTPClient: &http.Client{Transport: &http.Transport{DialContext: d.DialContext}}}
+		opts.HTTPClient = &http.Client{Transport: &http.Transport{DialContext: d.DialContext}}
 	}
-	conn, _, err := websocket.Dial(dctx, b.wsURL(), opts)
+	c, _, err := protocoltest.Dial(dctx, b.wsURL(), b.token, opts)
 	if err != nil {
 		return nil, fmt.Errorf("dial: %w", err)
 	}
-	conn.SetReadLimit(256 << 20)
-	c := &wsClient{conn: conn, done: make(chan struct{}), samples: map[string]int{}}
-	if stall {
-		for i := 0; i < 2; i++ {
-			if _, data, err := conn.Read(ctx); err != nil {
-				conn.CloseNow()
-				return nil, err
-			} else if err := c.handle(data, time.Now()); err != nil {
-				conn.CloseNow()
-				return nil, err
-			}
-		}
-		close(c.done)
-		return c, nil
-	}
-	go c.readLoop()
-	return c, nil
+	return &wsClient{c}, nil
 }
 
-func (c *wsClient) readLoop() {
-	defer close(c.done)
-	for {
-		_, data, err := c.conn.Read(context.Background())
-		now := time.Now()
-		if err != nil {
-			c.mu.Lock()
-			c.err = err
-			c.closeStatus = websocket.CloseStatus(err)
-			c.mu.Unlock()
-			return
-		}
-		if err := c.handle(data, now); err != nil {
-			c.mu.Lock()
-			c.err = err
-			c.mu.Unlock()
-			c.conn.CloseNow()
-			return
-		}
-	}
-}
-
-type eventData struct {
-	ActorID  string `json:"actorId"`
-	Action   string `json:"action"`
-	TimeNano int64  `json:"timeNano"`
-	SentNano int64  `json:"sentNano"`
-}
-
-func (c *wsClient) handle(data []byte, now time.Time) error {
-	envs, err := protocol.DecodeMessage(data)
-	if err != nil {
-		return err
-	}
-	for _, env := range envs {
-		if err := c.apply(env, len(data), now); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// apply takes in one envelope of a message of size bytes.
-func (c *wsClient) apply(env protocol.Envelope, size int, now time.Time) error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.msgs++
-	switch env.Type {
-	case protocol.TypeHello:
-		return json.Unmarshal(env.Data, &c.hello)
-	case protocol.TypeHeartbeat:
-		if env.Type == protocol.TypeHeartbeat && env.Seq != c.seq {
-			c.gaps++
-		}
-		return nil
-	case protocol.TypeSnapshot:
-		var snap protocol.Snapshot
-		if err := json.Unmarshal(env.Data, &snap); err != nil {
-			return err
-		}
-		c.seq = env.Seq
-		c.snapshotBytes = size
-		c.snapshotAt = now
-		c.containers = len(snap.Containers)
-		for _, e := range snap.Engines {
-			if e.Status == model.EngineUp && !c.engineUp {
-				c.engineUp, c.engineUpAt = true, now
-			}
-		}
-		return nil
-	}
-	if env.Seq != c.seq+1 {
-		c.gaps++
-	}
-	c.seq = env.Seq
-	switch env.Type {
-	case protocol.TypeEvent:
-		var ev eventData
-		if err := json.Unmarshal(env.Data, &ev); err != nil {
-			return err
-		}
-		c.events = append(c.events, received{key: eventKey(ev.ActorID, ev.Action, ev.TimeNano),
-			timeNano: ev.TimeNano, sentNano: ev.SentNano, recvNano: now.UnixNano()})
-	case protocol.TypeStats:
-		var b protocol.StatsBatch
-		if err := json.Unmarshal(env.Data, &b); err != nil {
-			return err
-		}
-		for _, s := range b.Samples {
-			c.samples[s.ID]++
-		}
-	case protocol.TypeContainerUpsert:
-		c.containers++ // approximate: only used before the engine is up
-	case protocol.TypeEngine:
-		var e model.EngineInfo
-		if err := json.Unmarshal(env.Data, &e); err != nil {
-			return err
-		}
-		if e.Status == model.EngineUp && !c.engineUp {
-			c.engineUp, c.engineUpAt = true, now
-		}
-	}
-	return nil
-}
-
-// seen returns a copy of the events the client has received so far.
+// seen returns the events the client has received so far.
 func (c *wsClient) seen() []received {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return append([]received(nil), c.events...)
+	evs := c.Events()
+	out := make([]received, len(evs))
+	for i, ev := range evs {
+		out[i] = received{key: eventKey(ev.ActorID, ev.Action, ev.TimeNano),
+			timeNano: ev.TimeNano, sentNano: ev.SentNano, recvNano: ev.At.UnixNano()}
+	}
+	return out
 }
 
-// sampleCount is how many stats samples the client has received, in all.
-func (c *wsClient) sampleCount() int {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	n := 0
-	for _, v := range c.samples {
-		n += v
-	}
-	return n
+// samplesOf is how many stats samples of a container the client received.
+func (c *wsClient) samplesOf(id string) int {
+	return c.Samples(model.Key{Engine: service.EngineName, ID: id})
 }
 
 // sendView tells the server which containers the client shows.
 func (c *wsClient) sendView(ctx context.Context, ids []string) error {
 	var keys []model.Key
 	for _, id := range ids {
-		keys = append(keys, model.Key{Engine: "local", ID: id})
-	}
-	frame, err := protocol.EncodeView(keys)
-	if err != nil {
-		return err
+		keys = append(keys, model.Key{Engine: service.EngineName, ID: id})
 	}
 	wctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
-	return c.conn.Write(wctx, websocket.MessageText, frame)
-}
-
-func (c *wsClient) close() {
-	c.conn.CloseNow()
-	<-c.done
+	return c.SendView(wctx, keys...)
 }
 
 // dialMany connects n reading clients.
@@ -352,7 +203,7 @@ func dialMany(ctx context.Context, b *backend, n int) ([]*wsClient, error) {
 
 func closeAll(cs []*wsClient) {
 	for _, c := range cs {
-		c.close()
+		c.Close()
 	}
 }
 

@@ -117,9 +117,7 @@ func (b *bench) burst(ctx context.Context, d *direct, clients []*wsClient, ids [
 		if inOrder {
 			r.order++
 		}
-		c.mu.Lock()
-		r.gaps += c.gaps
-		c.mu.Unlock()
+		r.gaps += c.Gaps()
 		r.p99PerClient = append(r.p99PerClient, quantile(lats, .99))
 	}
 	return r, nil
@@ -202,7 +200,7 @@ func (b *bench) fanout(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	defer stalled.conn.CloseNow()
+	defer stalled.Conn().CloseNow()
 	withStall, err := b.burst(ctx, d, clients, ids, sz.fanoutEvents)
 	if err != nil {
 		return err
@@ -216,7 +214,7 @@ func (b *bench) fanout(ctx context.Context) error {
 	}
 	rctx, cancel := context.WithTimeout(ctx, readFor)
 	for {
-		_, _, err := stalled.conn.Read(rctx)
+		_, _, err := stalled.Conn().Read(rctx)
 		if err != nil {
 			switch st := websocket.CloseStatus(err); {
 			case st == websocket.StatusPolicyViolation:

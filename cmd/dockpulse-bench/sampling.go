@@ -24,29 +24,27 @@ func (b *bench) samplingWindow(ctx context.Context, ids []string, visible bool) 
 		return windowResult{}, 0, err
 	}
 	defer be.stop()
-	defer c.close()
+	defer c.Close()
 	if visible {
 		if err := c.sendView(ctx, ids[:b.sz.sampleVisible]); err != nil {
 			return windowResult{}, 0, fmt.Errorf("send view: %w", err)
 		}
 	}
 	time.Sleep(b.sz.warmup)
-	n0 := c.sampleCount()
+	n0 := c.SampleCount()
 	w := b.measureWindow(be.pid(), b.sz.window)
-	rate := float64(c.sampleCount()-n0) / b.sz.window.Seconds()
+	rate := float64(c.SampleCount()-n0) / b.sz.window.Seconds()
 
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.hello.StatsMode != mode {
-		b.failf("sampling: hello says statsMode %q, want %q", c.hello.StatsMode, mode)
+	if got := c.Hello().StatsMode; got != mode {
+		b.failf("sampling: hello says statsMode %q, want %q", got, mode)
 	}
 	for _, id := range ids[:b.sz.sampleVisible] {
-		if c.samples[id] == 0 {
+		if c.samplesOf(id) == 0 {
 			b.failf("sampling: no sample of container %.12s, which the client shows", id)
 		}
 	}
-	if c.err != nil {
-		b.failf("sampling: client connection: %v", c.err)
+	if err := c.Err(); err != nil {
+		b.failf("sampling: client connection: %v", err)
 	}
 	return w, rate, nil
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/dockpulse/dockpulse/backend/service"
 )
 
 func (b *bench) scale(ctx context.Context) error {
@@ -40,23 +42,19 @@ func (b *bench) scale(ctx context.Context) error {
 			continue
 		}
 		waitFor(2*time.Minute, func() bool {
-			c.mu.Lock()
-			defer c.mu.Unlock()
 			select {
-			case <-c.done:
+			case <-c.Done():
 				return true
 			default:
 			}
-			return c.engineUp
+			return !c.FirstUp(service.EngineName).IsZero()
 		})
-		c.mu.Lock()
-		if c.engineUp {
-			complete = c.engineUpAt.Sub(be.started)
+		if up := c.FirstUp(service.EngineName); !up.IsZero() {
+			complete = up.Sub(be.started)
 		} else {
 			drops++
 		}
-		c.mu.Unlock()
-		c.close()
+		c.Close()
 	}
 
 	// A client connecting to the warm backend: the snapshot's size and how
@@ -69,16 +67,11 @@ func (b *bench) scale(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		waitFor(10*time.Second, func() bool {
-			c.mu.Lock()
-			defer c.mu.Unlock()
-			return c.snapshotBytes > 0
-		})
-		c.mu.Lock()
-		snapTimes = append(snapTimes, float64(c.snapshotAt.Sub(t0).Nanoseconds()))
-		snapBytes, snapContainers = c.snapshotBytes, c.containers
-		c.mu.Unlock()
-		c.close()
+		// The client is back once the snapshot is in.
+		snap := c.Snapshot()
+		snapTimes = append(snapTimes, float64(snap.At.Sub(t0).Nanoseconds()))
+		snapBytes, snapContainers = snap.Bytes, snap.Containers
+		c.Close()
 	}
 	api, err := be.get(ctx, "/api/snapshot")
 	if err != nil {

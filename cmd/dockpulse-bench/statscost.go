@@ -85,10 +85,10 @@ func (b *bench) oursWindow(ctx context.Context, bin string) (windowResult, error
 		return windowResult{}, err
 	}
 	defer be.stop()
-	defer c.close()
+	defer c.Close()
 	time.Sleep(b.sz.warmup)
 	r := b.measureWindow(be.pid(), b.sz.window)
-	if c.sampleCount() == 0 {
+	if c.SampleCount() == 0 {
 		b.failf("stats: the client got no stats sample")
 	}
 	return r, nil

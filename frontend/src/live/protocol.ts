@@ -11,6 +11,7 @@ import {
   type ServerMessage,
   type Snapshot,
   type Stats,
+  type ViewMessage,
 } from './types'
 
 /** A frame this client cannot use; the stream it came from is no longer trustworthy. */
@@ -134,7 +135,8 @@ export const MAX_VIEW_CONTAINERS = 150
  */
 export function viewMessage(keys: readonly ContainerKey[]): string {
   const containers = keys.slice(0, MAX_VIEW_CONTAINERS).map(({ engine, id }) => ({ engine, id }))
-  return JSON.stringify({ v: PROTOCOL_VERSION, type: 'view', seq: 0, data: { containers } })
+  const message: ViewMessage = { v: PROTOCOL_VERSION, type: 'view', seq: 0, data: { containers } }
+  return JSON.stringify(message)
 }
 
 /** The store and React key of a container or sample. */

@@ -1,10 +1,13 @@
 // Domain and protocol types, mirroring backend/model/model.go and
 // backend/protocol/protocol.go. The JSON names are the protocol: keep them in
-// step with the Go `json:"..."` tags.
+// step with the Go `json:"..."` tags (backend/protocol/tstypes_test.go checks
+// the names, the kinds and which fields are optional).
 //
-// Go encodes nil slices and maps as null, so every list or map that comes off
-// the wire may be null; protocol.ts turns those into empty values once, at the
-// edge, and the rest of the app can rely on the non-null shapes below.
+// A field is optional (`?`) exactly where Go may leave it out (omitempty);
+// every other field is always sent. Go encodes nil slices and maps as null, so
+// every list or map that comes off the wire may be null; protocol.ts turns
+// those into empty values once, at the edge, and the rest of the app can rely
+// on the non-null shapes below.
 
 /** The protocol version this client speaks (protocol.Version). */
 export const PROTOCOL_VERSION = 1
@@ -137,10 +140,11 @@ export interface Hello {
   statsIntervalMs: number
   /**
    * "visible": the server streams what some client's view names and samples
-   * the rest every backgroundMs, so the client should send views. "all" (or
-   * absent): every running container is sampled every statsIntervalMs.
+   * the rest every backgroundMs, so the client should send views. "all":
+   * every running container is sampled every statsIntervalMs.
    */
-  statsMode?: 'all' | 'visible'
+  statsMode: 'all' | 'visible'
+  /** In "visible" mode only. */
   backgroundMs?: number
 }
 
@@ -151,6 +155,11 @@ export interface StatsBatch {
 export interface Heartbeat {
   /** Server Unix ms. */
   time: number
+}
+
+/** The data of the one message a client sends: every container it shows live. */
+export interface View {
+  containers: ContainerKey[]
 }
 
 interface Envelope<T extends string, D> {
@@ -169,6 +178,8 @@ export type EventMessage = Envelope<'event', DockerEvent>
 /** An engine's facts and status, complete: it replaces what was known. */
 export type EngineMessage = Envelope<'engine', EngineInfo>
 export type HeartbeatMessage = Envelope<'heartbeat', Heartbeat>
+/** Client to server: see viewMessage in protocol.ts. */
+export type ViewMessage = Envelope<'view', View>
 
 /**
  * A message type this client does not know. Protocol v1 may gain message

@@ -97,6 +97,7 @@ export const hello: Hello = {
   protocol: 1,
   heartbeatMs: 5000,
   statsIntervalMs: 1000,
+  statsMode: 'all',
 }
 
 /** Message builders: typed envelopes for the store and sources. */
