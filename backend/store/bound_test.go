@@ -122,14 +122,14 @@ func TestStoreKeepsEngineDataBounded(t *testing.T) {
 func TestSnapshotWorstCase(t *testing.T) {
 	s := New(hub.New(), Config{}, zap.NewNop())
 	s.SetEngineUp(modeltest.EngineInfo(eng, model.EngineUp))
-	const containers = 20
+	const containers = 8
 	for i := range containers {
 		c := modeltest.Container(eng, i)
 		s.Upsert(c)
 		s.PublishStats([]model.Stats{modeltest.Stats(c)})
 	}
 	ev := modeltest.Event(eng)
-	for i := range 200 {
+	for i := range 140 { // more than the 4 MiB of events hold
 		ev.ActorID = fmt.Sprint(i, modeltest.Hostile)
 		s.RecordEvent(ev)
 	}
