@@ -15,28 +15,6 @@ import (
 	"github.com/dockpulse/dockpulse/backend/protocol"
 )
 
-// frames returns every queued frame, checking that sequence numbers are
-// consecutive from seq.
-func frames(t *testing.T, sub *hub.Subscriber, seq uint64) [][]byte {
-	t.Helper()
-	var out [][]byte
-	for {
-		select {
-		case frame := <-sub.Queue():
-			env, err := protocol.Decode(frame)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if seq++; env.Seq != seq {
-				t.Fatalf("delta %s has seq %d, want %d", env.Type, env.Seq, seq)
-			}
-			out = append(out, frame)
-		default:
-			return out
-		}
-	}
-}
-
 func TestEventsAreBoundedByBytes(t *testing.T) {
 	const maxBytes = 20_000
 	s := New(hub.New(), Config{MaxEvents: 100, MaxEventBytes: maxBytes, Now: time.Now}, zap.NewNop())
