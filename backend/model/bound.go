@@ -31,8 +31,9 @@ import (
 // their first entries. Normal data stays whole; the full value of anything
 // cut is one `docker inspect` (or `docker events`) away.
 const (
-	// MaxWord bounds identifiers and the engine's vocabulary: IDs, states, health, restart policies, port addresses and protocols,
-	// mount types, event types and actions, engine versions.
+	// MaxWord bounds identifiers and the engine's vocabulary: IDs, states,
+	// health, restart policies, port addresses and protocols, mount types,
+	// event types and actions, engine versions.
 	MaxWord = 128
 	// MaxText bounds names: container and mount names, image references,
 	// label and attribute keys, the engine's host name, OS and kernel.
