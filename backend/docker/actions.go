@@ -65,9 +65,10 @@ func (c *Client) Act(ctx context.Context, action, id string, removeVolumes bool)
 }
 
 // classify keeps the engine's message, without the SDK's "Error response
-// from daemon: " prefix, and adds the kind of failure.
+// from daemon: " prefix and within model.MaxLong (the SDK reads up to
+// 1 MiB of it), and adds the kind of failure.
 func classify(err error) error {
-	msg := strings.TrimPrefix(err.Error(), "Error response from daemon: ")
+	msg := model.Cut(strings.TrimPrefix(err.Error(), "Error response from daemon: "), model.MaxLong)
 	var kind error
 	switch {
 	case cerrdefs.IsNotFound(err):
@@ -79,10 +80,22 @@ func classify(err error) error {
 	case client.IsErrConnectionFailed(err):
 		kind = model.ErrUnavailable
 	default:
+		if cut := model.Cut(err.Error(), model.MaxLong); cut != err.Error() {
+			return &cutError{msg: cut, err: err}
+		}
 		return err
 	}
 	return fmt.Errorf("%s (%w)", msg, kind)
 }
+
+// cutError is an engine error whose message was cut.
+type cutError struct {
+	msg string
+	err error
+}
+
+func (e *cutError) Error() string { return e.msg }
+func (e *cutError) Unwrap() error { return e.err }
 
 func shortID(id string) string {
 	if len(id) > 12 {

@@ -221,10 +221,12 @@ func TestStalledClientIsCutOthersKeepReceiving(t *testing.T) {
 
 	// Large deltas fill the stalled client's socket buffers, then its queue.
 	// The healthy client reads each one before the next is published.
-	big := strings.Repeat("x", 64<<10)
+	// (About 30 KiB each: the store keeps labels within model.MaxListBytes.)
+	big := strings.Repeat("x", 7<<10)
 	const n = 400
 	for i := range n {
-		f.store.Upsert(model.Container{Engine: "local", ID: "a", State: "running", Labels: map[string]string{"i": fmt.Sprint(i), "pad": big}})
+		f.store.Upsert(model.Container{Engine: "local", ID: "a", State: "running", Labels: map[string]string{
+			"i": fmt.Sprint(i), "pad0": big, "pad1": big, "pad2": big, "pad3": big}})
 		env := readDeltaErr(healthy)
 		if env.err != nil {
 			t.Fatalf("healthy client, delta %d: %v", i+1, env.err)

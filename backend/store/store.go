@@ -12,6 +12,10 @@
 //     its stats are cleared, and the engine's status says why it is not live.
 //   - Publishing never blocks (see package hub), so holding the lock while
 //     publishing is cheap.
+//   - Everything the store keeps is within the limits of model's Bound
+//     methods, applied as it comes in, and the events history is bounded in
+//     bytes as well as in number: the snapshot has a known worst case
+//     (docs/security.md).
 package store
 
 import (
@@ -33,9 +37,17 @@ type Config struct {
 	// MaxEvents bounds the recent-events history kept for snapshots.
 	// Default 500.
 	MaxEvents int
+	// MaxEventBytes bounds the same history by the size of the frames that
+	// sent its events. Default DefaultMaxEventBytes.
+	MaxEventBytes int
 	// Now is the clock; default time.Now.
 	Now func() time.Time
 }
+
+// DefaultMaxEventBytes is the default byte bound of the events history:
+// 500 events of the usual size (a few KiB: an event carries its container's
+// labels) fit well within it; about 120 of the largest do.
+const DefaultMaxEventBytes = 4 << 20
 
 // Store is safe for concurrent use.
 type Store struct {
@@ -48,15 +60,16 @@ type Store struct {
 	engines    map[string]model.EngineInfo
 	containers map[model.Key]model.Container
 	stats      map[model.Key]model.Stats
-	events     []model.Event // ring buffer, oldest at eventsHead once full
-	eventsHead int
-	maxEvents  int
+	events     eventRing
 }
 
 // New returns an empty store that publishes its deltas to h.
 func New(h *hub.Hub, cfg Config, log *zap.Logger) *Store {
 	if cfg.MaxEvents <= 0 {
 		cfg.MaxEvents = 500
+	}
+	if cfg.MaxEventBytes <= 0 {
+		cfg.MaxEventBytes = DefaultMaxEventBytes
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
@@ -68,23 +81,25 @@ func New(h *hub.Hub, cfg Config, log *zap.Logger) *Store {
 		engines:    make(map[string]model.EngineInfo),
 		containers: make(map[model.Key]model.Container),
 		stats:      make(map[model.Key]model.Stats),
-		maxEvents:  cfg.MaxEvents,
+		events:     newEventRing(cfg.MaxEvents, cfg.MaxEventBytes),
 	}
 }
 
 // publishLocked assigns the next sequence number to a delta and sends it.
-func (s *Store) publishLocked(typ string, data any) {
+// It returns the frame's size, 0 if it could not be encoded.
+func (s *Store) publishLocked(typ string, data any) int {
 	frame, err := protocol.Encode(typ, s.seq+1, data)
 	if err != nil {
 		// The model types always encode; reaching this is a bug, and
 		// skipping the sequence number keeps clients' gap detection honest.
 		s.log.Error("encode delta", zap.String("type", typ), zap.Error(err))
-		return
+		return 0
 	}
 	s.seq++
 	if dropped := s.hub.Publish(frame); dropped > 0 {
 		s.log.Warn("dropped slow clients", zap.Int("count", dropped), zap.String("type", typ))
 	}
+	return len(frame)
 }
 
 // Subscribe registers a hub subscriber and returns it with the snapshot it
@@ -101,6 +116,18 @@ func (s *Store) Snapshot() protocol.Snapshot {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.snapshotLocked()
+}
+
+// SnapshotBound is the most bytes the snapshot's JSON, in its envelope,
+// can take with the engines and containers the store now knows: the events'
+// byte bound and the worst case of each engine, container and sample
+// (model's limits, docs/security.md).
+func (s *Store) SnapshotBound() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	const frame = 256 // envelope, field names, seq, brackets
+	return frame + s.events.maxBytes + len(s.engines)*(model.MaxEngineJSON+1) +
+		len(s.containers)*(model.MaxContainerJSON+1+model.MaxStatsJSON+1)
 }
 
 // Seq is the sequence number of the last delta.
@@ -175,11 +202,7 @@ func (s *Store) enginesLocked() []model.EngineInfo {
 	return out
 }
 
-func (s *Store) eventsLocked() []model.Event {
-	out := make([]model.Event, 0, len(s.events))
-	out = append(out, s.events[s.eventsHead:]...)
-	return append(out, s.events[:s.eventsHead]...)
-}
+func (s *Store) eventsLocked() []model.Event { return s.events.list() }
 
 func keyLess(a, b model.Key) bool {
 	if a.Engine != b.Engine {
@@ -197,6 +220,7 @@ func (s *Store) Upsert(c model.Container) bool {
 }
 
 func (s *Store) upsertLocked(c model.Container) bool {
+	c = c.Bound()
 	k := c.Key()
 	if old, ok := s.containers[k]; ok && reflect.DeepEqual(old, c) {
 		return false
@@ -217,6 +241,7 @@ func (s *Store) Remove(k model.Key) bool {
 }
 
 func (s *Store) removeLocked(k model.Key) bool {
+	k = k.Bound()
 	if _, ok := s.containers[k]; !ok {
 		return false
 	}
@@ -235,7 +260,7 @@ func (s *Store) Reconcile(engine string, list []model.Container) (int, error) {
 		if c.Engine != engine {
 			return 0, fmt.Errorf("reconcile %s: container %s belongs to engine %q", engine, c.ID, c.Engine)
 		}
-		want[c.Key()] = c
+		want[c.Key().Bound()] = c
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -270,6 +295,7 @@ func (s *Store) PublishStats(samples []model.Stats) {
 	defer s.mu.Unlock()
 	kept := make([]model.Stats, 0, len(samples))
 	for _, st := range samples {
+		st = st.Bound()
 		c, ok := s.containers[st.Key()]
 		if !ok || !c.Running() || s.engines[st.Engine].Status != model.EngineUp {
 			continue
@@ -288,14 +314,11 @@ func (s *Store) PublishStats(samples []model.Stats) {
 func (s *Store) RecordEvent(ev model.Event) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	ev = ev.Bound()
 	ev.SentNano = s.now().UnixNano()
-	if len(s.events) < s.maxEvents {
-		s.events = append(s.events, ev)
-	} else {
-		s.events[s.eventsHead] = ev
-		s.eventsHead = (s.eventsHead + 1) % s.maxEvents
+	if size := s.publishLocked(protocol.TypeEvent, ev); size > 0 {
+		s.events.push(ev, size)
 	}
-	s.publishLocked(protocol.TypeEvent, ev)
 }
 
 // SetEngineUp records a successful connection and the engine's facts.
@@ -305,6 +328,7 @@ func (s *Store) SetEngineUp(info model.EngineInfo) {
 
 // SetEngineInfo refreshes an engine's facts without changing its status.
 func (s *Store) SetEngineInfo(info model.EngineInfo) {
+	info = info.Bound()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	old := s.engines[info.Engine]
@@ -336,6 +360,7 @@ func (s *Store) setEngine(engine, status, reason string, info *model.EngineInfo)
 		cur.Since = s.now().UnixMilli()
 	}
 	cur.Status, cur.Reason = status, reason
+	cur = cur.Bound()
 	if known && reflect.DeepEqual(prev, cur) {
 		return // nothing changed: no delta
 	}

@@ -38,6 +38,21 @@ func newStore(t *testing.T) (*Store, *hub.Subscriber) {
 func drain(t *testing.T, sub *hub.Subscriber, from uint64) []string {
 	t.Helper()
 	var out []string
+	for _, frame := range frames(t, sub, from) {
+		env, err := protocol.Decode(frame)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, env.Type+":"+detail(t, env))
+	}
+	return out
+}
+
+// frames returns every queued frame, checking that sequence numbers are
+// consecutive from seq.
+func frames(t *testing.T, sub *hub.Subscriber, seq uint64) [][]byte {
+	t.Helper()
+	var out [][]byte
 	for {
 		select {
 		case frame := <-sub.Queue():
@@ -45,11 +60,10 @@ func drain(t *testing.T, sub *hub.Subscriber, from uint64) []string {
 			if err != nil {
 				t.Fatal(err)
 			}
-			from++
-			if env.Seq != from {
-				t.Fatalf("delta %s has seq %d, want %d", env.Type, env.Seq, from)
+			if seq++; env.Seq != seq {
+				t.Fatalf("delta %s has seq %d, want %d", env.Type, env.Seq, seq)
 			}
-			out = append(out, env.Type+":"+detail(t, env))
+			out = append(out, frame)
 		default:
 			return out
 		}
