@@ -138,7 +138,7 @@ func (c *Client) StreamStats(ctx context.Context, id string) (stats.Stream, erro
 	if err != nil {
 		return nil, fmt.Errorf("stats %s: %w", id, err)
 	}
-	return stats.NewJSONStream(id, resp.Body), nil
+	return newJSONStream(id, resp.Body), nil
 }
 
 // SampleOnce takes one sample without a stream (the engine's one-shot
@@ -150,7 +150,7 @@ func (c *Client) SampleOnce(ctx context.Context, id string) (container.StatsResp
 		return container.StatsResponse{}, fmt.Errorf("stats %s: %w", id, err)
 	}
 	defer resp.Body.Close()
-	v, err := stats.DecodeSample(resp.Body)
+	v, err := decodeSample(resp.Body)
 	if err != nil {
 		return container.StatsResponse{}, fmt.Errorf("stats %s: %w", id, err)
 	}

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/docker/docker/api/types/container"
+
 	"github.com/dockpulse/dockpulse/backend/model"
 )
 
@@ -18,21 +20,21 @@ func TestCollectorBatchesLatestSamplePerContainer(t *testing.T) {
 	b := h.src.stream(t, "bbb", 0)
 	waitStreams(t, h.c, 2)
 
-	b.deliver(t, sample(t, 1), sample(t, 2), sample(t, 3))
-	a.deliver(t, sample(t, 7))
+	b.deliver(t, sample(1), sample(2), sample(3))
+	a.deliver(t, sample(7))
 	h.clock.flush(t)
 
 	// One batch, sorted by key, with only the latest sample of each.
 	first := []model.Stats{
-		Compute(engine, "aaa", sample(t, 7)),
-		Compute(engine, "bbb", sample(t, 3)),
+		Compute(engine, "aaa", sample(7)),
+		Compute(engine, "bbb", sample(3)),
 	}
 	h.wantBatches(t, first)
 
 	// Only the container with a new sample is in the next batch.
-	a.deliver(t, sample(t, 8))
+	a.deliver(t, sample(8))
 	h.clock.flush(t)
-	h.wantBatches(t, first, []model.Stats{Compute(engine, "aaa", sample(t, 8))})
+	h.wantBatches(t, first, []model.Stats{Compute(engine, "aaa", sample(8))})
 
 	if n := h.src.attemptsFor("aaa"); n != 1 {
 		t.Errorf("streams opened for aaa = %d, want 1", n)
@@ -48,21 +50,21 @@ func TestCollectorPublishesNothingWhenNothingChanged(t *testing.T) {
 	st := h.src.stream(t, "a", 0)
 	h.clock.flush(t) // a stream, but no sample yet
 
-	st.deliver(t, decode(t, placeholder))
-	h.clock.flush(t) // a sample that measures nothing
+	st.deliver(t, container.StatsResponse{}) // the engine's placeholder: no read time
+	h.clock.flush(t)                         // a sample that measures nothing
 	h.wantBatches(t)
 
-	st.deliver(t, sample(t, 1))
+	st.deliver(t, sample(1))
 	h.clock.flush(t)
 	h.clock.flush(t) // the same sample is not sent twice
-	h.wantBatches(t, []model.Stats{Compute(engine, "a", sample(t, 1))})
+	h.wantBatches(t, []model.Stats{Compute(engine, "a", sample(1))})
 }
 
 func TestCollectorUntrackStopsStream(t *testing.T) {
 	h := startHarness(t, Config{})
 	h.c.Track(ctr("a", model.StateRunning))
 	st := h.src.stream(t, "a", 0)
-	st.deliver(t, sample(t, 1)) // pending, not flushed yet
+	st.deliver(t, sample(1)) // pending, not flushed yet
 
 	h.c.Untrack(key("a"))
 	waitStreams(t, h.c, 0)
@@ -86,7 +88,7 @@ func TestCollectorTrackNotRunningStopsStream(t *testing.T) {
 			h := startHarness(t, Config{})
 			h.c.Track(ctr("a", model.StateRunning))
 			st := h.src.stream(t, "a", 0)
-			st.deliver(t, sample(t, 1))
+			st.deliver(t, sample(1))
 
 			h.c.Track(ctr("a", state))
 			waitStreams(t, h.c, 0)
@@ -114,7 +116,7 @@ func TestCollectorSync(t *testing.T) {
 	h.c.Track(ctr("b", model.StateRunning))
 	a := h.src.stream(t, "a", 0)
 	b := h.src.stream(t, "b", 0)
-	a.deliver(t, sample(t, 1))
+	a.deliver(t, sample(1))
 
 	h.c.Sync([]model.Container{
 		ctr("b", model.StateRunning),
@@ -134,13 +136,13 @@ func TestCollectorSync(t *testing.T) {
 		}
 	}
 
-	b.deliver(t, sample(t, 2))
-	c.deliver(t, sample(t, 3))
+	b.deliver(t, sample(2))
+	c.deliver(t, sample(3))
 	h.clock.flush(t)
 	// a's pending sample went with its stream.
 	h.wantBatches(t, []model.Stats{
-		Compute(engine, "b", sample(t, 2)),
-		Compute(engine, "c", sample(t, 3)),
+		Compute(engine, "b", sample(2)),
+		Compute(engine, "c", sample(3)),
 	})
 
 	h.c.Sync(nil)
@@ -154,7 +156,7 @@ func TestCollectorStopAll(t *testing.T) {
 	h.c.Track(ctr("b", model.StateRunning))
 	a := h.src.stream(t, "a", 0)
 	b := h.src.stream(t, "b", 0)
-	a.deliver(t, sample(t, 1))
+	a.deliver(t, sample(1))
 
 	h.c.StopAll()
 	waitStreams(t, h.c, 0)
@@ -166,9 +168,9 @@ func TestCollectorStopAll(t *testing.T) {
 
 	// The engine is back: a resync brings the streams back.
 	h.c.Sync([]model.Container{ctr("a", model.StateRunning)})
-	h.src.stream(t, "a", 1).deliver(t, sample(t, 2))
+	h.src.stream(t, "a", 1).deliver(t, sample(2))
 	h.clock.flush(t)
-	h.wantBatches(t, []model.Stats{Compute(engine, "a", sample(t, 2))})
+	h.wantBatches(t, []model.Stats{Compute(engine, "a", sample(2))})
 	h.noWarnings(t)
 }
 
@@ -231,13 +233,13 @@ func TestCollectorDropsSamplesOfAStoppedStream(t *testing.T) {
 	h.c.Track(ctr("a", model.StateExited))
 	h.c.Track(ctr("a", model.StateRunning))
 	st := h.src.stream(t, "a", 1)
-	h.c.store(key("a"), old, Compute(engine, "a", sample(t, 1)))
+	h.c.store(key("a"), old, Compute(engine, "a", sample(1)))
 	h.clock.flush(t)
 	h.wantBatches(t)
 
-	st.deliver(t, sample(t, 2))
+	st.deliver(t, sample(2))
 	h.clock.flush(t)
-	h.wantBatches(t, []model.Stats{Compute(engine, "a", sample(t, 2))})
+	h.wantBatches(t, []model.Stats{Compute(engine, "a", sample(2))})
 }
 
 func TestCollectorRunLifecycle(t *testing.T) {
@@ -306,9 +308,9 @@ func TestCollectorWithSystemClock(t *testing.T) {
 	h.run(t)
 	src.failNext("a", errors.New("engine hiccup"), errors.New("engine hiccup"))
 	h.c.Track(ctr("a", model.StateRunning))
-	src.stream(t, "a", 0).deliver(t, sample(t, 1))
+	src.stream(t, "a", 0).deliver(t, sample(1))
 	eventually(t, "a batch is published", func() bool { return len(h.sink.published()) > 0 })
-	h.wantBatches(t, []model.Stats{Compute(engine, "a", sample(t, 1))})
+	h.wantBatches(t, []model.Stats{Compute(engine, "a", sample(1))})
 }
 
 func TestConfigDefaults(t *testing.T) {

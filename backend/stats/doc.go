@@ -7,7 +7,9 @@
 // Run); follow.go the goroutine that follows one container's stream and
 // reopens it with backoff; background.go the one-shot sampling of containers
 // outside every view; view.go the client views that choose between the two;
-// clock.go the timers, which tests replace.
+// clock.go the timers, which tests replace. The engine's wire format is the
+// Docker adapter's: backend/docker decodes it, and this package only sees
+// decoded samples.
 //
 // Compute is the pure maths. Collector owns the streams and follows these
 // rules:

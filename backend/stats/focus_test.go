@@ -68,7 +68,7 @@ func TestCollectorFocusSamplesTheRestInBackground(t *testing.T) {
 	a := h.src.stream(t, "a", 0)
 	b := h.src.stream(t, "b", 0)
 
-	s1, s2 := sample(t, 1), sample(t, 2)
+	s1, s2 := sample(1), sample(2)
 	// The engine's one-shot samples carry no previous CPU reading.
 	s1.PreCPUStats, s2.PreCPUStats = container.CPUStats{}, container.CPUStats{}
 	s2.CPUStats.CPUUsage.TotalUsage = s1.CPUStats.CPUUsage.TotalUsage + 500_000_000

@@ -23,7 +23,7 @@ func TestCollectorClosesStreamToUnblockNext(t *testing.T) {
 	h.run(t)
 	h.c.Track(ctr("a", model.StateRunning))
 	st := src.stream(t, "a", 0)
-	st.deliver(t, sample(t, 1))
+	st.deliver(t, sample(1))
 	h.c.Untrack(key("a"))
 	waitStreams(t, h.c, 0)
 	h.noWarnings(t)
@@ -58,9 +58,9 @@ func TestCollectorRetriesWithBackoff(t *testing.T) {
 
 	// Recovered.
 	st = h.src.stream(t, "a", 1)
-	st.deliver(t, sample(t, 1))
+	st.deliver(t, sample(1))
 	h.clock.flush(t)
-	h.wantBatches(t, []model.Stats{Compute(engine, "a", sample(t, 1))})
+	h.wantBatches(t, []model.Stats{Compute(engine, "a", sample(1))})
 
 	// A stream that worked starts the backoff over.
 	st.fail(t, fmt.Errorf("decode stats: %w", io.ErrUnexpectedEOF))
@@ -124,16 +124,16 @@ func TestCollectorSkipsAStreamsFirstSampleWithoutBaseline(t *testing.T) {
 	st := h.src.stream(t, "a", 0)
 	waitStreams(t, h.c, 1)
 
-	first := sample(t, 1)
+	first := sample(1)
 	first.PreCPUStats = container.CPUStats{}
 	st.deliver(t, first)
 	h.clock.flush(t)
 	h.wantBatches(t)
 
-	st.deliver(t, sample(t, 2))
+	st.deliver(t, sample(2))
 	h.clock.flush(t)
-	h.wantBatches(t, []model.Stats{Compute(engine, "a", sample(t, 2))})
-	if got := Compute(engine, "a", sample(t, 2)).CPUPercent; got == 0 {
+	h.wantBatches(t, []model.Stats{Compute(engine, "a", sample(2))})
+	if got := Compute(engine, "a", sample(2)).CPUPercent; got == 0 {
 		t.Fatalf("the second sample's CPU is %v: the fixture measures nothing", got)
 	}
 }

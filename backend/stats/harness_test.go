@@ -48,13 +48,16 @@ func ctr(id, state string) model.Container {
 
 func key(id string) model.Key { return model.Key{Engine: engine, ID: id} }
 
-// sample returns a distinct cgroup v2 sample: n is its pid count and its
-// second on the clock, so tests can tell samples apart.
-func sample(t *testing.T, n int) container.StatsResponse {
-	t.Helper()
-	s := decode(t, v2Web)
-	s.Read = s.Read.Add(time.Duration(n) * time.Second)
+// sample returns a distinct sample of a web server on a 4-CPU cgroup v2
+// host, using a quarter of the host's CPU: n is its pid count and its second
+// on the clock, so tests can tell samples apart.
+func sample(n int) container.StatsResponse {
+	var s container.StatsResponse
+	s.Read = time.Date(2025, 3, 14, 9, 26, 53, 128402315, time.UTC).Add(time.Duration(n) * time.Second)
 	s.PidsStats.Current = uint64(n)
+	s.CPUStats = container.CPUStats{CPUUsage: container.CPUUsage{TotalUsage: 81722338000}, SystemUsage: 1093816310000000, OnlineCPUs: 4}
+	s.PreCPUStats = container.CPUStats{CPUUsage: container.CPUUsage{TotalUsage: 81472338000}, SystemUsage: 1093812310000000, OnlineCPUs: 4}
+	s.MemoryStats = container.MemoryStats{Usage: 224395264, Limit: 536870912, Stats: map[string]uint64{"inactive_file": 47890432}}
 	return s
 }
 

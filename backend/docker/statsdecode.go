@@ -1,4 +1,4 @@
-package stats
+package docker
 
 import (
 	"encoding/json"
@@ -8,16 +8,19 @@ import (
 	"time"
 
 	"github.com/docker/docker/api/types/container"
+
+	"github.com/dockpulse/dockpulse/backend/stats"
 )
 
-// NewJSONStream reads the engine's streaming stats response (one JSON
-// document per sample) as a Stream. It decodes only the fields Compute
-// reads: the engine's sample carries forty-odd memory counters, throttling
-// data and per-operation block I/O lists that `docker stats` never shows,
-// and decoding them into container.StatsResponse (maps included) was most
+// newJSONStream reads the engine's streaming stats response (one JSON
+// document per sample) as a stats.Stream. It decodes only the fields
+// stats.Compute reads: the engine's sample carries forty-odd memory
+// counters, throttling data and per-operation block I/O lists that
+// `docker stats` never shows, and decoding them into
+// container.StatsResponse (maps included) was most
 // of the backend's CPU while streaming (see docs/performance.md). Closing
 // the stream closes body.
-func NewJSONStream(id string, body io.ReadCloser) Stream {
+func newJSONStream(id string, body io.ReadCloser) stats.Stream {
 	return &jsonStream{id: id, body: body, dec: json.NewDecoder(body)}
 }
 
@@ -40,9 +43,9 @@ func (s *jsonStream) Next() (container.StatsResponse, error) {
 
 func (s *jsonStream) Close() error { return s.body.Close() }
 
-// DecodeSample decodes one stats document (a one-shot answer) the same lean
+// decodeSample decodes one stats document (a one-shot answer) the same lean
 // way.
-func DecodeSample(r io.Reader) (container.StatsResponse, error) {
+func decodeSample(r io.Reader) (container.StatsResponse, error) {
 	var v wireSample
 	if err := json.NewDecoder(r).Decode(&v); err != nil {
 		return container.StatsResponse{}, fmt.Errorf("decode stats: %w", err)
@@ -50,7 +53,8 @@ func DecodeSample(r io.Reader) (container.StatsResponse, error) {
 	return v.response(), nil
 }
 
-// wireSample is the part of the engine's stats document that Compute uses,
+// wireSample is the part of the engine's stats document that stats.Compute
+// uses,
 // under the engine's JSON names.
 type wireSample struct {
 	Read      time.Time `json:"read"`

@@ -1,4 +1,4 @@
-package stats
+package docker
 
 import (
 	"encoding/json"
@@ -6,8 +6,8 @@ import (
 	"strconv"
 )
 
-// memCounters is the part of memory_stats.stats that Compute reads: the two
-// inactive-page-cache counters. The engine sends forty-odd counters there
+// memCounters is the part of memory_stats.stats that stats.Compute reads: the
+// two inactive-page-cache counters. The engine sends forty-odd counters there
 // (cgroup v1); decoding them all into a map cost as much as decoding the
 // whole sample, and a struct would match its keys case-insensitively
 // ("Inactive_File"), where the engine's own map type matches them exactly.

@@ -1,12 +1,14 @@
-package stats
+package docker
 
 import (
 	"encoding/json"
-
-	"github.com/docker/docker/api/types/container"
 	"io"
 	"strings"
 	"testing"
+
+	"github.com/docker/docker/api/types/container"
+
+	"github.com/dockpulse/dockpulse/backend/stats"
 )
 
 // The lean decoder must give Compute exactly what the full decode gives.
@@ -18,25 +20,25 @@ func TestJSONStreamMatchesFullDecode(t *testing.T) {
 		all.WriteString(raw + "\n")
 		names = append(names, name)
 	}
-	st := NewJSONStream("c1", io.NopCloser(strings.NewReader(all.String())))
+	st := newJSONStream("c1", io.NopCloser(strings.NewReader(all.String())))
 	for _, name := range names {
 		got, err := st.Next()
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
-		want := decode(t, fixtures[name])
-		if g, w := Compute("local", "c1", got), Compute("local", "c1", want); g != w {
+		want := decodeFull(json.NewDecoder(strings.NewReader(fixtures[name])))
+		if g, w := stats.Compute("local", "c1", got), stats.Compute("local", "c1", want); g != w {
 			t.Errorf("%s:\n got %+v\nwant %+v", name, g, w)
 		}
 		if !got.Read.Equal(want.Read) {
 			t.Errorf("%s: Read = %v, want %v", name, got.Read, want.Read)
 		}
-		one, err := DecodeSample(strings.NewReader(fixtures[name]))
+		one, err := decodeSample(strings.NewReader(fixtures[name]))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if g, w := Compute("local", "c1", one), Compute("local", "c1", want); g != w {
-			t.Errorf("DecodeSample %s:\n got %+v\nwant %+v", name, g, w)
+		if g, w := stats.Compute("local", "c1", one), stats.Compute("local", "c1", want); g != w {
+			t.Errorf("decodeSample %s:\n got %+v\nwant %+v", name, g, w)
 		}
 	}
 	if _, err := st.Next(); err != io.EOF {
@@ -60,7 +62,7 @@ func BenchmarkDecode(b *testing.B) {
 	b.Run("lean", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			st := NewJSONStream("c", io.NopCloser(strings.NewReader(raw)))
+			st := newJSONStream("c", io.NopCloser(strings.NewReader(raw)))
 			_, _ = st.Next()
 		}
 	})
