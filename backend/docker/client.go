@@ -53,9 +53,6 @@ func (c *Client) Engine() string { return c.engine }
 // Host is the endpoint the client talks to.
 func (c *Client) Host() string { return c.cli.DaemonHost() }
 
-// SDK exposes the underlying client for container actions.
-func (c *Client) SDK() *client.Client { return c.cli }
-
 // Close releases the client's connections.
 func (c *Client) Close() error { return c.cli.Close() }
 

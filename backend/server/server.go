@@ -45,8 +45,6 @@ type Config struct {
 	// UI, when set, is served at / with same-origin sockets allowed (serve
 	// mode). Default nil: the desktop app's webview has its own UI.
 	UI fs.FS
-	// Origins may open sockets in addition to WebviewOrigins.
-	Origins []string
 	// Version is reported in hello. Default "dev".
 	Version string
 	// QueueSize is each client's queue, in messages. Default 1024: enough
@@ -158,12 +156,11 @@ func New(cfg Config, st *store.Store, h *hub.Hub, log *zap.Logger) (*Server, err
 		}
 		cfg.Token = tok
 	}
-	origins := append(append([]string{}, WebviewOrigins...), cfg.Origins...)
 	s := &Server{
 		cfg:   cfg,
 		store: st,
 		hub:   h,
-		guard: newGuard(cfg.Token, origins, cfg.UI != nil, cfg.AllowRemote && !IsLoopbackAddr(cfg.Addr)),
+		guard: newGuard(cfg.Token, WebviewOrigins, cfg.UI != nil, cfg.AllowRemote && !IsLoopbackAddr(cfg.Addr)),
 		log:   log.With(zap.String("component", "server")),
 		mux:   http.NewServeMux(),
 	}
