@@ -32,6 +32,11 @@ import (
 	"github.com/dockpulse/dockpulse/backend/store"
 )
 
+// DefaultActionTimeout bounds one container action, from the UI through
+// either transport, unless Config.ActionTimeout says otherwise: a stop waits
+// for the container's own stop timeout.
+const DefaultActionTimeout = 2 * time.Minute
+
 // Config tunes a Server.
 type Config struct {
 	// Addr is the listen address. Default "127.0.0.1:0": loopback, a port
@@ -67,7 +72,7 @@ type Config struct {
 	// Default nil: those requests answer 501.
 	Actions Actor
 	// ActionTimeout bounds one container action (a stop waits for the
-	// container's own timeout). Default 2 minutes.
+	// container's own timeout). Default DefaultActionTimeout (2 minutes).
 	ActionTimeout time.Duration
 	// Viewer, when set, narrows stats sampling to what the clients show:
 	// each connection opens a view, which its "view" messages update and
@@ -122,7 +127,7 @@ func (c *Config) defaults() {
 		c.StatsInterval = time.Second
 	}
 	if c.ActionTimeout <= 0 {
-		c.ActionTimeout = 2 * time.Minute
+		c.ActionTimeout = DefaultActionTimeout
 	}
 }
 
