@@ -214,7 +214,7 @@ func (s *Server) Start() error {
 			s.log.Error("serve", zap.Error(err))
 		}
 	}()
-	s.log.Info("listening", zap.String("addr", ln.Addr().String()))
+	s.log.Info("listening", zap.String("addr", ln.Addr().String()), zap.String("version", s.cfg.Version))
 	return nil
 }
 
