@@ -129,6 +129,11 @@ func (c *Client) Events(ctx context.Context) (<-chan events.Message, <-chan erro
 	return c.cli.Events(ctx, events.ListOptions{})
 }
 
+// The collector finds out by a type assertion whether its source can take
+// one-shot samples, so a signature drifting here would silently turn
+// background sampling off: the compiler checks it instead.
+var _ stats.OneShotSource = (*Client)(nil)
+
 // StreamStats opens the engine's 1 Hz stats stream for a container.
 func (c *Client) StreamStats(ctx context.Context, id string) (stats.Stream, error) {
 	resp, err := c.cli.ContainerStats(ctx, id, true)
@@ -141,15 +146,15 @@ func (c *Client) StreamStats(ctx context.Context, id string) (stats.Stream, erro
 // SampleOnce takes one sample without a stream (the engine's one-shot
 // mode), which makes the Client a stats.OneShotSource for background
 // sampling of containers no client is looking at.
-func (c *Client) SampleOnce(ctx context.Context, id string) (container.StatsResponse, error) {
+func (c *Client) SampleOnce(ctx context.Context, id string) (stats.Sample, error) {
 	resp, err := c.cli.ContainerStatsOneShot(ctx, id)
 	if err != nil {
-		return container.StatsResponse{}, fmt.Errorf("stats %s: %w", id, err)
+		return stats.Sample{}, fmt.Errorf("stats %s: %w", id, err)
 	}
 	defer resp.Body.Close()
 	v, err := decodeSample(resp.Body)
 	if err != nil {
-		return container.StatsResponse{}, fmt.Errorf("stats %s: %w", id, err)
+		return stats.Sample{}, fmt.Errorf("stats %s: %w", id, err)
 	}
 	return v, nil
 }

@@ -166,15 +166,15 @@ func FuzzStatsStream(f *testing.F) {
 	})
 }
 
-func checkSample(t *testing.T, got model.Stats, in container.StatsResponse) {
+func checkSample(t *testing.T, got model.Stats, in stats.Sample) {
 	t.Helper()
 	for name, x := range map[string]float64{"cpu": got.CPUPercent, "memory": got.MemoryPercent} {
 		if math.IsNaN(x) || math.IsInf(x, 0) || x < 0 {
 			t.Fatalf("%s percent %v from %+v", name, x, in)
 		}
 	}
-	if got.MemoryUsage > in.MemoryStats.Usage {
-		t.Fatalf("memory usage %d above the engine's %d", got.MemoryUsage, in.MemoryStats.Usage)
+	if got.MemoryUsage > in.Memory.Usage {
+		t.Fatalf("memory usage %d above the engine's %d", got.MemoryUsage, in.Memory.Usage)
 	}
 	if _, err := protocol.Encode(protocol.TypeStats, 1, protocol.StatsBatch{Samples: []model.Stats{got}}); err != nil {
 		t.Fatalf("sample does not encode: %v", err)

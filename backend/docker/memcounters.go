@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+
+	"github.com/dockpulse/dockpulse/backend/stats"
 )
 
 // memCounters is the part of memory_stats.stats that stats.Compute reads: the
@@ -127,19 +129,15 @@ func (m *memCounters) slow(b []byte) error {
 	return nil
 }
 
-// stats gives the counters as the engine's map type holds them.
-func (m memCounters) stats() map[string]uint64 {
-	if !m.hasTotalInactiveFile && !m.hasInactiveFile {
-		return nil
+// memory gives the counters with the usage and limit they belong to.
+func (m memCounters) memory(usage, limit uint64) stats.Memory {
+	return stats.Memory{
+		Usage:                usage,
+		Limit:                limit,
+		TotalInactiveFile:    m.totalInactiveFile,
+		HasTotalInactiveFile: m.hasTotalInactiveFile,
+		InactiveFile:         m.inactiveFile,
 	}
-	s := make(map[string]uint64, 2)
-	if m.hasTotalInactiveFile {
-		s["total_inactive_file"] = m.totalInactiveFile
-	}
-	if m.hasInactiveFile {
-		s["inactive_file"] = m.inactiveFile
-	}
-	return s
 }
 
 func skipSpace(b []byte, i int) int {

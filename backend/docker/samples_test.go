@@ -5,8 +5,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/docker/docker/api/types/container"
-
 	"github.com/dockpulse/dockpulse/backend/model"
 	"github.com/dockpulse/dockpulse/backend/stats"
 )
@@ -51,7 +49,7 @@ const (
 )
 
 // decode parses a sample as the adapter does (decodeSample).
-func decode(t testing.TB, raw string) container.StatsResponse {
+func decode(t testing.TB, raw string) stats.Sample {
 	t.Helper()
 	s, err := decodeSample(strings.NewReader(raw))
 	if err != nil {
@@ -67,7 +65,7 @@ func TestComputeEngineSamples(t *testing.T) {
 	tests := []struct {
 		name   string
 		sample string
-		edit   func(*container.StatsResponse) // turns a real sample into an edge case
+		edit   func(*stats.Sample) // turns a real sample into an edge case
 		want   model.Stats
 	}{
 		{
@@ -147,7 +145,7 @@ func TestComputeEngineSamples(t *testing.T) {
 		{
 			name:   "cgroup v2, no networks",
 			sample: v2Web,
-			edit:   func(s *container.StatsResponse) { s.Networks = nil },
+			edit:   func(s *stats.Sample) { s.Networks = nil },
 			want: model.Stats{
 				Read:          1741944413128,
 				CPUPercent:    25,
@@ -163,7 +161,7 @@ func TestComputeEngineSamples(t *testing.T) {
 		{
 			name:   "container CPU counter reset: no underflow",
 			sample: v1Busy,
-			edit:   func(s *container.StatsResponse) { s.CPUStats.CPUUsage.TotalUsage = 1_000_000 },
+			edit:   func(s *stats.Sample) { s.CPU.Total = 1_000_000 },
 			want: model.Stats{
 				Read:          1795653383433,
 				CPUPercent:    0,
@@ -177,7 +175,7 @@ func TestComputeEngineSamples(t *testing.T) {
 		{
 			name:   "system CPU counter reset: no underflow",
 			sample: v1Busy,
-			edit:   func(s *container.StatsResponse) { s.CPUStats.SystemUsage = 1_000_000 },
+			edit:   func(s *stats.Sample) { s.CPU.System = 1_000_000 },
 			want: model.Stats{
 				Read:          1795653383433,
 				CPUPercent:    0,
@@ -191,7 +189,7 @@ func TestComputeEngineSamples(t *testing.T) {
 		{
 			name:   "missing memory limit",
 			sample: v2Web,
-			edit:   func(s *container.StatsResponse) { s.MemoryStats.Limit = 0 },
+			edit:   func(s *stats.Sample) { s.Memory.Limit = 0 },
 			want: model.Stats{
 				Read:        1741944413128,
 				CPUPercent:  25,
@@ -207,9 +205,9 @@ func TestComputeEngineSamples(t *testing.T) {
 		{
 			name:   "old engine without online_cpus: count per-CPU usage",
 			sample: v1Busy,
-			edit: func(s *container.StatsResponse) {
-				s.CPUStats.OnlineCPUs = 0
-				s.CPUStats.CPUUsage.PercpuUsage = []uint64{1, 2, 3, 4}
+			edit: func(s *stats.Sample) {
+				s.CPU.Online = 0
+				s.CPU.PerCPU = []uint64{1, 2, 3, 4}
 			},
 			want: model.Stats{
 				Read:          1795653383433,
@@ -224,7 +222,7 @@ func TestComputeEngineSamples(t *testing.T) {
 		{
 			name:   "no CPU count at all",
 			sample: v2Web,
-			edit:   func(s *container.StatsResponse) { s.CPUStats.OnlineCPUs = 0 },
+			edit:   func(s *stats.Sample) { s.CPU.Online = 0 },
 			want: model.Stats{
 				Read:          1741944413128,
 				OnlineCPUs:    0,
@@ -241,7 +239,7 @@ func TestComputeEngineSamples(t *testing.T) {
 		{
 			name:   "cgroup v2, inactive_file not below usage: usage as reported",
 			sample: v2Web,
-			edit:   func(s *container.StatsResponse) { s.MemoryStats.Stats["inactive_file"] = 224395264 },
+			edit:   func(s *stats.Sample) { s.Memory.InactiveFile = 224395264 },
 			want: model.Stats{
 				Read:          1741944413128,
 				CPUPercent:    25,
@@ -259,9 +257,9 @@ func TestComputeEngineSamples(t *testing.T) {
 		{
 			name:   "cgroup v1, total_inactive_file not below usage: falls back to inactive_file like the CLI",
 			sample: v1Busy,
-			edit: func(s *container.StatsResponse) {
-				s.MemoryStats.Stats["total_inactive_file"] = 491520
-				s.MemoryStats.Stats["inactive_file"] = 4096
+			edit: func(s *stats.Sample) {
+				s.Memory.TotalInactiveFile, s.Memory.HasTotalInactiveFile = 491520, true
+				s.Memory.InactiveFile = 4096
 			},
 			want: model.Stats{
 				Read:          1795653383433,
@@ -323,7 +321,7 @@ func closeTo(a, b float64) bool {
 func BenchmarkCompute(b *testing.B) {
 	samples := []struct {
 		name string
-		s    container.StatsResponse
+		s    stats.Sample
 	}{
 		{"cgroup-v1", decode(b, v1Blkio)},
 		{"cgroup-v2", decode(b, v2Web)},

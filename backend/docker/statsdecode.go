@@ -7,8 +7,6 @@ import (
 	"io"
 	"time"
 
-	"github.com/docker/docker/api/types/container"
-
 	"github.com/dockpulse/dockpulse/backend/stats"
 )
 
@@ -30,32 +28,31 @@ type jsonStream struct {
 	dec  *json.Decoder
 }
 
-func (s *jsonStream) Next() (container.StatsResponse, error) {
+func (s *jsonStream) Next() (stats.Sample, error) {
 	var v wireSample
 	if err := s.dec.Decode(&v); err != nil {
 		if errors.Is(err, io.EOF) {
-			return container.StatsResponse{}, io.EOF
+			return stats.Sample{}, io.EOF
 		}
-		return container.StatsResponse{}, fmt.Errorf("stats %s: decode: %w", s.id, err)
+		return stats.Sample{}, fmt.Errorf("stats %s: decode: %w", s.id, err)
 	}
-	return v.response(), nil
+	return v.sample(), nil
 }
 
 func (s *jsonStream) Close() error { return s.body.Close() }
 
 // decodeSample decodes one stats document (a one-shot answer) the same lean
 // way.
-func decodeSample(r io.Reader) (container.StatsResponse, error) {
+func decodeSample(r io.Reader) (stats.Sample, error) {
 	var v wireSample
 	if err := json.NewDecoder(r).Decode(&v); err != nil {
-		return container.StatsResponse{}, fmt.Errorf("decode stats: %w", err)
+		return stats.Sample{}, fmt.Errorf("decode stats: %w", err)
 	}
-	return v.response(), nil
+	return v.sample(), nil
 }
 
 // wireSample is the part of the engine's stats document that stats.Compute
-// uses,
-// under the engine's JSON names.
+// uses, under the engine's JSON names.
 type wireSample struct {
 	Read      time.Time `json:"read"`
 	PidsStats struct {
@@ -91,32 +88,23 @@ type wireCPU struct {
 	Online uint32 `json:"online_cpus"`
 }
 
-func (c wireCPU) stats() container.CPUStats {
-	return container.CPUStats{
-		CPUUsage:    container.CPUUsage{TotalUsage: c.Usage.Total, PercpuUsage: c.Usage.PerCPU},
-		SystemUsage: c.System,
-		OnlineCPUs:  c.Online,
-	}
+func (c wireCPU) cpu() stats.CPU {
+	return stats.CPU{Total: c.Usage.Total, PerCPU: c.Usage.PerCPU, System: c.System, Online: c.Online}
 }
 
-func (v *wireSample) response() container.StatsResponse {
-	var r container.StatsResponse
-	r.Read = v.Read
-	r.PidsStats.Current = v.PidsStats.Current
+func (v *wireSample) sample() stats.Sample {
+	s := stats.Sample{
+		Read:   v.Read,
+		CPU:    v.CPU.cpu(),
+		PreCPU: v.PreCPU.cpu(),
+		Memory: v.Memory.Stats.memory(v.Memory.Usage, v.Memory.Limit),
+		Pids:   v.PidsStats.Current,
+	}
 	for _, e := range v.Blkio.ServiceBytes {
-		r.BlkioStats.IoServiceBytesRecursive = append(r.BlkioStats.IoServiceBytesRecursive,
-			container.BlkioStatEntry{Op: e.Op, Value: e.Value})
+		s.BlockIO = append(s.BlockIO, stats.BlockIO{Op: e.Op, Bytes: e.Value})
 	}
-	r.CPUStats = v.CPU.stats()
-	r.PreCPUStats = v.PreCPU.stats()
-	r.MemoryStats.Usage = v.Memory.Usage
-	r.MemoryStats.Limit = v.Memory.Limit
-	r.MemoryStats.Stats = v.Memory.Stats.stats()
-	if len(v.Networks) > 0 {
-		r.Networks = make(map[string]container.NetworkStats, len(v.Networks))
-		for name, n := range v.Networks {
-			r.Networks[name] = container.NetworkStats{RxBytes: n.RxBytes, TxBytes: n.TxBytes}
-		}
+	for _, n := range v.Networks {
+		s.Networks = append(s.Networks, stats.Network{Rx: n.RxBytes, Tx: n.TxBytes})
 	}
-	return r
+	return s
 }

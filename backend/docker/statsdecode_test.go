@@ -26,7 +26,7 @@ func TestJSONStreamMatchesFullDecode(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
-		want := decodeFull(json.NewDecoder(strings.NewReader(fixtures[name])))
+		want := fromSDK(decodeFull(json.NewDecoder(strings.NewReader(fixtures[name]))))
 		if g, w := stats.Compute("local", "c1", got), stats.Compute("local", "c1", want); g != w {
 			t.Errorf("%s:\n got %+v\nwant %+v", name, g, w)
 		}
@@ -68,8 +68,39 @@ func BenchmarkDecode(b *testing.B) {
 	})
 }
 
+// decodeFull decodes a document into the SDK's full type, the reference the
+// lean decoder must match.
 func decodeFull(d *json.Decoder) container.StatsResponse {
 	var v container.StatsResponse
 	_ = d.Decode(&v)
 	return v
+}
+
+// fromSDK gives what stats.Compute reads of the SDK's full type, looking the
+// memory counters up in its map as the docker CLI does.
+func fromSDK(r container.StatsResponse) stats.Sample {
+	cpu := func(c container.CPUStats) stats.CPU {
+		return stats.CPU{Total: c.CPUUsage.TotalUsage, PerCPU: c.CPUUsage.PercpuUsage, System: c.SystemUsage, Online: c.OnlineCPUs}
+	}
+	totalInactive, hasTotalInactive := r.MemoryStats.Stats["total_inactive_file"]
+	s := stats.Sample{
+		Read:   r.Read,
+		CPU:    cpu(r.CPUStats),
+		PreCPU: cpu(r.PreCPUStats),
+		Memory: stats.Memory{
+			Usage:                r.MemoryStats.Usage,
+			Limit:                r.MemoryStats.Limit,
+			TotalInactiveFile:    totalInactive,
+			HasTotalInactiveFile: hasTotalInactive,
+			InactiveFile:         r.MemoryStats.Stats["inactive_file"],
+		},
+		Pids: r.PidsStats.Current,
+	}
+	for _, e := range r.BlkioStats.IoServiceBytesRecursive {
+		s.BlockIO = append(s.BlockIO, stats.BlockIO{Op: e.Op, Bytes: e.Value})
+	}
+	for _, n := range r.Networks {
+		s.Networks = append(s.Networks, stats.Network{Rx: n.RxBytes, Tx: n.TxBytes})
+	}
+	return s
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"math/rand/v2"
 
-	"github.com/docker/docker/api/types/container"
 	"go.uber.org/zap"
 
 	"github.com/dockpulse/dockpulse/backend/model"
@@ -17,7 +16,7 @@ import (
 // sampling (see View); with a plain Source every container streams.
 type OneShotSource interface {
 	Source
-	SampleOnce(ctx context.Context, id string) (container.StatsResponse, error)
+	SampleOnce(ctx context.Context, id string) (Sample, error)
 }
 
 // sampleEvery is the goroutine of a container sampled in the background:
@@ -31,7 +30,7 @@ type OneShotSource interface {
 func (c *Collector) sampleEvery(ctx context.Context, key model.Key, self *stream) {
 	defer c.exited()
 	log := c.log.With(zap.String("container", key.ID))
-	var prev *container.CPUStats
+	var prev *CPU
 	wait := rand.N(c.cfg.Background) + 1
 	for {
 		if !c.sleep(ctx, wait) {
@@ -53,9 +52,9 @@ func (c *Collector) sampleEvery(ctx context.Context, key model.Key, self *stream
 		}
 		first := prev == nil
 		if prev != nil {
-			s.PreCPUStats = *prev
+			s.PreCPU = *prev
 		}
-		cur := s.CPUStats
+		cur := s.CPU
 		prev = &cur
 		if first && firstWithoutBaseline(s) {
 			continue // its CPU has nothing to be measured against yet

@@ -6,8 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/docker/docker/api/types/container"
-
 	"github.com/dockpulse/dockpulse/backend/model"
 )
 
@@ -50,8 +48,8 @@ func TestCollectorPublishesNothingWhenNothingChanged(t *testing.T) {
 	st := h.src.stream(t, "a", 0)
 	h.clock.flush(t) // a stream, but no sample yet
 
-	st.deliver(t, container.StatsResponse{}) // the engine's placeholder: no read time
-	h.clock.flush(t)                         // a sample that measures nothing
+	st.deliver(t, Sample{}) // the engine's placeholder: no read time
+	h.clock.flush(t)        // a sample that measures nothing
 	h.wantBatches(t)
 
 	st.deliver(t, sample(1))

@@ -8,7 +8,6 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/docker/docker/api/types/container"
 	"go.uber.org/zap"
 
 	"github.com/dockpulse/dockpulse/backend/model"
@@ -29,7 +28,7 @@ type Source interface {
 // that keeps a stopped container's goroutine from waiting on a quiet
 // connection.
 type Stream interface {
-	Next() (container.StatsResponse, error) // io.EOF when the engine ended the stream
+	Next() (Sample, error) // io.EOF when the engine ended the stream
 	Close() error
 }
 
@@ -136,6 +135,6 @@ func endedQuietly(err error) bool {
 // firstWithoutBaseline reports a sample whose CPU figure has no previous
 // reading to be measured against. An engine that reports no system CPU at
 // all (Windows) never has one, and its samples are kept.
-func firstWithoutBaseline(s container.StatsResponse) bool {
-	return s.PreCPUStats.SystemUsage == 0 && s.CPUStats.SystemUsage != 0
+func firstWithoutBaseline(s Sample) bool {
+	return s.PreCPU.System == 0 && s.CPU.System != 0
 }

@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/docker/docker/api/types/container"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 
@@ -125,7 +124,7 @@ func TestCollectorSkipsAStreamsFirstSampleWithoutBaseline(t *testing.T) {
 	waitStreams(t, h.c, 1)
 
 	first := sample(1)
-	first.PreCPUStats = container.CPUStats{}
+	first.PreCPU = CPU{}
 	st.deliver(t, first)
 	h.clock.flush(t)
 	h.wantBatches(t)

@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/docker/docker/api/types/container"
 	"go.uber.org/goleak"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
@@ -51,14 +50,15 @@ func key(id string) model.Key { return model.Key{Engine: engine, ID: id} }
 // sample returns a distinct sample of a web server on a 4-CPU cgroup v2
 // host, using a quarter of the host's CPU: n is its pid count and its second
 // on the clock, so tests can tell samples apart.
-func sample(n int) container.StatsResponse {
-	var s container.StatsResponse
-	s.Read = time.Date(2025, 3, 14, 9, 26, 53, 128402315, time.UTC).Add(time.Duration(n) * time.Second)
-	s.PidsStats.Current = uint64(n)
-	s.CPUStats = container.CPUStats{CPUUsage: container.CPUUsage{TotalUsage: 81722338000}, SystemUsage: 1093816310000000, OnlineCPUs: 4}
-	s.PreCPUStats = container.CPUStats{CPUUsage: container.CPUUsage{TotalUsage: 81472338000}, SystemUsage: 1093812310000000, OnlineCPUs: 4}
-	s.MemoryStats = container.MemoryStats{Usage: 224395264, Limit: 536870912, Stats: map[string]uint64{"inactive_file": 47890432}}
-	return s
+func sample(n int) Sample {
+	return Sample{
+		Read:     time.Date(2025, 3, 14, 9, 26, 53, 128402315, time.UTC).Add(time.Duration(n) * time.Second),
+		CPU:      CPU{Total: 81722338000, System: 1093816310000000, Online: 4},
+		PreCPU:   CPU{Total: 81472338000, System: 1093812310000000, Online: 4},
+		Memory:   Memory{Usage: 224395264, Limit: 536870912, InactiveFile: 47890432},
+		Networks: []Network{{Rx: 5338, Tx: 1526}},
+		Pids:     uint64(n),
+	}
 }
 
 // fakeSource hands out fakeStreams and can fail or hang on open.
@@ -143,7 +143,7 @@ func (f *fakeSource) all() []*fakeStream {
 }
 
 type item struct {
-	sample container.StatsResponse
+	sample Sample
 	err    error
 }
 
@@ -159,15 +159,15 @@ type fakeStream struct {
 	closed    chan struct{}
 }
 
-func (s *fakeStream) Next() (container.StatsResponse, error) {
+func (s *fakeStream) Next() (Sample, error) {
 	s.nexts.Add(1)
 	select {
 	case it := <-s.items:
 		return it.sample, it.err
 	case <-s.ctx.Done():
-		return container.StatsResponse{}, fmt.Errorf("fake stream: %w", s.ctx.Err())
+		return Sample{}, fmt.Errorf("fake stream: %w", s.ctx.Err())
 	case <-s.closed:
-		return container.StatsResponse{}, errors.New("fake stream: closed")
+		return Sample{}, errors.New("fake stream: closed")
 	}
 }
 
@@ -184,7 +184,7 @@ func (s *fakeStream) isClosed() bool { return s.closes.Load() > 0 }
 
 // deliver sends samples and returns once the collector has stored the last
 // one, which it has when it asks for the next.
-func (s *fakeStream) deliver(t *testing.T, samples ...container.StatsResponse) {
+func (s *fakeStream) deliver(t *testing.T, samples ...Sample) {
 	t.Helper()
 	for _, smp := range samples {
 		s.send(t, item{sample: smp})
