@@ -98,9 +98,7 @@ func (s *Store) Subscribe(queueSize int) (*hub.Subscriber, protocol.Snapshot) {
 
 // Snapshot returns the complete current picture.
 func (s *Store) Snapshot() protocol.Snapshot {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.snapshotLocked()
+	return locked(s, s.snapshotLocked)
 }
 
 // Seq is the sequence number of the last delta.
@@ -108,6 +106,13 @@ func (s *Store) Seq() uint64 {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.seq
+}
+
+// locked reads the store with its lock held.
+func locked[T any](s *Store, read func() T) T {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return read()
 }
 
 func (s *Store) snapshotLocked() protocol.Snapshot {
@@ -122,30 +127,22 @@ func (s *Store) snapshotLocked() protocol.Snapshot {
 
 // Containers returns every known container, ordered by engine then ID.
 func (s *Store) Containers() []model.Container {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.containersLocked()
+	return locked(s, s.containersLocked)
 }
 
 // Stats returns the latest sample of every sampled container.
 func (s *Store) Stats() []model.Stats {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.statsLocked()
+	return locked(s, s.statsLocked)
 }
 
 // Engines returns every engine's facts and status.
 func (s *Store) Engines() []model.EngineInfo {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.enginesLocked()
+	return locked(s, s.enginesLocked)
 }
 
 // Events returns the recent events, oldest first.
 func (s *Store) Events() []model.Event {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.eventsLocked()
+	return locked(s, s.eventsLocked)
 }
 
 func (s *Store) containersLocked() []model.Container {
