@@ -145,19 +145,16 @@ func (s *Store) Events() []model.Event {
 	return locked(s, s.eventsLocked)
 }
 
-func (s *Store) containersLocked() []model.Container {
-	out := make([]model.Container, 0, len(s.containers))
-	for _, c := range s.containers {
-		out = append(out, c)
-	}
-	sort.Slice(out, func(i, j int) bool { return keyLess(out[i].Key(), out[j].Key()) })
-	return out
-}
+func (s *Store) containersLocked() []model.Container { return byKey(s.containers) }
 
-func (s *Store) statsLocked() []model.Stats {
-	out := make([]model.Stats, 0, len(s.stats))
-	for _, st := range s.stats {
-		out = append(out, st)
+func (s *Store) statsLocked() []model.Stats { return byKey(s.stats) }
+
+// byKey lists the values of a map keyed by container, ordered by engine then
+// ID.
+func byKey[V interface{ Key() model.Key }](m map[model.Key]V) []V {
+	out := make([]V, 0, len(m))
+	for _, v := range m {
+		out = append(out, v)
 	}
 	sort.Slice(out, func(i, j int) bool { return keyLess(out[i].Key(), out[j].Key()) })
 	return out
