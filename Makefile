@@ -51,7 +51,7 @@ dev: deps
 # the shared engine, so they run after the other packages, never beside them.
 test: build
 	@set -euo pipefail; \
-	export DOCKPULSE_DESKTOP_BIN="$(CURDIR)/$(BIN)" DOCKPULSE_SCREENSHOT="$(CURDIR)/build/desktop-test.png"; \
+	export DOCKPULSE_DESKTOP_BIN="$(CURDIR)/$(BIN)" DOCKPULSE_DESKTOP_VERSION="$(VERSION)" DOCKPULSE_SCREENSHOT="$(CURDIR)/build/desktop-test.png"; \
 	dir=$$(mktemp -d /tmp/dpe.XXXXXX); \
 	trap 'cd "$(CURDIR)" && go run ./backend/enginetest/testengine stop "'"$$dir"'" && rm -rf "'"$$dir"'"' EXIT; \
 	if go run ./backend/enginetest/testengine start "$$dir"; then \

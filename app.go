@@ -11,6 +11,7 @@ import (
 	"github.com/dockpulse/dockpulse/backend/docker"
 	"github.com/dockpulse/dockpulse/backend/model"
 	"github.com/dockpulse/dockpulse/backend/protocol"
+	"github.com/dockpulse/dockpulse/backend/server"
 	"github.com/dockpulse/dockpulse/backend/service"
 )
 
@@ -107,10 +108,6 @@ func (a *App) Engines() ([]model.EngineInfo, error) { return read(a, (*service.S
 // Events returns recent engine events, oldest first.
 func (a *App) Events() ([]model.Event, error) { return read(a, (*service.Service).Events) }
 
-// actionTimeout bounds one container action from the UI; a stop waits for
-// the container's own stop timeout.
-const actionTimeout = 2 * time.Minute
-
 // act performs a container action. Its effect reaches the UI through the
 // engine's events, like any other change; the error, if any, is the engine's
 // own message with context.
@@ -119,7 +116,7 @@ func (a *App) act(action, id string, removeVolumes bool) error {
 	if err != nil {
 		return err
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), actionTimeout)
+	ctx, cancel := context.WithTimeout(context.Background(), server.DefaultActionTimeout)
 	defer cancel()
 	return svc.Act(ctx, action, id, removeVolumes)
 }

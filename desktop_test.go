@@ -19,15 +19,18 @@ import (
 )
 
 // EnvDesktopBin names a built desktop binary (make build) for
-// TestDesktopWindowConnects; EnvScreenshot, where to save its screenshot.
+// TestDesktopWindowConnects; EnvDesktopVersion, the version it was built
+// with (make's VERSION); EnvScreenshot, where to save its screenshot.
 const (
-	EnvDesktopBin = "DOCKPULSE_DESKTOP_BIN"
-	EnvScreenshot = "DOCKPULSE_SCREENSHOT"
+	EnvDesktopBin     = "DOCKPULSE_DESKTOP_BIN"
+	EnvDesktopVersion = "DOCKPULSE_DESKTOP_VERSION"
+	EnvScreenshot     = "DOCKPULSE_SCREENSHOT"
 )
 
 // TestDesktopWindowConnects starts the real desktop build in a virtual X
 // display with a window manager against the test engine, checks from the
-// backend's log that the webview's WebSocket connected and that the page
+// backend's log that its server reports the version the binary was built
+// with, that the webview's WebSocket connected and that the page
 // reports the running container as on screen, saves a screenshot of the
 // window, then minimises and restores it: the page must report nothing on
 // screen while minimised (so the engine samples it only now and then) and
@@ -78,6 +81,24 @@ func TestDesktopWindowConnects(t *testing.T) {
 			log.add(sc.Text())
 		}
 	}()
+	if want := os.Getenv(EnvDesktopVersion); want != "" {
+		log.waitFor(t, "the server never logged that it listens", 90*time.Second, func(line string) bool {
+			i := strings.Index(line, "listening\t{")
+			if i < 0 {
+				return false
+			}
+			var f struct{ Version string }
+			if err := json.Unmarshal([]byte(line[i+len("listening\t"):]), &f); err != nil {
+				t.Errorf("log line %q: %v", line, err)
+			}
+			if f.Version != want {
+				t.Errorf("the desktop build reports version %q, want %q (it was built with -X main.version=%s)", f.Version, want, want)
+			}
+			return true
+		})
+	} else if os.Getenv("CI") != "" {
+		t.Errorf("%s is not set: CI must check the desktop build's version (make test sets it)", EnvDesktopVersion)
+	}
 	log.waitFor(t, "the webview's socket never connected", 90*time.Second, func(line string) bool {
 		return strings.Contains(line, "client connected")
 	})

@@ -21,6 +21,7 @@ import (
 
 	"github.com/dockpulse/dockpulse/backend/logging"
 	"github.com/dockpulse/dockpulse/backend/protocol"
+	"github.com/dockpulse/dockpulse/backend/server"
 	"github.com/dockpulse/dockpulse/backend/service"
 )
 
@@ -89,7 +90,7 @@ func runDesktop(args []string) int {
 		}
 	}()
 
-	app := NewApp(service.Config{StatsMode: *statsMode}, log)
+	app := NewApp(service.Config{StatsMode: *statsMode, Server: server.Config{Version: version}}, log)
 	ui, err := fs.Sub(assets, "frontend/dist")
 	if err != nil {
 		log.Error("embedded UI", zap.Error(err))

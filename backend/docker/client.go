@@ -53,9 +53,6 @@ func (c *Client) Engine() string { return c.engine }
 // Host is the endpoint the client talks to.
 func (c *Client) Host() string { return c.cli.DaemonHost() }
 
-// SDK exposes the underlying client for container actions.
-func (c *Client) SDK() *client.Client { return c.cli }
-
 // Close releases the client's connections.
 func (c *Client) Close() error { return c.cli.Close() }
 
@@ -132,27 +129,32 @@ func (c *Client) Events(ctx context.Context) (<-chan events.Message, <-chan erro
 	return c.cli.Events(ctx, events.ListOptions{})
 }
 
+// The collector finds out by a type assertion whether its source can take
+// one-shot samples, so a signature drifting here would silently turn
+// background sampling off: the compiler checks it instead.
+var _ stats.OneShotSource = (*Client)(nil)
+
 // StreamStats opens the engine's 1 Hz stats stream for a container.
 func (c *Client) StreamStats(ctx context.Context, id string) (stats.Stream, error) {
 	resp, err := c.cli.ContainerStats(ctx, id, true)
 	if err != nil {
 		return nil, fmt.Errorf("stats %s: %w", id, err)
 	}
-	return stats.NewJSONStream(id, resp.Body), nil
+	return newJSONStream(id, resp.Body), nil
 }
 
 // SampleOnce takes one sample without a stream (the engine's one-shot
 // mode), which makes the Client a stats.OneShotSource for background
 // sampling of containers no client is looking at.
-func (c *Client) SampleOnce(ctx context.Context, id string) (container.StatsResponse, error) {
+func (c *Client) SampleOnce(ctx context.Context, id string) (stats.Sample, error) {
 	resp, err := c.cli.ContainerStatsOneShot(ctx, id)
 	if err != nil {
-		return container.StatsResponse{}, fmt.Errorf("stats %s: %w", id, err)
+		return stats.Sample{}, fmt.Errorf("stats %s: %w", id, err)
 	}
 	defer resp.Body.Close()
-	v, err := stats.DecodeSample(resp.Body)
+	v, err := decodeSample(resp.Body)
 	if err != nil {
-		return container.StatsResponse{}, fmt.Errorf("stats %s: %w", id, err)
+		return stats.Sample{}, fmt.Errorf("stats %s: %w", id, err)
 	}
 	return v, nil
 }

@@ -109,38 +109,11 @@ func FromInfo(engine, host, apiVersion string, in system.Info) model.EngineInfo 
 	}
 }
 
-// Kind says what Dockpulse does with an engine event.
-type Kind int
-
-const (
-	// Ignore marks noise (exec, attach, resize, top, ...): not shown, no refresh.
-	Ignore Kind = iota
-	// Show marks events worth listing that change no container.
-	Show
-	// Refresh marks container events after which the container must be
-	// inspected again (its state, name, health or config changed).
-	Refresh
-	// Removed marks the end of a container.
-	Removed
-)
-
-// containerActions are the container actions worth showing, and which of
-// them change what Dockpulse knows about the container. kill and stop change
-// nothing by themselves: a kill that ends the process is followed by die, and
-// stop always comes after die. Not inspecting after them also means that once
-// a client has seen a `docker stop`'s final stop event, the container's state
-// delta has already been sent.
-var containerActions = map[string]Kind{
-	"create": Refresh, "start": Refresh, "restart": Refresh, "die": Refresh,
-	"oom": Refresh, "pause": Refresh, "unpause": Refresh, "rename": Refresh,
-	"update": Refresh, "health_status": Refresh, "destroy": Removed,
-	"kill": Show, "stop": Show,
-}
-
-// FromEvent converts an engine event and classifies it. Health events arrive
-// as "health_status: healthy"; the action is normalised to "health_status"
-// and the new status kept in the "healthStatus" attribute.
-func FromEvent(engine string, m events.Message) (model.Event, Kind) {
+// FromEvent converts an engine event. Health events arrive as
+// "health_status: healthy"; the action is normalised to "health_status" and
+// the new status kept in the "healthStatus" attribute. Which events matter
+// is the watcher's decision.
+func FromEvent(engine string, m events.Message) model.Event {
 	action := string(m.Action)
 	attrs := make(map[string]string, len(m.Actor.Attributes)+1)
 	for k, v := range m.Actor.Attributes {
@@ -164,16 +137,7 @@ func FromEvent(engine string, m events.Message) (model.Event, Kind) {
 	if ev.TimeNano == 0 && m.Time != 0 {
 		ev.TimeNano = m.Time * int64(time.Second)
 	}
-	if m.Type != events.ContainerEventType {
-		return ev, Show
-	}
-	kind, ok := containerActions[action]
-	if !ok {
-		// exec_create, exec_start, exec_die, attach, detach, resize, top,
-		// copy, archive-path, extract-to-dir, export, commit, ...
-		return ev, Ignore
-	}
-	return ev, kind
+	return ev
 }
 
 func parseTime(s string) int64 {

@@ -9,40 +9,31 @@ import (
 	"github.com/docker/docker/api/types/events"
 )
 
-func TestFromEventClassifies(t *testing.T) {
+func TestFromEvent(t *testing.T) {
 	tests := []struct {
 		typ        events.Type
 		action     string
 		wantAction string
-		wantKind   Kind
 	}{
-		{events.ContainerEventType, "start", "start", Refresh},
-		{events.ContainerEventType, "die", "die", Refresh},
-		{events.ContainerEventType, "oom", "oom", Refresh},
-		{events.ContainerEventType, "rename", "rename", Refresh},
-		{events.ContainerEventType, "kill", "kill", Show},
-		{events.ContainerEventType, "stop", "stop", Show},
-		{events.ContainerEventType, "health_status: unhealthy", "health_status", Refresh},
-		{events.ContainerEventType, "destroy", "destroy", Removed},
-		{events.ContainerEventType, "exec_start: sh -c true", "exec_start: sh -c true", Ignore},
-		{events.ContainerEventType, "exec_create: sh", "exec_create: sh", Ignore},
-		{events.ContainerEventType, "attach", "attach", Ignore},
-		{events.ContainerEventType, "resize", "resize", Ignore},
-		{events.ImageEventType, "delete", "delete", Show},
-		{events.NetworkEventType, "connect", "connect", Show},
+		{events.ContainerEventType, "start", "start"},
+		{events.ContainerEventType, "health_status: unhealthy", "health_status"},
+		{events.ContainerEventType, "destroy", "destroy"},
+		{events.ContainerEventType, "exec_start: sh -c true", "exec_start: sh -c true"},
+		{events.ImageEventType, "delete", "delete"},
+		{events.NetworkEventType, "connect", "connect"},
 	}
 	for _, tt := range tests {
-		ev, kind := FromEvent("local", events.Message{Type: tt.typ, Action: events.Action(tt.action),
+		ev := FromEvent("local", events.Message{Type: tt.typ, Action: events.Action(tt.action),
 			Actor: events.Actor{ID: "abc", Attributes: map[string]string{"name": "web"}}, TimeNano: 42})
-		if ev.Action != tt.wantAction || kind != tt.wantKind || ev.Name != "web" || ev.TimeNano != 42 || ev.Engine != "local" {
-			t.Errorf("%s %q: got action %q kind %d (%+v), want %q kind %d", tt.typ, tt.action, ev.Action, kind, ev, tt.wantAction, tt.wantKind)
+		if ev.Action != tt.wantAction || ev.Type != string(tt.typ) || ev.ActorID != "abc" || ev.Name != "web" || ev.TimeNano != 42 || ev.Engine != "local" {
+			t.Errorf("%s %q: got action %q (%+v), want %q", tt.typ, tt.action, ev.Action, ev, tt.wantAction)
 		}
 	}
-	ev, _ := FromEvent("local", events.Message{Type: events.ContainerEventType, Action: "health_status: healthy"})
+	ev := FromEvent("local", events.Message{Type: events.ContainerEventType, Action: "health_status: healthy"})
 	if ev.Attributes["healthStatus"] != "healthy" {
 		t.Errorf("health attribute = %q, want healthy", ev.Attributes["healthStatus"])
 	}
-	ev, _ = FromEvent("local", events.Message{Type: events.ContainerEventType, Action: "start", Time: 7})
+	ev = FromEvent("local", events.Message{Type: events.ContainerEventType, Action: "start", Time: 7})
 	if ev.TimeNano != 7e9 {
 		t.Errorf("TimeNano from seconds = %d, want 7e9", ev.TimeNano)
 	}

@@ -432,39 +432,30 @@ func (e *Engine) runningPID() (int, bool) {
 			}
 		}
 	}
-	pid, err := readPidfile(e.pidPath())
-	if err != nil {
-		return 0, false
-	}
-	if !processAlive(pid) || !cmdlineHas(pid, e.pidPath()) {
-		return 0, false
-	}
-	return pid, true
+	return livePID(e.pidPath(), e.pidPath())
 }
 
 // containerdPID returns the live containerd that this engine's dockerd runs.
 func (e *Engine) containerdPID() (int, bool) {
-	pid, err := readPidfile(e.containerdPidPath())
-	if err != nil {
-		return 0, false
-	}
-	if !processAlive(pid) || !cmdlineHas(pid, e.containerdDir()) {
-		return 0, false
-	}
-	return pid, true
+	return livePID(e.containerdPidPath(), e.containerdDir())
 }
 
-// readPidfile reads a pid written by dockerd or containerd.
-func readPidfile(path string) (int, error) {
-	data, err := os.ReadFile(path)
+// livePID returns the pid that dockerd or containerd wrote to pidfile, if
+// that process is alive and one of its arguments contains mark: a pid the
+// system has since given to another process is never ours.
+func livePID(pidfile, mark string) (int, bool) {
+	data, err := os.ReadFile(pidfile)
 	if err != nil {
-		return 0, err
+		return 0, false
 	}
 	pid, err := strconv.Atoi(strings.TrimSpace(string(data)))
 	if err != nil || pid <= 0 {
-		return 0, fmt.Errorf("pidfile %s: bad pid %q", path, data)
+		return 0, false
 	}
-	return pid, nil
+	if !processAlive(pid) || !cmdlineHas(pid, mark) {
+		return 0, false
+	}
+	return pid, true
 }
 
 // signalAndWait sends sig to pid and waits up to timeout for it to be gone.

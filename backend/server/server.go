@@ -32,6 +32,11 @@ import (
 	"github.com/dockpulse/dockpulse/backend/store"
 )
 
+// DefaultActionTimeout bounds one container action, from the UI through
+// either transport, unless Config.ActionTimeout says otherwise: a stop waits
+// for the container's own stop timeout.
+const DefaultActionTimeout = 2 * time.Minute
+
 // Config tunes a Server.
 type Config struct {
 	// Addr is the listen address. Default "127.0.0.1:0": loopback, a port
@@ -45,8 +50,6 @@ type Config struct {
 	// UI, when set, is served at / with same-origin sockets allowed (serve
 	// mode). Default nil: the desktop app's webview has its own UI.
 	UI fs.FS
-	// Origins may open sockets in addition to WebviewOrigins.
-	Origins []string
 	// Version is reported in hello. Default "dev".
 	Version string
 	// QueueSize is each client's queue, in messages. Default 1024: enough
@@ -69,7 +72,7 @@ type Config struct {
 	// Default nil: those requests answer 501.
 	Actions Actor
 	// ActionTimeout bounds one container action (a stop waits for the
-	// container's own timeout). Default 2 minutes.
+	// container's own timeout). Default DefaultActionTimeout (2 minutes).
 	ActionTimeout time.Duration
 	// Viewer, when set, narrows stats sampling to what the clients show:
 	// each connection opens a view, which its "view" messages update and
@@ -124,7 +127,7 @@ func (c *Config) defaults() {
 		c.StatsInterval = time.Second
 	}
 	if c.ActionTimeout <= 0 {
-		c.ActionTimeout = 2 * time.Minute
+		c.ActionTimeout = DefaultActionTimeout
 	}
 }
 
@@ -158,12 +161,11 @@ func New(cfg Config, st *store.Store, h *hub.Hub, log *zap.Logger) (*Server, err
 		}
 		cfg.Token = tok
 	}
-	origins := append(append([]string{}, WebviewOrigins...), cfg.Origins...)
 	s := &Server{
 		cfg:   cfg,
 		store: st,
 		hub:   h,
-		guard: newGuard(cfg.Token, origins, cfg.UI != nil, cfg.AllowRemote && !IsLoopbackAddr(cfg.Addr)),
+		guard: newGuard(cfg.Token, WebviewOrigins, cfg.UI != nil, cfg.AllowRemote && !IsLoopbackAddr(cfg.Addr)),
 		log:   log.With(zap.String("component", "server")),
 		mux:   http.NewServeMux(),
 	}
@@ -212,7 +214,7 @@ func (s *Server) Start() error {
 			s.log.Error("serve", zap.Error(err))
 		}
 	}()
-	s.log.Info("listening", zap.String("addr", ln.Addr().String()))
+	s.log.Info("listening", zap.String("addr", ln.Addr().String()), zap.String("version", s.cfg.Version))
 	return nil
 }
 

@@ -31,10 +31,12 @@ const EngineName = "local"
 type Config struct {
 	// DockerHost overrides the environment's DOCKER_HOST when set.
 	DockerHost string
-	// StatsMode is protocol.StatsAll (the default: every running container
-	// streamed at 1 Hz) or protocol.StatsVisible (containers some client
-	// shows streamed, the rest sampled every Stats.Background; see
-	// docs/performance.md for when that lowers the engine's cost).
+	// StatsMode is protocol.StatsVisible (containers some client shows
+	// streamed at 1 Hz, the rest sampled every Stats.Background; see
+	// docs/performance.md for when that lowers the engine's cost), which the
+	// dockpulse command runs unless told otherwise (--stats), or
+	// protocol.StatsAll (every running container streamed at 1 Hz). The
+	// zero value "" is StatsAll.
 	StatsMode string
 	Server    server.Config
 	Stats     stats.Config
@@ -101,8 +103,8 @@ func New(cfg Config, log *zap.Logger) (*Service, error) {
 	}, nil
 }
 
-// CheckStatsMode accepts the stats modes a user may choose, "" meaning
-// protocol.StatsAll.
+// CheckStatsMode accepts the stats modes a user may choose, and "" (the zero
+// value of Config.StatsMode, meaning protocol.StatsAll).
 func CheckStatsMode(mode string) error {
 	switch mode {
 	case "", protocol.StatsAll, protocol.StatsVisible:

@@ -2,6 +2,15 @@
 // model.Stats samples, computed exactly as `docker stats` computes them, and
 // hands them to the store in batches.
 //
+// Each part has its file: stats.go is the maths (Compute), sample.go its
+// input (Sample, neutral of any engine's wire format); collector.go the
+// collector's state, its lock and its lifetime (Track, Sync, the flush loop,
+// Run); follow.go the goroutine that follows one container's stream and
+// reopens it with backoff; background.go the one-shot sampling of containers
+// outside every view; view.go the client views that choose between the two;
+// clock.go the timers, which tests replace. The engine's wire format is the
+// Docker adapter's: backend/docker decodes it into Samples.
+//
 // Compute is the pure maths. Collector owns the streams and follows these
 // rules:
 //

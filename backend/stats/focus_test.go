@@ -6,7 +6,6 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/docker/docker/api/types/container"
 	"go.uber.org/zap/zapcore"
 
 	"github.com/dockpulse/dockpulse/backend/model"
@@ -18,28 +17,28 @@ type oneShotSource struct {
 	*fakeSource
 
 	mu      sync.Mutex
-	samples map[string][]container.StatsResponse
+	samples map[string][]Sample
 	calls   map[string]int
 }
 
 func newOneShotSource() *oneShotSource {
 	return &oneShotSource{fakeSource: newFakeSource(),
-		samples: map[string][]container.StatsResponse{}, calls: map[string]int{}}
+		samples: map[string][]Sample{}, calls: map[string]int{}}
 }
 
-func (f *oneShotSource) SampleOnce(ctx context.Context, id string) (container.StatsResponse, error) {
+func (f *oneShotSource) SampleOnce(ctx context.Context, id string) (Sample, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.calls[id]++
 	q := f.samples[id]
 	if len(q) == 0 {
-		return container.StatsResponse{}, errors.New("fake engine: no sample queued")
+		return Sample{}, errors.New("fake engine: no sample queued")
 	}
 	f.samples[id] = q[1:]
 	return q[0], nil
 }
 
-func (f *oneShotSource) queue(id string, s ...container.StatsResponse) {
+func (f *oneShotSource) queue(id string, s ...Sample) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.samples[id] = append(f.samples[id], s...)
@@ -68,11 +67,11 @@ func TestCollectorFocusSamplesTheRestInBackground(t *testing.T) {
 	a := h.src.stream(t, "a", 0)
 	b := h.src.stream(t, "b", 0)
 
-	s1, s2 := sample(t, 1), sample(t, 2)
+	s1, s2 := sample(1), sample(2)
 	// The engine's one-shot samples carry no previous CPU reading.
-	s1.PreCPUStats, s2.PreCPUStats = container.CPUStats{}, container.CPUStats{}
-	s2.CPUStats.CPUUsage.TotalUsage = s1.CPUStats.CPUUsage.TotalUsage + 500_000_000
-	s2.CPUStats.SystemUsage = s1.CPUStats.SystemUsage + 4_000_000_000
+	s1.PreCPU, s2.PreCPU = CPU{}, CPU{}
+	s2.CPU.Total = s1.CPU.Total + 500_000_000
+	s2.CPU.System = s1.CPU.System + 4_000_000_000
 	src.queue("b", s1, s2)
 
 	v := h.c.OpenView()
@@ -87,7 +86,7 @@ func TestCollectorFocusSamplesTheRestInBackground(t *testing.T) {
 	h.clock.flush(t)
 
 	want := s2
-	want.PreCPUStats = s1.CPUStats
+	want.PreCPU = s1.CPU
 	h.wantBatches(t, []model.Stats{Compute(engine, "b", want)})
 	if got := h.sink.published()[0][0].CPUPercent; got == Compute(engine, "b", s2).CPUPercent {
 		t.Errorf("background CPU %% = %v: measured against zero, not the previous sample", got)

@@ -3,8 +3,6 @@ package stats
 import (
 	"strings"
 
-	"github.com/docker/docker/api/types/container"
-
 	"github.com/dockpulse/dockpulse/backend/model"
 )
 
@@ -16,11 +14,11 @@ import (
 //
 // Only Linux engines are supported. A Windows sample (no system CPU usage, no
 // cgroup memory) yields zero CPU and memory figures rather than a panic.
-func Compute(engine, id string, s container.StatsResponse) model.Stats {
-	online := onlineCPUs(s.CPUStats)
-	usage := memoryUsage(s.MemoryStats)
+func Compute(engine, id string, s Sample) model.Stats {
+	online := onlineCPUs(s.CPU)
+	usage := memoryUsage(s.Memory)
 	rx, tx := networkBytes(s.Networks)
-	blkRead, blkWrite := blockIO(s.BlkioStats)
+	blkRead, blkWrite := blockIO(s.BlockIO)
 
 	var read int64
 	if !s.Read.IsZero() {
@@ -30,33 +28,33 @@ func Compute(engine, id string, s container.StatsResponse) model.Stats {
 		Engine:        engine,
 		ID:            id,
 		Read:          read,
-		CPUPercent:    cpuPercent(s.CPUStats, s.PreCPUStats, online),
+		CPUPercent:    cpuPercent(s.CPU, s.PreCPU, online),
 		OnlineCPUs:    online,
 		MemoryUsage:   usage,
-		MemoryLimit:   s.MemoryStats.Limit,
-		MemoryPercent: memoryPercent(usage, s.MemoryStats.Limit),
+		MemoryLimit:   s.Memory.Limit,
+		MemoryPercent: memoryPercent(usage, s.Memory.Limit),
 		NetworkRx:     rx,
 		NetworkTx:     tx,
 		BlockRead:     blkRead,
 		BlockWrite:    blkWrite,
-		Pids:          s.PidsStats.Current,
+		Pids:          s.Pids,
 	}
 }
 
 // onlineCPUs prefers the engine's count; engines older than API 1.27 do not
 // send it, and then the per-CPU usage list is the only count there is.
-func onlineCPUs(cpu container.CPUStats) int {
-	if cpu.OnlineCPUs != 0 {
-		return int(cpu.OnlineCPUs)
+func onlineCPUs(cpu CPU) int {
+	if cpu.Online != 0 {
+		return int(cpu.Online)
 	}
-	return len(cpu.CPUUsage.PercpuUsage)
+	return len(cpu.PerCPU)
 }
 
 // cpuPercent is the container's share of the host's CPU time between the two
 // readings, scaled so that one fully busy CPU is 100%.
-func cpuPercent(cur, prev container.CPUStats, online int) float64 {
-	cpuDelta := counterDelta(cur.CPUUsage.TotalUsage, prev.CPUUsage.TotalUsage)
-	systemDelta := counterDelta(cur.SystemUsage, prev.SystemUsage)
+func cpuPercent(cur, prev CPU, online int) float64 {
+	cpuDelta := counterDelta(cur.Total, prev.Total)
+	systemDelta := counterDelta(cur.System, prev.System)
 	if cpuDelta == 0 || systemDelta == 0 {
 		return 0
 	}
@@ -79,12 +77,12 @@ func counterDelta(cur, prev uint64) uint64 {
 // inactive_file. The order of the checks is the CLI's, so that a v1 sample
 // whose total_inactive_file is not below usage falls back to inactive_file
 // exactly as it does there.
-func memoryUsage(mem container.MemoryStats) uint64 {
-	if v, ok := mem.Stats["total_inactive_file"]; ok && v < mem.Usage {
-		return mem.Usage - v
+func memoryUsage(mem Memory) uint64 {
+	if mem.HasTotalInactiveFile && mem.TotalInactiveFile < mem.Usage {
+		return mem.Usage - mem.TotalInactiveFile
 	}
-	if v := mem.Stats["inactive_file"]; v < mem.Usage {
-		return mem.Usage - v
+	if mem.InactiveFile < mem.Usage {
+		return mem.Usage - mem.InactiveFile
 	}
 	return mem.Usage
 }
@@ -100,10 +98,10 @@ func memoryPercent(usage, limit uint64) float64 {
 
 // networkBytes sums every interface: a container on several networks has one
 // entry per network, and users think of its traffic as one figure.
-func networkBytes(networks map[string]container.NetworkStats) (rx, tx uint64) {
+func networkBytes(networks []Network) (rx, tx uint64) {
 	for _, n := range networks {
-		rx += n.RxBytes
-		tx += n.TxBytes
+		rx += n.Rx
+		tx += n.Tx
 	}
 	return rx, tx
 }
@@ -112,13 +110,13 @@ func networkBytes(networks map[string]container.NetworkStats) (rx, tx uint64) {
 // operations "Read" and "Write" (beside "Sync", "Async", "Discard" and
 // "Total", which would count the same bytes twice); cgroup v2 spells them
 // "read" and "write".
-func blockIO(blkio container.BlkioStats) (read, write uint64) {
-	for _, e := range blkio.IoServiceBytesRecursive {
+func blockIO(entries []BlockIO) (read, write uint64) {
+	for _, e := range entries {
 		switch {
 		case strings.EqualFold(e.Op, "read"):
-			read += e.Value
+			read += e.Bytes
 		case strings.EqualFold(e.Op, "write"):
-			write += e.Value
+			write += e.Bytes
 		}
 	}
 	return read, write

@@ -4,27 +4,26 @@ import (
 	"encoding/json"
 	"math"
 	"testing"
-
-	"github.com/docker/docker/api/types/container"
 )
 
-// FuzzCompute decodes arbitrary JSON as one engine stats sample and
-// computes the figures. A buggy or hostile engine (counters that wrap, go
-// backwards, absurd CPU counts) must never make it panic or produce a
+// FuzzCompute computes the figures of arbitrary samples, given as JSON in
+// Sample's own field names. A buggy or hostile engine (counters that wrap,
+// go backwards, absurd CPU counts) must never make it panic or produce a
 // figure that JSON cannot carry (NaN, infinity) or a negative one.
 func FuzzCompute(f *testing.F) {
 	for _, seed := range []string{
-		`{"read":"2026-11-26T01:00:01Z","cpu_stats":{"cpu_usage":{"total_usage":2000000},"system_cpu_usage":20000000,"online_cpus":2},"precpu_stats":{"cpu_usage":{"total_usage":1000000},"system_cpu_usage":10000000},"memory_stats":{"usage":100,"limit":1000,"stats":{"total_inactive_file":10}}}`,
-		`{"cpu_stats":{"cpu_usage":{"total_usage":1},"system_cpu_usage":2},"precpu_stats":{"cpu_usage":{"total_usage":5},"system_cpu_usage":1}}`,
-		`{"cpu_stats":{"cpu_usage":{"total_usage":18446744073709551615,"percpu_usage":[1,2,3]},"system_cpu_usage":1}}`,
-		`{"memory_stats":{"usage":5,"limit":0,"stats":{"total_inactive_file":50,"inactive_file":1}}}`,
-		`{"blkio_stats":{"io_service_bytes_recursive":[{"op":"READ","value":18446744073709551615},{"op":"read","value":1}]}}`,
+		`{"Read":"2026-11-26T01:00:01Z","CPU":{"Total":2000000,"System":20000000,"Online":2},"PreCPU":{"Total":1000000,"System":10000000},"Memory":{"Usage":100,"Limit":1000,"TotalInactiveFile":10,"HasTotalInactiveFile":true}}`,
+		`{"CPU":{"Total":1,"System":2},"PreCPU":{"Total":5,"System":1}}`,
+		`{"CPU":{"Total":18446744073709551615,"PerCPU":[1,2,3],"System":1}}`,
+		`{"Memory":{"Usage":5,"Limit":0,"TotalInactiveFile":50,"HasTotalInactiveFile":true,"InactiveFile":1}}`,
+		`{"BlockIO":[{"Op":"READ","Bytes":18446744073709551615},{"Op":"read","Bytes":1}]}`,
+		`{"Networks":[{"Rx":18446744073709551615},{"Rx":18446744073709551615,"Tx":1}]}`,
 		`{}`,
 	} {
 		f.Add([]byte(seed))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		var s container.StatsResponse
+		var s Sample
 		if err := json.Unmarshal(data, &s); err != nil {
 			return
 		}
@@ -34,8 +33,8 @@ func FuzzCompute(f *testing.F) {
 				t.Fatalf("%s percent %v from %s", name, x, data)
 			}
 		}
-		if got.MemoryUsage > s.MemoryStats.Usage {
-			t.Fatalf("memory usage %d above the engine's %d", got.MemoryUsage, s.MemoryStats.Usage)
+		if got.MemoryUsage > s.Memory.Usage {
+			t.Fatalf("memory usage %d above the engine's %d", got.MemoryUsage, s.Memory.Usage)
 		}
 		if _, err := json.Marshal(got); err != nil {
 			t.Fatalf("sample does not encode: %v", err)

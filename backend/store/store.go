@@ -113,9 +113,7 @@ func (s *Store) Subscribe(queueSize int) (*hub.Subscriber, protocol.Snapshot) {
 
 // Snapshot returns the complete current picture.
 func (s *Store) Snapshot() protocol.Snapshot {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.snapshotLocked()
+	return locked(s, s.snapshotLocked)
 }
 
 // SnapshotBound is the most bytes the snapshot's JSON, in its envelope,
@@ -137,6 +135,13 @@ func (s *Store) Seq() uint64 {
 	return s.seq
 }
 
+// locked reads the store with its lock held.
+func locked[T any](s *Store, read func() T) T {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return read()
+}
+
 func (s *Store) snapshotLocked() protocol.Snapshot {
 	return protocol.Snapshot{
 		Seq:        s.seq,
@@ -149,45 +154,34 @@ func (s *Store) snapshotLocked() protocol.Snapshot {
 
 // Containers returns every known container, ordered by engine then ID.
 func (s *Store) Containers() []model.Container {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.containersLocked()
+	return locked(s, s.containersLocked)
 }
 
 // Stats returns the latest sample of every sampled container.
 func (s *Store) Stats() []model.Stats {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.statsLocked()
+	return locked(s, s.statsLocked)
 }
 
 // Engines returns every engine's facts and status.
 func (s *Store) Engines() []model.EngineInfo {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.enginesLocked()
+	return locked(s, s.enginesLocked)
 }
 
 // Events returns the recent events, oldest first.
 func (s *Store) Events() []model.Event {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.eventsLocked()
+	return locked(s, s.eventsLocked)
 }
 
-func (s *Store) containersLocked() []model.Container {
-	out := make([]model.Container, 0, len(s.containers))
-	for _, c := range s.containers {
-		out = append(out, c)
-	}
-	sort.Slice(out, func(i, j int) bool { return keyLess(out[i].Key(), out[j].Key()) })
-	return out
-}
+func (s *Store) containersLocked() []model.Container { return byKey(s.containers) }
 
-func (s *Store) statsLocked() []model.Stats {
-	out := make([]model.Stats, 0, len(s.stats))
-	for _, st := range s.stats {
-		out = append(out, st)
+func (s *Store) statsLocked() []model.Stats { return byKey(s.stats) }
+
+// byKey lists the values of a map keyed by container, ordered by engine then
+// ID.
+func byKey[V interface{ Key() model.Key }](m map[model.Key]V) []V {
+	out := make([]V, 0, len(m))
+	for _, v := range m {
+		out = append(out, v)
 	}
 	sort.Slice(out, func(i, j int) bool { return keyLess(out[i].Key(), out[j].Key()) })
 	return out

@@ -181,17 +181,18 @@ func (w *Watcher) session(ctx context.Context) (wasUp bool, err error) {
 // apply handles one engine event: the event goes out at once, and the
 // container it concerns is queued for a refresh.
 func (w *Watcher) apply(ctx context.Context, r *refresher, m events.Message) error {
-	ev, kind := docker.FromEvent(w.engine.Engine(), m)
-	if kind == docker.Ignore {
+	ev := docker.FromEvent(w.engine.Engine(), m)
+	k := classify(ev)
+	if k == ignore {
 		return nil
 	}
 	w.store.RecordEvent(ev)
-	switch kind {
-	case docker.Refresh:
+	switch k {
+	case refresh:
 		r.request(ev.ActorID, false)
-	case docker.Removed:
+	case removed:
 		r.request(ev.ActorID, true)
-	case docker.Show:
+	case show:
 		if ev.Type == string(events.ImageEventType) {
 			info, err := w.engine.Info(ctx)
 			if err != nil {

@@ -1,13 +1,15 @@
-package stats
+package docker
 
 import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+
+	"github.com/dockpulse/dockpulse/backend/stats"
 )
 
-// memCounters is the part of memory_stats.stats that Compute reads: the two
-// inactive-page-cache counters. The engine sends forty-odd counters there
+// memCounters is the part of memory_stats.stats that stats.Compute reads: the
+// two inactive-page-cache counters. The engine sends forty-odd counters there
 // (cgroup v1); decoding them all into a map cost as much as decoding the
 // whole sample, and a struct would match its keys case-insensitively
 // ("Inactive_File"), where the engine's own map type matches them exactly.
@@ -127,19 +129,15 @@ func (m *memCounters) slow(b []byte) error {
 	return nil
 }
 
-// stats gives the counters as the engine's map type holds them.
-func (m memCounters) stats() map[string]uint64 {
-	if !m.hasTotalInactiveFile && !m.hasInactiveFile {
-		return nil
+// memory gives the counters with the usage and limit they belong to.
+func (m memCounters) memory(usage, limit uint64) stats.Memory {
+	return stats.Memory{
+		Usage:                usage,
+		Limit:                limit,
+		TotalInactiveFile:    m.totalInactiveFile,
+		HasTotalInactiveFile: m.hasTotalInactiveFile,
+		InactiveFile:         m.inactiveFile,
 	}
-	s := make(map[string]uint64, 2)
-	if m.hasTotalInactiveFile {
-		s["total_inactive_file"] = m.totalInactiveFile
-	}
-	if m.hasInactiveFile {
-		s["inactive_file"] = m.inactiveFile
-	}
-	return s
 }
 
 func skipSpace(b []byte, i int) int {

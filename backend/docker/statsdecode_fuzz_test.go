@@ -1,4 +1,4 @@
-package stats
+package docker
 
 import (
 	"bytes"
@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/docker/docker/api/types/container"
+
+	"github.com/dockpulse/dockpulse/backend/stats"
 )
 
 // FuzzJSONStream feeds the lean stats decoder an arbitrary body, as the
@@ -30,7 +32,7 @@ func FuzzJSONStream(f *testing.F) {
 		f.Add([]byte(seed))
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
-		st := NewJSONStream("c0ffee", io.NopCloser(bytes.NewReader(body)))
+		st := newJSONStream("c0ffee", io.NopCloser(bytes.NewReader(body)))
 		defer st.Close()
 		full := json.NewDecoder(bytes.NewReader(body))
 		for i := 0; ; i++ {
@@ -41,7 +43,7 @@ func FuzzJSONStream(f *testing.F) {
 			if err != nil {
 				return
 			}
-			got := Compute("local", "c0ffee", lean)
+			got := stats.Compute("local", "c0ffee", lean)
 			for name, x := range map[string]float64{"cpu": got.CPUPercent, "memory": got.MemoryPercent} {
 				if math.IsNaN(x) || math.IsInf(x, 0) || x < 0 {
 					t.Fatalf("%s percent %v", name, x)
@@ -54,7 +56,7 @@ func FuzzJSONStream(f *testing.F) {
 			if err := full.Decode(&want); err != nil {
 				return // the full decoder is stricter (types it knows): nothing to compare
 			}
-			if w := Compute("local", "c0ffee", want); w != got {
+			if w := stats.Compute("local", "c0ffee", fromSDK(want)); w != got {
 				t.Fatalf("document %d: lean decode computes\n %+v\nfull decode computes\n %+v", i, got, w)
 			}
 		}
@@ -91,11 +93,26 @@ func FuzzMemCounters(f *testing.F) {
 			if gotErr != nil {
 				t.Fatalf("%q: %v, where the map decodes", doc, gotErr)
 			}
-			if g, w := got.stats(), pick(want); !maps.Equal(g, w) {
+			if g, w := counters(got), pick(want); !maps.Equal(g, w) {
 				t.Fatalf("%q: %v, map decode %v", doc, g, w)
 			}
 		}
 	})
+}
+
+// counters gives what memCounters holds as the engine's map would hold it.
+func counters(m memCounters) map[string]uint64 {
+	if !m.hasTotalInactiveFile && !m.hasInactiveFile {
+		return nil
+	}
+	s := make(map[string]uint64, 2)
+	if m.hasTotalInactiveFile {
+		s["total_inactive_file"] = m.totalInactiveFile
+	}
+	if m.hasInactiveFile {
+		s["inactive_file"] = m.inactiveFile
+	}
+	return s
 }
 
 // pick keeps the counters memCounters holds.

@@ -1,13 +1,12 @@
-package stats
+package docker
 
 import (
-	"encoding/json"
 	"math"
+	"strings"
 	"testing"
 
-	"github.com/docker/docker/api/types/container"
-
 	"github.com/dockpulse/dockpulse/backend/model"
+	"github.com/dockpulse/dockpulse/backend/stats"
 )
 
 // Samples as the engine sends them on GET /containers/{id}/stats?stream=true.
@@ -49,22 +48,24 @@ const (
 	windows = `{"read":"2025-03-14T09:26:53.1290651Z","preread":"2025-03-14T09:26:52.1185338Z","pids_stats":{},"blkio_stats":{"io_service_bytes_recursive":null,"io_serviced_recursive":null,"io_queue_recursive":null,"io_service_time_recursive":null,"io_wait_time_recursive":null,"io_merged_recursive":null,"io_time_recursive":null,"sectors_recursive":null},"num_procs":4,"storage_stats":{"read_count_normalized":1320,"read_size_bytes":21671936,"write_count_normalized":2563,"write_size_bytes":30224384},"cpu_stats":{"cpu_usage":{"total_usage":6562500,"usage_in_kernelmode":3906250,"usage_in_usermode":2656250},"throttling_data":{"periods":0,"throttled_periods":0,"throttled_time":0}},"precpu_stats":{"cpu_usage":{"total_usage":6406250,"usage_in_kernelmode":3750000,"usage_in_usermode":2656250},"throttling_data":{"periods":0,"throttled_periods":0,"throttled_time":0}},"memory_stats":{"commitbytes":77017088,"commitpeakbytes":81776640,"privateworkingset":63451136},"name":"/win","id":"7c1f0e9d2b3a4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5","networks":{"ethernet_8f1c4f9a":{"rx_bytes":2538,"rx_packets":19,"rx_errors":0,"rx_dropped":0,"tx_bytes":1386,"tx_packets":14,"tx_errors":0,"tx_dropped":0,"endpoint_id":"8f1c4f9a-3d0e-4b8e-9a51-2f6c7d8e9a0b"}}}`
 )
 
-// decode parses a sample as the Docker adapter does.
-func decode(t testing.TB, raw string) container.StatsResponse {
+// decode parses a sample as the adapter does (decodeSample).
+func decode(t testing.TB, raw string) stats.Sample {
 	t.Helper()
-	var s container.StatsResponse
-	if err := json.Unmarshal([]byte(raw), &s); err != nil {
+	s, err := decodeSample(strings.NewReader(raw))
+	if err != nil {
 		t.Fatalf("decode sample: %v", err)
 	}
 	return s
 }
 
-func TestCompute(t *testing.T) {
+// TestComputeEngineSamples: the engine's samples, decoded by the adapter,
+// compute to the figures `docker stats` shows for them.
+func TestComputeEngineSamples(t *testing.T) {
 	const engine, id = "local", "c1"
 	tests := []struct {
 		name   string
 		sample string
-		edit   func(*container.StatsResponse) // turns a real sample into an edge case
+		edit   func(*stats.Sample) // turns a real sample into an edge case
 		want   model.Stats
 	}{
 		{
@@ -144,7 +145,7 @@ func TestCompute(t *testing.T) {
 		{
 			name:   "cgroup v2, no networks",
 			sample: v2Web,
-			edit:   func(s *container.StatsResponse) { s.Networks = nil },
+			edit:   func(s *stats.Sample) { s.Networks = nil },
 			want: model.Stats{
 				Read:          1741944413128,
 				CPUPercent:    25,
@@ -160,7 +161,7 @@ func TestCompute(t *testing.T) {
 		{
 			name:   "container CPU counter reset: no underflow",
 			sample: v1Busy,
-			edit:   func(s *container.StatsResponse) { s.CPUStats.CPUUsage.TotalUsage = 1_000_000 },
+			edit:   func(s *stats.Sample) { s.CPU.Total = 1_000_000 },
 			want: model.Stats{
 				Read:          1795653383433,
 				CPUPercent:    0,
@@ -174,7 +175,7 @@ func TestCompute(t *testing.T) {
 		{
 			name:   "system CPU counter reset: no underflow",
 			sample: v1Busy,
-			edit:   func(s *container.StatsResponse) { s.CPUStats.SystemUsage = 1_000_000 },
+			edit:   func(s *stats.Sample) { s.CPU.System = 1_000_000 },
 			want: model.Stats{
 				Read:          1795653383433,
 				CPUPercent:    0,
@@ -188,7 +189,7 @@ func TestCompute(t *testing.T) {
 		{
 			name:   "missing memory limit",
 			sample: v2Web,
-			edit:   func(s *container.StatsResponse) { s.MemoryStats.Limit = 0 },
+			edit:   func(s *stats.Sample) { s.Memory.Limit = 0 },
 			want: model.Stats{
 				Read:        1741944413128,
 				CPUPercent:  25,
@@ -204,9 +205,9 @@ func TestCompute(t *testing.T) {
 		{
 			name:   "old engine without online_cpus: count per-CPU usage",
 			sample: v1Busy,
-			edit: func(s *container.StatsResponse) {
-				s.CPUStats.OnlineCPUs = 0
-				s.CPUStats.CPUUsage.PercpuUsage = []uint64{1, 2, 3, 4}
+			edit: func(s *stats.Sample) {
+				s.CPU.Online = 0
+				s.CPU.PerCPU = []uint64{1, 2, 3, 4}
 			},
 			want: model.Stats{
 				Read:          1795653383433,
@@ -221,7 +222,7 @@ func TestCompute(t *testing.T) {
 		{
 			name:   "no CPU count at all",
 			sample: v2Web,
-			edit:   func(s *container.StatsResponse) { s.CPUStats.OnlineCPUs = 0 },
+			edit:   func(s *stats.Sample) { s.CPU.Online = 0 },
 			want: model.Stats{
 				Read:          1741944413128,
 				OnlineCPUs:    0,
@@ -238,7 +239,7 @@ func TestCompute(t *testing.T) {
 		{
 			name:   "cgroup v2, inactive_file not below usage: usage as reported",
 			sample: v2Web,
-			edit:   func(s *container.StatsResponse) { s.MemoryStats.Stats["inactive_file"] = 224395264 },
+			edit:   func(s *stats.Sample) { s.Memory.InactiveFile = 224395264 },
 			want: model.Stats{
 				Read:          1741944413128,
 				CPUPercent:    25,
@@ -256,9 +257,9 @@ func TestCompute(t *testing.T) {
 		{
 			name:   "cgroup v1, total_inactive_file not below usage: falls back to inactive_file like the CLI",
 			sample: v1Busy,
-			edit: func(s *container.StatsResponse) {
-				s.MemoryStats.Stats["total_inactive_file"] = 491520
-				s.MemoryStats.Stats["inactive_file"] = 4096
+			edit: func(s *stats.Sample) {
+				s.Memory.TotalInactiveFile, s.Memory.HasTotalInactiveFile = 491520, true
+				s.Memory.InactiveFile = 4096
 			},
 			want: model.Stats{
 				Read:          1795653383433,
@@ -294,7 +295,7 @@ func TestCompute(t *testing.T) {
 			want := tt.want
 			want.Engine, want.ID = engine, id
 
-			got := Compute(engine, id, s)
+			got := stats.Compute(engine, id, s)
 			if !sameStats(got, want) {
 				t.Errorf("Compute:\n got %+v\nwant %+v", got, want)
 			}
@@ -320,7 +321,7 @@ func closeTo(a, b float64) bool {
 func BenchmarkCompute(b *testing.B) {
 	samples := []struct {
 		name string
-		s    container.StatsResponse
+		s    stats.Sample
 	}{
 		{"cgroup-v1", decode(b, v1Blkio)},
 		{"cgroup-v2", decode(b, v2Web)},
@@ -330,7 +331,7 @@ func BenchmarkCompute(b *testing.B) {
 			b.ReportAllocs()
 			var sink model.Stats
 			for b.Loop() {
-				sink = Compute("local", "c1", bm.s)
+				sink = stats.Compute("local", "c1", bm.s)
 			}
 			if sink.Pids == 0 {
 				b.Fatalf("Compute gave no pids: %+v", sink)
