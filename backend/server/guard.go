@@ -17,16 +17,6 @@ import (
 	"go.uber.org/zap"
 )
 
-// WebviewOrigins are the page origins of the Wails webview: production on
-// Linux and macOS, production on Windows, and `wails dev` (the webview and a
-// browser opened on the dev server).
-var WebviewOrigins = []string{
-	"wails://wails",
-	"http://wails.localhost",
-	"wails://wails.localhost:34115",
-	"http://localhost:34115",
-}
-
 // NewToken returns a fresh random token of 256 bits, URL-safe.
 func NewToken() (string, error) {
 	b := make([]byte, 32)
