@@ -136,6 +136,7 @@ type Server struct {
 	guard *guard
 	log   *zap.Logger
 	mux   *http.ServeMux
+	serve http.Handler // mux, wrapped by everyResponse
 
 	conns atomic.Int64
 	wg    sync.WaitGroup // live connections
@@ -178,8 +179,9 @@ func New(cfg Config, st *store.Store, h *hub.Hub, log *zap.Logger) (*Server, err
 		writeError(w, http.StatusNotFound, "no such endpoint")
 	}))
 	if cfg.UI != nil {
-		s.mux.Handle("GET /", s.hostChecked(http.FileServerFS(cfg.UI)))
+		s.mux.Handle("GET /", s.hostChecked(http.FileServerFS(noDirListing{cfg.UI})))
 	}
+	s.serve = everyResponse(s.mux)
 	return s, nil
 }
 
@@ -187,7 +189,7 @@ func New(cfg Config, st *store.Store, h *hub.Hub, log *zap.Logger) (*Server, err
 func (s *Server) Token() string { return s.cfg.Token }
 
 // Handler serves the routes without listening (for tests).
-func (s *Server) Handler() http.Handler { return s.mux }
+func (s *Server) Handler() http.Handler { return s.serve }
 
 // Start listens and serves in the background.
 func (s *Server) Start() error {
@@ -196,7 +198,7 @@ func (s *Server) Start() error {
 		return fmt.Errorf("listen on %s: %w", s.cfg.Addr, err)
 	}
 	srv := &http.Server{
-		Handler:           s.mux,
+		Handler:           s.serve,
 		ReadHeaderTimeout: 10 * time.Second,
 		// An idle keep-alive connection would otherwise be kept forever: a
 		// local process could hold thousands and exhaust descriptors.
