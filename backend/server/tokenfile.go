@@ -16,18 +16,31 @@ const minTokenLen = 22
 // TokenFromFile returns the token kept in path, creating the file (mode
 // 0600) with a fresh token when it does not exist. A backend restarted with
 // the same file keeps its token, so open pages reconnect by themselves.
+//
+// An existing file must be a regular file, named directly (not through a
+// symbolic link), owned by the user running the server and closed to group
+// and others: otherwise someone else could have planted the token (a
+// `sudo dockpulse serve` with a file in a shared directory) or could read
+// it. It is opened without blocking, so a FIFO in its place cannot hold up
+// start-up.
 func TokenFromFile(path string) (string, error) {
-	f, err := os.Open(path)
+	f, err := openTokenFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return createTokenFile(path)
 	}
 	if err != nil {
-		return "", fmt.Errorf("read token file: %w", err)
+		return "", err
 	}
 	defer f.Close() // read-only: nothing to lose
 	fi, err := f.Stat()
 	if err != nil {
 		return "", fmt.Errorf("read token file: %w", err)
+	}
+	if !fi.Mode().IsRegular() {
+		return "", fmt.Errorf("token file %s is not a regular file (%v): give a plain file, or a path that does not exist yet", path, fi.Mode().Type())
+	}
+	if err := ownedByUs(path, fi); err != nil {
+		return "", err
 	}
 	if fi.Mode().Perm()&0o077 != 0 {
 		return "", fmt.Errorf("token file %s is readable by others (mode %v): chmod 600 it", path, fi.Mode().Perm())
