@@ -152,6 +152,7 @@ func New(cfg Config, st *store.Store, h *hub.Hub, log *zap.Logger) (*Server, err
 	if !cfg.AllowRemote && !IsLoopbackAddr(cfg.Addr) {
 		return nil, fmt.Errorf("listen address %q is not loopback: pass the allow-remote option to expose Docker control to the network", cfg.Addr)
 	}
+	cfg.Addr = pinLoopback(cfg.Addr)
 	if cfg.Token == "" {
 		tok, err := NewToken()
 		if err != nil {
