@@ -138,6 +138,8 @@ type Server struct {
 	mux   *http.ServeMux
 	serve http.Handler // mux, wrapped by everyResponse
 
+	refusals *refusalLog // refused requests, logged at a bounded rate
+
 	conns atomic.Int64
 	wg    sync.WaitGroup // live connections
 
@@ -169,6 +171,7 @@ func New(cfg Config, st *store.Store, h *hub.Hub, log *zap.Logger) (*Server, err
 		log:   log.With(zap.String("component", "server")),
 		mux:   http.NewServeMux(),
 	}
+	s.refusals = newRefusalLog(s.log, s.guard)
 	s.mux.Handle("GET /ws", s.guarded(s.serveWS))
 	s.mux.Handle("GET /api/snapshot", s.guarded(s.jsonOf(func() any { return st.Snapshot() })))
 	s.mux.Handle("GET /api/containers", s.guarded(s.jsonOf(func() any { return st.Containers() })))
@@ -249,6 +252,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		err = srv.Shutdown(ctx) // hijacked WebSocket connections are not waited for here
 	}
 	s.hub.Close()
+	s.refusals.stop()
 	done := make(chan struct{})
 	go func() { s.wg.Wait(); close(done) }()
 	select {
@@ -265,9 +269,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 func (s *Server) guarded(h http.HandlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if rej := s.guard.check(r); rej != nil {
-			// Never the query (it may hold a token, right or wrong), and the
-			// token redacted from the rest, wherever the client put it.
-			s.log.Info("refused request", s.guard.refusalFields(r, rej)...)
+			s.refusals.refused(r, rej)
 			writeError(w, rej.status, rej.msg)
 			return
 		}
