@@ -138,7 +138,8 @@ type Server struct {
 	mux   *http.ServeMux
 	serve http.Handler // mux, wrapped by everyResponse
 
-	refusals *refusalLog // refused requests, logged at a bounded rate
+	refusals *refusalLog   // refused requests, logged at a bounded rate
+	heavy    chan struct{} // a slot for each JSON answer in progress (heavySlot)
 
 	conns atomic.Int64
 	wg    sync.WaitGroup // live connections
@@ -172,6 +173,7 @@ func New(cfg Config, st *store.Store, h *hub.Hub, log *zap.Logger) (*Server, err
 		mux:   http.NewServeMux(),
 	}
 	s.refusals = newRefusalLog(s.log, s.guard)
+	s.heavy = make(chan struct{}, maxHeavy)
 	s.mux.Handle("GET /ws", s.guarded(s.serveWS))
 	s.mux.Handle("GET /api/snapshot", s.guarded(s.jsonOf(func() any { return st.Snapshot() })))
 	s.mux.Handle("GET /api/containers", s.guarded(s.jsonOf(func() any { return st.Containers() })))
@@ -293,6 +295,11 @@ func (s *Server) hostChecked(h http.Handler) http.Handler {
 
 func (s *Server) jsonOf(get func() any) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
+		release, ok := s.heavySlot(w)
+		if !ok {
+			return
+		}
+		defer release()
 		body, err := json.Marshal(get())
 		if err != nil {
 			s.log.Error("encode response", zap.String("path", r.URL.Path), zap.Error(err))
@@ -301,6 +308,7 @@ func (s *Server) jsonOf(get func() any) http.HandlerFunc {
 		}
 		w.Header().Set("Content-Type", "application/json")
 		w.Header().Set("Cache-Control", "no-store")
+		s.writeDeadline(w)
 		if _, err := w.Write(body); err != nil {
 			s.log.Debug("write response", zap.String("path", r.URL.Path), zap.Error(err))
 		}
