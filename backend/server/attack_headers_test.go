@@ -24,15 +24,12 @@ var testUI = func() fs.FS {
 	return ui
 }()
 
-// get sends a GET to the server and returns its status, headers and body.
-func get(t *testing.T, f *attackFixture, path string, header http.Header) (int, http.Header, string) {
+// answerTo sends a GET to the server and returns its status, headers and body.
+func answerTo(t *testing.T, f *attackFixture, path string) (int, http.Header, string) {
 	t.Helper()
 	req, err := http.NewRequest(http.MethodGet, f.srv.URL()+path, nil)
 	if err != nil {
 		t.Fatal(err)
-	}
-	for k, v := range header {
-		req.Header[k] = v
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
@@ -50,7 +47,7 @@ func TestAttackResponseHeaders(t *testing.T) {
 	f := startAttackServer(t, Config{UI: testUI, Actions: &countingActor{}})
 	tok := f.srv.Token()
 	for _, path := range []string{"/", "/index.html", "/assets/index-abc.js", "/api/snapshot?token=" + tok, "/api/engines?token=" + tok, "/api/nothing?token=" + tok, "/api/snapshot", "/missing"} {
-		status, h, _ := get(t, f, path, nil)
+		status, h, _ := answerTo(t, f, path)
 		if got := h.Get("X-Content-Type-Options"); got != "nosniff" {
 			t.Errorf("GET %s: status %d, X-Content-Type-Options %q, want nosniff", strings.ReplaceAll(path, tok, "[token]"), status, got)
 		}
@@ -90,7 +87,7 @@ func TestAttackStaticPaths(t *testing.T) {
 		{"/" + strings.Repeat("a", 8000), http.StatusNotFound},
 	}
 	for _, tt := range tests {
-		status, _, body := get(t, f, tt.path, nil)
+		status, _, body := answerTo(t, f, tt.path)
 		if status != tt.want {
 			t.Errorf("GET %.60s: status %d, want %d", strings.ReplaceAll(tt.path, f.srv.Token(), "[token]"), status, tt.want)
 		}
