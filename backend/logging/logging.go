@@ -12,13 +12,16 @@ import (
 
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
+	"gopkg.in/natefinch/lumberjack.v2"
 )
 
 // EnvLevel is the environment variable that sets the level when no flag does.
 const EnvLevel = "DOCKPULSE_LOG_LEVEL"
 
-// maxFileSize is the size past which the log file is rotated once at start,
-// so a long-lived installation keeps at most two files of about this size.
+// maxFileSize is the size past which the log file is rotated, at start and
+// while running, so an installation keeps at most two files of about this
+// size (the current one and one older) whatever is logged: a flood of
+// entries costs disk space once, never without bound.
 const maxFileSize = 10 << 20
 
 // Options say where logs go.
@@ -69,7 +72,7 @@ func New(opts Options) (log *zap.Logger, close func() error, err error) {
 			return nil, nil, err
 		}
 		closeFile = f.Close
-		cores = append(cores, zapcore.NewCore(zapcore.NewJSONEncoder(zap.NewProductionEncoderConfig()), zapcore.Lock(f), level))
+		cores = append(cores, zapcore.NewCore(zapcore.NewJSONEncoder(zap.NewProductionEncoderConfig()), zapcore.Lock(zapcore.AddSync(f)), level))
 	}
 	log = zap.New(zapcore.NewTee(cores...), zap.AddCaller())
 	return log, func() error {
@@ -87,17 +90,18 @@ func DefaultFile() (string, error) {
 	return filepath.Join(dir, "Dockpulse", "dockpulse.log"), nil
 }
 
-func openLogFile(path string) (*os.File, error) {
+// openLogFile opens the log file for appending, rotated by size by
+// lumberjack: past maxFileSize it is renamed with a timestamp
+// (dockpulse-2006-01-02T15-04-05.000.log) and a new one started, and only
+// the newest such backup is kept. New files are created with mode 0600.
+func openLogFile(path string) (*lumberjack.Logger, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("create log directory: %w", err)
 	}
-	if fi, err := os.Stat(path); err == nil && fi.Size() > maxFileSize {
-		if err := os.Rename(path, path+".1"); err != nil {
-			return nil, fmt.Errorf("rotate log file: %w", err)
-		}
-	}
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
-	if err != nil {
+	f := &lumberjack.Logger{Filename: path, MaxSize: maxFileSize >> 20, MaxBackups: 1}
+	// lumberjack opens on the first write: an empty one opens (or rotates)
+	// now, so a file that cannot be written is reported at start.
+	if _, err := f.Write(nil); err != nil {
 		return nil, fmt.Errorf("open log file: %w", err)
 	}
 	return f, nil

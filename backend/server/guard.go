@@ -4,28 +4,14 @@ import (
 	"crypto/rand"
 	"crypto/subtle"
 	"encoding/base64"
-	"errors"
 	"fmt"
-	"io"
-	"io/fs"
 	"net"
 	"net/http"
 	"net/url"
-	"os"
 	"strings"
 
 	"go.uber.org/zap"
 )
-
-// WebviewOrigins are the page origins of the Wails webview: production on
-// Linux and macOS, production on Windows, and `wails dev` (the webview and a
-// browser opened on the dev server).
-var WebviewOrigins = []string{
-	"wails://wails",
-	"http://wails.localhost",
-	"wails://wails.localhost:34115",
-	"http://localhost:34115",
-}
 
 // NewToken returns a fresh random token of 256 bits, URL-safe.
 func NewToken() (string, error) {
@@ -214,58 +200,4 @@ func loopbackName(host string, bracketed bool) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
-}
-
-// minTokenLen is the shortest token accepted from a file: 128 bits in
-// base64url.
-const minTokenLen = 22
-
-// TokenFromFile returns the token kept in path, creating the file (mode
-// 0600) with a fresh token when it does not exist. A backend restarted with
-// the same file keeps its token, so open pages reconnect by themselves.
-func TokenFromFile(path string) (string, error) {
-	f, err := os.Open(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return createTokenFile(path)
-	}
-	if err != nil {
-		return "", fmt.Errorf("read token file: %w", err)
-	}
-	defer f.Close() // read-only: nothing to lose
-	fi, err := f.Stat()
-	if err != nil {
-		return "", fmt.Errorf("read token file: %w", err)
-	}
-	if fi.Mode().Perm()&0o077 != 0 {
-		return "", fmt.Errorf("token file %s is readable by others (mode %v): chmod 600 it", path, fi.Mode().Perm())
-	}
-	data, err := io.ReadAll(io.LimitReader(f, 1024))
-	if err != nil {
-		return "", fmt.Errorf("read token file: %w", err)
-	}
-	tok := strings.TrimSpace(string(data))
-	if len(tok) < minTokenLen || strings.ContainsAny(tok, " \t\r\n") {
-		return "", fmt.Errorf("token file %s: want one token of at least %d characters", path, minTokenLen)
-	}
-	return tok, nil
-}
-
-// createTokenFile writes a fresh token to a new file only its owner can read.
-func createTokenFile(path string) (string, error) {
-	tok, err := NewToken()
-	if err != nil {
-		return "", err
-	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if err != nil {
-		return "", fmt.Errorf("create token file: %w", err)
-	}
-	_, err = f.WriteString(tok + "\n")
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return "", fmt.Errorf("write token file: %w", err)
-	}
-	return tok, nil
 }

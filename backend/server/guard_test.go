@@ -22,15 +22,12 @@ func TestGuardDecisions(t *testing.T) {
 		authz      string
 		wantStatus int // 0: allowed
 	}{
-		{"desktop webview linux/mac", desktop, "/ws?token=" + tok, "127.0.0.1:5000", "wails://wails", "", 0},
-		{"desktop webview windows", desktop, "/ws?token=" + tok, "127.0.0.1:5000", "http://wails.localhost", "", 0},
-		{"wails dev webview", desktop, "/ws?token=" + tok, "127.0.0.1:5000", "wails://wails.localhost:34115", "", 0},
-		{"wails dev browser", desktop, "/ws?token=" + tok, "127.0.0.1:5000", "http://localhost:34115", "", 0},
+		{"desktop webview", desktop, "/ws?token=" + tok, "127.0.0.1:5000", platformOrigins[0], "", 0},
 		{"no origin (native client)", desktop, "/ws?token=" + tok, "127.0.0.1:5000", "", "", 0},
 		{"bearer token", desktop, "/api/containers", "localhost:5000", "", "Bearer " + tok, 0},
 		{"ipv6 loopback host", desktop, "/ws?token=" + tok, "[::1]:5000", "", "", 0},
-		{"no token", desktop, "/ws", "127.0.0.1:5000", "wails://wails", "", http.StatusUnauthorized},
-		{"wrong token", desktop, "/ws?token=nope", "127.0.0.1:5000", "wails://wails", "", http.StatusUnauthorized},
+		{"no token", desktop, "/ws", "127.0.0.1:5000", platformOrigins[0], "", http.StatusUnauthorized},
+		{"wrong token", desktop, "/ws?token=nope", "127.0.0.1:5000", platformOrigins[0], "", http.StatusUnauthorized},
 		{"token prefix", desktop, "/ws?token=s3cret", "127.0.0.1:5000", "", "", http.StatusUnauthorized},
 		{"wrong bearer", desktop, "/api/stats", "127.0.0.1:5000", "", "Bearer nope", http.StatusUnauthorized},
 		{"token as basic auth", desktop, "/api/stats", "127.0.0.1:5000", "", "Basic " + tok, http.StatusUnauthorized},

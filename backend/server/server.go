@@ -139,6 +139,10 @@ type Server struct {
 	guard *guard
 	log   *zap.Logger
 	mux   *http.ServeMux
+	serve http.Handler // mux, wrapped by everyResponse
+
+	refusals *refusalLog   // refused requests, logged at a bounded rate
+	heavy    chan struct{} // a slot for each JSON answer in progress (heavySlot)
 
 	conns atomic.Int64
 	wg    sync.WaitGroup // live connections
@@ -154,6 +158,7 @@ func New(cfg Config, st *store.Store, h *hub.Hub, log *zap.Logger) (*Server, err
 	if !cfg.AllowRemote && !IsLoopbackAddr(cfg.Addr) {
 		return nil, fmt.Errorf("listen address %q is not loopback: pass the allow-remote option to expose Docker control to the network", cfg.Addr)
 	}
+	cfg.Addr = pinLoopback(cfg.Addr)
 	if cfg.Token == "" {
 		tok, err := NewToken()
 		if err != nil {
@@ -169,6 +174,8 @@ func New(cfg Config, st *store.Store, h *hub.Hub, log *zap.Logger) (*Server, err
 		log:   log.With(zap.String("component", "server")),
 		mux:   http.NewServeMux(),
 	}
+	s.refusals = newRefusalLog(s.log, s.guard)
+	s.heavy = make(chan struct{}, maxHeavy)
 	s.mux.Handle("GET /ws", s.guarded(s.serveWS))
 	s.mux.Handle("GET /api/snapshot", s.guarded(s.jsonOf(func() any { return st.Snapshot() })))
 	s.mux.Handle("GET /api/containers", s.guarded(s.jsonOf(func() any { return st.Containers() })))
@@ -180,8 +187,9 @@ func New(cfg Config, st *store.Store, h *hub.Hub, log *zap.Logger) (*Server, err
 		writeError(w, http.StatusNotFound, "no such endpoint")
 	}))
 	if cfg.UI != nil {
-		s.mux.Handle("GET /", s.hostChecked(http.FileServerFS(cfg.UI)))
+		s.mux.Handle("GET /", s.hostChecked(http.FileServerFS(noDirListing{cfg.UI})))
 	}
+	s.serve = everyResponse(s.mux)
 	return s, nil
 }
 
@@ -189,7 +197,7 @@ func New(cfg Config, st *store.Store, h *hub.Hub, log *zap.Logger) (*Server, err
 func (s *Server) Token() string { return s.cfg.Token }
 
 // Handler serves the routes without listening (for tests).
-func (s *Server) Handler() http.Handler { return s.mux }
+func (s *Server) Handler() http.Handler { return s.serve }
 
 // Start listens and serves in the background.
 func (s *Server) Start() error {
@@ -198,7 +206,7 @@ func (s *Server) Start() error {
 		return fmt.Errorf("listen on %s: %w", s.cfg.Addr, err)
 	}
 	srv := &http.Server{
-		Handler:           s.mux,
+		Handler:           s.serve,
 		ReadHeaderTimeout: 10 * time.Second,
 		// An idle keep-alive connection would otherwise be kept forever: a
 		// local process could hold thousands and exhaust descriptors.
@@ -248,6 +256,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		err = srv.Shutdown(ctx) // hijacked WebSocket connections are not waited for here
 	}
 	s.hub.Close()
+	s.refusals.stop()
 	done := make(chan struct{})
 	go func() { s.wg.Wait(); close(done) }()
 	select {
@@ -264,9 +273,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 func (s *Server) guarded(h http.HandlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if rej := s.guard.check(r); rej != nil {
-			// Never the query (it may hold a token, right or wrong), and the
-			// token redacted from the rest, wherever the client put it.
-			s.log.Info("refused request", s.guard.refusalFields(r, rej)...)
+			s.refusals.refused(r, rej)
 			writeError(w, rej.status, rej.msg)
 			return
 		}
@@ -290,6 +297,11 @@ func (s *Server) hostChecked(h http.Handler) http.Handler {
 
 func (s *Server) jsonOf(get func() any) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
+		release, ok := s.heavySlot(w)
+		if !ok {
+			return
+		}
+		defer release()
 		body, err := json.Marshal(get())
 		if err != nil {
 			s.log.Error("encode response", zap.String("path", r.URL.Path), zap.Error(err))
@@ -298,6 +310,7 @@ func (s *Server) jsonOf(get func() any) http.HandlerFunc {
 		}
 		w.Header().Set("Content-Type", "application/json")
 		w.Header().Set("Cache-Control", "no-store")
+		s.writeDeadline(w)
 		if _, err := w.Write(body); err != nil {
 			s.log.Debug("write response", zap.String("path", r.URL.Path), zap.Error(err))
 		}

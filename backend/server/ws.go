@@ -41,7 +41,9 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 		},
 	})
 	if err != nil {
-		s.log.Info("websocket handshake failed", zap.String("remote", r.RemoteAddr), zap.Error(err))
+		// The library's error quotes the client's headers, which could hold
+		// the token.
+		s.log.Info("websocket handshake failed", zap.String("remote", r.RemoteAddr), zap.String("error", s.guard.redact(err.Error())))
 		return
 	}
 	conn.SetReadLimit(s.cfg.ReadLimit)
