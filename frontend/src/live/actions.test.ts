@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { ManualScheduler, container, engine, event, msg, snapshot, stats } from '../livetest'
+import { ManualScheduler, container, event, msg, snapshot } from '../livetest'
 import { actionsAfterMessage, alertsAfterMessage, availableActions, createActionRunner, newEventsOf, shortenIds } from './actions'
-import { applyMessage, applySnapshot, createLiveStore, emptyLiveData, type LiveStore } from './store'
+import { applySnapshot, emptyLiveData } from './reducer'
+import { createLiveStore, type LiveStore } from './store'
 
 const NS = 1_000_000
 
@@ -154,23 +155,5 @@ describe('availableActions', () => {
     expect(availableActions({ state: 'running' })).toMatchObject({ start: false, stop: true, pause: true, unpause: false, kill: true })
     expect(availableActions({ state: 'paused' })).toMatchObject({ stop: true, pause: false, unpause: true })
     expect(availableActions({ state: 'exited' })).toMatchObject({ start: true, stop: false, kill: false, remove: true })
-  })
-})
-
-describe('rates', () => {
-  it('are computed from consecutive samples and their read times', () => {
-    let data = applySnapshot(emptyLiveData, snapshot({ seq: 1, engines: [engine()], containers: [container({ id: 'a' })] }))
-    const s1 = stats({ id: 'a', read: 10_000, networkRx: 1000, networkTx: 0, blockRead: 0, blockWrite: 100 })
-    const s2 = stats({ id: 'a', read: 12_000, networkRx: 5000, networkTx: 2048, blockRead: 0, blockWrite: 50 })
-    let r = applyMessage(data, msg.stats(2, [s1]))
-    data = r.state
-    expect(data.rates.has('local/a')).toBe(false)
-    r = applyMessage(data, msg.stats(3, [s2]))
-    // Counters that went down (a restart) give 0, not a negative rate.
-    expect(r.state.rates.get('local/a')).toEqual({ netRx: 2000, netTx: 1024, blockRead: 0, blockWrite: 0 })
-    // A stop drops the rates with the sample.
-    const stopped = applyMessage(r.state, msg.upsert(4, container({ id: 'a', state: 'exited' })))
-    expect(stopped.state.rates.size).toBe(0)
-    expect(stopped.state.stats.size).toBe(0)
   })
 })

@@ -12,7 +12,7 @@
 // Everything here is pure except createActionRunner, which calls the backend.
 
 import { keyOf } from './protocol'
-import type { LiveData } from './store'
+import type { LiveData } from './reducer'
 import type { ActionOptions, Container, ContainerAction, DockerEvent, ServerMessage } from './types'
 
 /** Alerts kept at once; the oldest go first. */

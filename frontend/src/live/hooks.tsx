@@ -14,7 +14,9 @@ import {
 import { createActionRunner, type ActionStatus, type Alert, type PerformAction, type RunAction } from './actions'
 import type { Series } from './history'
 import { keyOf } from './protocol'
-import { selectEngines, selectSortedContainers, type LiveData, type LiveStore, type StoreState } from './store'
+import type { LiveData } from './reducer'
+import { selectEngines, selectSortedContainers } from './selectors'
+import type { LiveStore, StoreState } from './store'
 import type { ConnectionState, Container, ContainerKey, DockerEvent, EngineInfo, Rates, Stats } from './types'
 import { watchVisibility } from './visibility'
 
@@ -119,7 +121,7 @@ export function useLiveStore(): LiveStore {
 
 /**
  * Subscribes to a slice of the store. The selector must return the same
- * object for the same state (a field, or a memoized selector from store.ts),
+ * object for the same state (a field, or a memoized selector from selectors.ts),
  * or React re-renders forever.
  */
 export function useLiveSelector<T>(selector: (state: StoreState) => T): T {

@@ -1,7 +1,15 @@
 // The live layer's public surface: import from 'src/live', not from its files.
 
 export * from './types'
-export { keyOf, MAX_VIEW_CONTAINERS, parseMessage, ProtocolError, viewMessage } from './protocol'
+export {
+  checkSequence,
+  keyOf,
+  MAX_VIEW_CONTAINERS,
+  parseMessage,
+  ProtocolError,
+  viewMessage,
+  type Gap,
+} from './protocol'
 export { ViewRegistry } from './view'
 export { MINIMISED_POLL_MS, wailsMinimised, watchVisibility, type VisibilityOptions } from './visibility'
 export {
@@ -28,24 +36,21 @@ export { HISTORY_SECONDS, StatsHistory, type Series } from './history'
 export {
   MAX_EVENTS,
   applyMessage,
-  computeRates,
   applySnapshot,
-  checkSequence,
-  compareContainers,
-  containerName,
-  createLiveStore,
+  computeRates,
   emptyLiveData,
-  selectEngines,
-  selectSortedContainers,
   type ApplyResult,
+  type LiveData,
+} from './reducer'
+export {
+  createLiveStore,
   type DispatchResult,
   type FrameScheduler,
-  type Gap,
-  type LiveData,
   type LiveStore,
   type StoreAction,
   type StoreState,
 } from './store'
+export { compareContainers, containerName, selectEngines, selectSortedContainers } from './selectors'
 export {
   PollingSource,
   WebSocketSource,

@@ -13,8 +13,7 @@
 //   PollingSource    pull: fetches a full snapshot every 2 s. The fallback while
 //                    push is down.
 
-import { checkSequence } from './store'
-import { parseMessage, snapshotMessage, viewMessage } from './protocol'
+import { checkSequence, parseMessage, snapshotMessage, viewMessage } from './protocol'
 import { PROTOCOL_VERSION, type ContainerKey, type ServerMessage, type Snapshot } from './types'
 
 /** Receives what a source produces. */
