@@ -1,9 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { FakeWebSocket, ManualScheduler, container, event, msg, snapshot } from '../livetest'
 import { LiveConnection } from './connection'
-import { PollingSource, WebSocketSource } from './source'
+import { PollingSource } from './pollingSource'
 import { createLiveStore, type LiveStore } from './store'
 import type { Snapshot } from './types'
+import { WebSocketSource } from './websocketSource'
 
 describe('LiveConnection', () => {
   let scheduler: ManualScheduler

@@ -51,16 +51,10 @@ export {
   type StoreState,
 } from './store'
 export { compareContainers, containerName, selectEngines, selectSortedContainers } from './selectors'
-export {
-  PollingSource,
-  WebSocketSource,
-  backoffDelay,
-  type BackoffOptions,
-  type LiveSource,
-  type PollStatus,
-  type SocketStatus,
-  type SourceSink,
-} from './source'
+export { backoffDelay, type BackoffOptions } from './backoff'
+export type { LiveSource, SourceSink } from './source'
+export { WebSocketSource, type SocketStatus } from './websocketSource'
+export { PollingSource, type PollStatus } from './pollingSource'
 export { LiveConnection, createLiveConnection, type PushSource } from './connection'
 export {
   BackendError,

@@ -1,8 +1,10 @@
 // Test helpers for the live layer (like Go's httptest): fixtures, message
-// builders, a manual frame scheduler and a fake WebSocket. Used only by tests.
+// builders, a manual frame scheduler, a recording source sink and a fake
+// WebSocket. Used only by tests.
 
-import type { WebSocketLike } from '../live/source'
+import type { SourceSink } from '../live/source'
 import type { FrameScheduler } from '../live/store'
+import type { WebSocketLike } from '../live/websocketSource'
 import type {
   Container,
   DockerEvent,
@@ -143,6 +145,17 @@ export class ManualScheduler implements FrameScheduler {
     this.pending = []
     for (const commit of due) commit()
   }
+}
+
+/** A source sink that keeps what it was given, for the test to look at. */
+export function recordSink<S>() {
+  const messages: ServerMessage[] = []
+  const statuses: S[] = []
+  const sink: SourceSink<S> = {
+    message: (m) => messages.push(m),
+    status: (s) => statuses.push(s),
+  }
+  return { sink, messages, statuses, last: () => statuses.at(-1) }
 }
 
 /**
