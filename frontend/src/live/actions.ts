@@ -11,6 +11,7 @@
 //
 // Everything here is pure except createActionRunner, which calls the backend.
 
+import { errorText } from './errors'
 import { keyOf } from './protocol'
 import type { LiveData } from './reducer'
 import type { ActionOptions, Container, ContainerAction, DockerEvent, ServerMessage } from './types'
@@ -282,11 +283,6 @@ export interface ActionRunnerOptions {
   /** How long a failure stays on its row; default 12000 ms. */
   failureMs?: number
   now?: () => number
-}
-
-function errorText(err: unknown): string {
-  if (err instanceof Error) return err.message
-  return typeof err === 'string' ? err : String(err)
 }
 
 export type PerformAction = (id: string, action: ContainerAction, options?: ActionOptions) => Promise<void>

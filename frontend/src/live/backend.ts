@@ -2,6 +2,7 @@
 // backend's HTTP API when it serves this page to a browser. Both give the same
 // JSON shapes; this module hides which one is in use behind `Backend`.
 
+import { errorText } from './errors'
 import { normalizeContainer, normalizeSnapshot } from './protocol'
 import type { ActionOptions, Container, ContainerAction, DockerEvent, EngineInfo, Snapshot, Stats } from './types'
 
@@ -67,17 +68,11 @@ export class BackendError extends Error {
   }
 }
 
-/** Wails rejects bound calls with the Go error's string. */
-function asError(err: unknown): Error {
-  if (err instanceof Error) return err
-  return new BackendError(typeof err === 'string' ? err : String(err))
-}
-
 async function call<T>(what: string, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn()
   } catch (err) {
-    throw new BackendError(`${what}: ${asError(err).message}`)
+    throw new BackendError(`${what}: ${errorText(err)}`)
   }
 }
 
@@ -123,7 +118,7 @@ export function wailsBackend(app: WailsApp): Backend {
         await bound()
       } catch (err) {
         // The engine's message already names the action and container.
-        throw new BackendError(asError(err).message)
+        throw new BackendError(errorText(err))
       }
     },
   }
@@ -160,7 +155,7 @@ export function httpBackend(options: HttpBackendOptions): Backend {
         cache: 'no-store',
       })
     } catch (err) {
-      const reason = controller.signal.aborted ? `no answer within ${timeoutMs} ms` : asError(err).message
+      const reason = controller.signal.aborted ? `no answer within ${timeoutMs} ms` : errorText(err)
       throw new BackendError(`GET ${url.pathname}: ${reason}`)
     } finally {
       clearTimeout(timer)
@@ -171,7 +166,7 @@ export function httpBackend(options: HttpBackendOptions): Backend {
     try {
       return (await res.json()) as T
     } catch (err) {
-      throw new BackendError(`GET ${url.pathname}: invalid JSON: ${asError(err).message}`)
+      throw new BackendError(`GET ${url.pathname}: invalid JSON: ${errorText(err)}`)
     }
   }
 
@@ -188,7 +183,7 @@ export function httpBackend(options: HttpBackendOptions): Backend {
         cache: 'no-store',
       })
     } catch (err) {
-      throw new BackendError(`cannot reach the Dockpulse backend: ${asError(err).message}`)
+      throw new BackendError(`cannot reach the Dockpulse backend: ${errorText(err)}`)
     }
     if (res.status === 204 || res.status === 200) return
     // The engine's words are the message; the status stays on the error.
