@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { ManualScheduler, container, event, msg, snapshot } from '../livetest'
-import { actionsAfterMessage, alertsAfterMessage, availableActions, createActionRunner, newEventsOf, shortenIds } from './actions'
+import { actionsAfterMessage, alertsAfterMessage, availableActions, createActionRunner, shortenIds } from './actions'
 import { applySnapshot, emptyLiveData } from './reducer'
 import { createLiveStore, type LiveStore } from './store'
 
@@ -123,15 +123,6 @@ describe('alerts from events', () => {
       ['unhealthy', 'web-1 is unhealthy', 'local/a'],
     ])
     expect(alerts[0]!.at).toBe(5_000)
-  })
-
-  it('a polled snapshot brings as news only the events newer than those known', () => {
-    const old = event({ actorId: 'a', action: 'start', timeNano: 10 })
-    const s1 = applySnapshot(emptyLiveData, snapshot({ seq: 1, events: [old] }))
-    // The first snapshot is history, not news.
-    expect(newEventsOf(msg.snapshot({ seq: 1, events: [old] }), emptyLiveData)).toEqual([])
-    const fresh = event({ actorId: 'a', action: 'die', timeNano: 20, attributes: { exitCode: '1' } })
-    expect(newEventsOf(msg.snapshot({ seq: 5, events: [old, fresh] }), s1)).toEqual([fresh])
   })
 
   it('pending entries without a known container state get it from the next message', () => {

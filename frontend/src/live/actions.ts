@@ -12,9 +12,10 @@
 // Everything here is pure except createActionRunner, which calls the backend.
 
 import { errorText } from './errors'
+import { eventContainerKey, eventSubject, healthOf } from './events'
 import { keyOf } from './protocol'
 import type { LiveData } from './reducer'
-import type { ActionOptions, Container, ContainerAction, DockerEvent, ServerMessage } from './types'
+import type { ActionOptions, Container, ContainerAction, DockerEvent } from './types'
 
 /** Alerts kept at once; the oldest go first. */
 export const MAX_ALERTS = 5
@@ -164,22 +165,6 @@ export function reduceAction<S extends UiSlice>(
   }
 }
 
-/**
- * The events a message brings that were not known before: the event of an
- * event delta, or, for a snapshot (a poll, a resync), those newer than the
- * newest event known before. The first snapshot brings history, not news.
- */
-export function newEventsOf(msg: ServerMessage, before: LiveData): readonly DockerEvent[] {
-  if (msg.type === 'event') return [msg.data]
-  if (msg.type !== 'snapshot' || before.events.length === 0) return []
-  const newest = before.events[0]!.timeNano
-  return msg.data.events.filter((e) => e.timeNano > newest).sort((a, b) => a.timeNano - b.timeNano)
-}
-
-function engineIdKey(e: DockerEvent): string {
-  return keyOf({ engine: e.engine, id: e.actorId })
-}
-
 /** Clears pending actions the engine has confirmed. Returns the same map when nothing changed. */
 export function actionsAfterMessage(
   actions: ReadonlyMap<string, ActionStatus>,
@@ -201,28 +186,13 @@ export function actionsAfterMessage(
     const confirmed =
       !c ||
       (status.action !== 'restart' && status.stateBefore !== '' && c.state !== status.stateBefore) ||
-      fresh.some((e) => e.type === 'container' && engineIdKey(e) === key && confirming.includes(e.action))
+      fresh.some((e) => e.type === 'container' && eventContainerKey(e) === key && confirming.includes(e.action))
     if (confirmed) {
       next ??= new Map(actions)
       next.delete(key)
     }
   }
   return next ?? actions
-}
-
-/** Display name of the container an event is about. */
-export function eventSubject(e: DockerEvent, data?: LiveData): string {
-  const c = data?.containers.get(engineIdKey(e))
-  const name = c?.name ?? e.name ?? e.attributes?.name ?? ''
-  if (name) return name.startsWith('/') ? name.slice(1) : name
-  return e.actorId.slice(0, 12)
-}
-
-/** The health status of a health event, whichever way the engine spelled it. */
-export function healthOf(e: DockerEvent): string | null {
-  if (e.action === 'health_status') return e.attributes?.healthStatus ?? null
-  if (e.action.startsWith('health_status:')) return e.action.slice('health_status:'.length).trim()
-  return null
 }
 
 /** Seconds within which a kill or stop explains a die, and an oom explains it. */
@@ -242,7 +212,7 @@ export function alertsAfterMessage(
   const out: AlertDraft[] = []
   for (const e of fresh) {
     if (e.type !== 'container') continue
-    const key = engineIdKey(e)
+    const key = eventContainerKey(e)
     const name = eventSubject(e, data)
     const at = Math.round(e.timeNano / 1e6)
     const earlier = (actionsNamed: string[]) =>

@@ -20,9 +20,6 @@ export {
   alertsAfterMessage,
   availableActions,
   createActionRunner,
-  eventSubject,
-  healthOf,
-  newEventsOf,
   reduceAction,
   type ActionStatus,
   type ActionTarget,
@@ -32,6 +29,7 @@ export {
   type RunAction,
   type UiAction,
 } from './actions'
+export { eventContainerKey, eventSubject, healthOf, newEventsOf } from './events'
 export { HISTORY_SECONDS, StatsHistory, type Series } from './history'
 export {
   MAX_EVENTS,

@@ -12,7 +12,6 @@ import { ViewRegistry } from './view'
 import {
   actionsAfterMessage,
   alertsAfterMessage,
-  newEventsOf,
   reduceAction,
   MAX_ALERTS,
   type ActionStatus,
@@ -20,6 +19,7 @@ import {
   type AlertDraft,
   type UiAction,
 } from './actions'
+import { newEventsOf } from './events'
 import { applyMessage, emptyLiveData, type LiveData } from './reducer'
 
 export interface StoreState {
