@@ -11,7 +11,8 @@ import {
   useSyncExternalStore,
   type ReactNode,
 } from 'react'
-import { createActionRunner, type ActionStatus, type Alert, type PerformAction, type RunAction } from './actions'
+import { createActionRunner, type ActionStatus, type PerformAction, type RunAction } from './actions'
+import type { Alert } from './alerts'
 import type { Series } from './history'
 import { keyOf } from './protocol'
 import type { LiveData } from './reducer'

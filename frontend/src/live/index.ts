@@ -15,20 +15,17 @@ export { MINIMISED_POLL_MS, wailsMinimised, watchVisibility, type VisibilityOpti
 export {
   ACTION_LABELS,
   CONFIRMED_BY,
-  MAX_ALERTS,
   actionsAfterMessage,
-  alertsAfterMessage,
   availableActions,
   createActionRunner,
   reduceAction,
   type ActionStatus,
   type ActionTarget,
-  type Alert,
-  type AlertDraft,
   type PerformAction,
   type RunAction,
   type UiAction,
 } from './actions'
+export { MAX_ALERTS, alertsAfterMessage, type Alert, type AlertDraft, type AlertKind } from './alerts'
 export { eventContainerKey, eventSubject, healthOf, newEventsOf } from './events'
 export { HISTORY_SECONDS, StatsHistory, type Series } from './history'
 export {

@@ -9,16 +9,8 @@ import { keyOf, type Gap } from './protocol'
 import type { ConnectionState, ServerMessage } from './types'
 import { StatsHistory } from './history'
 import { ViewRegistry } from './view'
-import {
-  actionsAfterMessage,
-  alertsAfterMessage,
-  reduceAction,
-  MAX_ALERTS,
-  type ActionStatus,
-  type Alert,
-  type AlertDraft,
-  type UiAction,
-} from './actions'
+import { actionsAfterMessage, reduceAction, type ActionStatus, type UiAction } from './actions'
+import { alertsAfterMessage, MAX_ALERTS, type Alert, type AlertDraft } from './alerts'
 import { newEventsOf } from './events'
 import { applyMessage, emptyLiveData, type LiveData } from './reducer'
 
