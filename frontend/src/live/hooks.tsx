@@ -18,7 +18,7 @@ import { keyOf } from './protocol'
 import type { LiveData } from './reducer'
 import { selectEngines, selectSortedContainers } from './selectors'
 import type { LiveStore, StoreState } from './store'
-import type { ConnectionState, Container, ContainerKey, DockerEvent, EngineInfo, Rates, Stats } from './types'
+import type { ConnectionState, Container, ContainerKey, EngineInfo, Rates, Stats } from './types'
 import { watchVisibility } from './visibility'
 
 const StoreContext = createContext<LiveStore | null>(null)
@@ -180,11 +180,6 @@ export function useContainerRows(): readonly ContainerRow[] {
 
 export function useEngines(): readonly EngineInfo[] {
   return useLiveSelector((s) => selectEngines(s.data))
-}
-
-/** Recent events, newest first. */
-export function useEvents(): readonly DockerEvent[] {
-  return useLiveSelector((s) => s.data.events)
 }
 
 export function useConnection(): ConnectionState {

@@ -66,7 +66,6 @@ export {
   useContainerRows,
   useContainers,
   useEngines,
-  useEvents,
   useLiveData,
   useLiveSelector,
   useLiveStore,
