@@ -72,9 +72,9 @@ describe('httpBackend', () => {
   it('reports the server error message and status', async () => {
     const fetch = vi.fn(async () => jsonResponse(503, { error: 'engine unreachable' }))
     const b = httpBackend({ baseUrl: 'http://127.0.0.1:7070/', token: 'tok', fetch })
-    const err = await b.containers().catch((e: unknown) => e)
+    const err = await b.snapshot().catch((e: unknown) => e)
     expect(err).toBeInstanceOf(BackendError)
-    expect((err as BackendError).message).toBe('GET /api/containers: engine unreachable (HTTP 503)')
+    expect((err as BackendError).message).toBe('GET /api/snapshot: engine unreachable (HTTP 503)')
     expect((err as BackendError).status).toBe(503)
   })
 
@@ -87,20 +87,10 @@ describe('httpBackend', () => {
   })
 
   it('maps null lists to empty ones', async () => {
-    const fetch = vi.fn(async () => jsonResponse(200, null))
+    const body = { seq: 4, engines: null, containers: null, stats: null, events: null }
+    const fetch = vi.fn(async () => jsonResponse(200, body))
     const b = httpBackend({ baseUrl: 'http://127.0.0.1:7070/', token: 't', fetch })
-    expect(await b.events()).toEqual([])
-  })
-
-  it('returns events newest first', async () => {
-    const fetch = vi.fn(async () =>
-      jsonResponse(200, [
-        { actorId: 'old', timeNano: 1 },
-        { actorId: 'new', timeNano: 2 },
-      ]),
-    )
-    const b = httpBackend({ baseUrl: 'http://127.0.0.1:7070/', token: 't', fetch })
-    expect((await b.events()).map((e) => e.actorId)).toEqual(['new', 'old'])
+    expect(await b.snapshot()).toEqual({ seq: 4, engines: [], containers: [], stats: [], events: [] })
   })
 })
 
@@ -140,10 +130,6 @@ describe('wails', () => {
     return {
       LiveEndpoint: async () => ({ url: 'ws://127.0.0.1:41234/ws', token: 't/k' }),
       Snapshot: async () => snapshot({ seq: 8 }),
-      Containers: async () => [],
-      Stats: async () => [],
-      Engines: async () => [],
-      Events: async () => [],
       StartContainer: async () => {},
       StopContainer: async () => {},
       RestartContainer: async () => {},

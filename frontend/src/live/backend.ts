@@ -3,17 +3,13 @@
 // JSON shapes; this module hides which one is in use behind `Backend`.
 
 import { errorText } from './errors'
-import { normalizeContainer, normalizeSnapshot } from './protocol'
-import type { ActionOptions, Container, ContainerAction, DockerEvent, EngineInfo, Snapshot, Stats } from './types'
+import { normalizeSnapshot } from './protocol'
+import type { ActionOptions, ContainerAction, Snapshot } from './types'
 
-/** The methods the Go `App` struct binds (see frontend/wailsjs, generated). */
+/** The methods of the Go `App` struct (see frontend/wailsjs, generated) that the page calls. */
 export interface WailsApp {
   LiveEndpoint(): Promise<{ url: string; token: string }>
   Snapshot(): Promise<Snapshot>
-  Containers(): Promise<Container[]>
-  Stats(): Promise<Stats[]>
-  Engines(): Promise<EngineInfo[]>
-  Events(): Promise<DockerEvent[]>
   StartContainer(id: string): Promise<void>
   StopContainer(id: string): Promise<void>
   RestartContainer(id: string): Promise<void>
@@ -42,19 +38,12 @@ export interface Backend {
   /** The WebSocket URL including the token, fetched afresh for each attempt. */
   socketUrl(): Promise<string>
   snapshot(): Promise<Snapshot>
-  containers(): Promise<Container[]>
-  stats(): Promise<Stats[]>
-  engines(): Promise<EngineInfo[]>
-  /** Recent events, newest first (the backend sends them oldest first). */
-  events(): Promise<DockerEvent[]>
   /**
    * Asks the engine to act on a container. Resolves when the engine has done
    * it; rejects with a BackendError carrying the engine's reason.
    */
   containerAction(id: string, action: ContainerAction, options?: ActionOptions): Promise<void>
 }
-
-const newestFirst = (events: DockerEvent[]): DockerEvent[] => [...events].sort((a, b) => b.timeNano - a.timeNano)
 
 /** A failed call, with a message meant for people. */
 export class BackendError extends Error {
@@ -83,7 +72,6 @@ export function withToken(url: string, token: string): string {
 }
 
 export function wailsBackend(app: WailsApp): Backend {
-  const list = <T>(value: T[] | null): T[] => value ?? []
   return {
     kind: 'wails',
     async socketUrl() {
@@ -91,10 +79,6 @@ export function wailsBackend(app: WailsApp): Backend {
       return withToken(url, token)
     },
     snapshot: async () => normalizeSnapshot(await call('snapshot', () => app.Snapshot())),
-    containers: async () => list(await call('containers', () => app.Containers())).map(normalizeContainer),
-    stats: async () => list(await call('stats', () => app.Stats())),
-    engines: async () => list(await call('engines', () => app.Engines())),
-    events: async () => newestFirst(list(await call('events', () => app.Events()))),
     async containerAction(id, action, options) {
       const bound = () => {
         switch (action) {
@@ -190,7 +174,6 @@ export function httpBackend(options: HttpBackendOptions): Backend {
     throw new BackendError(await errorMessage(res, false), res.status)
   }
 
-  const list = <T>(value: T[] | null): T[] => value ?? []
   return {
     kind: 'http',
     async socketUrl() {
@@ -200,10 +183,6 @@ export function httpBackend(options: HttpBackendOptions): Backend {
       return withToken(u.toString(), token)
     },
     snapshot: async () => normalizeSnapshot(await get<unknown>('api/snapshot')),
-    containers: async () => list(await get<Container[] | null>('api/containers')).map(normalizeContainer),
-    stats: async () => list(await get<Stats[] | null>('api/stats')),
-    engines: async () => list(await get<EngineInfo[] | null>('api/engines')),
-    events: async () => newestFirst(list(await get<DockerEvent[] | null>('api/events'))),
     async containerAction(id, action, options) {
       const query = action === 'remove' && options?.removeVolumes ? '?volumes=1' : ''
       await post(`api/containers/${encodeURIComponent(id)}/${action}${query}`)
