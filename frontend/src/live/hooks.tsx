@@ -87,17 +87,13 @@ export function useRates(): ReadonlyMap<string, Rates> {
 
 /**
  * The container's recent history (see history.ts), re-read whenever a frame
- * commits a new sample of it. Null without history.
+ * commits. Null without history.
  */
 export function useStatsHistory(key: string | null): Series | null {
   const store = useLiveStore()
-  // The committed sample is the signal; the history itself is mutable.
-  const sample = useLiveSelector((s) => (key === null ? undefined : s.data.stats.get(key)))
-  const version = key === null ? 0 : store.history.version(key)
-  return useMemo(
-    () => (key === null ? null : store.history.series(key)),
-    [store, key, version, sample],
-  )
+  // The history is mutable and lives beside the state; series() hands out the
+  // same object until the container's history changes, as a snapshot must.
+  return useLiveSelector(() => (key === null ? null : store.history.series(key)))
 }
 
 /**

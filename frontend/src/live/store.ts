@@ -63,7 +63,8 @@ export interface LiveStore {
    * renders nothing.
    */
   readonly view: ViewRegistry
-  subscribe(listener: () => void): () => void
+  /** Calls listener after each commit. Needs no `this`: React calls it unbound. */
+  subscribe(this: void, listener: () => void): () => void
   /**
    * Applies an action to the working state at once (so gaps are reported
    * synchronously) and schedules one commit per frame for listeners.
