@@ -176,11 +176,11 @@ export function httpBackend(options: HttpBackendOptions): Backend {
 
   return {
     kind: 'http',
-    async socketUrl() {
-      if (!token) throw missingToken
+    socketUrl() {
+      if (!token) return Promise.reject(missingToken)
       const u = new URL('ws', baseUrl)
       u.protocol = u.protocol === 'https:' ? 'wss:' : 'ws:'
-      return withToken(u.toString(), token)
+      return Promise.resolve(withToken(u.toString(), token))
     },
     snapshot: async () => normalizeSnapshot(await get<unknown>('api/snapshot')),
     async containerAction(id, action, options) {
@@ -240,7 +240,7 @@ export function captureToken(env: TokenEnvironment): string {
   try {
     stored = env.storage?.getItem(TOKEN_STORAGE_KEY) ?? null
   } catch {
-    stored = null
+    // Storage may be disabled: as good as nothing stored.
   }
   if (stored) return stored
   if (env.devUrl) {

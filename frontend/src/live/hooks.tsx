@@ -24,9 +24,7 @@ import { watchVisibility } from './visibility'
 const StoreContext = createContext<LiveStore | null>(null)
 const ActionContext = createContext<RunAction | null>(null)
 
-const noBackend: PerformAction = async () => {
-  throw new Error('no backend to act on containers')
-}
+const noBackend: PerformAction = () => Promise.reject(new Error('no backend to act on containers'))
 
 export interface LiveProviderProps {
   store: LiveStore

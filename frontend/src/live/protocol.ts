@@ -102,7 +102,7 @@ export function normalizeContainer(value: unknown): Container {
     ...c,
     ports: arrayOf(c.ports),
     mounts: arrayOf(c.mounts),
-    labels: isObject(c.labels) ? (c.labels as Record<string, string>) : {},
+    labels: isObject(c.labels) ? c.labels : {},
   }
 }
 
