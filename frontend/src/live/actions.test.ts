@@ -66,9 +66,11 @@ describe('container actions in the store', () => {
   })
 
   it('the runner settles a resolved action that the engine never confirmed, and reports rejections', async () => {
-    const perform = vi.fn(async (id: string) => {
-      if (id === 'b') throw 'stop b: no such container'
-    })
+    const perform = vi.fn((id: string) =>
+      // Wails rejects bound calls with the Go error's string, not an Error.
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
+      id === 'b' ? Promise.reject('stop b: no such container') : Promise.resolve(),
+    )
     const run = createActionRunner((a) => store.dispatch(a), perform, { settleMs: 4000, failureMs: 12000 })
     await expect(run({ engine: 'local', id: 'a', name: 'web' }, 'start')).resolves.toBe(true)
     expect(state().actions.get('local/a')).toMatchObject({ phase: 'pending', resolved: true })

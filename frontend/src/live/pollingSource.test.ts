@@ -12,7 +12,7 @@ describe('PollingSource', () => {
   })
 
   it('polls at once, then 2 s after each poll', async () => {
-    const fetchSnapshot = vi.fn(async () => snapshot({ seq: fetchSnapshot.mock.calls.length }))
+    const fetchSnapshot = vi.fn(() => Promise.resolve(snapshot({ seq: fetchSnapshot.mock.calls.length })))
     const rec = recordSink<PollStatus>()
     new PollingSource({ fetchSnapshot }).start(rec.sink)
     await vi.advanceTimersByTimeAsync(0)

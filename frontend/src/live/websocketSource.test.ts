@@ -16,7 +16,7 @@ describe('WebSocketSource', () => {
 
   function source(overrides: Partial<WebSocketSourceOptions> = {}) {
     return new WebSocketSource({
-      url: async () => 'ws://127.0.0.1:9/ws?token=secret',
+      url: () => Promise.resolve('ws://127.0.0.1:9/ws?token=secret'),
       WebSocket: FakeWebSocket,
       random: () => 0,
       ...overrides,
@@ -197,7 +197,7 @@ describe('WebSocketSource', () => {
 
   it('counts a failing endpoint lookup as a failed attempt', async () => {
     const rec = recordSink<SocketStatus>()
-    source({ url: () => Promise.reject('server not started') }).start(rec.sink)
+    source({ url: () => Promise.reject(new Error('server not started')) }).start(rec.sink)
     await settle()
     expect(FakeWebSocket.instances).toHaveLength(0)
     expect(rec.last()).toMatchObject({ kind: 'waiting', attempt: 1, reason: 'no live endpoint: server not started' })
@@ -270,10 +270,9 @@ describe('WebSocketSource views', () => {
   const settle = () => vi.advanceTimersByTimeAsync(0)
   const a = { engine: 'local', id: 'a' }
   const b = { engine: 'local', id: 'b' }
-  const sentViews = (ws: FakeWebSocket) => ws.sent.map((f) => JSON.parse(f).data.containers.map((k: { id: string }) => k.id))
 
   async function live() {
-    const src = new WebSocketSource({ url: async () => 'ws://127.0.0.1:9/ws?token=t', WebSocket: FakeWebSocket, random: () => 0 })
+    const src = new WebSocketSource({ url: () => Promise.resolve('ws://127.0.0.1:9/ws?token=t'), WebSocket: FakeWebSocket, random: () => 0 })
     src.start(recordSink<SocketStatus>().sink)
     await settle()
     return src
@@ -293,21 +292,21 @@ describe('WebSocketSource views', () => {
     src.setView([a])
     FakeWebSocket.last.handshake({}, { statsMode: 'visible' })
     const ws = FakeWebSocket.last
-    expect(ws.sent.map((f) => JSON.parse(f))).toEqual([
+    expect(ws.sent.map((f): unknown => JSON.parse(f))).toEqual([
       { v: 1, type: 'view', seq: 0, data: { containers: [{ engine: 'local', id: 'a' }] } },
     ])
     src.setView([a, b])
     src.setView([b])
     src.setView([a, b])
     await vi.advanceTimersByTimeAsync(249)
-    expect(sentViews(ws)).toEqual([['a']])
+    expect(ws.viewsSent()).toEqual([['a']])
     await vi.advanceTimersByTimeAsync(1)
-    expect(sentViews(ws)).toEqual([['a'], ['a', 'b']])
+    expect(ws.viewsSent()).toEqual([['a'], ['a', 'b']])
     src.setView([a, b]) // the same again: nothing to say
     await vi.advanceTimersByTimeAsync(300)
     src.setView([])
     await vi.advanceTimersByTimeAsync(300)
-    expect(sentViews(ws)).toEqual([['a'], ['a', 'b'], []])
+    expect(ws.viewsSent()).toEqual([['a'], ['a', 'b'], []])
   })
 
   it('sends no view before one is given', async () => {
@@ -327,7 +326,7 @@ describe('WebSocketSource views', () => {
     const second = FakeWebSocket.last
     expect(FakeWebSocket.instances).toHaveLength(2)
     second.handshake({}, { statsMode: 'visible' })
-    expect(sentViews(second)).toEqual([['b']])
+    expect(second.viewsSent()).toEqual([['b']])
   })
 
   it('names at most MAX_VIEW_CONTAINERS containers, the first ones', async () => {
@@ -335,8 +334,8 @@ describe('WebSocketSource views', () => {
     const many = Array.from({ length: MAX_VIEW_CONTAINERS + 20 }, (_, i) => ({ engine: 'local', id: `c${i}` }))
     src.setView(many)
     FakeWebSocket.last.handshake({}, { statsMode: 'visible' })
-    const [ids] = sentViews(FakeWebSocket.last)
+    const [ids] = FakeWebSocket.last.viewsSent()
     expect(ids).toHaveLength(MAX_VIEW_CONTAINERS)
-    expect(ids[0]).toBe('c0')
+    expect(ids?.[0]).toBe('c0')
   })
 })

@@ -7,6 +7,7 @@ import type { FrameScheduler } from '../live/store'
 import type { WebSocketLike } from '../live/websocketSource'
 import type {
   Container,
+  ContainerKey,
   DockerEvent,
   EngineInfo,
   Hello,
@@ -184,6 +185,14 @@ export class FakeWebSocket implements WebSocketLike {
   closedWith: { code?: number; reason?: string } | null = null
   /** What the client sent, in order. */
   sent: string[] = []
+
+  /** The container ids of each view message the client sent, in order. */
+  viewsSent(): string[][] {
+    return this.sent.map((frame) => {
+      const view = JSON.parse(frame) as { data: { containers: ContainerKey[] } }
+      return view.data.containers.map((k) => k.id)
+    })
+  }
 
   constructor(readonly url: string) {
     FakeWebSocket.instances.push(this)
