@@ -1,31 +1,31 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { FakeWebSocket, container, msg, recordSink } from '../livetest'
 import { MAX_VIEW_CONTAINERS } from './protocol'
-import type { ServerMessage } from './types'
+import type { ContainerKey, ServerMessage } from './types'
 import { WebSocketSource, type SocketStatus, type WebSocketSourceOptions } from './websocketSource'
 
+beforeEach(() => {
+  vi.useFakeTimers()
+  vi.setSystemTime(1_000_000)
+  FakeWebSocket.reset()
+})
+afterEach(() => {
+  vi.useRealTimers()
+})
+
+function source(overrides: Partial<WebSocketSourceOptions> = {}) {
+  return new WebSocketSource({
+    url: () => Promise.resolve('ws://127.0.0.1:9/ws?token=secret'),
+    WebSocket: FakeWebSocket,
+    random: () => 0,
+    ...overrides,
+  })
+}
+
+/** Lets the async url() resolve so the socket gets created. */
+const settle = () => vi.advanceTimersByTimeAsync(0)
+
 describe('WebSocketSource', () => {
-  beforeEach(() => {
-    vi.useFakeTimers()
-    vi.setSystemTime(1_000_000)
-    FakeWebSocket.reset()
-  })
-  afterEach(() => {
-    vi.useRealTimers()
-  })
-
-  function source(overrides: Partial<WebSocketSourceOptions> = {}) {
-    return new WebSocketSource({
-      url: () => Promise.resolve('ws://127.0.0.1:9/ws?token=secret'),
-      WebSocket: FakeWebSocket,
-      random: () => 0,
-      ...overrides,
-    })
-  }
-
-  /** Lets the async url() resolve so the socket gets created. */
-  const settle = () => vi.advanceTimersByTimeAsync(0)
-
   it('connects, forwards hello and snapshot, and reports live', async () => {
     const rec = recordSink<SocketStatus>()
     source().start(rec.sink)
@@ -258,39 +258,33 @@ describe('WebSocketSource', () => {
 })
 
 describe('WebSocketSource views', () => {
-  beforeEach(() => {
-    vi.useFakeTimers()
-    vi.setSystemTime(1_000_000)
-    FakeWebSocket.reset()
-  })
-  afterEach(() => {
-    vi.useRealTimers()
-  })
-
-  const settle = () => vi.advanceTimersByTimeAsync(0)
   const a = { engine: 'local', id: 'a' }
   const b = { engine: 'local', id: 'b' }
 
   async function live() {
-    const src = new WebSocketSource({ url: () => Promise.resolve('ws://127.0.0.1:9/ws?token=t'), WebSocket: FakeWebSocket, random: () => 0 })
+    const src = source()
     src.start(recordSink<SocketStatus>().sink)
     await settle()
     return src
   }
 
-  it('sends nothing to a server that samples everything', async () => {
+  /** A source given `view` before it goes live with a server in `statsMode`. */
+  async function liveWith(view: ContainerKey[] | null, statsMode: 'all' | 'visible') {
     const src = await live()
-    src.setView([a])
-    FakeWebSocket.last.handshake({}, { statsMode: 'all' })
+    if (view) src.setView(view)
+    FakeWebSocket.last.handshake({}, { statsMode })
+    return src
+  }
+
+  it('sends nothing to a server that samples everything', async () => {
+    const src = await liveWith([a], 'all')
     src.setView([a, b])
     await vi.advanceTimersByTimeAsync(1000)
     expect(FakeWebSocket.last.sent).toEqual([])
   })
 
   it('sends the view once live, then changes at most every 250 ms, skipping repeats', async () => {
-    const src = await live()
-    src.setView([a])
-    FakeWebSocket.last.handshake({}, { statsMode: 'visible' })
+    const src = await liveWith([a], 'visible')
     const ws = FakeWebSocket.last
     expect(ws.sent.map((f): unknown => JSON.parse(f))).toEqual([
       { v: 1, type: 'view', seq: 0, data: { containers: [{ engine: 'local', id: 'a' }] } },
@@ -310,16 +304,13 @@ describe('WebSocketSource views', () => {
   })
 
   it('sends no view before one is given', async () => {
-    await live()
-    FakeWebSocket.last.handshake({}, { statsMode: 'visible' })
+    await liveWith(null, 'visible')
     await vi.advanceTimersByTimeAsync(1000)
     expect(FakeWebSocket.last.sent).toEqual([])
   })
 
   it('sends the current view again on every new connection', async () => {
-    const src = await live()
-    src.setView([a])
-    FakeWebSocket.last.handshake({}, { statsMode: 'visible' })
+    const src = await liveWith([a], 'visible')
     FakeWebSocket.last.drop()
     src.setView([b]) // while disconnected
     await vi.advanceTimersByTimeAsync(5000)
@@ -330,10 +321,8 @@ describe('WebSocketSource views', () => {
   })
 
   it('names at most MAX_VIEW_CONTAINERS containers, the first ones', async () => {
-    const src = await live()
     const many = Array.from({ length: MAX_VIEW_CONTAINERS + 20 }, (_, i) => ({ engine: 'local', id: `c${i}` }))
-    src.setView(many)
-    FakeWebSocket.last.handshake({}, { statsMode: 'visible' })
+    await liveWith(many, 'visible')
     const [ids] = FakeWebSocket.last.viewsSent()
     expect(ids).toHaveLength(MAX_VIEW_CONTAINERS)
     expect(ids?.[0]).toBe('c0')
