@@ -25,8 +25,8 @@ export {
   type RunAction,
   type UiAction,
 } from './actions'
-export { MAX_ALERTS, alertsAfterMessage, type Alert, type AlertDraft, type AlertKind } from './alerts'
-export { eventContainerKey, eventSubject, healthOf, newEventsOf } from './events'
+export { MAX_ALERTS, alertsAfterMessage, type Alert, type AlertDraft } from './alerts'
+export { eventSubject, healthOf, newEventsOf } from './events'
 export { HISTORY_SECONDS, StatsHistory, type Series } from './history'
 export {
   MAX_EVENTS,
