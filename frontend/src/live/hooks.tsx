@@ -7,7 +7,6 @@ import {
   useContext,
   useEffect,
   useMemo,
-  useRef,
   useSyncExternalStore,
   type ReactNode,
 } from 'react'
@@ -97,14 +96,12 @@ export function useStatsHistory(key: string | null): Series | null {
 /**
  * Reports the containers one part of the UI shows live (see view.ts), and
  * withdraws them when the part unmounts. A new array with the same
- * containers changes nothing.
+ * containers changes nothing: the registry tells its listeners only about
+ * real changes.
  */
 export function useReportView(part: string, keys: readonly ContainerKey[]): void {
   const store = useLiveStore()
-  const text = keys.map(keyOf).join(',')
-  const latest = useRef(keys)
-  latest.current = keys
-  useEffect(() => store.view.set(part, latest.current), [store, part, text])
+  useEffect(() => store.view.set(part, keys), [store, part, keys])
   useEffect(() => () => store.view.set(part, null), [store, part])
 }
 
