@@ -20,7 +20,7 @@ import { useNow } from './ui/parts'
 import { ConnectionBanner, ConnectionIndicator, EngineAlerts, EngineIndicator, StatsCadence, SystemSummary } from './ui/Status'
 import { DEFAULT_SORT, STATE_FILTERS, type Sort, type StateFilter, type TableQuery } from './ui/tableModel'
 import { Toasts } from './ui/Toasts'
-import { useTableView } from './ui/useTableView'
+import { useTableModel } from './ui/useTableModel'
 import './App.css'
 
 export { ConnectionIndicator, EngineIndicator } from './ui/Status'
@@ -55,7 +55,7 @@ export function App() {
   const [help, setHelp] = useState(false)
 
   const query: TableQuery = useMemo(() => ({ filter, search, sort }), [filter, search, sort])
-  const view = useTableView(query, grouped)
+  const table = useTableModel(query, grouped)
   const actions = useActionStatuses()
   const run = useRunAction()
   const store = useLiveStore()
@@ -72,7 +72,7 @@ export function App() {
     (connection.status === 'connected' || connection.status === 'polling') && engines.every((e) => e.status === 'up')
 
   // The dialog holds the order: the row being removed must not move away.
-  const { hold } = view
+  const { hold } = table
   useEffect(() => hold('dialog', removing !== null), [removing, hold])
 
   const select = useCallback((key: string | null) => {
@@ -93,11 +93,11 @@ export function App() {
       else if (action === 'toggle-pause') a = can.unpause ? 'unpause' : 'pause'
       else a = action
       if (!can[a]) return
-      view.nudge()
+      table.nudge()
       if (a === 'remove') setRemoving(c)
       else void run({ engine: c.engine, id: c.id, name: containerName(c) }, a)
     },
-    [selected, store, run, view],
+    [selected, store, run, table],
   )
 
   useEffect(() => {
@@ -110,15 +110,15 @@ export function App() {
         } else if (e.key === 'ArrowDown' && e.target === searchRef.current) {
           e.preventDefault()
           gridRef.current?.focus()
-          select(view.order[0] ?? null)
+          select(table.order[0] ?? null)
         }
         return
       }
-      const order = view.order
+      const order = table.order
       const index = selected ? order.indexOf(selected) : -1
       const move = (to: number) => {
         e.preventDefault()
-        view.nudge()
+        table.nudge()
         const key = order[Math.max(0, Math.min(order.length - 1, to))]
         if (key) select(key)
       }
@@ -163,17 +163,17 @@ export function App() {
     }
     window.addEventListener('keydown', onKey)
     return () => window.removeEventListener('keydown', onKey)
-  }, [view, selected, select, act, removing, search, help])
+  }, [table, selected, select, act, removing, search, help])
 
   let empty: string | null = null
-  if (view.total === 0) {
+  if (table.total === 0) {
     if (!synced) {
       empty =
         connection.status === 'offline'
           ? `Cannot reach the Dockpulse backend: ${connection.reason}`
           : 'Waiting for the first snapshot…'
     } else empty = 'No containers on this engine yet. They appear here the moment one is created.'
-  } else if (view.items.length === 0) empty = 'No container matches.'
+  } else if (table.items.length === 0) empty = 'No container matches.'
 
   return (
     <div className="app">
@@ -209,10 +209,10 @@ export function App() {
                 type="button"
                 role="radio"
                 aria-checked={filter === f.value}
-                data-problems={f.value === 'problems' && view.counts.problems > 0 ? 'true' : undefined}
+                data-problems={f.value === 'problems' && table.counts.problems > 0 ? 'true' : undefined}
                 onClick={() => setFilter(f.value)}
               >
-                {f.label} <span className="count-badge">{view.counts[f.value]}</span>
+                {f.label} <span className="count-badge">{table.counts[f.value]}</span>
               </button>
             ))}
           </div>
@@ -222,7 +222,7 @@ export function App() {
           </label>
           <span className="toolbar-spacer" />
           <StatsCadence />
-          {view.held && (
+          {table.held && (
             <span className="held muted" title="Rows keep their places while you point at them or act on them">
               order held
             </span>
@@ -232,11 +232,11 @@ export function App() {
           </button>
         </div>
         <div className="table-area">
-          {empty !== null && view.items.length === 0 ? (
+          {empty !== null && table.items.length === 0 ? (
             <p className="empty">{empty}</p>
           ) : (
             <ContainerTable
-              view={view}
+              table={table}
               sort={sort}
               onSort={setSort}
               selected={selected}

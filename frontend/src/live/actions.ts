@@ -1,22 +1,22 @@
-// Container actions and notifications: the part of the store that comes from
-// the user (an action started, its call settled) and from noteworthy events
-// (a container died unexpectedly, was OOM-killed, turned unhealthy).
+// Container actions: the part of the store that comes from the user (an
+// action started, its call settled).
 //
 // An action is pending from the click until the engine confirms it: a
 // container event that the action causes (see CONFIRMED_BY), a change of the
 // container's state, or its removal. A call that resolves without any of
 // these (e.g. starting a running container is a no-op) is settled by the
 // runner after settleMs. A call that rejects turns the entry into a failure
-// with the engine's message, which the row shows, and raises an alert.
+// with the engine's message, which the row shows, and raises an alert (the
+// other alerts come from events: alerts.ts).
 //
 // Everything here is pure except createActionRunner, which calls the backend.
 
+import { errorText } from './errors'
+import type { AlertDraft } from './alerts'
+import { eventContainerKey } from './events'
 import { keyOf } from './protocol'
-import type { LiveData } from './store'
-import type { ActionOptions, Container, ContainerAction, DockerEvent, ServerMessage } from './types'
-
-/** Alerts kept at once; the oldest go first. */
-export const MAX_ALERTS = 5
+import type { LiveData } from './reducer'
+import type { ActionOptions, Container, ContainerAction, DockerEvent } from './types'
 
 export interface ActionStatus {
   action: ContainerAction
@@ -31,24 +31,6 @@ export interface ActionStatus {
   resolved: boolean
   /** Why it failed, in the engine's words. */
   error?: string
-}
-
-export type AlertKind = 'died' | 'oom' | 'unhealthy' | 'action-failed'
-
-export interface AlertDraft {
-  kind: AlertKind
-  tone: 'bad' | 'warn'
-  /** One line, readable alone: "web-1 died unexpectedly (exit 1)". */
-  title: string
-  detail?: string
-  /** Unix ms. */
-  at: number
-  /** The container it is about, `engine/id`. */
-  key?: string
-}
-
-export interface Alert extends AlertDraft {
-  id: number
 }
 
 export type UiAction =
@@ -163,22 +145,6 @@ export function reduceAction<S extends UiSlice>(
   }
 }
 
-/**
- * The events a message brings that were not known before: the event of an
- * event delta, or, for a snapshot (a poll, a resync), those newer than the
- * newest event known before. The first snapshot brings history, not news.
- */
-export function newEventsOf(msg: ServerMessage, before: LiveData): readonly DockerEvent[] {
-  if (msg.type === 'event') return [msg.data]
-  if (msg.type !== 'snapshot' || before.events.length === 0) return []
-  const newest = before.events[0]!.timeNano
-  return msg.data.events.filter((e) => e.timeNano > newest).sort((a, b) => a.timeNano - b.timeNano)
-}
-
-function engineIdKey(e: DockerEvent): string {
-  return keyOf({ engine: e.engine, id: e.actorId })
-}
-
 /** Clears pending actions the engine has confirmed. Returns the same map when nothing changed. */
 export function actionsAfterMessage(
   actions: ReadonlyMap<string, ActionStatus>,
@@ -200,7 +166,7 @@ export function actionsAfterMessage(
     const confirmed =
       !c ||
       (status.action !== 'restart' && status.stateBefore !== '' && c.state !== status.stateBefore) ||
-      fresh.some((e) => e.type === 'container' && engineIdKey(e) === key && confirming.includes(e.action))
+      fresh.some((e) => e.type === 'container' && eventContainerKey(e) === key && confirming.includes(e.action))
     if (confirmed) {
       next ??= new Map(actions)
       next.delete(key)
@@ -209,84 +175,12 @@ export function actionsAfterMessage(
   return next ?? actions
 }
 
-/** Display name of the container an event is about. */
-export function eventSubject(e: DockerEvent, data?: LiveData): string {
-  const c = data?.containers.get(engineIdKey(e))
-  const name = c?.name ?? e.name ?? e.attributes?.name ?? ''
-  if (name) return name.startsWith('/') ? name.slice(1) : name
-  return e.actorId.slice(0, 12)
-}
-
-/** The health status of a health event, whichever way the engine spelled it. */
-export function healthOf(e: DockerEvent): string | null {
-  if (e.action === 'health_status') return e.attributes?.healthStatus ?? null
-  if (e.action.startsWith('health_status:')) return e.action.slice('health_status:'.length).trim()
-  return null
-}
-
-/** Seconds within which a kill or stop explains a die, and an oom explains it. */
-const EXPLAINS_WINDOW_NS = 30e9
-
-/**
- * Alerts for fresh events: an OOM kill, a container that died with a
- * non-zero code without anyone stopping or killing it, and a container that
- * turned unhealthy. `data` is the state after the message (its events include
- * the fresh ones).
- */
-export function alertsAfterMessage(
-  fresh: readonly DockerEvent[],
-  data: LiveData,
-  actions: ReadonlyMap<string, ActionStatus>,
-): AlertDraft[] {
-  const out: AlertDraft[] = []
-  for (const e of fresh) {
-    if (e.type !== 'container') continue
-    const key = engineIdKey(e)
-    const name = eventSubject(e, data)
-    const at = Math.round(e.timeNano / 1e6)
-    const earlier = (actionsNamed: string[]) =>
-      data.events.some(
-        (o) =>
-          o !== e &&
-          o.type === 'container' &&
-          o.actorId === e.actorId &&
-          o.engine === e.engine &&
-          actionsNamed.includes(o.action) &&
-          o.timeNano <= e.timeNano &&
-          e.timeNano - o.timeNano < EXPLAINS_WINDOW_NS,
-      )
-    if (e.action === 'oom') {
-      out.push({ kind: 'oom', tone: 'bad', title: `${name} was killed: out of memory`, at, key })
-      continue
-    }
-    if (e.action === 'die') {
-      const code = Number(e.attributes?.exitCode ?? '0')
-      if (code === 0) continue
-      if (earlier(['oom'])) continue // the oom alert said it
-      if (earlier(['kill', 'stop'])) continue // someone asked for it
-      const own = actions.get(key)
-      if (own && own.phase === 'pending') continue
-      out.push({ kind: 'died', tone: 'bad', title: `${name} died unexpectedly (exit ${code})`, at, key })
-      continue
-    }
-    if (healthOf(e) === 'unhealthy') {
-      out.push({ kind: 'unhealthy', tone: 'warn', title: `${name} is unhealthy`, at, key })
-    }
-  }
-  return out
-}
-
 export interface ActionRunnerOptions {
   /** How long a resolved action may wait for the engine's event; default 4000 ms. */
   settleMs?: number
   /** How long a failure stays on its row; default 12000 ms. */
   failureMs?: number
   now?: () => number
-}
-
-function errorText(err: unknown): string {
-  if (err instanceof Error) return err.message
-  return typeof err === 'string' ? err : String(err)
 }
 
 export type PerformAction = (id: string, action: ContainerAction, options?: ActionOptions) => Promise<void>

@@ -2,17 +2,14 @@
 // backend's HTTP API when it serves this page to a browser. Both give the same
 // JSON shapes; this module hides which one is in use behind `Backend`.
 
-import { normalizeContainer, normalizeSnapshot } from './protocol'
-import type { ActionOptions, Container, ContainerAction, DockerEvent, EngineInfo, Snapshot, Stats } from './types'
+import { errorText } from './errors'
+import { normalizeSnapshot } from './protocol'
+import type { ActionOptions, ContainerAction, Snapshot } from './types'
 
-/** The methods the Go `App` struct binds (see frontend/wailsjs, generated). */
+/** The methods of the Go `App` struct (see frontend/wailsjs, generated) that the page calls. */
 export interface WailsApp {
   LiveEndpoint(): Promise<{ url: string; token: string }>
   Snapshot(): Promise<Snapshot>
-  Containers(): Promise<Container[]>
-  Stats(): Promise<Stats[]>
-  Engines(): Promise<EngineInfo[]>
-  Events(): Promise<DockerEvent[]>
   StartContainer(id: string): Promise<void>
   StopContainer(id: string): Promise<void>
   RestartContainer(id: string): Promise<void>
@@ -41,19 +38,12 @@ export interface Backend {
   /** The WebSocket URL including the token, fetched afresh for each attempt. */
   socketUrl(): Promise<string>
   snapshot(): Promise<Snapshot>
-  containers(): Promise<Container[]>
-  stats(): Promise<Stats[]>
-  engines(): Promise<EngineInfo[]>
-  /** Recent events, newest first (the backend sends them oldest first). */
-  events(): Promise<DockerEvent[]>
   /**
    * Asks the engine to act on a container. Resolves when the engine has done
    * it; rejects with a BackendError carrying the engine's reason.
    */
   containerAction(id: string, action: ContainerAction, options?: ActionOptions): Promise<void>
 }
-
-const newestFirst = (events: DockerEvent[]): DockerEvent[] => [...events].sort((a, b) => b.timeNano - a.timeNano)
 
 /** A failed call, with a message meant for people. */
 export class BackendError extends Error {
@@ -67,17 +57,11 @@ export class BackendError extends Error {
   }
 }
 
-/** Wails rejects bound calls with the Go error's string. */
-function asError(err: unknown): Error {
-  if (err instanceof Error) return err
-  return new BackendError(typeof err === 'string' ? err : String(err))
-}
-
 async function call<T>(what: string, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn()
   } catch (err) {
-    throw new BackendError(`${what}: ${asError(err).message}`)
+    throw new BackendError(`${what}: ${errorText(err)}`)
   }
 }
 
@@ -88,7 +72,6 @@ export function withToken(url: string, token: string): string {
 }
 
 export function wailsBackend(app: WailsApp): Backend {
-  const list = <T>(value: T[] | null): T[] => value ?? []
   return {
     kind: 'wails',
     async socketUrl() {
@@ -96,10 +79,6 @@ export function wailsBackend(app: WailsApp): Backend {
       return withToken(url, token)
     },
     snapshot: async () => normalizeSnapshot(await call('snapshot', () => app.Snapshot())),
-    containers: async () => list(await call('containers', () => app.Containers())).map(normalizeContainer),
-    stats: async () => list(await call('stats', () => app.Stats())),
-    engines: async () => list(await call('engines', () => app.Engines())),
-    events: async () => newestFirst(list(await call('events', () => app.Events()))),
     async containerAction(id, action, options) {
       const bound = () => {
         switch (action) {
@@ -123,7 +102,7 @@ export function wailsBackend(app: WailsApp): Backend {
         await bound()
       } catch (err) {
         // The engine's message already names the action and container.
-        throw new BackendError(asError(err).message)
+        throw new BackendError(errorText(err))
       }
     },
   }
@@ -160,7 +139,7 @@ export function httpBackend(options: HttpBackendOptions): Backend {
         cache: 'no-store',
       })
     } catch (err) {
-      const reason = controller.signal.aborted ? `no answer within ${timeoutMs} ms` : asError(err).message
+      const reason = controller.signal.aborted ? `no answer within ${timeoutMs} ms` : errorText(err)
       throw new BackendError(`GET ${url.pathname}: ${reason}`)
     } finally {
       clearTimeout(timer)
@@ -171,7 +150,7 @@ export function httpBackend(options: HttpBackendOptions): Backend {
     try {
       return (await res.json()) as T
     } catch (err) {
-      throw new BackendError(`GET ${url.pathname}: invalid JSON: ${asError(err).message}`)
+      throw new BackendError(`GET ${url.pathname}: invalid JSON: ${errorText(err)}`)
     }
   }
 
@@ -188,27 +167,22 @@ export function httpBackend(options: HttpBackendOptions): Backend {
         cache: 'no-store',
       })
     } catch (err) {
-      throw new BackendError(`cannot reach the Dockpulse backend: ${asError(err).message}`)
+      throw new BackendError(`cannot reach the Dockpulse backend: ${errorText(err)}`)
     }
     if (res.status === 204 || res.status === 200) return
     // The engine's words are the message; the status stays on the error.
     throw new BackendError(await errorMessage(res, false), res.status)
   }
 
-  const list = <T>(value: T[] | null): T[] => value ?? []
   return {
     kind: 'http',
-    async socketUrl() {
-      if (!token) throw missingToken
+    socketUrl() {
+      if (!token) return Promise.reject(missingToken)
       const u = new URL('ws', baseUrl)
       u.protocol = u.protocol === 'https:' ? 'wss:' : 'ws:'
-      return withToken(u.toString(), token)
+      return Promise.resolve(withToken(u.toString(), token))
     },
     snapshot: async () => normalizeSnapshot(await get<unknown>('api/snapshot')),
-    containers: async () => list(await get<Container[] | null>('api/containers')).map(normalizeContainer),
-    stats: async () => list(await get<Stats[] | null>('api/stats')),
-    engines: async () => list(await get<EngineInfo[] | null>('api/engines')),
-    events: async () => newestFirst(list(await get<DockerEvent[] | null>('api/events'))),
     async containerAction(id, action, options) {
       const query = action === 'remove' && options?.removeVolumes ? '?volumes=1' : ''
       await post(`api/containers/${encodeURIComponent(id)}/${action}${query}`)
@@ -266,7 +240,7 @@ export function captureToken(env: TokenEnvironment): string {
   try {
     stored = env.storage?.getItem(TOKEN_STORAGE_KEY) ?? null
   } catch {
-    stored = null
+    // Storage may be disabled: as good as nothing stored.
   }
   if (stored) return stored
   if (env.devUrl) {

@@ -1,9 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { FakeWebSocket, ManualScheduler, container, event, msg, snapshot } from '../livetest'
 import { LiveConnection } from './connection'
-import { PollingSource, WebSocketSource } from './source'
+import { PollingSource } from './pollingSource'
 import { createLiveStore, type LiveStore } from './store'
 import type { Snapshot } from './types'
+import { WebSocketSource } from './websocketSource'
 
 describe('LiveConnection', () => {
   let scheduler: ManualScheduler
@@ -18,9 +19,9 @@ describe('LiveConnection', () => {
     FakeWebSocket.reset()
     scheduler = new ManualScheduler()
     store = createLiveStore({ scheduler })
-    fetchSnapshot = vi.fn(async () => snapshot({ seq: 500, containers: [container({ id: 'polled', name: 'polled' })] }))
+    fetchSnapshot = vi.fn(() => Promise.resolve(snapshot({ seq: 500, containers: [container({ id: 'polled', name: 'polled' })] })))
     push = new WebSocketSource({
-      url: async () => 'ws://127.0.0.1:9/ws?token=t',
+      url: () => Promise.resolve('ws://127.0.0.1:9/ws?token=t'),
       WebSocket: FakeWebSocket,
       random: () => 0,
     })
@@ -64,7 +65,7 @@ describe('LiveConnection', () => {
     ws.handshake({ seq: 3 }, { statsMode: 'visible' })
     store.view.set('detail', [{ engine: 'local', id: 'b' }])
     await vi.advanceTimersByTimeAsync(250)
-    expect(ws.sent.map((f) => JSON.parse(f).data.containers.map((k: { id: string }) => k.id))).toEqual([['a'], ['a', 'b']])
+    expect(ws.viewsSent()).toEqual([['a'], ['a', 'b']])
     conn.stop()
     store.view.set('detail', null)
     await vi.advanceTimersByTimeAsync(1000)
@@ -205,13 +206,14 @@ describe('LiveConnection offline reasons', () => {
       const scheduler = new ManualScheduler()
       const store = createLiveStore({ scheduler })
       let refuse = false
-      const fetchSnapshot = vi.fn(async () => {
-        if (refuse) throw Object.assign(new Error('GET /api/snapshot: token (HTTP 401 Unauthorized)'), { status: 401 })
-        return snapshot({ seq: 1 })
-      })
+      const fetchSnapshot = vi.fn(() =>
+        refuse
+          ? Promise.reject(Object.assign(new Error('GET /api/snapshot: token (HTTP 401 Unauthorized)'), { status: 401 }))
+          : Promise.resolve(snapshot({ seq: 1 })),
+      )
       const conn = new LiveConnection({
         store,
-        push: new WebSocketSource({ url: async () => 'ws://x/ws', WebSocket: FakeWebSocket, random: () => 0 }),
+        push: new WebSocketSource({ url: () => Promise.resolve('ws://x/ws'), WebSocket: FakeWebSocket, random: () => 0 }),
         poll: new PollingSource({ fetchSnapshot, intervalMs: 2000 }),
       })
       conn.start()

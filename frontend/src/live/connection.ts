@@ -23,17 +23,12 @@
 // `unauthorized` so that the UI can say what to do instead of "retrying".
 
 import type { Backend } from './backend'
-import {
-  PollingSource,
-  WebSocketSource,
-  type LiveSource,
-  type PollStatus,
-  type SocketStatus,
-  type WebSocketSourceOptions,
-} from './source'
+import { PollingSource, type PollStatus } from './pollingSource'
+import type { LiveSource } from './source'
 import type { LiveStore } from './store'
 import type { ConnectionState, ContainerKey, ServerMessage } from './types'
 import type { ViewRegistry } from './view'
+import { WebSocketSource, type SocketStatus, type WebSocketSourceOptions } from './websocketSource'
 
 /** A push source that can be told to start over (WebSocketSource). */
 export interface PushSource extends LiveSource<SocketStatus> {

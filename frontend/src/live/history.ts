@@ -38,6 +38,8 @@ class Ring {
   length = 0
   version = 0
   memoryLimit = 0
+  /** The last series handed out, kept until the ring changes. */
+  cached: { version: number; seconds: number; series: Series } | null = null
 
   constructor(readonly capacity: number) {
     this.time = new Float64Array(capacity)
@@ -114,15 +116,16 @@ export class StatsHistory {
     this.rings.clear()
   }
 
-  /** Changes whenever the key's history does; 0 without history. */
-  version(key: string): number {
-    return this.rings.get(key)?.version ?? 0
-  }
-
-  /** A copy of the key's last HISTORY_SECONDS, oldest first, or null without history. */
+  /**
+   * A copy of the key's last HISTORY_SECONDS, oldest first, or null without
+   * history. The same object until the key's history changes, so React can
+   * read it as a snapshot; treat it as read-only.
+   */
   series(key: string, seconds = HISTORY_SECONDS): Series | null {
     const ring = this.rings.get(key)
     if (!ring || ring.length === 0) return null
+    const cached = ring.cached
+    if (cached && cached.version === ring.version && cached.seconds === seconds) return cached.series
     const newest = ring.lastTime
     let skip = 0
     while (skip < ring.length && ring.time[(ring.start + skip) % ring.capacity]! < newest - seconds) skip++
@@ -140,7 +143,9 @@ export class StatsHistory {
       Float64Array,
       Float64Array,
     ]
-    return { time: copy(ring.time), cpu, memory, memoryLimit: ring.memoryLimit, netRx, netTx, blockRead, blockWrite }
+    const series = { time: copy(ring.time), cpu, memory, memoryLimit: ring.memoryLimit, netRx, netTx, blockRead, blockWrite }
+    ring.cached = { version: ring.version, seconds, series }
+    return series
   }
 
   private evictOldest(): void {

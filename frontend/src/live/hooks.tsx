@@ -7,23 +7,23 @@ import {
   useContext,
   useEffect,
   useMemo,
-  useRef,
   useSyncExternalStore,
   type ReactNode,
 } from 'react'
-import { createActionRunner, type ActionStatus, type Alert, type PerformAction, type RunAction } from './actions'
+import { createActionRunner, type ActionStatus, type PerformAction, type RunAction } from './actions'
+import type { Alert } from './alerts'
 import type { Series } from './history'
 import { keyOf } from './protocol'
-import { selectEngines, selectSortedContainers, type LiveData, type LiveStore, type StoreState } from './store'
-import type { ConnectionState, Container, ContainerKey, DockerEvent, EngineInfo, Rates, Stats } from './types'
+import type { LiveData } from './reducer'
+import { selectEngines, selectSortedContainers } from './selectors'
+import type { LiveStore, StoreState } from './store'
+import type { ConnectionState, Container, ContainerKey, EngineInfo, Rates, Stats } from './types'
 import { watchVisibility } from './visibility'
 
 const StoreContext = createContext<LiveStore | null>(null)
 const ActionContext = createContext<RunAction | null>(null)
 
-const noBackend: PerformAction = async () => {
-  throw new Error('no backend to act on containers')
-}
+const noBackend: PerformAction = () => Promise.reject(new Error('no backend to act on containers'))
 
 export interface LiveProviderProps {
   store: LiveStore
@@ -84,30 +84,24 @@ export function useRates(): ReadonlyMap<string, Rates> {
 
 /**
  * The container's recent history (see history.ts), re-read whenever a frame
- * commits a new sample of it. Null without history.
+ * commits. Null without history.
  */
 export function useStatsHistory(key: string | null): Series | null {
   const store = useLiveStore()
-  // The committed sample is the signal; the history itself is mutable.
-  const sample = useLiveSelector((s) => (key === null ? undefined : s.data.stats.get(key)))
-  const version = key === null ? 0 : store.history.version(key)
-  return useMemo(
-    () => (key === null ? null : store.history.series(key)),
-    [store, key, version, sample],
-  )
+  // The history is mutable and lives beside the state; series() hands out the
+  // same object until the container's history changes, as a snapshot must.
+  return useLiveSelector(() => (key === null ? null : store.history.series(key)))
 }
 
 /**
  * Reports the containers one part of the UI shows live (see view.ts), and
  * withdraws them when the part unmounts. A new array with the same
- * containers changes nothing.
+ * containers changes nothing: the registry tells its listeners only about
+ * real changes.
  */
 export function useReportView(part: string, keys: readonly ContainerKey[]): void {
   const store = useLiveStore()
-  const text = keys.map(keyOf).join(',')
-  const latest = useRef(keys)
-  latest.current = keys
-  useEffect(() => store.view.set(part, latest.current), [store, part, text])
+  useEffect(() => store.view.set(part, keys), [store, part, keys])
   useEffect(() => () => store.view.set(part, null), [store, part])
 }
 
@@ -119,7 +113,7 @@ export function useLiveStore(): LiveStore {
 
 /**
  * Subscribes to a slice of the store. The selector must return the same
- * object for the same state (a field, or a memoized selector from store.ts),
+ * object for the same state (a field, or a memoized selector from selectors.ts),
  * or React re-renders forever.
  */
 export function useLiveSelector<T>(selector: (state: StoreState) => T): T {
@@ -177,11 +171,6 @@ export function useContainerRows(): readonly ContainerRow[] {
 
 export function useEngines(): readonly EngineInfo[] {
   return useLiveSelector((s) => selectEngines(s.data))
-}
-
-/** Recent events, newest first. */
-export function useEvents(): readonly DockerEvent[] {
-  return useLiveSelector((s) => s.data.events)
 }
 
 export function useConnection(): ConnectionState {

@@ -1,61 +1,55 @@
 // The live layer's public surface: import from 'src/live', not from its files.
 
 export * from './types'
-export { keyOf, MAX_VIEW_CONTAINERS, parseMessage, ProtocolError, viewMessage } from './protocol'
+export {
+  checkSequence,
+  keyOf,
+  MAX_VIEW_CONTAINERS,
+  parseMessage,
+  ProtocolError,
+  viewMessage,
+  type Gap,
+} from './protocol'
 export { ViewRegistry } from './view'
 export { MINIMISED_POLL_MS, wailsMinimised, watchVisibility, type VisibilityOptions } from './visibility'
 export {
   ACTION_LABELS,
   CONFIRMED_BY,
-  MAX_ALERTS,
   actionsAfterMessage,
-  alertsAfterMessage,
   availableActions,
   createActionRunner,
-  eventSubject,
-  healthOf,
-  newEventsOf,
   reduceAction,
   type ActionStatus,
   type ActionTarget,
-  type Alert,
-  type AlertDraft,
   type PerformAction,
   type RunAction,
   type UiAction,
 } from './actions'
+export { MAX_ALERTS, alertsAfterMessage, type Alert, type AlertDraft } from './alerts'
+export { eventSubject, healthOf, newEventsOf } from './events'
 export { HISTORY_SECONDS, StatsHistory, type Series } from './history'
 export {
   MAX_EVENTS,
   applyMessage,
-  computeRates,
   applySnapshot,
-  checkSequence,
-  compareContainers,
-  containerName,
-  createLiveStore,
+  computeRates,
   emptyLiveData,
-  selectEngines,
-  selectSortedContainers,
   type ApplyResult,
+  type LiveData,
+} from './reducer'
+export {
+  createLiveStore,
   type DispatchResult,
   type FrameScheduler,
-  type Gap,
-  type LiveData,
   type LiveStore,
   type StoreAction,
   type StoreState,
 } from './store'
-export {
-  PollingSource,
-  WebSocketSource,
-  backoffDelay,
-  type BackoffOptions,
-  type LiveSource,
-  type PollStatus,
-  type SocketStatus,
-  type SourceSink,
-} from './source'
+export { compareContainers, containerName, selectEngines, selectSortedContainers } from './selectors'
+export { backoffDelay, type BackoffOptions } from './backoff'
+export type { LiveSource, SourceSink } from './source'
+export { WebSocketSource, type SocketStatus } from './websocketSource'
+export { PollingSource, type PollStatus } from './pollingSource'
 export { LiveConnection, createLiveConnection, type PushSource } from './connection'
 export {
   BackendError,
@@ -72,7 +66,6 @@ export {
   useContainerRows,
   useContainers,
   useEngines,
-  useEvents,
   useLiveData,
   useLiveSelector,
   useLiveStore,

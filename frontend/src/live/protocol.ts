@@ -1,6 +1,8 @@
-// Decoding at the edge: frames from the WebSocket and bodies from the polling
-// API become well-formed ServerMessages here, so the store never has to ask
-// whether a list is null.
+// The protocol as this client speaks it. Decoding at the edge: frames from
+// the WebSocket and bodies from the polling API become well-formed
+// ServerMessages here, so the reducer never has to ask whether a list is
+// null. The sequence rules (checkSequence) that say whether a message follows
+// the last one, and the one message a client sends (viewMessage).
 
 import {
   PROTOCOL_VERSION,
@@ -101,7 +103,7 @@ export function normalizeContainer(value: unknown): Container {
     ...c,
     ports: arrayOf(c.ports),
     mounts: arrayOf(c.mounts),
-    labels: isObject(c.labels) ? (c.labels as Record<string, string>) : {},
+    labels: isObject(c.labels) ? c.labels : {},
   }
 }
 
@@ -124,6 +126,51 @@ export function normalizeSnapshot(value: unknown, fallbackSeq = 0): Snapshot {
 export function snapshotMessage(snapshot: Snapshot): ServerMessage {
   return { v: PROTOCOL_VERSION, type: 'snapshot', seq: snapshot.seq, data: snapshot }
 }
+
+// ---------------------------------------------------------------------------
+// Sequence
+
+/** A missed message: expected is null when no snapshot was applied yet. */
+export interface Gap {
+  expected: number | null
+  got: number
+  type: string
+}
+
+export type SequenceCheck =
+  | { kind: 'snapshot' }
+  /** Does not touch seq: hello, heartbeat. */
+  | { kind: 'control' }
+  | { kind: 'delta' }
+  | { kind: 'gap'; gap: Gap }
+
+/**
+ * Classifies a message against the sequence seen so far. Shared by the reducer
+ * and by WebSocketSource, which tracks its own stream so it can resync
+ * without waiting for the store.
+ */
+export function checkSequence(synced: boolean, lastSeq: number, msg: ServerMessage): SequenceCheck {
+  switch (msg.type) {
+    case 'snapshot':
+      return { kind: 'snapshot' }
+    case 'hello':
+      return { kind: 'control' }
+    case 'heartbeat':
+      if (synced && msg.seq !== lastSeq) {
+        return { kind: 'gap', gap: { expected: lastSeq, got: msg.seq, type: msg.type } }
+      }
+      return { kind: 'control' }
+    default:
+      if (!synced) return { kind: 'gap', gap: { expected: null, got: msg.seq, type: msg.type } }
+      if (msg.seq !== lastSeq + 1) {
+        return { kind: 'gap', gap: { expected: lastSeq + 1, got: msg.seq, type: msg.type } }
+      }
+      return { kind: 'delta' }
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Client messages
 
 /** The most containers one view message may name (the server refuses more). */
 export const MAX_VIEW_CONTAINERS = 150

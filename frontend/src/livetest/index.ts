@@ -1,10 +1,13 @@
 // Test helpers for the live layer (like Go's httptest): fixtures, message
-// builders, a manual frame scheduler and a fake WebSocket. Used only by tests.
+// builders, a manual frame scheduler, a recording source sink and a fake
+// WebSocket. Used only by tests.
 
-import type { WebSocketLike } from '../live/source'
+import type { SourceSink } from '../live/source'
 import type { FrameScheduler } from '../live/store'
+import type { WebSocketLike } from '../live/websocketSource'
 import type {
   Container,
+  ContainerKey,
   DockerEvent,
   EngineInfo,
   Hello,
@@ -146,6 +149,17 @@ export class ManualScheduler implements FrameScheduler {
   }
 }
 
+/** A source sink that keeps what it was given, for the test to look at. */
+export function recordSink<S>() {
+  const messages: ServerMessage[] = []
+  const statuses: S[] = []
+  const sink: SourceSink<S> = {
+    message: (m) => messages.push(m),
+    status: (s) => statuses.push(s),
+  }
+  return { sink, messages, statuses, last: () => statuses.at(-1) }
+}
+
 /**
  * A WebSocket the test drives by hand. Every instance is recorded in
  * FakeWebSocket.instances, newest last.
@@ -172,6 +186,14 @@ export class FakeWebSocket implements WebSocketLike {
   closedWith: { code?: number; reason?: string } | null = null
   /** What the client sent, in order. */
   sent: string[] = []
+
+  /** The container ids of each view message the client sent, in order. */
+  viewsSent(): string[][] {
+    return this.sent.map((frame) => {
+      const view = JSON.parse(frame) as { data: { containers: ContainerKey[] } }
+      return view.data.containers.map((k) => k.id)
+    })
+  }
 
   constructor(readonly url: string) {
     FakeWebSocket.instances.push(this)

@@ -9,7 +9,7 @@ import { containerName, useReportView, type ActionStatus, type ContainerKey, typ
 import { describeStatus, formatBytes, formatMemory, formatPercent, formatRate } from '../format'
 import { ActionButtons, Meter, StateBadge, cpuFraction, cpuTitle } from './parts'
 import { COMPOSE_SERVICE, defaultDir, portsText, type Sort, type SortKey, type TableItem } from './tableModel'
-import type { TableView, ViewRow } from './useTableView'
+import type { TableModel, TableRow } from './useTableModel'
 
 const ROW_HEIGHT = 44
 const GROUP_HEIGHT = 30
@@ -38,14 +38,14 @@ export function rowDomId(key: string): string {
 }
 
 export interface ContainerTableProps {
-  view: TableView
+  table: TableModel
   sort: Sort
   onSort: (sort: Sort) => void
   selected: string | null
   onSelect: (key: string) => void
   actions: ReadonlyMap<string, ActionStatus>
   run: RunAction
-  onRemove: (row: ViewRow) => void
+  onRemove: (row: TableRow) => void
   now: number
   stale: boolean
   /** Lets the parent scroll a row into view (keyboard navigation). */
@@ -54,9 +54,9 @@ export interface ContainerTableProps {
 }
 
 export function ContainerTable(props: ContainerTableProps) {
-  const { view, sort, onSort, selected, onSelect, actions, run, onRemove, now, stale, scrollRef, gridRef } = props
+  const { table, sort, onSort, selected, onSelect, actions, run, onRemove, now, stale, scrollRef, gridRef } = props
   const scroller = useRef<HTMLDivElement>(null)
-  const items = view.items
+  const items = table.items
 
   const virtualizer: Virtualizer<HTMLDivElement, Element> = useVirtualizer({
     count: items.length,
@@ -78,7 +78,7 @@ export function ContainerTable(props: ContainerTableProps) {
   const shown: ContainerKey[] = []
   for (const vi of virtualItems) {
     const item = items[vi.index]
-    const row = item && item.kind !== 'group' ? view.rowsByKey.get(item.key) : undefined
+    const row = item && item.kind !== 'group' ? table.rowsByKey.get(item.key) : undefined
     if (row && row.container.state === 'running') shown.push(row.container)
   }
   useReportView('table', shown)
@@ -137,7 +137,7 @@ export function ContainerTable(props: ContainerTableProps) {
       aria-label="Containers"
       aria-rowcount={items.length + 1}
       aria-multiselectable="false"
-      aria-activedescendant={selected && view.rowsByKey.has(selected) ? rowDomId(selected) : undefined}
+      aria-activedescendant={selected && table.rowsByKey.has(selected) ? rowDomId(selected) : undefined}
       tabIndex={0}
       data-stale={stale || undefined}
     >
@@ -146,8 +146,8 @@ export function ContainerTable(props: ContainerTableProps) {
         ref={scroller}
         className="grid-body"
         role="rowgroup"
-        onPointerEnter={() => view.hold('pointer', true)}
-        onPointerLeave={() => view.hold('pointer', false)}
+        onPointerEnter={() => table.hold('pointer', true)}
+        onPointerLeave={() => table.hold('pointer', false)}
       >
         {items.length === 0 ? null : (
           <div className="grid-canvas" style={{ height: virtualizer.getTotalSize() }}>
@@ -166,10 +166,10 @@ export function ContainerTable(props: ContainerTableProps) {
                   </div>
                 )
               }
-              const row = view.rowsByKey.get(item.key)
+              const row = table.rowsByKey.get(item.key)
               if (!row) return null
               return (
-                <RowView
+                <GridRow
                   key={item.key}
                   row={row}
                   index={vi.index}
@@ -190,7 +190,7 @@ export function ContainerTable(props: ContainerTableProps) {
   )
 }
 
-const RowView = memo(function RowView({
+const GridRow = memo(function GridRow({
   row,
   index,
   style,
@@ -201,14 +201,14 @@ const RowView = memo(function RowView({
   onRemove,
   now,
 }: {
-  row: ViewRow
+  row: TableRow
   index: number
   style: CSSProperties
   selected: boolean
   status: ActionStatus | undefined
   onSelect: (key: string) => void
   run: RunAction
-  onRemove: (row: ViewRow) => void
+  onRemove: (row: TableRow) => void
   now: number
 }) {
   const c = row.container

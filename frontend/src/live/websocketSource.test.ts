@@ -1,77 +1,33 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { FakeWebSocket, container, msg, snapshot } from '../livetest'
-import {
-  PollingSource,
-  WebSocketSource,
-  backoffDelay,
-  type PollStatus,
-  type SocketStatus,
-  type SourceSink,
-  type WebSocketSourceOptions,
-} from './source'
+import { FakeWebSocket, container, msg, recordSink } from '../livetest'
 import { MAX_VIEW_CONTAINERS } from './protocol'
-import type { ServerMessage } from './types'
+import type { ContainerKey, ServerMessage } from './types'
+import { WebSocketSource, type SocketStatus, type WebSocketSourceOptions } from './websocketSource'
 
-function recorder<S>() {
-  const messages: ServerMessage[] = []
-  const statuses: S[] = []
-  const sink: SourceSink<S> = {
-    message: (m) => messages.push(m),
-    status: (s) => statuses.push(s),
-  }
-  return { sink, messages, statuses, last: () => statuses.at(-1) }
-}
-
-describe('backoffDelay', () => {
-  it('doubles from 250 ms and caps at 5 s without jitter', () => {
-    const noJitter = () => 0
-    const delays = [1, 2, 3, 4, 5, 6, 7, 20].map((n) => backoffDelay(n, {}, noJitter))
-    expect(delays).toEqual([250, 500, 1000, 2000, 4000, 5000, 5000, 5000])
-  })
-
-  it('jitter only shortens the delay, by at most half', () => {
-    expect(backoffDelay(3, {}, () => 1)).toBe(500)
-    expect(backoffDelay(3, {}, () => 0.5)).toBe(750)
-    expect(backoffDelay(30, {}, () => 0.999999)).toBe(2500)
-    for (let i = 0; i < 1000; i++) {
-      const d = backoffDelay(1 + (i % 12), {}, Math.random)
-      const exp = Math.min(5000, 250 * 2 ** (i % 12))
-      expect(d).toBeGreaterThanOrEqual(exp / 2)
-      expect(d).toBeLessThanOrEqual(exp)
-      expect(d).toBeLessThanOrEqual(5000)
-    }
-  })
-
-  it('honours custom options and clamps a bad random()', () => {
-    expect(backoffDelay(4, { baseMs: 100, maxMs: 600, jitter: 0 }, () => 0.7)).toBe(600)
-    expect(backoffDelay(1, { jitter: 0.5 }, () => 7)).toBe(125)
-  })
+beforeEach(() => {
+  vi.useFakeTimers()
+  vi.setSystemTime(1_000_000)
+  FakeWebSocket.reset()
+})
+afterEach(() => {
+  vi.useRealTimers()
 })
 
+function source(overrides: Partial<WebSocketSourceOptions> = {}) {
+  return new WebSocketSource({
+    url: () => Promise.resolve('ws://127.0.0.1:9/ws?token=secret'),
+    WebSocket: FakeWebSocket,
+    random: () => 0,
+    ...overrides,
+  })
+}
+
+/** Lets the async url() resolve so the socket gets created. */
+const settle = () => vi.advanceTimersByTimeAsync(0)
+
 describe('WebSocketSource', () => {
-  beforeEach(() => {
-    vi.useFakeTimers()
-    vi.setSystemTime(1_000_000)
-    FakeWebSocket.reset()
-  })
-  afterEach(() => {
-    vi.useRealTimers()
-  })
-
-  function source(overrides: Partial<WebSocketSourceOptions> = {}) {
-    return new WebSocketSource({
-      url: async () => 'ws://127.0.0.1:9/ws?token=secret',
-      WebSocket: FakeWebSocket,
-      random: () => 0,
-      ...overrides,
-    })
-  }
-
-  /** Lets the async url() resolve so the socket gets created. */
-  const settle = () => vi.advanceTimersByTimeAsync(0)
-
   it('connects, forwards hello and snapshot, and reports live', async () => {
-    const rec = recorder<SocketStatus>()
+    const rec = recordSink<SocketStatus>()
     source().start(rec.sink)
     expect(rec.last()).toEqual({ kind: 'connecting', attempt: 0 })
     await settle()
@@ -84,7 +40,7 @@ describe('WebSocketSource', () => {
   })
 
   it('retries with doubling delays capped at 5 s', async () => {
-    const rec = recorder<SocketStatus>()
+    const rec = recordSink<SocketStatus>()
     source().start(rec.sink)
     await settle()
     const gaps: number[] = []
@@ -105,7 +61,7 @@ describe('WebSocketSource', () => {
   })
 
   it('applies jitter within bounds', async () => {
-    const rec = recorder<SocketStatus>()
+    const rec = recordSink<SocketStatus>()
     source({ random: () => 1 }).start(rec.sink)
     await settle()
     FakeWebSocket.last.drop()
@@ -114,7 +70,7 @@ describe('WebSocketSource', () => {
   })
 
   it('starts the backoff over once a connection was live', async () => {
-    const rec = recorder<SocketStatus>()
+    const rec = recordSink<SocketStatus>()
     source().start(rec.sink)
     await settle()
     FakeWebSocket.last.drop()
@@ -132,7 +88,7 @@ describe('WebSocketSource', () => {
   })
 
   it('treats 2.5 heartbeats of silence as a dead socket', async () => {
-    const rec = recorder<SocketStatus>()
+    const rec = recordSink<SocketStatus>()
     source().start(rec.sink)
     await settle()
     const ws = FakeWebSocket.last
@@ -152,7 +108,7 @@ describe('WebSocketSource', () => {
   })
 
   it('uses the default heartbeat for the watchdog until hello arrives', async () => {
-    const rec = recorder<SocketStatus>()
+    const rec = recordSink<SocketStatus>()
     source().start(rec.sink)
     await settle()
     const ws = FakeWebSocket.last
@@ -163,7 +119,7 @@ describe('WebSocketSource', () => {
   })
 
   it('closes and reconnects on a gap in seq, without forwarding the delta', async () => {
-    const rec = recorder<SocketStatus>()
+    const rec = recordSink<SocketStatus>()
     source().start(rec.sink)
     await settle()
     const ws = FakeWebSocket.last
@@ -189,7 +145,7 @@ describe('WebSocketSource', () => {
   })
 
   it('handles every envelope of a message in order, and none after a gap', async () => {
-    const rec = recorder<SocketStatus>()
+    const rec = recordSink<SocketStatus>()
     source().start(rec.sink)
     await settle()
     const ws = FakeWebSocket.last
@@ -204,7 +160,7 @@ describe('WebSocketSource', () => {
   })
 
   it('treats a delta before the snapshot as a gap', async () => {
-    const rec = recorder<SocketStatus>()
+    const rec = recordSink<SocketStatus>()
     source().start(rec.sink)
     await settle()
     const ws = FakeWebSocket.last
@@ -216,7 +172,7 @@ describe('WebSocketSource', () => {
   })
 
   it('resyncs when a heartbeat reveals a lost delta', async () => {
-    const rec = recorder<SocketStatus>()
+    const rec = recordSink<SocketStatus>()
     source().start(rec.sink)
     await settle()
     FakeWebSocket.last.handshake({ seq: 4 })
@@ -227,7 +183,7 @@ describe('WebSocketSource', () => {
   })
 
   it('reconnects on a malformed frame or an unknown protocol version', async () => {
-    const rec = recorder<SocketStatus>()
+    const rec = recordSink<SocketStatus>()
     source().start(rec.sink)
     await settle()
     FakeWebSocket.last.open()
@@ -240,8 +196,8 @@ describe('WebSocketSource', () => {
   })
 
   it('counts a failing endpoint lookup as a failed attempt', async () => {
-    const rec = recorder<SocketStatus>()
-    source({ url: () => Promise.reject('server not started') }).start(rec.sink)
+    const rec = recordSink<SocketStatus>()
+    source({ url: () => Promise.reject(new Error('server not started')) }).start(rec.sink)
     await settle()
     expect(FakeWebSocket.instances).toHaveLength(0)
     expect(rec.last()).toMatchObject({ kind: 'waiting', attempt: 1, reason: 'no live endpoint: server not started' })
@@ -253,7 +209,7 @@ describe('WebSocketSource', () => {
         throw new SyntaxError(`The URL '${url}' is invalid.`)
       }
     }
-    const rec = recorder<SocketStatus>()
+    const rec = recordSink<SocketStatus>()
     source({ WebSocket: Throwing as never }).start(rec.sink)
     await settle()
     const w = rec.last()
@@ -263,7 +219,7 @@ describe('WebSocketSource', () => {
   })
 
   it('stop closes the socket, cancels timers and goes quiet', async () => {
-    const rec = recorder<SocketStatus>()
+    const rec = recordSink<SocketStatus>()
     const src = source()
     src.start(rec.sink)
     await settle()
@@ -281,14 +237,14 @@ describe('WebSocketSource', () => {
 
   it('stop before the endpoint resolves opens no socket (StrictMode cleanup)', async () => {
     const src = source()
-    src.start(recorder<SocketStatus>().sink)
+    src.start(recordSink<SocketStatus>().sink)
     src.stop()
     await vi.advanceTimersByTimeAsync(10_000)
     expect(FakeWebSocket.instances).toHaveLength(0)
   })
 
   it('resync() drops a live connection and reconnects', async () => {
-    const rec = recorder<SocketStatus>()
+    const rec = recordSink<SocketStatus>()
     const src = source()
     src.start(rec.sink)
     await settle()
@@ -302,140 +258,73 @@ describe('WebSocketSource', () => {
 })
 
 describe('WebSocketSource views', () => {
-  beforeEach(() => {
-    vi.useFakeTimers()
-    vi.setSystemTime(1_000_000)
-    FakeWebSocket.reset()
-  })
-  afterEach(() => {
-    vi.useRealTimers()
-  })
-
-  const settle = () => vi.advanceTimersByTimeAsync(0)
   const a = { engine: 'local', id: 'a' }
   const b = { engine: 'local', id: 'b' }
-  const sentViews = (ws: FakeWebSocket) => ws.sent.map((f) => JSON.parse(f).data.containers.map((k: { id: string }) => k.id))
 
   async function live() {
-    const src = new WebSocketSource({ url: async () => 'ws://127.0.0.1:9/ws?token=t', WebSocket: FakeWebSocket, random: () => 0 })
-    src.start(recorder<SocketStatus>().sink)
+    const src = source()
+    src.start(recordSink<SocketStatus>().sink)
     await settle()
     return src
   }
 
-  it('sends nothing to a server that samples everything', async () => {
+  /** A source given `view` before it goes live with a server in `statsMode`. */
+  async function liveWith(view: ContainerKey[] | null, statsMode: 'all' | 'visible') {
     const src = await live()
-    src.setView([a])
-    FakeWebSocket.last.handshake({}, { statsMode: 'all' })
+    if (view) src.setView(view)
+    FakeWebSocket.last.handshake({}, { statsMode })
+    return src
+  }
+
+  it('sends nothing to a server that samples everything', async () => {
+    const src = await liveWith([a], 'all')
     src.setView([a, b])
     await vi.advanceTimersByTimeAsync(1000)
     expect(FakeWebSocket.last.sent).toEqual([])
   })
 
   it('sends the view once live, then changes at most every 250 ms, skipping repeats', async () => {
-    const src = await live()
-    src.setView([a])
-    FakeWebSocket.last.handshake({}, { statsMode: 'visible' })
+    const src = await liveWith([a], 'visible')
     const ws = FakeWebSocket.last
-    expect(ws.sent.map((f) => JSON.parse(f))).toEqual([
+    expect(ws.sent.map((f): unknown => JSON.parse(f))).toEqual([
       { v: 1, type: 'view', seq: 0, data: { containers: [{ engine: 'local', id: 'a' }] } },
     ])
     src.setView([a, b])
     src.setView([b])
     src.setView([a, b])
     await vi.advanceTimersByTimeAsync(249)
-    expect(sentViews(ws)).toEqual([['a']])
+    expect(ws.viewsSent()).toEqual([['a']])
     await vi.advanceTimersByTimeAsync(1)
-    expect(sentViews(ws)).toEqual([['a'], ['a', 'b']])
+    expect(ws.viewsSent()).toEqual([['a'], ['a', 'b']])
     src.setView([a, b]) // the same again: nothing to say
     await vi.advanceTimersByTimeAsync(300)
     src.setView([])
     await vi.advanceTimersByTimeAsync(300)
-    expect(sentViews(ws)).toEqual([['a'], ['a', 'b'], []])
+    expect(ws.viewsSent()).toEqual([['a'], ['a', 'b'], []])
   })
 
   it('sends no view before one is given', async () => {
-    await live()
-    FakeWebSocket.last.handshake({}, { statsMode: 'visible' })
+    await liveWith(null, 'visible')
     await vi.advanceTimersByTimeAsync(1000)
     expect(FakeWebSocket.last.sent).toEqual([])
   })
 
   it('sends the current view again on every new connection', async () => {
-    const src = await live()
-    src.setView([a])
-    FakeWebSocket.last.handshake({}, { statsMode: 'visible' })
+    const src = await liveWith([a], 'visible')
     FakeWebSocket.last.drop()
     src.setView([b]) // while disconnected
     await vi.advanceTimersByTimeAsync(5000)
     const second = FakeWebSocket.last
     expect(FakeWebSocket.instances).toHaveLength(2)
     second.handshake({}, { statsMode: 'visible' })
-    expect(sentViews(second)).toEqual([['b']])
+    expect(second.viewsSent()).toEqual([['b']])
   })
 
   it('names at most MAX_VIEW_CONTAINERS containers, the first ones', async () => {
-    const src = await live()
     const many = Array.from({ length: MAX_VIEW_CONTAINERS + 20 }, (_, i) => ({ engine: 'local', id: `c${i}` }))
-    src.setView(many)
-    FakeWebSocket.last.handshake({}, { statsMode: 'visible' })
-    const [ids] = sentViews(FakeWebSocket.last)
+    await liveWith(many, 'visible')
+    const [ids] = FakeWebSocket.last.viewsSent()
     expect(ids).toHaveLength(MAX_VIEW_CONTAINERS)
-    expect(ids[0]).toBe('c0')
-  })
-})
-
-describe('PollingSource', () => {
-  beforeEach(() => {
-    vi.useFakeTimers()
-    vi.setSystemTime(5_000)
-  })
-  afterEach(() => {
-    vi.useRealTimers()
-  })
-
-  it('polls at once, then 2 s after each poll', async () => {
-    const fetchSnapshot = vi.fn(async () => snapshot({ seq: fetchSnapshot.mock.calls.length }))
-    const rec = recorder<PollStatus>()
-    new PollingSource({ fetchSnapshot }).start(rec.sink)
-    await vi.advanceTimersByTimeAsync(0)
-    expect(fetchSnapshot).toHaveBeenCalledTimes(1)
-    expect(rec.messages[0]).toMatchObject({ type: 'snapshot', seq: 1 })
-    expect(rec.last()).toEqual({ kind: 'ok', at: 5_000 })
-    await vi.advanceTimersByTimeAsync(1999)
-    expect(fetchSnapshot).toHaveBeenCalledTimes(1)
-    await vi.advanceTimersByTimeAsync(1)
-    expect(fetchSnapshot).toHaveBeenCalledTimes(2)
-    await vi.advanceTimersByTimeAsync(4000)
-    expect(fetchSnapshot).toHaveBeenCalledTimes(4)
-  })
-
-  it('reports failures and keeps polling', async () => {
-    const fetchSnapshot = vi.fn().mockRejectedValueOnce(new Error('HTTP 502')).mockResolvedValue(snapshot())
-    const rec = recorder<PollStatus>()
-    new PollingSource({ fetchSnapshot }).start(rec.sink)
-    await vi.advanceTimersByTimeAsync(0)
-    expect(rec.last()).toEqual({ kind: 'failed', at: 5_000, reason: 'HTTP 502' })
-    await vi.advanceTimersByTimeAsync(2000)
-    expect(rec.last()?.kind).toBe('ok')
-  })
-
-  it('fails a poll that hangs', async () => {
-    const rec = recorder<PollStatus>()
-    new PollingSource({ fetchSnapshot: () => new Promise(() => {}), timeoutMs: 3000 }).start(rec.sink)
-    await vi.advanceTimersByTimeAsync(3000)
-    expect(rec.last()).toMatchObject({ kind: 'failed', reason: 'no answer within 3000 ms' })
-  })
-
-  it('drops a result that arrives after stop', async () => {
-    let resolve: (s: ReturnType<typeof snapshot>) => void = () => {}
-    const rec = recorder<PollStatus>()
-    const src = new PollingSource({ fetchSnapshot: () => new Promise((r) => (resolve = r)) })
-    src.start(rec.sink)
-    src.stop()
-    resolve(snapshot())
-    await vi.advanceTimersByTimeAsync(10_000)
-    expect(rec.messages).toHaveLength(0)
-    expect(rec.statuses).toHaveLength(0)
+    expect(ids?.[0]).toBe('c0')
   })
 })

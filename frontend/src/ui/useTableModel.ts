@@ -14,16 +14,16 @@ import {
   type TableQuery,
 } from './tableModel'
 
-export interface ViewRow extends ContainerRow {
+export interface TableRow extends ContainerRow {
   /** Gone from the engine, kept in place while the order is held. */
   removed?: boolean
 }
 
-export interface TableView {
+export interface TableModel {
   items: TableItem[]
   /** Row keys in display order (what arrows move through). */
   order: readonly string[]
-  rowsByKey: ReadonlyMap<string, ViewRow>
+  rowsByKey: ReadonlyMap<string, TableRow>
   counts: Record<StateFilter, number>
   total: number
   /** True while the order is held. */
@@ -39,7 +39,7 @@ export type HoldReason = 'pointer' | 'dialog' | 'menu'
 /** How long the order stays held after the pointer leaves or a key is pressed. */
 export const HOLD_AFTER_MS = 900
 
-export function useTableView(query: TableQuery, grouped: boolean): TableView {
+export function useTableModel(query: TableQuery, grouped: boolean): TableModel {
   const rows = useContainerRows()
   const [reasons, setReasons] = useState<ReadonlySet<HoldReason>>(() => new Set())
   const [lingering, setLingering] = useState(false)
@@ -102,7 +102,7 @@ export function useTableView(query: TableQuery, grouped: boolean): TableView {
   const order = stableOrder(sameQuery ? prev.order : null, sortedKeys, held)
 
   const rowsByKey = useMemo(() => {
-    const m = new Map<string, ViewRow>()
+    const m = new Map<string, TableRow>()
     for (const key of order) {
       const row = current.get(key)
       if (row) {

@@ -1,0 +1,38 @@
+// What an engine event says: which container it is about and its name, a
+// health event's status, and which events of a message are news.
+
+import { keyOf } from './protocol'
+import type { LiveData } from './reducer'
+import type { DockerEvent, ServerMessage } from './types'
+
+/**
+ * The events a message brings that were not known before: the event of an
+ * event delta, or, for a snapshot (a poll, a resync), those newer than the
+ * newest event known before. The first snapshot brings history, not news.
+ */
+export function newEventsOf(msg: ServerMessage, before: LiveData): readonly DockerEvent[] {
+  if (msg.type === 'event') return [msg.data]
+  if (msg.type !== 'snapshot' || before.events.length === 0) return []
+  const newest = before.events[0]!.timeNano
+  return msg.data.events.filter((e) => e.timeNano > newest).sort((a, b) => a.timeNano - b.timeNano)
+}
+
+/** The `engine/id` key of the container an event is about. */
+export function eventContainerKey(e: DockerEvent): string {
+  return keyOf({ engine: e.engine, id: e.actorId })
+}
+
+/** Display name of the container an event is about. */
+export function eventSubject(e: DockerEvent, data?: LiveData): string {
+  const c = data?.containers.get(eventContainerKey(e))
+  const name = c?.name ?? e.name ?? e.attributes?.name ?? ''
+  if (name) return name.startsWith('/') ? name.slice(1) : name
+  return e.actorId.slice(0, 12)
+}
+
+/** The health status of a health event, whichever way the engine spelled it. */
+export function healthOf(e: DockerEvent): string | null {
+  if (e.action === 'health_status') return e.attributes?.healthStatus ?? null
+  if (e.action.startsWith('health_status:')) return e.action.slice('health_status:'.length).trim()
+  return null
+}
