@@ -7,7 +7,9 @@ import { memo, useEffect, useRef, type CSSProperties, type RefObject } from 'rea
 import { observeElementRect, useVirtualizer, type Virtualizer } from '@tanstack/react-virtual'
 import { containerName, useReportView, type ActionStatus, type ContainerKey, type RunAction } from '../live'
 import { describeStatus, formatBytes, formatMemory, formatPercent, formatRate } from '../format'
-import { ActionButtons, Meter, StateBadge, cpuFraction, cpuTitle } from './parts'
+import { ActionButtons } from './ActionButtons'
+import { Meter, cpuFraction, cpuTitle } from './Meter'
+import { StateBadge } from './StateBadge'
 import { COMPOSE_SERVICE, defaultDir, portsText, type Sort, type SortKey, type TableItem } from './tableModel'
 import type { TableView, ViewRow } from './useTableView'
 

@@ -16,7 +16,9 @@ import {
 } from '../live'
 import { describeEvent, describeStatus, eventTone, formatBytes, formatClock, formatMemory, formatPercent, formatRate } from '../format'
 import { Chart, type ChartLine } from './Chart'
-import { ActionButtons, StateBadge, useNow } from './parts'
+import { ActionButtons } from './ActionButtons'
+import { StateBadge } from './StateBadge'
+import { useNow } from './useNow'
 import { COMPOSE_PROJECT, COMPOSE_SERVICE } from './tableModel'
 
 const RECENT_EVENTS = 30

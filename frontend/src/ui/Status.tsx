@@ -12,7 +12,7 @@ import {
   type EngineInfo,
 } from '../live'
 import { connectionDetail, describeConnection, formatBytes, formatPercent } from '../format'
-import { useNow } from './parts'
+import { useNow } from './useNow'
 
 function connectionTone(state: ConnectionState): string {
   switch (state.status) {
