@@ -1,15 +1,12 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import {
-  availableActions,
   containerName,
   useActionStatuses,
   useConnection,
   useEngines,
-  useLiveStore,
   useRunAction,
   useSynced,
   type Container,
-  type ContainerAction,
 } from './live'
 import { ConfirmRemove } from './ui/ConfirmRemove'
 import { ContainerTable } from './ui/ContainerTable'
@@ -20,30 +17,11 @@ import { useNow } from './ui/useNow'
 import { ConnectionBanner, ConnectionIndicator, EngineAlerts, EngineIndicator, StatsCadence, SystemSummary } from './ui/Status'
 import { DEFAULT_SORT, STATE_FILTERS, type Sort, type StateFilter, type TableQuery } from './ui/tableModel'
 import { Toasts } from './ui/Toasts'
+import { SHORTCUTS, useShortcuts } from './ui/useShortcuts'
 import { useTableView } from './ui/useTableView'
 import './App.css'
 
 export { ConnectionIndicator, EngineIndicator } from './ui/Status'
-
-const SHORTCUTS: [string, string][] = [
-  ['/', 'Search'],
-  ['↑ ↓ or k j', 'Move between containers'],
-  ['Home End', 'First, last container'],
-  ['Esc', 'Close details, clear search'],
-  ['s', 'Start or stop'],
-  ['p', 'Pause or resume'],
-  ['r', 'Restart'],
-  ['Shift+K', 'Kill'],
-  ['Delete', 'Remove (asks first)'],
-  ['g', 'Group by compose project'],
-  ['?', 'This help'],
-]
-
-function isTyping(target: EventTarget | null): boolean {
-  const el = target as HTMLElement | null
-  if (!el) return false
-  return el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' || el.tagName === 'SELECT' || el.isContentEditable
-}
 
 export function App() {
   const [filter, setFilter] = useState<StateFilter>('all')
@@ -58,7 +36,6 @@ export function App() {
   const view = useTableView(query, grouped)
   const actions = useActionStatuses()
   const run = useRunAction()
-  const store = useLiveStore()
   const synced = useSynced()
   const connection = useConnection()
   const now = useNow(1000)
@@ -82,88 +59,21 @@ export function App() {
 
   const askRemove = useCallback((c: Container) => setRemoving(c), [])
 
-  const act = useCallback(
-    (action: ContainerAction | 'toggle-run' | 'toggle-pause') => {
-      if (!selected) return
-      const c = store.getState().data.containers.get(selected)
-      if (!c) return
-      const can = availableActions(c)
-      let a: ContainerAction
-      if (action === 'toggle-run') a = can.stop ? 'stop' : 'start'
-      else if (action === 'toggle-pause') a = can.unpause ? 'unpause' : 'pause'
-      else a = action
-      if (!can[a]) return
-      view.nudge()
-      if (a === 'remove') setRemoving(c)
-      else void run({ engine: c.engine, id: c.id, name: containerName(c) }, a)
-    },
-    [selected, store, run, view],
-  )
-
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (e.ctrlKey || e.metaKey || e.altKey || removing || e.defaultPrevented) return
-      if (isTyping(e.target)) {
-        if (e.key === 'Escape' && e.target === searchRef.current) {
-          if (search) setSearch('')
-          else searchRef.current?.blur()
-        } else if (e.key === 'ArrowDown' && e.target === searchRef.current) {
-          e.preventDefault()
-          gridRef.current?.focus()
-          select(view.order[0] ?? null)
-        }
-        return
-      }
-      const order = view.order
-      const index = selected ? order.indexOf(selected) : -1
-      const move = (to: number) => {
-        e.preventDefault()
-        view.nudge()
-        const key = order[Math.max(0, Math.min(order.length - 1, to))]
-        if (key) select(key)
-      }
-      switch (e.key) {
-        case '/':
-          e.preventDefault()
-          searchRef.current?.focus()
-          searchRef.current?.select()
-          return
-        case 'ArrowDown':
-        case 'j':
-          return move(index + 1)
-        case 'ArrowUp':
-        case 'k':
-          return move(index < 0 ? 0 : index - 1)
-        case 'Home':
-          return move(0)
-        case 'End':
-          return move(order.length - 1)
-        case 'Escape':
-          if (help) setHelp(false)
-          else setSelected(null)
-          return
-        case 's':
-          return act('toggle-run')
-        case 'p':
-          return act('toggle-pause')
-        case 'r':
-          return act('restart')
-        case 'K':
-          return act('kill')
-        case 'Delete':
-        case 'Backspace':
-          return act('remove')
-        case 'g':
-          setGrouped((g) => !g)
-          return
-        case '?':
-          setHelp((h) => !h)
-          return
-      }
-    }
-    window.addEventListener('keydown', onKey)
-    return () => window.removeEventListener('keydown', onKey)
-  }, [view, selected, select, act, removing, search, help])
+  useShortcuts({
+    order: view.order,
+    selected,
+    select,
+    nudge: view.nudge,
+    askRemove,
+    search,
+    setSearch,
+    searchRef,
+    gridRef,
+    toggleGrouped: () => setGrouped((g) => !g),
+    toggleHelp: () => setHelp((h) => !h),
+    escape: () => (help ? setHelp(false) : setSelected(null)),
+    paused: removing !== null,
+  })
 
   let empty: string | null = null
   if (view.total === 0) {

@@ -29,9 +29,9 @@ export interface TableView {
   /** True while the order is held. */
   held: boolean
   /** Hold the order: while `on`, and for HOLD_AFTER_MS after. */
-  hold(reason: HoldReason, on: boolean): void
+  hold: (reason: HoldReason, on: boolean) => void
   /** Hold briefly after a keyboard action. */
-  nudge(): void
+  nudge: () => void
 }
 
 export type HoldReason = 'pointer' | 'dialog' | 'menu'
