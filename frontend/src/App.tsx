@@ -12,11 +12,11 @@ import { ConfirmRemove } from './ui/ConfirmRemove'
 import { ContainerTable } from './ui/ContainerTable'
 import { DetailPanel } from './ui/DetailPanel'
 import { EventsFeed } from './ui/EventsFeed'
-import { Icon } from './ui/Icon'
 import { useNow } from './ui/useNow'
-import { ConnectionBanner, ConnectionIndicator, EngineAlerts, EngineIndicator, StatsCadence, SystemSummary } from './ui/Status'
-import { DEFAULT_SORT, STATE_FILTERS, type Sort, type StateFilter, type TableQuery } from './ui/tableModel'
+import { ConnectionBanner, ConnectionIndicator, EngineAlerts, EngineIndicator, SystemSummary } from './ui/Status'
+import { DEFAULT_SORT, type Sort, type StateFilter, type TableQuery } from './ui/tableModel'
 import { Toasts } from './ui/Toasts'
+import { Toolbar } from './ui/Toolbar'
 import { SHORTCUTS, useShortcuts } from './ui/useShortcuts'
 import { useTableView } from './ui/useTableView'
 import './App.css'
@@ -98,49 +98,18 @@ export function App() {
       <EngineAlerts />
       <ConnectionBanner />
       <main className="app-main">
-        <div className="toolbar" role="toolbar" aria-label="Table controls">
-          <label className="search">
-            <Icon name="search" />
-            <span className="visually-hidden">Search containers</span>
-            <input
-              ref={searchRef}
-              type="search"
-              placeholder="Search name, image, id, port…  ( / )"
-              value={search}
-              onChange={(e) => setSearch(e.target.value)}
-              aria-label="Search containers"
-              aria-keyshortcuts="/"
-            />
-          </label>
-          <div className="segmented" role="radiogroup" aria-label="Filter by state">
-            {STATE_FILTERS.map((f) => (
-              <button
-                key={f.value}
-                type="button"
-                role="radio"
-                aria-checked={filter === f.value}
-                data-problems={f.value === 'problems' && view.counts.problems > 0 ? 'true' : undefined}
-                onClick={() => setFilter(f.value)}
-              >
-                {f.label} <span className="count-badge">{view.counts[f.value]}</span>
-              </button>
-            ))}
-          </div>
-          <label className="toggle">
-            <input type="checkbox" checked={grouped} onChange={(e) => setGrouped(e.target.checked)} aria-keyshortcuts="g" />
-            Group by project
-          </label>
-          <span className="toolbar-spacer" />
-          <StatsCadence />
-          {view.held && (
-            <span className="held muted" title="Rows keep their places while you point at them or act on them">
-              order held
-            </span>
-          )}
-          <button type="button" className="icon-button" aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)" onClick={() => setHelp((h) => !h)}>
-            ?
-          </button>
-        </div>
+        <Toolbar
+          search={search}
+          onSearch={setSearch}
+          searchRef={searchRef}
+          filter={filter}
+          onFilter={setFilter}
+          counts={view.counts}
+          grouped={grouped}
+          onGrouped={setGrouped}
+          held={view.held}
+          onHelp={() => setHelp((h) => !h)}
+        />
         <div className="table-area">
           {empty !== null && view.items.length === 0 ? (
             <p className="empty">{empty}</p>
