@@ -12,12 +12,13 @@ import { ConfirmRemove } from './ui/ConfirmRemove'
 import { ContainerTable } from './ui/ContainerTable'
 import { DetailPanel } from './ui/DetailPanel'
 import { EventsFeed } from './ui/EventsFeed'
+import { HelpDialog } from './ui/HelpDialog'
 import { useNow } from './ui/useNow'
 import { ConnectionBanner, ConnectionIndicator, EngineAlerts, EngineIndicator, SystemSummary } from './ui/Status'
 import { DEFAULT_SORT, type Sort, type StateFilter, type TableQuery } from './ui/tableModel'
 import { Toasts } from './ui/Toasts'
 import { Toolbar } from './ui/Toolbar'
-import { SHORTCUTS, useShortcuts } from './ui/useShortcuts'
+import { useShortcuts } from './ui/useShortcuts'
 import { useTableView } from './ui/useTableView'
 import './App.css'
 
@@ -154,28 +155,7 @@ export function App() {
           }}
         />
       )}
-      {help && (
-        <div className="scrim" onClick={() => setHelp(false)}>
-          <div className="dialog" role="dialog" aria-modal="true" aria-label="Keyboard shortcuts" onClick={(e) => e.stopPropagation()}>
-            <h2>Keyboard shortcuts</h2>
-            <dl className="shortcuts">
-              {SHORTCUTS.map(([k, what]) => (
-                <div key={k}>
-                  <dt>
-                    <kbd>{k}</kbd>
-                  </dt>
-                  <dd>{what}</dd>
-                </div>
-              ))}
-            </dl>
-            <div className="dialog-buttons">
-              <button type="button" onClick={() => setHelp(false)} autoFocus>
-                Close
-              </button>
-            </div>
-          </div>
-        </div>
-      )}
+      {help && <HelpDialog onClose={() => setHelp(false)} />}
     </div>
   )
 }
