@@ -227,6 +227,7 @@ const RowView = memo(function RowView({
       style={style}
       aria-rowindex={index + 2}
       aria-selected={selected}
+      aria-label={name}
       data-key={row.key}
       data-state={c.state}
       data-removed={row.removed || undefined}

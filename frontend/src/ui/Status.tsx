@@ -1,7 +1,7 @@
 // Header status: the system summary, the engine and connection indicators,
 // the connection banner and the engine-down alert.
 
-import { useMemo } from 'react'
+import { useId, useMemo } from 'react'
 import {
   useConnection,
   useContainers,
@@ -35,13 +35,18 @@ export function ConnectionIndicator() {
   const detail = connectionDetail(state, now)
   const reason = state.status === 'offline' || state.status === 'reconnecting' ? state.reason : undefined
   const latencyTitle = state.status === 'connected' ? 'Live: pushed over WebSocket; event latency from the engine to this screen' : undefined
+  const detailId = useId()
   return (
     <div className="indicator" data-tone={connectionTone(state)} data-status={state.status} title={reason ?? latencyTitle}>
       <span className="dot" aria-hidden="true" />
-      <span role="status" aria-label="Connection" className="indicator-text">
+      <span role="status" aria-label="Connection" aria-describedby={detail ? detailId : undefined} className="indicator-text">
         {describeConnection(state)}
       </span>
-      {detail && <span className="indicator-detail">{detail}</span>}
+      {detail && (
+        <span id={detailId} className="indicator-detail">
+          {detail}
+        </span>
+      )}
     </div>
   )
 }
