@@ -71,9 +71,7 @@ export function App() {
     searchRef,
     gridRef,
     toggleGrouped: () => setGrouped((g) => !g),
-    toggleHelp: () => setHelp((h) => !h),
-    escape: () => (help ? setHelp(false) : setSelected(null)),
-    paused: removing !== null,
+    openHelp: () => setHelp(true),
   })
 
   let empty: string | null = null
@@ -109,7 +107,7 @@ export function App() {
           grouped={grouped}
           onGrouped={setGrouped}
           held={view.held}
-          onHelp={() => setHelp((h) => !h)}
+          onHelp={() => setHelp(true)}
         />
         <div className="table-area">
           {empty !== null && view.items.length === 0 ? (

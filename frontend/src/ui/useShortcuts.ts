@@ -1,9 +1,11 @@
 // The keyboard: move through the rows, act on the selected container, and
 // the few toggles. One listener on the window; keys typed into a field are
-// the field's, except Escape and ArrowDown in the search box.
+// the field's, except Escape and ArrowDown in the search box, and while a
+// modal dialog is open every key is the dialog's.
 
 import { useEffect, useRef, type RefObject } from 'react'
 import { availableActions, containerName, useLiveStore, useRunAction, type Container, type ContainerAction } from '../live'
+import { modalOpen } from './Modal'
 
 /** What the help dialog lists: the keys handled here. */
 export const SHORTCUTS: readonly (readonly [keys: string, what: string])[] = [
@@ -34,11 +36,7 @@ export interface ShortcutTargets {
   searchRef: RefObject<HTMLInputElement | null>
   gridRef: RefObject<HTMLDivElement | null>
   toggleGrouped: () => void
-  toggleHelp: () => void
-  /** Escape outside a field. */
-  escape: () => void
-  /** While set, no key does anything. */
-  paused: boolean
+  openHelp: () => void
 }
 
 type ShortcutAction = ContainerAction | 'toggle-run' | 'toggle-pause'
@@ -77,7 +75,7 @@ export function useShortcuts(targets: ShortcutTargets): void {
 
     const onKey = (e: KeyboardEvent) => {
       const t = latest.current
-      if (e.ctrlKey || e.metaKey || e.altKey || t.paused || e.defaultPrevented) return
+      if (e.ctrlKey || e.metaKey || e.altKey || e.defaultPrevented || modalOpen()) return
       const searchBox = t.searchRef.current
       if (isTyping(e.target)) {
         if (e.key === 'Escape' && e.target === searchBox) {
@@ -115,7 +113,7 @@ export function useShortcuts(targets: ShortcutTargets): void {
         case 'End':
           return move(order.length - 1)
         case 'Escape':
-          return t.escape()
+          return t.select(null)
         case 's':
           return act('toggle-run')
         case 'p':
@@ -130,7 +128,7 @@ export function useShortcuts(targets: ShortcutTargets): void {
         case 'g':
           return t.toggleGrouped()
         case '?':
-          return t.toggleHelp()
+          return t.openHelp()
       }
     }
     window.addEventListener('keydown', onKey)
