@@ -55,7 +55,7 @@ beforeAll(async () => {
   page = await newPage(browser)
   await page.routeWebSocket(/\/ws(\?|$)/, (ws) => {
     if (cut) {
-      ws.close({ code: 4001, reason: 'cut by the test' })
+      void ws.close({ code: 4001, reason: 'cut by the test' })
       return
     }
     const server = ws.connectToServer()
@@ -107,7 +107,7 @@ describe('the dashboard, live', () => {
 
   it('tells the backend which running containers are on screen, and keeps their figures live', async () => {
     const id = await createContainer(engine, 'e2e-view')
-    const lastView = async () => views.at(-1) ?? []
+    const lastView = () => Promise.resolve(views.at(-1) ?? [])
     await until('a view naming the new container', lastView, (v) => v.includes(id), 5000)
     // Samples flow for it: its memory figure appears.
     await until('its memory figure', () => row(page, id).textContent(), (t) => /\d (KiB|MiB)/.test(t ?? ''), 5000)
