@@ -19,14 +19,14 @@ export function EventsFeed({ onSelectContainer }: { onSelectContainer: (key: str
       [...new Set(data.events.filter((e) => e.type === 'container').map((e) => eventSubject(e, data)))].sort((a, b) =>
         a.localeCompare(b),
       ),
-    [data.events],
+    [data],
   )
   const events = useMemo(
     () =>
       data.events.filter(
         (e) => (type === 'all' || e.type === type) && (who === 'all' || (e.type === 'container' && eventSubject(e, data) === who)),
       ),
-    [data.events, type, who],
+    [data, type, who],
   )
 
   const scroller = useRef<HTMLDivElement>(null)
