@@ -127,9 +127,9 @@ export function EngineAlerts() {
  */
 export function ConnectionBanner() {
   const c = useConnection()
-  let tone = ''
-  let text = ''
-  let note = ''
+  let tone: string
+  let text: string
+  let note: string
   switch (c.status) {
     case 'reconnecting':
       tone = 'warn'
@@ -163,7 +163,6 @@ export function ConnectionBanner() {
   )
 }
 
-/** Engine facts and what the containers add up to. */
 /**
  * How often the figures are sampled, as the server said in hello; nothing
  * while they come from polling, which fetches everything every poll.
@@ -190,6 +189,7 @@ export function StatsCadence() {
   )
 }
 
+/** Engine facts and what the containers add up to. */
 export function SystemSummary() {
   const engines = useEngines()
   const containers = useContainers()
