@@ -11,10 +11,12 @@ import {
   formatDuration,
   formatRate,
   formatBytes,
+  formatClock,
   formatCountdown,
   formatLatency,
   formatMemory,
   formatPercent,
+  formatPorts,
 } from './format'
 
 describe('formatBytes', () => {
@@ -139,5 +141,28 @@ describe('events and status', () => {
     expect(describeStatus(container({ state: 'exited', finishedAt: now - 30_000 }), now)).toBe('Exited 30 s ago')
     expect(describeStatus(container({ state: 'restarting', restartCount: 3 }), now)).toBe('Restarting (3)')
     expect(describeStatus(container({ state: 'paused', startedAt: now - 3600_000 }), now)).toBe('Paused, up 1 h')
+  })
+})
+
+describe('formatClock', () => {
+  it('writes the local time of day, with or without the seconds', () => {
+    const at = new Date(2026, 0, 2, 9, 5, 7).getTime()
+    expect(formatClock(at)).toBe('09:05:07')
+    expect(formatClock(at, { seconds: false })).toBe('09:05')
+  })
+})
+
+describe('formatPorts', () => {
+  it('shows an address only where it narrows who can connect, and each mapping once', () => {
+    expect(formatPorts([])).toBe('')
+    expect(
+      formatPorts([
+        { ip: '0.0.0.0', privatePort: 80, publicPort: 8080, protocol: 'tcp' },
+        { ip: '::', privatePort: 80, publicPort: 8080, protocol: 'tcp' },
+        { ip: '127.0.0.1', privatePort: 6379, publicPort: 6380, protocol: 'tcp' },
+        { ip: '::1', privatePort: 53, publicPort: 5353, protocol: 'udp' },
+        { privatePort: 9000, protocol: 'tcp' },
+      ]),
+    ).toBe('8080→80/tcp, 127.0.0.1:6380→6379/tcp, [::1]:5353→53/udp, 9000/tcp')
   })
 })

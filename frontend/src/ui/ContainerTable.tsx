@@ -6,11 +6,11 @@
 import { memo, useEffect, useRef, type CSSProperties, type RefObject } from 'react'
 import { observeElementRect, useVirtualizer, type Virtualizer } from '@tanstack/react-virtual'
 import { containerName, useReportView, type ActionStatus, type ContainerKey, type RunAction } from '../live'
-import { describeStatus, formatBytes, formatMemory, formatPercent, formatRate } from '../format'
+import { describeStatus, formatBytes, formatMemory, formatPercent, formatPorts, formatRate } from '../format'
 import { ActionButtons } from './ActionButtons'
 import { Meter, cpuFraction, cpuTitle } from './Meter'
 import { StateBadge } from './StateBadge'
-import { COMPOSE_SERVICE, defaultDir, portsText, type Sort, type SortKey, type TableItem } from './tableModel'
+import { COMPOSE_SERVICE, defaultDir, type Sort, type SortKey, type TableItem } from './tableModel'
 import type { TableView, ViewRow } from './useTableView'
 
 const ROW_HEIGHT = 44
@@ -218,7 +218,7 @@ const RowView = memo(function RowView({
   const r = row.rates
   const name = containerName(c)
   const service = c.labels[COMPOSE_SERVICE]
-  const ports = portsText(row)
+  const ports = formatPorts(c.ports)
   return (
     <div
       id={rowDomId(row.key)}

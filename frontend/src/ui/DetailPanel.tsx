@@ -14,7 +14,7 @@ import {
   type Container,
   type DockerEvent,
 } from '../live'
-import { describeEvent, describeStatus, eventTone, formatBytes, formatClock, formatMemory, formatPercent, formatRate } from '../format'
+import { describeEvent, describeStatus, eventTone, formatBytes, formatClock, formatMemory, formatPercent, formatPorts, formatRate } from '../format'
 import { Chart, type ChartLine } from './Chart'
 import { ActionButtons } from './ActionButtons'
 import { StateBadge } from './StateBadge'
@@ -209,11 +209,7 @@ function ConfigSummary({ container: c }: { container: Container }) {
         </dd>
         <dt>Ports</dt>
         <dd className="mono">
-          {c.ports.length === 0
-            ? '—'
-            : c.ports
-                .map((p) => (p.publicPort ? `${p.ip ? `${p.ip}:` : ''}${p.publicPort} → ${p.privatePort}/${p.protocol}` : `${p.privatePort}/${p.protocol}`))
-                .join(', ')}
+          {c.ports.length === 0 ? '—' : formatPorts(c.ports)}
         </dd>
         <dt>Mounts</dt>
         <dd>
