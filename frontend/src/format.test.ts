@@ -5,7 +5,6 @@ import {
   connectionDetail,
   describeConnection,
   describeEvent,
-  describeState,
   describeStatus,
   eventTone,
   formatDuration,
@@ -68,16 +67,6 @@ describe('small helpers', () => {
     expect(formatLatency(1250)).toBe('1.3 s')
     expect(formatCountdown(10_000, 7_100)).toBe('in 3 s')
     expect(formatCountdown(10_000, 10_000)).toBe('now')
-  })
-
-  it('describes container states', () => {
-    expect(describeState(container())).toBe('Running')
-    expect(describeState(container({ health: 'healthy' }))).toBe('Running · healthy')
-    expect(describeState(container({ state: 'exited', exitCode: 0 }))).toBe('Exited (0)')
-    expect(describeState(container({ state: 'exited', exitCode: 137, oomKilled: true }))).toBe(
-      'Exited (137, OOM killed)',
-    )
-    expect(describeState(container({ state: 'paused' }))).toBe('Paused')
   })
 
   it('describes connection states', () => {

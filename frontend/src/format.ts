@@ -247,16 +247,6 @@ function capitalize(text: string): string {
   return text ? text[0]!.toUpperCase() + text.slice(1) : text
 }
 
-/** "Running · healthy", "Exited (137, OOM killed)", "Paused". */
-export function describeState(c: Container): string {
-  let text = capitalize(c.state || 'unknown')
-  if (c.state === 'exited' || c.state === 'dead') {
-    text += c.oomKilled ? ` (${c.exitCode}, OOM killed)` : ` (${c.exitCode})`
-  }
-  if (c.health) text += ` · ${c.health}`
-  return text
-}
-
 /** The connection indicator's text: changes only when the state does. */
 export function describeConnection(state: ConnectionState): string {
   switch (state.status) {
