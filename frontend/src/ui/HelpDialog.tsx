@@ -10,10 +10,17 @@ export function HelpDialog({ onClose }: { onClose: () => void }) {
     <Modal labelledBy={title} onClose={onClose}>
       <h2 id={title}>Keyboard shortcuts</h2>
       <dl className="shortcuts">
-        {SHORTCUTS.map(([k, what]) => (
-          <div key={k}>
+        {SHORTCUTS.map(({ keys, what }) => (
+          <div key={what}>
             <dt>
-              <kbd>{k}</kbd>
+              {keys.map((alternative, i) => (
+                <span key={alternative.join(' ')}>
+                  {i > 0 && ' or '}
+                  {alternative.map((k) => (
+                    <kbd key={k}>{k}</kbd>
+                  ))}
+                </span>
+              ))}
             </dt>
             <dd>{what}</dd>
           </div>

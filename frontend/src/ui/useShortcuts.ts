@@ -7,19 +7,22 @@ import { useEffect, useRef, type RefObject } from 'react'
 import { availableActions, containerName, useLiveStore, useRunAction, type Container, type ContainerAction } from '../live'
 import { modalOpen } from './Modal'
 
-/** What the help dialog lists: the keys handled here. */
-export const SHORTCUTS: readonly (readonly [keys: string, what: string])[] = [
-  ['/', 'Search'],
-  ['↑ ↓ or k j', 'Move between containers'],
-  ['Home End', 'First, last container'],
-  ['Esc', 'Close details, clear search'],
-  ['s', 'Start or stop'],
-  ['p', 'Pause or resume'],
-  ['r', 'Restart'],
-  ['Shift+K', 'Kill'],
-  ['Delete', 'Remove (asks first)'],
-  ['g', 'Group by compose project'],
-  ['?', 'This help'],
+/**
+ * What the help dialog lists: the keys handled here. Each entry's keys are
+ * alternatives; each alternative is keys pressed one after another.
+ */
+export const SHORTCUTS: readonly { keys: readonly (readonly string[])[]; what: string }[] = [
+  { keys: [['/']], what: 'Search' },
+  { keys: [['↑', '↓'], ['k', 'j']], what: 'Move between containers' },
+  { keys: [['Home', 'End']], what: 'First, last container' },
+  { keys: [['Esc']], what: 'Close details, clear search' },
+  { keys: [['s']], what: 'Start or stop' },
+  { keys: [['p']], what: 'Pause or resume' },
+  { keys: [['r']], what: 'Restart' },
+  { keys: [['Shift+K']], what: 'Kill' },
+  { keys: [['Delete']], what: 'Remove (asks first)' },
+  { keys: [['g']], what: 'Group by compose project' },
+  { keys: [['?']], what: 'This help' },
 ]
 
 export interface ShortcutTargets {
