@@ -225,21 +225,24 @@ describe('App', () => {
     expect(details('zeta')).toBeNull()
   })
 
-  // Every key that acts on the selected container, and two that change the
-  // table: none may reach the page behind a dialog.
-  const everyShortcut = 'srp{Shift>}K{/Shift}{Delete}{Backspace}gj'
-
-  it('acts on nothing behind the help dialog, which holds the focus and gives it back', async () => {
+  /**
+   * Selects zeta (which focuses the table), opens a dialog with `open`, and
+   * checks that it took the focus and that no shortcut reaches the page
+   * behind it: neither the keys that act on the selected container nor those
+   * that move the selection or group the table. Escape then closes the
+   * dialog, and nothing else, and the table has the focus again.
+   */
+  const checkDialogHoldsTheKeyboard = async (open: string, name: string, focused: (dialog: HTMLElement) => HTMLElement) => {
     const user = render()
     dispatch({ type: 'message', message: three() })
     frame()
     await user.click(row('zeta'))
     expect(grid()).toHaveFocus()
-    await user.keyboard('?')
-    const dialog = screen.getByRole('dialog', { name: 'Keyboard shortcuts' })
-    expect(dialog).toContainElement(document.activeElement as HTMLElement)
+    await user.keyboard(open)
+    const dialog = screen.getByRole('dialog', { name })
+    expect(focused(dialog)).toHaveFocus()
 
-    await user.keyboard(everyShortcut)
+    await user.keyboard('srp{Shift>}K{/Shift}{Delete}{Backspace}gj')
     expect(perform).not.toHaveBeenCalled()
     expect(screen.getAllByRole('dialog')).toEqual([dialog])
     expect(screen.getByRole('row', { selected: true })).toHaveAccessibleName('zeta')
@@ -249,42 +252,30 @@ describe('App', () => {
     await user.keyboard('{Escape}')
     expect(screen.queryByRole('dialog')).toBeNull()
     expect(grid()).toHaveFocus()
-    // Escape closed the dialog and nothing else.
     expect(details('zeta')).toBeInTheDocument()
+    expect(perform).not.toHaveBeenCalled()
+    return user
+  }
+
+  it('acts on nothing behind the help dialog, which holds the focus and gives it back', async () => {
+    const close = (dialog: HTMLElement) => within(dialog).getByRole('button', { name: 'Close' })
+    const user = await checkDialogHoldsTheKeyboard('?', 'Keyboard shortcuts', close)
 
     // The toolbar's button opens it too, and gets the focus back.
     await user.click(button('Keyboard shortcuts'))
-    await user.click(within(screen.getByRole('dialog', { name: 'Keyboard shortcuts' })).getByRole('button', { name: 'Close' }))
+    await user.click(close(screen.getByRole('dialog', { name: 'Keyboard shortcuts' })))
     expect(screen.queryByRole('dialog')).toBeNull()
     expect(button('Keyboard shortcuts')).toHaveFocus()
   })
 
   it('acts on nothing behind the remove confirmation, which holds the focus and gives it back', async () => {
-    const user = render()
-    dispatch({ type: 'message', message: three() })
-    frame()
-    await user.click(row('zeta'))
-    await user.keyboard('{Delete}')
-    const dialog = screen.getByRole('dialog', { name: 'Remove zeta?' })
-    expect(within(dialog).getByRole('button', { name: 'Cancel' })).toHaveFocus()
-
-    await user.keyboard(everyShortcut)
-    expect(perform).not.toHaveBeenCalled()
-    expect(screen.getAllByRole('dialog')).toEqual([dialog])
-    expect(screen.getByRole('row', { selected: true })).toHaveAccessibleName('zeta')
-    expect(groupRows()).toHaveLength(0)
-    expect(dialog).toContainElement(document.activeElement as HTMLElement)
-
-    await user.keyboard('{Escape}')
-    expect(screen.queryByRole('dialog')).toBeNull()
-    expect(grid()).toHaveFocus()
-    expect(details('zeta')).toBeInTheDocument()
-    expect(perform).not.toHaveBeenCalled()
+    const cancel = (dialog: HTMLElement) => within(dialog).getByRole('button', { name: 'Cancel' })
+    const user = await checkDialogHoldsTheKeyboard('{Delete}', 'Remove zeta?', cancel)
 
     // From a row's button: focus goes back to it.
     const [rowButton] = screen.getAllByRole('button', { name: 'Remove zeta' })
     await user.click(rowButton!)
-    await user.click(within(screen.getByRole('dialog', { name: 'Remove zeta?' })).getByRole('button', { name: 'Cancel' }))
+    await user.click(cancel(screen.getByRole('dialog', { name: 'Remove zeta?' })))
     expect(screen.queryByRole('dialog')).toBeNull()
     expect(rowButton).toHaveFocus()
     expect(perform).not.toHaveBeenCalled()
