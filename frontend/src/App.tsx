@@ -9,7 +9,7 @@ import {
   type Container,
 } from './live'
 import { ConfirmRemove } from './ui/ConfirmRemove'
-import { ContainerTable } from './ui/ContainerTable'
+import { ContainerTable, emptyTableText } from './ui/ContainerTable'
 import { DetailPanel } from './ui/DetailPanel'
 import { EventsFeed } from './ui/EventsFeed'
 import { HelpDialog } from './ui/HelpDialog'
@@ -74,15 +74,7 @@ export function App() {
     openHelp: () => setHelp(true),
   })
 
-  let empty: string | null = null
-  if (view.total === 0) {
-    if (!synced) {
-      empty =
-        connection.status === 'offline'
-          ? `Cannot reach the Dockpulse backend: ${connection.reason}`
-          : 'Waiting for the first snapshot…'
-    } else empty = 'No containers on this engine yet. They appear here the moment one is created.'
-  } else if (view.items.length === 0) empty = 'No container matches.'
+  const empty = emptyTableText(view, synced, connection)
 
   return (
     <div className="app">

@@ -5,7 +5,7 @@
 
 import { memo, useEffect, useRef, type CSSProperties, type RefObject } from 'react'
 import { observeElementRect, useVirtualizer, type Virtualizer } from '@tanstack/react-virtual'
-import { containerName, useReportView, type ActionStatus, type ContainerKey, type RunAction } from '../live'
+import { containerName, useReportView, type ActionStatus, type ConnectionState, type ContainerKey, type RunAction } from '../live'
 import { describeStatus, formatBytes, formatMemory, formatPercent, formatPorts, formatRate } from '../format'
 import { ActionButtons } from './ActionButtons'
 import { Meter, cpuFraction, cpuTitle } from './Meter'
@@ -34,6 +34,19 @@ const COLUMNS: Column[] = [
   { key: 'ports', label: 'Ports', className: 'col-ports' },
   { key: 'actions', label: 'Actions' },
 ]
+
+/** What the table area says instead of rows, or null when it has rows to show. */
+export function emptyTableText(view: TableView, synced: boolean, connection: ConnectionState): string | null {
+  if (view.total === 0) {
+    if (!synced) {
+      return connection.status === 'offline'
+        ? `Cannot reach the Dockpulse backend: ${connection.reason}`
+        : 'Waiting for the first snapshot…'
+    }
+    return 'No containers on this engine yet. They appear here the moment one is created.'
+  }
+  return view.items.length === 0 ? 'No container matches.' : null
+}
 
 export function rowDomId(key: string): string {
   return `row-${key.replace(/[^a-zA-Z0-9_-]/g, '_')}`
