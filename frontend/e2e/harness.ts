@@ -194,8 +194,8 @@ export function startServe(bin: string, engine: Engine, addr = '127.0.0.1:0', to
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let stderr = ''
-  proc.stderr!.setEncoding('utf8')
-  proc.stderr!.on('data', (c: string) => {
+  proc.stderr.setEncoding('utf8')
+  proc.stderr.on('data', (c: string) => {
     stderr += c
     if (process.env.DOCKPULSE_E2E_VERBOSE) process.stderr.write(`[serve] ${c}`)
   })
@@ -207,8 +207,8 @@ export function startServe(bin: string, engine: Engine, addr = '127.0.0.1:0', to
       clearTimeout(timer)
       fail(new Error(`dockpulse serve exited with ${code}:\n${stderr}`))
     })
-    proc.stdout!.setEncoding('utf8')
-    proc.stdout!.on('data', (c: string) => {
+    proc.stdout.setEncoding('utf8')
+    proc.stdout.on('data', (c: string) => {
       out += c
       const nl = out.indexOf('\n')
       if (nl < 0) return

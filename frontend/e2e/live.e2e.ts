@@ -55,7 +55,7 @@ beforeAll(async () => {
   page = await newPage(browser)
   await page.routeWebSocket(/\/ws(\?|$)/, (ws) => {
     if (cut) {
-      ws.close({ code: 4001, reason: 'cut by the test' })
+      void ws.close({ code: 4001, reason: 'cut by the test' })
       return
     }
     const server = ws.connectToServer()
@@ -107,7 +107,7 @@ describe('the dashboard, live', () => {
 
   it('tells the backend which running containers are on screen, and keeps their figures live', async () => {
     const id = await createContainer(engine, 'e2e-view')
-    const lastView = async () => views.at(-1) ?? []
+    const lastView = () => Promise.resolve(views.at(-1) ?? [])
     await until('a view naming the new container', lastView, (v) => v.includes(id), 5000)
     // Samples flow for it: its memory figure appears.
     await until('its memory figure', () => row(page, id).textContent(), (t) => /\d (KiB|MiB)/.test(t ?? ''), 5000)
@@ -171,6 +171,58 @@ describe('the dashboard, live', () => {
     // ...and goes once the pointer leaves.
     await page.mouse.move(640, 5)
     await until('UI: gone', () => row(page, id).count(), (n) => n === 0, 3000)
+  })
+
+  it('acts on nothing behind a dialog, which keeps the focus and gives it back', async () => {
+    const name = 'e2e-modal'
+    const id = await createContainer(engine, name)
+    await until('running', () => stateAttr(id), (s) => s === 'running', 2000)
+    const before = await docker(engine, 'inspect', '-f', '{{.State.Status}} {{.State.StartedAt}}', id)
+    await row(page, id).click()
+    const details = page.getByRole('region', { name: `Details of ${name}` })
+    await details.waitFor()
+    const grid = page.getByRole('grid', { name: 'Containers' })
+    const focused = (where: typeof grid) => where.evaluate((el) => el === document.activeElement || el.contains(document.activeElement))
+    expect(await focused(grid)).toBe(true)
+
+    // Every key that acts on the selected container, with each dialog open.
+    for (const [open, dialogName] of [
+      ['?', 'Keyboard shortcuts'],
+      ['Delete', `Remove ${name}?`],
+    ] as const) {
+      await page.keyboard.press(open)
+      const dialog = page.getByRole('dialog', { name: dialogName })
+      await dialog.waitFor()
+      expect(await focused(dialog)).toBe(true)
+      // Tab goes round the dialog's controls and out to the browser's own
+      // (the document's body then has the focus), never to the page behind.
+      const behind = () =>
+        dialog.evaluate((d) => {
+          const a = document.activeElement
+          return a !== null && a !== document.body && !d.contains(a) ? a.outerHTML.slice(0, 80) : null
+        })
+      const untouched = async (after: string) => {
+        // Long enough for an action that was sent to reach the engine.
+        await page.waitForTimeout(1500)
+        expect(await docker(engine, 'inspect', '-f', '{{.State.Status}} {{.State.StartedAt}}', id), `after ${after}`).toBe(before)
+        expect(await row(page, id).getAttribute('data-pending')).toBeNull()
+      }
+      await page.keyboard.press('s')
+      await untouched('s')
+      for (const key of ['r', 'p', 'Shift+K', 'Delete', 'Backspace', 'Tab', 's', 'Tab', 'Shift+K', 'Tab', 'Delete', 'Tab', 'r', 'p']) {
+        await page.keyboard.press(key)
+        expect(await behind(), `focus after ${key}`).toBeNull()
+      }
+      expect(await page.getByRole('dialog').count()).toBe(1)
+      await untouched('every key')
+
+      await page.keyboard.press('Escape')
+      await dialog.waitFor({ state: 'detached', timeout: 2000 })
+      expect(await focused(grid)).toBe(true)
+      // Escape closed the dialog only: the container is still selected.
+      expect(await details.isVisible()).toBe(true)
+    }
+    await docker(engine, 'rm', '-f', id)
   })
 
   it('degrades to polling when the WebSocket is cut, keeps updating, and goes back to push', async () => {

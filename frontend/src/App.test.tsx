@@ -1,56 +1,55 @@
-import { act } from 'react'
-import { createRoot, type Root } from 'react-dom/client'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { act, render as renderDom, screen, within } from '@testing-library/react'
+import userEvent from '@testing-library/user-event'
+import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { App } from './App'
 import { LiveProvider, MINIMISED_POLL_MS, createLiveStore, type LiveStore, type PerformAction } from './live'
 import { ManualScheduler, container, engine, event, msg, stats } from './livetest'
 
-declare global {
-  var IS_REACT_ACT_ENVIRONMENT: boolean | undefined
-}
-
 describe('App', () => {
-  let host: HTMLDivElement
-  let root: Root
   let scheduler: ManualScheduler
   let store: LiveStore
   let perform: ReturnType<typeof vi.fn<PerformAction>>
 
   beforeEach(() => {
-    globalThis.IS_REACT_ACT_ENVIRONMENT = true
-    host = document.createElement('div')
-    document.body.append(host)
-    root = createRoot(host)
     scheduler = new ManualScheduler()
     store = createLiveStore({ scheduler, connection: { status: 'connecting', since: 0 } })
     perform = vi.fn<PerformAction>(async () => {})
   })
 
-  afterEach(() => {
-    act(() => root.unmount())
-    host.remove()
-  })
-
-  const render = (isMinimised?: () => Promise<boolean>) =>
-    act(() =>
-      root.render(
-        <LiveProvider store={store} perform={perform} isMinimised={isMinimised}>
-          <App />
-        </LiveProvider>,
-      ),
+  const render = (isMinimised?: () => Promise<boolean>) => {
+    renderDom(
+      <LiveProvider store={store} perform={perform} isMinimised={isMinimised}>
+        <App />
+      </LiveProvider>,
     )
+    return userEvent.setup()
+  }
   const frame = () => act(() => scheduler.frame())
   const dispatch = (m: Parameters<LiveStore['dispatch']>[0]) => act(() => void store.dispatch(m))
-  const status = (name: string) =>
-    [...host.querySelectorAll('[role="status"]')].find((el) => el.getAttribute('aria-label') === name)?.textContent
-  const rowEls = () => [...host.querySelectorAll<HTMLElement>('.grid-canvas [role="row"][data-key]')]
-  const names = () => rowEls().map((r) => r.querySelector('.name')?.textContent)
-  const row = (name: string) => rowEls().find((r) => r.querySelector('.name')?.textContent === name)!
-  const cells = (name: string) => [...row(name).children].map((c) => c.textContent)
-  const button = (label: string) =>
-    [...host.querySelectorAll<HTMLButtonElement>('button')].find((b) => b.getAttribute('aria-label') === label)!
-  const key = (k: string, init: KeyboardEventInit = {}) =>
-    act(() => void window.dispatchEvent(new KeyboardEvent('keydown', { key: k, bubbles: true, ...init })))
+
+  const status = (name: string) => screen.getByRole('status', { name })
+  const connectionNotice = () => screen.queryByRole('status', { name: 'Connection notice' })
+  const grid = () => screen.getByRole('grid', { name: 'Containers' })
+  const body = () => within(grid()).getByRole('rowgroup')
+  // A container's row has its name as row header; a compose group's has none.
+  const containerRows = () => within(body()).queryAllByRole('row').filter((r) => within(r).queryByRole('rowheader'))
+  const groupRows = () => within(body()).queryAllByRole('row').filter((r) => !within(r).queryByRole('rowheader'))
+  const names = () => containerRows().map((r) => r.getAttribute('aria-label'))
+  const row = (name: string) => within(body()).getByRole('row', { name })
+  const cells = (name: string) => {
+    const r = within(row(name))
+    return [r.getByRole('rowheader'), ...r.getAllByRole('gridcell')].map((c) => c.textContent)
+  }
+  const button = (name: string) => screen.getByRole('button', { name })
+  const details = (name: string) => screen.queryByRole('region', { name: `Details of ${name}` })
+  // Toasts are alerts or, when less urgent, status messages; in screen order.
+  const notifications = () => {
+    const region = within(screen.getByRole('region', { name: 'Notifications' }))
+    return [...region.queryAllByRole('alert'), ...region.queryAllByRole('status')].sort((a, b) =>
+      a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1,
+    )
+  }
+  const toolbar = () => screen.getByRole('toolbar', { name: 'Table controls' })
 
   const three = () =>
     msg.snapshot({
@@ -76,18 +75,18 @@ describe('App', () => {
 
   it('shows the table sorted, with stats, and updates it live', () => {
     render()
-    expect(host.querySelector('h1')?.textContent).toBe('Dockpulse')
-    expect(status('Connection')).toBe('Connecting…')
-    expect(host.textContent).toContain('Waiting for the first snapshot')
+    expect(screen.getByRole('heading', { level: 1 })).toHaveTextContent('Dockpulse')
+    expect(status('Connection')).toHaveTextContent('Connecting…')
+    expect(screen.getByText(/Waiting for the first snapshot/)).toBeInTheDocument()
 
     dispatch({ type: 'message', message: three() })
     dispatch({ type: 'connection', connection: { status: 'connected', since: 1, latencyMs: 8.4 } })
     frame()
 
-    expect(status('Connection')).toBe('Live')
-    expect(host.querySelector('.indicator-detail')?.textContent).toBe('8 ms')
-    expect(status('Engine')).toBe('Engine up')
-    expect(host.querySelector('[aria-label="System summary"]')?.textContent).toContain('2 running0 paused1 stopped')
+    expect(status('Connection')).toHaveTextContent('Live')
+    expect(status('Connection')).toHaveAccessibleDescription('8 ms')
+    expect(status('Engine')).toHaveTextContent('Engine up')
+    expect(screen.getByLabelText('System summary')).toHaveTextContent('2 running0 paused1 stopped')
     expect(names()).toEqual(['beta', 'zeta', 'alpha'])
     const beta = cells('beta')
     expect(beta[1]).toBe('redis:7')
@@ -112,145 +111,194 @@ describe('App', () => {
     expect(cells('beta')[4]).toBe('—')
   })
 
-  it('sorts by a column, filters by state, searches and groups', () => {
-    render()
+  it('sorts by a column, filters by state, searches and groups', async () => {
+    const user = render()
     dispatch({ type: 'message', message: three() })
     frame()
-    const header = (label: string) =>
-      [...host.querySelectorAll<HTMLButtonElement>('.sort')].find((b) => b.textContent?.startsWith(label))!
-    act(() => header('CPU').click())
+    await user.click(button('CPU'))
     expect(names()).toEqual(['zeta', 'beta', 'alpha'])
-    expect(header('CPU').parentElement?.getAttribute('aria-sort')).toBe('descending')
-    act(() => header('Name').click())
+    expect(screen.getByRole('columnheader', { name: 'CPU' })).toHaveAttribute('aria-sort', 'descending')
+    await user.click(button('Name'))
     expect(names()).toEqual(['alpha', 'beta', 'zeta'])
 
-    const filter = (label: string) =>
-      [...host.querySelectorAll<HTMLButtonElement>('[role="radio"]')].find((b) => b.textContent?.startsWith(label))!
-    expect(filter('Problems').textContent).toBe('Problems 1')
-    act(() => filter('Stopped').click())
+    expect(screen.getByRole('radio', { name: /^Problems/ })).toHaveTextContent(/^Problems 1$/)
+    await user.click(screen.getByRole('radio', { name: /^Stopped/ }))
     expect(names()).toEqual(['alpha'])
-    act(() => filter('All').click())
+    await user.click(screen.getByRole('radio', { name: /^All/ }))
 
-    const search = host.querySelector<HTMLInputElement>('input[type="search"]')!
-    act(() => {
-      const setter = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!
-      setter.call(search, 'redis')
-      search.dispatchEvent(new Event('input', { bubbles: true }))
-    })
+    const search = screen.getByRole('searchbox', { name: 'Search containers' })
+    await user.type(search, 'redis')
     expect(names()).toEqual(['beta'])
-    act(() => {
-      const setter = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!
-      setter.call(search, '')
-      search.dispatchEvent(new Event('input', { bubbles: true }))
-    })
+    await user.clear(search)
+    await user.keyboard('{Escape}') // leaves the search box
 
-    key('g')
-    const groups = [...host.querySelectorAll('.grid-group')].map((g) => g.textContent)
-    expect(groups).toEqual(['shop1 running · 1 container', 'No compose project1 running · 2 containers'])
+    await user.keyboard('g')
+    expect(groupRows().map((g) => g.textContent)).toEqual(['shop1 running · 1 container', 'No compose project1 running · 2 containers'])
   })
 
-  it('holds the order while the pointer is over the rows', () => {
-    render()
+  it('holds the order while the pointer is over the rows', async () => {
+    const user = render()
     dispatch({ type: 'message', message: three() })
     frame()
     expect(names()).toEqual(['beta', 'zeta', 'alpha'])
-    const body = host.querySelector('.grid-body')!
-    act(() => void body.dispatchEvent(new MouseEvent('pointerover', { bubbles: true })))
+    await user.hover(body())
     dispatch({ type: 'message', message: msg.upsert(2, container({ id: 'c', name: 'beta', state: 'exited', exitCode: 0 })) })
     dispatch({ type: 'message', message: msg.remove(3, 'local', 'a') })
     frame()
     // beta stopped and zeta is gone, but nothing moved: zeta shows as removed.
     expect(names()).toEqual(['beta', 'zeta', 'alpha'])
-    expect(row('zeta').dataset.removed).toBe('true')
-    expect(row('beta').dataset.state).toBe('exited')
+    expect(cells('zeta')[2]).toBe('Removed')
+    expect(cells('beta')[2]).toBe('Exited (0)')
   })
 
   it('runs an action, shows it pending until the engine confirms, and reports a refusal', async () => {
-    render()
+    const user = render()
     dispatch({ type: 'message', message: three() })
     frame()
-    await act(async () => button('Stop zeta').click())
+    await user.click(button('Stop zeta'))
     expect(perform).toHaveBeenCalledWith('a', 'stop', undefined)
     frame()
-    expect(row('zeta').textContent).toContain('Stopping…')
-    expect(button('Stop zeta').disabled).toBe(true)
+    expect(row('zeta')).toHaveTextContent('Stopping…')
+    expect(button('Stop zeta')).toBeDisabled()
 
     dispatch({ type: 'message', message: msg.event(2, event({ actorId: 'a', name: 'zeta', action: 'kill', attributes: { signal: '15' } })) })
     dispatch({ type: 'message', message: msg.event(3, event({ actorId: 'a', name: 'zeta', action: 'die', attributes: { exitCode: '143' } })) })
     dispatch({ type: 'message', message: msg.upsert(4, container({ id: 'a', name: 'zeta', state: 'exited', exitCode: 143 })) })
     frame()
-    expect(row('zeta').textContent).not.toContain('Stopping')
+    expect(row('zeta')).not.toHaveTextContent('Stopping')
     // A stop that was asked for is no surprise: no toast.
-    expect(host.querySelector('.toast')).toBeNull()
+    expect(notifications()).toHaveLength(0)
 
     perform.mockRejectedValueOnce(new Error('cannot remove a running container: stop it first or force it'))
-    act(() => button('Remove beta').click())
-    const dialog = host.querySelector('[role="dialog"]')!
-    expect(dialog.textContent).toContain('Remove beta?')
-    act(() => dialog.querySelector<HTMLInputElement>('input[type="checkbox"]')!.click())
-    await act(async () => [...dialog.querySelectorAll('button')].find((b) => b.textContent === 'Remove')!.click())
+    await user.click(button('Remove beta'))
+    const dialog = screen.getByRole('dialog', { name: 'Remove beta?' })
+    await user.click(within(dialog).getByRole('checkbox', { name: /Also remove its anonymous volumes/ }))
+    await user.click(within(dialog).getByRole('button', { name: 'Remove' }))
     expect(perform).toHaveBeenLastCalledWith('c', 'remove', { removeVolumes: true })
     frame()
-    expect(host.querySelector('[role="dialog"]')).toBeNull()
-    expect(row('beta').textContent).toContain('Remove failed')
-    expect(host.querySelector('.toast')?.textContent).toContain('Could not remove beta')
-    expect(host.querySelector('.toast')?.textContent).toContain('cannot remove a running container')
+    expect(screen.queryByRole('dialog')).toBeNull()
+    expect(row('beta')).toHaveTextContent('Remove failed')
+    const [toast] = notifications()
+    expect(toast).toHaveAccessibleName('Could not remove beta')
+    expect(toast).toHaveTextContent('cannot remove a running container')
   })
 
-  it('raises a toast for an OOM kill and an unexpected death', () => {
-    render()
+  it('raises a toast for an OOM kill and an unexpected death', async () => {
+    const user = render()
     dispatch({ type: 'message', message: three() })
     dispatch({ type: 'message', message: msg.event(2, event({ actorId: 'a', name: 'zeta', action: 'oom' })) })
     dispatch({ type: 'message', message: msg.event(3, event({ actorId: 'a', name: 'zeta', action: 'die', attributes: { exitCode: '137' } })) })
     dispatch({ type: 'message', message: msg.event(4, event({ actorId: 'c', name: 'beta', action: 'die', attributes: { exitCode: '1' } })) })
     frame()
-    const toasts = [...host.querySelectorAll('.toast .toast-title')].map((t) => t.textContent)
-    expect(toasts).toEqual(['zeta was killed: out of memory', 'beta died unexpectedly (exit 1)'])
-    const feed = [...host.querySelectorAll('.event-text')].map((t) => t.textContent)
+    const toasts = notifications()
+    expect(toasts).toHaveLength(2)
+    expect(toasts[0]).toHaveAccessibleName('zeta was killed: out of memory')
+    expect(toasts[1]).toHaveAccessibleName('beta died unexpectedly (exit 1)')
+    const log = screen.getByRole('log', { name: 'Events, newest first' })
+    // Each line is the time of day, then what happened.
+    const feed = within(log)
+      .getAllByRole('listitem')
+      .map((li) => li.textContent?.replace(/^\d\d:\d\d:\d\d/, ''))
     expect(feed).toEqual(['beta died (exit 1)', 'zeta died (exit 137, OOM killed)', 'zeta ran out of memory'])
-    act(() => button('Dismiss notification').click())
+    await user.click(screen.getAllByRole('button', { name: 'Dismiss notification' })[0]!)
     frame()
-    expect(host.querySelectorAll('.toast')).toHaveLength(1)
+    expect(notifications()).toHaveLength(1)
   })
 
   it('moves with the arrow keys and acts on the selection with keys', async () => {
-    render()
+    const user = render()
     dispatch({ type: 'message', message: three() })
     frame()
-    key('/')
-    expect(document.activeElement).toBe(host.querySelector('input[type="search"]'))
-    act(() => (document.activeElement as HTMLElement).blur())
-    key('ArrowDown')
-    expect(row('beta').getAttribute('aria-selected')).toBe('true')
-    expect(host.querySelector('[aria-label="Details of beta"]')).not.toBeNull()
-    key('ArrowDown')
-    expect(row('zeta').getAttribute('aria-selected')).toBe('true')
-    await act(async () => key('p'))
+    await user.keyboard('/')
+    const search = screen.getByRole('searchbox', { name: 'Search containers' })
+    expect(search).toHaveFocus()
+    act(() => search.blur())
+    await user.keyboard('{ArrowDown}')
+    expect(screen.getByRole('row', { selected: true })).toHaveAccessibleName('beta')
+    expect(details('beta')).toBeInTheDocument()
+    await user.keyboard('{ArrowDown}')
+    expect(screen.getByRole('row', { selected: true })).toHaveAccessibleName('zeta')
+    await user.keyboard('p')
     expect(perform).toHaveBeenLastCalledWith('a', 'pause', undefined)
-    key('Escape')
-    expect(host.querySelector('[aria-label="Details of beta"]')).toBeNull()
-    expect(host.querySelector('[aria-label="Details of zeta"]')).toBeNull()
+    await user.keyboard('{Escape}')
+    expect(details('beta')).toBeNull()
+    expect(details('zeta')).toBeNull()
+  })
+
+  /**
+   * Selects zeta (which focuses the table), opens a dialog with `open`, and
+   * checks that it took the focus and that no shortcut reaches the page
+   * behind it: neither the keys that act on the selected container nor those
+   * that move the selection or group the table. Escape then closes the
+   * dialog, and nothing else, and the table has the focus again.
+   */
+  const checkDialogHoldsTheKeyboard = async (open: string, name: string, focused: (dialog: HTMLElement) => HTMLElement) => {
+    const user = render()
+    dispatch({ type: 'message', message: three() })
+    frame()
+    await user.click(row('zeta'))
+    expect(grid()).toHaveFocus()
+    await user.keyboard(open)
+    const dialog = screen.getByRole('dialog', { name })
+    expect(focused(dialog)).toHaveFocus()
+
+    await user.keyboard('srp{Shift>}K{/Shift}{Delete}{Backspace}gj')
+    expect(perform).not.toHaveBeenCalled()
+    expect(screen.getAllByRole('dialog')).toEqual([dialog])
+    expect(screen.getByRole('row', { selected: true })).toHaveAccessibleName('zeta')
+    expect(groupRows()).toHaveLength(0)
+    expect(dialog).toContainElement(document.activeElement as HTMLElement)
+
+    await user.keyboard('{Escape}')
+    expect(screen.queryByRole('dialog')).toBeNull()
+    expect(grid()).toHaveFocus()
+    expect(details('zeta')).toBeInTheDocument()
+    expect(perform).not.toHaveBeenCalled()
+    return user
+  }
+
+  it('acts on nothing behind the help dialog, which holds the focus and gives it back', async () => {
+    const close = (dialog: HTMLElement) => within(dialog).getByRole('button', { name: 'Close' })
+    const user = await checkDialogHoldsTheKeyboard('?', 'Keyboard shortcuts', close)
+
+    // The toolbar's button opens it too, and gets the focus back.
+    await user.click(button('Keyboard shortcuts'))
+    await user.click(close(screen.getByRole('dialog', { name: 'Keyboard shortcuts' })))
+    expect(screen.queryByRole('dialog')).toBeNull()
+    expect(button('Keyboard shortcuts')).toHaveFocus()
+  })
+
+  it('acts on nothing behind the remove confirmation, which holds the focus and gives it back', async () => {
+    const cancel = (dialog: HTMLElement) => within(dialog).getByRole('button', { name: 'Cancel' })
+    const user = await checkDialogHoldsTheKeyboard('{Delete}', 'Remove zeta?', cancel)
+
+    // From a row's button: focus goes back to it.
+    const [rowButton] = screen.getAllByRole('button', { name: 'Remove zeta' })
+    await user.click(rowButton!)
+    await user.click(cancel(screen.getByRole('dialog', { name: 'Remove zeta?' })))
+    expect(screen.queryByRole('dialog')).toBeNull()
+    expect(rowButton).toHaveFocus()
+    expect(perform).not.toHaveBeenCalled()
   })
 
   it('says how often the figures are sampled, as hello said', () => {
     render()
-    const toolbar = () => host.querySelector('[aria-label="Table controls"]')?.textContent
     dispatch({ type: 'message', message: msg.hello({ statsMode: 'visible', backgroundMs: 5000 }) })
     dispatch({ type: 'message', message: three() })
     frame()
-    expect(toolbar()).not.toContain('stats') // not live yet
+    expect(toolbar()).not.toHaveTextContent('stats') // not live yet
     dispatch({ type: 'connection', connection: { status: 'connected', since: 1, latencyMs: 2 } })
     frame()
-    expect(toolbar()).toContain('stats every 1 s on screen, 5 s off')
+    expect(toolbar()).toHaveTextContent('stats every 1 s on screen, 5 s off')
     dispatch({ type: 'message', message: msg.hello({ statsMode: 'all' }) })
     dispatch({ type: 'message', message: three() })
     frame()
-    expect(toolbar()).toContain('stats every 1 s')
-    expect(toolbar()).not.toContain('5 s off')
+    expect(toolbar()).toHaveTextContent('stats every 1 s')
+    expect(toolbar()).not.toHaveTextContent('5 s off')
   })
 
-  it('reports the running containers on screen and the open detail panel as the view', () => {
-    render()
+  it('reports the running containers on screen and the open detail panel as the view', async () => {
+    const user = render()
     expect(store.view.current()).toBeNull() // no table before the first snapshot: nothing to narrow
     const many = Array.from({ length: 300 }, (_, i) =>
       container({ id: `r${String(i).padStart(3, '0')}`, name: `svc-${String(i).padStart(3, '0')}` }),
@@ -262,15 +310,14 @@ describe('App', () => {
     frame()
     const shown = store.view.current()!.map((k) => k.id)
     // The rows rendered (a screenful and the overscan), running only.
-    expect(shown.length).toBe(rowEls().filter((r) => r.textContent?.includes('Running')).length)
+    expect(shown.length).toBe(containerRows().filter((r) => within(r).queryByText('Running')).length)
     expect(shown.length).toBeGreaterThan(5)
     expect(shown.length).toBeLessThan(60)
     expect(shown).not.toContain('x')
     expect(shown[0]).toBe('r000')
 
-    key('End') // the last row, stopped; the one above it is the last running one
-    key('ArrowUp')
-    expect(host.querySelector('[aria-label="Details of svc-299"]')).not.toBeNull()
+    await user.keyboard('{End}{ArrowUp}') // the last row, stopped; the one above it is the last running one
+    expect(details('svc-299')).toBeInTheDocument()
     expect(store.view.current()!.map((k) => k.id)).toContain('r299')
 
     Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true })
@@ -308,10 +355,8 @@ describe('App', () => {
     })
     dispatch({ type: 'connection', connection: { status: 'connected', since: 1, latencyMs: null } })
     frame()
-    expect(status('Engine')).toBe('Engine down')
-    expect(host.querySelector('[role="alert"]')?.textContent).toContain(
-      'Engine down: dial unix /var/run/docker.sock: connection refused',
-    )
+    expect(status('Engine')).toHaveTextContent('Engine down')
+    expect(screen.getByRole('alert')).toHaveTextContent('Engine down: dial unix /var/run/docker.sock: connection refused')
   })
 
   it('shows a banner while the live connection is lost, which goes away by itself', () => {
@@ -322,52 +367,51 @@ describe('App', () => {
       dispatch({ type: 'message', message: msg.snapshot({ seq: 1, engines: [engine()], containers: [container()] }) })
       dispatch({ type: 'connection', connection: { status: 'connected', since: 0, latencyMs: 5 } })
       frame()
-      expect(host.querySelector('[aria-label="Connection notice"]')).toBeNull()
+      expect(connectionNotice()).toBeNull()
 
       dispatch({
         type: 'connection',
         connection: { status: 'reconnecting', since: 0, attempt: 2, nextRetryAt: 12_000, reason: 'connection lost (no close frame)' },
       })
       frame()
-      expect(status('Connection')).toBe('Reconnecting (attempt 2)')
-      expect(host.querySelector('.indicator-detail')?.textContent).toBe('next try in 2 s')
-      expect(host.querySelector('[aria-label="Connection notice"]')?.textContent).toContain('Live connection lost.')
+      expect(status('Connection')).toHaveTextContent('Reconnecting (attempt 2)')
+      expect(status('Connection')).toHaveAccessibleDescription('next try in 2 s')
+      expect(connectionNotice()).toHaveTextContent('Live connection lost.')
 
       dispatch({
         type: 'connection',
         connection: { status: 'polling', since: 0, lastPollAt: 9_000, intervalMs: 2000, attempt: 3, nextRetryAt: 12_000 },
       })
       frame()
-      expect(status('Connection')).toBe('Degraded: polling')
-      expect(host.querySelector('.app-status > .indicator')?.getAttribute('data-tone')).toBe('warn')
-      expect(host.querySelector('.indicator-detail')?.textContent).toBe('data up to 2 s old · live: next try in 2 s')
-      act(() => vi.advanceTimersByTime(1000))
-      expect(host.querySelector('.indicator-detail')?.textContent).toBe('data up to 2 s old · live: next try in 1 s')
-      expect(host.querySelector('[aria-label="Connection notice"]')?.textContent).toContain('polling every 2 s')
+      expect(status('Connection')).toHaveTextContent('Degraded: polling')
+      // The indicator's colour.
+      expect(status('Connection').parentElement).toHaveAttribute('data-tone', 'warn')
+      expect(status('Connection')).toHaveAccessibleDescription('data up to 2 s old · live: next try in 2 s')
+      act(() => void vi.advanceTimersByTime(1000))
+      expect(status('Connection')).toHaveAccessibleDescription('data up to 2 s old · live: next try in 1 s')
+      expect(connectionNotice()).toHaveTextContent('polling every 2 s')
 
       dispatch({
         type: 'connection',
         connection: { status: 'offline', since: 0, reason: 'GET /api/snapshot: HTTP 502', nextRetryAt: null },
       })
       frame()
-      expect(status('Connection')).toBe('Offline')
-      expect(host.querySelector('.grid')?.getAttribute('data-stale')).toBe('true')
-      expect(status('Engine')).toBe('Engine up (last known)')
-      expect(host.querySelector('[aria-label="Connection notice"]')?.textContent).toContain(
-        'Cannot reach the Dockpulse backend. GET /api/snapshot: HTTP 502.',
-      )
+      expect(status('Connection')).toHaveTextContent('Offline')
+      expect(grid()).toHaveAttribute('data-stale', 'true')
+      expect(status('Engine')).toHaveTextContent('Engine up (last known)')
+      expect(connectionNotice()).toHaveTextContent('Cannot reach the Dockpulse backend. GET /api/snapshot: HTTP 502.')
 
       dispatch({
         type: 'connection',
         connection: { status: 'offline', since: 0, reason: 'HTTP 401', nextRetryAt: null, unauthorized: true },
       })
       frame()
-      expect(host.querySelector('[aria-label="Connection notice"]')?.textContent).toContain('no longer accepts this page')
+      expect(connectionNotice()).toHaveTextContent('no longer accepts this page')
 
       dispatch({ type: 'connection', connection: { status: 'connected', since: 20_000, latencyMs: 5 } })
       frame()
-      expect(host.querySelector('[aria-label="Connection notice"]')).toBeNull()
-      expect(host.querySelector('.grid')?.getAttribute('data-stale')).toBeNull()
+      expect(connectionNotice()).toBeNull()
+      expect(grid()).not.toHaveAttribute('data-stale')
     } finally {
       vi.useRealTimers()
     }

@@ -5,16 +5,17 @@ import {
   connectionDetail,
   describeConnection,
   describeEvent,
-  describeState,
   describeStatus,
   eventTone,
   formatDuration,
   formatRate,
   formatBytes,
+  formatClock,
   formatCountdown,
   formatLatency,
   formatMemory,
   formatPercent,
+  formatPorts,
 } from './format'
 
 describe('formatBytes', () => {
@@ -66,16 +67,6 @@ describe('small helpers', () => {
     expect(formatLatency(1250)).toBe('1.3 s')
     expect(formatCountdown(10_000, 7_100)).toBe('in 3 s')
     expect(formatCountdown(10_000, 10_000)).toBe('now')
-  })
-
-  it('describes container states', () => {
-    expect(describeState(container())).toBe('Running')
-    expect(describeState(container({ health: 'healthy' }))).toBe('Running · healthy')
-    expect(describeState(container({ state: 'exited', exitCode: 0 }))).toBe('Exited (0)')
-    expect(describeState(container({ state: 'exited', exitCode: 137, oomKilled: true }))).toBe(
-      'Exited (137, OOM killed)',
-    )
-    expect(describeState(container({ state: 'paused' }))).toBe('Paused')
   })
 
   it('describes connection states', () => {
@@ -139,5 +130,28 @@ describe('events and status', () => {
     expect(describeStatus(container({ state: 'exited', finishedAt: now - 30_000 }), now)).toBe('Exited 30 s ago')
     expect(describeStatus(container({ state: 'restarting', restartCount: 3 }), now)).toBe('Restarting (3)')
     expect(describeStatus(container({ state: 'paused', startedAt: now - 3600_000 }), now)).toBe('Paused, up 1 h')
+  })
+})
+
+describe('formatClock', () => {
+  it('writes the local time of day, with or without the seconds', () => {
+    const at = new Date(2026, 0, 2, 9, 5, 7).getTime()
+    expect(formatClock(at)).toBe('09:05:07')
+    expect(formatClock(at, { seconds: false })).toBe('09:05')
+  })
+})
+
+describe('formatPorts', () => {
+  it('shows an address only where it narrows who can connect, and each mapping once', () => {
+    expect(formatPorts([])).toBe('')
+    expect(
+      formatPorts([
+        { ip: '0.0.0.0', privatePort: 80, publicPort: 8080, protocol: 'tcp' },
+        { ip: '::', privatePort: 80, publicPort: 8080, protocol: 'tcp' },
+        { ip: '127.0.0.1', privatePort: 6379, publicPort: 6380, protocol: 'tcp' },
+        { ip: '::1', privatePort: 53, publicPort: 5353, protocol: 'udp' },
+        { privatePort: 9000, protocol: 'tcp' },
+      ]),
+    ).toBe('8080→80/tcp, 127.0.0.1:6380→6379/tcp, [::1]:5353→53/udp, 9000/tcp')
   })
 })

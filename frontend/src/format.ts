@@ -1,7 +1,7 @@
 // Formatting for people. Units follow `docker stats`: binary prefixes (KiB,
 // MiB, GiB), percentages with one decimal.
 
-import { eventSubject, healthOf, type ConnectionState, type Container, type DockerEvent, type LiveData } from './live'
+import { eventSubject, healthOf, type ConnectionState, type Container, type DockerEvent, type LiveData, type Port } from './live'
 
 const BYTE_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'] as const
 
@@ -82,11 +82,30 @@ export function describeStatus(c: Container, now: number): string {
   }
 }
 
-/** Wall-clock time of an event: "14:03:27". */
-export function formatClock(ms: number): string {
+/** Wall-clock time, Unix ms: "14:03:27", or "14:03" without the seconds (a chart's axis). */
+export function formatClock(ms: number, { seconds = true }: { seconds?: boolean } = {}): string {
   const d = new Date(ms)
   const two = (n: number) => String(n).padStart(2, '0')
-  return `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`
+  const minutes = `${two(d.getHours())}:${two(d.getMinutes())}`
+  return seconds ? `${minutes}:${two(d.getSeconds())}` : minutes
+}
+
+const EVERY_INTERFACE = new Set(['0.0.0.0', '::'])
+
+/**
+ * Published and exposed ports: "8080→80/tcp, 127.0.0.1:6380→6379/tcp,
+ * 9000/tcp". A port published on every interface (0.0.0.0, or :: for IPv6)
+ * shows without an address, so the IPv4 and IPv6 halves of one mapping read
+ * once; only an address that narrows who can connect is shown. (`docker ps`
+ * writes 0.0.0.0:8080->80/tcp, [::]:8080->80/tcp.)
+ */
+export function formatPorts(ports: readonly Port[]): string {
+  const out = ports.map((p) => {
+    if (!p.publicPort) return `${p.privatePort}/${p.protocol}`
+    const ip = !p.ip || EVERY_INTERFACE.has(p.ip) ? '' : p.ip.includes(':') ? `[${p.ip}]:` : `${p.ip}:`
+    return `${ip}${p.publicPort}→${p.privatePort}/${p.protocol}`
+  })
+  return [...new Set(out)].join(', ')
 }
 
 const SIGNALS: Record<string, string> = {
@@ -226,16 +245,6 @@ export function formatCountdown(at: number, now: number): string {
 
 function capitalize(text: string): string {
   return text ? text[0]!.toUpperCase() + text.slice(1) : text
-}
-
-/** "Running · healthy", "Exited (137, OOM killed)", "Paused". */
-export function describeState(c: Container): string {
-  let text = capitalize(c.state || 'unknown')
-  if (c.state === 'exited' || c.state === 'dead') {
-    text += c.oomKilled ? ` (${c.exitCode}, OOM killed)` : ` (${c.exitCode})`
-  }
-  if (c.health) text += ` · ${c.health}`
-  return text
 }
 
 /** The connection indicator's text: changes only when the state does. */

@@ -42,7 +42,7 @@ export interface Backend {
    * Asks the engine to act on a container. Resolves when the engine has done
    * it; rejects with a BackendError carrying the engine's reason.
    */
-  containerAction(id: string, action: ContainerAction, options?: ActionOptions): Promise<void>
+  containerAction(this: void, id: string, action: ContainerAction, options?: ActionOptions): Promise<void>
 }
 
 /** A failed call, with a message meant for people. */

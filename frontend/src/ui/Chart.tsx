@@ -6,6 +6,7 @@ import { useEffect, useRef } from 'react'
 import uPlot from 'uplot'
 import 'uplot/dist/uPlot.min.css'
 import { HISTORY_SECONDS } from '../live'
+import { formatClock } from '../format'
 
 export interface ChartLine {
   label: string
@@ -73,7 +74,7 @@ export function Chart({ title, summary, time, lines, format, minTop = 0, height 
             ticks: { show: false },
             size: 22,
             font: '11px system-ui, sans-serif',
-            values: (_u, splits) => splits.map((s) => clock(s)),
+            values: (_u, splits) => splits.map((s) => formatClock(s * 1000, { seconds: false })),
             space: 70,
           },
           {
@@ -133,9 +134,4 @@ export function Chart({ title, summary, time, lines, format, minTop = 0, height 
       <div ref={host} className="chart-plot" style={{ height }} role="img" aria-label={`${title}: ${summary}`} />
     </figure>
   )
-}
-
-function clock(seconds: number): string {
-  const d = new Date(seconds * 1000)
-  return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`
 }

@@ -5,10 +5,12 @@
 
 import { memo, useEffect, useRef, type CSSProperties, type RefObject } from 'react'
 import { observeElementRect, useVirtualizer, type Virtualizer } from '@tanstack/react-virtual'
-import { containerName, useReportView, type ActionStatus, type ContainerKey, type RunAction } from '../live'
-import { describeStatus, formatBytes, formatMemory, formatPercent, formatRate } from '../format'
-import { ActionButtons, Meter, StateBadge, cpuFraction, cpuTitle } from './parts'
-import { COMPOSE_SERVICE, defaultDir, portsText, type Sort, type SortKey, type TableItem } from './tableModel'
+import { containerName, useReportView, type ActionStatus, type ConnectionState, type ContainerKey, type RunAction } from '../live'
+import { describeStatus, formatBytes, formatMemory, formatPercent, formatPorts, formatRate } from '../format'
+import { ActionButtons } from './ActionButtons'
+import { Meter, cpuFraction, cpuTitle } from './Meter'
+import { StateBadge } from './StateBadge'
+import { COMPOSE_SERVICE, defaultDir, type Sort, type SortKey, type TableItem } from './tableModel'
 import type { TableModel, TableRow } from './useTableModel'
 
 const ROW_HEIGHT = 44
@@ -32,6 +34,19 @@ const COLUMNS: Column[] = [
   { key: 'ports', label: 'Ports', className: 'col-ports' },
   { key: 'actions', label: 'Actions' },
 ]
+
+/** What the table area says instead of rows, or null when it has rows to show. */
+export function emptyTableText(table: TableModel, synced: boolean, connection: ConnectionState): string | null {
+  if (table.total === 0) {
+    if (!synced) {
+      return connection.status === 'offline'
+        ? `Cannot reach the Dockpulse backend: ${connection.reason}`
+        : 'Waiting for the first snapshot…'
+    }
+    return 'No containers on this engine yet. They appear here the moment one is created.'
+  }
+  return table.items.length === 0 ? 'No container matches.' : null
+}
 
 export function rowDomId(key: string): string {
   return `row-${key.replace(/[^a-zA-Z0-9_-]/g, '_')}`
@@ -216,7 +231,7 @@ const GridRow = memo(function GridRow({
   const r = row.rates
   const name = containerName(c)
   const service = c.labels[COMPOSE_SERVICE]
-  const ports = portsText(row)
+  const ports = formatPorts(c.ports)
   return (
     <div
       id={rowDomId(row.key)}
@@ -225,6 +240,7 @@ const GridRow = memo(function GridRow({
       style={style}
       aria-rowindex={index + 2}
       aria-selected={selected}
+      aria-label={name}
       data-key={row.key}
       data-state={c.state}
       data-removed={row.removed || undefined}

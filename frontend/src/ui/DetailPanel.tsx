@@ -14,9 +14,11 @@ import {
   type Container,
   type DockerEvent,
 } from '../live'
-import { describeEvent, describeStatus, eventTone, formatBytes, formatClock, formatMemory, formatPercent, formatRate } from '../format'
+import { describeEvent, describeStatus, eventTone, formatBytes, formatClock, formatMemory, formatPercent, formatPorts, formatRate } from '../format'
 import { Chart, type ChartLine } from './Chart'
-import { ActionButtons, StateBadge, useNow } from './parts'
+import { ActionButtons } from './ActionButtons'
+import { StateBadge } from './StateBadge'
+import { useNow } from './useNow'
 import { COMPOSE_PROJECT, COMPOSE_SERVICE } from './tableModel'
 
 const RECENT_EVENTS = 30
@@ -207,11 +209,7 @@ function ConfigSummary({ container: c }: { container: Container }) {
         </dd>
         <dt>Ports</dt>
         <dd className="mono">
-          {c.ports.length === 0
-            ? '—'
-            : c.ports
-                .map((p) => (p.publicPort ? `${p.ip ? `${p.ip}:` : ''}${p.publicPort} → ${p.privatePort}/${p.protocol}` : `${p.privatePort}/${p.protocol}`))
-                .join(', ')}
+          {c.ports.length === 0 ? '—' : formatPorts(c.ports)}
         </dd>
         <dt>Mounts</dt>
         <dd>

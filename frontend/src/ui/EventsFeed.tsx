@@ -19,14 +19,14 @@ export function EventsFeed({ onSelectContainer }: { onSelectContainer: (key: str
       [...new Set(data.events.filter((e) => e.type === 'container').map((e) => eventSubject(e, data)))].sort((a, b) =>
         a.localeCompare(b),
       ),
-    [data.events],
+    [data],
   )
   const events = useMemo(
     () =>
       data.events.filter(
         (e) => (type === 'all' || e.type === type) && (who === 'all' || (e.type === 'container' && eventSubject(e, data) === who)),
       ),
-    [data.events, type, who],
+    [data, type, who],
   )
 
   const scroller = useRef<HTMLDivElement>(null)
@@ -73,13 +73,14 @@ export function EventsFeed({ onSelectContainer }: { onSelectContainer: (key: str
         {events.length === 0 ? (
           <p className="muted empty-small">{data.events.length === 0 ? 'No events yet.' : 'No events match.'}</p>
         ) : (
-          <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+          <div role="list" style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
             {virtualizer.getVirtualItems().map((vi) => {
               const e = events[vi.index] as DockerEvent
               const clickable = e.type === 'container' && data.containers.has(`${e.engine}/${e.actorId}`)
               return (
                 <div
                   key={`${e.timeNano}-${e.actorId}-${e.action}`}
+                  role="listitem"
                   className="event-row"
                   data-clickable={clickable || undefined}
                   style={{ transform: `translateY(${vi.start}px)`, height: ROW }}

@@ -1,7 +1,7 @@
 // Header status: the system summary, the engine and connection indicators,
 // the connection banner and the engine-down alert.
 
-import { useMemo } from 'react'
+import { useId, useMemo } from 'react'
 import {
   useConnection,
   useContainers,
@@ -12,7 +12,7 @@ import {
   type EngineInfo,
 } from '../live'
 import { connectionDetail, describeConnection, formatBytes, formatPercent } from '../format'
-import { useNow } from './parts'
+import { useNow } from './useNow'
 
 function connectionTone(state: ConnectionState): string {
   switch (state.status) {
@@ -35,13 +35,18 @@ export function ConnectionIndicator() {
   const detail = connectionDetail(state, now)
   const reason = state.status === 'offline' || state.status === 'reconnecting' ? state.reason : undefined
   const latencyTitle = state.status === 'connected' ? 'Live: pushed over WebSocket; event latency from the engine to this screen' : undefined
+  const detailId = useId()
   return (
     <div className="indicator" data-tone={connectionTone(state)} data-status={state.status} title={reason ?? latencyTitle}>
       <span className="dot" aria-hidden="true" />
-      <span role="status" aria-label="Connection" className="indicator-text">
+      <span role="status" aria-label="Connection" aria-describedby={detail ? detailId : undefined} className="indicator-text">
         {describeConnection(state)}
       </span>
-      {detail && <span className="indicator-detail">{detail}</span>}
+      {detail && (
+        <span id={detailId} className="indicator-detail">
+          {detail}
+        </span>
+      )}
     </div>
   )
 }
@@ -122,9 +127,9 @@ export function EngineAlerts() {
  */
 export function ConnectionBanner() {
   const c = useConnection()
-  let tone = ''
-  let text = ''
-  let note = ''
+  let tone: string
+  let text: string
+  let note: string
   switch (c.status) {
     case 'reconnecting':
       tone = 'warn'
@@ -158,7 +163,6 @@ export function ConnectionBanner() {
   )
 }
 
-/** Engine facts and what the containers add up to. */
 /**
  * How often the figures are sampled, as the server said in hello; nothing
  * while they come from polling, which fetches everything every poll.
@@ -185,6 +189,7 @@ export function StatsCadence() {
   )
 }
 
+/** Engine facts and what the containers add up to. */
 export function SystemSummary() {
   const engines = useEngines()
   const containers = useContainers()

@@ -2,7 +2,7 @@
 // unexpectedly, was OOM-killed or turned unhealthy, and actions the engine
 // refused. They leave by themselves; hovering keeps them.
 
-import { useEffect, useRef, useState } from 'react'
+import { useEffect, useId, useRef, useState } from 'react'
 import { useAlerts, useDismissAlert, type Alert } from '../live'
 import { formatClock } from '../format'
 
@@ -45,11 +45,18 @@ function Toast({
     const timer = setTimeout(() => dismissRef.current(), LIFETIME_MS[alert.tone])
     return () => clearTimeout(timer)
   }, [paused, alert.tone])
+  const titleId = useId()
   return (
-    <div className="toast" data-tone={alert.tone} data-kind={alert.kind} role={alert.tone === 'bad' ? 'alert' : 'status'}>
+    <div
+      className="toast"
+      data-tone={alert.tone}
+      data-kind={alert.kind}
+      role={alert.tone === 'bad' ? 'alert' : 'status'}
+      aria-labelledby={titleId}
+    >
       <span className="dot" aria-hidden="true" />
       <div className="toast-body">
-        <p className="toast-title">
+        <p className="toast-title" id={titleId}>
           {alert.key ? (
             <button type="button" className="link" onClick={() => onSelect(alert.key!)}>
               {alert.title}

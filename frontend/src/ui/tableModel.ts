@@ -3,6 +3,7 @@
 // project, and holding the row order steady while the user is acting.
 
 import { compareContainers, containerName, type ContainerRow } from '../live'
+import { formatPorts } from '../format'
 
 export type SortKey = 'name' | 'image' | 'state' | 'status' | 'cpu' | 'memory' | 'net' | 'block' | 'ports'
 export type SortDir = 'asc' | 'desc'
@@ -54,14 +55,6 @@ export function matchesState(row: ContainerRow, filter: StateFilter): boolean {
   }
 }
 
-export function portsText(row: ContainerRow): string {
-  return row.container.ports
-    .map((p) =>
-      p.publicPort ? `${p.ip && p.ip !== '0.0.0.0' ? `${p.ip}:` : ''}${p.publicPort}→${p.privatePort}/${p.protocol}` : `${p.privatePort}/${p.protocol}`,
-    )
-    .join(', ')
-}
-
 /**
  * Free text: every word must match the name, image, id prefix, compose
  * project or service, state, or a port.
@@ -77,7 +70,7 @@ export function matchesSearch(row: ContainerRow, query: string): boolean {
     c.health ?? '',
     c.labels[COMPOSE_PROJECT] ?? '',
     c.labels[COMPOSE_SERVICE] ?? '',
-    portsText(row),
+    formatPorts(c.ports),
   ]
     .join(' ')
     .toLowerCase()

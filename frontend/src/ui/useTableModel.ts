@@ -2,7 +2,7 @@
 // user is acting (see stableOrder in tableModel.ts).
 
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
-import { useContainerRows, useContainers, type ContainerRow } from '../live'
+import { keyOf, useContainerRows, useContainers, type ContainerRow } from '../live'
 import {
   countByFilter,
   groupItems,
@@ -29,12 +29,12 @@ export interface TableModel {
   /** True while the order is held. */
   held: boolean
   /** Hold the order: while `on`, and for HOLD_AFTER_MS after. */
-  hold(reason: HoldReason, on: boolean): void
+  hold: (reason: HoldReason, on: boolean) => void
   /** Hold briefly after a keyboard action. */
-  nudge(): void
+  nudge: () => void
 }
 
-export type HoldReason = 'pointer' | 'dialog' | 'menu'
+export type HoldReason = 'pointer' | 'dialog'
 
 /** How long the order stays held after the pointer leaves or a key is pressed. */
 export const HOLD_AFTER_MS = 900
@@ -77,14 +77,20 @@ export function useTableModel(query: TableQuery, grouped: boolean): TableModel {
   const held = reasons.size > 0 || lingering
 
   // Sorting 1000 rows every second is wasted work when the order cannot
-  // depend on the numbers: then it is recomputed only when containers change.
+  // depend on the numbers: filtering, counting and sorting by anything but
+  // the figures read the containers only, so they are redone only when the
+  // containers change. (Only the keys of `sorted` are used; rowsByKey below
+  // has the fresh rows.)
   const containers = useContainers()
+  const containerRows = useMemo(
+    () => containers.map((container): ContainerRow => ({ key: keyOf(container), container, stats: undefined, rates: undefined })),
+    [containers],
+  )
   const byStats = sortsByStats(query.sort.key)
-  const sortInput = byStats ? rows : containers
-  // (Only the keys of `sorted` are used; rowsByKey below has the fresh rows.)
-  const sorted = useMemo(() => selectRows(rows, query), [sortInput, query])
-  // Filters read container states only.
-  const counts = useMemo(() => countByFilter(rows), [containers])
+  const byContainer = useMemo(() => selectRows(containerRows, query), [containerRows, query])
+  const byFigures = useMemo(() => (byStats ? selectRows(rows, query) : null), [byStats, rows, query])
+  const sorted = byFigures ?? byContainer
+  const counts = useMemo(() => countByFilter(containerRows), [containerRows])
   const current = useMemo(() => {
     const m = new Map<string, ContainerRow>()
     for (const r of rows) m.set(r.key, r)

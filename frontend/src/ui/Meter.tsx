@@ -1,0 +1,25 @@
+// A figure with a thin bar under it (CPU, memory), and how CPU is read.
+
+import { formatPercent } from '../format'
+
+/** A value with a thin bar under it; fraction is 0..1. */
+export function Meter({ text, fraction, title }: { text: string; fraction: number | null; title?: string }) {
+  const f = fraction === null || !Number.isFinite(fraction) ? 0 : Math.min(1, Math.max(0, fraction))
+  const tone = f >= 0.9 ? 'bad' : f >= 0.7 ? 'warn' : 'ok'
+  return (
+    <span className="meter" title={title}>
+      <span className="meter-text">{text}</span>
+      <span className="meter-track" aria-hidden="true">
+        <span className="meter-fill" data-tone={fraction === null ? 'idle' : tone} style={{ transform: `scaleX(${f})` }} />
+      </span>
+    </span>
+  )
+}
+
+export function cpuFraction(cpuPercent: number, onlineCpus: number): number {
+  return cpuPercent / (100 * Math.max(1, onlineCpus))
+}
+
+export function cpuTitle(cpuPercent: number, onlineCpus: number): string {
+  return `${formatPercent(cpuPercent)} of one CPU; ${onlineCpus} CPU${onlineCpus === 1 ? '' : 's'} available`
+}
