@@ -43,8 +43,8 @@ serve: build
 dev: deps
 	$(WAILS) dev $(TAGS)
 
-## test: vet, Go tests (unit, real-engine integration and attack suites,
-## with -race), the desktop build in a virtual display, the dashboard end to
+## test: vet, the frontend's linter (ESLint), Go tests (unit, real-engine
+## integration and attack suites, with -race), the desktop build in a virtual display, the dashboard end to
 ## end in headless Chromium, every fuzz target for FUZZTIME, and the
 ## frontend unit tests, and a smoke run of the benchmark.
 # The integration tests and the browser end-to-end suite kill and restart
@@ -62,6 +62,7 @@ test: build
 		echo "make test: no private Docker engine; engine tests use DOCKPULSE_TEST_DOCKER_HOST if set, else skip" >&2; \
 	fi; \
 	go vet $(TAGS) ./...; \
+	(cd frontend && npm run lint); \
 	go test $(TAGS) -race -count=1 $$(go list ./... | grep -v /backend/integration); \
 	go test $(TAGS) -race -count=1 ./backend/integration/; \
 	go build -o "$$dir/dockpulse" .; \
