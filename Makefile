@@ -2,7 +2,11 @@
 # every test against a private Docker engine it starts and stops itself.
 
 SHELL       := /bin/bash
-VERSION     ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+# Read once: a recursive ?= would run git again at each use, so a commit made
+# during a long make test would give the test another version than the build.
+ifeq ($(origin VERSION),undefined)
+VERSION     := $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+endif
 UNAME       := $(shell uname -s)
 # WebKitGTK 4.1 on Linux (4.0 is gone from newer distributions).
 ifeq ($(UNAME),Linux)
