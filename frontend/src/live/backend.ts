@@ -205,7 +205,10 @@ export function httpBackend(options: HttpBackendOptions): Backend {
     return trading
   }
 
-  /** The token, once the server has shown it knows it; never sent before. */
+  /**
+   * The token, once the server has shown it knows it; never sent before. A
+   * server that cannot is refused as 401 is: it does not know this page.
+   */
   async function verified(): Promise<string> {
     const t = await credential()
     if (!subtle) throw new BackendError(notSecureText)
@@ -215,7 +218,7 @@ export function httpBackend(options: HttpBackendOptions): Backend {
       throw new BackendError(`checking the server: ${await errorMessage(res)}`, res.status)
     }
     const answer: unknown = res.status === 200 ? await res.json().catch(() => null) : null
-    if (!(await answerIsRight(subtle, t, nonce, answer))) throw new BackendError(notSameServerText)
+    if (!(await answerIsRight(subtle, t, nonce, answer))) throw new BackendError(notSameServerText, 401)
     return t
   }
 
@@ -348,6 +351,25 @@ function sessionStorageOrNull(): Storage | null {
   }
 }
 
+export const foreignWorkerText =
+  'a service worker that Dockpulse did not register (one an earlier program on this port left) controls this page: the page removes it and reloads, and sends nothing through it'
+
+/**
+ * Dockpulse registers no service worker, so one that controls the page was
+ * left by an earlier holder of the port, and sees every request the page
+ * makes through fetch. The page then uses neither its code nor its token:
+ * it removes every registration and loads again, from the network.
+ */
+export async function removeWorkers(workers: Pick<ServiceWorkerContainer, 'getRegistrations'>): Promise<void> {
+  for (const r of await workers.getRegistrations()) await r.unregister()
+}
+
+/** A backend that refuses every call with reason. */
+function refusing(reason: string): Backend {
+  const no = () => Promise.reject(new BackendError(reason))
+  return { kind: 'http', socketUrl: no, snapshot: no, containerAction: no }
+}
+
 /**
  * Picks the backend for this page: the Wails bindings when present, else the
  * HTTP API of the server that served the page. Call it once at startup.
@@ -355,6 +377,11 @@ function sessionStorageOrNull(): Storage | null {
 export function detectBackend(): Backend {
   const app = wailsApp()
   if (app) return wailsBackend(app)
+  const workers = 'serviceWorker' in navigator ? navigator.serviceWorker : null
+  if (workers?.controller) {
+    void removeWorkers(workers).then(() => window.location.reload())
+    return refusing(foreignWorkerText)
+  }
   const devUrl = import.meta.env.DEV ? import.meta.env.VITE_DOCKPULSE_URL : undefined
   const storage = sessionStorageOrNull()
   const { token, code } = captureCredential({ location: window.location, history: window.history, storage, devUrl })
