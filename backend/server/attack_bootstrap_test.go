@@ -247,3 +247,11 @@ func TestAttackChallengeFloodIsLimited(t *testing.T) {
 		t.Errorf("%d refusal lines within the window, want at most %d", n, refusalBurst)
 	}
 }
+
+// TestChallengeMACVector: the page checks the same vector
+// (frontend/src/live/challenge.test.ts), so both sides compute one MAC.
+func TestChallengeMACVector(t *testing.T) {
+	if got := ChallengeMAC("s3cret-token", strings.Repeat("A", 43)); got != "F8yg8fQCNGx4opKhenQ-xT2L3zrI6vRgGLh11qyqM44" {
+		t.Fatalf("ChallengeMAC = %q", got)
+	}
+}
