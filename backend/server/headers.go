@@ -33,7 +33,10 @@ self.addEventListener('activate', (event) => {
     await self.clients.claim()
     await self.registration.unregister()
     for (const page of await self.clients.matchAll({ type: 'window' })) {
-      page.navigate(page.url).catch(() => {})
+      const url = new URL(page.url) // as first opened: a code there is spent
+      url.searchParams.delete('code')
+      url.searchParams.delete('token')
+      page.navigate(url.href).catch(() => {})
     }
   })())
 })
@@ -42,9 +45,10 @@ self.addEventListener('activate', (event) => {
 // serveWorkerKiller answers a request for a worker script. Clear-Site-Data
 // "cache" drops this origin's HTTP cache (an earlier holder's pages and
 // scripts, cached under this origin); "storage" drops its service worker
-// registrations and its local storage, IndexedDB and Cache API, but, in
-// Chromium, not the sessionStorage of an open page, where the page keeps
-// its token.
+// registrations, local storage, IndexedDB and Cache API (the UI keeps
+// nothing there). Chromium does not clear sessionStorage for it today, but
+// the standard says it should: a page that then loses its token asks for
+// a fresh address, and the worker reloads pages without the spent code.
 func serveWorkerKiller(w http.ResponseWriter) {
 	w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
 	w.Header().Set("Clear-Site-Data", `"cache", "storage"`)
