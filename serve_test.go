@@ -73,7 +73,7 @@ func TestServe(t *testing.T) {
 	if len(token) < 22 {
 		t.Fatalf("token %q is shorter than 128 bits", token)
 	}
-	if status, _ := postCode(t, u); status != http.StatusGone {
+	if _, status, _ := protocoltest.TradeCode(ctx, u); status != http.StatusGone {
 		t.Fatalf("the printed code traded twice: status %d, want 410", status)
 	}
 	if next := printedURL(t, lines); next.Query().Get("code") == u.Query().Get("code") || next.Host != u.Host || tradeCode(t, next) != token {
@@ -178,28 +178,14 @@ func printedURL(t *testing.T, r *bufio.Reader) *url.URL {
 	return u
 }
 
-// postCode trades the code of a printed address at its server.
-func postCode(t *testing.T, u *url.URL) (int, []byte) {
-	t.Helper()
-	body, _ := json.Marshal(map[string]string{"code": u.Query().Get("code")})
-	resp, err := http.Post("http://"+u.Host+"/api/session", "application/json", bytes.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, b
-}
-
 // tradeCode trades the code of a printed address for the token.
 func tradeCode(t *testing.T, u *url.URL) string {
 	t.Helper()
-	status, body := postCode(t, u)
-	var got struct{ Token string }
-	if err := json.Unmarshal(body, &got); status != http.StatusOK || err != nil {
-		t.Fatalf("trade the printed code: status %d, %v", status, err)
+	token, _, err := protocoltest.TradeCode(context.Background(), u)
+	if err != nil {
+		t.Fatal(err)
 	}
-	return got.Token
+	return token
 }
 
 // serveOnce starts serve with args, returns its printed URL and the token
