@@ -107,8 +107,16 @@ describe('a squatter on the port', () => {
     const serve = await serveOn(0, tokenFile)
     const { port, token } = serve
     const page = await newPage(browser)
+    await page.addInitScript(() => {
+      const w = window as unknown as { __csp: string[] }
+      w.__csp = []
+      document.addEventListener('securitypolicyviolation', (e) => w.__csp.push(`${e.violatedDirective} ${e.blockedURI}`))
+    })
     await page.goto(serve.url)
+    // Connected is push live: the policy's connect-src 'self' lets the
+    // WebSocket to the same host and port through, and blocks nothing else.
     await until('connected', () => connectionStatus(page), (s) => s === 'connected', 15_000)
+    expect(await page.evaluate(() => (window as unknown as { __csp: string[] }).__csp)).toEqual([])
     expect(new URL(page.url()).search).toBe('') // the code is gone from the address bar
 
     await serve.stop()
