@@ -52,6 +52,8 @@ self.addEventListener('activate', (event) => {
 func serveWorkerKiller(w http.ResponseWriter) {
 	w.Header().Set("Content-Type", "text/javascript; charset=utf-8")
 	w.Header().Set("Clear-Site-Data", `"cache", "storage"`)
+	// A worker registered for a scope wider than its script's folder (which
+	// its server allowed) fails an update that does not allow it again.
 	w.Header().Set("Service-Worker-Allowed", "/")
 	_, _ = io.WriteString(w, workerKiller) // the client may be gone; nothing to do
 }

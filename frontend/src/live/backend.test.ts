@@ -7,6 +7,7 @@ import {
   TOKEN_STORAGE_KEY,
   captureCredential,
   httpBackend,
+  removeWorkers,
   wailsApp,
   wailsBackend,
   type HttpBackendOptions,
@@ -229,6 +230,15 @@ describe('httpBackend code trade', () => {
     await expect(b.snapshot()).rejects.toThrow('POST /api/session: Failed to fetch')
     down = false
     expect((await b.snapshot()).seq).toBe(5)
+  })
+})
+
+describe('removeWorkers', () => {
+  it('unregisters every registration', async () => {
+    const unregister = vi.fn(() => Promise.resolve(true))
+    const regs = [{ unregister }, { unregister }] as unknown as ServiceWorkerRegistration[]
+    await removeWorkers({ getRegistrations: () => Promise.resolve(regs) })
+    expect(unregister).toHaveBeenCalledTimes(2)
   })
 })
 
