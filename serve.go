@@ -18,8 +18,10 @@ import (
 )
 
 // runServe is `dockpulse serve`: the backend without a window, until ctx is
-// done. Its first line on stdout is the URL to open, token included; logs go
-// to stderr.
+// done. Its first line on stdout is the URL to open, with a single-use code
+// the page trades for the access token; each time a code is used, a fresh
+// address follows on its own line (for another tab or browser). Logs go to
+// stderr.
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fset := flag.NewFlagSet("dockpulse serve", flag.ContinueOnError)
 	fset.SetOutput(stderr)
@@ -29,7 +31,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	level := fset.String("log-level", "", "log level: debug, info, warn or error (default $"+logging.EnvLevel+", else info)")
 	statsMode := statsFlag(fset)
 	fset.Usage = func() {
-		fmt.Fprintf(stderr, "usage: dockpulse serve [flags]\n\nRuns the Dockpulse backend headless and serves its UI. The first line on\nstdout is the URL to open, with the access token.\n\n")
+		fmt.Fprintf(stderr, "usage: dockpulse serve [flags]\n\nRuns the Dockpulse backend headless and serves its UI. The first line on\nstdout is the URL to open; it works once (the page trades its code for the\naccess token), and each use prints a fresh one.\n\n")
 		fset.PrintDefaults()
 	}
 	if err := fset.Parse(args); err != nil {
@@ -66,8 +68,24 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			return 2
 		}
 	}
+	var host string // the printed addresses' host:port, once listening
+	printURL := func(code string) error {
+		u := url.URL{Scheme: "http", Host: host, Path: "/", RawQuery: url.Values{"code": {code}}.Encode()}
+		_, err := fmt.Fprintln(stdout, u.String())
+		return err
+	}
+	// The next codes are printed in order by one goroutine, so a reader of
+	// stdout that is slow or gone never holds up the page that traded.
+	next := make(chan string, 16)
 	svc, err := service.New(service.Config{StatsMode: *statsMode, Server: server.Config{
 		Addr: *addr, AllowRemote: *allowRemote, UI: ui, Version: version, Token: token,
+		OnNewCode: func(code string) {
+			select {
+			case next <- code:
+			default:
+				log.Warn("the next address is not printed: stdout is not read")
+			}
+		},
 	}}, log)
 	if err != nil {
 		log.Error("start", zap.Error(err))
@@ -77,11 +95,23 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		log.Error("start", zap.Error(err))
 		return 1
 	}
-	u := url.URL{Scheme: "http", Host: svc.Server.Addr(), Path: "/", RawQuery: url.Values{"token": {svc.Server.Token()}}.Encode()}
-	if _, err := fmt.Fprintln(stdout, u.String()); err != nil {
+	host = svc.Server.Addr()
+	if err := printURL(svc.Server.Code()); err != nil {
 		log.Error("print URL", zap.Error(err))
 		return 1
 	}
+	go func() {
+		for {
+			select {
+			case code := <-next:
+				if err := printURL(code); err != nil {
+					log.Warn("print the next address", zap.Error(err))
+				}
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
 	<-ctx.Done()
 	log.Info("shutting down")
 	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)

@@ -64,18 +64,22 @@ func TestServe(t *testing.T) {
 		}
 	})
 
-	line, err := bufio.NewReader(out).ReadString('\n')
-	if err != nil {
-		t.Fatalf("first line: %v", err)
+	lines := bufio.NewReader(out)
+	u := printedURL(t, lines)
+	if u.Query().Has("token") {
+		t.Fatalf("the printed address %s carries the token", u)
 	}
-	u, err := url.Parse(strings.TrimSpace(line))
-	if err != nil || u.Scheme != "http" || !strings.HasPrefix(u.Host, "127.0.0.1:") || u.Path != "/" {
-		t.Fatalf("first line %q is not http://127.0.0.1:PORT/?token=...", line)
-	}
-	token := u.Query().Get("token")
+	token := tradeCode(t, u)
 	if len(token) < 22 {
 		t.Fatalf("token %q is shorter than 128 bits", token)
 	}
+	if _, status, _ := protocoltest.TradeCode(ctx, u); status != http.StatusGone {
+		t.Fatalf("the printed code traded twice: status %d, want 410", status)
+	}
+	if next := printedURL(t, lines); next.Query().Get("code") == u.Query().Get("code") || next.Host != u.Host || tradeCode(t, next) != token {
+		t.Fatalf("after a trade serve printed %s: want a fresh code for the same server and token", next)
+	}
+	go func() { _, _ = io.Copy(io.Discard, lines) }() // the next addresses
 
 	resp, err := http.Get(u.String())
 	if err != nil {
@@ -150,33 +154,56 @@ func TestServeTokenFileSurvivesRestart(t *testing.T) {
 	e := enginetest.Require(t)
 	t.Setenv("DOCKER_HOST", e.Host)
 	tokenFile := filepath.Join(t.TempDir(), "token")
-	first := serveOnce(t, "--token-file", tokenFile)
-	second := serveOnce(t, "--token-file", tokenFile)
-	if first.Query().Get("token") != second.Query().Get("token") {
-		t.Fatalf("the token changed across restarts: %s then %s", first, second)
+	first, firstToken := serveOnce(t, "--token-file", tokenFile)
+	second, secondToken := serveOnce(t, "--token-file", tokenFile)
+	if firstToken != secondToken {
+		t.Fatal("the token changed across restarts")
+	}
+	if first.Query().Get("code") == second.Query().Get("code") {
+		t.Fatalf("both launches printed the same code: %s", first)
 	}
 }
 
-// serveOnce starts serve with args, returns its printed URL and stops it.
-func serveOnce(t *testing.T, args ...string) *url.URL {
+// printedURL reads the next address serve prints: http://127.0.0.1:PORT/?code=…
+func printedURL(t *testing.T, r *bufio.Reader) *url.URL {
+	t.Helper()
+	line, err := r.ReadString('\n')
+	if err != nil {
+		t.Fatalf("printed line: %v", err)
+	}
+	u, err := url.Parse(strings.TrimSpace(line))
+	if err != nil || u.Scheme != "http" || !strings.HasPrefix(u.Host, "127.0.0.1:") || u.Path != "/" || len(u.Query().Get("code")) < 43 {
+		t.Fatalf("printed line %q is not http://127.0.0.1:PORT/?code=... with a 256-bit code", line)
+	}
+	return u
+}
+
+// tradeCode trades the code of a printed address for the token.
+func tradeCode(t *testing.T, u *url.URL) string {
+	t.Helper()
+	token, _, err := protocoltest.TradeCode(context.Background(), u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return token
+}
+
+// serveOnce starts serve with args, returns its printed URL and the token
+// its code trades for, and stops it.
+func serveOnce(t *testing.T, args ...string) (*url.URL, string) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	out, outW := io.Pipe()
 	var stderr syncBuffer
 	exited := make(chan int, 1)
 	go func() { exited <- runServe(ctx, args, outW, &stderr) }()
-	line, err := bufio.NewReader(out).ReadString('\n')
-	if err != nil {
-		cancel()
-		t.Fatalf("serve %v: %v; stderr:\n%s", args, err, stderr.String())
-	}
+	lines := bufio.NewReader(out)
+	u := printedURL(t, lines)
+	go func() { _, _ = io.Copy(io.Discard, lines) }() // the next addresses
+	token := tradeCode(t, u)
 	cancel()
 	if code := <-exited; code != 0 {
 		t.Fatalf("serve %v exited %d; stderr:\n%s", args, code, stderr.String())
 	}
-	u, err := url.Parse(strings.TrimSpace(line))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return u
+	return u, token
 }

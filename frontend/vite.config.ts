@@ -3,10 +3,11 @@ import { defineConfig, loadEnv, type ProxyOptions } from 'vite'
 import react from '@vitejs/plugin-react'
 
 // Under `npm run dev`, VITE_DOCKPULSE_URL may name a running Dockpulse backend in
-// serve mode, as it prints it (http://127.0.0.1:PORT/?token=TOKEN). The dev server
+// serve mode, as it prints it (http://127.0.0.1:PORT/?code=CODE). The dev server
 // then proxies /api and /ws to it, so the page stays same-origin: no CORS, and
 // the backend's WebSocket origin check sees its own origin. The page reads the
-// token from the same variable (src/live/backend.ts).
+// code (or a token) from the same variable (src/live/backend.ts) and trades
+// the code once; a reload of the tab then uses the token it keeps.
 function devProxy(target: string | undefined): Record<string, ProxyOptions> | undefined {
   if (!target) return undefined
   const origin = new URL(target).origin

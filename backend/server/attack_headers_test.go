@@ -1,7 +1,6 @@
 package server
 
 import (
-	"io"
 	"io/fs"
 	"net/http"
 	"strings"
@@ -27,17 +26,7 @@ var testUI = func() fs.FS {
 // answerTo sends a GET to the server and returns its status, headers and body.
 func answerTo(t *testing.T, f *attackFixture, path string) (int, http.Header, string) {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodGet, f.srv.URL()+path, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, resp.Header, string(body)
+	return send(t, f, http.MethodGet, path, "", nil)
 }
 
 // TestAttackResponseHeaders: every answer, successful or not, carries

@@ -52,14 +52,23 @@ func (r *rejection) Error() string { return r.msg }
 
 // check returns nil when the request may proceed.
 func (g *guard) check(r *http.Request) *rejection {
+	if rej := g.checkPlace(r); rej != nil {
+		return rej
+	}
+	if !g.tokenOK(r) {
+		return &rejection{http.StatusUnauthorized, "missing or wrong token"}
+	}
+	return nil
+}
+
+// checkPlace is check without the token: the Host and the Origin, for the
+// routes that hand out or prove the token.
+func (g *guard) checkPlace(r *http.Request) *rejection {
 	if !g.anyHost && !loopbackHost(r.Host) {
 		return &rejection{http.StatusForbidden, "host not allowed: Dockpulse answers only on loopback"}
 	}
 	if origin := r.Header.Get("Origin"); origin != "" && !g.originAllowed(origin, r.Host) {
 		return &rejection{http.StatusForbidden, "origin not allowed"}
-	}
-	if !g.tokenOK(r) {
-		return &rejection{http.StatusUnauthorized, "missing or wrong token"}
 	}
 	return nil
 }

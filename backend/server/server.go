@@ -48,8 +48,14 @@ type Config struct {
 	// Token is required on every request. Default: a fresh random one.
 	Token string
 	// UI, when set, is served at / with same-origin sockets allowed (serve
-	// mode). Default nil: the desktop app's webview has its own UI.
+	// mode), and the page's routes are there: POST /api/session trades a
+	// single-use code (Server.Code) for the token, GET /api/challenge
+	// proves the server knows it. Default nil: the desktop app's webview
+	// has its own UI and gets the token through a bound method.
 	UI fs.FS
+	// OnNewCode, when set, is called with the next single-use code each
+	// time one is traded (serve prints a fresh address with it).
+	OnNewCode func(code string)
 	// Version is reported in hello. Default "dev".
 	Version string
 	// QueueSize is each client's queue, in messages. Default 1024: enough
@@ -141,8 +147,10 @@ type Server struct {
 	mux   *http.ServeMux
 	serve http.Handler // mux, wrapped by everyResponse
 
-	refusals *refusalLog   // refused requests, logged at a bounded rate
-	heavy    chan struct{} // a slot for each JSON answer in progress (heavySlot)
+	refusals *refusalLog    // refused requests, logged at a bounded rate
+	codes    *sessionCodes  // single-use codes for the page (serve mode)
+	open     *lockedLimiter // the rate of requests to routes without a token
+	heavy    chan struct{}  // a slot for each JSON answer in progress (heavySlot)
 
 	conns atomic.Int64
 	wg    sync.WaitGroup // live connections
@@ -175,6 +183,12 @@ func New(cfg Config, st *store.Store, h *hub.Hub, log *zap.Logger) (*Server, err
 		mux:   http.NewServeMux(),
 	}
 	s.refusals = newRefusalLog(s.log, s.guard)
+	codes, err := newSessionCodes()
+	if err != nil {
+		return nil, err
+	}
+	s.codes = codes
+	s.open = openLimiter()
 	s.heavy = make(chan struct{}, maxHeavy)
 	s.mux.Handle("GET /ws", s.guarded(s.serveWS))
 	s.mux.Handle("GET /api/snapshot", s.guarded(s.jsonOf(func() any { return st.Snapshot() })))
@@ -187,6 +201,8 @@ func New(cfg Config, st *store.Store, h *hub.Hub, log *zap.Logger) (*Server, err
 		writeError(w, http.StatusNotFound, "no such endpoint")
 	}))
 	if cfg.UI != nil {
+		s.mux.Handle("GET /api/challenge", s.unauthenticated(s.serveChallenge))
+		s.mux.Handle("POST /api/session", s.unauthenticated(s.serveSession))
 		s.mux.Handle("GET /", s.hostChecked(http.FileServerFS(noDirListing{cfg.UI})))
 	}
 	s.serve = everyResponse(s.mux)
@@ -195,6 +211,11 @@ func New(cfg Config, st *store.Store, h *hub.Hub, log *zap.Logger) (*Server, err
 
 // Token is the secret every client must present. Never log it.
 func (s *Server) Token() string { return s.cfg.Token }
+
+// Code is the single-use code the page's address carries (serve mode): the
+// page trades it for the token once, POST /api/session, and the next code
+// is then this one's successor.
+func (s *Server) Code() string { return s.codes.code() }
 
 // Handler serves the routes without listening (for tests).
 func (s *Server) Handler() http.Handler { return s.serve }
@@ -290,7 +311,8 @@ func (s *Server) hostChecked(h http.Handler) http.Handler {
 			return
 		}
 		w.Header().Set("X-Frame-Options", "DENY")
-		w.Header().Set("Referrer-Policy", "no-referrer") // the page URL carries the token
+		w.Header().Set("Referrer-Policy", "no-referrer") // the page URL carries a code
+		w.Header().Set("Content-Security-Policy", uiPolicy)
 		h.ServeHTTP(w, r)
 	})
 }

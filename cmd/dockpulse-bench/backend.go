@@ -65,7 +65,10 @@ func startBackend(ctx context.Context, bin, host string, logw io.Writer, args ..
 			b.stop()
 			return nil, fmt.Errorf("dockpulse serve URL %q: %w", l, err)
 		}
-		b.token = u.Query().Get("token")
+		if b.token, _, err = protocoltest.TradeCode(ctx, u); err != nil {
+			b.stop()
+			return nil, err
+		}
 		b.base = "http://" + u.Host
 	case <-time.After(30 * time.Second):
 		b.stop()

@@ -183,8 +183,9 @@ export interface Serve {
 }
 
 /**
- * Starts `dockpulse serve [extra]` and resolves with the URL from its first
- * stdout line. With a token file, a restarted server keeps the token.
+ * Starts `dockpulse serve [extra]`, trades the code of its first printed
+ * address for the token and resolves with the next address it prints. With
+ * a token file, a restarted server keeps the token.
  */
 export function startServe(bin: string, engine: Engine, addr = '127.0.0.1:0', tokenFile?: string, extra: string[] = []): Promise<Serve> {
   const args = ['serve', '--addr', addr, '--log-level', 'warn', ...extra]
@@ -200,24 +201,39 @@ export function startServe(bin: string, engine: Engine, addr = '127.0.0.1:0', to
     if (process.env.DOCKPULSE_E2E_VERBOSE) process.stderr.write(`[serve] ${c}`)
   })
   const exited = new Promise<void>((ok) => proc.once('exit', () => ok()))
+  // stdout, line by line: each line is a single-use address.
+  let out = ''
+  const lines: string[] = []
+  const waiters: ((line: string) => void)[] = []
+  proc.stdout.setEncoding('utf8')
+  proc.stdout.on('data', (c: string) => {
+    out += c
+    for (let nl = out.indexOf('\n'); nl >= 0; nl = out.indexOf('\n')) {
+      const line = out.slice(0, nl).trim()
+      out = out.slice(nl + 1)
+      const waiter = waiters.shift()
+      if (waiter) waiter(line)
+      else lines.push(line)
+    }
+  })
+  const nextLine = () => new Promise<string>((got) => (lines.length ? got(lines.shift()!) : waiters.push(got)))
   return new Promise((ok, fail) => {
-    let out = ''
     const timer = setTimeout(() => fail(new Error(`dockpulse serve printed no URL in 15 s:\n${stderr}`)), 15_000)
     proc.once('exit', (code) => {
       clearTimeout(timer)
       fail(new Error(`dockpulse serve exited with ${code}:\n${stderr}`))
     })
-    proc.stdout.setEncoding('utf8')
-    proc.stdout.on('data', (c: string) => {
-      out += c
-      const nl = out.indexOf('\n')
-      if (nl < 0) return
+    void (async () => {
+      const url = new URL(await nextLine())
       clearTimeout(timer)
-      const url = new URL(out.slice(0, nl).trim())
+      // The printed address works once: the harness trades its code for the
+      // token (for the tests' own checks) and gives the pages the next one.
+      const traded = await fetch(new URL('/api/session', url), { method: 'POST', body: JSON.stringify({ code: url.searchParams.get('code') }) })
+      const { token } = (await traded.json()) as { token: string }
       ok({
-        url: url.toString(),
+        url: await nextLine(),
         origin: url.origin,
-        token: url.searchParams.get('token') ?? '',
+        token,
         port: Number(url.port),
         proc,
         async stop() {
@@ -226,7 +242,7 @@ export function startServe(bin: string, engine: Engine, addr = '127.0.0.1:0', to
           await exited
         },
       })
-    })
+    })().catch(fail)
   })
 }
 

@@ -1,19 +1,22 @@
+import { createHmac, webcrypto } from 'node:crypto'
 import { describe, expect, it, vi } from 'vitest'
 import { snapshot } from '../livetest'
 import {
   BackendError,
+  CODE_STORAGE_KEY,
   TOKEN_STORAGE_KEY,
-  captureToken,
+  captureCredential,
   httpBackend,
+  removeWorkers,
   wailsApp,
   wailsBackend,
+  type HttpBackendOptions,
   type TokenEnvironment,
   type WailsApp,
 } from './backend'
 
-function tokenEnv(href: string, stored: string | null = null) {
-  const storage = new Map<string, string>()
-  if (stored) storage.set(TOKEN_STORAGE_KEY, stored)
+function tokenEnv(href: string, stored: Record<string, string> = {}) {
+  const storage = new Map<string, string>(Object.entries(stored))
   const replaceState = vi.fn()
   const env: TokenEnvironment = {
     location: { href },
@@ -23,27 +26,50 @@ function tokenEnv(href: string, stored: string | null = null) {
   return { env, storage, replaceState }
 }
 
-describe('captureToken', () => {
-  it('takes the token from the URL, stores it and removes it from the address bar', () => {
+describe('captureCredential', () => {
+  it('takes the code from the URL and removes it from the address bar, storing nothing yet', () => {
+    const { env, storage, replaceState } = tokenEnv('http://127.0.0.1:7070/?code=c0de&view=x#top')
+    expect(captureCredential(env)).toEqual({ token: '', code: 'c0de' })
+    expect(storage.size).toBe(0)
+    expect(replaceState).toHaveBeenCalledWith(null, '', '/?view=x#top')
+  })
+
+  it('prefers a new code to the token kept for this tab', () => {
+    const { env } = tokenEnv('http://127.0.0.1:7070/?code=new', { [TOKEN_STORAGE_KEY]: 'old', [CODE_STORAGE_KEY]: 'before' })
+    expect(captureCredential(env)).toEqual({ token: '', code: 'new' })
+  })
+
+  it('uses the kept token when the URL holds the code this tab traded already (a reload of its first address)', () => {
+    const { env, replaceState } = tokenEnv('http://127.0.0.1:7070/?code=used', { [TOKEN_STORAGE_KEY]: 'kept', [CODE_STORAGE_KEY]: 'used' })
+    expect(captureCredential(env)).toEqual({ token: 'kept', code: '' })
+    expect(replaceState).toHaveBeenCalledWith(null, '', '/')
+  })
+
+  it('still takes a token from the URL (a script that holds it), stores it and removes it from the address bar', () => {
     const { env, storage, replaceState } = tokenEnv('http://127.0.0.1:7070/?token=s3cr%2Ft&view=x#top')
-    expect(captureToken(env)).toBe('s3cr/t')
+    expect(captureCredential(env)).toEqual({ token: 's3cr/t', code: '' })
     expect(storage.get(TOKEN_STORAGE_KEY)).toBe('s3cr/t')
     expect(replaceState).toHaveBeenCalledWith(null, '', '/?view=x#top')
   })
 
   it('falls back to the token kept for this tab', () => {
-    const { env, replaceState } = tokenEnv('http://127.0.0.1:7070/', 'kept')
-    expect(captureToken(env)).toBe('kept')
+    const { env, replaceState } = tokenEnv('http://127.0.0.1:7070/', { [TOKEN_STORAGE_KEY]: 'kept' })
+    expect(captureCredential(env)).toEqual({ token: 'kept', code: '' })
     expect(replaceState).not.toHaveBeenCalled()
   })
 
   it('uses VITE_DOCKPULSE_URL under the dev server', () => {
     const { env } = tokenEnv('http://localhost:5173/')
-    expect(captureToken({ ...env, devUrl: 'http://127.0.0.1:7070/?token=dev' })).toBe('dev')
+    expect(captureCredential({ ...env, devUrl: 'http://127.0.0.1:7070/?token=dev' })).toEqual({ token: 'dev', code: '' })
   })
 
-  it('returns empty when there is no token anywhere', () => {
-    expect(captureToken(tokenEnv('http://127.0.0.1:7070/').env)).toBe('')
+  it('takes a code from VITE_DOCKPULSE_URL as printed', () => {
+    const { env } = tokenEnv('http://localhost:5173/')
+    expect(captureCredential({ ...env, devUrl: 'http://127.0.0.1:7070/?code=c0de' })).toEqual({ token: '', code: 'c0de' })
+  })
+
+  it('returns empty when there is no credential anywhere', () => {
+    expect(captureCredential(tokenEnv('http://127.0.0.1:7070/').env)).toEqual({ token: '', code: '' })
   })
 })
 
@@ -51,36 +77,102 @@ function jsonResponse(status: number, body: unknown): Response {
   return new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } })
 }
 
+type Handler = (url: URL, init: RequestInit) => Response
+
+/**
+ * A fake serve-mode server holding token: it answers the challenge as the
+ * real one does (or, with wrongMac, as an impostor would), trades code once,
+ * and passes every other request to handler. Every request is recorded.
+ */
+function fakeServer(token: string, handler: Handler, opts: { code?: string; wrongMac?: boolean } = {}) {
+  let codeUsed = false
+  const requests: { url: URL; init: RequestInit }[] = []
+  const fetch = vi.fn((input: URL | RequestInfo, init: RequestInit = {}) => {
+    const url = new URL(input instanceof Request ? input.url : input)
+    requests.push({ url, init })
+    if (url.pathname === '/api/challenge') {
+      const mac = createHmac('sha256', opts.wrongMac ? 'not the token' : token)
+        .update('dockpulse challenge v1\n' + url.searchParams.get('nonce'))
+        .digest('base64url')
+      return Promise.resolve(jsonResponse(200, { mac }))
+    }
+    if (url.pathname === '/api/session') {
+      const { code } = JSON.parse(init.body as string) as { code: string }
+      if (code !== opts.code) return Promise.resolve(jsonResponse(403, { error: 'unknown code' }))
+      if (codeUsed) return Promise.resolve(jsonResponse(410, { error: 'this link was already used' }))
+      codeUsed = true
+      return Promise.resolve(jsonResponse(200, { token }))
+    }
+    return Promise.resolve(handler(url, init))
+  })
+  const headersOf = (i: number) => (requests[i]?.init.headers ?? {}) as Record<string, string>
+  return { fetch, requests, headersOf }
+}
+
+function backend(fetch: typeof globalThis.fetch, more: Partial<HttpBackendOptions> = {}) {
+  return httpBackend({ baseUrl: 'http://127.0.0.1:7070/', token: 'tok', fetch, subtle: webcrypto.subtle as SubtleCrypto, ...more })
+}
+
 describe('httpBackend', () => {
-  it('sends the bearer token and resolves paths against the page', async () => {
-    const fetch = vi.fn((_url: URL | RequestInfo, _init?: RequestInit) => Promise.resolve(jsonResponse(200, snapshot({ seq: 3 }))))
-    const b = httpBackend({ baseUrl: 'http://127.0.0.1:7070/', token: 'tok', fetch })
-    const snap = await b.snapshot()
+  it('checks the server, then sends the bearer token and resolves paths against the page', async () => {
+    const srv = fakeServer('tok', () => jsonResponse(200, snapshot({ seq: 3 })))
+    const snap = await backend(srv.fetch).snapshot()
     expect(snap.seq).toBe(3)
-    const [url, init] = fetch.mock.calls[0]!
-    expect(String(url as URL)).toBe('http://127.0.0.1:7070/api/snapshot')
-    expect((init?.headers as Record<string, string>).Authorization).toBe('Bearer tok')
+    expect(srv.requests.map((r) => r.url.pathname)).toEqual(['/api/challenge', '/api/snapshot'])
+    expect(srv.requests[0]!.url.searchParams.get('nonce')).toMatch(/^[A-Za-z0-9_-]{43}$/)
+    expect(srv.headersOf(0).Authorization).toBeUndefined()
+    expect(String(srv.requests[1]!.url)).toBe('http://127.0.0.1:7070/api/snapshot')
+    expect(srv.headersOf(1).Authorization).toBe('Bearer tok')
   })
 
-  it('builds the WebSocket URL on the same host', async () => {
-    const b = httpBackend({ baseUrl: 'http://127.0.0.1:7070/', token: 'a b', fetch: vi.fn() })
-    expect(await b.socketUrl()).toBe('ws://127.0.0.1:7070/ws?token=a+b')
-    const tls = httpBackend({ baseUrl: 'https://example.test/', token: 't', fetch: vi.fn() })
-    expect(await tls.socketUrl()).toBe('wss://example.test/ws?token=t')
+  it('builds the WebSocket URL on the same host, after the challenge', async () => {
+    const srv = fakeServer('a b', () => jsonResponse(404, {}))
+    expect(await backend(srv.fetch, { token: 'a b' }).socketUrl()).toBe('ws://127.0.0.1:7070/ws?token=a+b')
+    expect(srv.requests.map((r) => r.url.pathname)).toEqual(['/api/challenge'])
+    const tls = fakeServer('t', () => jsonResponse(404, {}))
+    expect(await backend(tls.fetch, { baseUrl: 'https://example.test/', token: 't' }).socketUrl()).toBe('wss://example.test/ws?token=t')
+  })
+
+  it('never sends the token to a server that answers the challenge wrongly, and says so', async () => {
+    const srv = fakeServer('tok', () => jsonResponse(200, snapshot({ seq: 1 })), { wrongMac: true })
+    const b = backend(srv.fetch)
+    await expect(b.snapshot()).rejects.toThrow('the server on this port is not the one this page was opened from')
+    await expect(b.socketUrl()).rejects.toThrow('not the one this page was opened from')
+    await expect(b.containerAction('c0ffee', 'stop')).rejects.toThrow('not the one this page was opened from')
+    expect(srv.requests.map((r) => r.url.pathname)).toEqual(['/api/challenge', '/api/challenge', '/api/challenge'])
+    expect(JSON.stringify(srv.requests.map((r) => [String(r.url), r.init]))).not.toContain('tok')
+  })
+
+  it.each([
+    ['no MAC', { status: 200, body: {} }],
+    ['a MAC of another length', { status: 200, body: { mac: 'AAAA' } }],
+    ['a MAC that is not base64url', { status: 200, body: { mac: '!'.repeat(43) } }],
+    ['an error (an older or other server)', { status: 404, body: { error: 'no such endpoint' } }],
+  ])('treats %s as not the same server', async (_name, answer) => {
+    const fetch = vi.fn(() => Promise.resolve(jsonResponse(answer.status, answer.body)))
+    await expect(backend(fetch).snapshot()).rejects.toThrow('not the one this page was opened from')
+    expect(fetch).toHaveBeenCalledTimes(1)
+  })
+
+  it('does not send the token at all without WebCrypto (not a secure context)', async () => {
+    const srv = fakeServer('tok', () => jsonResponse(200, snapshot({ seq: 1 })))
+    const b = backend(srv.fetch, { subtle: null })
+    await expect(b.snapshot()).rejects.toThrow('cannot check that the server is the one it was opened from')
+    await expect(b.socketUrl()).rejects.toThrow('secure contexts')
+    expect(srv.fetch).not.toHaveBeenCalled()
   })
 
   it('reports the server error message and status', async () => {
-    const fetch = vi.fn(() => Promise.resolve(jsonResponse(503, { error: 'engine unreachable' })))
-    const b = httpBackend({ baseUrl: 'http://127.0.0.1:7070/', token: 'tok', fetch })
-    const err = await b.snapshot().catch((e: unknown) => e)
+    const srv = fakeServer('tok', () => jsonResponse(503, { error: 'engine unreachable' }))
+    const err = await backend(srv.fetch).snapshot().catch((e: unknown) => e)
     expect(err).toBeInstanceOf(BackendError)
     expect((err as BackendError).message).toBe('GET /api/snapshot: engine unreachable (HTTP 503)')
     expect((err as BackendError).status).toBe(503)
   })
 
-  it('refuses to call without a token', async () => {
+  it('refuses to call without a token or a code', async () => {
     const fetch = vi.fn()
-    const b = httpBackend({ baseUrl: 'http://127.0.0.1:7070/', token: '', fetch })
+    const b = backend(fetch, { token: '' })
     await expect(b.snapshot()).rejects.toThrow('no access token')
     await expect(b.socketUrl()).rejects.toThrow('no access token')
     expect(fetch).not.toHaveBeenCalled()
@@ -88,30 +180,86 @@ describe('httpBackend', () => {
 
   it('maps null lists to empty ones', async () => {
     const body = { seq: 4, engines: null, containers: null, stats: null, events: null }
-    const fetch = vi.fn(() => Promise.resolve(jsonResponse(200, body)))
-    const b = httpBackend({ baseUrl: 'http://127.0.0.1:7070/', token: 't', fetch })
-    expect(await b.snapshot()).toEqual({ seq: 4, engines: [], containers: [], stats: [], events: [] })
+    const srv = fakeServer('tok', () => jsonResponse(200, body))
+    expect(await backend(srv.fetch).snapshot()).toEqual({ seq: 4, engines: [], containers: [], stats: [], events: [] })
+  })
+})
+
+describe('httpBackend code trade', () => {
+  it('trades the code once, keeps the token for the tab and checks the server before using it', async () => {
+    const srv = fakeServer('lasting', () => jsonResponse(200, snapshot({ seq: 2 })), { code: 'c0de' })
+    const storage = new Map<string, string>()
+    const b = backend(srv.fetch, { token: '', code: 'c0de', storage: { setItem: (k, v) => void storage.set(k, v) } })
+    await Promise.all([b.snapshot(), b.socketUrl()])
+    expect(await b.socketUrl()).toBe('ws://127.0.0.1:7070/ws?token=lasting')
+    const paths = srv.requests.map((r) => r.url.pathname)
+    expect(paths.filter((p) => p === '/api/session')).toHaveLength(1)
+    expect(paths[0]).toBe('/api/session')
+    expect(srv.requests[0]!.init.method).toBe('POST')
+    expect(srv.requests[0]!.init.body).toBe('{"code":"c0de"}')
+    expect(storage.get(TOKEN_STORAGE_KEY)).toBe('lasting')
+    expect(storage.get(CODE_STORAGE_KEY)).toBe('c0de')
+  })
+
+  it('says the link was already used when the server refuses the code as used, and does not ask again', async () => {
+    const srv = fakeServer('lasting', () => jsonResponse(200, snapshot({ seq: 2 })), { code: 'c0de' })
+    await backend(srv.fetch, { token: '', code: 'c0de' }).snapshot()
+    const again = backend(srv.fetch, { token: '', code: 'c0de' })
+    const err = await again.snapshot().catch((e: unknown) => e)
+    expect((err as BackendError).message).toBe('this link was already used: open Dockpulse through the address it printed last')
+    expect((err as BackendError).status).toBe(410)
+    const before = srv.requests.length
+    await expect(again.socketUrl()).rejects.toThrow('this link was already used')
+    expect(srv.requests.length).toBe(before)
+  })
+
+  it('says the link is not this server’s for an unknown code', async () => {
+    const srv = fakeServer('lasting', () => jsonResponse(200, {}), { code: 'c0de' })
+    await expect(backend(srv.fetch, { token: '', code: 'other' }).snapshot()).rejects.toThrow(
+      'this link is not one this server printed',
+    )
+  })
+
+  it('tries the trade again after a failure that did not spend the code', async () => {
+    let down = true
+    const srv = fakeServer('lasting', () => jsonResponse(200, snapshot({ seq: 5 })), { code: 'c0de' })
+    const fetch = vi.fn((input: URL | RequestInfo, init?: RequestInit) =>
+      down ? Promise.reject(new TypeError('Failed to fetch')) : srv.fetch(input, init),
+    )
+    const b = backend(fetch, { token: '', code: 'c0de' })
+    await expect(b.snapshot()).rejects.toThrow('POST /api/session: Failed to fetch')
+    down = false
+    expect((await b.snapshot()).seq).toBe(5)
+  })
+})
+
+describe('removeWorkers', () => {
+  it('unregisters every registration', async () => {
+    const unregister = vi.fn(() => Promise.resolve(true))
+    const regs = [{ unregister }, { unregister }] as unknown as ServiceWorkerRegistration[]
+    await removeWorkers({ getRegistrations: () => Promise.resolve(regs) })
+    expect(unregister).toHaveBeenCalledTimes(2)
   })
 })
 
 describe('httpBackend container actions', () => {
-  it('POSTs the action with the token and resolves on 204', async () => {
-    const fetch = vi.fn(() => Promise.resolve(new Response(null, { status: 204 })))
-    const b = httpBackend({ baseUrl: 'http://127.0.0.1:7070/', token: 't', fetch })
+  it('POSTs the action with the token after the challenge and resolves on 204', async () => {
+    const srv = fakeServer('t', () => new Response(null, { status: 204 }))
+    const b = backend(srv.fetch, { token: 't' })
     await b.containerAction('c0ffee', 'pause')
     await b.containerAction('c0ffee', 'remove', { removeVolumes: true })
-    const calls = fetch.mock.calls as unknown as [URL, RequestInit][]
-    expect(String(calls[0]![0])).toBe('http://127.0.0.1:7070/api/containers/c0ffee/pause')
-    expect(calls[0]![1].method).toBe('POST')
-    expect((calls[0]![1].headers as Record<string, string>).Authorization).toBe('Bearer t')
-    expect(String(calls[1]![0])).toBe('http://127.0.0.1:7070/api/containers/c0ffee/remove?volumes=1')
+    const [challenge, pause, , remove] = srv.requests
+    expect(challenge!.url.pathname).toBe('/api/challenge')
+    expect(String(pause!.url)).toBe('http://127.0.0.1:7070/api/containers/c0ffee/pause')
+    expect(pause!.init.method).toBe('POST')
+    expect(srv.headersOf(1).Authorization).toBe('Bearer t')
+    expect(String(remove!.url)).toBe('http://127.0.0.1:7070/api/containers/c0ffee/remove?volumes=1')
   })
 
   it("rejects with the engine's message and the status", async () => {
     const body = JSON.stringify({ error: 'cannot remove a running container: stop it first or force it' })
-    const fetch = vi.fn(() => Promise.resolve(new Response(body, { status: 409, statusText: 'Conflict' })))
-    const b = httpBackend({ baseUrl: 'http://127.0.0.1:7070/', token: 't', fetch })
-    const err = await b.containerAction('c0ffee', 'remove').catch((e: unknown) => e)
+    const srv = fakeServer('t', () => new Response(body, { status: 409, statusText: 'Conflict' }))
+    const err = await backend(srv.fetch, { token: 't' }).containerAction('c0ffee', 'remove').catch((e: unknown) => e)
     expect(err).toBeInstanceOf(BackendError)
     expect((err as BackendError).message).toBe(
       'cannot remove a running container: stop it first or force it',

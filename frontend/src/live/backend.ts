@@ -2,6 +2,7 @@
 // backend's HTTP API when it serves this page to a browser. Both give the same
 // JSON shapes; this module hides which one is in use behind `Backend`.
 
+import { answerIsRight, newNonce, notSameServerText, notSecureText } from './challenge'
 import { errorText } from './errors'
 import { normalizeSnapshot } from './protocol'
 import type { ActionOptions, ContainerAction, Snapshot } from './types'
@@ -111,64 +112,135 @@ export function wailsBackend(app: WailsApp): Backend {
 export interface HttpBackendOptions {
   /** The page's base URL; /api and /ws are resolved against it. */
   baseUrl: string
-  token: string
+  /** The token, when the page has it already (sessionStorage, a script's URL). */
+  token?: string
+  /** The single-use code from the printed address, traded for the token on first use. */
+  code?: string
+  /** Where the traded token (and the code it came from) are kept for this tab. */
+  storage?: Pick<Storage, 'setItem'> | null
+  /** WebCrypto, to check the server's challenge answers; default crypto.subtle, absent outside secure contexts. */
+  subtle?: SubtleCrypto | null
+  random?: (bytes: Uint8Array) => Uint8Array
   fetch?: typeof fetch
   /** Per-request timeout; default 5000 ms. */
   timeoutMs?: number
 }
 
+export const CODE_STORAGE_KEY = 'dockpulse.code'
+
+/**
+ * The HTTP backend of serve mode. Every request that carries the token (the
+ * WebSocket's URL, each poll, each action) is preceded by the challenge
+ * (challenge.ts): the token goes only to a server that proved it knows it.
+ */
 export function httpBackend(options: HttpBackendOptions): Backend {
-  const { baseUrl, token } = options
+  const { baseUrl, code = '', storage = null } = options
   const doFetch = options.fetch ?? ((...args: Parameters<typeof fetch>) => fetch(...args))
+  const subtle = options.subtle === undefined ? (globalThis.crypto?.subtle ?? null) : options.subtle
   const timeoutMs = options.timeoutMs ?? 5000
   const missingToken = new BackendError(
-    'no access token: open Dockpulse through the address it printed (it ends in ?token=…)',
+    'no access token: open Dockpulse through the address it printed (it ends in ?code=…)',
     401,
   )
+  let token = options.token ?? ''
+  /** Set when the server refused the code: it will not take it later either. */
+  let codeRefused: BackendError | null = null
+  let trading: Promise<string> | null = null
 
-  async function get<T>(path: string): Promise<T> {
-    if (!token) throw missingToken
+  /** A request with the timeout; a failure to get any answer is a BackendError. */
+  async function send(method: string, path: string, init: RequestInit = {}, timeout = true): Promise<Response> {
     const url = new URL(path, baseUrl)
     const controller = new AbortController()
-    const timer = setTimeout(() => controller.abort(), timeoutMs)
-    let res: Response
+    const timer = timeout ? setTimeout(() => controller.abort(), timeoutMs) : undefined
     try {
-      res = await doFetch(url, {
-        headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' },
+      return await doFetch(url, {
+        ...init,
+        method,
+        headers: { Accept: 'application/json', ...init.headers },
         signal: controller.signal,
         cache: 'no-store',
       })
     } catch (err) {
       const reason = controller.signal.aborted ? `no answer within ${timeoutMs} ms` : errorText(err)
-      throw new BackendError(`GET ${url.pathname}: ${reason}`)
+      throw new BackendError(timeout ? `${method} ${url.pathname}: ${reason}` : `cannot reach the Dockpulse backend: ${reason}`)
     } finally {
       clearTimeout(timer)
     }
+  }
+
+  /** Trades the code once for the token, and keeps it for the tab. */
+  async function trade(): Promise<string> {
+    const res = await send('POST', 'api/session', {
+      body: JSON.stringify({ code }),
+      headers: { 'Content-Type': 'application/json' },
+    })
+    if (res.status === 410) {
+      codeRefused = new BackendError('this link was already used: open Dockpulse through the address it printed last', 410)
+    } else if (res.status === 403) {
+      codeRefused = new BackendError(
+        'this link is not one this server printed (it was restarted, or the link is from another launch): open Dockpulse through the address it printed last',
+        403,
+      )
+    }
+    if (codeRefused) throw codeRefused
+    if (res.status !== 200) throw new BackendError(`POST /api/session: ${await errorMessage(res)}`, res.status)
+    const body: unknown = await res.json().catch(() => null)
+    const got = body && typeof body === 'object' ? (body as { token?: unknown }).token : undefined
+    if (typeof got !== 'string' || !got) throw new BackendError('POST /api/session: no token in the answer')
+    token = got
+    try {
+      storage?.setItem(TOKEN_STORAGE_KEY, token)
+      storage?.setItem(CODE_STORAGE_KEY, code)
+    } catch {
+      // Storage may be disabled; the token still works for this page's life.
+    }
+    return token
+  }
+
+  async function credential(): Promise<string> {
+    if (token) return token
+    if (codeRefused) throw codeRefused
+    if (!code) throw missingToken
+    trading ??= trade().finally(() => (trading = null))
+    return trading
+  }
+
+  /**
+   * The token, once the server has shown it knows it; never sent before. A
+   * server that cannot is refused as 401 is: it does not know this page.
+   */
+  async function verified(): Promise<string> {
+    const t = await credential()
+    if (!subtle) throw new BackendError(notSecureText)
+    const nonce = newNonce(options.random)
+    const res = await send('GET', `api/challenge?nonce=${nonce}`)
+    if (res.status === 429 || res.status === 503) {
+      throw new BackendError(`checking the server: ${await errorMessage(res)}`, res.status)
+    }
+    const answer: unknown = res.status === 200 ? await res.json().catch(() => null) : null
+    if (!(await answerIsRight(subtle, t, nonce, answer))) throw new BackendError(notSameServerText, 401)
+    return t
+  }
+
+  async function get<T>(path: string): Promise<T> {
+    const t = await verified()
+    const res = await send('GET', path, { headers: { Authorization: `Bearer ${t}` } })
+    const { pathname } = new URL(path, baseUrl)
     if (res.status !== 200) {
-      throw new BackendError(`GET ${url.pathname}: ${await errorMessage(res)}`, res.status)
+      throw new BackendError(`GET ${pathname}: ${await errorMessage(res)}`, res.status)
     }
     try {
       return (await res.json()) as T
     } catch (err) {
-      throw new BackendError(`GET ${url.pathname}: invalid JSON: ${errorText(err)}`)
+      throw new BackendError(`GET ${pathname}: invalid JSON: ${errorText(err)}`)
     }
   }
 
   /** POST /api/containers/{id}/{action}: 204 on success, {"error"} otherwise. */
   async function post(path: string): Promise<void> {
-    if (!token) throw missingToken
-    const url = new URL(path, baseUrl)
-    let res: Response
-    try {
-      // No timeout: stopping a container may take its whole grace period.
-      res = await doFetch(url, {
-        method: 'POST',
-        headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' },
-        cache: 'no-store',
-      })
-    } catch (err) {
-      throw new BackendError(`cannot reach the Dockpulse backend: ${errorText(err)}`)
-    }
+    const t = await verified()
+    // No timeout: stopping a container may take its whole grace period.
+    const res = await send('POST', path, { headers: { Authorization: `Bearer ${t}` } }, false)
     if (res.status === 204 || res.status === 200) return
     // The engine's words are the message; the status stays on the error.
     throw new BackendError(await errorMessage(res, false), res.status)
@@ -176,11 +248,11 @@ export function httpBackend(options: HttpBackendOptions): Backend {
 
   return {
     kind: 'http',
-    socketUrl() {
-      if (!token) return Promise.reject(missingToken)
+    async socketUrl() {
+      const t = await verified()
       const u = new URL('ws', baseUrl)
       u.protocol = u.protocol === 'https:' ? 'wss:' : 'ws:'
-      return Promise.resolve(withToken(u.toString(), token))
+      return withToken(u.toString(), t)
     },
     snapshot: async () => normalizeSnapshot(await get<unknown>('api/snapshot')),
     async containerAction(id, action, options) {
@@ -218,39 +290,57 @@ export interface TokenEnvironment {
   devUrl?: string | undefined
 }
 
+/** What the page starts with: a token, or a code to trade for one (or neither). */
+export interface Credential {
+  token: string
+  code: string
+}
+
+function stored(env: TokenEnvironment, key: string): string | null {
+  try {
+    return env.storage?.getItem(key) ?? null
+  } catch {
+    return null // storage may be disabled: as good as nothing stored
+  }
+}
+
 /**
- * Takes the token from the page URL once, keeps it for the tab in
- * sessionStorage (so a reload still works) and removes it from the address
- * bar, where it would end up in screenshots and history.
+ * Takes the code (or a token) from the page URL once and removes it from the
+ * address bar. A code is traded later (httpBackend); a token, which only a
+ * script that holds it puts there, is kept for the tab in sessionStorage at
+ * once. Without either, the tab's stored token (a reload) is used. A code
+ * this tab traded already (a reload of its first address, as a service
+ * worker's cleanup does) gives way to the token it was traded for.
  */
-export function captureToken(env: TokenEnvironment): string {
+export function captureCredential(env: TokenEnvironment): Credential {
   const url = new URL(env.location.href)
-  const fromUrl = url.searchParams.get('token')
+  const code = url.searchParams.get('code') ?? ''
+  const fromUrl = url.searchParams.get('token') ?? ''
+  if (url.searchParams.has('code') || url.searchParams.has('token')) {
+    url.searchParams.delete('code')
+    url.searchParams.delete('token')
+    env.history.replaceState(env.history.state, '', url.pathname + url.search + url.hash)
+  }
   if (fromUrl) {
     try {
       env.storage?.setItem(TOKEN_STORAGE_KEY, fromUrl)
     } catch {
       // Storage may be disabled; the token still works for this page's life.
     }
-    url.searchParams.delete('token')
-    env.history.replaceState(env.history.state, '', url.pathname + url.search + url.hash)
-    return fromUrl
+    return { token: fromUrl, code: '' }
   }
-  let stored: string | null = null
-  try {
-    stored = env.storage?.getItem(TOKEN_STORAGE_KEY) ?? null
-  } catch {
-    // Storage may be disabled: as good as nothing stored.
-  }
-  if (stored) return stored
+  const token = stored(env, TOKEN_STORAGE_KEY)
+  if (code && !(token && stored(env, CODE_STORAGE_KEY) === code)) return { token: '', code }
+  if (token) return { token, code: '' }
   if (env.devUrl) {
     try {
-      return new URL(env.devUrl).searchParams.get('token') ?? ''
+      const dev = new URL(env.devUrl).searchParams
+      return { token: dev.get('token') ?? '', code: dev.get('token') ? '' : (dev.get('code') ?? '') }
     } catch {
-      return ''
+      return { token: '', code: '' }
     }
   }
-  return ''
+  return { token: '', code: '' }
 }
 
 function sessionStorageOrNull(): Storage | null {
@@ -261,6 +351,25 @@ function sessionStorageOrNull(): Storage | null {
   }
 }
 
+export const foreignWorkerText =
+  'a service worker that Dockpulse did not register (one an earlier program on this port left) controls this page: the page removes it and reloads, and sends nothing through it'
+
+/**
+ * Dockpulse registers no service worker, so one that controls the page was
+ * left by an earlier holder of the port, and sees every request the page
+ * makes through fetch. The page then uses neither its code nor its token:
+ * it removes every registration and loads again, from the network.
+ */
+export async function removeWorkers(workers: Pick<ServiceWorkerContainer, 'getRegistrations'>): Promise<void> {
+  for (const r of await workers.getRegistrations()) await r.unregister()
+}
+
+/** A backend that refuses every call with reason. */
+function refusing(reason: string): Backend {
+  const no = () => Promise.reject(new BackendError(reason))
+  return { kind: 'http', socketUrl: no, snapshot: no, containerAction: no }
+}
+
 /**
  * Picks the backend for this page: the Wails bindings when present, else the
  * HTTP API of the server that served the page. Call it once at startup.
@@ -268,12 +377,13 @@ function sessionStorageOrNull(): Storage | null {
 export function detectBackend(): Backend {
   const app = wailsApp()
   if (app) return wailsBackend(app)
+  const workers = 'serviceWorker' in navigator ? navigator.serviceWorker : null
+  if (workers?.controller) {
+    void removeWorkers(workers).then(() => window.location.reload())
+    return refusing(foreignWorkerText)
+  }
   const devUrl = import.meta.env.DEV ? import.meta.env.VITE_DOCKPULSE_URL : undefined
-  const token = captureToken({
-    location: window.location,
-    history: window.history,
-    storage: sessionStorageOrNull(),
-    devUrl,
-  })
-  return httpBackend({ baseUrl: document.baseURI, token })
+  const storage = sessionStorageOrNull()
+  const { token, code } = captureCredential({ location: window.location, history: window.history, storage, devUrl })
+  return httpBackend({ baseUrl: document.baseURI, token, code, storage })
 }

@@ -18,9 +18,11 @@
 //   reconnecting --poll failed------>  offline
 //   polling      <--poll ok/failed-->  offline
 //
-// A poll refused with 401 means the backend is there but no longer knows this
-// page's token (a restarted `dockpulse serve` makes a new one): offline, with
-// `unauthorized` so that the UI can say what to do instead of "retrying".
+// A poll refused with 401 means the server on the port does not know this
+// page's token (a restarted `dockpulse serve` makes a new one; the HTTP
+// backend reports a failed challenge, another program on the port, so too):
+// offline, with `unauthorized` so that the UI can say what to do instead of
+// "retrying".
 
 import type { Backend } from './backend'
 import { PollingSource, type PollStatus } from './pollingSource'

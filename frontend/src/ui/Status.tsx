@@ -144,8 +144,9 @@ export function ConnectionBanner() {
     case 'offline':
       tone = 'bad'
       if (c.unauthorized) {
-        text = 'The Dockpulse backend no longer accepts this page (it was probably restarted, with a new token).'
-        note = 'Open the address it printed when it started. Showing the last known state.'
+        text = 'The Dockpulse backend no longer accepts this page: the server on this port is not the one this page was opened from.'
+        note =
+          'It was restarted with a new token, or another program took the port; this page does not send it its token. Open the address Dockpulse printed when it started. Showing the last known state.'
       } else {
         text = 'Cannot reach the Dockpulse backend.'
         note = `${c.reason}. Showing the last known state; retrying by itself.`
