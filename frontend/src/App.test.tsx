@@ -408,6 +408,21 @@ describe('App', () => {
       frame()
       expect(connectionNotice()).toHaveTextContent('no longer accepts this page')
 
+      dispatch({
+        type: 'connection',
+        connection: {
+          status: 'offline',
+          since: 0,
+          reason: 'this link was already used: open Dockpulse through the address it printed last; live updates: refused',
+          nextRetryAt: null,
+          linkRefused: true,
+        },
+      })
+      frame()
+      expect(status('Connection')).toHaveTextContent('Offline: link refused')
+      expect(connectionNotice()).toHaveTextContent('Dockpulse did not open: this link was already used: open Dockpulse through the address it printed last.')
+      expect(connectionNotice()).not.toHaveTextContent('retrying')
+
       dispatch({ type: 'connection', connection: { status: 'connected', since: 20_000, latencyMs: 5 } })
       frame()
       expect(connectionNotice()).toBeNull()

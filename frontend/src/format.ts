@@ -259,6 +259,7 @@ export function describeConnection(state: ConnectionState): string {
     case 'polling':
       return 'Degraded: polling'
     case 'offline':
+      if (state.linkRefused) return 'Offline: link refused'
       return state.unauthorized ? 'Offline: access refused' : 'Offline'
   }
 }

@@ -229,4 +229,31 @@ describe('LiveConnection offline reasons', () => {
       vi.useRealTimers()
     }
   })
+
+  it('reports a refused link (a used or foreign code) as linkRefused, not as a server to wait for', async () => {
+    vi.useFakeTimers()
+    try {
+      FakeWebSocket.reset()
+      FakeWebSocket.refuse = true
+      const scheduler = new ManualScheduler()
+      const store = createLiveStore({ scheduler })
+      const used = Object.assign(new Error('this link was already used: open Dockpulse through the address it printed last'), {
+        status: 410,
+      })
+      const fetchSnapshot = vi.fn(() => Promise.reject(used))
+      const conn = new LiveConnection({
+        store,
+        push: new WebSocketSource({ url: () => Promise.resolve('ws://x/ws'), WebSocket: FakeWebSocket, random: () => 0 }),
+        poll: new PollingSource({ fetchSnapshot, intervalMs: 2000 }),
+      })
+      conn.start()
+      await vi.advanceTimersByTimeAsync(1000)
+      scheduler.frame()
+      expect(store.getState().connection).toMatchObject({ status: 'offline', linkRefused: true })
+      expect(store.getState().connection).not.toHaveProperty('unauthorized')
+      conn.stop()
+    } finally {
+      vi.useRealTimers()
+    }
+  })
 })

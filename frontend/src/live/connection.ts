@@ -22,7 +22,8 @@
 // page's token (a restarted `dockpulse serve` makes a new one; the HTTP
 // backend reports a failed challenge, another program on the port, so too):
 // offline, with `unauthorized` so that the UI can say what to do instead of
-// "retrying".
+// "retrying". A refused code (403, 410: the link was already used or is from
+// another launch) is offline with `linkRefused`, for the same reason.
 
 import type { Backend } from './backend'
 import { PollingSource, type PollStatus } from './pollingSource'
@@ -233,7 +234,9 @@ export class LiveConnection {
         reason: `${this.lastPoll.reason}${pushReason}`,
         nextRetryAt,
       }
-      if (this.lastPoll.httpStatus === 401) offline.unauthorized = true
+      const refused = this.lastPoll.httpStatus
+      if (refused === 401) offline.unauthorized = true
+      else if (refused === 403 || refused === 410) offline.linkRefused = true
       return offline
     }
     if (this.lastFailure) {

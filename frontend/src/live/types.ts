@@ -234,9 +234,12 @@ export type ConnectionState =
   /**
    * Neither push nor polling reaches the backend. unauthorized: the backend
    * answers but refuses this page's token (a restarted `dockpulse serve` has a
-   * new one), so waiting will not help.
+   * new one), so waiting will not help. linkRefused: the address the page was
+   * opened with carried a code the server will not take (already used, or from
+   * another launch); reason says which, and a freshly printed address is the
+   * only way in.
    */
-  | { status: 'offline'; since: number; reason: string; nextRetryAt: number | null; unauthorized?: boolean }
+  | { status: 'offline'; since: number; reason: string; nextRetryAt: number | null; unauthorized?: boolean; linkRefused?: boolean }
 
 export type ConnectionStatus = ConnectionState['status']
 

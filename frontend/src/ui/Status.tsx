@@ -147,6 +147,11 @@ export function ConnectionBanner() {
         text = 'The Dockpulse backend no longer accepts this page: the server on this port is not the one this page was opened from.'
         note =
           'It was restarted with a new token, or another program took the port; this page does not send it its token. Open the address Dockpulse printed when it started. Showing the last known state.'
+      } else if (c.linkRefused) {
+        // The reason starts with what the server said of the code.
+        const [said = c.reason] = c.reason.split('; live updates:')
+        text = `Dockpulse did not open: ${said}.`
+        note = 'Each address Dockpulse prints opens one page; it prints a fresh one each time one is used.'
       } else {
         text = 'Cannot reach the Dockpulse backend.'
         note = `${c.reason}. Showing the last known state; retrying by itself.`
