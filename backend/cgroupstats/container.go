@@ -93,7 +93,7 @@ func (h *Host) Open(t Target) (*Container, error) {
 		}
 		*w.into = f
 	}
-	if _, err := c.Read(time.Now(), HostCPU{}); err != nil {
+	if _, err := c.Read(time.Now(), stats.CPU{}); err != nil {
 		return nil, errors.Join(err, c.Close())
 	}
 	return c, nil
@@ -117,11 +117,11 @@ var (
 	errNoCPUCount = errors.New("cpu.stat has no usage_usec")
 )
 
-// Read takes one sample, stamped at, with the host's CPU figures read for
-// this round. Its slices stay valid until the next Read. A cgroup that has
+// Read takes one sample, stamped at, with the host's CPU figures (System
+// and Online of Host.CPU) read for this round. Its slices stay valid until the next Read. A cgroup that has
 // gone (the container stopped) makes the reads fail (ENODEV), which is an
 // error here.
-func (c *Container) Read(at time.Time, host HostCPU) (stats.Sample, error) {
+func (c *Container) Read(at time.Time, host stats.CPU) (stats.Sample, error) {
 	s := stats.Sample{Read: at, CPU: stats.CPU{System: host.System, Online: host.Online}}
 	if err := c.readCPU(&s); err != nil {
 		return stats.Sample{}, c.wrap(err)

@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+
+	"github.com/dockpulse/dockpulse/backend/stats"
 )
 
 // Host is what the kernel says about the host itself: where the cgroup
@@ -18,13 +20,6 @@ type Host struct {
 
 	mu   sync.Mutex
 	stat *file // /proc/stat
-}
-
-// HostCPU is the host's CPU time and online CPU count, as the engine puts
-// them in every sample (system_cpu_usage, online_cpus).
-type HostCPU struct {
-	System uint64
-	Online uint32
 }
 
 // OpenHost reads the mounts and the memory size of the host whose proc
@@ -60,19 +55,21 @@ func OpenHost(proc string) (*Host, error) {
 	return h, nil
 }
 
-// CPU reads the host's CPU time now. It is safe for concurrent use.
-func (h *Host) CPU() (HostCPU, error) {
+// CPU reads the host's CPU time and online CPU count now, as the engine
+// puts them in every sample (system_cpu_usage, online_cpus): only System
+// and Online are set. It is safe for concurrent use.
+func (h *Host) CPU() (stats.CPU, error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	b, err := h.stat.read()
 	if err != nil {
-		return HostCPU{}, fmt.Errorf("host CPU time: %w", err)
+		return stats.CPU{}, fmt.Errorf("host CPU time: %w", err)
 	}
 	system, online, err := parseProcStat(b)
 	if err != nil {
-		return HostCPU{}, fmt.Errorf("host CPU time: %w", err)
+		return stats.CPU{}, fmt.Errorf("host CPU time: %w", err)
 	}
-	return HostCPU{System: system, Online: online}, nil
+	return stats.CPU{System: system, Online: online}, nil
 }
 
 // MemTotal is the host's memory in bytes, the limit the engine reports for

@@ -72,7 +72,6 @@ func (h hostTree) mountinfo(mounts ...string) {
 	h.write("proc/self/mountinfo", b.String())
 }
 
-
 // v1Tree lays out a cgroup v1 host with the cgroupfs driver (/docker/<id>)
 // or, with systemd set, the systemd driver (/system.slice/docker-<id>.scope),
 // cpu and cpuacct co-mounted as most distributions do.

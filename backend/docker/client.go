@@ -158,3 +158,24 @@ func (c *Client) SampleOnce(ctx context.Context, id string) (stats.Sample, error
 	}
 	return v, nil
 }
+
+// InitProcess returns a running container's init process as the host sees
+// it, and whether it shares the host's network, for the kernel stats source
+// (backend/cgroupstats). A container that is not running has no process: an
+// error.
+func (c *Client) InitProcess(ctx context.Context, id string) (pid int, hostNetwork bool, err error) {
+	in, err := c.cli.ContainerInspect(ctx, id)
+	if err != nil {
+		if errdefs.IsNotFound(err) {
+			return 0, false, fmt.Errorf("inspect %s: %w", id, ErrNotFound)
+		}
+		return 0, false, fmt.Errorf("inspect %s: %w", id, err)
+	}
+	if in.ContainerJSONBase == nil || in.State == nil || !in.State.Running || in.State.Pid <= 0 {
+		return 0, false, fmt.Errorf("inspect %s: the container is not running", id)
+	}
+	if hc := in.HostConfig; hc != nil {
+		hostNetwork = hc.NetworkMode.IsHost()
+	}
+	return in.State.Pid, hostNetwork, nil
+}
