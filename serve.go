@@ -28,6 +28,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	tokenFile := fset.String("token-file", "", "keep the access token in this file (created, mode 0600, if missing), so a restarted server keeps it and open pages reconnect by themselves")
 	level := fset.String("log-level", "", "log level: debug, info, warn or error (default $"+logging.EnvLevel+", else info)")
 	statsMode := statsFlag(fset)
+	statsSource := statsSourceFlag(fset)
 	fset.Usage = func() {
 		fmt.Fprintf(stderr, "usage: dockpulse serve [flags]\n\nRuns the Dockpulse backend headless and serves its UI. The first line on\nstdout is the URL to open, with the access token.\n\n")
 		fset.PrintDefaults()
@@ -39,7 +40,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stderr, "dockpulse serve: unexpected argument %q\n", fset.Arg(0))
 		return 2
 	}
-	if err := service.CheckStatsMode(*statsMode); err != nil {
+	if err := errors.Join(service.CheckStatsMode(*statsMode), service.CheckStatsSource(*statsSource)); err != nil {
 		fmt.Fprintln(stderr, "dockpulse serve:", err)
 		return 2
 	}
@@ -66,7 +67,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 			return 2
 		}
 	}
-	svc, err := service.New(service.Config{StatsMode: *statsMode, Server: server.Config{
+	svc, err := service.New(service.Config{StatsMode: *statsMode, StatsSource: *statsSource, Server: server.Config{
 		Addr: *addr, AllowRemote: *allowRemote, UI: ui, Version: version, Token: token,
 	}}, log)
 	if err != nil {

@@ -180,3 +180,21 @@ func serveOnce(t *testing.T, args ...string) *url.URL {
 	}
 	return u
 }
+
+func TestStatsSourceFlagDefault(t *testing.T) {
+	for env, want := range map[string]string{"": "auto", "kernel": "kernel", "engine": "engine"} {
+		t.Setenv(envStatsSource, env)
+		fset := flag.NewFlagSet("x", flag.ContinueOnError)
+		if got := *statsSourceFlag(fset); got != want {
+			t.Errorf("with %s=%q: default %q, want %q", envStatsSource, env, got, want)
+		}
+	}
+}
+
+func TestServeRefusesUnknownStatsSource(t *testing.T) {
+	var stdout, stderr syncBuffer
+	code := runServe(context.Background(), []string{"--stats-source", "cgroups"}, &stdout, &stderr)
+	if code != 2 || stdout.String() != "" || !strings.Contains(stderr.String(), `stats source "cgroups": want "auto", "kernel" or "engine"`) {
+		t.Fatalf("exit %d, stdout %q, stderr %q; want 2, nothing, the sources there are", code, stdout.String(), stderr.String())
+	}
+}
