@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"iter"
 	"math"
 	"strconv"
 
@@ -78,6 +79,22 @@ func nextLine(b []byte) (line, rest []byte) {
 	return b, nil
 }
 
+// lines yields the lines of b that hold more than blanks.
+func lines(b []byte) iter.Seq[[]byte] {
+	return func(yield func([]byte) bool) {
+		for len(b) > 0 {
+			var line []byte
+			line, b = nextLine(b)
+			if len(bytes.TrimSpace(line)) == 0 {
+				continue
+			}
+			if !yield(line) {
+				return
+			}
+		}
+	}
+}
+
 // nextField returns the first space-separated field of b and what follows.
 func nextField(b []byte) (field, rest []byte) {
 	i := 0
@@ -95,9 +112,7 @@ func nextField(b []byte) (field, rest []byte) {
 // memory.stat, cpu.stat) and calls found for each key it has. A key that
 // appears twice keeps its last value, as a map would.
 func flatKeyed(b []byte, keys []string, found func(i int, v uint64)) error {
-	for len(b) > 0 {
-		var line []byte
-		line, b = nextLine(b)
+	for line := range lines(b) {
 		key, rest := nextField(line)
 		if len(key) == 0 {
 			continue
@@ -129,9 +144,7 @@ var blkioOps = [...]string{"Read", "Write", "Sync", "Async", "Discard", "Total"}
 // lines and a last "Total bytes" line without a device, which the engine
 // leaves out. Entries are appended to into.
 func parseBlkioV1(b []byte, into []stats.BlockIO) ([]stats.BlockIO, error) {
-	for len(b) > 0 {
-		var line []byte
-		line, b = nextLine(b)
+	for line := range lines(b) {
 		dev, rest := nextField(line)
 		if len(dev) == 0 || string(dev) == "Total" {
 			continue
@@ -166,9 +179,7 @@ func parseBlkioV1(b []byte, into []stats.BlockIO) ([]stats.BlockIO, error) {
 // "MAJ:MIN rbytes=N wbytes=N rios=N wios=N dbytes=N dios=N" per device. Each
 // device gives a "read" and a "write" entry, as the engine reports them.
 func parseIOStatV2(b []byte, into []stats.BlockIO) ([]stats.BlockIO, error) {
-	for len(b) > 0 {
-		var line []byte
-		line, b = nextLine(b)
+	for line := range lines(b) {
 		dev, rest := nextField(line)
 		if len(dev) == 0 {
 			continue
@@ -224,14 +235,9 @@ func parseNetDev(b []byte, into []stats.Network) ([]stats.Network, error) {
 		}
 		_, b = nextLine(b)
 	}
-	for len(b) > 0 {
-		var line []byte
-		line, b = nextLine(b)
+	for line := range lines(b) {
 		colon := bytes.IndexByte(line, ':')
 		if colon < 0 {
-			if len(bytes.TrimSpace(line)) == 0 {
-				continue
-			}
 			return into, fmt.Errorf("%w: net/dev line without an interface", errFormat)
 		}
 		name := bytes.TrimSpace(line[:colon])
@@ -310,9 +316,7 @@ func parseProcStat(b []byte) (system uint64, online uint32, err error) {
 // parseMemTotal reads MemTotal from /proc/meminfo, in bytes (the file says
 // kB, which the kernel means as KiB).
 func parseMemTotal(b []byte) (uint64, error) {
-	for len(b) > 0 {
-		var line []byte
-		line, b = nextLine(b)
+	for line := range lines(b) {
 		key, rest := nextField(line)
 		if string(key) != "MemTotal:" {
 			continue
@@ -369,12 +373,7 @@ type cgroupLine struct {
 // so it may allocate.
 func parseProcCgroup(b []byte) ([]cgroupLine, error) {
 	var out []cgroupLine
-	for len(b) > 0 {
-		var line []byte
-		line, b = nextLine(b)
-		if len(line) == 0 {
-			continue
-		}
+	for line := range lines(b) {
 		first := bytes.IndexByte(line, ':')
 		if first < 0 {
 			return nil, fmt.Errorf("%w: cgroup line %q", errFormat, truncate(line))
@@ -420,12 +419,7 @@ type mount struct {
 // decoded.
 func parseMountinfo(b []byte) ([]mount, error) {
 	var out []mount
-	for len(b) > 0 {
-		var line []byte
-		line, b = nextLine(b)
-		if len(line) == 0 {
-			continue
-		}
+	for line := range lines(b) {
 		fields := bytes.Fields(line)
 		sep := -1
 		for i, f := range fields {
