@@ -33,53 +33,51 @@ func readCompute(t *testing.T, h hostTree, target Target) (*Container, *Host, st
 	return c, host, s, stats.Compute("local", testID, s)
 }
 
-func TestV1Figures(t *testing.T) {
-	for _, systemd := range []bool{false, true} {
-		t.Run(driverName(systemd), func(t *testing.T) {
-			_, _, s, got := readCompute(t, v1Tree(t, systemd), Target{ID: testID, PID: testPID})
-			want := model.Stats{
-				Engine: "local", ID: testID, Read: at.UnixMilli(),
-				// The first sample has no previous one: measured against
-				// zero, as the CLI's first line is.
-				CPUPercent: 2.5e9 / 5.5e9 * 2 * 100, OnlineCPUs: 2,
-				// usage less total_inactive_file; no limit set, so the
-				// host's MemTotal.
-				MemoryUsage: 104857600 - 10485760, MemoryLimit: testMemTotal,
-				MemoryPercent: float64(104857600-10485760) / testMemTotal * 100,
-				NetworkRx:     1296 + 100, NetworkTx: 648 + 50,
-				BlockRead: 4096 + 8192, BlockWrite: 1048576,
-				Pids: 7,
-			}
-			if got != want {
-				t.Errorf("figures\n got %+v\nwant %+v", got, want)
-			}
+// TestFigures reads both cgroup versions under both drivers; the figures
+// are those `docker stats` shows for the same counters.
+func TestFigures(t *testing.T) {
+	const usage = 104857600 - 10485760 // usage less (total_)inactive_file
+	for _, tc := range []struct {
+		name  string
+		tree  func(*testing.T, bool) hostTree
+		limit uint64
+		read  uint64
+		write uint64
+		// check is what else the sample must hold.
+		check func(t *testing.T, s stats.Sample)
+	}{
+		// No limit set on v1: the host's MemTotal.
+		{"v1", v1Tree, testMemTotal, 4096 + 8192, 1048576, func(t *testing.T, s stats.Sample) {
 			if s.CPU.System != 5.5e9 || len(s.CPU.PerCPU) != 2 || s.CPU.PerCPU[0] != 1.5e9 {
 				t.Errorf("CPU %+v: want system 5.5e9 ns (7 fields of 550 ticks) and two per-CPU counters", s.CPU)
 			}
-		})
-	}
-}
-
-func TestV2Figures(t *testing.T) {
-	for _, systemd := range []bool{false, true} {
-		t.Run(driverName(systemd), func(t *testing.T) {
-			_, _, s, got := readCompute(t, v2Tree(t, systemd), Target{ID: testID, PID: testPID})
-			want := model.Stats{
-				Engine: "local", ID: testID, Read: at.UnixMilli(),
-				CPUPercent: 2.5e9 / 5.5e9 * 2 * 100, OnlineCPUs: 2,
-				MemoryUsage: 104857600 - 10485760, MemoryLimit: 268435456,
-				MemoryPercent: float64(104857600-10485760) / 268435456 * 100,
-				NetworkRx:     1396, NetworkTx: 698,
-				BlockRead: 1459200 + 4096, BlockWrite: 314773504,
-				Pids: 7,
-			}
-			if got != want {
-				t.Errorf("figures\n got %+v\nwant %+v", got, want)
-			}
+		}},
+		{"v2", v2Tree, 268435456, 1459200 + 4096, 314773504, func(t *testing.T, s stats.Sample) {
 			if s.Memory.HasTotalInactiveFile || len(s.CPU.PerCPU) != 0 {
 				t.Errorf("v2 sample %+v: cgroup v2 has neither total_inactive_file nor per-CPU usage", s)
 			}
-		})
+		}},
+	} {
+		for _, systemd := range []bool{false, true} {
+			t.Run(tc.name+"/"+driverName(systemd), func(t *testing.T) {
+				_, _, s, got := readCompute(t, tc.tree(t, systemd), Target{ID: testID, PID: testPID})
+				want := model.Stats{
+					Engine: "local", ID: testID, Read: at.UnixMilli(),
+					// The first sample has no previous one: measured against
+					// zero, as the CLI's first line is.
+					CPUPercent: 2.5e9 / 5.5e9 * 2 * 100, OnlineCPUs: 2,
+					MemoryUsage: usage, MemoryLimit: tc.limit,
+					MemoryPercent: float64(usage) / float64(tc.limit) * 100,
+					NetworkRx:     1296 + 100, NetworkTx: 648 + 50,
+					BlockRead: tc.read, BlockWrite: tc.write,
+					Pids: 7,
+				}
+				if got != want {
+					t.Errorf("figures\n got %+v\nwant %+v", got, want)
+				}
+				tc.check(t, s)
+			})
+		}
 	}
 }
 
