@@ -53,11 +53,16 @@ const envStats = "DOCKPULSE_STATS"
 // default samples by view: on an engine measured in docs/performance.md it
 // halves the engine's CPU for stats, and what is on screen stays live.
 func statsFlag(fset *flag.FlagSet) *string {
-	def := os.Getenv(envStats)
-	if def == "" {
-		def = protocol.StatsVisible
+	return fset.String("stats", envOr(envStats, protocol.StatsVisible), "stats sampling: \"visible\" streams what a window shows at 1 Hz and samples the other running containers every 5 s; \"all\" streams every running container at 1 Hz (default $"+envStats+", else visible)")
+}
+
+// envOr is the environment variable name, or def where it is unset or
+// empty.
+func envOr(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
 	}
-	return fset.String("stats", def, "stats sampling: \"visible\" streams what a window shows at 1 Hz and samples the other running containers every 5 s; \"all\" streams every running container at 1 Hz (default $"+envStats+", else visible)")
+	return def
 }
 
 // envStatsSource sets the default of --stats-source.
@@ -67,11 +72,7 @@ const envStatsSource = "DOCKPULSE_STATS_SOURCE"
 // StatsSource. The default reads the kernel's files where it can: every
 // container at 1 Hz for almost nothing (docs/performance.md).
 func statsSourceFlag(fset *flag.FlagSet) *string {
-	def := os.Getenv(envStatsSource)
-	if def == "" {
-		def = service.StatsSourceAuto
-	}
-	return fset.String("stats-source", def, "where stats come from: \"kernel\" reads the cgroup files of a local engine's containers, \"engine\" asks the engine, \"auto\" reads the kernel's where it can and checks it against the engine's now and then, falling back to the engine when they disagree (default $"+envStatsSource+", else auto)")
+	return fset.String("stats-source", envOr(envStatsSource, service.StatsSourceAuto), "where stats come from: \"kernel\" reads the cgroup files of a local engine's containers, \"engine\" asks the engine, \"auto\" reads the kernel's where it can and checks it against the engine's now and then, falling back to the engine when they disagree (default $"+envStatsSource+", else auto)")
 }
 
 func runDesktop(args []string) int {

@@ -126,12 +126,20 @@ func TestServeRefusesNonLoopbackWithoutAllowRemote(t *testing.T) {
 	}
 }
 
-func TestStatsFlagDefault(t *testing.T) {
-	for env, want := range map[string]string{"": "visible", "all": "all", "visible": "visible"} {
-		t.Setenv(envStats, env)
-		fset := flag.NewFlagSet("x", flag.ContinueOnError)
-		if got := *statsFlag(fset); got != want {
-			t.Errorf("with %s=%q: default %q, want %q", envStats, env, got, want)
+func TestStatsFlagDefaults(t *testing.T) {
+	for _, tc := range []struct {
+		env  string
+		flag func(*flag.FlagSet) *string
+		want map[string]string // the default for each value of env
+	}{
+		{envStats, statsFlag, map[string]string{"": "visible", "all": "all", "visible": "visible"}},
+		{envStatsSource, statsSourceFlag, map[string]string{"": "auto", "kernel": "kernel", "engine": "engine"}},
+	} {
+		for env, want := range tc.want {
+			t.Setenv(tc.env, env)
+			if got := *tc.flag(flag.NewFlagSet("x", flag.ContinueOnError)); got != want {
+				t.Errorf("with %s=%q: default %q, want %q", tc.env, env, got, want)
+			}
 		}
 	}
 }
@@ -179,16 +187,6 @@ func serveOnce(t *testing.T, args ...string) *url.URL {
 		t.Fatal(err)
 	}
 	return u
-}
-
-func TestStatsSourceFlagDefault(t *testing.T) {
-	for env, want := range map[string]string{"": "auto", "kernel": "kernel", "engine": "engine"} {
-		t.Setenv(envStatsSource, env)
-		fset := flag.NewFlagSet("x", flag.ContinueOnError)
-		if got := *statsSourceFlag(fset); got != want {
-			t.Errorf("with %s=%q: default %q, want %q", envStatsSource, env, got, want)
-		}
-	}
 }
 
 func TestServeRefusesUnknownStatsSource(t *testing.T) {
