@@ -269,8 +269,10 @@ func (c *Collector) StopAll() {
 	}
 }
 
-// Streams returns the number of stream goroutines alive, including stopped
-// ones that have not exited yet.
+// Streams returns the number of the collector's goroutines alive besides
+// Run's own: streams and background samplers, including stopped ones that
+// have not exited yet, and the comparison of a Poller with the engine (see
+// Config.Check). With a Poller, no goroutine streams.
 func (c *Collector) Streams() int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
