@@ -10,7 +10,9 @@
 // and systemd drivers without guessing their naming; file.go keeps a file
 // open and re-reads it with one pread into a reused buffer; host.go reads the
 // host's CPU time and memory as the engine does; container.go turns one
-// container's files into a stats.Sample.
+// container's files into a stats.Sample; source.go is the stats.Poller the
+// collector uses, which asks the engine (inspect) for each container's
+// process.
 //
 // The figures are the engine's (moby daemon/stats_unix.go with containerd's
 // cgroup readers), so that stats.Compute on a Sample from here gives what
