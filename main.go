@@ -6,6 +6,7 @@ package main
 import (
 	"context"
 	"embed"
+	"errors"
 	"flag"
 	"fmt"
 	"io/fs"
@@ -52,25 +53,41 @@ const envStats = "DOCKPULSE_STATS"
 // default samples by view: on an engine measured in docs/performance.md it
 // halves the engine's CPU for stats, and what is on screen stays live.
 func statsFlag(fset *flag.FlagSet) *string {
-	def := os.Getenv(envStats)
-	if def == "" {
-		def = protocol.StatsVisible
+	return fset.String("stats", envOr(envStats, protocol.StatsVisible), "stats sampling: \"visible\" streams what a window shows at 1 Hz and samples the other running containers every 5 s; \"all\" streams every running container at 1 Hz (default $"+envStats+", else visible)")
+}
+
+// envOr is the environment variable name, or def where it is unset or
+// empty.
+func envOr(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
 	}
-	return fset.String("stats", def, "stats sampling: \"visible\" streams what a window shows at 1 Hz and samples the other running containers every 5 s; \"all\" streams every running container at 1 Hz (default $"+envStats+", else visible)")
+	return def
+}
+
+// envStatsSource sets the default of --stats-source.
+const envStatsSource = "DOCKPULSE_STATS_SOURCE"
+
+// statsSourceFlag defines --stats-source, which chooses the service's
+// StatsSource. The default reads the kernel's files where it can: every
+// container at 1 Hz for almost nothing (docs/performance.md).
+func statsSourceFlag(fset *flag.FlagSet) *string {
+	return fset.String("stats-source", envOr(envStatsSource, service.StatsSourceAuto), "where stats come from: \"kernel\" reads the cgroup files of a local engine's containers, \"engine\" asks the engine, \"auto\" reads the kernel's where it can and checks it against the engine's now and then, falling back to the engine when they disagree (default $"+envStatsSource+", else auto)")
 }
 
 func runDesktop(args []string) int {
 	fset := flag.NewFlagSet("dockpulse", flag.ContinueOnError)
 	level := fset.String("log-level", "", "log level: debug, info, warn or error (default $"+logging.EnvLevel+", else info)")
 	statsMode := statsFlag(fset)
+	statsSource := statsSourceFlag(fset)
 	fset.Usage = func() {
-		fmt.Fprintf(fset.Output(), "usage: dockpulse [--log-level LEVEL] [--stats MODE]\n       dockpulse serve [--help]\n")
+		fmt.Fprintf(fset.Output(), "usage: dockpulse [--log-level LEVEL] [--stats MODE] [--stats-source SOURCE]\n       dockpulse serve [--help]\n")
 		fset.PrintDefaults()
 	}
 	if err := fset.Parse(args); err != nil {
 		return 2
 	}
-	if err := service.CheckStatsMode(*statsMode); err != nil {
+	if err := errors.Join(service.CheckStatsMode(*statsMode), service.CheckStatsSource(*statsSource)); err != nil {
 		fmt.Fprintln(fset.Output(), "dockpulse:", err)
 		return 2
 	}
@@ -90,7 +107,7 @@ func runDesktop(args []string) int {
 		}
 	}()
 
-	app := NewApp(service.Config{StatsMode: *statsMode, Server: server.Config{Version: version}}, log)
+	app := NewApp(service.Config{StatsMode: *statsMode, StatsSource: *statsSource, Server: server.Config{Version: version}}, log)
 	ui, err := fs.Sub(assets, "frontend/dist")
 	if err != nil {
 		log.Error("embedded UI", zap.Error(err))

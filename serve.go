@@ -30,6 +30,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	tokenFile := fset.String("token-file", "", "keep the access token in this file (created, mode 0600, if missing), so a restarted server keeps it and open pages reconnect by themselves")
 	level := fset.String("log-level", "", "log level: debug, info, warn or error (default $"+logging.EnvLevel+", else info)")
 	statsMode := statsFlag(fset)
+	statsSource := statsSourceFlag(fset)
 	fset.Usage = func() {
 		fmt.Fprintf(stderr, "usage: dockpulse serve [flags]\n\nRuns the Dockpulse backend headless and serves its UI. The first line on\nstdout is the URL to open; it works once (the page trades its code for the\naccess token), and each use prints a fresh one.\n\n")
 		fset.PrintDefaults()
@@ -41,7 +42,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		fmt.Fprintf(stderr, "dockpulse serve: unexpected argument %q\n", fset.Arg(0))
 		return 2
 	}
-	if err := service.CheckStatsMode(*statsMode); err != nil {
+	if err := errors.Join(service.CheckStatsMode(*statsMode), service.CheckStatsSource(*statsSource)); err != nil {
 		fmt.Fprintln(stderr, "dockpulse serve:", err)
 		return 2
 	}
@@ -77,7 +78,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	// The next codes are printed in order by one goroutine, so a reader of
 	// stdout that is slow or gone never holds up the page that traded.
 	next := make(chan string, 16)
-	svc, err := service.New(service.Config{StatsMode: *statsMode, Server: server.Config{
+	svc, err := service.New(service.Config{StatsMode: *statsMode, StatsSource: *statsSource, Server: server.Config{
 		Addr: *addr, AllowRemote: *allowRemote, UI: ui, Version: version, Token: token,
 		OnNewCode: func(code string) {
 			select {

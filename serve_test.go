@@ -130,12 +130,20 @@ func TestServeRefusesNonLoopbackWithoutAllowRemote(t *testing.T) {
 	}
 }
 
-func TestStatsFlagDefault(t *testing.T) {
-	for env, want := range map[string]string{"": "visible", "all": "all", "visible": "visible"} {
-		t.Setenv(envStats, env)
-		fset := flag.NewFlagSet("x", flag.ContinueOnError)
-		if got := *statsFlag(fset); got != want {
-			t.Errorf("with %s=%q: default %q, want %q", envStats, env, got, want)
+func TestStatsFlagDefaults(t *testing.T) {
+	for _, tc := range []struct {
+		env  string
+		flag func(*flag.FlagSet) *string
+		want map[string]string // the default for each value of env
+	}{
+		{envStats, statsFlag, map[string]string{"": "visible", "all": "all", "visible": "visible"}},
+		{envStatsSource, statsSourceFlag, map[string]string{"": "auto", "kernel": "kernel", "engine": "engine"}},
+	} {
+		for env, want := range tc.want {
+			t.Setenv(tc.env, env)
+			if got := *tc.flag(flag.NewFlagSet("x", flag.ContinueOnError)); got != want {
+				t.Errorf("with %s=%q: default %q, want %q", tc.env, env, got, want)
+			}
 		}
 	}
 }
@@ -206,4 +214,12 @@ func serveOnce(t *testing.T, args ...string) (*url.URL, string) {
 		t.Fatalf("serve %v exited %d; stderr:\n%s", args, code, stderr.String())
 	}
 	return u, token
+}
+
+func TestServeRefusesUnknownStatsSource(t *testing.T) {
+	var stdout, stderr syncBuffer
+	code := runServe(context.Background(), []string{"--stats-source", "cgroups"}, &stdout, &stderr)
+	if code != 2 || stdout.String() != "" || !strings.Contains(stderr.String(), `stats source "cgroups": want "auto", "kernel" or "engine"`) {
+		t.Fatalf("exit %d, stdout %q, stderr %q; want 2, nothing, the sources there are", code, stdout.String(), stderr.String())
+	}
 }

@@ -67,14 +67,23 @@ func (c *Client) Info(ctx context.Context) (model.EngineInfo, error) {
 
 // Inspect returns one container, or ErrNotFound.
 func (c *Client) Inspect(ctx context.Context, id string) (model.Container, error) {
+	in, err := c.inspect(ctx, id)
+	if err != nil {
+		return model.Container{}, err
+	}
+	return FromInspect(c.engine, in), nil
+}
+
+// inspect asks the engine about one container; ErrNotFound if it is gone.
+func (c *Client) inspect(ctx context.Context, id string) (container.InspectResponse, error) {
 	in, err := c.cli.ContainerInspect(ctx, id)
 	if err != nil {
 		if errdefs.IsNotFound(err) {
-			return model.Container{}, fmt.Errorf("inspect %s: %w", id, ErrNotFound)
+			return in, fmt.Errorf("inspect %s: %w", id, ErrNotFound)
 		}
-		return model.Container{}, fmt.Errorf("inspect %s: %w", id, err)
+		return in, fmt.Errorf("inspect %s: %w", id, err)
 	}
-	return FromInspect(c.engine, in), nil
+	return in, nil
 }
 
 // List returns every container (as `docker ps -a`), inspected, sorted by ID.
@@ -157,4 +166,22 @@ func (c *Client) SampleOnce(ctx context.Context, id string) (stats.Sample, error
 		return stats.Sample{}, fmt.Errorf("stats %s: %w", id, err)
 	}
 	return v, nil
+}
+
+// InitProcess returns a running container's init process as the host sees
+// it, and whether it shares the host's network, for the kernel stats source
+// (backend/cgroupstats). A container that is not running has no process: an
+// error.
+func (c *Client) InitProcess(ctx context.Context, id string) (pid int, hostNetwork bool, err error) {
+	in, err := c.inspect(ctx, id)
+	if err != nil {
+		return 0, false, err
+	}
+	if in.ContainerJSONBase == nil || in.State == nil || !in.State.Running || in.State.Pid <= 0 {
+		return 0, false, fmt.Errorf("inspect %s: the container is not running", id)
+	}
+	if hc := in.HostConfig; hc != nil {
+		hostNetwork = hc.NetworkMode.IsHost()
+	}
+	return in.State.Pid, hostNetwork, nil
 }

@@ -60,8 +60,8 @@ const (
 	// (engine, type, action, actor ID).
 	MaxEventJSON = MaxListBytes + MaxText + 4*MaxWord + 256
 	// MaxEngineJSON bounds one EngineInfo: the reason, four names (host,
-	// name, OS, kernel) and six words.
-	MaxEngineJSON = MaxLong + 4*MaxText + 6*MaxWord + 512
+	// name, OS, kernel) and seven words.
+	MaxEngineJSON = MaxLong + 4*MaxText + 7*MaxWord + 512
 	// MaxStatsJSON bounds one Stats: two words and thirteen numbers.
 	MaxStatsJSON = 2*MaxWord + 512
 )
@@ -122,6 +122,7 @@ func (i EngineInfo) Bound() EngineInfo {
 	i.Host, i.Name, i.OS, i.KernelVersion = Cut(i.Host, MaxText), Cut(i.Name, MaxText), Cut(i.OS, MaxText), Cut(i.KernelVersion, MaxText)
 	i.Version, i.APIVersion = Cut(i.Version, MaxWord), Cut(i.APIVersion, MaxWord)
 	i.Arch, i.CgroupVersion = Cut(i.Arch, MaxWord), Cut(i.CgroupVersion, MaxWord)
+	i.StatsSource = Cut(i.StatsSource, MaxWord)
 	return i
 }
 

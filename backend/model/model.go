@@ -127,6 +127,10 @@ type EngineInfo struct {
 	MemoryTotal   int64  `json:"memoryTotal"`
 	Images        int    `json:"images"`
 	CgroupVersion string `json:"cgroupVersion"`
+	// StatsSource is where Dockpulse reads this engine's container stats:
+	// "kernel" (the cgroup files, on the engine's own host) or "engine" (its
+	// stats API). Empty before the first connection.
+	StatsSource string `json:"statsSource,omitempty"`
 }
 
 // Event is one engine event worth showing: container lifecycle changes,

@@ -14,6 +14,7 @@ import (
 	"github.com/docker/docker/client"
 	"go.uber.org/zap"
 
+	"github.com/dockpulse/dockpulse/backend/cgroupstats"
 	"github.com/dockpulse/dockpulse/backend/docker"
 	"github.com/dockpulse/dockpulse/backend/hub"
 	"github.com/dockpulse/dockpulse/backend/model"
@@ -38,10 +39,14 @@ type Config struct {
 	// protocol.StatsAll (every running container streamed at 1 Hz). The
 	// zero value "" is StatsAll.
 	StatsMode string
-	Server    server.Config
-	Stats     stats.Config
-	Watcher   watcher.Config
-	Store     store.Config
+	// StatsSource is StatsSourceAuto, StatsSourceKernel or
+	// StatsSourceEngine; the dockpulse command runs auto unless told
+	// otherwise (--stats-source). The zero value "" is StatsSourceEngine.
+	StatsSource string
+	Server      server.Config
+	Stats       stats.Config
+	Watcher     watcher.Config
+	Store       store.Config
 }
 
 // Endpoint is where and how a client reaches the live stream.
@@ -59,6 +64,8 @@ type Service struct {
 	Watcher   *watcher.Watcher
 	Server    *server.Server
 
+	kernel *cgroupstats.Host // nil with the engine's stats
+
 	log    *zap.Logger
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
@@ -70,6 +77,9 @@ func New(cfg Config, log *zap.Logger) (*Service, error) {
 	if err := CheckStatsMode(cfg.StatsMode); err != nil {
 		return nil, err
 	}
+	if err := CheckStatsSource(cfg.StatsSource); err != nil {
+		return nil, err
+	}
 	var opts []client.Opt
 	if cfg.DockerHost != "" {
 		opts = append(opts, client.WithHost(cfg.DockerHost))
@@ -78,27 +88,41 @@ func New(cfg Config, log *zap.Logger) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
+	kernel, why, err := kernelSource(cfg.StatsSource, dc.Host())
+	if err != nil {
+		return nil, errors.Join(err, dc.Close())
+	}
+	logStatsSource(log, cfg.StatsSource, kernel, why)
 	h := hub.New()
 	st := store.New(h, cfg.Store, log)
 	if cfg.Server.Actions == nil {
 		cfg.Server.Actions = dc
 	}
 	cfg.Stats.Engine = EngineName
+	cfg.Stats = withStatsSource(cfg.Stats, cfg.StatsSource, kernel, dc, func() (model.EngineInfo, bool) {
+		for _, info := range st.Engines() {
+			if info.Engine == EngineName {
+				return info, true
+			}
+		}
+		return model.EngineInfo{}, false
+	}, st.SetEngineInfo)
 	col := stats.New(dc, st, cfg.Stats, log)
 	if cfg.StatsMode == protocol.StatsVisible {
 		cfg.Server.Viewer = collectorViewer{col}
 	}
 	srv, err := server.New(cfg.Server, st, h, log)
 	if err != nil {
-		return nil, errors.Join(err, dc.Close())
+		return nil, errors.Join(err, dc.Close(), closeKernel(kernel))
 	}
 	return &Service{
 		Docker:    dc,
 		Store:     st,
 		Hub:       h,
 		Collector: col,
-		Watcher:   watcher.New(dc, st, col, cfg.Watcher, log),
+		Watcher:   watcher.New(statsInfoEngine{dc, col}, st, col, cfg.Watcher, log),
 		Server:    srv,
+		kernel:    kernel,
 		log:       log.With(zap.String("component", "service")),
 	}, nil
 }
@@ -162,6 +186,9 @@ func (s *Service) Stop(ctx context.Context) error {
 	}
 	if err := s.Docker.Close(); err != nil {
 		errs = append(errs, fmt.Errorf("close docker client: %w", err))
+	}
+	if err := closeKernel(s.kernel); err != nil {
+		errs = append(errs, fmt.Errorf("close kernel stats: %w", err))
 	}
 	return errors.Join(errs...)
 }

@@ -54,6 +54,18 @@ type Config struct {
 	// Clock drives the flush ticker, the retry timers and the background
 	// sampling timers. Default: the system clock.
 	Clock Clock
+	// Poller, when set, samples every running container at every Interval
+	// instead of the engine's streams (see Poller), until it fails or
+	// disagrees with the engine; the collector then falls back to the
+	// Source for good.
+	Poller Poller
+	// Check is how often a Poller's sample is compared with the engine's
+	// (see Agree): once soon after Run starts and then every Check. Zero
+	// compares never.
+	Check time.Duration
+	// OnSource, if set, is told when the collector falls back to the
+	// engine, and why. It is called without the collector's lock.
+	OnSource func(source string, reason error)
 }
 
 func (cfg Config) withDefaults() Config {
@@ -104,6 +116,12 @@ type Collector struct {
 	nextView uint64
 	live     int            // stream goroutines that have not exited yet
 	wg       sync.WaitGroup // the same goroutines, for Run to wait on
+
+	poller  Poller
+	polling bool // the Poller samples; no stream goroutines run
+	// Owned by the flush goroutine (see poll).
+	polled map[model.Key]*polled
+	round  []roundItem
 }
 
 // stream is one tracked container. Its pointer identifies one tracking
@@ -131,6 +149,9 @@ func New(src Source, sink Sink, cfg Config, log *zap.Logger) *Collector {
 		log:     log.With(zap.String("component", "stats"), zap.String("engine", cfg.Engine)),
 		streams: make(map[model.Key]*stream),
 		pending: make(map[model.Key]model.Stats),
+		poller:  cfg.Poller,
+		polling: cfg.Poller != nil,
+		polled:  make(map[model.Key]*polled),
 	}
 }
 
@@ -146,8 +167,15 @@ func (c *Collector) Run(ctx context.Context) error {
 	}
 	c.state = running
 	c.runCtx = ctx
-	for key, s := range c.streams {
-		c.startLocked(key, s)
+	if !c.polling {
+		for key, s := range c.streams {
+			c.startLocked(key, s)
+		}
+	}
+	if c.polling && c.cfg.Check > 0 && c.oneShot != nil {
+		c.live++
+		c.wg.Add(1)
+		go c.checkEvery(ctx)
 	}
 	c.mu.Unlock()
 
@@ -157,8 +185,10 @@ func (c *Collector) Run(ctx context.Context) error {
 		select {
 		case <-ctx.Done():
 			c.shutdown()
+			c.closeAllPolled()
 			return nil
 		case <-ticks:
+			c.poll(ctx)
 			c.flush()
 		}
 	}
@@ -239,8 +269,10 @@ func (c *Collector) StopAll() {
 	}
 }
 
-// Streams returns the number of stream goroutines alive, including stopped
-// ones that have not exited yet.
+// Streams returns the number of the collector's goroutines alive besides
+// Run's own: streams and background samplers, including stopped ones that
+// have not exited yet, and the comparison of a Poller with the engine (see
+// Config.Check). With a Poller, no goroutine streams.
 func (c *Collector) Streams() int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -270,7 +302,7 @@ func (c *Collector) ensureLocked(key model.Key) {
 	}
 	s := &stream{background: c.backgroundLocked(key)}
 	c.streams[key] = s
-	if c.state == running {
+	if c.state == running && !c.polling {
 		c.startLocked(key, s)
 	}
 }
@@ -284,7 +316,7 @@ func (c *Collector) backgroundLocked(key model.Key) bool {
 // refocusLocked restarts, in the right mode, the containers whose mode the
 // focus changed. c.mu must be held.
 func (c *Collector) refocusLocked() {
-	if c.state == finished {
+	if c.state == finished || c.polling {
 		return
 	}
 	for key, old := range c.streams {

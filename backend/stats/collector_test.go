@@ -3,6 +3,7 @@ package stats
 import (
 	"context"
 	"errors"
+	"reflect"
 	"testing"
 	"time"
 
@@ -339,7 +340,7 @@ func TestConfigDefaults(t *testing.T) {
 				t.Errorf("Clock = %T, want systemClock", got.Clock)
 			}
 			got.Clock = nil
-			if got != tt.want {
+			if !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("withDefaults:\n got %+v\nwant %+v", got, tt.want)
 			}
 		})

@@ -8,8 +8,11 @@
 // Run); follow.go the goroutine that follows one container's stream and
 // reopens it with backoff; background.go the one-shot sampling of containers
 // outside every view; view.go the client views that choose between the two;
-// clock.go the timers, which tests replace. The engine's wire format is the
-// Docker adapter's: backend/docker decodes it into Samples.
+// clock.go the timers, which tests replace; poll.go the sampling of every
+// container by a Poller (the kernel source) from the flush goroutine, and
+// the fall back to the engine; check.go the comparison of the two (Agree).
+// The engine's wire format is the Docker adapter's: backend/docker decodes
+// it into Samples.
 //
 // Compute is the pure maths. Collector owns the streams and follows these
 // rules:
@@ -54,6 +57,16 @@
 //     stopped stream. With no view open, or one that has not said what it
 //     shows, everything streams. This needs a OneShotSource; with a plain
 //     Source the views are ignored.
+//   - With a Poller (Config.Poller), no stream goroutine runs: every Interval
+//     the flush goroutine reads every running container through its Reader
+//     (opened once per container start), then flushes. A reader's first
+//     reading only sets the CPU baseline. Views change nothing. A container
+//     that stops is dropped at once, as with streams, and its reader closed
+//     at the next round. When the host's CPU time cannot be read, or one
+//     container still tracked as running fails three rounds in a row, or a
+//     comparison with the engine (Config.Check, Agree) disagrees, the
+//     collector falls back to the engine's streams for good, with a warning
+//     that says why, and tells Config.OnSource.
 //   - Run owns the goroutines. Containers tracked before Run are remembered
 //     and streamed once Run starts; Run returns only after every stream
 //     goroutine has exited, and later calls start nothing.

@@ -19,6 +19,8 @@ type oneShotSource struct {
 	mu      sync.Mutex
 	samples map[string][]Sample
 	calls   map[string]int
+	// sampleFunc, when set, answers instead of the queue.
+	sampleFunc func(id string) Sample
 }
 
 func newOneShotSource() *oneShotSource {
@@ -30,6 +32,9 @@ func (f *oneShotSource) SampleOnce(ctx context.Context, id string) (Sample, erro
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.calls[id]++
+	if f.sampleFunc != nil {
+		return f.sampleFunc(id), nil
+	}
 	q := f.samples[id]
 	if len(q) == 0 {
 		return Sample{}, errors.New("fake engine: no sample queued")

@@ -48,15 +48,18 @@ type sizes struct {
 	fanoutClients, fanoutEvents    int
 	scaleTotal, scaleRunning       int
 	sampleVisible                  int
+	// samplingCount is how many running containers the visible-only
+	// sampling section runs (the largest stats count at most).
+	samplingCount int
 }
 
 var full = sizes{
 	latencyClients: 10, latencyChanges: 200,
-	statsCounts: []int{20, 60}, rounds: 3, window: 10 * time.Second, warmup: 3 * time.Second,
+	statsCounts: []int{20, 60, 200}, rounds: 3, window: 10 * time.Second, warmup: 3 * time.Second,
 	memClients:    []int{0, 1, 10, 50},
 	fanoutClients: 50, fanoutEvents: 1000,
 	scaleTotal: 1000, scaleRunning: 200,
-	sampleVisible: 10,
+	sampleVisible: 10, samplingCount: 60,
 }
 
 var smoke = sizes{
@@ -67,7 +70,7 @@ var smoke = sizes{
 	memClients:    []int{0, 1, 3},
 	fanoutClients: 3, fanoutEvents: 40,
 	scaleTotal: 20, scaleRunning: 4,
-	sampleVisible: 1,
+	sampleVisible: 1, samplingCount: 3,
 }
 
 // bench is one run.

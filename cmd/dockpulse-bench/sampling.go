@@ -19,7 +19,7 @@ func (b *bench) samplingWindow(ctx context.Context, ids []string, visible bool) 
 	if visible {
 		mode = protocol.StatsVisible
 	}
-	be, c, err := b.oneClient(ctx, b.bin, "--stats", mode)
+	be, c, err := b.oneClient(ctx, b.bin, "--stats", mode, "--stats-source", "engine")
 	if err != nil {
 		return windowResult{}, 0, err
 	}
@@ -52,7 +52,7 @@ func (b *bench) samplingWindow(ctx context.Context, ids []string, visible bool) 
 // sampling compares `--stats visible` with the default of streaming every
 // running container, through the real backend and protocol.
 func (b *bench) sampling(ctx context.Context) error {
-	n := b.sz.statsCounts[len(b.sz.statsCounts)-1]
+	n := min(b.sz.samplingCount, b.sz.statsCounts[len(b.sz.statsCounts)-1])
 	if _, _, err := b.eng.ensureContainers(ctx, n, n); err != nil {
 		return err
 	}

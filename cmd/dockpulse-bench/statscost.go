@@ -7,6 +7,8 @@ import (
 	"os/exec"
 	"syscall"
 	"time"
+
+	"github.com/dockpulse/dockpulse/backend/service"
 )
 
 // window measures a process (pid 0: none) and the engine daemons over d,
@@ -76,13 +78,21 @@ func (b *bench) oneClient(ctx context.Context, bin string, args ...string) (*bac
 }
 
 // ours runs dockpulse serve with one WebSocket client over one window. The
-// client sends no view, so every running container streams in either stats
-// mode, as with `docker stats` (and a -compare-bin build need not know the
-// --stats flag).
-func (b *bench) oursWindow(ctx context.Context, bin string) (windowResult, error) {
-	be, c, err := b.oneClient(ctx, bin)
+// client sends no view, so every running container is sampled at 1 Hz in
+// either stats mode, as with `docker stats` (and a -compare-bin build need
+// not know the --stats flag). source, unless empty, is the --stats-source
+// the backend runs and the one its engine info must name.
+func (b *bench) oursWindow(ctx context.Context, bin, source string) (windowResult, error) {
+	var args []string
+	if source != "" {
+		args = []string{"--stats-source", source}
+	}
+	be, c, err := b.oneClient(ctx, bin, args...)
 	if err != nil {
 		return windowResult{}, err
+	}
+	if got := c.Engine(service.EngineName).StatsSource; source != "" && got != source {
+		b.failf("stats: --stats-source %s runs with the %q source", source, got)
 	}
 	defer be.stop()
 	defer c.Close()
@@ -112,22 +122,26 @@ func (b *bench) cliWindow(ctx context.Context) (windowResult, error) {
 	return b.measureWindow(cmd.Process.Pid, b.sz.window), nil
 }
 
-// statsCompare runs rounds of: dockpulse, docker stats, nothing; and
-// returns the medians.
+// statsCompare runs rounds of: dockpulse on the engine's stats, on the
+// kernel's, docker stats, nothing; and returns the medians.
 type statsFigures struct {
-	ours, cli, idle, alt windowResult
+	ours, kernel, cli, idle, alt windowResult
 }
 
 func (b *bench) statsCompare(ctx context.Context, withIdle bool) (statsFigures, error) {
-	var o, c, i, a []windowResult
+	var o, k, c, i, a []windowResult
 	for r := 0; r < b.sz.rounds; r++ {
-		w, err := b.oursWindow(ctx, b.bin)
+		w, err := b.oursWindow(ctx, b.bin, "engine")
 		if err != nil {
 			return statsFigures{}, err
 		}
 		o = append(o, w)
+		if w, err = b.oursWindow(ctx, b.bin, "kernel"); err != nil {
+			return statsFigures{}, err
+		}
+		k = append(k, w)
 		if b.altBin != "" {
-			w, err := b.oursWindow(ctx, b.altBin)
+			w, err := b.oursWindow(ctx, b.altBin, "")
 			if err != nil {
 				return statsFigures{}, err
 			}
@@ -142,7 +156,7 @@ func (b *bench) statsCompare(ctx context.Context, withIdle bool) (statsFigures, 
 			i = append(i, b.measureWindow(0, b.sz.window))
 		}
 	}
-	return statsFigures{ours: medianWindow(o), cli: medianWindow(c), idle: medianWindow(i), alt: medianWindow(a)}, nil
+	return statsFigures{ours: medianWindow(o), kernel: medianWindow(k), cli: medianWindow(c), idle: medianWindow(i), alt: medianWindow(a)}, nil
 }
 
 func medianWindow(ws []windowResult) windowResult {
@@ -179,7 +193,16 @@ func (b *bench) statsCost(ctx context.Context) error {
 			return err
 		}
 		t := b.table
-		t.section(fmt.Sprintf("2. Stats cost, %d running containers: median of %d windows of %s, one WebSocket client; `docker stats` streams the same containers", n, b.sz.rounds, b.sz.window))
+		t.section(fmt.Sprintf("2. Stats cost, %d running containers: median of %d windows of %s, one WebSocket client; `docker stats` streams the same containers; the backend on the engine's stats (--stats-source engine) unless a row says the kernel's", n, b.sz.rounds, b.sz.window))
+		if hasEngine {
+			// The whole cost of watching: the watcher's own CPU and what the
+			// engine spends above its idle cost.
+			whole := func(w windowResult) float64 { return w.cpu + max(0, w.engineCPU-f.idle.engineCPU) }
+			t.add("whole cost of watching (own CPU + engine CPU above idle): kernel source vs `docker stats`", pct(whole(f.kernel)), pct(whole(f.cli)), ratio(whole(f.kernel), whole(f.cli)), verdict(whole(f.kernel) <= whole(f.cli)*0.05, "≤ 0.05×"))
+			t.add("whole cost of watching: engine source vs `docker stats`", pct(whole(f.ours)), pct(whole(f.cli)), ratio(whole(f.ours), whole(f.cli)), "")
+			t.add("engine CPU above idle: kernel source vs engine source", pct(f.kernel.engineCPU-f.idle.engineCPU), pct(f.ours.engineCPU-f.idle.engineCPU), ratio(f.kernel.engineCPU-f.idle.engineCPU, f.ours.engineCPU-f.idle.engineCPU), "")
+		}
+		t.add("backend CPU: kernel source vs engine source", pct(f.kernel.cpu), pct(f.ours.cpu), ratio(f.kernel.cpu, f.ours.cpu), "")
 		t.add("backend CPU (% of one core) vs `docker stats` CLI", pct(f.ours.cpu), pct(f.cli.cpu), ratio(f.ours.cpu, f.cli.cpu), verdict(f.ours.cpu <= f.cli.cpu/2, "≤ 0.5×"))
 		if b.altBin != "" {
 			t.add("backend CPU, -compare-bin build vs this build", pct(f.alt.cpu), pct(f.ours.cpu), ratio(f.alt.cpu, f.ours.cpu), "")

@@ -297,6 +297,20 @@ describe('App', () => {
     expect(toolbar()).not.toHaveTextContent('5 s off')
   })
 
+  it('says which source the stats come from, as the engine said', () => {
+    render()
+    dispatch({ type: 'message', message: msg.hello({ statsMode: 'visible', backgroundMs: 5000 }) })
+    dispatch({ type: 'message', message: three() })
+    dispatch({ type: 'connection', connection: { status: 'connected', since: 1, latencyMs: 2 } })
+    dispatch({ type: 'message', message: msg.engine(2, { statsSource: 'kernel' }) })
+    frame()
+    expect(toolbar()).toHaveTextContent('stats every 1 s from the kernel')
+    expect(toolbar()).not.toHaveTextContent('5 s off') // the kernel samples every container at 1 Hz
+    dispatch({ type: 'message', message: msg.engine(3, { statsSource: 'engine' }) })
+    frame()
+    expect(toolbar()).toHaveTextContent('stats every 1 s on screen, 5 s off from the engine')
+  })
+
   it('reports the running containers on screen and the open detail panel as the view', async () => {
     const user = render()
     expect(store.view.current()).toBeNull() // no table before the first snapshot: nothing to narrow

@@ -56,7 +56,7 @@ func EngineInfo(engine, status string) model.EngineInfo {
 	return model.EngineInfo{
 		EngineStatus: model.EngineStatus{Engine: engine, Status: status, Reason: Hostile, Since: -1 << 63},
 		Host:         Hostile, Name: Hostile, Version: Hostile, APIVersion: Hostile, OS: Hostile, Arch: Hostile, KernelVersion: Hostile,
-		CPUs: -1 << 63, MemoryTotal: -1 << 63, Images: -1 << 63, CgroupVersion: Hostile,
+		CPUs: -1 << 63, MemoryTotal: -1 << 63, Images: -1 << 63, CgroupVersion: Hostile, StatsSource: Hostile,
 	}
 }
 

@@ -105,6 +105,8 @@ export interface EngineInfo extends EngineStatus {
   memoryTotal: number
   images: number
   cgroupVersion: string
+  /** Where the stats come from: the kernel's cgroup files or the engine's API. */
+  statsSource?: 'kernel' | 'engine'
 }
 
 /** One engine event worth showing (model.Event). */

@@ -176,21 +176,30 @@ export function ConnectionBanner() {
 export function StatsCadence() {
   const hello = useLiveSelector((s) => s.data.hello)
   const pushing = useLiveSelector((s) => s.connection.status === 'connected')
+  const sources = [...new Set(useEngines().map((e) => e.statsSource).filter(Boolean))]
   if (!hello || !pushing) return null
   const every = (ms: number) => `${Math.round(ms / 100) / 10} s`
+  const from = sources.length > 0 ? ` from the ${sources.join(' and ')}` : ''
+  if (sources.length === 1 && sources[0] === 'kernel') {
+    return (
+      <span className="cadence muted" title="Every running container is read from the kernel's cgroup files at this interval, which costs the engine nothing">
+        stats every {every(hello.statsIntervalMs)} from the kernel
+      </span>
+    )
+  }
   if (hello.statsMode === 'visible' && (hello.backgroundMs ?? 0) > 0) {
     return (
       <span
         className="cadence muted"
         title={`Containers on screen and the one in the detail panel are sampled every ${every(hello.statsIntervalMs)}; the other running ones every ${every(hello.backgroundMs!)}, which spares the engine (dockpulse --stats all samples every one every ${every(hello.statsIntervalMs)})`}
       >
-        stats every {every(hello.statsIntervalMs)} on screen, {every(hello.backgroundMs!)} off
+        stats every {every(hello.statsIntervalMs)} on screen, {every(hello.backgroundMs!)} off{from}
       </span>
     )
   }
   return (
     <span className="cadence muted" title="Every running container is sampled at this interval">
-      stats every {every(hello.statsIntervalMs)}
+      stats every {every(hello.statsIntervalMs)}{from}
     </span>
   )
 }
