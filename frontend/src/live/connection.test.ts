@@ -198,62 +198,60 @@ describe('LiveConnection', () => {
 })
 
 describe('LiveConnection offline reasons', () => {
-  it('reports the poll interval while polling and a refused token as unauthorized', async () => {
+  /** A connection whose socket is refused, polling through fetchSnapshot, on fake timers. */
+  async function refusedSocket(fetchSnapshot: () => Promise<ReturnType<typeof snapshot>>, run: (state: () => unknown, settle: (ms: number) => Promise<void>) => Promise<void>) {
     vi.useFakeTimers()
+    const scheduler = new ManualScheduler()
+    const store = createLiveStore({ scheduler })
+    const conn = new LiveConnection({
+      store,
+      push: new WebSocketSource({ url: () => Promise.resolve('ws://x/ws'), WebSocket: FakeWebSocket, random: () => 0 }),
+      poll: new PollingSource({ fetchSnapshot, intervalMs: 2000 }),
+    })
     try {
       FakeWebSocket.reset()
       FakeWebSocket.refuse = true
-      const scheduler = new ManualScheduler()
-      const store = createLiveStore({ scheduler })
-      let refuse = false
-      const fetchSnapshot = vi.fn(() =>
-        refuse
-          ? Promise.reject(Object.assign(new Error('GET /api/snapshot: token (HTTP 401 Unauthorized)'), { status: 401 }))
-          : Promise.resolve(snapshot({ seq: 1 })),
-      )
-      const conn = new LiveConnection({
-        store,
-        push: new WebSocketSource({ url: () => Promise.resolve('ws://x/ws'), WebSocket: FakeWebSocket, random: () => 0 }),
-        poll: new PollingSource({ fetchSnapshot, intervalMs: 2000 }),
-      })
       conn.start()
-      await vi.advanceTimersByTimeAsync(1000)
-      scheduler.frame()
-      expect(store.getState().connection).toMatchObject({ status: 'polling', intervalMs: 2000 })
-      refuse = true
-      await vi.advanceTimersByTimeAsync(2000)
-      scheduler.frame()
-      expect(store.getState().connection).toMatchObject({ status: 'offline', unauthorized: true })
-      conn.stop()
+      await run(
+        () => store.getState().connection,
+        async (ms) => {
+          await vi.advanceTimersByTimeAsync(ms)
+          scheduler.frame()
+        },
+      )
     } finally {
+      conn.stop()
       vi.useRealTimers()
     }
+  }
+
+  it('reports the poll interval while polling and a refused token as unauthorized', async () => {
+    let refuse = false
+    const fetchSnapshot = vi.fn(() =>
+      refuse
+        ? Promise.reject(Object.assign(new Error('GET /api/snapshot: token (HTTP 401 Unauthorized)'), { status: 401 }))
+        : Promise.resolve(snapshot({ seq: 1 })),
+    )
+    await refusedSocket(fetchSnapshot, async (state, settle) => {
+      await settle(1000)
+      expect(state()).toMatchObject({ status: 'polling', intervalMs: 2000 })
+      refuse = true
+      await settle(2000)
+      expect(state()).toMatchObject({ status: 'offline', unauthorized: true })
+    })
   })
 
   it('reports a refused link (a used or foreign code) as linkRefused, not as a server to wait for', async () => {
-    vi.useFakeTimers()
-    try {
-      FakeWebSocket.reset()
-      FakeWebSocket.refuse = true
-      const scheduler = new ManualScheduler()
-      const store = createLiveStore({ scheduler })
-      const used = Object.assign(new Error('this link was already used: open Dockpulse through the address it printed last'), {
-        status: 410,
-      })
-      const fetchSnapshot = vi.fn(() => Promise.reject(used))
-      const conn = new LiveConnection({
-        store,
-        push: new WebSocketSource({ url: () => Promise.resolve('ws://x/ws'), WebSocket: FakeWebSocket, random: () => 0 }),
-        poll: new PollingSource({ fetchSnapshot, intervalMs: 2000 }),
-      })
-      conn.start()
-      await vi.advanceTimersByTimeAsync(1000)
-      scheduler.frame()
-      expect(store.getState().connection).toMatchObject({ status: 'offline', linkRefused: true })
-      expect(store.getState().connection).not.toHaveProperty('unauthorized')
-      conn.stop()
-    } finally {
-      vi.useRealTimers()
-    }
+    const used = Object.assign(new Error('this link was already used: open Dockpulse through the address it printed last'), {
+      status: 410,
+    })
+    await refusedSocket(
+      () => Promise.reject(used),
+      async (state, settle) => {
+        await settle(1000)
+        expect(state()).toMatchObject({ status: 'offline', linkRefused: true })
+        expect(state()).not.toHaveProperty('unauthorized')
+      },
+    )
   })
 })
