@@ -92,8 +92,10 @@ func teardown() error {
 // them, so that CI cannot pass without running its integration tests.
 func inCI() bool { return os.Getenv("CI") != "" }
 
-// skipOrFail skips the test, or fails it in CI.
-func skipOrFail(tb testing.TB, msg string) {
+// SkipOrFail skips the test, or fails it in CI: whatever a test needs from
+// the machine (an engine, root, a mount namespace), CI has it, so a skip there
+// would hide a test that did not run.
+func SkipOrFail(tb testing.TB, msg string) {
 	tb.Helper()
 	if inCI() {
 		tb.Fatalf("%s (CI is set, so this fails instead of skipping)", msg)
@@ -112,7 +114,7 @@ func Require(tb testing.TB) *Engine {
 	e, err := sharedEngine(tb.Context())
 	if err != nil {
 		if envErr := (*envError)(nil); errors.As(err, &envErr) {
-			skipOrFail(tb, fmt.Sprintf("enginetest: no Docker engine for integration tests: %v; %s", err, howToGetEngine))
+			SkipOrFail(tb, fmt.Sprintf("enginetest: no Docker engine for integration tests: %v; %s", err, howToGetEngine))
 		}
 		tb.Fatalf("enginetest: %v", err)
 	}
@@ -210,7 +212,7 @@ func (e *Engine) Client(tb testing.TB) *client.Client {
 func (e *Engine) RequireRestartable(tb testing.TB) {
 	tb.Helper()
 	if !e.Restartable() {
-		skipOrFail(tb, fmt.Sprintf("enginetest: the engine at %s was named by %s, so it cannot be killed and restarted; unset it to use a private engine", e.Host, EnvDockerHost))
+		SkipOrFail(tb, fmt.Sprintf("enginetest: the engine at %s was named by %s, so it cannot be killed and restarted; unset it to use a private engine", e.Host, EnvDockerHost))
 	}
 }
 
