@@ -248,6 +248,29 @@ func TestAttackChallengeFloodIsLimited(t *testing.T) {
 	}
 }
 
+// TestAttackCrossSitePagesCannotSpendTheLimit: a web page elsewhere can send
+// no-cors GETs to the challenge without an Origin; they are refused before
+// the shared rate limit, so the real page still gets its answer.
+func TestAttackCrossSitePagesCannotSpendTheLimit(t *testing.T) {
+	f := startAttackServer(t, Config{UI: testUI})
+	for _, site := range []string{"cross-site", "same-site"} {
+		for range 100 {
+			if status, _, _ := send(t, f, http.MethodGet, "/api/challenge?nonce="+newNonce(t), "", http.Header{"Sec-Fetch-Site": {site}}); status != http.StatusForbidden {
+				t.Fatalf("a %s challenge: status %d, want 403", site, status)
+			}
+		}
+	}
+	for _, site := range []string{"same-origin", ""} {
+		h := http.Header{}
+		if site != "" {
+			h.Set("Sec-Fetch-Site", site)
+		}
+		if status, _, body := send(t, f, http.MethodGet, "/api/challenge?nonce="+newNonce(t), "", h); status != http.StatusOK {
+			t.Errorf("after the flood, a challenge with Sec-Fetch-Site %q: status %d (%s), want 200", site, status, body)
+		}
+	}
+}
+
 // TestChallengeMACVector: the page checks the same vector
 // (frontend/src/live/challenge.test.ts), so both sides compute one MAC.
 func TestChallengeMACVector(t *testing.T) {

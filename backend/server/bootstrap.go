@@ -125,10 +125,14 @@ func (l *lockedLimiter) allow() bool {
 }
 
 // unauthenticated guards a route that needs no token: Host and Origin as
-// always, then the shared rate limit. Refusals are logged by the refusal log.
+// always, a browser's request only from the page itself, then the shared
+// rate limit. Refusals are logged by the refusal log.
 func (s *Server) unauthenticated(h func(w http.ResponseWriter, r *http.Request) *rejection) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		rej := s.guard.checkPlace(r)
+		if rej == nil && !fromPageOrProgram(r) {
+			rej = &rejection{http.StatusForbidden, "cross-site request refused"}
+		}
 		if rej == nil && !s.open.allow() {
 			w.Header().Set("Retry-After", retryAfter)
 			rej = &rejection{http.StatusTooManyRequests, "too many requests, retry shortly"}
@@ -141,6 +145,20 @@ func (s *Server) unauthenticated(h func(w http.ResponseWriter, r *http.Request) 
 			writeError(w, rej.status, rej.msg)
 		}
 	})
+}
+
+// fromPageOrProgram tells a browser's request made by another site apart
+// from the page's own and from a program's. A cross-site GET in no-cors mode
+// carries no Origin, so checkPlace lets it through; without this, any web
+// page the user has open could spend the shared rate limit and keep the real
+// page from proving the server. Browsers send Sec-Fetch-Site to loopback
+// (a potentially trustworthy origin); programs send none.
+func fromPageOrProgram(r *http.Request) bool {
+	switch r.Header.Get("Sec-Fetch-Site") {
+	case "", "same-origin", "none":
+		return true
+	}
+	return false
 }
 
 // serveChallenge answers GET /api/challenge?nonce=N with the MAC of N.
