@@ -297,6 +297,19 @@ describe('App', () => {
     expect(toolbar()).not.toHaveTextContent('5 s off')
   })
 
+  it('says a refused page has no access, not that the backend cannot be reached, before any snapshot', () => {
+    render()
+    const offline = { status: 'offline', since: 0, nextRetryAt: 3_000 } as const
+    dispatch({ type: 'connection', connection: { ...offline, reason: 'GET /api/snapshot: HTTP 502' } })
+    frame()
+    expect(screen.getByText('Cannot reach the Dockpulse backend: GET /api/snapshot: HTTP 502')).toBeInTheDocument()
+    dispatch({ type: 'connection', connection: { ...offline, reason: 'this link was already used', linkRefused: true } })
+    frame()
+    expect(screen.getByText('No containers shown: this page has no access to Dockpulse (see above).')).toBeInTheDocument()
+    expect(screen.getByText('needs a fresh address')).toBeInTheDocument()
+    expect(screen.queryByText(/^retry/)).toBeNull() // waiting will not help
+  })
+
   it('says which source the stats come from, as the engine said', () => {
     render()
     dispatch({ type: 'message', message: msg.hello({ statsMode: 'visible', backgroundMs: 5000 }) })

@@ -79,6 +79,8 @@ describe('small helpers', () => {
     expect(describeConnection(polling)).toBe('Degraded: polling')
     expect(connectionDetail(polling, 1_000)).toBe('data up to 2 s old · live: next try in 4 s')
     expect(connectionDetail({ ...polling, nextRetryAt: null }, 1_000)).toBe('data up to 2 s old · live: trying')
+    const refusedLink = { status: 'offline', since: 0, reason: 'this link was already used', nextRetryAt: 3_000, linkRefused: true } as const
+    expect(connectionDetail(refusedLink, 0)).toBe('needs a fresh address') // no countdown: waiting will not help
     const offline = { status: 'offline', since: 0, reason: 'HTTP 401', nextRetryAt: null, unauthorized: true } as const
     expect(describeConnection(offline)).toBe('Offline: access refused')
     expect(connectionDetail(offline, 0)).toBe('token no longer valid')

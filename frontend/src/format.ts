@@ -282,6 +282,7 @@ export function connectionDetail(state: ConnectionState, now: number): string {
     }
     case 'offline':
       if (state.unauthorized) return 'token no longer valid'
+      if (state.linkRefused) return 'needs a fresh address'
       return state.nextRetryAt === null ? 'retrying' : `retry ${formatCountdown(state.nextRetryAt, now)}`
     case 'connecting':
       return ''

@@ -39,9 +39,10 @@ const COLUMNS: Column[] = [
 export function emptyTableText(table: TableModel, synced: boolean, connection: ConnectionState): string | null {
   if (table.total === 0) {
     if (!synced) {
-      return connection.status === 'offline'
-        ? `Cannot reach the Dockpulse backend: ${connection.reason}`
-        : 'Waiting for the first snapshot…'
+      if (connection.status !== 'offline') return 'Waiting for the first snapshot…'
+      // Refused, not unreachable: the banner above says why and what to do.
+      if (connection.unauthorized || connection.linkRefused) return 'No containers shown: this page has no access to Dockpulse (see above).'
+      return `Cannot reach the Dockpulse backend: ${connection.reason}`
     }
     return 'No containers on this engine yet. They appear here the moment one is created.'
   }
