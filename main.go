@@ -130,6 +130,8 @@ func runDesktop(args []string) int {
 		OnStartup:        app.startup,
 		OnShutdown:       app.shutdown,
 		Bind:             []any{app},
+
+		SingleInstanceLock: app.singleInstance(),
 	})
 	if err != nil {
 		log.Error("desktop app", zap.Error(err))
