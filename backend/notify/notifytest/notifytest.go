@@ -5,7 +5,7 @@ package notifytest
 
 import (
 	"bufio"
-	"os"
+	"bytes"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -48,13 +48,17 @@ func Start(t testing.TB) *Bus {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d.Stderr = os.Stderr
+	var stderr lockedBuffer
+	d.Stderr = &stderr
 	if err := d.Start(); err != nil {
 		t.Fatalf("start dbus-daemon: %v", err)
 	}
 	t.Cleanup(func() {
 		_ = d.Process.Kill() // the bus is disposable
 		_ = d.Wait()
+		if t.Failed() {
+			t.Logf("dbus-daemon's log:\n%s", stderr.String())
+		}
 	})
 	addr, err := bufio.NewReader(out).ReadString('\n')
 	if err != nil {
@@ -95,6 +99,24 @@ func (service) GetServerInformation() (string, string, string, string, *dbus.Err
 }
 
 func (service) CloseNotification(uint32) *dbus.Error { return nil }
+
+// lockedBuffer is dbus-daemon's stderr, written by exec's copier.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
 
 // All returns every notification received so far.
 func (b *Bus) All() []Notification {
