@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"sync"
+	"time"
 
 	"github.com/wailsapp/wails/v2/pkg/options"
 	"github.com/wailsapp/wails/v2/pkg/runtime"
@@ -18,16 +19,29 @@ const singleInstanceID = "io.github.dockpulse"
 // desktop is what the App knows of the window and the OS around it: the
 // Wails context for window calls and the OS notifications.
 type desktop struct {
+	// handingOver is set when another instance held the lock at launch:
+	// this one is about to hand its arguments over and exit.
+	handingOver bool
+
 	mu    sync.Mutex
 	ctx   context.Context // nil until startup
 	notes *notify.Notifier
 	err   error // why there is no notifier
 }
 
+// handOverWait is how long a launch that found another instance waits
+// before starting its backend after all (the other may have quit meanwhile).
+const handOverWait = 10 * time.Second
+
+// started keeps the Wails context; in a launch that is handing over to
+// another instance it first waits for Wails to end the process.
 func (d *desktop) started(ctx context.Context) {
 	d.mu.Lock()
 	d.ctx = ctx
 	d.mu.Unlock()
+	if d.handingOver {
+		time.Sleep(handOverWait)
+	}
 }
 
 // notifier opens the notification setting on first use.
@@ -47,6 +61,7 @@ func (d *desktop) notifier() (*notify.Notifier, error) {
 
 // singleInstance is the lock that makes a second launch raise this window.
 func (a *App) singleInstance() *options.SingleInstanceLock {
+	a.desktop.handingOver = otherInstance(singleInstanceID)
 	return &options.SingleInstanceLock{UniqueId: singleInstanceID, OnSecondInstanceLaunch: a.secondInstance}
 }
 

@@ -143,6 +143,9 @@ func TestDesktopSecondLaunchRaisesTheFirst(t *testing.T) {
 	case err := <-second.exited:
 		second.stopped = true
 		t.Logf("second launch exited: %v", err)
+		if strings.Contains(second.log.text(), "backend start") || strings.Contains(second.log.text(), "listening") {
+			t.Errorf("the second launch started a backend of its own before it exited; its log:\n%s", second.log.text())
+		}
 	case <-time.After(20 * time.Second):
 		t.Fatalf("the second launch was still running after 20 s; its log:\n%s", second.log.text())
 	}
