@@ -53,7 +53,7 @@ func (d *desktop) notifier() (*notify.Notifier, error) {
 		if err != nil {
 			d.err = err
 		} else {
-			d.notes = notify.New(path, icon)
+			d.notes, d.err = notify.New(path, icon)
 		}
 	}
 	return d.notes, d.err

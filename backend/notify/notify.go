@@ -42,7 +42,7 @@ type settings struct {
 // is not usable: use New.
 type Notifier struct {
 	path string
-	icon []byte
+	icon []byte // PNG, IconSize px at most
 	send func(title, body string, icon []byte) error
 
 	mu      sync.Mutex
@@ -52,9 +52,16 @@ type Notifier struct {
 }
 
 // New returns a notifier that keeps its setting in path and shows icon (PNG
-// bytes, may be nil) beside its notifications.
-func New(path string, icon []byte) *Notifier {
-	return &Notifier{path: path, icon: icon, send: osSend}
+// bytes, may be nil; scaled down to IconSize) beside its notifications.
+func New(path string, icon []byte) (*Notifier, error) {
+	if len(icon) > 0 {
+		small, err := smallIcon(icon, IconSize)
+		if err != nil {
+			return nil, fmt.Errorf("notification icon: %w", err)
+		}
+		icon = small
+	}
+	return &Notifier{path: path, icon: icon, send: osSend}, nil
 }
 
 func osSend(title, body string, icon []byte) error {

@@ -1,6 +1,8 @@
 package notify
 
 import (
+	"bytes"
+	"image/png"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,7 +15,7 @@ import (
 func TestSettingIsRemembered(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "Dockpulse", FileName)
 	var sent []string
-	n := New(path, nil)
+	n := mustNew(t, path, nil)
 	n.send = func(title, _ string, _ []byte) error { sent = append(sent, title); return nil }
 	if on, err := n.Enabled(); !on || err != nil {
 		t.Fatalf("fresh notifier: enabled %v, %v; want on by default", on, err)
@@ -25,7 +27,7 @@ func TestSettingIsRemembered(t *testing.T) {
 		t.Fatalf("Notify while off: sent %v, %v", ok, err)
 	}
 
-	again := New(path, nil) // a later launch
+	again := mustNew(t, path, nil) // a later launch
 	again.send = n.send
 	if on, err := again.Enabled(); on || err != nil {
 		t.Fatalf("after a restart: enabled %v, %v; want the saved off", on, err)
@@ -46,7 +48,7 @@ func TestUnreadableSettingSaysWhyAndStaysOn(t *testing.T) {
 	if err := os.WriteFile(path, []byte("{not json"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	on, err := New(path, nil).Enabled()
+	on, err := mustNew(t, path, nil).Enabled()
 	if !on || err == nil || !strings.Contains(err.Error(), path) {
 		t.Fatalf("enabled %v, err %v; want on and an error naming the file", on, err)
 	}
@@ -61,12 +63,49 @@ func TestNotificationReachesTheSessionBus(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	n := New(filepath.Join(t.TempDir(), FileName), icon)
+	n := mustNew(t, filepath.Join(t.TempDir(), FileName), icon)
 	if ok, err := n.Notify("web-1 died unexpectedly (exit 3)", "on local"); !ok || err != nil {
 		t.Fatalf("Notify: sent %v, %v", ok, err)
 	}
 	got := bus.WaitFor(t, "no notification reached the bus", 5*time.Second, func(notifytest.Notification) bool { return true })
 	if got.AppName != AppName || got.Summary != "web-1 died unexpectedly (exit 3)" || got.Body != "on local" {
 		t.Fatalf("got %+v", got)
+	}
+}
+
+func mustNew(t *testing.T, path string, icon []byte) *Notifier {
+	t.Helper()
+	n, err := New(path, icon)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// TestIconIsSmall scales the app's 1024 px icon to IconSize, keeping its
+// colours where it is opaque and its transparency where it is not.
+func TestIconIsSmall(t *testing.T) {
+	big, err := os.ReadFile("../../build/appicon.png")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := mustNew(t, filepath.Join(t.TempDir(), FileName), big)
+	small, err := png.Decode(bytes.NewReader(n.icon))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b := small.Bounds(); b.Dx() != IconSize || b.Dy() != IconSize {
+		t.Fatalf("icon is %v, want %d px square", b, IconSize)
+	}
+	src, _ := png.Decode(bytes.NewReader(big))
+	for _, p := range [][2]int{{0, 0}, {32, 32}, {20, 40}} {
+		_, _, _, wantA := src.At(p[0]*1024/IconSize+8, p[1]*1024/IconSize+8).RGBA()
+		_, _, _, gotA := small.At(p[0], p[1]).RGBA()
+		if d := int(wantA>>8) - int(gotA>>8); d > 40 || d < -40 {
+			t.Errorf("alpha at %v: %d, want about %d", p, gotA>>8, wantA>>8)
+		}
+	}
+	if _, err := New("x", []byte("not a png")); err == nil {
+		t.Error("New took an icon that is not a PNG")
 	}
 }

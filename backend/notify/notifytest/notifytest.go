@@ -5,7 +5,7 @@ package notifytest
 
 import (
 	"bufio"
-	"bytes"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -42,22 +42,27 @@ func Start(t testing.TB) *Bus {
 	if _, err := exec.LookPath("dbus-daemon"); err != nil {
 		t.Fatalf("dbus-daemon: %v (scripts/install-deps.sh installs it)", err)
 	}
-	sock := filepath.Join(t.TempDir(), "bus")
-	d := exec.Command("dbus-daemon", "--session", "--nofork", "--nopidfile", "--print-address", "--address=unix:path="+sock)
+	dir := t.TempDir()
+	d := exec.Command("dbus-daemon", "--session", "--nofork", "--nopidfile", "--print-address", "--address=unix:path="+filepath.Join(dir, "bus"))
 	out, err := d.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
 	}
-	var stderr lockedBuffer
-	d.Stderr = &stderr
+	stderr, err := os.Create(filepath.Join(dir, "dbus-daemon.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.Stderr = stderr
 	if err := d.Start(); err != nil {
 		t.Fatalf("start dbus-daemon: %v", err)
 	}
 	t.Cleanup(func() {
 		_ = d.Process.Kill() // the bus is disposable
 		_ = d.Wait()
+		_ = stderr.Close()
 		if t.Failed() {
-			t.Logf("dbus-daemon's log:\n%s", stderr.String())
+			log, _ := os.ReadFile(stderr.Name())
+			t.Logf("dbus-daemon's log:\n%s", log)
 		}
 	})
 	addr, err := bufio.NewReader(out).ReadString('\n')
@@ -99,24 +104,6 @@ func (service) GetServerInformation() (string, string, string, string, *dbus.Err
 }
 
 func (service) CloseNotification(uint32) *dbus.Error { return nil }
-
-// lockedBuffer is dbus-daemon's stderr, written by exec's copier.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
 
 // All returns every notification received so far.
 func (b *Bus) All() []Notification {
