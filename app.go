@@ -27,6 +27,8 @@ type App struct {
 	mu       sync.Mutex
 	svc      *service.Service
 	startErr error // why the backend, or its live server, did not start
+
+	desktop desktop // the window and the OS around it (app_desktop.go)
 }
 
 // NewApp prepares the app; the backend starts in startup.
@@ -37,6 +39,7 @@ func NewApp(cfg service.Config, log *zap.Logger) *App {
 // startup runs when the window is ready. Servers start here, never in
 // main: the bindings generator runs main too.
 func (a *App) startup(ctx context.Context) {
+	a.desktop.started(ctx)
 	svc, err := service.New(a.cfg, a.base)
 	if err == nil {
 		err = svc.Start(ctx)

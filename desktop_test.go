@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"image/png"
@@ -15,7 +16,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/docker/docker/api/types/container"
+
 	"github.com/dockpulse/dockpulse/backend/enginetest"
+	"github.com/dockpulse/dockpulse/backend/notify"
+	"github.com/dockpulse/dockpulse/backend/notify/notifytest"
 )
 
 // EnvDesktopBin names a built desktop binary (make build) for
@@ -34,54 +39,25 @@ const (
 // reports the running container as on screen, saves a screenshot of the
 // window, then minimises and restores it: the page must report nothing on
 // screen while minimised (so the engine samples it only now and then) and
-// the container again once restored.
+// the container again once restored. A container that dies unexpectedly
+// while the window is minimised must reach the notification service on the
+// session bus; one that died while the window was on screen must not.
 func TestDesktopWindowConnects(t *testing.T) {
-	bin := os.Getenv(EnvDesktopBin)
-	if bin == "" {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("%s is not set: CI must test the desktop build (make test sets it)", EnvDesktopBin)
-		}
-		t.Skipf("set %s to a binary from make build to test the desktop window", EnvDesktopBin)
-	}
-	for _, tool := range []string{"Xvfb", "openbox", "xdotool"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Fatalf("%s: %v (scripts/install-deps.sh installs it)", tool, err)
-		}
-	}
+	bin := desktopBin(t)
 	e := enginetest.Require(t)
 	e.RunContainer(t, "dp-desktop-running")
 	e.CreateContainer(t, "dp-desktop-created")
 
 	display := startXvfb(t)
 	startWindowManager(t, display)
-	home := t.TempDir()
-	app := exec.Command(bin)
-	app.Env = append(os.Environ(), "DISPLAY="+display, "DOCKER_HOST="+e.Host, "DOCKPULSE_LOG_LEVEL=debug",
-		"HOME="+home, "XDG_CONFIG_HOME="+filepath.Join(home, ".config"))
-	logs, err := app.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := app.Start(); err != nil {
-		t.Fatalf("start %s: %v", bin, err)
-	}
-	exited := make(chan error, 1)
-	stopped := false
-	t.Cleanup(func() {
-		if !stopped {
-			_ = app.Process.Kill() // the test failed; just end it
-			<-exited
-		}
-	})
-	log := &appLog{}
-	go func() {
-		defer func() { exited <- app.Wait() }()
-		sc := bufio.NewScanner(logs)
-		for sc.Scan() {
-			log.add(sc.Text())
-		}
-	}()
+	bus := notifytest.Start(t)
+	app := startDesktop(t, bin, display, e.Host, bus.Address)
+	log := app.log
 	if want := os.Getenv(EnvDesktopVersion); want != "" {
+		out, err := exec.Command(bin, "--version").Output()
+		if err != nil || string(out) != "dockpulse "+want+"\n" {
+			t.Errorf("%s --version: %q, %v; want %q and exit 0", bin, out, err, "dockpulse "+want+"\n")
+		}
 		log.waitFor(t, "the server never logged that it listens", 90*time.Second, func(line string) bool {
 			i := strings.Index(line, "listening\t{")
 			if i < 0 {
@@ -117,24 +93,163 @@ func TestDesktopWindowConnects(t *testing.T) {
 	if len(win) != 1 {
 		t.Fatalf("want one visible Dockpulse window, found %q", win)
 	}
+	// A container that dies while the window is on screen: the toast says
+	// so, the OS is not asked.
+	seen := e.RunContainer(t, "dp-desktop-dies-seen", "sh", "-c", "sleep 1; exit 4")
+	waitExited(t, e, seen)
+	time.Sleep(time.Second) // the page hears of it over the socket within a moment
+
 	x(t, display, "xdotool", "windowminimize", win[0])
 	log.waitForView(t, "the minimised window still reported containers on screen", false)
+	e.RunContainer(t, "dp-desktop-dies", "sh", "-c", "sleep 1; exit 3")
+	got := bus.WaitFor(t, "no OS notification for a container that died while the window was minimised", 30*time.Second,
+		func(n notifytest.Notification) bool { return strings.Contains(n.Summary, "dp-desktop-dies ") })
+	if got.AppName != notify.AppName || got.Summary != "dp-desktop-dies died unexpectedly (exit 3)" {
+		t.Errorf("notification %+v, want app %q and summary %q", got, notify.AppName, "dp-desktop-dies died unexpectedly (exit 3)")
+	}
+	for _, n := range bus.All() {
+		if strings.Contains(n.Summary, "dp-desktop-dies-seen") {
+			t.Errorf("OS notification %+v for a death the window showed", n)
+		}
+	}
 	x(t, display, "xdotool", "windowactivate", win[0])
 	log.waitForView(t, "the restored window did not report the running container again", true)
 
-	if err := app.Process.Signal(syscall.SIGTERM); err != nil {
+	app.stop(t)
+}
+
+// TestDesktopSecondLaunchRaisesTheFirst minimises the desktop window and
+// launches the binary again: the second launch must exit at once, and the
+// first window come back on screen (its page reports containers on screen
+// again), the only Dockpulse window there is.
+func TestDesktopSecondLaunchRaisesTheFirst(t *testing.T) {
+	bin := desktopBin(t)
+	e := enginetest.Require(t)
+	e.RunContainer(t, "dp-desktop-single")
+	display := startXvfb(t)
+	startWindowManager(t, display)
+	bus := notifytest.Start(t)
+	first := startDesktop(t, bin, display, e.Host, bus.Address)
+	first.log.waitForView(t, "the page never reported the running container as on screen", true)
+	win := strings.Fields(x(t, display, "xdotool", "search", "--sync", "--onlyvisible", "--name", "^Dockpulse$"))
+	if len(win) != 1 {
+		t.Fatalf("want one visible Dockpulse window, found %q", win)
+	}
+	x(t, display, "xdotool", "windowminimize", win[0])
+	first.log.waitForView(t, "the minimised window still reported containers on screen", false)
+
+	second := startDesktop(t, bin, display, e.Host, bus.Address)
+	select {
+	case err := <-second.exited:
+		second.stopped = true
+		t.Logf("second launch exited: %v", err)
+		if strings.Contains(second.log.text(), "backend start") || strings.Contains(second.log.text(), "listening") {
+			t.Errorf("the second launch started a backend of its own before it exited; its log:\n%s", second.log.text())
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatalf("the second launch was still running after 20 s; its log:\n%s", second.log.text())
+	}
+	first.log.waitFor(t, "the first instance never heard of the second launch", 10*time.Second, func(line string) bool {
+		return strings.Contains(line, "second launch")
+	})
+	first.log.waitForView(t, "the first window did not come back on screen", true)
+	visible := strings.Fields(x(t, display, "xdotool", "search", "--sync", "--onlyvisible", "--name", "^Dockpulse$"))
+	if len(visible) != 1 || visible[0] != win[0] {
+		t.Errorf("visible Dockpulse windows %q, want only the first, %s", visible, win[0])
+	}
+	first.stop(t)
+}
+
+// desktopBin is the desktop binary to test (EnvDesktopBin), after checking
+// that the X tools the tests drive it with are installed.
+func desktopBin(t *testing.T) string {
+	t.Helper()
+	bin := os.Getenv(EnvDesktopBin)
+	if bin == "" {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("%s is not set: CI must test the desktop build (make test sets it)", EnvDesktopBin)
+		}
+		t.Skipf("set %s to a binary from make build to test the desktop window", EnvDesktopBin)
+	}
+	for _, tool := range []string{"Xvfb", "openbox", "xdotool"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Fatalf("%s: %v (scripts/install-deps.sh installs it)", tool, err)
+		}
+	}
+	return bin
+}
+
+// desktopApp is a desktop binary running under test, with its log.
+type desktopApp struct {
+	cmd     *exec.Cmd
+	log     *appLog
+	exited  chan error
+	stopped bool
+}
+
+// startDesktop starts the desktop binary on display against the engine at
+// host, with the session bus at busAddr and a home of its own; the test's
+// end kills it if stop was not called.
+func startDesktop(t *testing.T, bin, display, host, busAddr string) *desktopApp {
+	t.Helper()
+	home := t.TempDir()
+	cmd := exec.Command(bin)
+	cmd.Env = append(os.Environ(), "DISPLAY="+display, "DOCKER_HOST="+host, "DOCKPULSE_LOG_LEVEL=debug",
+		"DBUS_SESSION_BUS_ADDRESS="+busAddr, "HOME="+home, "XDG_CONFIG_HOME="+filepath.Join(home, ".config"))
+	logs, err := cmd.StderrPipe()
+	if err != nil {
 		t.Fatal(err)
 	}
-	stopped = true
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start %s: %v", bin, err)
+	}
+	a := &desktopApp{cmd: cmd, log: &appLog{}, exited: make(chan error, 1)}
+	t.Cleanup(func() {
+		if !a.stopped {
+			_ = cmd.Process.Kill() // the test failed; just end it
+			<-a.exited
+		}
+	})
+	go func() {
+		defer func() { a.exited <- cmd.Wait() }()
+		sc := bufio.NewScanner(logs)
+		for sc.Scan() {
+			a.log.add(sc.Text())
+		}
+	}()
+	return a
+}
+
+// stop ends the app with SIGTERM, as a session's end does, and fails if it
+// does not exit cleanly within 15 s.
+func (a *desktopApp) stop(t *testing.T) {
+	t.Helper()
+	if err := a.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	a.stopped = true
 	select {
-	case err := <-exited:
+	case err := <-a.exited:
 		if err != nil && !strings.Contains(err.Error(), "signal: terminated") {
 			t.Errorf("desktop app exit: %v", err)
 		}
 	case <-time.After(15 * time.Second):
-		_ = app.Process.Kill()
-		<-exited
+		_ = a.cmd.Process.Kill()
+		<-a.exited
 		t.Error("the desktop app ignored SIGTERM for 15 s")
+	}
+}
+
+// waitExited waits up to 30 s for the container to exit.
+func waitExited(t *testing.T, e *enginetest.Engine, id string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	done, errs := e.Client(t).ContainerWait(ctx, id, container.WaitConditionNotRunning)
+	select {
+	case <-done:
+	case err := <-errs:
+		t.Fatalf("wait for container %s to exit: %v", id, err)
 	}
 }
 
@@ -143,6 +258,12 @@ type appLog struct {
 	mu    sync.Mutex
 	lines []string
 	seen  int // lines already matched by a wait: each wait looks further on
+}
+
+func (l *appLog) text() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return strings.Join(l.lines, "\n")
 }
 
 func (l *appLog) add(line string) {

@@ -80,12 +80,17 @@ func runDesktop(args []string) int {
 	level := fset.String("log-level", "", "log level: debug, info, warn or error (default $"+logging.EnvLevel+", else info)")
 	statsMode := statsFlag(fset)
 	statsSource := statsSourceFlag(fset)
+	showVersion := fset.Bool("version", false, "print the version and exit")
 	fset.Usage = func() {
-		fmt.Fprintf(fset.Output(), "usage: dockpulse [--log-level LEVEL] [--stats MODE] [--stats-source SOURCE]\n       dockpulse serve [--help]\n")
+		fmt.Fprintf(fset.Output(), "usage: dockpulse [--version] [--log-level LEVEL] [--stats MODE] [--stats-source SOURCE]\n       dockpulse serve [--help]\n")
 		fset.PrintDefaults()
 	}
 	if err := fset.Parse(args); err != nil {
 		return 2
+	}
+	if *showVersion {
+		fmt.Println("dockpulse", version)
+		return 0
 	}
 	if err := errors.Join(service.CheckStatsMode(*statsMode), service.CheckStatsSource(*statsSource)); err != nil {
 		fmt.Fprintln(fset.Output(), "dockpulse:", err)
@@ -125,6 +130,8 @@ func runDesktop(args []string) int {
 		OnStartup:        app.startup,
 		OnShutdown:       app.shutdown,
 		Bind:             []any{app},
+
+		SingleInstanceLock: app.singleInstance(),
 	})
 	if err != nil {
 		log.Error("desktop app", zap.Error(err))

@@ -150,7 +150,7 @@ func dialWS(ctx context.Context, b *backend, stall bool) (*wsClient, error) {
 		d := &net.Dialer{Control: func(_, _ string, rc syscall.RawConn) error {
 			var serr error
 			err := rc.Control(func(fd uintptr) {
-				serr = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF, 4096)
+				serr = setRcvBuf(fd, 4096)
 			})
 			return errors.Join(err, serr)
 		}}

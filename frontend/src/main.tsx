@@ -3,9 +3,22 @@ import './localeGuard'
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { App } from './App'
-import { LiveProvider, createLiveConnection, createLiveStore, detectBackend, wailsMinimised, type LiveStore } from './live'
+import {
+  LiveProvider,
+  createLiveConnection,
+  createLiveStore,
+  createOsAlertSink,
+  detectBackend,
+  detectNotifier,
+  wailsMinimised,
+  type LiveStore,
+} from './live'
+import { OsNotificationsProvider } from './ui/AppSettings'
 
-const store = createLiveStore()
+// Alerts raised while the window is hidden also go to the OS (osNotify.ts).
+const notifier = detectNotifier()
+const osAlerts = notifier && createOsAlertSink({ notifier, isHidden: () => store.view.isHidden() })
+const store = createLiveStore({ onAlerts: (alerts) => osAlerts?.onAlerts(alerts) })
 const backend = detectBackend()
 // The desktop window may stay "visible" to the page when minimised; ask Wails.
 const isMinimised = wailsMinimised()
@@ -24,7 +37,9 @@ if (!root) throw new Error('index.html has no #root')
 createRoot(root).render(
   <StrictMode>
     <LiveProvider store={store} connect={connect} perform={backend.containerAction} isMinimised={isMinimised}>
-      <App />
+      <OsNotificationsProvider sink={osAlerts}>
+        <App />
+      </OsNotificationsProvider>
     </LiveProvider>
   </StrictMode>,
 )

@@ -26,6 +26,18 @@ export {
   type UiAction,
 } from './actions'
 export { MAX_ALERTS, alertsAfterMessage, type Alert, type AlertDraft } from './alerts'
+export {
+  BROWSER_SETTING_KEY,
+  OS_ALERT_KINDS,
+  browserNotifier,
+  createOsAlertSink,
+  desktopNotifier,
+  detectNotifier,
+  type NotificationApi,
+  type OsAlertSink,
+  type OsNotifier,
+  type WailsNotifications,
+} from './osNotify'
 export { eventSubject, healthOf, newEventsOf } from './events'
 export { HISTORY_SECONDS, StatsHistory, type Series } from './history'
 export {

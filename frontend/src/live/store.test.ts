@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest'
-import { ManualScheduler, container, msg, stats } from '../livetest'
+import { ManualScheduler, container, event, msg, stats } from '../livetest'
 import { createLiveStore } from './store'
 
 const web = container({ id: 'c1', name: 'web' })
@@ -53,5 +53,17 @@ describe('createLiveStore', () => {
     scheduler.frame()
     expect(listener).not.toHaveBeenCalled()
     expect(store.getState().data.synced).toBe(true)
+  })
+
+  it('hands each alert to onAlerts as it is raised, before any frame', () => {
+    const scheduler = new ManualScheduler()
+    const onAlerts = vi.fn()
+    const store = createLiveStore({ scheduler, onAlerts })
+    store.dispatch({ type: 'message', message: msg.snapshot({ seq: 1, containers: [web] }) })
+    const die = event({ actorId: 'c1', action: 'die', attributes: { exitCode: '3' } })
+    store.dispatch({ type: 'message', message: msg.event(2, die) })
+    expect(onAlerts).toHaveBeenCalledTimes(1)
+    expect(onAlerts.mock.calls[0]![0]).toEqual([expect.objectContaining({ kind: 'died', title: 'web died unexpectedly (exit 3)', id: 1 })])
+    expect(scheduler.scheduled).toBe(1) // not committed yet: a hidden page may paint no frame for a while
   })
 })

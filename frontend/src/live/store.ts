@@ -81,6 +81,11 @@ export interface LiveStoreOptions {
   data?: LiveData
   history?: StatsHistory
   view?: ViewRegistry
+  /**
+   * Hears each alert as it is raised, before any commit (a hidden page
+   * paints no frames): the OS notifications (osNotify.ts).
+   */
+  onAlerts?: (alerts: readonly Alert[]) => void
 }
 
 export function createLiveStore(options: LiveStoreOptions = {}): LiveStore {
@@ -115,8 +120,10 @@ export function createLiveStore(options: LiveStoreOptions = {}): LiveStore {
 
   function addAlerts(drafts: readonly AlertDraft[]): void {
     if (drafts.length === 0) return
-    const alerts = [...working.alerts, ...drafts.map((d) => ({ ...d, id: nextAlertId++ }))]
+    const raised = drafts.map((d) => ({ ...d, id: nextAlertId++ }))
+    const alerts = [...working.alerts, ...raised]
     working = { ...working, alerts: alerts.slice(-MAX_ALERTS) }
+    options.onAlerts?.(raised)
   }
 
   /** Feeds the samples a message brought into the history. */

@@ -30,6 +30,11 @@ export class ViewRegistry {
     this.changed()
   }
 
+  /** Whether the window is hidden or minimised (visibility.ts). */
+  isHidden(): boolean {
+    return this.hidden
+  }
+
   /**
    * The containers shown, each once, in part order; empty while hidden;
    * null until some part has reported (nothing is known yet, so nothing

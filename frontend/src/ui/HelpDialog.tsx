@@ -1,6 +1,7 @@
-// The keyboard shortcuts, listed.
+// The keyboard shortcuts, listed, then the version and the settings.
 
 import { useId } from 'react'
+import { AppSettings } from './AppSettings'
 import { Modal } from './Modal'
 import { SHORTCUTS } from './useShortcuts'
 
@@ -26,6 +27,7 @@ export function HelpDialog({ onClose }: { onClose: () => void }) {
           </div>
         ))}
       </dl>
+      <AppSettings />
       <div className="dialog-buttons">
         <button type="button" onClick={onClose}>
           Close
