@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"net"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -16,19 +15,10 @@ import (
 )
 
 // cliEnv is an environment for the docker command and for Options.Getenv
-// alike: a private HOME and runtime dir (no well-known socket of the
-// machine interferes), DOCKER_CONFIG, and whatever the case adds.
+// alike.
 type cliEnv map[string]string
 
 func (e cliEnv) get(k string) string { return e[k] }
-
-func (e cliEnv) list() []string {
-	out := []string{"PATH=" + os.Getenv("PATH")}
-	for k, v := range e {
-		out = append(out, k+"="+v)
-	}
-	return out
-}
 
 func (e cliEnv) with(kv ...string) cliEnv {
 	out := cliEnv{}
@@ -41,20 +31,10 @@ func (e cliEnv) with(kv ...string) cliEnv {
 	return out
 }
 
-// docker runs the real docker command in env and returns its output.
+// docker runs the real docker command in env.
 func docker(t *testing.T, env cliEnv, args ...string) string {
 	t.Helper()
-	bin, err := exec.LookPath("docker")
-	if err != nil {
-		enginetest.SkipOrFail(t, "engines: the docker command is needed to make real contexts (apt-get install docker.io)")
-	}
-	cmd := exec.Command(bin, args...)
-	cmd.Env = env.list()
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("docker %s: %v\n%s", strings.Join(args, " "), err, out)
-	}
-	return strings.TrimSpace(string(out))
+	return enginetest.DockerCLI(t, env, args...)
 }
 
 // newCLIEnv makes a DOCKER_CONFIG with real contexts, made by
@@ -62,17 +42,11 @@ func docker(t *testing.T, env cliEnv, args ...string) string {
 // socket) and "insecure" (tcp that skips verification).
 func newCLIEnv(t *testing.T) cliEnv {
 	t.Helper()
-	root := t.TempDir()
-	env := cliEnv{"HOME": filepath.Join(root, "home"), "XDG_RUNTIME_DIR": filepath.Join(root, "run"), EnvConfig: filepath.Join(root, "config")}
-	for _, d := range []string{env["HOME"], env["XDG_RUNTIME_DIR"]} {
-		if err := os.MkdirAll(d, 0o700); err != nil {
-			t.Fatal(err)
-		}
-	}
-	docker(t, env, "context", "create", "two", "--description", "second engine", "--docker", "host=unix:///run/two.sock")
-	docker(t, env, "context", "create", "three", "--docker", "host=unix:///run/three.sock")
-	docker(t, env, "context", "create", "insecure", "--docker", "host=tcp://192.0.2.1:2376,skip-tls-verify=true")
-	return env
+	c := enginetest.NewCLIConfig(t)
+	c.CreateContext("two", "host=unix:///run/two.sock", "--description", "second engine")
+	c.CreateContext("three", "host=unix:///run/three.sock")
+	c.CreateContext("insecure", "host=tcp://192.0.2.1:2376,skip-tls-verify=true")
+	return cliEnv(c.Env())
 }
 
 // TestResolveOrder checks each step of the order against the docker
@@ -80,8 +54,6 @@ func newCLIEnv(t *testing.T) cliEnv {
 // endpoint (`docker context inspect`).
 func TestResolveOrder(t *testing.T) {
 	base := newCLIEnv(t)
-	withCurrent := base.with()
-	withCurrent[EnvConfig] = base[EnvConfig]
 	cases := []struct {
 		name       string
 		env        cliEnv
@@ -194,8 +166,7 @@ func TestListAsDockerContextLs(t *testing.T) {
 // where the default socket is missing, becomes the current engine; as soon
 // as the store holds a context, it is no longer guessed.
 func TestWellKnownSocketWithoutStore(t *testing.T) {
-	root := t.TempDir()
-	env := cliEnv{"HOME": filepath.Join(root, "h"), "XDG_RUNTIME_DIR": filepath.Join(root, "r"), EnvConfig: filepath.Join(root, "c")}
+	env := cliEnv(enginetest.NewCLIConfig(t).Env())
 	sock := filepath.Join(env["HOME"], ".colima", "default", "docker.sock")
 	if err := os.MkdirAll(filepath.Dir(sock), 0o700); err != nil {
 		t.Fatal(err)
