@@ -21,23 +21,8 @@ func TestServeWithContext(t *testing.T) {
 	cfg := enginetest.NewCLIConfig(t)
 	cfg.CreateContext("private-engine", "host="+e.Host, "--description", "the test engine")
 	cfg.Setenv(t)
-	ctx, cancel := context.WithCancel(context.Background())
-	out, outW := io.Pipe()
-	var stderr syncBuffer
-	exited := make(chan int, 1)
-	go func() { exited <- runServe(ctx, []string{"--context", "private-engine"}, outW, &stderr) }()
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case code := <-exited:
-			if code != 0 {
-				t.Errorf("serve exited %d; stderr:\n%s", code, stderr.String())
-			}
-		case <-time.After(15 * time.Second):
-			t.Error("serve did not stop")
-		}
-	})
-	lines := bufio.NewReader(out)
+	ctx := t.Context()
+	lines, stderr := startServe(t, "--context", "private-engine")
 	u := printedURL(t, lines)
 	token := tradeCode(t, u)
 	go func() { _, _ = io.Copy(io.Discard, lines) }()
@@ -63,6 +48,29 @@ func TestServeWithContext(t *testing.T) {
 	if !strings.Contains(stderr.String(), e.Host) {
 		t.Errorf("the log does not say the endpoint %s:\n%s", e.Host, stderr.String())
 	}
+}
+
+// startServe runs serve with args until the test ends, when it must exit
+// 0 within 15 s; it returns serve's stdout and stderr.
+func startServe(t *testing.T, args ...string) (*bufio.Reader, *syncBuffer) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	out, outW := io.Pipe()
+	stderr := &syncBuffer{}
+	exited := make(chan int, 1)
+	go func() { exited <- runServe(ctx, args, outW, stderr) }()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case code := <-exited:
+			if code != 0 {
+				t.Errorf("serve exited %d; stderr:\n%s", code, stderr.String())
+			}
+		case <-time.After(15 * time.Second):
+			t.Error("serve did not stop")
+		}
+	})
+	return bufio.NewReader(out), stderr
 }
 
 // TestServeRefusesUnknownAndSeveralContexts: a wrong name lists the known
