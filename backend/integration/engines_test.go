@@ -131,6 +131,9 @@ func TestTLSEngine(t *testing.T) {
 	bad := runService(t, "", service.Config{Engine: resolveContext(t, cfg, "wrong-ca")})
 	bc := connect(t, bad.Service)
 	down := waitEngineNamed(t, bc, "wrong-ca", model.EngineDown)
+	if down.Host != te.TCPHost {
+		t.Errorf("an engine that never came up says endpoint %q, want %s", down.Host, te.TCPHost)
+	}
 	if !strings.Contains(down.Reason, "certificate") {
 		t.Errorf("with a wrong CA the engine is down for %q; want the certificate named", down.Reason)
 	}

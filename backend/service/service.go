@@ -105,6 +105,10 @@ func New(cfg Config, log *zap.Logger) (*Service, error) {
 	logStatsSource(log, cfg.StatsSource, kernel, why)
 	h := hub.New()
 	st := store.New(h, cfg.Store, log)
+	// The endpoint is known before the engine answers: an engine that never
+	// comes up still says where Dockpulse looks for it.
+	st.SetEngineStatus(name, model.EngineConnecting, "")
+	st.SetEngineInfo(model.EngineInfo{EngineStatus: model.EngineStatus{Engine: name}, Host: dc.Host()})
 	if cfg.Server.Actions == nil {
 		cfg.Server.Actions = dc
 	}
