@@ -153,8 +153,10 @@ func nextContainerDelta(t *testing.T, c *liveClient, id string) protocol.Envelop
 
 // TestStatsFlowWhileRunningOnly checks that samples arrive for a running
 // container, batched, and stop once it stops.
-func TestStatsFlowWhileRunningOnly(t *testing.T) {
-	e := enginetest.Require(t)
+func TestStatsFlowWhileRunningOnly(t *testing.T) { statsFlow(t, enginetest.Require(t)) }
+
+// statsFlow is TestStatsFlowWhileRunningOnly on the engine e.
+func statsFlow(t *testing.T, e *enginetest.Engine) {
 	cli := e.Client(t)
 	svc := startService(t, e, service.Config{})
 	c := connect(t, svc)

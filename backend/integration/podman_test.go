@@ -11,3 +11,8 @@ import (
 // Podman sends no stop event: a stop ends with die (then its own cleanup,
 // which Dockpulse ignores), and the end of a container is "remove".
 func TestPodmanLifecycleDeltas(t *testing.T) { lifecycleDeltas(t, enginetest.RequirePodman(t), "die") }
+
+// TestPodmanStatsFlow is TestStatsFlowWhileRunningOnly against Podman,
+// whose stats answer has no memory counters and one "network" entry
+// (docs/engines.md).
+func TestPodmanStatsFlow(t *testing.T) { statsFlow(t, enginetest.RequirePodman(t)) }
