@@ -11,6 +11,7 @@ import (
 
 	"github.com/docker/docker/api/types/container"
 
+	"github.com/dockpulse/dockpulse/backend/docker"
 	"github.com/dockpulse/dockpulse/backend/engines"
 	"github.com/dockpulse/dockpulse/backend/enginetest"
 	"github.com/dockpulse/dockpulse/backend/model"
@@ -140,6 +141,22 @@ func TestTLSEngine(t *testing.T) {
 	if n := len(bc.Containers()); n != 0 {
 		t.Errorf("with a wrong CA the client knows %d containers", n)
 	}
+	// The default context reads the same material from DOCKER_CERT_PATH,
+	// verified because DOCKER_TLS_VERIFY is set.
+	env := cfg.Env(engines.EnvHost, te.TCPHost, engines.EnvTLSVerify, "1", engines.EnvCertPath, te.TLS.Dir)
+	def, err := engines.Resolve(engines.Options{Getenv: func(k string) string { return env[k] }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dc, err := docker.New(def)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer dc.Close()
+	if _, err := dc.Info(context.Background()); err != nil || def.Name != engines.DefaultContext || def.SkipTLSVerify {
+		t.Errorf("DOCKER_HOST with DOCKER_TLS_VERIFY and DOCKER_CERT_PATH: %s (skip verify %v): %v", def, def.SkipTLSVerify, err)
+	}
+
 	checkNoKeyMaterial(t, r, secrets, c.Engine("tls-engine").Reason)
 	checkNoKeyMaterial(t, bad, secrets, down.Reason)
 }
