@@ -208,4 +208,8 @@ func TestDisplayHidesPassword(t *testing.T) {
 			t.Fatalf("shown as %q", s)
 		}
 	}
+	// The ssh helper refuses a password; its error does not repeat it.
+	if _, err := ep.ClientOpts(); err == nil || strings.Contains(err.Error(), "s3cret") {
+		t.Fatalf("ClientOpts with a password: %v", err)
+	}
 }
