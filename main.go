@@ -81,8 +81,9 @@ func runDesktop(args []string) int {
 	statsMode := statsFlag(fset)
 	statsSource := statsSourceFlag(fset)
 	showVersion := fset.Bool("version", false, "print the version and exit")
+	contexts := contextFlag(fset)
 	fset.Usage = func() {
-		fmt.Fprintf(fset.Output(), "usage: dockpulse [--version] [--log-level LEVEL] [--stats MODE] [--stats-source SOURCE]\n       dockpulse serve [--help]\n")
+		fmt.Fprintf(fset.Output(), "usage: dockpulse [--version] [--log-level LEVEL] [--stats MODE] [--stats-source SOURCE] [--context NAME]\n       dockpulse serve [--help]\n")
 		fset.PrintDefaults()
 	}
 	if err := fset.Parse(args); err != nil {
@@ -93,6 +94,11 @@ func runDesktop(args []string) int {
 		return 0
 	}
 	if err := errors.Join(service.CheckStatsMode(*statsMode), service.CheckStatsSource(*statsSource)); err != nil {
+		fmt.Fprintln(fset.Output(), "dockpulse:", err)
+		return 2
+	}
+	engine, err := resolveEngine(*contexts)
+	if err != nil {
 		fmt.Fprintln(fset.Output(), "dockpulse:", err)
 		return 2
 	}
@@ -112,7 +118,7 @@ func runDesktop(args []string) int {
 		}
 	}()
 
-	app := NewApp(service.Config{StatsMode: *statsMode, StatsSource: *statsSource, Server: server.Config{Version: version}}, log)
+	app := NewApp(service.Config{Engine: engine, StatsMode: *statsMode, StatsSource: *statsSource, Server: server.Config{Version: version}}, log)
 	ui, err := fs.Sub(assets, "frontend/dist")
 	if err != nil {
 		log.Error("embedded UI", zap.Error(err))

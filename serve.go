@@ -31,6 +31,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	level := fset.String("log-level", "", "log level: debug, info, warn or error (default $"+logging.EnvLevel+", else info)")
 	statsMode := statsFlag(fset)
 	statsSource := statsSourceFlag(fset)
+	contexts := contextFlag(fset)
 	fset.Usage = func() {
 		fmt.Fprintf(stderr, "usage: dockpulse serve [flags]\n\nRuns the Dockpulse backend headless and serves its UI. The first line on\nstdout is the URL to open; it works once (the page trades its code for the\naccess token), and each use prints a fresh one.\n\n")
 		fset.PrintDefaults()
@@ -43,6 +44,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return 2
 	}
 	if err := errors.Join(service.CheckStatsMode(*statsMode), service.CheckStatsSource(*statsSource)); err != nil {
+		fmt.Fprintln(stderr, "dockpulse serve:", err)
+		return 2
+	}
+	engine, err := resolveEngine(*contexts)
+	if err != nil {
 		fmt.Fprintln(stderr, "dockpulse serve:", err)
 		return 2
 	}
@@ -78,7 +84,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	// The next codes are printed in order by one goroutine, so a reader of
 	// stdout that is slow or gone never holds up the page that traded.
 	next := make(chan string, 16)
-	svc, err := service.New(service.Config{StatsMode: *statsMode, StatsSource: *statsSource, Server: server.Config{
+	log.Info("engine", zap.String("context", engine.Name), zap.String("endpoint", engine.Display()), zap.String("found", engine.Source))
+	svc, err := service.New(service.Config{Engine: engine, StatsMode: *statsMode, StatsSource: *statsSource, Server: server.Config{
 		Addr: *addr, AllowRemote: *allowRemote, UI: ui, Version: version, Token: token,
 		OnNewCode: func(code string) {
 			select {

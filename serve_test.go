@@ -47,24 +47,8 @@ func (s *syncBuffer) String() string {
 func TestServe(t *testing.T) {
 	e := enginetest.Require(t)
 	t.Setenv("DOCKER_HOST", e.Host)
-	ctx, cancel := context.WithCancel(context.Background())
-	out, outW := io.Pipe()
-	var stderr syncBuffer
-	exited := make(chan int, 1)
-	go func() { exited <- runServe(ctx, []string{"--log-level", "debug"}, outW, &stderr) }()
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case code := <-exited:
-			if code != 0 {
-				t.Errorf("serve exited %d; stderr:\n%s", code, stderr.String())
-			}
-		case <-time.After(15 * time.Second):
-			t.Error("serve did not stop")
-		}
-	})
-
-	lines := bufio.NewReader(out)
+	ctx := t.Context()
+	lines, stderr := startServe(t, "--log-level", "debug")
 	u := printedURL(t, lines)
 	if u.Query().Has("token") {
 		t.Fatalf("the printed address %s carries the token", u)

@@ -16,6 +16,7 @@ import (
 	"github.com/docker/docker/client"
 	"github.com/docker/docker/errdefs"
 
+	"github.com/dockpulse/dockpulse/backend/engines"
 	"github.com/dockpulse/dockpulse/backend/model"
 	"github.com/dockpulse/dockpulse/backend/stats"
 )
@@ -31,27 +32,32 @@ const inspectParallelism = 8
 // Client talks to one engine.
 type Client struct {
 	engine string
+	host   string // the endpoint as people see it (engines.Endpoint.Display)
 	cli    *client.Client
 }
 
-// New connects lazily to the engine the environment names (DOCKER_HOST,
-// DOCKER_TLS_VERIFY, DOCKER_CERT_PATH), negotiating the API version, and
-// names it engine in every key it returns. extra options come after the
-// environment, so a test can point it elsewhere.
-func New(engine string, extra ...client.Opt) (*Client, error) {
-	opts := append([]client.Opt{client.FromEnv, client.WithAPIVersionNegotiation()}, extra...)
-	cli, err := client.NewClientWithOpts(opts...)
+// New connects lazily to the engine at ep (see backend/engines), negotiating
+// the API version, and names it ep.Name in every key it returns. extra
+// options come after the endpoint's.
+func New(ep engines.Endpoint, extra ...client.Opt) (*Client, error) {
+	opts, err := ep.ClientOpts()
 	if err != nil {
 		return nil, fmt.Errorf("docker client: %w", err)
 	}
-	return &Client{engine: engine, cli: cli}, nil
+	opts = append(append(opts, client.WithAPIVersionNegotiation()), extra...)
+	cli, err := client.NewClientWithOpts(opts...)
+	if err != nil {
+		return nil, fmt.Errorf("docker client for %s: %w", ep, err)
+	}
+	return &Client{engine: ep.Name, host: ep.Display(), cli: cli}, nil
 }
 
 // Engine is the name this client gives its engine.
 func (c *Client) Engine() string { return c.engine }
 
-// Host is the endpoint the client talks to.
-func (c *Client) Host() string { return c.cli.DaemonHost() }
+// Host is the endpoint the client talks to, as its context names it
+// (unix://, npipe://, tcp:// or ssh://, without a password).
+func (c *Client) Host() string { return c.host }
 
 // Close releases the client's connections.
 func (c *Client) Close() error { return c.cli.Close() }

@@ -109,10 +109,15 @@ func FromInfo(engine, host, apiVersion string, in system.Info) model.EngineInfo 
 	}
 }
 
+// podmanRemove is what Podman's Docker-compatible API calls the end of a
+// container, which Docker calls "destroy" (docs/engines.md).
+const podmanRemove = "remove"
+
 // FromEvent converts an engine event. Health events arrive as
 // "health_status: healthy"; the action is normalised to "health_status" and
-// the new status kept in the "healthStatus" attribute. Which events matter
-// is the watcher's decision.
+// the new status kept in the "healthStatus" attribute. Podman's container
+// "remove" becomes Docker's "destroy". Which events matter is the
+// watcher's decision.
 func FromEvent(engine string, m events.Message) model.Event {
 	action := string(m.Action)
 	attrs := make(map[string]string, len(m.Actor.Attributes)+1)
@@ -124,6 +129,9 @@ func FromEvent(engine string, m events.Message) model.Event {
 		if s := strings.TrimSpace(strings.TrimPrefix(rest, ":")); s != "" {
 			attrs["healthStatus"] = s
 		}
+	}
+	if m.Type == events.ContainerEventType && action == podmanRemove {
+		action = "destroy"
 	}
 	ev := model.Event{
 		Engine:     engine,

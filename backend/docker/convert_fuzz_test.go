@@ -19,6 +19,7 @@ import (
 	"github.com/docker/docker/api/types/events"
 	"github.com/docker/docker/client"
 
+	"github.com/dockpulse/dockpulse/backend/engines"
 	"github.com/dockpulse/dockpulse/backend/model"
 	"github.com/dockpulse/dockpulse/backend/protocol"
 	"github.com/dockpulse/dockpulse/backend/stats"
@@ -138,7 +139,7 @@ func FuzzStatsStream(f *testing.F) {
 	})}}
 	engine.Start()
 	defer engine.Close()
-	c, err := New("local", client.WithHost("unix://"+sock), client.WithVersion("1.41"))
+	c, err := New(engines.Endpoint{Name: "local", Host: "unix://" + sock}, client.WithVersion("1.41"))
 	if err != nil {
 		f.Fatal(err)
 	}

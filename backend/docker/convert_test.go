@@ -18,6 +18,8 @@ func TestFromEvent(t *testing.T) {
 		{events.ContainerEventType, "start", "start"},
 		{events.ContainerEventType, "health_status: unhealthy", "health_status"},
 		{events.ContainerEventType, "destroy", "destroy"},
+		{events.ContainerEventType, "remove", "destroy"}, // Podman
+		{events.ImageEventType, "remove", "remove"},      // Podman's image removal stays as it is
 		{events.ContainerEventType, "exec_start: sh -c true", "exec_start: sh -c true"},
 		{events.ImageEventType, "delete", "delete"},
 		{events.NetworkEventType, "connect", "connect"},

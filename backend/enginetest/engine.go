@@ -65,6 +65,9 @@ type Engine struct {
 	// for an engine named by DOCKPULSE_TEST_DOCKER_HOST.
 	Dir string
 
+	// extraArgs are more dockerd arguments (another listener, TLS).
+	extraArgs []string
+
 	// mu serialises starting and stopping, and guards child.
 	mu sync.Mutex
 	// child is the dockerd this process started last, reaped by a goroutine
@@ -206,7 +209,7 @@ func (e *Engine) containerdPidPath() string {
 // dockerdArgs keeps everything of this engine in Dir and stays off the host's
 // networking, so it runs beside any other engine without interfering.
 func (e *Engine) dockerdArgs() []string {
-	return []string{
+	return append([]string{
 		"--host", e.Host,
 		"--data-root", filepath.Join(e.Dir, "data"),
 		"--exec-root", filepath.Join(e.Dir, "exec"),
@@ -214,7 +217,7 @@ func (e *Engine) dockerdArgs() []string {
 		"--bridge", "none",
 		"--iptables=false",
 		"--ip6tables=false",
-	}
+	}, e.extraArgs...)
 }
 
 // newClient returns a client for this engine that ignores DOCKER_HOST and the

@@ -10,10 +10,10 @@ import (
 	"time"
 
 	"github.com/docker/docker/api/types/container"
-	"github.com/docker/docker/client"
 
 	"github.com/dockpulse/dockpulse/backend/cgroupstats"
 	"github.com/dockpulse/dockpulse/backend/docker"
+	"github.com/dockpulse/dockpulse/backend/engines"
 	"github.com/dockpulse/dockpulse/backend/enginetest"
 	"github.com/dockpulse/dockpulse/backend/model"
 	"github.com/dockpulse/dockpulse/backend/protocol"
@@ -35,7 +35,7 @@ func kernelSource(t *testing.T, e *enginetest.Engine) (*cgroupstats.Source, *doc
 		t.Fatalf("the kernel's files cannot be read here: %v", err)
 	}
 	t.Cleanup(func() { _ = host.Close() })
-	dc, err := docker.New(service.EngineName, client.WithHost(e.Host))
+	dc, err := docker.New(engines.Endpoint{Name: service.EngineName, Host: e.Host})
 	if err != nil {
 		t.Fatal(err)
 	}

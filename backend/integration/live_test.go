@@ -19,8 +19,12 @@ import (
 
 // TestLifecycleDeltas drives a container through its life and checks the
 // exact container deltas, in order, that a WebSocket client receives.
-func TestLifecycleDeltas(t *testing.T) {
-	e := enginetest.Require(t)
+func TestLifecycleDeltas(t *testing.T) { lifecycleDeltas(t, enginetest.Require(t), "stop") }
+
+// lifecycleDeltas is TestLifecycleDeltas on the engine e, whose stop ends
+// with the event stopEnd (Docker sends kill, die, then stop; Podman only
+// die).
+func lifecycleDeltas(t *testing.T, e *enginetest.Engine, stopEnd string) {
 	cli := e.Client(t)
 	svc := startService(t, e, service.Config{})
 	c := connect(t, svc)
@@ -41,7 +45,7 @@ func TestLifecycleDeltas(t *testing.T) {
 		{func() error { return cli.ContainerPause(ctx, id) }, "paused", "dp-life", "pause"},
 		{func() error { return cli.ContainerUnpause(ctx, id) }, "running", "dp-life", "unpause"},
 		{func() error { return cli.ContainerRename(ctx, id, "dp-life-renamed") }, "running", "dp-life-renamed", "rename"},
-		{func() error { return cli.ContainerStop(ctx, id, container.StopOptions{}) }, "exited", "dp-life-renamed", "stop"},
+		{func() error { return cli.ContainerStop(ctx, id, container.StopOptions{}) }, "exited", "dp-life-renamed", stopEnd},
 	}
 	for _, s := range steps {
 		if err := s.do(); err != nil {
@@ -149,8 +153,10 @@ func nextContainerDelta(t *testing.T, c *liveClient, id string) protocol.Envelop
 
 // TestStatsFlowWhileRunningOnly checks that samples arrive for a running
 // container, batched, and stop once it stops.
-func TestStatsFlowWhileRunningOnly(t *testing.T) {
-	e := enginetest.Require(t)
+func TestStatsFlowWhileRunningOnly(t *testing.T) { statsFlow(t, enginetest.Require(t)) }
+
+// statsFlow is TestStatsFlowWhileRunningOnly on the engine e.
+func statsFlow(t *testing.T, e *enginetest.Engine) {
 	cli := e.Client(t)
 	svc := startService(t, e, service.Config{})
 	c := connect(t, svc)

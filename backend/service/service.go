@@ -11,11 +11,11 @@ import (
 	"sync"
 	"time"
 
-	"github.com/docker/docker/client"
 	"go.uber.org/zap"
 
 	"github.com/dockpulse/dockpulse/backend/cgroupstats"
 	"github.com/dockpulse/dockpulse/backend/docker"
+	"github.com/dockpulse/dockpulse/backend/engines"
 	"github.com/dockpulse/dockpulse/backend/hub"
 	"github.com/dockpulse/dockpulse/backend/model"
 	"github.com/dockpulse/dockpulse/backend/protocol"
@@ -25,12 +25,18 @@ import (
 	"github.com/dockpulse/dockpulse/backend/watcher"
 )
 
-// EngineName is the name of the engine DOCKER_HOST points at.
-const EngineName = "local"
+// EngineName is the name of the engine that DockerHost (or DOCKER_HOST)
+// names: the docker command's default context.
+const EngineName = engines.DefaultContext
 
 // Config gathers the components' options.
 type Config struct {
-	// DockerHost overrides the environment's DOCKER_HOST when set.
+	// Engine is the engine to watch, as backend/engines resolved it; its
+	// Name names it everywhere. When it has no Host, the engine is resolved
+	// as the docker command would, with DockerHost as --host.
+	Engine engines.Endpoint
+	// DockerHost, when set and Engine is not, is the engine's endpoint, as
+	// the docker command's --host.
 	DockerHost string
 	// StatsMode is protocol.StatsVisible (containers some client shows
 	// streamed at 1 Hz, the rest sampled every Stats.Background; see
@@ -71,8 +77,8 @@ type Service struct {
 	wg     sync.WaitGroup
 }
 
-// New builds the backend for the engine the environment names. Nothing runs
-// until Start.
+// New builds the backend for cfg.Engine, or the engine the docker command
+// would use. Nothing runs until Start.
 func New(cfg Config, log *zap.Logger) (*Service, error) {
 	if err := CheckStatsMode(cfg.StatsMode); err != nil {
 		return nil, err
@@ -80,14 +86,18 @@ func New(cfg Config, log *zap.Logger) (*Service, error) {
 	if err := CheckStatsSource(cfg.StatsSource); err != nil {
 		return nil, err
 	}
-	var opts []client.Opt
-	if cfg.DockerHost != "" {
-		opts = append(opts, client.WithHost(cfg.DockerHost))
+	ep := cfg.Engine
+	if ep.Host == "" {
+		var err error
+		if ep, err = engines.Resolve(engines.Options{Host: cfg.DockerHost}); err != nil {
+			return nil, err
+		}
 	}
-	dc, err := docker.New(EngineName, opts...)
+	dc, err := docker.New(ep)
 	if err != nil {
 		return nil, err
 	}
+	name := dc.Engine()
 	kernel, why, err := kernelSource(cfg.StatsSource, dc.Host())
 	if err != nil {
 		return nil, errors.Join(err, dc.Close())
@@ -95,13 +105,17 @@ func New(cfg Config, log *zap.Logger) (*Service, error) {
 	logStatsSource(log, cfg.StatsSource, kernel, why)
 	h := hub.New()
 	st := store.New(h, cfg.Store, log)
+	// The endpoint is known before the engine answers: an engine that never
+	// comes up still says where Dockpulse looks for it.
+	st.SetEngineStatus(name, model.EngineConnecting, "")
+	st.SetEngineInfo(model.EngineInfo{EngineStatus: model.EngineStatus{Engine: name}, Host: dc.Host()})
 	if cfg.Server.Actions == nil {
 		cfg.Server.Actions = dc
 	}
-	cfg.Stats.Engine = EngineName
+	cfg.Stats.Engine = name
 	cfg.Stats = withStatsSource(cfg.Stats, cfg.StatsSource, kernel, dc, func() (model.EngineInfo, bool) {
 		for _, info := range st.Engines() {
-			if info.Engine == EngineName {
+			if info.Engine == name {
 				return info, true
 			}
 		}

@@ -1,0 +1,94 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"io"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/dockpulse/dockpulse/backend/enginetest"
+	"github.com/dockpulse/dockpulse/backend/model"
+	"github.com/dockpulse/dockpulse/backend/protocol/protocoltest"
+)
+
+// TestServeWithContext: with no DOCKER_HOST, `serve --context NAME` watches
+// the engine of a real context, named as `docker context ls` names it, and
+// says its endpoint.
+func TestServeWithContext(t *testing.T) {
+	e := enginetest.Require(t)
+	cfg := enginetest.NewCLIConfig(t)
+	cfg.CreateContext("private-engine", "host="+e.Host, "--description", "the test engine")
+	cfg.Setenv(t)
+	ctx := t.Context()
+	lines, stderr := startServe(t, "--context", "private-engine")
+	u := printedURL(t, lines)
+	token := tradeCode(t, u)
+	go func() { _, _ = io.Copy(io.Discard, lines) }()
+	dctx, dcancel := context.WithTimeout(ctx, 20*time.Second)
+	defer dcancel()
+	c, _, err := protocoltest.Dial(dctx, "ws://"+u.Host+"/ws", token, &protocoltest.Options{Queue: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	deadline := time.Now().Add(20 * time.Second)
+	for c.Engine("private-engine").Status != model.EngineUp {
+		if time.Now().After(deadline) {
+			t.Fatalf("engine private-engine never up; engines %+v; stderr:\n%s", c.Engine("private-engine"), stderr.String())
+		}
+		rctx, rcancel := context.WithTimeout(ctx, time.Second)
+		_, _ = c.Next(rctx)
+		rcancel()
+	}
+	if got := c.Engine("private-engine").Host; got != e.Host {
+		t.Errorf("engine info says endpoint %q, want %q", got, e.Host)
+	}
+	if !strings.Contains(stderr.String(), e.Host) {
+		t.Errorf("the log does not say the endpoint %s:\n%s", e.Host, stderr.String())
+	}
+}
+
+// startServe runs serve with args until the test ends, when it must exit
+// 0 within 15 s; it returns serve's stdout and stderr.
+func startServe(t *testing.T, args ...string) (*bufio.Reader, *syncBuffer) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	out, outW := io.Pipe()
+	stderr := &syncBuffer{}
+	exited := make(chan int, 1)
+	go func() { exited <- runServe(ctx, args, outW, stderr) }()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case code := <-exited:
+			if code != 0 {
+				t.Errorf("serve exited %d; stderr:\n%s", code, stderr.String())
+			}
+		case <-time.After(15 * time.Second):
+			t.Error("serve did not stop")
+		}
+	})
+	return bufio.NewReader(out), stderr
+}
+
+// TestServeRefusesUnknownAndSeveralContexts: a wrong name lists the known
+// ones; two names are refused in words, not half-used.
+func TestServeRefusesUnknownAndSeveralContexts(t *testing.T) {
+	cfg := enginetest.NewCLIConfig(t)
+	cfg.CreateContext("alpha", "host=unix:///run/alpha.sock")
+	cfg.Setenv(t)
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--context", "nope"}, `docker context "nope" not found; known contexts: alpha, default`},
+		{[]string{"--context", "alpha", "--context", "default"}, "several engines at once is not supported yet"},
+	} {
+		var stdout, stderr syncBuffer
+		if code := runServe(context.Background(), tc.args, &stdout, &stderr); code != 2 || !strings.Contains(stderr.String(), tc.want) {
+			t.Errorf("serve %v: exit %d, stderr %q; want 2 and %q", tc.args, code, stderr.String(), tc.want)
+		}
+	}
+}
