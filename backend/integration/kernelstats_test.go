@@ -137,8 +137,12 @@ func TestKernelStatsAgreeWithTheEngine(t *testing.T) {
 	}{
 		{"busy", busy, func(t *testing.T, _, _, _ stats.Sample) {
 			kernel, engine := cpuOverASecond(t, src, dc, busy)
-			if kernel < 50 || kernel-engine > 15 || engine-kernel > 15 {
-				t.Errorf("a container running yes: %.1f %% CPU by the kernel's files, %.1f %% by the engine's; want both near 100 and within 15 points", kernel, engine)
+			// How much CPU a spinning process gets depends on what else the
+			// machine runs (a loaded CI machine gives it a third of a core),
+			// so the figure itself is only checked to be clearly not idle;
+			// the two sources must agree.
+			if kernel < 10 || kernel-engine > 15 || engine-kernel > 15 {
+				t.Errorf("a container running yes: %.1f %% CPU by the kernel's files, %.1f %% by the engine's; want both clearly busy and within 15 points", kernel, engine)
 			}
 		}},
 		{"memory in /dev/shm", shm, func(t *testing.T, _, engine, after stats.Sample) {
