@@ -60,6 +60,7 @@ type Store struct {
 	engines    map[string]model.EngineInfo
 	containers map[model.Key]model.Container
 	stats      map[model.Key]model.Stats
+	history    map[model.Key]*sampleRing // every known container's recent samples (history.go)
 	events     eventRing
 }
 
@@ -81,6 +82,7 @@ func New(h *hub.Hub, cfg Config, log *zap.Logger) *Store {
 		engines:    make(map[string]model.EngineInfo),
 		containers: make(map[model.Key]model.Container),
 		stats:      make(map[model.Key]model.Stats),
+		history:    make(map[model.Key]*sampleRing),
 		events:     newEventRing(cfg.MaxEvents, cfg.MaxEventBytes),
 	}
 }
@@ -241,6 +243,7 @@ func (s *Store) removeLocked(k model.Key) bool {
 	}
 	delete(s.containers, k)
 	delete(s.stats, k)
+	delete(s.history, k)
 	s.publishLocked(protocol.TypeContainerRemove, protocol.ContainerRemove(k))
 	return true
 }
@@ -295,6 +298,7 @@ func (s *Store) PublishStats(samples []model.Stats) {
 			continue
 		}
 		s.stats[st.Key()] = st
+		s.recordHistoryLocked(st)
 		kept = append(kept, st)
 	}
 	if len(kept) == 0 {
