@@ -330,7 +330,7 @@ func (s *Store) SetEngineInfo(info model.EngineInfo) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	old := s.engines[info.Engine]
-	info.EngineStatus = old.EngineStatus
+	info.EngineStatus, info.EventsSince = old.EngineStatus, old.EventsSince
 	if reflect.DeepEqual(old, info) {
 		return
 	}
@@ -354,6 +354,9 @@ func (s *Store) setEngine(engine, status, reason string, info *model.EngineInfo)
 	}
 	cur.Engine = engine
 	cur.Since = prev.Since
+	if cur.EventsSince == 0 { // known from the first connection on
+		cur.EventsSince = prev.EventsSince
+	}
 	if !known || prev.Status != status {
 		cur.Since = s.now().UnixMilli()
 	}
