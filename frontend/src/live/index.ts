@@ -26,7 +26,7 @@ export {
   type UiAction,
 } from './actions'
 export { MAX_ALERTS, alertsAfterMessage, type Alert, type AlertDraft } from './alerts'
-export { eventSubject, healthOf, newEventsOf } from './events'
+export { eventSubject, eventsCompleteSince, healthOf, newEventsOf } from './events'
 export { HISTORY_SECONDS, StatsHistory, type Series } from './history'
 export {
   MAX_EVENTS,
@@ -80,4 +80,5 @@ export {
   useStatsHistory,
   useSynced,
   type ContainerRow,
+  type FetchHistory,
 } from './hooks'
