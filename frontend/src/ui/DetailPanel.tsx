@@ -111,7 +111,7 @@ function Charts({ container, selectedKey }: { container: Container; selectedKey:
   const live = container.state === 'running' && sample !== undefined
   const minutes = Math.round(HISTORY_SECONDS / 60)
   return (
-    <div className="charts" aria-label={`Last ${minutes} minutes`}>
+    <div className="charts" aria-label={`Last ${minutes} minutes`} data-points={charts.time.length}>
       <Chart
         title="CPU"
         summary={live ? formatPercent(sample.cpuPercent) : 'stopped'}
