@@ -14,13 +14,12 @@ import {
   dockpulseBinary,
   launchBrowser,
   newPage,
-  removeBuiltBinary,
   removeLabelled,
   row,
   sleep,
   startEngine,
   startServe,
-  stopEngine,
+  tearDown,
   until,
   type Engine,
   type Serve,
@@ -49,15 +48,7 @@ beforeAll(async () => {
   await until('connected', () => connectionStatus(page), (s) => s === 'connected', 15_000)
 })
 
-afterAll(async () => {
-  await browser?.close()
-  await serve?.stop()
-  if (engine) {
-    await removeLabelled(engine).catch((e) => console.error('cleanup:', e))
-    await stopEngine(engine)
-  }
-  removeBuiltBinary()
-})
+afterAll(() => tearDown({ browser, serves: [serve], engine }))
 
 const pointsOf = (p: Page) =>
   p

@@ -38,6 +38,18 @@ export interface Series {
   blockWrite: Float64Array
 }
 
+/** A sample's values in SERIES_FIELDS order; NaN for rates it has none of. */
+function rowOf(sample: Stats, rates: Rates | undefined): number[] {
+  return [
+    sample.cpuPercent,
+    sample.memoryUsage,
+    rates?.netRx ?? NaN,
+    rates?.netTx ?? NaN,
+    rates?.blockRead ?? NaN,
+    rates?.blockWrite ?? NaN,
+  ]
+}
+
 class Ring {
   readonly time: Float64Array
   readonly values: Float64Array[]
@@ -100,14 +112,7 @@ export class StatsHistory {
       this.rings.set(key, ring)
     }
     ring.memoryLimit = sample.memoryLimit
-    ring.push(sample.read / 1000, [
-      sample.cpuPercent,
-      sample.memoryUsage,
-      rates?.netRx ?? NaN,
-      rates?.netTx ?? NaN,
-      rates?.blockRead ?? NaN,
-      rates?.blockWrite ?? NaN,
-    ])
+    ring.push(sample.read / 1000, rowOf(sample, rates))
   }
 
   /**
@@ -124,15 +129,7 @@ export class StatsHistory {
     let prev: Stats | undefined
     for (const s of samples) {
       if (prev && !(s.read > prev.read)) continue // not in order: not trusted
-      const r = computeRates(prev, s)
-      rows.set(s.read / 1000, [
-        s.cpuPercent,
-        s.memoryUsage,
-        r?.netRx ?? NaN,
-        r?.netTx ?? NaN,
-        r?.blockRead ?? NaN,
-        r?.blockWrite ?? NaN,
-      ])
+      rows.set(s.read / 1000, rowOf(s, computeRates(prev, s)))
       prev = s
     }
     const ring = this.rings.get(key)
