@@ -59,7 +59,8 @@ const pointsOf = (p: Page) =>
 
 describe('history before the page', () => {
   it("shows an event from before the backend started, from the engine's history", async () => {
-    const line = page.getByRole('listitem').filter({ hasText: 'e2e-died-before died (exit 3' })
+    // The engine's history may hold an earlier run's container of that name too: pick this one by its ID.
+    const line = page.locator(`[role="listitem"][title*="${died.slice(0, 12)}"]`).filter({ hasText: 'e2e-died-before died (exit 3' })
     await line.waitFor({ timeout: 5000 })
     expect(await line.getAttribute('title')).toContain("From the engine's history")
     // It is the past: no notification about it.
