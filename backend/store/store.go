@@ -15,7 +15,8 @@
 //   - Everything the store keeps is within the limits of model's Bound
 //     methods, applied as it comes in, and the events history is bounded in
 //     bytes as well as in number: the snapshot has a known worst case
-//     (docs/security.md).
+//     (docs/security.md). Each container's sample history is bounded too:
+//     HistoryPoints samples of PointBytes each (history.go).
 package store
 
 import (
