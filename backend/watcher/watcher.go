@@ -13,6 +13,12 @@
 // overtaken by an older inspect. So a container's deltas always follow the
 // event that caused them and reflect the engine's latest state.
 //
+// Each session also reads back the events the engine reported before it
+// began (backfill.go): the engine's clock marks the boundary, the live
+// stream starts just after it and the past events end at it, so none is
+// missed or sent twice. They go through the same handling as live ones,
+// marked as past (model.Event.Backfill), before the engine is reported up.
+//
 // When the stream breaks, the store is told at once (engine down, with the
 // reason), stats stop, and the watcher retries with exponential backoff capped
 // at MaxRetry. The next successful session re-lists and reconciles, which
