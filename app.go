@@ -111,6 +111,16 @@ func (a *App) Engines() ([]model.EngineInfo, error) { return read(a, (*service.S
 // Events returns recent engine events, oldest first.
 func (a *App) Events() ([]model.Event, error) { return read(a, (*service.Service).Events) }
 
+// History returns a container's samples of the last few minutes, oldest
+// first, as GET /api/engines/{engine}/containers/{id}/history does.
+func (a *App) History(engine, id string) (protocol.History, error) {
+	svc, err := a.service()
+	if err != nil {
+		return protocol.History{}, err
+	}
+	return svc.History(engine, id)
+}
+
 // act performs a container action. Its effect reaches the UI through the
 // engine's events, like any other change; the error, if any, is the engine's
 // own message with context.

@@ -2,7 +2,10 @@ package main
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"net"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -11,6 +14,7 @@ import (
 
 	"github.com/dockpulse/dockpulse/backend/enginetest"
 	"github.com/dockpulse/dockpulse/backend/model"
+	"github.com/dockpulse/dockpulse/backend/protocol"
 	"github.com/dockpulse/dockpulse/backend/server"
 	"github.com/dockpulse/dockpulse/backend/service"
 )
@@ -107,5 +111,49 @@ func TestBoundActions(t *testing.T) {
 	}
 	if err := app.KillContainer("no-such-container"); err == nil || !strings.Contains(err.Error(), "No such container") {
 		t.Fatalf("KillContainer of an unknown container: %v", err)
+	}
+}
+
+// TestBoundHistory: the bound History method answers what the history route
+// does, and names a missing container as such.
+func TestBoundHistory(t *testing.T) {
+	e := enginetest.Require(t)
+	id := e.RunContainer(t, "dp-app-history")
+	app := NewApp(service.Config{DockerHost: e.Host}, zaptest.NewLogger(t))
+	app.startup(context.Background())
+	defer app.shutdown(context.Background())
+
+	deadline := time.Now().Add(20 * time.Second)
+	var h protocol.History
+	for len(h.Samples) < 2 {
+		if time.Now().After(deadline) {
+			t.Fatalf("History never had two samples: %+v", h)
+		}
+		time.Sleep(200 * time.Millisecond)
+		var err error
+		if h, err = app.History(service.EngineName, id); err != nil {
+			t.Fatalf("History: %v", err)
+		}
+	}
+	svc, _ := app.service()
+	req, err := http.NewRequest(http.MethodGet, svc.Server.URL()+"/api/engines/local/containers/"+id+"/history", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+svc.Server.Token())
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var routed protocol.History
+	if err := json.NewDecoder(resp.Body).Decode(&routed); err != nil {
+		t.Fatal(err)
+	}
+	if len(routed.Samples) < len(h.Samples) || routed.Samples[0] != h.Samples[0] || routed.ID != h.ID || routed.Engine != h.Engine {
+		t.Fatalf("route answered %d samples from %+v, the bound method %d from %+v", len(routed.Samples), routed.Samples[0], len(h.Samples), h.Samples[0])
+	}
+	if _, err := app.History(service.EngineName, "nope"); !errors.Is(err, model.ErrNotFound) {
+		t.Fatalf("History of an unknown container: %v, want ErrNotFound", err)
 	}
 }

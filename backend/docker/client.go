@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"sort"
 	"sync"
+	"time"
 
 	"github.com/docker/docker/api/types/container"
 	"github.com/docker/docker/api/types/events"
@@ -134,14 +135,48 @@ func (c *Client) List(ctx context.Context) ([]model.Container, error) {
 	return list, nil
 }
 
-// Events subscribes to the engine's event stream from now on. One error is
-// sent when the stream ends for any reason (ctx cancelled, engine gone).
+// Events subscribes to the engine's events from since on (inclusive, in the
+// engine's clock; see Clock), past ones first: the engine replays what it
+// still holds. With a non-zero until the stream holds only the events up to
+// until (inclusive) and ends after them with io.EOF; without, it goes on
+// live. One error is sent when the stream ends for any reason (ctx
+// cancelled, engine gone, io.EOF).
+//
+// Docker Engine holds its last 256 events in memory (eventsLimit in moby's
+// daemon/events), since it started: older ones, and those of an earlier run
+// of the daemon, are gone. Podman reads its events log, which can reach
+// further back.
 //
 // Call it only after another call has succeeded: the SDK (v28.5.2) reads
 // the negotiated API version here without its lock, which races with a
 // negotiation running in another goroutine.
-func (c *Client) Events(ctx context.Context) (<-chan events.Message, <-chan error) {
-	return c.cli.Events(ctx, events.ListOptions{})
+func (c *Client) Events(ctx context.Context, since, until time.Time) (<-chan events.Message, <-chan error) {
+	opts := events.ListOptions{Since: engineTime(since)}
+	if !until.IsZero() {
+		opts.Until = engineTime(until)
+	}
+	return c.cli.Events(ctx, opts)
+}
+
+// engineTime writes t as the API's since and until want it, to the
+// nanosecond.
+func engineTime(t time.Time) string {
+	return fmt.Sprintf("%d.%09d", t.Unix(), t.Nanosecond())
+}
+
+// Clock reads the engine's own time: event times are the engine's, so a
+// boundary between past and live events must be drawn in its clock, not
+// this host's.
+func (c *Client) Clock(ctx context.Context) (time.Time, error) {
+	in, err := c.cli.Info(ctx)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("engine clock: %w", err)
+	}
+	t, err := time.Parse(time.RFC3339Nano, in.SystemTime)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("engine clock: system time %q: %w", in.SystemTime, err)
+	}
+	return t, nil
 }
 
 // The collector finds out by a type assertion whether its source can take

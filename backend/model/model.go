@@ -131,6 +131,12 @@ type EngineInfo struct {
 	// "kernel" (the cgroup files, on the engine's own host) or "engine" (its
 	// stats API). Empty before the first connection.
 	StatsSource string `json:"statsSource,omitempty"`
+	// EventsSince is how far back the engine's own event history went when
+	// Dockpulse first read it (Unix ms, the engine's clock): the time of the
+	// oldest past event it gave, or of the first connection if it gave none.
+	// From then on the events list misses nothing the engine reported,
+	// within the list's bounds. 0 until that first read is done.
+	EventsSince int64 `json:"eventsSince,omitempty"`
 }
 
 // Event is one engine event worth showing: container lifecycle changes,
@@ -145,4 +151,8 @@ type Event struct {
 	Attributes map[string]string `json:"attributes,omitempty"`
 	TimeNano   int64             `json:"timeNano"` // the engine's own timestamp
 	SentNano   int64             `json:"sentNano"` // when Dockpulse published it
+	// Backfill marks an event that happened before Dockpulse's connection
+	// to the engine began (read back from the engine's history at connect):
+	// it is the past, and clients must not notify about it as news.
+	Backfill bool `json:"backfill,omitempty"`
 }

@@ -30,6 +30,7 @@ var wireTypes = map[reflect.Type]string{
 	reflect.TypeFor[protocol.StatsBatch](): "StatsBatch",
 	reflect.TypeFor[protocol.Heartbeat]():  "Heartbeat",
 	reflect.TypeFor[protocol.View]():       "View",
+	reflect.TypeFor[protocol.History]():    "ContainerHistory",
 	reflect.TypeFor[model.Key]():           "ContainerKey",
 	reflect.TypeFor[model.Container]():     "Container",
 	reflect.TypeFor[model.Port]():          "Port",
@@ -53,6 +54,10 @@ var messageData = map[string]reflect.Type{
 	protocol.TypeHeartbeat:       reflect.TypeFor[protocol.Heartbeat](),
 	protocol.TypeView:            reflect.TypeFor[protocol.View](),
 }
+
+// apiData are the answers of the HTTP API (and the bound methods) that no
+// message carries.
+var apiData = []reflect.Type{reflect.TypeFor[protocol.History]()}
 
 // TestTypeScriptTypesMatchGo checks typesFile against the Go wire types, so
 // that a renamed, added or dropped field cannot drift on one side. For each
@@ -102,6 +107,9 @@ func checkWireTypes(t *testing.T, ts *tsFile) []string {
 	reachable := map[reflect.Type]bool{}
 	collectStructs(reflect.TypeFor[protocol.Envelope](), reachable)
 	for _, typ := range messageData {
+		collectStructs(typ, reachable)
+	}
+	for _, typ := range apiData {
 		collectStructs(typ, reachable)
 	}
 	for typ := range reachable {

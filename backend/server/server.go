@@ -197,6 +197,7 @@ func New(cfg Config, st *store.Store, h *hub.Hub, log *zap.Logger) (*Server, err
 	s.mux.Handle("GET /api/engines", s.guarded(s.jsonOf(func() any { return st.Engines() })))
 	s.mux.Handle("GET /api/events", s.guarded(s.jsonOf(func() any { return st.Events() })))
 	s.mux.Handle("POST /api/containers/{id}/{action}", s.guarded(s.serveAction))
+	s.mux.Handle("GET /api/engines/{engine}/containers/{id}/history", s.guarded(s.serveHistory))
 	s.mux.Handle("GET /api/", s.guarded(func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "no such endpoint")
 	}))

@@ -232,6 +232,16 @@ func (s *Service) Engines() []model.EngineInfo { return s.Store.Engines() }
 // Events lists recent engine events, oldest first.
 func (s *Service) Events() []model.Event { return s.Store.Events() }
 
+// History lists a container's recent samples (see store.History); the
+// error wraps model.ErrNotFound for a container the store does not know.
+func (s *Service) History(engine, id string) (protocol.History, error) {
+	h, ok := s.Store.History(model.Key{Engine: engine, ID: id})
+	if !ok {
+		return h, fmt.Errorf("history of %s on engine %s: %w", id, engine, model.ErrNotFound)
+	}
+	return h, nil
+}
+
 // Act performs a container action on the engine (see docker.Actions). Its
 // effect reaches every client through the engine's events.
 func (s *Service) Act(ctx context.Context, action, id string, removeVolumes bool) error {

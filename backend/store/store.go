@@ -15,7 +15,8 @@
 //   - Everything the store keeps is within the limits of model's Bound
 //     methods, applied as it comes in, and the events history is bounded in
 //     bytes as well as in number: the snapshot has a known worst case
-//     (docs/security.md).
+//     (docs/security.md). Each container's sample history is bounded too:
+//     HistoryPoints samples of PointBytes each (history.go).
 package store
 
 import (
@@ -60,6 +61,7 @@ type Store struct {
 	engines    map[string]model.EngineInfo
 	containers map[model.Key]model.Container
 	stats      map[model.Key]model.Stats
+	history    map[model.Key]*sampleRing // every known container's recent samples (history.go)
 	events     eventRing
 }
 
@@ -81,6 +83,7 @@ func New(h *hub.Hub, cfg Config, log *zap.Logger) *Store {
 		engines:    make(map[string]model.EngineInfo),
 		containers: make(map[model.Key]model.Container),
 		stats:      make(map[model.Key]model.Stats),
+		history:    make(map[model.Key]*sampleRing),
 		events:     newEventRing(cfg.MaxEvents, cfg.MaxEventBytes),
 	}
 }
@@ -241,6 +244,7 @@ func (s *Store) removeLocked(k model.Key) bool {
 	}
 	delete(s.containers, k)
 	delete(s.stats, k)
+	delete(s.history, k)
 	s.publishLocked(protocol.TypeContainerRemove, protocol.ContainerRemove(k))
 	return true
 }
@@ -295,6 +299,7 @@ func (s *Store) PublishStats(samples []model.Stats) {
 			continue
 		}
 		s.stats[st.Key()] = st
+		s.recordHistoryLocked(st)
 		kept = append(kept, st)
 	}
 	if len(kept) == 0 {
@@ -326,7 +331,7 @@ func (s *Store) SetEngineInfo(info model.EngineInfo) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	old := s.engines[info.Engine]
-	info.EngineStatus = old.EngineStatus
+	info.EngineStatus, info.EventsSince = old.EngineStatus, old.EventsSince
 	if reflect.DeepEqual(old, info) {
 		return
 	}
@@ -350,6 +355,9 @@ func (s *Store) setEngine(engine, status, reason string, info *model.EngineInfo)
 	}
 	cur.Engine = engine
 	cur.Since = prev.Since
+	if cur.EventsSince == 0 { // known from the first connection on
+		cur.EventsSince = prev.EventsSince
+	}
 	if !known || prev.Status != status {
 		cur.Since = s.now().UnixMilli()
 	}

@@ -13,6 +13,12 @@
 // overtaken by an older inspect. So a container's deltas always follow the
 // event that caused them and reflect the engine's latest state.
 //
+// Each session also reads back the events the engine reported before it
+// began (backfill.go): the engine's clock marks the boundary, the live
+// stream starts just after it and the past events end at it, so none is
+// missed or sent twice. They go through the same handling as live ones,
+// marked as past (model.Event.Backfill), before the engine is reported up.
+//
 // When the stream breaks, the store is told at once (engine down, with the
 // reason), stats stop, and the watcher retries with exponential backoff capped
 // at MaxRetry. The next successful session re-lists and reconciles, which
@@ -38,7 +44,11 @@ type Engine interface {
 	Info(ctx context.Context) (model.EngineInfo, error)
 	List(ctx context.Context) ([]model.Container, error)
 	Inspect(ctx context.Context, id string) (model.Container, error)
-	Events(ctx context.Context) (<-chan events.Message, <-chan error)
+	// Events streams the events from since (inclusive); with a non-zero
+	// until, only those up to until (inclusive), then io.EOF.
+	Events(ctx context.Context, since, until time.Time) (<-chan events.Message, <-chan error)
+	// Clock is the engine's own time, the clock of its events' times.
+	Clock(ctx context.Context) (time.Time, error)
 }
 
 // Store receives the engine's picture.
@@ -68,7 +78,16 @@ type Config struct {
 	MaxRetry time.Duration
 	// Sleep waits for d or until ctx is done; tests replace it.
 	Sleep func(ctx context.Context, d time.Duration)
+	// Backfill is how far back, at most, the first session reads the
+	// engine's past events. Default DefaultBackfill.
+	Backfill time.Duration
 }
+
+// DefaultBackfill is how far back the watcher reads past events at its
+// first connection. Docker Engine holds only its last 256 events anyway;
+// the bound keeps an engine with a long events log (Podman) from replaying
+// days of it.
+const DefaultBackfill = 24 * time.Hour
 
 // Watcher follows one engine.
 type Watcher struct {
@@ -77,6 +96,10 @@ type Watcher struct {
 	tracker Tracker
 	cfg     Config
 	log     *zap.Logger
+
+	// Owned by Run's goroutine.
+	lastNano    int64 // engine time of the newest event read, 0 before any
+	historyRead bool  // the first session's past events have been read
 }
 
 // New returns a watcher; Run starts it.
@@ -89,6 +112,9 @@ func New(engine Engine, store Store, tracker Tracker, cfg Config, log *zap.Logge
 	}
 	if cfg.Sleep == nil {
 		cfg.Sleep = sleep
+	}
+	if cfg.Backfill <= 0 {
+		cfg.Backfill = DefaultBackfill
 	}
 	return &Watcher{engine: engine, store: store, tracker: tracker, cfg: cfg,
 		log: log.With(zap.String("component", "watcher"), zap.String("engine", engine.Engine()))}
@@ -141,7 +167,14 @@ func (w *Watcher) session(ctx context.Context) (wasUp bool, err error) {
 	if err != nil {
 		return false, err
 	}
-	msgs, errs := w.engine.Events(ctx)
+	// The engine's clock draws the line between past and live events:
+	// the live stream starts just after it, the past events end at it, so
+	// no event is in both and none falls between.
+	now, err := w.engine.Clock(ctx)
+	if err != nil {
+		return false, err
+	}
+	msgs, errs := w.engine.Events(ctx, now.Add(time.Nanosecond), time.Time{})
 	list, err := w.engine.List(ctx)
 	if err != nil {
 		return false, err
@@ -150,10 +183,7 @@ func (w *Watcher) session(ctx context.Context) (wasUp bool, err error) {
 	if err != nil {
 		return false, err
 	}
-	w.store.SetEngineUp(info)
 	w.tracker.Sync(list)
-	w.log.Info("engine connected", zap.String("version", info.Version),
-		zap.Int("containers", len(list)), zap.Int("deltas", n))
 
 	r := newRefresher(ctx, w, cancel)
 	// Nothing of this session may reach the store after it ends.
@@ -161,6 +191,15 @@ func (w *Watcher) session(ctx context.Context) (wasUp bool, err error) {
 		cancel(nil)
 		r.wait()
 	}()
+	// The past events go out before the engine is up, so the engine delta
+	// that says so also says how far back they went.
+	info.EventsSince, err = w.backfill(ctx, r, now)
+	if err != nil {
+		return true, err
+	}
+	w.store.SetEngineUp(info)
+	w.log.Info("engine connected", zap.String("version", info.Version),
+		zap.Int("containers", len(list)), zap.Int("deltas", n))
 	for {
 		select {
 		case <-ctx.Done():
@@ -171,17 +210,21 @@ func (w *Watcher) session(ctx context.Context) (wasUp bool, err error) {
 			}
 			return true, fmt.Errorf("event stream: %w", err)
 		case m := <-msgs:
-			if err := w.apply(ctx, r, m); err != nil {
+			if err := w.apply(ctx, r, m, false); err != nil {
 				return true, err
 			}
 		}
 	}
 }
 
-// apply handles one engine event: the event goes out at once, and the
-// container it concerns is queued for a refresh.
-func (w *Watcher) apply(ctx context.Context, r *refresher, m events.Message) error {
+// apply handles one engine event, live or past: the event goes out at once,
+// and the container it concerns is queued for a refresh (a past event's
+// container may be long gone: its refresh then finds nothing, which changes
+// nothing).
+func (w *Watcher) apply(ctx context.Context, r *refresher, m events.Message, past bool) error {
+	w.lastNano = max(w.lastNano, m.TimeNano)
 	ev := docker.FromEvent(w.engine.Engine(), m)
+	ev.Backfill = past
 	k := classify(ev)
 	if k == ignore {
 		return nil

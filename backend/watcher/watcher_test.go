@@ -35,6 +35,11 @@ type fakeEngine struct {
 	// waits for release.
 	inspecting chan string
 	release    chan struct{}
+	// past is the engine's event history, which a stream with an until
+	// replays (past.go); pastSince records each such stream's since.
+	past      []events.Message
+	pastSince []time.Time
+	pastFail  error
 }
 
 func newFakeEngine() *fakeEngine {
@@ -85,7 +90,10 @@ func (f *fakeEngine) Inspect(_ context.Context, id string) (model.Container, err
 	return c, nil
 }
 
-func (f *fakeEngine) Events(ctx context.Context) (<-chan events.Message, <-chan error) {
+func (f *fakeEngine) Events(ctx context.Context, since, until time.Time) (<-chan events.Message, <-chan error) {
+	if !until.IsZero() {
+		return f.replay(ctx, since, until)
+	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.sessions++

@@ -65,6 +65,17 @@ export async function startEngine(): Promise<Engine> {
   return { dockerHost: host, dir, ownedByHarness: true }
 }
 
+/** Ends a test file: the browser, the backends, the labelled containers, the engine the harness started. */
+export async function tearDown(parts: { browser?: Browser; serves: (Serve | undefined)[]; engine?: Engine }): Promise<void> {
+  await parts.browser?.close()
+  for (const s of parts.serves) await s?.stop()
+  if (parts.engine) {
+    await removeLabelled(parts.engine).catch((e) => console.error('cleanup:', e))
+    await stopEngine(parts.engine)
+  }
+  removeBuiltBinary()
+}
+
 export async function stopEngine(engine: Engine): Promise<void> {
   if (!engine.ownedByHarness || !engine.dir) return
   await run('go', ['run', './backend/enginetest/testengine', 'stop', engine.dir]).catch((e) => console.error(e))

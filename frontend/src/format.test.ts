@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { container, event, snapshot } from './livetest'
 import { applySnapshot, emptyLiveData } from './live'
 import {
+  describeNoEvents,
   connectionDetail,
   describeConnection,
   describeEvent,
@@ -155,5 +156,18 @@ describe('formatPorts', () => {
         { privatePort: 9000, protocol: 'tcp' },
       ]),
     ).toBe('8080→80/tcp, 127.0.0.1:6380→6379/tcp, [::1]:5353→53/udp, 9000/tcp')
+  })
+})
+
+describe('describeNoEvents', () => {
+  it('says how far back the list reaches, with the date when it is another day', () => {
+    const now = new Date(2026, 11, 2, 15, 0, 0).getTime()
+    const today = new Date(2026, 11, 2, 9, 5, 7).getTime()
+    const before = new Date(2026, 10, 30, 22, 4, 0).getTime()
+    expect(describeNoEvents(today, now, 'events')).toBe("No events since 09:05:07, as far back as the engine's event history went.")
+    expect(describeNoEvents(before, now, 'events of this container')).toBe(
+      "No events of this container since 2026-11-30 22:04, as far back as the engine's event history went.",
+    )
+    expect(describeNoEvents(null, now, 'events')).toBe("No events yet: the engine's event history has not been read.")
   })
 })

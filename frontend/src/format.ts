@@ -288,3 +288,20 @@ export function connectionDetail(state: ConnectionState, now: number): string {
       return ''
   }
 }
+
+/** The tooltip of an event from before Dockpulse connected to its engine. */
+export const PAST_EVENT = "From the engine's history: before Dockpulse connected"
+
+/** A moment in the past, Unix ms: "14:03:27" today, "2026-11-30 14:03" another day. */
+export function formatSince(ms: number, now: number): string {
+  const d = new Date(ms)
+  if (d.toDateString() === new Date(now).toDateString()) return formatClock(ms)
+  const two = (n: number) => String(n).padStart(2, '0')
+  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${formatClock(ms, { seconds: false })}`
+}
+
+/** What an empty events list means: how far back it reaches ("since 14:03:27, as far back as …"). */
+export function describeNoEvents(since: number | null, now: number, what: string): string {
+  if (since === null) return `No ${what} yet: the engine's event history has not been read.`
+  return `No ${what} since ${formatSince(since, now)}, as far back as the engine's event history went.`
+}

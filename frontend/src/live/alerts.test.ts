@@ -37,4 +37,11 @@ describe('alerts from events', () => {
     ])
     expect(alerts[0]!.at).toBe(5_000)
   })
+
+  it('a past event read back from the engine raises nothing, even delivered as a delta', () => {
+    const die = event({ actorId: 'a', action: 'die', attributes: { exitCode: '2' }, timeNano: 5_000 * NS, backfill: true })
+    const oom = event({ actorId: 'a', action: 'oom', timeNano: 4_000 * NS, backfill: true })
+    const sick = event({ actorId: 'a', action: 'health_status', attributes: { healthStatus: 'unhealthy' }, backfill: true })
+    expect(alertsAfterMessage([oom, die, sick], withEvents(oom, die, sick), new Map())).toEqual([])
+  })
 })

@@ -46,7 +46,8 @@ export function alertsAfterMessage(
 ): AlertDraft[] {
   const out: AlertDraft[] = []
   for (const e of fresh) {
-    if (e.type !== 'container') continue
+    // A past event (read back from the engine's history) is not news.
+    if (e.type !== 'container' || e.backfill) continue
     const key = eventContainerKey(e)
     const name = eventSubject(e, data)
     const at = Math.round(e.timeNano / 1e6)

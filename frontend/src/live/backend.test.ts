@@ -242,6 +242,16 @@ describe('removeWorkers', () => {
   })
 })
 
+describe('httpBackend history', () => {
+  it('GETs the engine and container in the path, escaped, with the token', async () => {
+    const srv = fakeServer('t', () => jsonResponse(200, { engine: 'a b', id: 'c0ffee', samples: null }))
+    const h = await backend(srv.fetch, { token: 't' }).history({ engine: 'a b', id: 'c0ffee' })
+    expect(h).toEqual({ engine: 'a b', id: 'c0ffee', samples: [] })
+    expect(String(srv.requests[1]!.url)).toBe('http://127.0.0.1:7070/api/engines/a%20b/containers/c0ffee/history')
+    expect(srv.headersOf(1).Authorization).toBe('Bearer t')
+  })
+})
+
 describe('httpBackend container actions', () => {
   it('POSTs the action with the token after the challenge and resolves on 204', async () => {
     const srv = fakeServer('t', () => new Response(null, { status: 204 }))
@@ -273,6 +283,7 @@ describe('wails', () => {
     return {
       LiveEndpoint: () => Promise.resolve({ url: 'ws://127.0.0.1:41234/ws', token: 't/k' }),
       Snapshot: () => Promise.resolve(snapshot({ seq: 8 })),
+      History: (engine, id) => Promise.resolve({ engine, id, samples: [] }),
       StartContainer: async () => {},
       StopContainer: async () => {},
       RestartContainer: async () => {},
@@ -293,6 +304,18 @@ describe('wails', () => {
 
   it('adds the token to the live endpoint', async () => {
     expect(await wailsBackend(fakeApp()).socketUrl()).toBe('ws://127.0.0.1:41234/ws?token=t%2Fk')
+  })
+
+  it('asks the bound History method with the engine, and fills in null samples', async () => {
+    const asked: string[] = []
+    const app = fakeApp({
+      History: (engine, id) => {
+        asked.push(`${engine}/${id}`)
+        return Promise.resolve({ engine, id, samples: null as unknown as [] })
+      },
+    })
+    expect(await wailsBackend(app).history({ engine: 'local', id: 'c0ffee' })).toEqual({ engine: 'local', id: 'c0ffee', samples: [] })
+    expect(asked).toEqual(['local/c0ffee'])
   })
 
   it('calls the bound action methods and passes on their error strings', async () => {

@@ -4,13 +4,14 @@
 
 import { answerIsRight, newNonce, notSameServerText, notSecureText } from './challenge'
 import { errorText } from './errors'
-import { normalizeSnapshot } from './protocol'
-import type { ActionOptions, ContainerAction, Snapshot } from './types'
+import { normalizeHistory, normalizeSnapshot } from './protocol'
+import type { ActionOptions, ContainerAction, ContainerHistory, ContainerKey, Snapshot } from './types'
 
 /** The methods of the Go `App` struct (see frontend/wailsjs, generated) that the page calls. */
 export interface WailsApp {
   LiveEndpoint(): Promise<{ url: string; token: string }>
   Snapshot(): Promise<Snapshot>
+  History(engine: string, id: string): Promise<ContainerHistory>
   StartContainer(id: string): Promise<void>
   StopContainer(id: string): Promise<void>
   RestartContainer(id: string): Promise<void>
@@ -39,6 +40,8 @@ export interface Backend {
   /** The WebSocket URL including the token, fetched afresh for each attempt. */
   socketUrl(): Promise<string>
   snapshot(): Promise<Snapshot>
+  /** A container's samples of the last few minutes, oldest first. */
+  history(this: void, key: ContainerKey): Promise<ContainerHistory>
   /**
    * Asks the engine to act on a container. Resolves when the engine has done
    * it; rejects with a BackendError carrying the engine's reason.
@@ -80,6 +83,7 @@ export function wailsBackend(app: WailsApp): Backend {
       return withToken(url, token)
     },
     snapshot: async () => normalizeSnapshot(await call('snapshot', () => app.Snapshot())),
+    history: async (key) => normalizeHistory(await call('history', () => app.History(key.engine, key.id))),
     async containerAction(id, action, options) {
       const bound = () => {
         switch (action) {
@@ -255,6 +259,10 @@ export function httpBackend(options: HttpBackendOptions): Backend {
       return withToken(u.toString(), t)
     },
     snapshot: async () => normalizeSnapshot(await get<unknown>('api/snapshot')),
+    history: async (key) =>
+      normalizeHistory(
+        await get<unknown>(`api/engines/${encodeURIComponent(key.engine)}/containers/${encodeURIComponent(key.id)}/history`),
+      ),
     async containerAction(id, action, options) {
       const query = action === 'remove' && options?.removeVolumes ? '?volumes=1' : ''
       await post(`api/containers/${encodeURIComponent(id)}/${action}${query}`)
@@ -367,7 +375,7 @@ export async function removeWorkers(workers: Pick<ServiceWorkerContainer, 'getRe
 /** A backend that refuses every call with reason. */
 function refusing(reason: string): Backend {
   const no = () => Promise.reject(new BackendError(reason))
-  return { kind: 'http', socketUrl: no, snapshot: no, containerAction: no }
+  return { kind: 'http', socketUrl: no, snapshot: no, history: no, containerAction: no }
 }
 
 /**

@@ -2,7 +2,7 @@
 // health event's status, and which events of a message are news.
 
 import { keyOf } from './protocol'
-import type { LiveData } from './reducer'
+import { MAX_EVENTS, type LiveData } from './reducer'
 import type { DockerEvent, ServerMessage } from './types'
 
 /**
@@ -35,4 +35,23 @@ export function healthOf(e: DockerEvent): string | null {
   if (e.action === 'health_status') return e.attributes?.healthStatus ?? null
   if (e.action.startsWith('health_status:')) return e.action.slice('health_status:'.length).trim()
   return null
+}
+
+/**
+ * Since when (Unix ms) the events list holds every event of the engine, or
+ * of every engine without one: how far back the engine's history went when
+ * Dockpulse first read it (EngineInfo.eventsSince), later once the list is
+ * full and has let older events go. Null while unknown (the history was not
+ * read yet).
+ */
+export function eventsCompleteSince(data: LiveData, engine?: string): number | null {
+  const engines = engine === undefined ? [...data.engines.values()] : [data.engines.get(engine)]
+  let since = 0
+  for (const e of engines) {
+    if (!e?.eventsSince) return null
+    since = Math.max(since, e.eventsSince)
+  }
+  if (engines.length === 0) return null
+  if (data.events.length >= MAX_EVENTS) since = Math.max(since, data.events[data.events.length - 1]!.timeNano / 1e6)
+  return since
 }

@@ -3,7 +3,14 @@
 // buffers (typed arrays, no garbage per sample). The number of containers with
 // history is bounded too, so memory stays flat however long the app runs and
 // however many containers come and go.
+//
+// The stream brings samples from the moment the page connects; the backend
+// keeps the last minutes too (GET .../history), which merge() folds in: a
+// sample is known by its read time, so one that came both ways is kept
+// once, and those the page missed (before it loaded, while the socket was
+// down) fill their places in time.
 
+import { computeRates } from './reducer'
 import type { Container, Rates, Stats } from './types'
 
 /** How much history a chart shows. */
@@ -29,6 +36,18 @@ export interface Series {
   netTx: Float64Array
   blockRead: Float64Array
   blockWrite: Float64Array
+}
+
+/** A sample's values in SERIES_FIELDS order; NaN for rates it has none of. */
+function rowOf(sample: Stats, rates: Rates | undefined): number[] {
+  return [
+    sample.cpuPercent,
+    sample.memoryUsage,
+    rates?.netRx ?? NaN,
+    rates?.netTx ?? NaN,
+    rates?.blockRead ?? NaN,
+    rates?.blockWrite ?? NaN,
+  ]
 }
 
 class Ring {
@@ -93,14 +112,57 @@ export class StatsHistory {
       this.rings.set(key, ring)
     }
     ring.memoryLimit = sample.memoryLimit
-    ring.push(sample.read / 1000, [
-      sample.cpuPercent,
-      sample.memoryUsage,
-      rates?.netRx ?? NaN,
-      rates?.netTx ?? NaN,
-      rates?.blockRead ?? NaN,
-      rates?.blockWrite ?? NaN,
-    ])
+    ring.push(sample.read / 1000, rowOf(sample, rates))
+  }
+
+  /**
+   * Folds the backend's history of a container (oldest first) into what the
+   * stream brought: every read time once, in order, the newest `points`
+   * kept. A sample both sides have keeps the stream's values, but takes the
+   * history's rates where the stream had none (the first sample after a
+   * load has no predecessor on the page; the backend's history has it).
+   * Returns whether anything changed.
+   */
+  merge(key: string, samples: readonly Stats[]): boolean {
+    if (samples.length === 0) return false
+    const rows = new Map<number, number[]>()
+    let prev: Stats | undefined
+    for (const s of samples) {
+      if (prev && !(s.read > prev.read)) continue // not in order: not trusted
+      rows.set(s.read / 1000, rowOf(s, computeRates(prev, s)))
+      prev = s
+    }
+    const ring = this.rings.get(key)
+    let changed = false
+    if (ring) {
+      for (let j = 0; j < ring.length; j++) {
+        const i = (ring.start + j) % ring.capacity
+        const t = ring.time[i]!
+        const own = ring.values.map((v) => v[i]!)
+        const theirs = rows.get(t)
+        if (theirs) {
+          for (let f = 0; f < own.length; f++) {
+            if (Number.isNaN(own[f]!) && !Number.isNaN(theirs[f]!)) changed = true
+            else theirs[f] = own[f]!
+          }
+        } else {
+          rows.set(t, own)
+        }
+      }
+      if (rows.size !== ring.length) changed = true
+    } else {
+      changed = true
+    }
+    if (!changed) return false
+    const merged = new Ring(this.points)
+    merged.memoryLimit = ring ? ring.memoryLimit : prev!.memoryLimit
+    merged.version = (ring?.version ?? 0) + 1
+    const times = [...rows.keys()].sort((a, b) => a - b)
+    for (const t of times.slice(-this.points)) merged.push(t, rows.get(t)!)
+    if (!ring && this.rings.size >= this.maxContainers) this.evictOldest()
+    this.rings.delete(key)
+    this.rings.set(key, merged)
+    return true
   }
 
   delete(key: string): void {

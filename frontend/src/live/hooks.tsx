@@ -17,11 +17,15 @@ import { keyOf } from './protocol'
 import type { LiveData } from './reducer'
 import { selectEngines, selectSortedContainers } from './selectors'
 import type { LiveStore, StoreState } from './store'
-import type { ConnectionState, Container, ContainerKey, EngineInfo, Rates, Stats } from './types'
+import type { ConnectionState, Container, ContainerHistory, ContainerKey, EngineInfo, Rates, Stats } from './types'
 import { watchVisibility } from './visibility'
 
 const StoreContext = createContext<LiveStore | null>(null)
 const ActionContext = createContext<RunAction | null>(null)
+const HistoryContext = createContext<FetchHistory | null>(null)
+
+/** Reads a container's recent samples from the backend (Backend.history). */
+export type FetchHistory = (key: ContainerKey) => Promise<ContainerHistory>
 
 const noBackend: PerformAction = () => Promise.reject(new Error('no backend to act on containers'))
 
@@ -37,17 +41,21 @@ export interface LiveProviderProps {
   perform?: PerformAction
   /** Asks the desktop host whether the window is minimised (wailsMinimised). */
   isMinimised?: () => Promise<boolean>
+  /** Reads the backend's recent samples of a container, for its charts (Backend.history). */
+  fetchHistory?: FetchHistory
   children?: ReactNode
 }
 
-export function LiveProvider({ store, connect, perform, isMinimised, children }: LiveProviderProps) {
+export function LiveProvider({ store, connect, perform, isMinimised, fetchHistory, children }: LiveProviderProps) {
   useEffect(() => (connect ? connect(store) : undefined), [store, connect])
   // A hidden or minimised window shows nothing live, whatever is rendered in it.
   useEffect(() => watchVisibility((hidden) => store.view.setHidden(hidden), { isMinimised }), [store, isMinimised])
   const run = useMemo(() => createActionRunner((a) => store.dispatch(a), perform ?? noBackend), [store, perform])
   return (
     <StoreContext.Provider value={store}>
-      <ActionContext.Provider value={run}>{children}</ActionContext.Provider>
+      <ActionContext.Provider value={run}>
+        <HistoryContext.Provider value={fetchHistory ?? null}>{children}</HistoryContext.Provider>
+      </ActionContext.Provider>
     </StoreContext.Provider>
   )
 }
@@ -85,9 +93,41 @@ export function useRates(): ReadonlyMap<string, Rates> {
 /**
  * The container's recent history (see history.ts), re-read whenever a frame
  * commits. Null without history.
+ *
+ * With a FetchHistory from the provider it also asks the backend for the
+ * minutes the page did not see, and merges them: when the key is first
+ * shown (a reload, a newly opened panel), each time push becomes live again
+ * (the minutes it was down), and every poll interval while the page polls
+ * (the stream's 1 s samples the 2 s snapshots skip). A fetch that fails
+ * leaves the charts with what they have; the connection status already says
+ * what is wrong with the backend.
  */
 export function useStatsHistory(key: string | null): Series | null {
   const store = useLiveStore()
+  const fetchHistory = useContext(HistoryContext)
+  const container = useLiveSelector((s) => (key === null ? undefined : s.data.containers.get(key)))
+  const connection = useLiveSelector((s) => s.connection)
+  const engine = container?.engine
+  const id = container?.id
+  const pollEvery = connection.status === 'polling' ? connection.intervalMs : null
+  const reachable = connection.status === 'connected' || connection.status === 'polling'
+  useEffect(() => {
+    if (!fetchHistory || key === null || engine === undefined || id === undefined || !reachable) return
+    let current = true
+    const load = () =>
+      fetchHistory({ engine, id }).then(
+        (h) => {
+          if (current) store.dispatch({ type: 'history', key, samples: h.samples })
+        },
+        () => {},
+      )
+    void load()
+    const timer = pollEvery === null ? undefined : setInterval(() => void load(), pollEvery)
+    return () => {
+      current = false
+      clearInterval(timer)
+    }
+  }, [store, fetchHistory, key, engine, id, reachable, pollEvery])
   // The history is mutable and lives beside the state; series() hands out the
   // same object until the container's history changes, as a snapshot must.
   return useLiveSelector(() => (key === null ? null : store.history.series(key)))

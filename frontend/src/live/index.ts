@@ -38,7 +38,7 @@ export {
   type OsNotifier,
   type WailsNotifications,
 } from './osNotify'
-export { eventSubject, healthOf, newEventsOf } from './events'
+export { eventSubject, eventsCompleteSince, healthOf, newEventsOf } from './events'
 export { HISTORY_SECONDS, StatsHistory, type Series } from './history'
 export {
   MAX_EVENTS,
@@ -92,4 +92,5 @@ export {
   useStatsHistory,
   useSynced,
   type ContainerRow,
+  type FetchHistory,
 } from './hooks'

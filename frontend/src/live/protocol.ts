@@ -7,6 +7,7 @@
 import {
   PROTOCOL_VERSION,
   type Container,
+  type ContainerHistory,
   type ContainerKey,
   type DockerEvent,
   type EngineInfo,
@@ -119,6 +120,16 @@ export function normalizeSnapshot(value: unknown, fallbackSeq = 0): Snapshot {
     containers: arrayOf<unknown>(s.containers).map(normalizeContainer),
     stats: arrayOf<Stats>(s.stats),
     events: arrayOf<DockerEvent>(s.events),
+  }
+}
+
+/** Normalizes a container's history from either transport (samples may come as null). */
+export function normalizeHistory(value: unknown): ContainerHistory {
+  const h = isObject(value) ? value : {}
+  return {
+    engine: typeof h.engine === 'string' ? h.engine : '',
+    id: typeof h.id === 'string' ? h.id : '',
+    samples: arrayOf<Stats>(h.samples),
   }
 }
 

@@ -6,7 +6,7 @@
 // working state is committed.
 
 import { keyOf, type Gap } from './protocol'
-import type { ConnectionState, ServerMessage } from './types'
+import type { ConnectionState, ServerMessage, Stats } from './types'
 import { StatsHistory } from './history'
 import { ViewRegistry } from './view'
 import { actionsAfterMessage, reduceAction, type ActionStatus, type UiAction } from './actions'
@@ -28,6 +28,8 @@ export type StoreAction =
   | { type: 'connection'; connection: ConnectionState }
   /** Forget all data (e.g. switching backends). */
   | { type: 'reset' }
+  /** The backend's recent samples of a container (history.ts merge). */
+  | { type: 'history'; key: string; samples: readonly Stats[] }
   | UiAction
 
 export type DispatchResult = { ok: true } | { ok: false; gap: Gap }
@@ -176,6 +178,13 @@ export function createLiveStore(options: LiveStoreOptions = {}): LiveStore {
         case 'connection':
           if (!sameConnection(working.connection, action.connection)) {
             working = { ...working, connection: action.connection }
+          }
+          break
+        case 'history':
+          // A container that is gone keeps no history; one that is known
+          // gets a new working state, so that listeners re-read its series.
+          if (working.data.containers.has(action.key) && history.merge(action.key, action.samples)) {
+            working = { ...working }
           }
           break
         case 'reset':

@@ -107,6 +107,12 @@ export interface EngineInfo extends EngineStatus {
   cgroupVersion: string
   /** Where the stats come from: the kernel's cgroup files or the engine's API. */
   statsSource?: 'kernel' | 'engine'
+  /**
+   * How far back the engine's event history went when Dockpulse first read
+   * it (Unix ms): events since then are all in the list, within its bounds.
+   * Absent until that first read.
+   */
+  eventsSince?: number
 }
 
 /** One engine event worth showing (model.Event). */
@@ -123,6 +129,11 @@ export interface DockerEvent {
   timeNano: number
   /** When Dockpulse published it. */
   sentNano: number
+  /**
+   * True for an event from before Dockpulse's connection to the engine,
+   * read back from the engine's history: shown, never notified as news.
+   */
+  backfill?: boolean
 }
 
 /** The complete current picture; seq is the last delta it already contains. */
@@ -148,6 +159,17 @@ export interface Hello {
   statsMode: 'all' | 'visible'
   /** In "visible" mode only. */
   backgroundMs?: number
+}
+
+/**
+ * A container's samples of the last few minutes, oldest first, read times
+ * strictly increasing (GET /api/engines/{engine}/containers/{id}/history,
+ * the bound History method).
+ */
+export interface ContainerHistory {
+  engine: string
+  id: string
+  samples: Stats[]
 }
 
 export interface StatsBatch {

@@ -5,6 +5,7 @@ import { useMemo } from 'react'
 import {
   HISTORY_SECONDS,
   containerName,
+  eventsCompleteSince,
   useActionStatus,
   useLiveData,
   useLiveSelector,
@@ -14,7 +15,7 @@ import {
   type Container,
   type DockerEvent,
 } from '../live'
-import { describeEvent, describeStatus, eventTone, formatBytes, formatClock, formatMemory, formatPercent, formatPorts, formatRate } from '../format'
+import { PAST_EVENT, describeEvent, describeNoEvents, describeStatus, eventTone, formatBytes, formatClock, formatMemory, formatPercent, formatPorts, formatRate } from '../format'
 import { Chart, type ChartLine } from './Chart'
 import { ActionButtons } from './ActionButtons'
 import { StateBadge } from './StateBadge'
@@ -110,7 +111,7 @@ function Charts({ container, selectedKey }: { container: Container; selectedKey:
   const live = container.state === 'running' && sample !== undefined
   const minutes = Math.round(HISTORY_SECONDS / 60)
   return (
-    <div className="charts" aria-label={`Last ${minutes} minutes`}>
+    <div className="charts" aria-label={`Last ${minutes} minutes`} data-points={charts.time.length}>
       <Chart
         title="CPU"
         summary={live ? formatPercent(sample.cpuPercent) : 'stopped'}
@@ -149,6 +150,7 @@ function Charts({ container, selectedKey }: { container: Container; selectedKey:
 
 function ContainerEvents({ container }: { container: Container }) {
   const data = useLiveData()
+  const now = useNow(60_000)
   const events = useMemo(() => {
     const out: DockerEvent[] = []
     for (const e of data.events) {
@@ -163,11 +165,13 @@ function ContainerEvents({ container }: { container: Container }) {
     <section className="detail-section" aria-label="Recent events of this container">
       <h3>Recent events</h3>
       {events.length === 0 ? (
-        <p className="muted">No events since Dockpulse started watching.</p>
+        <p className="muted">
+          {describeNoEvents(eventsCompleteSince(data, container.engine), now, 'events of this container')}
+        </p>
       ) : (
         <ol className="mini-events">
           {events.map((e, i) => (
-            <li key={`${e.timeNano}-${i}`}>
+            <li key={`${e.timeNano}-${i}`} title={e.backfill ? PAST_EVENT : undefined}>
               <time className="mono muted">{formatClock(e.timeNano / 1e6)}</time>
               <span className="dot" data-tone={eventTone(e)} aria-hidden="true" />
               <span>{describeEvent(e, data)}</span>

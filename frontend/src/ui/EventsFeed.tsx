@@ -3,13 +3,15 @@
 
 import { useMemo, useRef, useState } from 'react'
 import { observeElementRect, useVirtualizer } from '@tanstack/react-virtual'
-import { eventSubject, useLiveData, type DockerEvent } from '../live'
-import { describeEvent, eventTone, formatClock } from '../format'
+import { eventSubject, eventsCompleteSince, useLiveData, type DockerEvent } from '../live'
+import { PAST_EVENT, describeEvent, describeNoEvents, eventTone, formatClock } from '../format'
+import { useNow } from './useNow'
 
 const ROW = 26
 
 export function EventsFeed({ onSelectContainer }: { onSelectContainer: (key: string) => void }) {
   const data = useLiveData()
+  const now = useNow(60_000)
   const [type, setType] = useState('all')
   const [who, setWho] = useState('all')
 
@@ -71,7 +73,7 @@ export function EventsFeed({ onSelectContainer }: { onSelectContainer: (key: str
       </header>
       <div ref={scroller} className="events-list" role="log" aria-label="Events, newest first" aria-live="off">
         {events.length === 0 ? (
-          <p className="muted empty-small">{data.events.length === 0 ? 'No events yet.' : 'No events match.'}</p>
+          <p className="muted empty-small">{data.events.length === 0 ? describeNoEvents(eventsCompleteSince(data), now, 'events') : 'No events match.'}</p>
         ) : (
           <div role="list" style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
             {virtualizer.getVirtualItems().map((vi) => {
@@ -85,7 +87,7 @@ export function EventsFeed({ onSelectContainer }: { onSelectContainer: (key: str
                   data-clickable={clickable || undefined}
                   style={{ transform: `translateY(${vi.start}px)`, height: ROW }}
                   onClick={clickable ? () => onSelectContainer(`${e.engine}/${e.actorId}`) : undefined}
-                  title={`${e.type} ${e.action} · ${e.actorId.slice(0, 12)}`}
+                  title={`${e.type} ${e.action} · ${e.actorId.slice(0, 12)}${e.backfill ? ` · ${PAST_EVENT}` : ''}`}
                 >
                   <time className="mono muted">{formatClock(e.timeNano / 1e6)}</time>
                   <span className="dot" data-tone={eventTone(e)} aria-hidden="true" />
