@@ -109,3 +109,24 @@ func TestBoundActions(t *testing.T) {
 		t.Fatalf("KillContainer of an unknown container: %v", err)
 	}
 }
+
+// TestInspectBoundMethod: the bound method gives the route's answer, and
+// names an unknown engine.
+func TestInspectBoundMethod(t *testing.T) {
+	e := enginetest.Require(t)
+	id := e.CreateContainer(t, "dp-app-inspect")
+	app := NewApp(service.Config{DockerHost: e.Host}, zaptest.NewLogger(t))
+	app.startup(context.Background())
+	defer app.shutdown(context.Background())
+
+	in, err := app.Inspect(service.EngineName, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if in.ID != id || in.Name != "dp-app-inspect" || in.State != model.StateCreated || in.NetworkMode != "none" || !strings.Contains(in.Raw, id) {
+		t.Errorf("Inspect = %+v", in)
+	}
+	if _, err := app.Inspect("elsewhere", id); err == nil || !strings.Contains(err.Error(), `no such engine "elsewhere"`) {
+		t.Errorf("Inspect on an unknown engine: %v", err)
+	}
+}

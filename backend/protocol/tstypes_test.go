@@ -38,7 +38,17 @@ var wireTypes = map[reflect.Type]string{
 	reflect.TypeFor[model.EngineStatus]():  "EngineStatus",
 	reflect.TypeFor[model.EngineInfo]():    "EngineInfo",
 	reflect.TypeFor[model.Event]():         "DockerEvent",
+	reflect.TypeFor[model.Inspect]():       "Inspect",
+	reflect.TypeFor[model.EnvVar]():        "EnvVar",
+	reflect.TypeFor[model.NetworkLink]():   "NetworkLink",
+	reflect.TypeFor[model.Limits]():        "Limits",
+	reflect.TypeFor[model.Healthcheck]():   "Healthcheck",
+	reflect.TypeFor[model.HealthResult]():  "HealthResult",
 }
+
+// answers are the types of the answers fetched on demand, outside the
+// stream (GET /api/engines/{engine}/containers/{id}/inspect).
+var answers = []reflect.Type{reflect.TypeFor[model.Inspect]()}
 
 // messageData is the data of each message type, as the server and store
 // encode it (docs/protocol.md).
@@ -70,8 +80,8 @@ var messageData = map[string]reflect.Type{
 //     list is `T[]`, not `T[] | null`.
 //
 // Every message type has its data type mapped, every struct reachable from
-// those is mapped, and each `Envelope<'type', Data>` alias in typesFile
-// pairs a message type with the interface of its data.
+// those and from the answers is mapped, and each `Envelope<'type', Data>`
+// alias in typesFile pairs a message type with the interface of its data.
 func TestTypeScriptTypesMatchGo(t *testing.T) {
 	src, err := os.ReadFile(typesFile)
 	if err != nil {
@@ -104,6 +114,9 @@ func checkWireTypes(t *testing.T, ts *tsFile) []string {
 	for _, typ := range messageData {
 		collectStructs(typ, reachable)
 	}
+	for _, typ := range answers {
+		collectStructs(typ, reachable)
+	}
 	for typ := range reachable {
 		if _, ok := wireTypes[typ]; !ok {
 			bad("Go wire type %v has no TypeScript interface in wireTypes", typ)
@@ -134,6 +147,9 @@ func checkWireTypes(t *testing.T, ts *tsFile) []string {
 			if !ok {
 				bad("%s.%s (%v.%s) is missing in %s", name, f.name, typ, f.goName, typesFile)
 				continue
+			}
+			if f.typ.Kind() == reflect.Pointer && !f.omitempty {
+				bad("%s.%s (%v.%s): a pointer without omitempty would send null", name, f.name, typ, f.goName)
 			}
 			if tf.optional != f.omitempty {
 				bad("%s.%s: optional in TypeScript %v, omitempty in Go %v", name, f.name, tf.optional, f.omitempty)
@@ -326,6 +342,10 @@ func (ts *tsFile) fits(goType reflect.Type, tt *tsType, params map[string]*tsTyp
 			return mismatch("a map with string keys, Record<string, T>")
 		}
 		return ts.fits(goType.Elem(), tt.args[1], params)
+	case reflect.Pointer:
+		// A nil pointer is null unless omitempty leaves it out, and the
+		// field loop checks that it is optional exactly then.
+		return ts.fits(goType.Elem(), tt, params)
 	case reflect.Struct:
 		want, ok := wireTypes[goType]
 		if !ok {

@@ -64,7 +64,8 @@ type Service struct {
 	Watcher   *watcher.Watcher
 	Server    *server.Server
 
-	kernel *cgroupstats.Host // nil with the engine's stats
+	kernel  *cgroupstats.Host // nil with the engine's stats
+	engines engines           // every engine watched, by name
 
 	log    *zap.Logger
 	cancel context.CancelFunc
@@ -98,6 +99,10 @@ func New(cfg Config, log *zap.Logger) (*Service, error) {
 	if cfg.Server.Actions == nil {
 		cfg.Server.Actions = dc
 	}
+	watched := engines{EngineName: dc}
+	if cfg.Server.Inspector == nil {
+		cfg.Server.Inspector = watched
+	}
 	cfg.Stats.Engine = EngineName
 	cfg.Stats = withStatsSource(cfg.Stats, cfg.StatsSource, kernel, dc, func() (model.EngineInfo, bool) {
 		for _, info := range st.Engines() {
@@ -123,6 +128,7 @@ func New(cfg Config, log *zap.Logger) (*Service, error) {
 		Watcher:   watcher.New(statsInfoEngine{dc, col}, st, col, cfg.Watcher, log),
 		Server:    srv,
 		kernel:    kernel,
+		engines:   watched,
 		log:       log.With(zap.String("component", "service")),
 	}, nil
 }
