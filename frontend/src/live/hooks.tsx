@@ -19,6 +19,7 @@ import { selectEngines, selectSortedContainers } from './selectors'
 import type { LiveStore, StoreState } from './store'
 import type { ConnectionState, Container, ContainerKey, EngineInfo, Rates, Stats } from './types'
 import { watchVisibility } from './visibility'
+import { InspectContext, noInspect, type FetchInspect } from './useInspect'
 
 const StoreContext = createContext<LiveStore | null>(null)
 const ActionContext = createContext<RunAction | null>(null)
@@ -35,19 +36,23 @@ export interface LiveProviderProps {
   connect?: (store: LiveStore) => () => void
   /** Carries out container actions (Backend.containerAction). */
   perform?: PerformAction
+  /** Asks for a container's full inspect (Backend.inspect). */
+  inspect?: FetchInspect
   /** Asks the desktop host whether the window is minimised (wailsMinimised). */
   isMinimised?: () => Promise<boolean>
   children?: ReactNode
 }
 
-export function LiveProvider({ store, connect, perform, isMinimised, children }: LiveProviderProps) {
+export function LiveProvider({ store, connect, perform, inspect, isMinimised, children }: LiveProviderProps) {
   useEffect(() => (connect ? connect(store) : undefined), [store, connect])
   // A hidden or minimised window shows nothing live, whatever is rendered in it.
   useEffect(() => watchVisibility((hidden) => store.view.setHidden(hidden), { isMinimised }), [store, isMinimised])
   const run = useMemo(() => createActionRunner((a) => store.dispatch(a), perform ?? noBackend), [store, perform])
   return (
     <StoreContext.Provider value={store}>
-      <ActionContext.Provider value={run}>{children}</ActionContext.Provider>
+      <ActionContext.Provider value={run}>
+        <InspectContext.Provider value={inspect ?? noInspect}>{children}</InspectContext.Provider>
+      </ActionContext.Provider>
     </StoreContext.Provider>
   )
 }

@@ -27,6 +27,8 @@ export {
 } from './actions'
 export { MAX_ALERTS, alertsAfterMessage, type Alert, type AlertDraft } from './alerts'
 export { eventSubject, healthOf, newEventsOf } from './events'
+export { HIDDEN_VALUE, formatRaw, normalizeInspect, redactEnv } from './inspect'
+export { useInspect, type FetchInspect, type InspectResult, type InspectState } from './useInspect'
 export { HISTORY_SECONDS, StatsHistory, type Series } from './history'
 export {
   MAX_EVENTS,
