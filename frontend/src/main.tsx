@@ -23,7 +23,7 @@ if (!root) throw new Error('index.html has no #root')
 
 createRoot(root).render(
   <StrictMode>
-    <LiveProvider store={store} connect={connect} perform={backend.containerAction} isMinimised={isMinimised}>
+    <LiveProvider store={store} connect={connect} perform={backend.containerAction} inspect={backend.inspect} isMinimised={isMinimised}>
       <App />
     </LiveProvider>
   </StrictMode>,

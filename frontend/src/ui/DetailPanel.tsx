@@ -18,6 +18,8 @@ import { describeEvent, describeStatus, eventTone, formatBytes, formatClock, for
 import { Chart, type ChartLine } from './Chart'
 import { ActionButtons } from './ActionButtons'
 import { StateBadge } from './StateBadge'
+import { CopyButton } from './CopyButton'
+import { InspectDetails } from './InspectDetails'
 import { useNow } from './useNow'
 import { COMPOSE_PROJECT, COMPOSE_SERVICE } from './tableModel'
 
@@ -52,7 +54,7 @@ export function DetailPanel({
     <section className="detail" aria-label={`Details of ${name}`}>
       <header className="detail-head">
         <div className="detail-title">
-          <h2>{name}</h2>
+          <h2 title={name}>{name}</h2>
           <StateBadge container={container} pending={status} />
           <span className="muted">{describeStatus(container, now)}</span>
         </div>
@@ -188,7 +190,10 @@ function ConfigSummary({ container: c }: { container: Container }) {
       <h3>Configuration</h3>
       <dl className="config">
         <dt>ID</dt>
-        <dd className="mono">{c.id.slice(0, 12)}</dd>
+        <dd className="mono">
+          {c.id.slice(0, 12)}
+          <CopyButton text={c.id} label="Copy ID" />
+        </dd>
         <dt>Image</dt>
         <dd className="mono">{c.image}</dd>
         <dt>Command</dt>
@@ -202,11 +207,6 @@ function ConfigSummary({ container: c }: { container: Container }) {
             </dd>
           </>
         )}
-        <dt>Restart policy</dt>
-        <dd>
-          {c.restartPolicy || 'no'}
-          {c.restartCount > 0 ? ` (restarted ${c.restartCount}×)` : ''}
-        </dd>
         <dt>Ports</dt>
         <dd className="mono">
           {c.ports.length === 0 ? '—' : formatPorts(c.ports)}
@@ -226,12 +226,6 @@ function ConfigSummary({ container: c }: { container: Container }) {
             </ul>
           )}
         </dd>
-        {c.error && (
-          <>
-            <dt>Error</dt>
-            <dd className="bad-text">{c.error}</dd>
-          </>
-        )}
         <dt>Labels</dt>
         <dd>
           {labels.length === 0 ? (
@@ -247,6 +241,7 @@ function ConfigSummary({ container: c }: { container: Container }) {
           )}
         </dd>
       </dl>
+      <InspectDetails container={c} />
     </section>
   )
 }
