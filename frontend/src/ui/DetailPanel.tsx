@@ -58,10 +58,12 @@ export function DetailPanel({
           <StateBadge container={container} pending={status} />
           <span className="muted">{describeStatus(container, now)}</span>
         </div>
-        <ActionButtons container={container} status={status} run={run} onRemove={() => onRemove(container)} />
-        <button type="button" className="icon-button" aria-label="Close details" title="Close (Esc)" onClick={onClose}>
-          ×
-        </button>
+        <div className="detail-controls">
+          <ActionButtons container={container} status={status} run={run} onRemove={() => onRemove(container)} />
+          <button type="button" className="icon-button" aria-label="Close details" title="Close (Esc)" onClick={onClose}>
+            ×
+          </button>
+        </div>
       </header>
       {status?.phase === 'failed' && (
         <p className="detail-error" role="alert">
