@@ -157,3 +157,15 @@ func (a *App) KillContainer(id string) error { return a.act(docker.ActionKill, i
 func (a *App) RemoveContainer(id string, removeVolumes bool) error {
 	return a.act(docker.ActionRemove, id, removeVolumes)
 }
+
+// Inspect returns the full inspect of one container of one engine, as GET
+// /api/engines/{engine}/containers/{id}/inspect does.
+func (a *App) Inspect(engine, id string) (model.Inspect, error) {
+	svc, err := a.service()
+	if err != nil {
+		return model.Inspect{}, err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), server.InspectTimeout)
+	defer cancel()
+	return svc.Inspect(ctx, engine, id)
+}

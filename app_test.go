@@ -136,7 +136,7 @@ func TestBoundHistory(t *testing.T) {
 		}
 	}
 	svc, _ := app.service()
-	req, err := http.NewRequest(http.MethodGet, svc.Server.URL()+"/api/engines/local/containers/"+id+"/history", nil)
+	req, err := http.NewRequest(http.MethodGet, svc.Server.URL()+"/api/engines/"+service.EngineName+"/containers/"+id+"/history", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -155,5 +155,26 @@ func TestBoundHistory(t *testing.T) {
 	}
 	if _, err := app.History(service.EngineName, "nope"); !errors.Is(err, model.ErrNotFound) {
 		t.Fatalf("History of an unknown container: %v, want ErrNotFound", err)
+	}
+}
+
+// TestInspectBoundMethod: the bound method gives the route's answer, and
+// names an unknown engine.
+func TestInspectBoundMethod(t *testing.T) {
+	e := enginetest.Require(t)
+	id := e.CreateContainer(t, "dp-app-inspect")
+	app := NewApp(service.Config{DockerHost: e.Host}, zaptest.NewLogger(t))
+	app.startup(context.Background())
+	defer app.shutdown(context.Background())
+
+	in, err := app.Inspect(service.EngineName, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if in.ID != id || in.Name != "dp-app-inspect" || in.State != model.StateCreated || in.NetworkMode != "none" || !strings.Contains(in.Raw, id) {
+		t.Errorf("Inspect = %+v", in)
+	}
+	if _, err := app.Inspect("elsewhere", id); err == nil || !strings.Contains(err.Error(), `no such engine "elsewhere"`) {
+		t.Errorf("Inspect on an unknown engine: %v", err)
 	}
 }

@@ -22,6 +22,7 @@ func TestWorstCases(t *testing.T) {
 		{"event", modeltest.Event("local").Bound(), model.MaxEventJSON},
 		{"engine", modeltest.EngineInfo("local", model.EngineDown).Bound(), model.MaxEngineJSON},
 		{"stats", modeltest.Stats(c).Bound(), model.MaxStatsJSON},
+		{"inspect", modeltest.Inspect("local").Bound(), model.MaxInspectJSON},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

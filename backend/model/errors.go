@@ -15,4 +15,6 @@ var (
 	ErrInvalid = errors.New("invalid request")
 	// ErrUnavailable: the engine cannot be reached.
 	ErrUnavailable = errors.New("engine unreachable")
+	// ErrNoEngine: no engine of that name is watched.
+	ErrNoEngine = errors.New("no such engine")
 )

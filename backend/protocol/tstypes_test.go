@@ -39,6 +39,12 @@ var wireTypes = map[reflect.Type]string{
 	reflect.TypeFor[model.EngineStatus]():  "EngineStatus",
 	reflect.TypeFor[model.EngineInfo]():    "EngineInfo",
 	reflect.TypeFor[model.Event]():         "DockerEvent",
+	reflect.TypeFor[model.Inspect]():       "Inspect",
+	reflect.TypeFor[model.EnvVar]():        "EnvVar",
+	reflect.TypeFor[model.NetworkLink]():   "NetworkLink",
+	reflect.TypeFor[model.Limits]():        "Limits",
+	reflect.TypeFor[model.Healthcheck]():   "Healthcheck",
+	reflect.TypeFor[model.HealthResult]():  "HealthResult",
 }
 
 // messageData is the data of each message type, as the server and store
@@ -56,8 +62,9 @@ var messageData = map[string]reflect.Type{
 }
 
 // apiData are the answers of the HTTP API (and the bound methods) that no
-// message carries.
-var apiData = []reflect.Type{reflect.TypeFor[protocol.History]()}
+// message carries: fetched on demand, outside the stream
+// (GET /api/engines/{engine}/containers/{id}/history and …/inspect).
+var apiData = []reflect.Type{reflect.TypeFor[protocol.History](), reflect.TypeFor[model.Inspect]()}
 
 // TestTypeScriptTypesMatchGo checks typesFile against the Go wire types, so
 // that a renamed, added or dropped field cannot drift on one side. For each
@@ -75,8 +82,8 @@ var apiData = []reflect.Type{reflect.TypeFor[protocol.History]()}
 //     list is `T[]`, not `T[] | null`.
 //
 // Every message type has its data type mapped, every struct reachable from
-// those is mapped, and each `Envelope<'type', Data>` alias in typesFile
-// pairs a message type with the interface of its data.
+// those and from the answers is mapped, and each `Envelope<'type', Data>`
+// alias in typesFile pairs a message type with the interface of its data.
 func TestTypeScriptTypesMatchGo(t *testing.T) {
 	src, err := os.ReadFile(typesFile)
 	if err != nil {
@@ -142,6 +149,9 @@ func checkWireTypes(t *testing.T, ts *tsFile) []string {
 			if !ok {
 				bad("%s.%s (%v.%s) is missing in %s", name, f.name, typ, f.goName, typesFile)
 				continue
+			}
+			if f.typ.Kind() == reflect.Pointer && !f.omitempty {
+				bad("%s.%s (%v.%s): a pointer without omitempty would send null", name, f.name, typ, f.goName)
 			}
 			if tf.optional != f.omitempty {
 				bad("%s.%s: optional in TypeScript %v, omitempty in Go %v", name, f.name, tf.optional, f.omitempty)
@@ -334,6 +344,10 @@ func (ts *tsFile) fits(goType reflect.Type, tt *tsType, params map[string]*tsTyp
 			return mismatch("a map with string keys, Record<string, T>")
 		}
 		return ts.fits(goType.Elem(), tt.args[1], params)
+	case reflect.Pointer:
+		// A nil pointer is null unless omitempty leaves it out, and the
+		// field loop checks that it is optional exactly then.
+		return ts.fits(goType.Elem(), tt, params)
 	case reflect.Struct:
 		want, ok := wireTypes[goType]
 		if !ok {

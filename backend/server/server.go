@@ -80,6 +80,9 @@ type Config struct {
 	// ActionTimeout bounds one container action (a stop waits for the
 	// container's own timeout). Default DefaultActionTimeout (2 minutes).
 	ActionTimeout time.Duration
+	// Inspector answers GET /api/engines/{engine}/containers/{id}/inspect.
+	// Default nil: those requests answer 501.
+	Inspector Inspector
 	// Viewer, when set, narrows stats sampling to what the clients show:
 	// each connection opens a view, which its "view" messages update and
 	// its end closes, and hello reports statsMode "visible". Default nil:
@@ -198,6 +201,7 @@ func New(cfg Config, st *store.Store, h *hub.Hub, log *zap.Logger) (*Server, err
 	s.mux.Handle("GET /api/events", s.guarded(s.jsonOf(func() any { return st.Events() })))
 	s.mux.Handle("POST /api/containers/{id}/{action}", s.guarded(s.serveAction))
 	s.mux.Handle("GET /api/engines/{engine}/containers/{id}/history", s.guarded(s.serveHistory))
+	s.mux.Handle("GET /api/engines/{engine}/containers/{id}/inspect", s.guarded(s.serveInspect))
 	s.mux.Handle("GET /api/", s.guarded(func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "no such endpoint")
 	}))
@@ -325,18 +329,24 @@ func (s *Server) jsonOf(get func() any) http.HandlerFunc {
 			return
 		}
 		defer release()
-		body, err := json.Marshal(get())
-		if err != nil {
-			s.log.Error("encode response", zap.String("path", r.URL.Path), zap.Error(err))
-			writeError(w, http.StatusInternalServerError, "encode response: "+err.Error())
-			return
-		}
-		w.Header().Set("Content-Type", "application/json")
-		w.Header().Set("Cache-Control", "no-store")
-		s.writeDeadline(w)
-		if _, err := w.Write(body); err != nil {
-			s.log.Debug("write response", zap.String("path", r.URL.Path), zap.Error(err))
-		}
+		s.writeJSON(w, r, get())
+	}
+}
+
+// writeJSON answers with v as JSON, within writeDeadline; the caller holds
+// a heavySlot.
+func (s *Server) writeJSON(w http.ResponseWriter, r *http.Request, v any) {
+	body, err := json.Marshal(v)
+	if err != nil {
+		s.log.Error("encode response", zap.String("path", s.guard.redact(r.URL.Path)), zap.Error(err))
+		writeError(w, http.StatusInternalServerError, "encode response: "+err.Error())
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	s.writeDeadline(w)
+	if _, err := w.Write(body); err != nil {
+		s.log.Debug("write response", zap.String("path", s.guard.redact(r.URL.Path)), zap.Error(err))
 	}
 }
 
@@ -365,20 +375,24 @@ func (s *Server) serveAction(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusNoContent)
 		return
 	}
-	status := http.StatusInternalServerError
-	switch {
-	case errors.Is(err, model.ErrInvalid):
-		status = http.StatusBadRequest
-	case errors.Is(err, model.ErrNotFound):
-		status = http.StatusNotFound
-	case errors.Is(err, model.ErrConflict):
-		status = http.StatusConflict
-	case errors.Is(err, model.ErrUnavailable):
-		status = http.StatusServiceUnavailable
-	}
 	s.log.Info("container action refused", zap.String("action", s.guard.redact(action)),
 		zap.String("container", s.guard.redact(id)), zap.String("error", s.guard.redact(err.Error())))
-	writeError(w, status, err.Error())
+	writeError(w, statusOf(err), err.Error())
+}
+
+// statusOf is the HTTP status of a failed request to the engine.
+func statusOf(err error) int {
+	switch {
+	case errors.Is(err, model.ErrInvalid):
+		return http.StatusBadRequest
+	case errors.Is(err, model.ErrNotFound), errors.Is(err, model.ErrNoEngine):
+		return http.StatusNotFound
+	case errors.Is(err, model.ErrConflict):
+		return http.StatusConflict
+	case errors.Is(err, model.ErrUnavailable):
+		return http.StatusServiceUnavailable
+	}
+	return http.StatusInternalServerError
 }
 
 func writeError(w http.ResponseWriter, status int, msg string) {

@@ -70,7 +70,8 @@ type Service struct {
 	Watcher   *watcher.Watcher
 	Server    *server.Server
 
-	kernel *cgroupstats.Host // nil with the engine's stats
+	kernel  *cgroupstats.Host // nil with the engine's stats
+	clients clients           // every engine watched, by name
 
 	log    *zap.Logger
 	cancel context.CancelFunc
@@ -112,6 +113,10 @@ func New(cfg Config, log *zap.Logger) (*Service, error) {
 	if cfg.Server.Actions == nil {
 		cfg.Server.Actions = dc
 	}
+	watched := clients{name: dc}
+	if cfg.Server.Inspector == nil {
+		cfg.Server.Inspector = watched
+	}
 	cfg.Stats.Engine = name
 	cfg.Stats = withStatsSource(cfg.Stats, cfg.StatsSource, kernel, dc, func() (model.EngineInfo, bool) {
 		for _, info := range st.Engines() {
@@ -137,6 +142,7 @@ func New(cfg Config, log *zap.Logger) (*Service, error) {
 		Watcher:   watcher.New(statsInfoEngine{dc, col}, st, col, cfg.Watcher, log),
 		Server:    srv,
 		kernel:    kernel,
+		clients:   watched,
 		log:       log.With(zap.String("component", "service")),
 	}, nil
 }

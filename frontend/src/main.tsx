@@ -36,7 +36,7 @@ if (!root) throw new Error('index.html has no #root')
 
 createRoot(root).render(
   <StrictMode>
-    <LiveProvider store={store} connect={connect} perform={backend.containerAction} fetchHistory={backend.history} isMinimised={isMinimised}>
+    <LiveProvider store={store} connect={connect} perform={backend.containerAction} fetchHistory={backend.history} inspect={backend.inspect} isMinimised={isMinimised}>
       <OsNotificationsProvider sink={osAlerts}>
         <App />
       </OsNotificationsProvider>

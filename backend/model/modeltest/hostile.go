@@ -68,3 +68,46 @@ func Stats(c model.Container) model.Stats {
 		NetworkTx: 1<<64 - 1, BlockRead: 1<<64 - 1, BlockWrite: 1<<64 - 1, Pids: 1<<64 - 1,
 	}
 }
+
+// Inspect returns a full inspect whose every field is over its limit.
+func Inspect(engine string) model.Inspect {
+	env := make([]model.EnvVar, 1000)
+	for i := range env {
+		env[i] = model.EnvVar{Name: Hostile[:i%100], Value: Hostile[:i%1000]}
+	}
+	networks := make([]model.NetworkLink, 300)
+	for i := range networks {
+		aliases := make([]string, 300)
+		for j := range aliases {
+			aliases[j] = Hostile[:j%50]
+		}
+		networks[i] = model.NetworkLink{
+			Name: Hostile, NetworkID: Hostile, IPAddress: Hostile, PrefixLen: -1 << 63, Gateway: Hostile,
+			IPv6Address: Hostile, IPv6Gateway: Hostile, MacAddress: Hostile, Aliases: aliases,
+		}
+	}
+	test := make([]string, 1000)
+	for i := range test {
+		test[i] = Hostile[:i%2000]
+	}
+	log := make([]model.HealthResult, 1000)
+	for i := range log {
+		log[i] = model.HealthResult{Start: -1 << 63, End: -1 << 63, ExitCode: -1 << 63, Output: Hostile}
+	}
+	timeout := -1 << 63
+	return model.Inspect{
+		Engine: engine, ID: Hostile, Name: Hostile, Image: Hostile, State: Hostile,
+		Created: -1 << 63, StartedAt: -1 << 63, FinishedAt: -1 << 63, ExitCode: -1 << 63, OOMKilled: true, Error: Hostile,
+		RestartCount: -1 << 63, RestartPolicy: Hostile, RestartRetries: -1 << 63, StopSignal: Hostile, StopTimeout: &timeout,
+		Env: env, NetworkMode: Hostile, Networks: networks,
+		Limits: model.Limits{
+			NanoCPUs: -1 << 63, CPUQuota: -1 << 63, CPUPeriod: -1 << 63, CpusetCPUs: Hostile, CpusetMems: Hostile,
+			CPUShares: -1 << 63, Memory: -1 << 63, MemoryReservation: -1 << 63, MemorySwap: -1 << 63, PidsLimit: -1 << 63,
+		},
+		Healthcheck: &model.Healthcheck{
+			Test: test, IntervalMs: -1 << 63, TimeoutMs: -1 << 63, StartPeriodMs: -1 << 63, StartIntervalMs: -1 << 63,
+			Retries: -1 << 63, Status: Hostile, FailingStreak: -1 << 63, Log: log,
+		},
+		Raw: strings.Repeat(Hostile, 4),
+	}
+}

@@ -291,6 +291,7 @@ describe('wails', () => {
       UnpauseContainer: async () => {},
       KillContainer: async () => {},
       RemoveContainer: async () => {},
+      Inspect: () => Promise.reject(new Error('no inspect here')),
       ...overrides,
     }
   }
@@ -347,3 +348,52 @@ describe('wails', () => {
     await expect(b.snapshot()).rejects.toThrow('snapshot: docker: connection refused')
   })
 })
+
+describe('inspect', () => {
+  const answer = { engine: 'local', id: 'c0ffee', name: 'web', env: null, networks: [{ name: 'n', aliases: null }], limits: {}, raw: '{}' }
+
+  it('GETs the engine and container in the path, and fills in null lists', async () => {
+    const srv = fakeServer('tok', () => jsonResponse(200, answer))
+    const got = await backend(srv.fetch).inspect('lo/cal', 'c0ffee')
+    expect(String(srv.requests[1]!.url)).toBe('http://127.0.0.1:7070/api/engines/lo%2Fcal/containers/c0ffee/inspect')
+    expect(srv.headersOf(1).Authorization).toBe('Bearer tok')
+    expect(got.env).toEqual([])
+    expect(got.networks[0]!.aliases).toEqual([])
+  })
+
+  it("rejects with the server's reason for an unknown engine", async () => {
+    const srv = fakeServer('tok', () => jsonResponse(404, { error: 'inspect c0ffee: no such engine "far" here' }))
+    const err = await backend(srv.fetch).inspect('far', 'c0ffee').catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(BackendError)
+    expect((err as BackendError).message).toContain('no such engine "far"')
+    expect((err as BackendError).status).toBe(404)
+  })
+
+  it('calls the bound method with the engine and container', async () => {
+    const Inspect = vi.fn(() => Promise.resolve(answer as never))
+    const got = await wailsBackend({ ...wailsFake(), Inspect }).inspect('local', 'c0ffee')
+    expect(Inspect).toHaveBeenCalledWith('local', 'c0ffee')
+    expect(got.name).toBe('web')
+    // Wails rejects a bound call with the Go error's string.
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
+    const failing = wailsBackend({ ...wailsFake(), Inspect: () => Promise.reject('inspect c0ffee: no such container on engine "local"') })
+    await expect(failing.inspect('local', 'c0ffee')).rejects.toThrow('inspect c0ffee: no such container on engine "local"')
+  })
+})
+
+function wailsFake(): WailsApp {
+  const none = () => Promise.reject(new Error('not in this test'))
+  return {
+    LiveEndpoint: none,
+    Snapshot: none,
+    StartContainer: none,
+    StopContainer: none,
+    RestartContainer: none,
+    PauseContainer: none,
+    UnpauseContainer: none,
+    KillContainer: none,
+    RemoveContainer: none,
+    Inspect: none,
+    History: none,
+  }
+}

@@ -4,8 +4,9 @@
 
 import { answerIsRight, newNonce, notSameServerText, notSecureText } from './challenge'
 import { errorText } from './errors'
+import { normalizeInspect } from './inspect'
 import { normalizeHistory, normalizeSnapshot } from './protocol'
-import type { ActionOptions, ContainerAction, ContainerHistory, ContainerKey, Snapshot } from './types'
+import type { ActionOptions, ContainerAction, ContainerHistory, ContainerKey, Inspect, Snapshot } from './types'
 
 /** The methods of the Go `App` struct (see frontend/wailsjs, generated) that the page calls. */
 export interface WailsApp {
@@ -19,6 +20,7 @@ export interface WailsApp {
   UnpauseContainer(id: string): Promise<void>
   KillContainer(id: string): Promise<void>
   RemoveContainer(id: string, removeVolumes: boolean): Promise<void>
+  Inspect(engine: string, id: string): Promise<Inspect>
 }
 
 interface WailsWindow {
@@ -47,6 +49,8 @@ export interface Backend {
    * it; rejects with a BackendError carrying the engine's reason.
    */
   containerAction(this: void, id: string, action: ContainerAction, options?: ActionOptions): Promise<void>
+  /** The full inspect of one container (model.Inspect), asked of the engine afresh. */
+  inspect(this: void, engine: string, id: string): Promise<Inspect>
 }
 
 /** A failed call, with a message meant for people. */
@@ -107,6 +111,14 @@ export function wailsBackend(app: WailsApp): Backend {
         await bound()
       } catch (err) {
         // The engine's message already names the action and container.
+        throw new BackendError(errorText(err))
+      }
+    },
+    async inspect(engine, id) {
+      try {
+        return normalizeInspect(await app.Inspect(engine, id))
+      } catch (err) {
+        // The engine's message already says "inspect" and names the container.
         throw new BackendError(errorText(err))
       }
     },
@@ -267,6 +279,8 @@ export function httpBackend(options: HttpBackendOptions): Backend {
       const query = action === 'remove' && options?.removeVolumes ? '?volumes=1' : ''
       await post(`api/containers/${encodeURIComponent(id)}/${action}${query}`)
     },
+    inspect: async (engine, id) =>
+      normalizeInspect(await get<unknown>(`api/engines/${encodeURIComponent(engine)}/containers/${encodeURIComponent(id)}/inspect`)),
   }
 }
 
@@ -375,7 +389,7 @@ export async function removeWorkers(workers: Pick<ServiceWorkerContainer, 'getRe
 /** A backend that refuses every call with reason. */
 function refusing(reason: string): Backend {
   const no = () => Promise.reject(new BackendError(reason))
-  return { kind: 'http', socketUrl: no, snapshot: no, history: no, containerAction: no }
+  return { kind: 'http', socketUrl: no, snapshot: no, history: no, containerAction: no, inspect: no }
 }
 
 /**

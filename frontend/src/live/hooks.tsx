@@ -19,6 +19,7 @@ import { selectEngines, selectSortedContainers } from './selectors'
 import type { LiveStore, StoreState } from './store'
 import type { ConnectionState, Container, ContainerHistory, ContainerKey, EngineInfo, Rates, Stats } from './types'
 import { watchVisibility } from './visibility'
+import { InspectContext, noInspect, type FetchInspect } from './useInspect'
 
 const StoreContext = createContext<LiveStore | null>(null)
 const ActionContext = createContext<RunAction | null>(null)
@@ -39,6 +40,8 @@ export interface LiveProviderProps {
   connect?: (store: LiveStore) => () => void
   /** Carries out container actions (Backend.containerAction). */
   perform?: PerformAction
+  /** Asks for a container's full inspect (Backend.inspect). */
+  inspect?: FetchInspect
   /** Asks the desktop host whether the window is minimised (wailsMinimised). */
   isMinimised?: () => Promise<boolean>
   /** Reads the backend's recent samples of a container, for its charts (Backend.history). */
@@ -46,7 +49,7 @@ export interface LiveProviderProps {
   children?: ReactNode
 }
 
-export function LiveProvider({ store, connect, perform, isMinimised, fetchHistory, children }: LiveProviderProps) {
+export function LiveProvider({ store, connect, perform, inspect, isMinimised, fetchHistory, children }: LiveProviderProps) {
   useEffect(() => (connect ? connect(store) : undefined), [store, connect])
   // A hidden or minimised window shows nothing live, whatever is rendered in it.
   useEffect(() => watchVisibility((hidden) => store.view.setHidden(hidden), { isMinimised }), [store, isMinimised])
@@ -54,7 +57,9 @@ export function LiveProvider({ store, connect, perform, isMinimised, fetchHistor
   return (
     <StoreContext.Provider value={store}>
       <ActionContext.Provider value={run}>
-        <HistoryContext.Provider value={fetchHistory ?? null}>{children}</HistoryContext.Provider>
+        <HistoryContext.Provider value={fetchHistory ?? null}>
+          <InspectContext.Provider value={inspect ?? noInspect}>{children}</InspectContext.Provider>
+        </HistoryContext.Provider>
       </ActionContext.Provider>
     </StoreContext.Provider>
   )

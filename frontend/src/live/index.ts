@@ -39,6 +39,8 @@ export {
   type WailsNotifications,
 } from './osNotify'
 export { eventSubject, eventsCompleteSince, healthOf, newEventsOf } from './events'
+export { HIDDEN_VALUE, formatRaw, normalizeInspect, redactEnv } from './inspect'
+export { useInspect, type FetchInspect, type InspectResult, type InspectState } from './useInspect'
 export { HISTORY_SECONDS, StatsHistory, type Series } from './history'
 export {
   MAX_EVENTS,

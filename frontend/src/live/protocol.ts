@@ -36,7 +36,7 @@ const KNOWN_TYPES = new Set([
   'engine',
 ])
 
-function isObject(value: unknown): value is Record<string, unknown> {
+export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
@@ -93,7 +93,7 @@ export function parseMessage(text: string): ServerMessage {
   }
 }
 
-function arrayOf<T>(value: unknown): T[] {
+export function arrayOf<T>(value: unknown): T[] {
   return Array.isArray(value) ? (value as T[]) : []
 }
 

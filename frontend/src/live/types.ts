@@ -285,3 +285,99 @@ export interface Rates {
   blockRead: number
   blockWrite: number
 }
+
+/**
+ * The full inspect of one container (model.Inspect), fetched on demand for
+ * the detail panel. Times are Unix ms, 0 meaning never; durations are ms. A
+ * field left out means the engine's default, or no limit: never a zero.
+ * `env` holds values that are often secrets: shown only when asked.
+ */
+export interface Inspect {
+  engine: string
+  id: string
+  name: string
+  image: string
+  state: string
+  created: number
+  startedAt: number
+  finishedAt: number
+  exitCode: number
+  oomKilled: boolean
+  /** The engine's own words on why the container failed. */
+  error?: string
+  restartCount: number
+  /** no, always, unless-stopped, on-failure. */
+  restartPolicy: string
+  /** on-failure's maximum; absent when unbounded. */
+  restartRetries?: number
+  /** Absent: SIGTERM. */
+  stopSignal?: string
+  /** Seconds a stop waits before SIGKILL; absent: the engine's default (10 s). */
+  stopTimeout?: number
+  env: EnvVar[]
+  networkMode: string
+  networks: NetworkLink[]
+  limits: Limits
+  /** Absent without a health check. */
+  healthcheck?: Healthcheck
+  /** The engine's inspect answer as it sent it; cut (then not valid JSON) past 256 KiB. */
+  raw: string
+}
+
+export interface EnvVar {
+  name: string
+  value: string
+}
+
+export interface NetworkLink {
+  name: string
+  networkId: string
+  ipAddress?: string
+  prefixLen?: number
+  gateway?: string
+  ipv6Address?: string
+  ipv6Gateway?: string
+  macAddress?: string
+  aliases: string[]
+}
+
+/** Resource limits; each is absent when there is none (or the default applies). */
+export interface Limits {
+  /** --cpus in billionths of a CPU. */
+  nanoCpus?: number
+  /** µs of CPU time per cpuPeriod. */
+  cpuQuota?: number
+  /** µs; absent: 100000. */
+  cpuPeriod?: number
+  cpusetCpus?: string
+  cpusetMems?: string
+  /** Relative weight; absent: 1024. */
+  cpuShares?: number
+  memory?: number
+  memoryReservation?: number
+  /** Memory plus swap, in bytes; -1: unlimited swap. */
+  memorySwap?: number
+  pidsLimit?: number
+}
+
+export interface Healthcheck {
+  /** ["CMD-SHELL", "cmd"] or ["CMD", "prog", "arg", …]. */
+  test: string[]
+  /** Absent at the engine's defaults: 30 s, 30 s, 0, 5 s, 3 retries. */
+  intervalMs?: number
+  timeoutMs?: number
+  startPeriodMs?: number
+  startIntervalMs?: number
+  retries?: number
+  status?: string
+  failingStreak: number
+  /** The latest results, oldest first. */
+  log: HealthResult[]
+}
+
+export interface HealthResult {
+  start: number
+  end: number
+  exitCode: number
+  output: string
+}

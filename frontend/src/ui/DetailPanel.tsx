@@ -19,6 +19,8 @@ import { PAST_EVENT, describeEvent, describeNoEvents, describeStatus, eventTone,
 import { Chart, type ChartLine } from './Chart'
 import { ActionButtons } from './ActionButtons'
 import { StateBadge } from './StateBadge'
+import { CopyButton } from './CopyButton'
+import { InspectDetails } from './InspectDetails'
 import { useNow } from './useNow'
 import { COMPOSE_PROJECT, COMPOSE_SERVICE } from './tableModel'
 
@@ -53,14 +55,16 @@ export function DetailPanel({
     <section className="detail" aria-label={`Details of ${name}`}>
       <header className="detail-head">
         <div className="detail-title">
-          <h2>{name}</h2>
+          <h2 title={name}>{name}</h2>
           <StateBadge container={container} pending={status} />
           <span className="muted">{describeStatus(container, now)}</span>
         </div>
-        <ActionButtons container={container} status={status} run={run} onRemove={() => onRemove(container)} />
-        <button type="button" className="icon-button" aria-label="Close details" title="Close (Esc)" onClick={onClose}>
-          ×
-        </button>
+        <div className="detail-controls">
+          <ActionButtons container={container} status={status} run={run} onRemove={() => onRemove(container)} />
+          <button type="button" className="icon-button" aria-label="Close details" title="Close (Esc)" onClick={onClose}>
+            ×
+          </button>
+        </div>
       </header>
       {status?.phase === 'failed' && (
         <p className="detail-error" role="alert">
@@ -192,7 +196,10 @@ function ConfigSummary({ container: c }: { container: Container }) {
       <h3>Configuration</h3>
       <dl className="config">
         <dt>ID</dt>
-        <dd className="mono">{c.id.slice(0, 12)}</dd>
+        <dd className="mono">
+          {c.id.slice(0, 12)}
+          <CopyButton text={c.id} label="Copy ID" />
+        </dd>
         <dt>Image</dt>
         <dd className="mono">{c.image}</dd>
         <dt>Command</dt>
@@ -206,11 +213,6 @@ function ConfigSummary({ container: c }: { container: Container }) {
             </dd>
           </>
         )}
-        <dt>Restart policy</dt>
-        <dd>
-          {c.restartPolicy || 'no'}
-          {c.restartCount > 0 ? ` (restarted ${c.restartCount}×)` : ''}
-        </dd>
         <dt>Ports</dt>
         <dd className="mono">
           {c.ports.length === 0 ? '—' : formatPorts(c.ports)}
@@ -230,12 +232,6 @@ function ConfigSummary({ container: c }: { container: Container }) {
             </ul>
           )}
         </dd>
-        {c.error && (
-          <>
-            <dt>Error</dt>
-            <dd className="bad-text">{c.error}</dd>
-          </>
-        )}
         <dt>Labels</dt>
         <dd>
           {labels.length === 0 ? (
@@ -251,6 +247,7 @@ function ConfigSummary({ container: c }: { container: Container }) {
           )}
         </dd>
       </dl>
+      <InspectDetails container={c} />
     </section>
   )
 }
