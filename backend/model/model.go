@@ -48,6 +48,13 @@ type Container struct {
 	Ports         []Port            `json:"ports"`
 	Mounts        []Mount           `json:"mounts"`
 	Labels        map[string]string `json:"labels"`
+	// ExitCause says how the last exit came about (ExitStopped, ExitKilled,
+	// ExitOOM, ExitUnasked: exit.go); absent when unknown.
+	ExitCause string `json:"exitCause,omitempty"`
+	// StopTimeout is the grace period in seconds a stop gives it before the
+	// engine sends SIGKILL, when its configuration sets one; absent means
+	// the engine's default (10 s).
+	StopTimeout *int `json:"stopTimeout,omitempty"`
 }
 
 // Key returns the container's engine-wide identity.
@@ -145,4 +152,8 @@ type Event struct {
 	Attributes map[string]string `json:"attributes,omitempty"`
 	TimeNano   int64             `json:"timeNano"` // the engine's own timestamp
 	SentNano   int64             `json:"sentNano"` // when Dockpulse published it
+	// ExitCause, on a container's die event, says how the exit came about
+	// (see Container.ExitCause), as Dockpulse derived it from the events
+	// before it; absent elsewhere.
+	ExitCause string `json:"exitCause,omitempty"`
 }

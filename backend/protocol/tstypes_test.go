@@ -326,6 +326,10 @@ func (ts *tsFile) fits(goType reflect.Type, tt *tsType, params map[string]*tsTyp
 			return mismatch("a map with string keys, Record<string, T>")
 		}
 		return ts.fits(goType.Elem(), tt.args[1], params)
+	case reflect.Pointer:
+		// Encoded as what it points to; nil encodes as null, which only
+		// omitempty (an optional field, checked above) keeps off the wire.
+		return ts.fits(goType.Elem(), tt, params)
 	case reflect.Struct:
 		want, ok := wireTypes[goType]
 		if !ok {

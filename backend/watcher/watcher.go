@@ -77,6 +77,7 @@ type Watcher struct {
 	tracker Tracker
 	cfg     Config
 	log     *zap.Logger
+	exits   *exits
 }
 
 // New returns a watcher; Run starts it.
@@ -90,7 +91,7 @@ func New(engine Engine, store Store, tracker Tracker, cfg Config, log *zap.Logge
 	if cfg.Sleep == nil {
 		cfg.Sleep = sleep
 	}
-	return &Watcher{engine: engine, store: store, tracker: tracker, cfg: cfg,
+	return &Watcher{engine: engine, store: store, tracker: tracker, cfg: cfg, exits: newExits(),
 		log: log.With(zap.String("component", "watcher"), zap.String("engine", engine.Engine()))}
 }
 
@@ -146,6 +147,9 @@ func (w *Watcher) session(ctx context.Context) (wasUp bool, err error) {
 	if err != nil {
 		return false, err
 	}
+	for i := range list {
+		w.exits.fill(&list[i])
+	}
 	n, err := w.store.Reconcile(w.engine.Engine(), list)
 	if err != nil {
 		return false, err
@@ -185,6 +189,9 @@ func (w *Watcher) apply(ctx context.Context, r *refresher, m events.Message) err
 	k := classify(ev)
 	if k == ignore {
 		return nil
+	}
+	if w.exits.observe(&ev) {
+		k = refresh // a stop after its die: the container's exit cause changed
 	}
 	w.store.RecordEvent(ev)
 	switch k {
