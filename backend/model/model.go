@@ -154,6 +154,7 @@ type Event struct {
 	SentNano   int64             `json:"sentNano"` // when Dockpulse published it
 	// ExitCause, on a container's die event, says how the exit came about
 	// (see Container.ExitCause), as Dockpulse derived it from the events
-	// before it; absent elsewhere.
+	// before it: a stop's die says killed, its stop event coming after it.
+	// Absent on other events.
 	ExitCause string `json:"exitCause,omitempty"`
 }
