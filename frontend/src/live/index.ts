@@ -18,6 +18,7 @@ export {
   actionsAfterMessage,
   availableActions,
   createActionRunner,
+  withoutTransportFailures,
   reduceAction,
   type ActionStatus,
   type ActionTarget,
@@ -25,7 +26,16 @@ export {
   type RunAction,
   type UiAction,
 } from './actions'
-export { MAX_ALERTS, alertsAfterMessage, type Alert, type AlertDraft } from './alerts'
+export {
+  GROUP_WINDOW_MS,
+  MAX_ALERTS,
+  MAX_HISTORY,
+  addAlerts,
+  alertTitle,
+  alertsAfterMessage,
+  type Alert,
+  type AlertDraft,
+} from './alerts'
 export { eventSubject, healthOf, newEventsOf } from './events'
 export { HISTORY_SECONDS, StatsHistory, type Series } from './history'
 export {
@@ -71,8 +81,11 @@ export {
   useLiveStore,
   useActionStatus,
   useActionStatuses,
+  useAlertControls,
+  useAlertHistory,
   useAlerts,
   useDismissAlert,
+  useMuted,
   useRates,
   useReportView,
   useRunAction,
