@@ -328,7 +328,7 @@ describe('App', () => {
     const dialog = screen.getByRole('dialog', { name: 'Notifications' })
     const items = within(within(dialog).getByRole('list', { name: /Past notifications/ })).getAllByRole('listitem')
     expect(items.map((li) => li.querySelector('.notification-title')?.textContent)).toEqual([
-      'beta died unexpectedly 6 times in 3 min (muted)',
+      'beta died unexpectedly 6 times in 2 min (muted)',
       'alpha was killed: out of memory',
     ])
     await user.click(within(dialog).getByRole('button', { name: 'Unmute beta' }))

@@ -6,7 +6,6 @@ import {
   MAX_HISTORY,
   MUTED_STORAGE_KEY,
   addAlerts,
-  alertTitle,
   alertsAfterMessage,
   loadMuted,
   saveMuted,
@@ -14,6 +13,7 @@ import {
   type AlertLists,
 } from './alerts'
 import { applySnapshot, emptyLiveData } from './reducer'
+import { alertTitle } from '../ui/alertTitle'
 
 const NS = 1_000_000
 

@@ -7,7 +7,7 @@
 //
 // What the store does with the drafts is pure too (addAlerts): repeats of
 // one alert about one container within GROUP_WINDOW_MS become one entry with
-// a count ("web died 5 times in 2 min"), so a restart loop takes one toast,
+// a count (ui/alertTitle.ts: "web died unexpectedly 5 times in 2 min"), so a restart loop takes one toast,
 // never pushing out the alert that mattered; every alert goes into a bounded
 // history; a muted container's alerts go into the history only.
 
@@ -112,29 +112,6 @@ export function alertsAfterMessage(
     }
   }
   return out
-}
-
-const VERBS: Record<AlertKind, string> = {
-  died: 'died unexpectedly',
-  oom: 'was killed for want of memory',
-  unhealthy: 'turned unhealthy',
-  'action-failed': 'refused an action',
-}
-
-/** "2 min", "45 s", "1 h 5 min": the span of a grouped alert. */
-export function formatSpan(ms: number): string {
-  const s = Math.max(1, Math.round(ms / 1000))
-  if (s < 60) return `${s} s`
-  const min = Math.round(s / 60)
-  if (min < 60) return `${min} min`
-  const h = Math.floor(min / 60)
-  return min % 60 ? `${h} h ${min % 60} min` : `${h} h`
-}
-
-/** The line to show: the alert's own title, or for repeats "web died unexpectedly 5 times in 2 min". */
-export function alertTitle(a: Alert): string {
-  if (a.count <= 1) return a.title
-  return `${a.name ?? 'A container'} ${VERBS[a.kind]} ${a.count} times in ${formatSpan(a.at - a.firstAt)}`
 }
 
 export interface AlertLists {

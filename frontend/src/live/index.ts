@@ -31,7 +31,6 @@ export {
   MAX_ALERTS,
   MAX_HISTORY,
   addAlerts,
-  alertTitle,
   alertsAfterMessage,
   type Alert,
   type AlertDraft,

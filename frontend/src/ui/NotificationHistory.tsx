@@ -3,7 +3,8 @@
 // toolbar; bounded by the store (MAX_HISTORY).
 
 import { useId } from 'react'
-import { alertTitle, useAlertControls, useAlertHistory, useMuted, useLiveSelector, type Alert } from '../live'
+import { useAlertControls, useAlertHistory, useMuted, useLiveSelector, type Alert } from '../live'
+import { alertTitle } from './alertTitle'
 import { formatClock } from '../format'
 import { Modal } from './Modal'
 import './NotificationHistory.css'

@@ -5,7 +5,8 @@
 // history (NotificationHistory) keeps them all.
 
 import { useEffect, useId, useRef, useState } from 'react'
-import { alertTitle, useAlertControls, useAlerts, useDismissAlert, type Alert } from '../live'
+import { useAlertControls, useAlerts, useDismissAlert, type Alert } from '../live'
+import { alertTitle } from './alertTitle'
 import { formatClock } from '../format'
 import './Toasts.css'
 
