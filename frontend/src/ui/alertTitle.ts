@@ -13,5 +13,5 @@ const VERBS: Record<AlertDraft['kind'], string> = {
 
 export function alertTitle(a: Alert): string {
   if (a.count <= 1) return a.title
-  return `${a.name ?? 'A container'} ${VERBS[a.kind]} ${a.count} times in ${formatDuration(a.at - a.firstAt)}`
+  return `${a.name ?? 'A container'} ${VERBS[a.kind]} ${a.count} times in ${formatDuration(Math.max(1000, a.at - a.firstAt))}`
 }
