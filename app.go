@@ -124,38 +124,42 @@ func (a *App) History(engine, id string) (protocol.History, error) {
 // act performs a container action. Its effect reaches the UI through the
 // engine's events, like any other change; the error, if any, is the engine's
 // own message with context.
-func (a *App) act(action, id string, removeVolumes bool) error {
+func (a *App) act(action, id string) error { return a.actWith(action, id, model.ActOptions{}) }
+
+// actWith is act with options.
+func (a *App) actWith(action, id string, opts model.ActOptions) error {
 	svc, err := a.service()
 	if err != nil {
 		return err
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), server.DefaultActionTimeout)
 	defer cancel()
-	return svc.Act(ctx, action, id, removeVolumes)
+	return svc.Act(ctx, action, id, opts)
 }
 
 // StartContainer starts a created or stopped container.
-func (a *App) StartContainer(id string) error { return a.act(docker.ActionStart, id, false) }
+func (a *App) StartContainer(id string) error { return a.act(docker.ActionStart, id) }
 
 // StopContainer stops a container, killing it after its stop timeout.
-func (a *App) StopContainer(id string) error { return a.act(docker.ActionStop, id, false) }
+func (a *App) StopContainer(id string) error { return a.act(docker.ActionStop, id) }
 
 // RestartContainer stops and starts a container.
-func (a *App) RestartContainer(id string) error { return a.act(docker.ActionRestart, id, false) }
+func (a *App) RestartContainer(id string) error { return a.act(docker.ActionRestart, id) }
 
 // PauseContainer freezes a running container's processes.
-func (a *App) PauseContainer(id string) error { return a.act(docker.ActionPause, id, false) }
+func (a *App) PauseContainer(id string) error { return a.act(docker.ActionPause, id) }
 
 // UnpauseContainer resumes a paused container.
-func (a *App) UnpauseContainer(id string) error { return a.act(docker.ActionUnpause, id, false) }
+func (a *App) UnpauseContainer(id string) error { return a.act(docker.ActionUnpause, id) }
 
 // KillContainer sends SIGKILL to a container.
-func (a *App) KillContainer(id string) error { return a.act(docker.ActionKill, id, false) }
+func (a *App) KillContainer(id string) error { return a.act(docker.ActionKill, id) }
 
 // RemoveContainer removes a stopped container and, if asked, its anonymous
-// volumes. The engine refuses to remove a running container.
-func (a *App) RemoveContainer(id string, removeVolumes bool) error {
-	return a.act(docker.ActionRemove, id, removeVolumes)
+// volumes. The engine refuses to remove a running container unless force is
+// set, which kills it first (`docker rm -f`).
+func (a *App) RemoveContainer(id string, removeVolumes, force bool) error {
+	return a.actWith(docker.ActionRemove, id, model.ActOptions{RemoveVolumes: removeVolumes, Force: force})
 }
 
 // Inspect returns the full inspect of one container of one engine, as GET

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	cerrdefs "github.com/containerd/errdefs"
 	"go.uber.org/zap/zaptest"
 
 	"github.com/dockpulse/dockpulse/backend/enginetest"
@@ -105,9 +106,16 @@ func TestBoundActions(t *testing.T) {
 	if in, err := cli.ContainerInspect(context.Background(), id); err != nil || in.State.Status != "paused" {
 		t.Fatalf("after PauseContainer: %v %v", in.State, err)
 	}
-	err := app.RemoveContainer(id, true)
+	err := app.RemoveContainer(id, true, false)
 	if err == nil || !strings.Contains(err.Error(), "cannot remove") {
 		t.Fatalf("RemoveContainer of a paused container: %v, want the engine's refusal", err)
+	}
+	// Forced, as `docker rm -f`: the engine kills it and removes it.
+	if err := app.RemoveContainer(id, true, true); err != nil {
+		t.Fatalf("RemoveContainer(force) of a paused container: %v", err)
+	}
+	if _, err := cli.ContainerInspect(context.Background(), id); !cerrdefs.IsNotFound(err) {
+		t.Fatalf("after a forced remove, inspect: %v, want not found", err)
 	}
 	if err := app.KillContainer("no-such-container"); err == nil || !strings.Contains(err.Error(), "No such container") {
 		t.Fatalf("KillContainer of an unknown container: %v", err)

@@ -35,7 +35,7 @@ var validRef = regexp.MustCompile(`^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,127}$`)
 // Act performs one action on a container. Errors wrap model.ErrInvalid,
 // ErrNotFound, ErrConflict or ErrUnavailable where the cause is one of them,
 // and always carry the engine's own message.
-func (c *Client) Act(ctx context.Context, action, id string, removeVolumes bool) error {
+func (c *Client) Act(ctx context.Context, action, id string, opts model.ActOptions) error {
 	if !validRef.MatchString(id) {
 		return fmt.Errorf("%s %q: %w: not a container ID or name", action, id, model.ErrInvalid)
 	}
@@ -54,7 +54,7 @@ func (c *Client) Act(ctx context.Context, action, id string, removeVolumes bool)
 	case ActionKill:
 		err = c.cli.ContainerKill(ctx, id, "KILL")
 	case ActionRemove:
-		err = c.cli.ContainerRemove(ctx, id, container.RemoveOptions{RemoveVolumes: removeVolumes})
+		err = c.cli.ContainerRemove(ctx, id, container.RemoveOptions{RemoveVolumes: opts.RemoveVolumes, Force: opts.Force})
 	default:
 		return fmt.Errorf("%q: %w: unknown action (want one of %v)", action, model.ErrInvalid, Actions)
 	}

@@ -45,6 +45,10 @@ func FromInspect(engine string, in container.InspectResponse) model.Container {
 	}
 	if cfg := in.Config; cfg != nil {
 		c.Image = cfg.Image
+		if cfg.StopTimeout != nil {
+			t := *cfg.StopTimeout
+			c.StopTimeout = &t
+		}
 		for k, v := range cfg.Labels {
 			c.Labels[k] = v
 		}

@@ -48,6 +48,13 @@ type Container struct {
 	Ports         []Port            `json:"ports"`
 	Mounts        []Mount           `json:"mounts"`
 	Labels        map[string]string `json:"labels"`
+	// ExitCause says how the last exit came about (ExitStopped, ExitKilled,
+	// ExitOOM, ExitUnasked: exit.go); absent when unknown.
+	ExitCause string `json:"exitCause,omitempty"`
+	// StopTimeout is the grace period in seconds a stop gives it before the
+	// engine sends SIGKILL, when its configuration sets one; absent means
+	// the engine's default (10 s).
+	StopTimeout *int `json:"stopTimeout,omitempty"`
 }
 
 // Key returns the container's engine-wide identity.
@@ -155,4 +162,9 @@ type Event struct {
 	// to the engine began (read back from the engine's history at connect):
 	// it is the past, and clients must not notify about it as news.
 	Backfill bool `json:"backfill,omitempty"`
+	// ExitCause, on a container's die event, says how the exit came about
+	// (see Container.ExitCause), as Dockpulse derived it from the events
+	// before it: a stop's die says killed, its stop event coming after it.
+	// Absent on other events.
+	ExitCause string `json:"exitCause,omitempty"`
 }

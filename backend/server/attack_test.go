@@ -760,7 +760,7 @@ type countingActor struct {
 	calls []string
 }
 
-func (a *countingActor) Act(_ context.Context, action, id string, _ bool) error {
+func (a *countingActor) Act(_ context.Context, action, id string, _ model.ActOptions) error {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	a.calls = append(a.calls, action+" "+id)

@@ -107,7 +107,7 @@ type View interface {
 // Actor performs container actions. Its errors wrap the model's ErrInvalid,
 // ErrNotFound, ErrConflict or ErrUnavailable where one applies.
 type Actor interface {
-	Act(ctx context.Context, action, id string, removeVolumes bool) error
+	Act(ctx context.Context, action, id string, opts model.ActOptions) error
 }
 
 func (c *Config) defaults() {
@@ -358,18 +358,23 @@ func (s *Server) serveAction(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	action, id := r.PathValue("action"), r.PathValue("id")
-	removeVolumes := false
-	switch v := r.URL.Query().Get("volumes"); v {
-	case "", "0", "false":
-	case "1", "true":
-		removeVolumes = true
-	default:
-		writeError(w, http.StatusBadRequest, fmt.Sprintf("volumes=%q: want 1 or 0", v))
-		return
+	var opts model.ActOptions
+	for _, f := range []struct {
+		name string
+		to   *bool
+	}{{"volumes", &opts.RemoveVolumes}, {"force", &opts.Force}} {
+		switch v := r.URL.Query().Get(f.name); v {
+		case "", "0", "false":
+		case "1", "true":
+			*f.to = true
+		default:
+			writeError(w, http.StatusBadRequest, fmt.Sprintf("%s=%q: want 1 or 0", f.name, v))
+			return
+		}
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), s.cfg.ActionTimeout)
 	defer cancel()
-	err := s.cfg.Actions.Act(ctx, action, id, removeVolumes)
+	err := s.cfg.Actions.Act(ctx, action, id, opts)
 	if err == nil {
 		s.log.Info("container action", zap.String("action", s.guard.redact(action)), zap.String("container", s.guard.redact(id)))
 		w.WriteHeader(http.StatusNoContent)

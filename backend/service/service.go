@@ -250,6 +250,6 @@ func (s *Service) History(engine, id string) (protocol.History, error) {
 
 // Act performs a container action on the engine (see docker.Actions). Its
 // effect reaches every client through the engine's events.
-func (s *Service) Act(ctx context.Context, action, id string, removeVolumes bool) error {
-	return s.Docker.Act(ctx, action, id, removeVolumes)
+func (s *Service) Act(ctx context.Context, action, id string, opts model.ActOptions) error {
+	return s.Docker.Act(ctx, action, id, opts)
 }

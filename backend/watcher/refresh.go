@@ -120,6 +120,7 @@ func (r *refresher) drain(id string) {
 			removed := wk.remove
 			r.mu.Unlock()
 			if !removed { // a destroy that came meanwhile wins; the next pass applies it
+				r.w.exits.fill(&c)
 				r.w.store.Upsert(c)
 				r.w.tracker.Track(c)
 			}

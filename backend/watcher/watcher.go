@@ -100,6 +100,7 @@ type Watcher struct {
 	// Owned by Run's goroutine.
 	lastNano    int64 // engine time of the newest event read, 0 before any
 	historyRead bool  // the first session's past events have been read
+	exits   *exits
 }
 
 // New returns a watcher; Run starts it.
@@ -116,7 +117,7 @@ func New(engine Engine, store Store, tracker Tracker, cfg Config, log *zap.Logge
 	if cfg.Backfill <= 0 {
 		cfg.Backfill = DefaultBackfill
 	}
-	return &Watcher{engine: engine, store: store, tracker: tracker, cfg: cfg,
+	return &Watcher{engine: engine, store: store, tracker: tracker, cfg: cfg, exits: newExits(),
 		log: log.With(zap.String("component", "watcher"), zap.String("engine", engine.Engine()))}
 }
 
@@ -179,6 +180,9 @@ func (w *Watcher) session(ctx context.Context) (wasUp bool, err error) {
 	if err != nil {
 		return false, err
 	}
+	for i := range list {
+		w.exits.fill(&list[i])
+	}
 	n, err := w.store.Reconcile(w.engine.Engine(), list)
 	if err != nil {
 		return false, err
@@ -228,6 +232,9 @@ func (w *Watcher) apply(ctx context.Context, r *refresher, m events.Message, pas
 	k := classify(ev)
 	if k == ignore {
 		return nil
+	}
+	if w.exits.observe(&ev) {
+		k = refresh // a stop after its die: the container's exit cause changed
 	}
 	w.store.RecordEvent(ev)
 	switch k {

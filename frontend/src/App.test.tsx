@@ -1,8 +1,9 @@
-import { act, render as renderDom, screen, within } from '@testing-library/react'
+import { act, fireEvent, render as renderDom, screen, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { App } from './App'
 import { LiveProvider, MINIMISED_POLL_MS, createLiveStore, type LiveStore, type PerformAction } from './live'
+import { BackendError, UnreachableError } from './live/backend'
 import { ManualScheduler, container, engine, event, msg, stats } from './livetest'
 
 describe('App', () => {
@@ -169,18 +170,170 @@ describe('App', () => {
     // A stop that was asked for is no surprise: no toast.
     expect(notifications()).toHaveLength(0)
 
-    perform.mockRejectedValueOnce(new Error('cannot remove a running container: stop it first or force it'))
+    // A running container is offered "Stop and remove" (docker rm -f), not a refusal.
+    perform.mockRejectedValueOnce(new Error('remove c: removal of container c is already in progress'))
     await user.click(button('Remove beta'))
-    const dialog = screen.getByRole('dialog', { name: 'Remove beta?' })
+    const dialog = screen.getByRole('dialog', { name: 'Stop and remove beta?' })
+    expect(within(dialog).queryByRole('button', { name: 'Remove' })).toBeNull()
     await user.click(within(dialog).getByRole('checkbox', { name: /Also remove its anonymous volumes/ }))
-    await user.click(within(dialog).getByRole('button', { name: 'Remove' }))
-    expect(perform).toHaveBeenLastCalledWith('c', 'remove', { removeVolumes: true })
+    await user.click(within(dialog).getByRole('button', { name: 'Stop and remove' }))
+    expect(perform).toHaveBeenLastCalledWith('c', 'remove', { removeVolumes: true, force: true })
     frame()
     expect(screen.queryByRole('dialog')).toBeNull()
+    // An engine's refusal still says so.
     expect(row('beta')).toHaveTextContent('Remove failed')
     const [toast] = notifications()
     expect(toast).toHaveAccessibleName('Could not remove beta')
-    expect(toast).toHaveTextContent('cannot remove a running container')
+    expect(toast).toHaveTextContent('already in progress')
+  })
+
+  it('removes a stopped container without force', async () => {
+    const user = render()
+    dispatch({ type: 'message', message: three() })
+    frame()
+    await user.click(button('Remove alpha'))
+    const dialog = screen.getByRole('dialog', { name: 'Remove alpha?' })
+    await user.click(within(dialog).getByRole('button', { name: 'Remove' }))
+    expect(perform).toHaveBeenLastCalledWith('b', 'remove', { removeVolumes: false, force: false })
+  })
+
+  it('keeps Kill enabled during a slow stop and counts down to the SIGKILL', async () => {
+    vi.useFakeTimers({ now: 1_000_000, toFake: ['setTimeout', 'setInterval', 'Date'] })
+    try {
+      render()
+      dispatch({
+        type: 'message',
+        message: msg.snapshot({ seq: 1, engines: [engine()], containers: [container({ id: 'a', name: 'zeta', stopTimeout: 30 })] }),
+      })
+      frame()
+      perform.mockImplementation(() => new Promise(() => {})) // the stop waits out the grace period
+      fireEvent.click(row('zeta'))
+      fireEvent.click(within(details('zeta')!).getByRole('button', { name: 'Stop zeta' }))
+      frame()
+      expect(row('zeta')).toHaveTextContent('Stopping…SIGKILL in 30 s')
+      await act(() => vi.advanceTimersByTimeAsync(12_000))
+      expect(row('zeta')).toHaveTextContent('SIGKILL in 18 s')
+      const kills = screen.getAllByRole('button', { name: 'Kill zeta' })
+      expect(kills.length).toBe(2) // the row shows Kill while it stops, besides the panel's
+      for (const k of kills) expect(k).toBeEnabled()
+      expect(within(details('zeta')!).getByRole('button', { name: 'Restart zeta' })).toBeDisabled()
+      fireEvent.click(kills[0]!)
+      expect(perform).toHaveBeenLastCalledWith('a', 'kill', undefined)
+      await act(() => vi.advanceTimersByTimeAsync(20_000))
+      frame()
+      expect(row('zeta')).toHaveTextContent('Killing…')
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+
+  it('counts down from the engine default when the container sets no stop timeout', async () => {
+    const user = render()
+    dispatch({ type: 'message', message: three() })
+    frame()
+    perform.mockImplementation(() => new Promise(() => {}))
+    await user.click(button('Stop zeta'))
+    frame()
+    expect(row('zeta')).toHaveTextContent(/SIGKILL in (10|9) s/)
+  })
+
+  it('Shift+K asks before killing, with Cancel focused', async () => {
+    const user = render()
+    dispatch({ type: 'message', message: three() })
+    frame()
+    await user.click(row('zeta'))
+    await user.keyboard('{Shift>}K{/Shift}')
+    const dialog = screen.getByRole('dialog', { name: 'Kill zeta?' })
+    expect(within(dialog).getByRole('button', { name: 'Cancel' })).toHaveFocus()
+    expect(perform).not.toHaveBeenCalled()
+    await user.keyboard('{Enter}') // the focused, safe choice
+    expect(screen.queryByRole('dialog')).toBeNull()
+    expect(perform).not.toHaveBeenCalled()
+    await user.keyboard('{Shift>}K{/Shift}')
+    await user.click(within(screen.getByRole('dialog', { name: 'Kill zeta?' })).getByRole('button', { name: 'Kill' }))
+    expect(perform).toHaveBeenLastCalledWith('a', 'kill', undefined)
+    await user.keyboard('?')
+    const help = screen.getByRole('dialog', { name: 'Keyboard shortcuts' })
+    expect(help).toHaveTextContent('Shift+KKill (asks first)')
+  })
+
+  it('a failure for want of the backend leaves the row and the panel when the connection is back', async () => {
+    const user = render()
+    dispatch({ type: 'message', message: three() })
+    dispatch({ type: 'connection', connection: { status: 'connected', since: 1, latencyMs: 1 } })
+    frame()
+    perform.mockRejectedValueOnce(new UnreachableError('cannot reach the Dockpulse backend: Failed to fetch'))
+    await user.click(row('zeta'))
+    dispatch({ type: 'connection', connection: { status: 'reconnecting', since: 2, attempt: 1, nextRetryAt: 3, reason: 'closed' } })
+    await user.click(within(details('zeta')!).getByRole('button', { name: 'Restart zeta' }))
+    frame()
+    expect(row('zeta')).toHaveTextContent('Restart failed')
+    expect(within(details('zeta')!).getByText(/cannot reach the Dockpulse backend/)).toHaveAttribute('role', 'alert')
+    dispatch({ type: 'connection', connection: { status: 'connected', since: 4, latencyMs: 1 } })
+    frame()
+    expect(row('zeta')).not.toHaveTextContent('Restart failed')
+    expect(within(details('zeta')!).queryByText(/cannot reach the Dockpulse backend/)).toBeNull()
+
+    // The engine's own refusal stays after a reconnect.
+    perform.mockRejectedValueOnce(new BackendError('restart a: cannot restart (refused)', 409))
+    await user.click(within(details('zeta')!).getByRole('button', { name: 'Restart zeta' }))
+    dispatch({ type: 'connection', connection: { status: 'reconnecting', since: 5, attempt: 1, nextRetryAt: 6, reason: 'closed' } })
+    dispatch({ type: 'connection', connection: { status: 'connected', since: 7, latencyMs: 1 } })
+    frame()
+    expect(row('zeta')).toHaveTextContent('Restart failed')
+  })
+
+  it('the header says the figures are unknown, not zero, until the first samples after a snapshot', () => {
+    render()
+    dispatch({ type: 'message', message: msg.snapshot({ seq: 1, engines: [engine()], containers: [container({ id: 'a', name: 'zeta' })], stats: [] }) })
+    frame()
+    const summary = screen.getByLabelText('System summary')
+    expect(summary).not.toHaveTextContent('0.0')
+    expect(summary).not.toHaveTextContent('0 B of')
+    expect(within(summary).getAllByText('—', { exact: false }).length).toBeGreaterThanOrEqual(2)
+    dispatch({ type: 'message', message: msg.stats(2, [stats({ id: 'a', cpuPercent: 4, memoryUsage: 2048 })]) })
+    frame()
+    expect(summary).toHaveTextContent('2.0 KiB of')
+  })
+
+  it('groups a restart loop into one toast, keeps a history and mutes a container', async () => {
+    localStorage.clear()
+    const user = render()
+    dispatch({ type: 'message', message: three() })
+    dispatch({ type: 'message', message: msg.event(2, event({ actorId: 'b', name: 'alpha', action: 'oom', timeNano: 1e15 })) })
+    for (let i = 0; i < 5; i++) {
+      const timeNano = 1e15 + (i + 1) * 30e9
+      dispatch({
+        type: 'message',
+        message: msg.event(3 + i, event({ actorId: 'c', name: 'beta', action: 'die', attributes: { exitCode: '1' }, exitCause: 'unasked', timeNano })),
+      })
+    }
+    frame()
+    expect(notifications().map((n) => n.getAttribute('aria-labelledby') && n.querySelector('.toast-title')?.textContent)).toEqual([
+      'alpha was killed: out of memory',
+      'beta died unexpectedly 5 times in 2 min',
+    ])
+    await user.click(screen.getByRole('button', { name: 'Mute beta' }))
+    frame()
+    expect(notifications()).toHaveLength(1)
+    expect(localStorage.getItem('dockpulse.mutedContainers')).toBe('["local/c"]')
+    dispatch({
+      type: 'message',
+      message: msg.event(8, event({ actorId: 'c', name: 'beta', action: 'die', attributes: { exitCode: '1' }, exitCause: 'unasked', timeNano: 1e15 + 200e9 })),
+    })
+    frame()
+    expect(notifications()).toHaveLength(1)
+
+    await user.click(button('Notifications (2)'))
+    const dialog = screen.getByRole('dialog', { name: 'Notifications' })
+    const items = within(within(dialog).getByRole('list', { name: /Past notifications/ })).getAllByRole('listitem')
+    expect(items.map((li) => li.querySelector('.notification-title')?.textContent)).toEqual([
+      'beta died unexpectedly 6 times in 2 min (muted)',
+      'alpha was killed: out of memory',
+    ])
+    await user.click(within(dialog).getByRole('button', { name: 'Unmute beta' }))
+    expect(localStorage.getItem('dockpulse.mutedContainers')).toBe('[]')
+    localStorage.clear()
   })
 
   it('raises a toast for an OOM kill and an unexpected death', async () => {
@@ -270,12 +423,12 @@ describe('App', () => {
 
   it('acts on nothing behind the remove confirmation, which holds the focus and gives it back', async () => {
     const cancel = (dialog: HTMLElement) => within(dialog).getByRole('button', { name: 'Cancel' })
-    const user = await checkDialogHoldsTheKeyboard('{Delete}', 'Remove zeta?', cancel)
+    const user = await checkDialogHoldsTheKeyboard('{Delete}', 'Stop and remove zeta?', cancel)
 
     // From a row's button: focus goes back to it.
     const [rowButton] = screen.getAllByRole('button', { name: 'Remove zeta' })
     await user.click(rowButton!)
-    await user.click(cancel(screen.getByRole('dialog', { name: 'Remove zeta?' })))
+    await user.click(cancel(screen.getByRole('dialog', { name: 'Stop and remove zeta?' })))
     expect(screen.queryByRole('dialog')).toBeNull()
     expect(rowButton).toHaveFocus()
     expect(perform).not.toHaveBeenCalled()

@@ -8,11 +8,13 @@ import {
   useSynced,
   type Container,
 } from './live'
+import { ConfirmKill } from './ui/ConfirmKill'
 import { ConfirmRemove } from './ui/ConfirmRemove'
 import { ContainerTable, emptyTableText } from './ui/ContainerTable'
 import { DetailPanel } from './ui/DetailPanel'
 import { EventsFeed } from './ui/EventsFeed'
 import { HelpDialog } from './ui/HelpDialog'
+import { NotificationHistory } from './ui/NotificationHistory'
 import { useNow } from './ui/useNow'
 import { ConnectionBanner, ConnectionIndicator, EngineAlerts, EngineIndicator, SystemSummary } from './ui/Status'
 import { DEFAULT_SORT, type Sort, type StateFilter, type TableQuery } from './ui/tableModel'
@@ -31,7 +33,9 @@ export function App() {
   const [grouped, setGrouped] = useState(false)
   const [selected, setSelected] = useState<string | null>(null)
   const [removing, setRemoving] = useState<Container | null>(null)
+  const [killing, setKilling] = useState<Container | null>(null)
   const [help, setHelp] = useState(false)
+  const [notifications, setNotifications] = useState(false)
 
   const query: TableQuery = useMemo(() => ({ filter, search, sort }), [filter, search, sort])
   const table = useTableModel(query, grouped)
@@ -51,7 +55,7 @@ export function App() {
 
   // The dialog holds the order: the row being removed must not move away.
   const { hold } = table
-  useEffect(() => hold('dialog', removing !== null), [removing, hold])
+  useEffect(() => hold('dialog', removing !== null || killing !== null), [removing, killing, hold])
 
   const select = useCallback((key: string | null) => {
     setSelected(key)
@@ -66,6 +70,7 @@ export function App() {
     select,
     nudge: table.nudge,
     askRemove,
+    askKill: setKilling,
     search,
     setSearch,
     searchRef,
@@ -100,6 +105,7 @@ export function App() {
           onGrouped={setGrouped}
           held={table.held}
           onHelp={() => setHelp(true)}
+          onNotifications={() => setNotifications(true)}
         />
         <div className="table-area">
           {empty !== null && table.items.length === 0 ? (
@@ -138,14 +144,26 @@ export function App() {
         <ConfirmRemove
           container={removing}
           onCancel={() => setRemoving(null)}
-          onConfirm={(removeVolumes) => {
+          onConfirm={(removeVolumes, force) => {
             const c = removing
             setRemoving(null)
-            void run({ engine: c.engine, id: c.id, name: containerName(c) }, 'remove', { removeVolumes })
+            void run({ engine: c.engine, id: c.id, name: containerName(c) }, 'remove', { removeVolumes, force })
+          }}
+        />
+      )}
+      {killing && (
+        <ConfirmKill
+          container={killing}
+          onCancel={() => setKilling(null)}
+          onConfirm={() => {
+            const c = killing
+            setKilling(null)
+            void run({ engine: c.engine, id: c.id, name: containerName(c) }, 'kill')
           }}
         />
       )}
       {help && <HelpDialog onClose={() => setHelp(false)} />}
+      {notifications && <NotificationHistory onClose={() => setNotifications(false)} onSelectContainer={select} />}
     </div>
   )
 }

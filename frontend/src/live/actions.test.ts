@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { ManualScheduler, container, event, msg, snapshot } from '../livetest'
 import { actionsAfterMessage, availableActions, createActionRunner, shortenIds } from './actions'
+import { BackendError, UnreachableError } from './backend'
 import { applySnapshot, emptyLiveData } from './reducer'
 import { createLiveStore, type LiveStore } from './store'
 
@@ -80,6 +81,31 @@ describe('container actions in the store', () => {
     await expect(run({ engine: 'local', id: 'b', name: 'db' }, 'stop')).resolves.toBe(false)
     expect(state().actions.get('local/b')).toMatchObject({ phase: 'failed', error: 'stop b: no such container' })
     await vi.advanceTimersByTimeAsync(12000)
+    expect(state().actions.has('local/b')).toBe(false)
+  })
+
+  it('a failure for want of the backend goes when the connection is back; a refusal stays until the state changes', async () => {
+    const perform = vi.fn((id: string) =>
+      Promise.reject(
+        id === 'a'
+          ? new UnreachableError('cannot reach the Dockpulse backend: Failed to fetch')
+          : new BackendError('restart b: cannot restart (refused in the container\'s current state)', 409),
+      ),
+    )
+    const run = createActionRunner((a) => store.dispatch(a), perform)
+    store.dispatch({ type: 'connection', connection: { status: 'reconnecting', since: 1, attempt: 1, nextRetryAt: 2, reason: 'closed' } })
+    await run({ engine: 'local', id: 'a', name: 'web' }, 'restart')
+    await run({ engine: 'local', id: 'b', name: 'db' }, 'restart')
+    expect(state().actions.get('local/a')).toMatchObject({ phase: 'failed', transport: true })
+    expect(state().alerts.map((a) => a.key)).toEqual(['local/a', 'local/b'])
+
+    store.dispatch({ type: 'connection', connection: { status: 'connected', since: 3, latencyMs: null } })
+    expect(state().actions.has('local/a')).toBe(false)
+    expect(state().alerts.map((a) => a.key)).toEqual(['local/b'])
+    expect(state().history.map((a) => a.key)).toEqual(['local/a', 'local/b'])
+    expect(state().actions.get('local/b')).toMatchObject({ phase: 'failed' })
+
+    store.dispatch({ type: 'message', message: msg.upsert(2, container({ id: 'b', name: 'db', state: 'exited' })) })
     expect(state().actions.has('local/b')).toBe(false)
   })
 

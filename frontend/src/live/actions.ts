@@ -11,6 +11,7 @@
 //
 // Everything here is pure except createActionRunner, which calls the backend.
 
+import { UnreachableError } from './backend'
 import { errorText } from './errors'
 import type { AlertDraft } from './alerts'
 import { eventContainerKey } from './events'
@@ -31,12 +32,17 @@ export interface ActionStatus {
   resolved: boolean
   /** Why it failed, in the engine's words. */
   error?: string
+  /**
+   * It failed for want of an answer (the backend was out of reach), not by
+   * the engine's refusal: the failure says nothing once the connection is back.
+   */
+  transport?: boolean
 }
 
 export type UiAction =
   | { type: 'action.start'; key: string; action: ContainerAction; token: number; at: number }
   | { type: 'action.resolved'; key: string; token: number }
-  | { type: 'action.failed'; key: string; token: number; error: string; name: string; at: number }
+  | { type: 'action.failed'; key: string; token: number; error: string; name: string; at: number; transport?: boolean }
   /** The runner's timer: drops the entry if it is still the same run. */
   | { type: 'action.settle'; key: string; token: number }
   | { type: 'alert.dismiss'; id: number }
@@ -115,7 +121,9 @@ export function reduceAction<S extends UiSlice>(
     }
     case 'action.failed': {
       if (!current || current.token !== action.token) return same
-      const next = new Map(actions).set(action.key, { ...current, phase: 'failed', error: shortenIds(action.error) })
+      const failed: ActionStatus = { ...current, phase: 'failed', error: shortenIds(action.error) }
+      if (action.transport) failed.transport = true
+      const next = new Map(actions).set(action.key, failed)
       const verb = ACTION_LABELS[current.action].verb.toLowerCase()
       return {
         actions: next,
@@ -128,6 +136,8 @@ export function reduceAction<S extends UiSlice>(
             detail: shortenIds(action.error),
             at: action.at,
             key: action.key,
+            name: action.name,
+            ...(action.transport ? { transport: true } : {}),
           },
         ],
       }
@@ -161,13 +171,35 @@ export function actionsAfterMessage(
       next.set(key, { ...status, stateBefore: c.state })
       continue
     }
-    if (status.phase !== 'pending') continue
+    if (status.phase !== 'pending') {
+      // An engine's refusal holds until the next action or a change of state.
+      if (c && status.stateBefore !== '' && c.state !== status.stateBefore) {
+        next ??= new Map(actions)
+        next.delete(key)
+      }
+      continue
+    }
     const confirming = CONFIRMED_BY[status.action]
     const confirmed =
       !c ||
       (status.action !== 'restart' && status.stateBefore !== '' && c.state !== status.stateBefore) ||
       fresh.some((e) => e.type === 'container' && eventContainerKey(e) === key && confirming.includes(e.action))
     if (confirmed) {
+      next ??= new Map(actions)
+      next.delete(key)
+    }
+  }
+  return next ?? actions
+}
+
+/**
+ * Drops the failures that only said the backend was out of reach: once the
+ * connection is back they are stale. Returns the same map when none.
+ */
+export function withoutTransportFailures(actions: ReadonlyMap<string, ActionStatus>): ReadonlyMap<string, ActionStatus> {
+  let next: Map<string, ActionStatus> | null = null
+  for (const [key, status] of actions) {
+    if (status.phase === 'failed' && status.transport) {
       next ??= new Map(actions)
       next.delete(key)
     }
@@ -210,7 +242,8 @@ export function createActionRunner(
     try {
       await perform(target.id, action, actionOptions)
     } catch (err) {
-      dispatch({ type: 'action.failed', key, token: t, error: errorText(err), name: target.name, at: now() })
+      const transport = err instanceof UnreachableError
+      dispatch({ type: 'action.failed', key, token: t, error: errorText(err), name: target.name, at: now(), transport })
       setTimeout(() => dispatch({ type: 'action.settle', key, token: t }), failureMs)
       return false
     }

@@ -1,7 +1,19 @@
 import { describe, expect, it } from 'vitest'
 import { container, event, snapshot } from '../livetest'
-import { alertsAfterMessage } from './alerts'
+import {
+  GROUP_WINDOW_MS,
+  MAX_ALERTS,
+  MAX_HISTORY,
+  MUTED_STORAGE_KEY,
+  addAlerts,
+  alertsAfterMessage,
+  loadMuted,
+  saveMuted,
+  type AlertDraft,
+  type AlertLists,
+} from './alerts'
 import { applySnapshot, emptyLiveData } from './reducer'
+import { alertTitle } from '../ui/alertTitle'
 
 const NS = 1_000_000
 
@@ -43,5 +55,113 @@ describe('alerts from events', () => {
     const oom = event({ actorId: 'a', action: 'oom', timeNano: 4_000 * NS, backfill: true })
     const sick = event({ actorId: 'a', action: 'health_status', attributes: { healthStatus: 'unhealthy' }, backfill: true })
     expect(alertsAfterMessage([oom, die, sick], withEvents(oom, die, sick), new Map())).toEqual([])
+  })
+})
+
+describe('the die decision reads the exit cause the backend derived', () => {
+  const base = applySnapshot(emptyLiveData, snapshot({ seq: 1, containers: [container({ id: 'a', name: '/web-1' })] }))
+  const die = (exitCause: 'stopped' | 'killed' | 'oom' | 'unasked' | undefined, timeNano = 100 * NS) =>
+    event({ actorId: 'a', action: 'die', attributes: { exitCode: '137' }, timeNano, ...(exitCause ? { exitCause } : {}) })
+
+  it('a stop that ended in SIGKILL or a kill is no alert, even long after the kill', () => {
+    for (const cause of ['stopped', 'killed'] as const) {
+      const d = die(cause, 600_000 * NS) // ten minutes after anything else: no event window explains it
+      expect(alertsAfterMessage([d], { ...base, events: [d] }, new Map())).toEqual([])
+    }
+  })
+
+  it('an exit nobody asked for is an alert, even with a kill shortly before it in the feed', () => {
+    const kill = event({ actorId: 'a', action: 'kill', attributes: { signal: '1' }, timeNano: 99 * NS })
+    const d = die('unasked')
+    const alerts = alertsAfterMessage([d], { ...base, events: [d, kill] }, new Map())
+    expect(alerts.map((a) => a.title)).toEqual(['web-1 died unexpectedly (exit 137)'])
+  })
+
+  it('the die of an OOM kill is left to the oom alert', () => {
+    const d = die('oom')
+    expect(alertsAfterMessage([d], { ...base, events: [d] }, new Map())).toEqual([])
+  })
+})
+
+describe('grouping, history and muting', () => {
+  const empty: AlertLists = { alerts: [], history: [] }
+  const died = (at: number, key = 'local/a', name = 'web'): AlertDraft => ({
+    kind: 'died',
+    tone: 'bad',
+    title: `${name} died unexpectedly (exit 1)`,
+    at,
+    key,
+    name,
+  })
+  const ids = () => {
+    let n = 0
+    return () => ++n
+  }
+
+  it('repeats of one container become one entry with a count: a loop takes one toast', () => {
+    const next = ids()
+    let lists = addAlerts(empty, [{ kind: 'oom', tone: 'bad', title: 'db was killed: out of memory', at: 0, key: 'local/db', name: 'db' }], new Set(), next)
+    for (let i = 0; i < 5; i++) lists = addAlerts(lists, [died(1000 + i * 30_000)], new Set(), next)
+    expect(lists.alerts.map(alertTitle)).toEqual(['db was killed: out of memory', 'web died unexpectedly 5 times in 2 min'])
+    expect(lists.history).toHaveLength(2)
+    expect(lists.history[1]).toMatchObject({ count: 5, firstAt: 1000, at: 121_000 })
+  })
+
+  it('a loop never pushes out the alert that mattered', () => {
+    const next = ids()
+    let lists = addAlerts(empty, [{ kind: 'oom', tone: 'bad', title: 'db was killed: out of memory', at: 0, key: 'local/db' }], new Set(), next)
+    for (let i = 0; i < 50; i++) lists = addAlerts(lists, [died(i * 10_000)], new Set(), next)
+    expect(lists.alerts.map((a) => a.kind)).toEqual(['oom', 'died'])
+  })
+
+  it('a repeat after the window starts a new entry; other containers do not join', () => {
+    const next = ids()
+    let lists = addAlerts(empty, [died(0)], new Set(), next)
+    lists = addAlerts(lists, [died(GROUP_WINDOW_MS + 1)], new Set(), next)
+    lists = addAlerts(lists, [died(GROUP_WINDOW_MS + 2, 'local/b', 'api')], new Set(), next)
+    expect(lists.history.map((a) => [a.key, a.count])).toEqual([
+      ['local/a', 1],
+      ['local/a', 1],
+      ['local/b', 1],
+    ])
+  })
+
+  it('a dismissed group comes back as a toast when it repeats', () => {
+    const next = ids()
+    let lists = addAlerts(empty, [died(0)], new Set(), next)
+    lists = { ...lists, alerts: [] } // dismissed
+    lists = addAlerts(lists, [died(1000)], new Set(), next)
+    expect(lists.alerts.map((a) => a.count)).toEqual([2])
+  })
+
+  it('a muted container reaches the history only', () => {
+    const lists = addAlerts(empty, [died(0), died(1, 'local/b', 'api')], new Set(['local/a']), ids())
+    expect(lists.alerts.map((a) => a.key)).toEqual(['local/b'])
+    expect(lists.history.map((a) => [a.key, a.muted ?? false])).toEqual([
+      ['local/a', true],
+      ['local/b', false],
+    ])
+  })
+
+  it('toasts and history are bounded', () => {
+    let lists = empty
+    const next = ids()
+    for (let i = 0; i < MAX_HISTORY + 10; i++) lists = addAlerts(lists, [died(i, `local/c${i}`)], new Set(), next)
+    expect(lists.alerts).toHaveLength(MAX_ALERTS)
+    expect(lists.history).toHaveLength(MAX_HISTORY)
+    expect(lists.history[0]!.key).toBe('local/c10')
+  })
+
+  it('the muted set survives in storage; bad entries read as none', () => {
+    const mem = new Map<string, string>()
+    const storage = { getItem: (k: string) => mem.get(k) ?? null, setItem: (k: string, v: string) => void mem.set(k, v) }
+    saveMuted(storage, new Set(['local/b', 'local/a']))
+    expect(mem.get(MUTED_STORAGE_KEY)).toBe('["local/a","local/b"]')
+    expect([...loadMuted(storage)]).toEqual(['local/a', 'local/b'])
+    mem.set(MUTED_STORAGE_KEY, '{not json')
+    expect(loadMuted(storage).size).toBe(0)
+    mem.set(MUTED_STORAGE_KEY, '[1, "local/x"]')
+    expect([...loadMuted(storage)]).toEqual(['local/x'])
+    expect(loadMuted(undefined).size).toBe(0)
   })
 })

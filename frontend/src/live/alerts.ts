@@ -1,16 +1,29 @@
-// The alert policy: which events raise a notification. A container killed
-// for want of memory, one that died with a non-zero code when nobody asked
-// it to stop, and one that turned unhealthy each raise one; so does an
-// action that failed (actions.ts drafts that one). The store numbers the
-// drafts and keeps the last MAX_ALERTS.
+// The alert policy: which events raise a notification (alertsAfterMessage,
+// the one decision every sink shares: the in-app toasts and history here,
+// and any other notifier). A container killed for want of memory, one that
+// died with a non-zero code when nobody asked it to stop, and one that turned
+// unhealthy each raise one; so does an action that failed (actions.ts drafts
+// that one).
+//
+// What the store does with the drafts is pure too (addAlerts): repeats of
+// one alert about one container within GROUP_WINDOW_MS become one entry with
+// a count (ui/alertTitle.ts: "web died unexpectedly 5 times in 2 min"), so a restart loop takes one toast,
+// never pushing out the alert that mattered; every alert goes into a bounded
+// history; a muted container's alerts go into the history only.
 
 import type { ActionStatus } from './actions'
 import { eventContainerKey, eventSubject, healthOf } from './events'
 import type { LiveData } from './reducer'
 import type { DockerEvent } from './types'
 
-/** Alerts kept at once; the oldest go first. */
+/** Toasts shown at once; the oldest go first. */
 export const MAX_ALERTS = 5
+
+/** Alerts the history keeps; the oldest go first. */
+export const MAX_HISTORY = 200
+
+/** Repeats within this long of the previous one join its entry. */
+export const GROUP_WINDOW_MS = 5 * 60_000
 
 export type AlertKind = 'died' | 'oom' | 'unhealthy' | 'action-failed'
 
@@ -24,10 +37,20 @@ export interface AlertDraft {
   at: number
   /** The container it is about, `engine/id`. */
   key?: string
+  /** The container's name, for the grouped title. */
+  name?: string
+  /** An action that failed because the backend was out of reach. */
+  transport?: boolean
 }
 
 export interface Alert extends AlertDraft {
   id: number
+  /** How many times it happened (1 for a single alert); at is the latest. */
+  count: number
+  /** Unix ms of the first time. */
+  firstAt: number
+  /** Its container's alerts are muted: it is in the history, not a toast. */
+  muted?: boolean
 }
 
 /** Seconds within which a kill or stop explains a die, and an oom explains it. */
@@ -38,6 +61,11 @@ const EXPLAINS_WINDOW_NS = 30e9
  * non-zero code without anyone stopping or killing it, and a container that
  * turned unhealthy. `data` is the state after the message (its events include
  * the fresh ones).
+ *
+ * A die event says how the exit came about when the backend could tell
+ * (exitCause): only an exit nobody asked for is an alert. Without it (an
+ * older backend, an event it could not place) the events before the die
+ * decide: a kill, stop or oom shortly before explains it.
  */
 export function alertsAfterMessage(
   fresh: readonly DockerEvent[],
@@ -63,22 +91,111 @@ export function alertsAfterMessage(
           e.timeNano - o.timeNano < EXPLAINS_WINDOW_NS,
       )
     if (e.action === 'oom') {
-      out.push({ kind: 'oom', tone: 'bad', title: `${name} was killed: out of memory`, at, key })
+      out.push({ kind: 'oom', tone: 'bad', title: `${name} was killed: out of memory`, at, key, name })
       continue
     }
     if (e.action === 'die') {
       const code = Number(e.attributes?.exitCode ?? '0')
       if (code === 0) continue
-      if (earlier(['oom'])) continue // the oom alert said it
-      if (earlier(['kill', 'stop'])) continue // someone asked for it
+      if (e.exitCause !== undefined) {
+        if (e.exitCause !== 'unasked') continue // asked for, or the oom alert said it
+      } else {
+        if (earlier(['oom'])) continue // the oom alert said it
+        if (earlier(['kill', 'stop'])) continue // someone asked for it
+      }
       const own = actions.get(key)
       if (own && own.phase === 'pending') continue
-      out.push({ kind: 'died', tone: 'bad', title: `${name} died unexpectedly (exit ${code})`, at, key })
+      out.push({ kind: 'died', tone: 'bad', title: `${name} died unexpectedly (exit ${code})`, at, key, name })
       continue
     }
     if (healthOf(e) === 'unhealthy') {
-      out.push({ kind: 'unhealthy', tone: 'warn', title: `${name} is unhealthy`, at, key })
+      out.push({ kind: 'unhealthy', tone: 'warn', title: `${name} is unhealthy`, at, key, name })
     }
   }
   return out
+}
+
+export interface AlertLists {
+  /** Shown as toasts, oldest first, at most MAX_ALERTS. */
+  alerts: readonly Alert[]
+  /** Every alert, oldest first, at most MAX_HISTORY. */
+  history: readonly Alert[]
+}
+
+/**
+ * Whether a draft repeats an entry: same kind, same container, soon after
+ * (a failed action: the same refusal too, since each says something else).
+ */
+function repeats(a: Alert, d: AlertDraft): boolean {
+  return (
+    a.key !== undefined &&
+    a.key === d.key &&
+    a.kind === d.kind &&
+    (d.kind !== 'action-failed' || a.detail === d.detail) &&
+    d.at - a.at <= GROUP_WINDOW_MS &&
+    d.at >= a.firstAt
+  )
+}
+
+/**
+ * Adds drafts to the toasts and the history. A repeat updates its entry (a
+ * toast of it comes back, moved last, if it was dismissed); a muted
+ * container's alerts reach the history only. nextId numbers new entries.
+ */
+export function addAlerts(
+  lists: AlertLists,
+  drafts: readonly AlertDraft[],
+  muted: ReadonlySet<string>,
+  nextId: () => number,
+): AlertLists {
+  if (drafts.length === 0) return lists
+  let history = [...lists.history]
+  let alerts = [...lists.alerts]
+  for (const d of drafts) {
+    const isMuted = d.key !== undefined && muted.has(d.key)
+    let entry: Alert
+    const i = findLastIndex(history, (a) => repeats(a, d))
+    if (i >= 0) {
+      const prev = history[i]!
+      entry = { ...prev, ...d, id: prev.id, count: prev.count + 1, firstAt: prev.firstAt }
+      history.splice(i, 1)
+    } else {
+      entry = { ...d, id: nextId(), count: 1, firstAt: d.at }
+    }
+    if (isMuted) entry.muted = true
+    else delete entry.muted
+    history.push(entry)
+    alerts = alerts.filter((a) => a.id !== entry.id)
+    if (!isMuted) alerts.push(entry)
+  }
+  history = history.slice(-MAX_HISTORY)
+  return { alerts: alerts.slice(-MAX_ALERTS), history }
+}
+
+function findLastIndex<T>(list: readonly T[], pred: (t: T) => boolean): number {
+  for (let i = list.length - 1; i >= 0; i--) if (pred(list[i]!)) return i
+  return -1
+}
+
+/** Muted containers (`engine/id`), remembered in localStorage under this key. */
+export const MUTED_STORAGE_KEY = 'dockpulse.mutedContainers'
+
+/** The muted set from storage; an unreadable or absent entry is an empty set. */
+export function loadMuted(storage: Pick<Storage, 'getItem'> | undefined): Set<string> {
+  try {
+    const raw = storage?.getItem(MUTED_STORAGE_KEY)
+    const list: unknown = raw ? JSON.parse(raw) : []
+    return new Set(Array.isArray(list) ? list.filter((k): k is string => typeof k === 'string') : [])
+  } catch {
+    return new Set()
+  }
+}
+
+/** Saves the muted set; a full or unavailable storage only loses the memory of it. */
+export function saveMuted(storage: Pick<Storage, 'setItem'> | undefined, muted: ReadonlySet<string>): void {
+  try {
+    storage?.setItem(MUTED_STORAGE_KEY, JSON.stringify([...muted].sort()))
+  } catch {
+    // Private mode or a full quota: muting still holds for this page's life.
+  }
 }

@@ -258,12 +258,14 @@ describe('httpBackend container actions', () => {
     const b = backend(srv.fetch, { token: 't' })
     await b.containerAction('c0ffee', 'pause')
     await b.containerAction('c0ffee', 'remove', { removeVolumes: true })
-    const [challenge, pause, , remove] = srv.requests
+    await b.containerAction('c0ffee', 'remove', { force: true })
+    const [challenge, pause, , remove, , forced] = srv.requests
     expect(challenge!.url.pathname).toBe('/api/challenge')
     expect(String(pause!.url)).toBe('http://127.0.0.1:7070/api/containers/c0ffee/pause')
     expect(pause!.init.method).toBe('POST')
     expect(srv.headersOf(1).Authorization).toBe('Bearer t')
     expect(String(remove!.url)).toBe('http://127.0.0.1:7070/api/containers/c0ffee/remove?volumes=1')
+    expect(String(forced!.url)).toBe('http://127.0.0.1:7070/api/containers/c0ffee/remove?force=1')
   })
 
   it("rejects with the engine's message and the status", async () => {
@@ -326,8 +328,8 @@ describe('wails', () => {
         calls.push(`stop ${id}`)
         return Promise.resolve()
       },
-      RemoveContainer: (id, volumes) => {
-        calls.push(`remove ${id} ${volumes}`)
+      RemoveContainer: (id, volumes, force) => {
+        calls.push(`remove ${id} ${volumes} ${force}`)
         // Wails rejects bound calls with the Go error's string, not an Error.
         // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
         return Promise.reject('remove c0ffee: cannot remove a running container: stop it first or force it')
@@ -338,7 +340,8 @@ describe('wails', () => {
     await expect(b.containerAction('c0ffee', 'remove', { removeVolumes: true })).rejects.toThrow(
       'remove c0ffee: cannot remove a running container: stop it first or force it',
     )
-    expect(calls).toEqual(['stop c0ffee', 'remove c0ffee true'])
+    await expect(b.containerAction('c0ffee', 'remove', { force: true })).rejects.toThrow()
+    expect(calls).toEqual(['stop c0ffee', 'remove c0ffee true false', 'remove c0ffee false true'])
   })
 
   it('turns rejected strings into errors with context', async () => {

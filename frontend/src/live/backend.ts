@@ -19,7 +19,7 @@ export interface WailsApp {
   PauseContainer(id: string): Promise<void>
   UnpauseContainer(id: string): Promise<void>
   KillContainer(id: string): Promise<void>
-  RemoveContainer(id: string, removeVolumes: boolean): Promise<void>
+  RemoveContainer(id: string, removeVolumes: boolean, force: boolean): Promise<void>
   Inspect(engine: string, id: string): Promise<Inspect>
 }
 
@@ -65,6 +65,17 @@ export class BackendError extends Error {
   }
 }
 
+/**
+ * No answer at all: the backend could not be reached, so the action's outcome
+ * is unknown (unlike an engine's refusal, which is an answer).
+ */
+export class UnreachableError extends BackendError {
+  constructor(message: string) {
+    super(message)
+    this.name = 'UnreachableError'
+  }
+}
+
 async function call<T>(what: string, fn: () => Promise<T>): Promise<T> {
   try {
     return await fn()
@@ -104,7 +115,7 @@ export function wailsBackend(app: WailsApp): Backend {
           case 'kill':
             return app.KillContainer(id)
           case 'remove':
-            return app.RemoveContainer(id, options?.removeVolumes ?? false)
+            return app.RemoveContainer(id, options?.removeVolumes ?? false, options?.force ?? false)
         }
       }
       try {
@@ -178,7 +189,7 @@ export function httpBackend(options: HttpBackendOptions): Backend {
       })
     } catch (err) {
       const reason = controller.signal.aborted ? `no answer within ${timeoutMs} ms` : errorText(err)
-      throw new BackendError(timeout ? `${method} ${url.pathname}: ${reason}` : `cannot reach the Dockpulse backend: ${reason}`)
+      throw new UnreachableError(timeout ? `${method} ${url.pathname}: ${reason}` : `cannot reach the Dockpulse backend: ${reason}`)
     } finally {
       clearTimeout(timer)
     }
@@ -276,7 +287,8 @@ export function httpBackend(options: HttpBackendOptions): Backend {
         await get<unknown>(`api/engines/${encodeURIComponent(key.engine)}/containers/${encodeURIComponent(key.id)}/history`),
       ),
     async containerAction(id, action, options) {
-      const query = action === 'remove' && options?.removeVolumes ? '?volumes=1' : ''
+      const flags = action === 'remove' ? [options?.removeVolumes && 'volumes=1', options?.force && 'force=1'].filter(Boolean) : []
+      const query = flags.length > 0 ? `?${flags.join('&')}` : ''
       await post(`api/containers/${encodeURIComponent(id)}/${action}${query}`)
     },
     inspect: async (engine, id) =>

@@ -90,6 +90,27 @@ export function useDismissAlert(): (id: number) => void {
   return useCallback((id: number) => void store.dispatch({ type: 'alert.dismiss', id }), [store])
 }
 
+/** Every notification so far, repeats grouped, oldest first. */
+export function useAlertHistory(): readonly Alert[] {
+  return useLiveSelector((s) => s.history)
+}
+
+/** Containers (`engine/id`) whose alerts are muted. */
+export function useMuted(): ReadonlySet<string> {
+  return useLiveSelector((s) => s.muted)
+}
+
+export function useAlertControls(): { mute: (key: string, muted: boolean) => void; clearHistory: () => void } {
+  const store = useLiveStore()
+  return useMemo(
+    () => ({
+      mute: (key: string, muted: boolean) => void store.dispatch({ type: 'alerts.mute', key, muted }),
+      clearHistory: () => void store.dispatch({ type: 'alerts.clearHistory' }),
+    }),
+    [store],
+  )
+}
+
 /** I/O rates per running container, keyed `engine/id`. */
 export function useRates(): ReadonlyMap<string, Rates> {
   return useLiveSelector((s) => s.data.rates)

@@ -18,6 +18,7 @@ export {
   actionsAfterMessage,
   availableActions,
   createActionRunner,
+  withoutTransportFailures,
   reduceAction,
   type ActionStatus,
   type ActionTarget,
@@ -25,7 +26,15 @@ export {
   type RunAction,
   type UiAction,
 } from './actions'
-export { MAX_ALERTS, alertsAfterMessage, type Alert, type AlertDraft } from './alerts'
+export {
+  GROUP_WINDOW_MS,
+  MAX_ALERTS,
+  MAX_HISTORY,
+  addAlerts,
+  alertsAfterMessage,
+  type Alert,
+  type AlertDraft,
+} from './alerts'
 export {
   BROWSER_SETTING_KEY,
   OS_ALERT_KINDS,
@@ -85,8 +94,11 @@ export {
   useLiveStore,
   useActionStatus,
   useActionStatuses,
+  useAlertControls,
+  useAlertHistory,
   useAlerts,
   useDismissAlert,
+  useMuted,
   useRates,
   useReportView,
   useRunAction,

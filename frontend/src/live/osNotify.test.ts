@@ -2,8 +2,8 @@ import { describe, expect, it, vi } from 'vitest'
 import type { Alert } from './alerts'
 import { BROWSER_SETTING_KEY, browserNotifier, createOsAlertSink, detectNotifier, type NotificationApi, type OsNotifier } from './osNotify'
 
-const died: Alert = { id: 1, kind: 'died', tone: 'bad', title: 'web-1 died unexpectedly (exit 3)', at: 1, key: 'local/a' }
-const failed: Alert = { id: 2, kind: 'action-failed', tone: 'bad', title: 'Stop failed', at: 1, key: 'local/a' }
+const died: Alert = { id: 1, kind: 'died', tone: 'bad', title: 'web-1 died unexpectedly (exit 3)', at: 1, key: 'local/a', count: 1, firstAt: 1 }
+const failed: Alert = { id: 2, kind: 'action-failed', tone: 'bad', title: 'Stop failed', at: 1, key: 'local/a', count: 1, firstAt: 1 }
 const flush = () => new Promise((r) => setTimeout(r, 0))
 
 function fakeNotifier(on: boolean | Error = true) {

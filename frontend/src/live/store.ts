@@ -9,8 +9,8 @@ import { keyOf, type Gap } from './protocol'
 import type { ConnectionState, ServerMessage, Stats } from './types'
 import { StatsHistory } from './history'
 import { ViewRegistry } from './view'
-import { actionsAfterMessage, reduceAction, type ActionStatus, type UiAction } from './actions'
-import { alertsAfterMessage, MAX_ALERTS, type Alert, type AlertDraft } from './alerts'
+import { actionsAfterMessage, reduceAction, withoutTransportFailures, type ActionStatus, type UiAction } from './actions'
+import { addAlerts as withAlerts, alertsAfterMessage, loadMuted, saveMuted, type Alert, type AlertDraft } from './alerts'
 import { newEventsOf } from './events'
 import { applyMessage, emptyLiveData, type LiveData } from './reducer'
 
@@ -19,8 +19,12 @@ export interface StoreState {
   connection: ConnectionState
   /** Container actions the user started that the engine has not confirmed yet, or that failed; keyed `engine/id`. */
   actions: ReadonlyMap<string, ActionStatus>
-  /** Notifications (unexpected deaths, OOM kills, unhealthy, failed actions), oldest first, at most MAX_ALERTS. */
+  /** Notifications shown as toasts (unexpected deaths, OOM kills, unhealthy, failed actions), oldest first, at most MAX_ALERTS. */
   alerts: readonly Alert[]
+  /** Every notification of this page's life, repeats grouped, oldest first, at most MAX_HISTORY. */
+  history: readonly Alert[]
+  /** Containers (`engine/id`) whose alerts reach the history only; remembered in storage. */
+  muted: ReadonlySet<string>
 }
 
 export type StoreAction =
@@ -30,6 +34,8 @@ export type StoreAction =
   | { type: 'reset' }
   /** The backend's recent samples of a container (history.ts merge). */
   | { type: 'history'; key: string; samples: readonly Stats[] }
+  | { type: 'alerts.mute'; key: string; muted: boolean }
+  | { type: 'alerts.clearHistory' }
   | UiAction
 
 export type DispatchResult = { ok: true } | { ok: false; gap: Gap }
@@ -83,6 +89,8 @@ export interface LiveStoreOptions {
   data?: LiveData
   history?: StatsHistory
   view?: ViewRegistry
+  /** Where muted containers are remembered; defaults to localStorage where there is one. */
+  storage?: Pick<Storage, 'getItem' | 'setItem'>
   /**
    * Hears each alert as it is raised, before any commit (a hidden page
    * paints no frames): the OS notifications (osNotify.ts).
@@ -94,11 +102,14 @@ export function createLiveStore(options: LiveStoreOptions = {}): LiveStore {
   const scheduler = options.scheduler ?? animationFrameScheduler
   const history = options.history ?? new StatsHistory()
   const view = options.view ?? new ViewRegistry()
+  const storage = options.storage ?? (typeof localStorage === 'undefined' ? undefined : localStorage)
   let committed: StoreState = {
     data: options.data ?? emptyLiveData,
     connection: options.connection ?? { status: 'connecting', since: Date.now() },
     actions: new Map(),
     alerts: [],
+    history: [],
+    muted: loadMuted(storage),
   }
   let nextAlertId = 1
   let working = committed
@@ -122,10 +133,13 @@ export function createLiveStore(options: LiveStoreOptions = {}): LiveStore {
 
   function addAlerts(drafts: readonly AlertDraft[]): void {
     if (drafts.length === 0) return
-    const raised = drafts.map((d) => ({ ...d, id: nextAlertId++ }))
-    const alerts = [...working.alerts, ...raised]
-    working = { ...working, alerts: alerts.slice(-MAX_ALERTS) }
-    options.onAlerts?.(raised)
+    const firstId = nextAlertId
+    const lists = withAlerts(working, drafts, working.muted, () => nextAlertId++)
+    working = { ...working, alerts: lists.alerts, history: lists.history }
+    // The OS hears only what is new and not muted: a repeat joins its group
+    // on screen and in the history, and does not notify again.
+    const raised = lists.alerts.filter((a) => a.id >= firstId)
+    if (raised.length > 0) options.onAlerts?.(raised)
   }
 
   /** Feeds the samples a message brought into the history. */
@@ -177,7 +191,16 @@ export function createLiveStore(options: LiveStoreOptions = {}): LiveStore {
         }
         case 'connection':
           if (!sameConnection(working.connection, action.connection)) {
+            const restored = !isLive(working.connection) && isLive(action.connection)
             working = { ...working, connection: action.connection }
+            if (restored) {
+              // "cannot reach the backend" is stale once it answers again.
+              const actions = withoutTransportFailures(working.actions)
+              const alerts = working.alerts.filter((a) => !a.transport)
+              if (actions !== working.actions || alerts.length !== working.alerts.length) {
+                working = { ...working, actions, alerts }
+              }
+            }
           }
           break
         case 'history':
@@ -187,8 +210,21 @@ export function createLiveStore(options: LiveStoreOptions = {}): LiveStore {
             working = { ...working }
           }
           break
+        case 'alerts.mute': {
+          if (working.muted.has(action.key) === action.muted) break
+          const muted = new Set(working.muted)
+          if (action.muted) muted.add(action.key)
+          else muted.delete(action.key)
+          saveMuted(storage, muted)
+          const alerts = action.muted ? working.alerts.filter((a) => a.key !== action.key) : working.alerts
+          working = { ...working, muted, alerts }
+          break
+        }
+        case 'alerts.clearHistory':
+          if (working.history.length > 0) working = { ...working, history: [] }
+          break
         case 'reset':
-          working = { ...working, data: emptyLiveData, actions: new Map(), alerts: [] }
+          working = { ...working, data: emptyLiveData, actions: new Map(), alerts: [], history: [] }
           history.clear()
           break
         default: {
@@ -208,6 +244,10 @@ export function createLiveStore(options: LiveStoreOptions = {}): LiveStore {
     },
     flush,
   }
+}
+
+function isLive(c: ConnectionState): boolean {
+  return c.status === 'connected' || c.status === 'polling'
 }
 
 function sameConnection(a: ConnectionState, b: ConnectionState): boolean {

@@ -60,7 +60,21 @@ export interface Container {
   ports: Port[]
   mounts: Mount[]
   labels: Record<string, string>
+  /** How the last exit came about, from the engine's events; absent when unknown. */
+  exitCause?: ExitCause
+  /** Seconds a stop waits before SIGKILL, when the container's config sets it; absent: the engine's default. */
+  stopTimeout?: number
 }
+
+/**
+ * How a container's last exit came about (backend/model/exit.go): a stop or
+ * restart (with the SIGKILL after the grace period), a kill someone sent, the
+ * kernel's OOM killer, or nobody asked (a crash, a job that ended).
+ */
+export type ExitCause = 'stopped' | 'killed' | 'oom' | 'unasked'
+
+/** The engine's own grace period when a container sets none (dockerd's default). */
+export const ENGINE_STOP_TIMEOUT_S = 10
 
 /** One resource sample of a running container, as `docker stats` computes it. */
 export interface Stats {
@@ -134,6 +148,8 @@ export interface DockerEvent {
    * read back from the engine's history: shown, never notified as news.
    */
   backfill?: boolean
+  /** On a container's die event: how the exit came about, when Dockpulse could tell. */
+  exitCause?: ExitCause
 }
 
 /** The complete current picture; seq is the last delta it already contains. */
@@ -276,6 +292,8 @@ export type ContainerAction = 'start' | 'stop' | 'restart' | 'pause' | 'unpause'
 export interface ActionOptions {
   /** remove only: also remove the container's anonymous volumes. */
   removeVolumes?: boolean
+  /** remove only: stop it first if it runs (`docker rm -f`). */
+  force?: boolean
 }
 
 /** Throughput between two consecutive samples, in bytes per second. */

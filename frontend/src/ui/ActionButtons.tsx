@@ -11,6 +11,7 @@ import {
   type RunAction,
 } from '../live'
 import { Icon, type IconName } from './Icon'
+import { waitsForStop } from './StopCountdown'
 
 interface ActionSpec {
   action: ContainerAction
@@ -49,20 +50,22 @@ export function ActionButtons({
 }) {
   const can = availableActions(container)
   const busy = status?.phase === 'pending'
+  // A stop waiting out the grace period can be escalated: Kill stays.
+  const stopping = waitsForStop(status, container)
   const name = containerName(container)
   const shown = ROW_ACTIONS.filter((a) => {
     if (a.action === 'start') return !can.stop
     if (a.action === 'stop') return can.stop
     if (a.action === 'pause') return !can.unpause
     if (a.action === 'unpause') return can.unpause
-    if (a.action === 'kill') return !compact
+    if (a.action === 'kill') return !compact || stopping
     return true
   })
   return (
     <span className={compact ? 'actions actions-compact' : 'actions'}>
       {shown.map(({ action, icon, key }) => {
         const label = ACTION_LABELS[action].verb
-        const disabled = busy || !can[action]
+        const disabled = (busy && !(stopping && action === 'kill')) || !can[action]
         return (
           <button
             key={action}

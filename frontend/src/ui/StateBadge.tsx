@@ -2,6 +2,8 @@
 // action pending or failed on it.
 
 import { ACTION_LABELS, type ActionStatus, type Container } from '../live'
+import { StopCountdown, waitsForStop } from './StopCountdown'
+import { exitAskedFor } from './tableModel'
 
 export function stateTone(c: Container): string {
   const { state, health, exitCode, oomKilled } = c
@@ -9,15 +11,35 @@ export function stateTone(c: Container): string {
   if (state === 'running') return health === 'starting' ? 'pending' : 'ok'
   if (state === 'paused') return 'warn'
   if (state === 'restarting' || state === 'created' || state === 'removing') return 'pending'
-  if (state === 'exited' && exitCode === 0 && !oomKilled) return 'idle'
+  if (state === 'exited' && !oomKilled && (exitCode === 0 || exitAskedFor(c))) return 'idle'
   return 'bad'
+}
+
+/** How the last exit came about, in words; unknown says so. */
+export function exitCauseText(c: Container): string {
+  switch (c.exitCause) {
+    case 'stopped':
+      return c.exitCode === 137 ? 'Stopped: killed (SIGKILL) when the grace period ended' : 'Stopped on request'
+    case 'killed':
+      return 'Killed on request (a signal someone sent)'
+    case 'oom':
+      return 'Killed by the kernel: out of memory'
+    case 'unasked':
+      return 'Ended by itself: nobody asked it to stop'
+    default:
+      return 'Cause unknown: Dockpulse did not see this exit'
+  }
 }
 
 /** The badge's words: the state, with the exit code where it matters. */
 export function stateLabel(c: Container): string {
   const s = c.state || 'unknown'
   const text = s[0]!.toUpperCase() + s.slice(1)
-  if (s === 'exited' || s === 'dead') return c.oomKilled ? `${text} (${c.exitCode}, OOM)` : `${text} (${c.exitCode})`
+  if (s === 'exited' || s === 'dead') {
+    if (c.oomKilled) return `${text} (${c.exitCode}, OOM)`
+    if (exitAskedFor(c)) return `${text} (${c.exitCode}, ${c.exitCause})`
+    return `${text} (${c.exitCode})`
+  }
   return text
 }
 
@@ -40,7 +62,11 @@ export function StateBadge({
   const health = container.health
   return (
     <span className="badge-group">
-      <span className="badge" data-tone={stateTone(container)}>
+      <span
+        className="badge"
+        data-tone={stateTone(container)}
+        title={container.state === 'exited' || container.state === 'dead' ? exitCauseText(container) : undefined}
+      >
         {stateLabel(container)}
       </span>
       {health && container.state === 'running' && (
@@ -52,6 +78,7 @@ export function StateBadge({
         <span className="pending" role="status">
           <span className="spinner" aria-hidden="true" />
           {ACTION_LABELS[pending.action].doing}…
+          {waitsForStop(pending, container) && <StopCountdown status={pending} container={container} />}
         </span>
       )}
       {pending?.phase === 'failed' && (

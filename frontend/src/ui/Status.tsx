@@ -230,6 +230,9 @@ export function SystemSummary() {
     }
     return { cpu, mem }
   }, [stats])
+  // Containers run but no figure has come yet (just connected, or the engine
+  // is away): the totals are unknown, not zero.
+  const unknown = counts.running > 0 && stats.size === 0
   if (!engine) return null
   const cpus = engine.cpus || 1
   const cpuShare = usage.cpu / cpus
@@ -255,14 +258,14 @@ export function SystemSummary() {
       </div>
       <div>
         <dt>CPU</dt>
-        <dd title={`${formatPercent(usage.cpu)} of one CPU, summed over containers`}>
-          {formatPercent(cpuShare)} <span className="muted">of {cpus} CPU{cpus === 1 ? '' : 's'}</span>
+        <dd title={unknown ? 'No figures yet' : `${formatPercent(usage.cpu)} of one CPU, summed over containers`}>
+          {unknown ? '—' : formatPercent(cpuShare)} <span className="muted">of {cpus} CPU{cpus === 1 ? '' : 's'}</span>
         </dd>
       </div>
       <div>
         <dt>Memory</dt>
-        <dd>
-          {formatBytes(usage.mem)} <span className="muted">of {formatBytes(engine.memoryTotal)}</span>
+        <dd title={unknown ? 'No figures yet' : undefined}>
+          {unknown ? '—' : formatBytes(usage.mem)} <span className="muted">of {formatBytes(engine.memoryTotal)}</span>
         </dd>
       </div>
     </dl>

@@ -1,16 +1,21 @@
 // Notifications for what should not go unnoticed: a container that died
 // unexpectedly, was OOM-killed or turned unhealthy, and actions the engine
-// refused. They leave by themselves; hovering keeps them.
+// refused. They leave by themselves (a repeat brings its toast back with the
+// count); hovering keeps them. Each can mute its container's alerts; the
+// history (NotificationHistory) keeps them all.
 
 import { useEffect, useId, useRef, useState } from 'react'
-import { useAlerts, useDismissAlert, type Alert } from '../live'
+import { useAlertControls, useAlerts, useDismissAlert, type Alert } from '../live'
+import { alertTitle } from './alertTitle'
 import { formatClock } from '../format'
+import './Toasts.css'
 
 const LIFETIME_MS = { bad: 12_000, warn: 8_000 }
 
 export function Toasts({ onSelectContainer }: { onSelectContainer: (key: string) => void }) {
   const alerts = useAlerts()
   const dismiss = useDismissAlert()
+  const { mute } = useAlertControls()
   const [hovered, setHovered] = useState(false)
   return (
     <div
@@ -21,7 +26,14 @@ export function Toasts({ onSelectContainer }: { onSelectContainer: (key: string)
       onPointerLeave={() => setHovered(false)}
     >
       {alerts.map((a) => (
-        <Toast key={a.id} alert={a} paused={hovered} onDismiss={() => dismiss(a.id)} onSelect={onSelectContainer} />
+        <Toast
+          key={a.id}
+          alert={a}
+          paused={hovered}
+          onDismiss={() => dismiss(a.id)}
+          onMute={a.key ? () => mute(a.key!, true) : undefined}
+          onSelect={onSelectContainer}
+        />
       ))}
     </div>
   )
@@ -31,11 +43,13 @@ function Toast({
   alert,
   paused,
   onDismiss,
+  onMute,
   onSelect,
 }: {
   alert: Alert
   paused: boolean
   onDismiss: () => void
+  onMute: (() => void) | undefined
   onSelect: (key: string) => void
 }) {
   const dismissRef = useRef(onDismiss)
@@ -44,7 +58,7 @@ function Toast({
     if (paused) return
     const timer = setTimeout(() => dismissRef.current(), LIFETIME_MS[alert.tone])
     return () => clearTimeout(timer)
-  }, [paused, alert.tone])
+  }, [paused, alert.tone, alert.count])
   const titleId = useId()
   return (
     <div
@@ -59,14 +73,19 @@ function Toast({
         <p className="toast-title" id={titleId}>
           {alert.key ? (
             <button type="button" className="link" onClick={() => onSelect(alert.key!)}>
-              {alert.title}
+              {alertTitle(alert)}
             </button>
           ) : (
-            alert.title
+            alertTitle(alert)
           )}
         </p>
         {alert.detail && <p className="toast-detail">{alert.detail}</p>}
         <time className="muted mono">{formatClock(alert.at)}</time>
+        {onMute && alert.name && (
+          <button type="button" className="link toast-mute" onClick={onMute}>
+            Mute {alert.name}
+          </button>
+        )}
       </div>
       <button type="button" className="icon-button" aria-label="Dismiss notification" onClick={onDismiss}>
         ×

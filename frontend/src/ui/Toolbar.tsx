@@ -3,6 +3,7 @@
 
 import type { RefObject } from 'react'
 import { Icon } from './Icon'
+import { NotificationsButton } from './NotificationsButton'
 import { StatsCadence } from './Status'
 import { STATE_FILTERS, type StateFilter } from './tableModel'
 
@@ -17,6 +18,7 @@ export function Toolbar({
   onGrouped,
   held,
   onHelp,
+  onNotifications,
 }: {
   search: string
   onSearch: (search: string) => void
@@ -28,6 +30,7 @@ export function Toolbar({
   onGrouped: (grouped: boolean) => void
   held: boolean
   onHelp: () => void
+  onNotifications: () => void
 }) {
   return (
     <div className="toolbar" role="toolbar" aria-label="Table controls">
@@ -69,6 +72,7 @@ export function Toolbar({
           order held
         </span>
       )}
+      <NotificationsButton onClick={onNotifications} />
       <button type="button" className="icon-button" aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)" onClick={onHelp}>
         ?
       </button>

@@ -72,3 +72,18 @@ describe('table model', () => {
     expect(stableOrder(null, ['x'], true)).toEqual(['x'])
   })
 })
+
+describe('problems', () => {
+  it('a stop or kill that was asked for is no problem, even at exit 137; a crash, an OOM kill and an unknown cause are', () => {
+    const exited = [
+      row({ id: 's', name: 'stopped', state: 'exited', exitCode: 137, exitCause: 'stopped' }),
+      row({ id: 'k', name: 'killed', state: 'exited', exitCode: 137, exitCause: 'killed' }),
+      row({ id: 'c', name: 'crashed', state: 'exited', exitCode: 1, exitCause: 'unasked' }),
+      row({ id: 'o', name: 'oom', state: 'exited', exitCode: 137, oomKilled: true, exitCause: 'oom' }),
+      row({ id: 'u', name: 'unknown', state: 'exited', exitCode: 137 }),
+      row({ id: 'z', name: 'done', state: 'exited', exitCode: 0, exitCause: 'unasked' }),
+    ]
+    expect(keys(selectRows(exited, { filter: 'problems', search: '', sort: { key: 'name', dir: 'asc' } }))).toEqual(['crashed', 'oom', 'unknown'])
+    expect(countByFilter(exited).problems).toBe(3)
+  })
+})

@@ -2,7 +2,7 @@
 // filtering by state and text, sorting by any column, grouping by compose
 // project, and holding the row order steady while the user is acting.
 
-import { compareContainers, containerName, type ContainerRow } from '../live'
+import { compareContainers, containerName, type Container, type ContainerRow } from '../live'
 import { formatPorts } from '../format'
 
 export type SortKey = 'name' | 'image' | 'state' | 'status' | 'cpu' | 'memory' | 'net' | 'block' | 'ports'
@@ -28,15 +28,26 @@ export const STATE_FILTERS: readonly { value: StateFilter; label: string }[] = [
 export const COMPOSE_PROJECT = 'com.docker.compose.project'
 export const COMPOSE_SERVICE = 'com.docker.compose.service'
 
-/** Something is wrong: unhealthy, dead, restarting, or exited with a non-zero code. */
+/**
+ * Something is wrong: unhealthy, dead, restarting, OOM-killed, or exited
+ * with a non-zero code that nobody asked for. A stop (even one that ended in
+ * SIGKILL after the grace period, exit 137) or a kill was asked for, so it is
+ * no problem; an exit whose cause is unknown (Dockpulse did not see it) keeps
+ * its code's word.
+ */
 export function hasProblem(row: ContainerRow): boolean {
   const c = row.container
   return (
     c.health === 'unhealthy' ||
     c.state === 'dead' ||
     c.state === 'restarting' ||
-    (c.state === 'exited' && (c.exitCode !== 0 || c.oomKilled))
+    (c.state === 'exited' && (c.oomKilled || (c.exitCode !== 0 && !exitAskedFor(c))))
   )
+}
+
+/** The last exit was a stop or kill someone asked for. */
+export function exitAskedFor(c: Pick<Container, 'exitCause'>): boolean {
+  return c.exitCause === 'stopped' || c.exitCause === 'killed'
 }
 
 export function matchesState(row: ContainerRow, filter: StateFilter): boolean {

@@ -19,7 +19,7 @@ export const SHORTCUTS: readonly { keys: readonly (readonly string[])[]; what: s
   { keys: [['s']], what: 'Start or stop' },
   { keys: [['p']], what: 'Pause or resume' },
   { keys: [['r']], what: 'Restart' },
-  { keys: [['Shift+K']], what: 'Kill' },
+  { keys: [['Shift+K']], what: 'Kill (asks first)' },
   { keys: [['Delete']], what: 'Remove (asks first)' },
   { keys: [['g']], what: 'Group by compose project' },
   { keys: [['?']], what: 'This help' },
@@ -34,6 +34,8 @@ export interface ShortcutTargets {
   nudge: () => void
   /** Removing asks first. */
   askRemove: (c: Container) => void
+  /** So does killing: one keystroke must not end a container. */
+  askKill: (c: Container) => void
   search: string
   setSearch: (search: string) => void
   searchRef: RefObject<HTMLInputElement | null>
@@ -73,6 +75,7 @@ export function useShortcuts(targets: ShortcutTargets): void {
       if (!can[a]) return
       t.nudge()
       if (a === 'remove') t.askRemove(c)
+      else if (a === 'kill') t.askKill(c)
       else void run({ engine: c.engine, id: c.id, name: containerName(c) }, a)
     }
 
