@@ -136,19 +136,47 @@ describe('App', () => {
     expect(groupRows().map((g) => g.textContent)).toEqual(['shop1 running · 1 container', 'No compose project1 running · 2 containers'])
   })
 
-  it('holds the order while the pointer is over the rows', async () => {
+  it('keeps the sort live under the pointer, and holds it only while a row is acted on, saying why', async () => {
     const user = render()
     dispatch({ type: 'message', message: three() })
     frame()
-    expect(names()).toEqual(['beta', 'zeta', 'alpha'])
+    const order = () => screen.getByRole('status', { name: 'Row order' })
+    await user.click(button('CPU'))
+    expect(names()).toEqual(['zeta', 'beta', 'alpha'])
+    // Pointing at the rows and selecting one is not acting: the sort stays live.
     await user.hover(body())
-    dispatch({ type: 'message', message: msg.upsert(2, container({ id: 'c', name: 'beta', state: 'exited', exitCode: 0 })) })
-    dispatch({ type: 'message', message: msg.remove(3, 'local', 'a') })
+    await user.click(row('beta'))
+    dispatch({ type: 'message', message: msg.stats(2, [stats({ id: 'a', cpuPercent: 1 }), stats({ id: 'c', cpuPercent: 80 })]) })
     frame()
-    // beta stopped and zeta is gone, but nothing moved: zeta shows as removed.
     expect(names()).toEqual(['beta', 'zeta', 'alpha'])
-    expect(cells('zeta')[2]).toBe('Removed')
-    expect(cells('beta')[2]).toBe('Exited (0)')
+    expect(order()).toHaveTextContent('')
+
+    // A pending stop holds every row in place and says so...
+    let finish = () => {}
+    perform.mockImplementationOnce(() => new Promise<void>((resolve) => (finish = resolve)))
+    await user.click(within(row('zeta')).getByRole('button', { name: 'Stop zeta' }))
+    frame()
+    expect(order()).toHaveTextContent('order held while stopping zeta')
+    dispatch({ type: 'message', message: msg.stats(3, [stats({ id: 'a', cpuPercent: 99 }), stats({ id: 'c', cpuPercent: 2 })]) })
+    dispatch({ type: 'message', message: msg.remove(4, 'local', 'b') })
+    frame()
+    expect(names()).toEqual(['beta', 'zeta', 'alpha'])
+    expect(cells('alpha')[2]).toBe('Removed')
+    // ...until the engine confirms it, then the sort applies at once.
+    await act(async () => {
+      finish()
+      await Promise.resolve()
+    })
+    dispatch({ type: 'message', message: msg.upsert(5, container({ id: 'a', name: 'zeta', state: 'exited', exitCode: 0 })) })
+    frame()
+    expect(order()).toHaveTextContent('')
+    expect(names()).toEqual(['beta', 'zeta'])
+
+    // The remove dialog holds the order while it is open.
+    await user.click(within(row('beta')).getByRole('button', { name: 'Remove beta' }))
+    expect(order()).toHaveTextContent('order held while the dialog to remove beta is open')
+    await user.click(within(screen.getByRole('dialog', { name: 'Remove beta?' })).getByRole('button', { name: 'Cancel' }))
+    expect(order()).toHaveTextContent('')
   })
 
   it('runs an action, shows it pending until the engine confirms, and reports a refusal', async () => {

@@ -50,8 +50,8 @@ export function App() {
     (connection.status === 'connected' || connection.status === 'polling') && engines.every((e) => e.status === 'up')
 
   // The dialog holds the order: the row being removed must not move away.
-  const { hold } = table
-  useEffect(() => hold('dialog', removing !== null), [removing, hold])
+  const { setDialog } = table
+  useEffect(() => setDialog(removing ? `remove ${containerName(removing)}` : null), [removing, setDialog])
 
   const select = useCallback((key: string | null) => {
     setSelected(key)
@@ -98,7 +98,7 @@ export function App() {
           counts={table.counts}
           grouped={grouped}
           onGrouped={setGrouped}
-          held={table.held}
+          hold={table.hold}
           onHelp={() => setHelp(true)}
         />
         <div className="table-area">

@@ -162,8 +162,6 @@ export function ContainerTable(props: ContainerTableProps) {
         ref={scroller}
         className="grid-body"
         role="rowgroup"
-        onPointerEnter={() => table.hold('pointer', true)}
-        onPointerLeave={() => table.hold('pointer', false)}
       >
         {items.length === 0 ? null : (
           <div className="grid-canvas" style={{ height: virtualizer.getTotalSize() }}>

@@ -4,7 +4,8 @@
 import type { RefObject } from 'react'
 import { Icon } from './Icon'
 import { StatsCadence } from './Status'
-import { STATE_FILTERS, type StateFilter } from './tableModel'
+import { STATE_FILTERS, type Hold, type StateFilter } from './tableModel'
+import './Toolbar.css'
 
 export function Toolbar({
   search,
@@ -15,7 +16,7 @@ export function Toolbar({
   counts,
   grouped,
   onGrouped,
-  held,
+  hold,
   onHelp,
 }: {
   search: string
@@ -26,7 +27,7 @@ export function Toolbar({
   counts: Record<StateFilter, number>
   grouped: boolean
   onGrouped: (grouped: boolean) => void
-  held: boolean
+  hold: Hold | null
   onHelp: () => void
 }) {
   return (
@@ -64,11 +65,14 @@ export function Toolbar({
       </label>
       <span className="toolbar-spacer" />
       <StatsCadence />
-      {held && (
-        <span className="held muted" title="Rows keep their places while you point at them or act on them">
-          order held
-        </span>
-      )}
+      <span className="held" role="status" aria-label="Row order" data-held={hold?.reason}>
+        {hold && (
+          <span title="Rows keep their places while you act on one; the sort applies again the moment you are done">
+            <span aria-hidden="true">⏸ </span>
+            {hold.text}
+          </span>
+        )}
+      </span>
       <button type="button" className="icon-button" aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)" onClick={onHelp}>
         ?
       </button>

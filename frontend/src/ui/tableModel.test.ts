@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { container, stats } from '../livetest'
 import type { ContainerRow } from '../live'
-import { countByFilter, groupItems, matchesSearch, selectRows, stableOrder } from './tableModel'
+import { countByFilter, describeHold, groupItems, matchesSearch, selectRows, stableOrder } from './tableModel'
 
 function row(over: Parameters<typeof container>[0], cpu?: number, netRx?: number): ContainerRow {
   const c = container(over)
@@ -70,5 +70,22 @@ describe('table model', () => {
     expect(stableOrder(shown, ['c', 'b', 'a'], true)).toBe(shown)
     expect(stableOrder(shown, ['d', 'c', 'a'], true)).toEqual(['a', 'b', 'c', 'd'])
     expect(stableOrder(null, ['x'], true)).toEqual(['x'])
+  })
+
+  it('holds only while the user acts on a row, and says why', () => {
+    const none = { pending: [], dialog: null, keys: false }
+    expect(describeHold(none)).toBeNull()
+    expect(describeHold({ ...none, pending: [{ name: 'web', doing: 'Stopping' }] })).toEqual({
+      reason: 'action',
+      text: 'order held while stopping web',
+    })
+    expect(describeHold({ ...none, pending: [{ name: 'web', doing: 'Stopping' }, { name: 'db', doing: 'Stopping' }] })?.text).toBe(
+      'order held while stopping web and 1 more',
+    )
+    expect(describeHold({ ...none, dialog: 'remove web', pending: [{ name: 'db', doing: 'Starting' }] })).toEqual({
+      reason: 'dialog',
+      text: 'order held while the dialog to remove web is open',
+    })
+    expect(describeHold({ ...none, keys: true })).toEqual({ reason: 'keys', text: 'order held while you move with the keys' })
   })
 })

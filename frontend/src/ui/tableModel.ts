@@ -190,11 +190,43 @@ export function groupItems(order: readonly string[], rowsByKey: ReadonlyMap<stri
   return items
 }
 
+/** Why the row order is held, in words the toolbar shows; null when it is not. */
+export interface Hold {
+  reason: 'action' | 'dialog' | 'keys'
+  text: string
+}
+
+export interface HoldInput {
+  /** Actions pending on rows, by container name and what is being done ("stopping"). */
+  pending: readonly { name: string; doing: string }[]
+  /** An open dialog or menu acting on a row, named ("remove web"). */
+  dialog: string | null
+  /** A key just moved the selection or acted. */
+  keys: boolean
+}
+
 /**
- * The order to show. While frozen (the pointer is over the rows, a dialog is
- * open, a key was just pressed), rows keep their places: known keys stay
- * where they were, even when their container is gone (the table shows them
- * as removed), and new keys go to the end. Otherwise the sorted order wins.
+ * Rows hold their places only while the user is acting on one: an action is
+ * pending, a dialog or menu about a row is open, or a key has just moved the
+ * selection. Pointing at the table or having a row selected is not acting:
+ * the order stays live then.
+ */
+export function describeHold({ pending, dialog, keys }: HoldInput): Hold | null {
+  if (dialog !== null) return { reason: 'dialog', text: `order held while the dialog to ${dialog} is open` }
+  if (pending.length > 0) {
+    const first = pending[0]!
+    const more = pending.length > 1 ? ` and ${pending.length - 1} more` : ''
+    return { reason: 'action', text: `order held while ${first.doing.toLowerCase()} ${first.name}${more}` }
+  }
+  if (keys) return { reason: 'keys', text: 'order held while you move with the keys' }
+  return null
+}
+
+/**
+ * The order to show. While frozen (see describeHold), rows keep their
+ * places: known keys stay where they were, even when their container is gone
+ * (the table shows them as removed), and new keys go to the end. Otherwise
+ * the sorted order wins.
  */
 export function stableOrder(previous: readonly string[] | null, next: readonly string[], frozen: boolean): readonly string[] {
   if (!frozen || previous === null) return next
