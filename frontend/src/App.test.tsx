@@ -179,6 +179,18 @@ describe('App', () => {
     expect(order()).toHaveTextContent('')
   })
 
+  it('gives truncated cells their full text as a tooltip, and finds containers by label', async () => {
+    const user = render()
+    dispatch({ type: 'message', message: three() })
+    frame()
+    const [name, image, , , , , , , ports] = [within(row('beta')).getByRole('rowheader'), ...within(row('beta')).getAllByRole('gridcell')]
+    expect(name).toHaveAttribute('title', 'beta · c')
+    expect(image).toHaveAttribute('title', 'redis:7')
+    expect(ports).toHaveAttribute('title', ports!.textContent)
+    await user.type(screen.getByRole('searchbox', { name: 'Search containers' }), 'com.docker.compose.project=shop')
+    expect(names()).toEqual(['beta'])
+  })
+
   it('runs an action, shows it pending until the engine confirms, and reports a refusal', async () => {
     const user = render()
     dispatch({ type: 'message', message: three() })

@@ -12,6 +12,7 @@ import { Meter, cpuFraction, cpuTitle } from './Meter'
 import { StateBadge } from './StateBadge'
 import { COMPOSE_SERVICE, defaultDir, type Sort, type SortKey, type TableItem } from './tableModel'
 import type { TableModel, TableRow } from './useTableModel'
+import './ContainerTable.css'
 
 const ROW_HEIGHT = 44
 const GROUP_HEIGHT = 30
@@ -231,6 +232,7 @@ const GridRow = memo(function GridRow({
   const name = containerName(c)
   const service = c.labels[COMPOSE_SERVICE]
   const ports = formatPorts(c.ports)
+  const statusText = row.removed ? '' : describeStatus(c, now)
   return (
     <div
       id={rowDomId(row.key)}
@@ -246,7 +248,7 @@ const GridRow = memo(function GridRow({
       data-pending={status?.phase === 'pending' || undefined}
       onClick={() => onSelect(row.key)}
     >
-      <div role="rowheader" className="cell cell-name" title={`${name} · ${c.id.slice(0, 12)}`}>
+      <div role="rowheader" className="cell cell-name" title={[name, c.id.slice(0, 12), service].filter(Boolean).join(' · ')}>
         <span className="name">{name}</span>
         <span className="sub mono">
           {c.id.slice(0, 12)}
@@ -259,8 +261,8 @@ const GridRow = memo(function GridRow({
       <div role="gridcell" className="cell cell-state">
         <StateBadge container={c} pending={status} removed={row.removed} />
       </div>
-      <div role="gridcell" className="cell cell-status col-status">
-        {row.removed ? '' : describeStatus(c, now)}
+      <div role="gridcell" className="cell cell-status col-status" title={statusText || undefined}>
+        {statusText}
       </div>
       <div role="gridcell" className="cell num">
         {s ? (
@@ -300,7 +302,7 @@ const GridRow = memo(function GridRow({
           <span className="muted">—</span>
         )}
       </div>
-      <div role="gridcell" className="cell cell-ports col-ports mono" title={ports}>
+      <div role="gridcell" className="cell cell-ports col-ports mono" title={ports || undefined}>
         {ports}
       </div>
       <div role="gridcell" className="cell cell-actions">

@@ -38,7 +38,7 @@ export function Toolbar({
         <input
           ref={searchRef}
           type="search"
-          placeholder="Search name, image, id, port…  ( / )"
+          placeholder="Search name, image, id, port, label…  ( / )"
           value={search}
           onChange={(e) => onSearch(e.target.value)}
           aria-label="Search containers"

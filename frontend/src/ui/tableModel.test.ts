@@ -49,6 +49,15 @@ describe('table model', () => {
     expect(matchesSearch(rows[4]!, 'unhealthy')).toBe(true)
   })
 
+  it('searches label keys, values and key=value', () => {
+    const r = row({ id: 'f6', name: 'front', labels: { 'com.docker.compose.service': 'web', 'org.opencontainers.image.vendor': 'Acme' } })
+    expect(matchesSearch(r, 'com.docker.compose.service=web')).toBe(true)
+    expect(matchesSearch(r, 'acme')).toBe(true)
+    expect(matchesSearch(r, 'org.opencontainers.image.vendor')).toBe(true)
+    expect(matchesSearch(r, 'vendor=acme')).toBe(true)
+    expect(matchesSearch(r, 'com.docker.compose.service=db')).toBe(false)
+  })
+
   it('groups by compose project, projects first, the rest last', () => {
     const byKey = new Map(rows.map((r) => [r.key, r]))
     const items = groupItems(rows.map((r) => r.key), byKey, true)

@@ -57,7 +57,8 @@ export function matchesState(row: ContainerRow, filter: StateFilter): boolean {
 
 /**
  * Free text: every word must match the name, image, id prefix, compose
- * project or service, state, or a port.
+ * project or service, state, a port, or a label: its key, its value, or
+ * both as `key=value`.
  */
 export function matchesSearch(row: ContainerRow, query: string): boolean {
   const words = query.toLowerCase().split(/\s+/).filter(Boolean)
@@ -71,6 +72,7 @@ export function matchesSearch(row: ContainerRow, query: string): boolean {
     c.labels[COMPOSE_PROJECT] ?? '',
     c.labels[COMPOSE_SERVICE] ?? '',
     formatPorts(c.ports),
+    ...Object.entries(c.labels).map(([k, v]) => `${k}=${v}`),
   ]
     .join(' ')
     .toLowerCase()

@@ -15,7 +15,7 @@ describe('useTableModel', () => {
   beforeEach(() => {
     vi.useFakeTimers()
     scheduler = new ManualScheduler()
-    store = createLiveStore({ scheduler, connection: { status: 'connected', since: 0 } })
+    store = createLiveStore({ scheduler, connection: { status: 'connected', since: 0, latencyMs: null } })
     perform = vi.fn<PerformAction>(() => new Promise<void>((resolve) => (finish = resolve)))
   })
   afterEach(() => vi.useRealTimers())
