@@ -161,13 +161,14 @@ describe('the dashboard, live', () => {
       .locator('.failed')
       .evaluate((el) => {
         const cell = el.closest('.cell')!.getBoundingClientRect()
-        const box = el.getBoundingClientRect()
-        return { box: [box.left, box.right, box.top, box.bottom], cell: [cell.left, cell.right, cell.top, cell.bottom] }
+        const b = el.getBoundingClientRect()
+        const box = { left: b.left, right: b.right, top: b.top, bottom: b.bottom }
+        return { box, cell: { left: cell.left, right: cell.right, top: cell.top, bottom: cell.bottom } }
       })
-    expect(fits.box[0]).toBeGreaterThanOrEqual(fits.cell[0])
-    expect(fits.box[1]).toBeLessThanOrEqual(fits.cell[1])
-    expect(fits.box[2]).toBeGreaterThanOrEqual(fits.cell[2])
-    expect(fits.box[3]).toBeLessThanOrEqual(fits.cell[3])
+    expect(fits.box.left).toBeGreaterThanOrEqual(fits.cell.left)
+    expect(fits.box.right).toBeLessThanOrEqual(fits.cell.right)
+    expect(fits.box.top).toBeGreaterThanOrEqual(fits.cell.top)
+    expect(fits.box.bottom).toBeLessThanOrEqual(fits.cell.bottom)
     expect(await stateOf(engine, id)).toBe('running')
 
     await page.getByRole('button', { name: `Stop ${name}` }).first().click()

@@ -133,7 +133,86 @@ describe('App', () => {
     await user.keyboard('{Escape}') // leaves the search box
 
     await user.keyboard('g')
-    expect(groupRows().map((g) => g.textContent)).toEqual(['shop1 running · 1 container', 'No compose project1 running · 2 containers'])
+    expect(groupRows().map((g) => g.getAttribute('aria-label'))).toEqual(['Project shop', 'Project none'])
+    expect(groupRows().map((g) => g.querySelector('.group-summary')?.textContent)).toEqual([
+      '1 running · 1 container',
+      '1 running · 1 stopped · 1 problem · 2 containers',
+    ])
+  })
+
+  const project = () =>
+    msg.snapshot({
+      seq: 1,
+      engines: [engine()],
+      containers: [
+        container({ id: 'w', name: 'web', labels: { 'com.docker.compose.project': 'shop' } }),
+        container({ id: 'd', name: 'db', labels: { 'com.docker.compose.project': 'shop' } }),
+        container({ id: 'j', name: 'job', state: 'exited', labels: { 'com.docker.compose.project': 'shop' } }),
+        container({ id: 'o', name: 'other' }),
+      ],
+    })
+
+  it('starts, stops and restarts a compose project as a unit, per container, and names the ones that failed', async () => {
+    const user = render()
+    dispatch({ type: 'message', message: project() })
+    frame()
+    await user.click(screen.getByRole('checkbox', { name: 'Group by project' }))
+    const shop = within(screen.getByRole('row', { name: 'Project shop' }))
+    // Each button says how many containers it applies to, and which.
+    expect(shop.getByRole('button', { name: 'Start project shop (1 not running)' })).toHaveAttribute('title', 'Start job')
+    expect(shop.getByRole('button', { name: 'Restart project shop (3)' })).toBeEnabled()
+    const stop = shop.getByRole('button', { name: 'Stop project shop (2 running)' })
+    expect(stop).toHaveAttribute('title', 'Stop db, web')
+
+    const settle: Record<string, (err?: Error) => void> = {}
+    perform.mockImplementation((id) => new Promise<void>((ok, fail) => (settle[id] = (err) => (err ? fail(err) : ok()))))
+    await user.click(stop)
+    frame()
+    expect(perform.mock.calls.map((c) => [c[0], c[1]])).toEqual([
+      ['d', 'stop'],
+      ['w', 'stop'],
+    ])
+    expect(shop.getByRole('status')).toHaveTextContent('Stopping shop: 0 of 2 done')
+    expect(stop).toBeDisabled()
+    await act(async () => {
+      settle.w!()
+      await Promise.resolve()
+    })
+    expect(shop.getByRole('status')).toHaveTextContent('Stopping shop: 1 of 2 done')
+    await act(async () => {
+      settle.d!(new Error('cannot stop container: permission denied'))
+      await Promise.resolve()
+      // The header reads the engine's reason once the store has committed it.
+      scheduler.frame()
+      await new Promise((resolve) => setTimeout(resolve, 0))
+    })
+    const failure = shop.getByRole('alert')
+    expect(failure).toHaveTextContent('Stop shop: 1 of 2 failed (db)')
+    expect(failure).toHaveAttribute('title', 'db: cannot stop container: permission denied')
+    expect(row('db')).toHaveTextContent('Stop failed')
+    await user.click(shop.getByRole('button', { name: 'Dismiss the stop failure of shop' }))
+    expect(shop.queryByRole('alert')).toBeNull()
+  })
+
+  it('collapses a group to its header, which keeps its counts, for the session', async () => {
+    const user = render()
+    dispatch({ type: 'message', message: project() })
+    frame()
+    await user.keyboard('g')
+    const toggle = within(screen.getByRole('row', { name: 'Project shop' })).getByRole('button', { name: 'shop' })
+    expect(toggle).toHaveAttribute('aria-expanded', 'true')
+    await user.click(toggle)
+    expect(toggle).toHaveAttribute('aria-expanded', 'false')
+    expect(names()).toEqual(['other'])
+    expect(screen.getByRole('row', { name: 'Project shop' })).toHaveTextContent('2 running · 1 stopped · 3 containers')
+    // The arrows skip the hidden rows.
+    act(() => (document.activeElement as HTMLElement | null)?.blur())
+    await user.keyboard('{ArrowDown}')
+    expect(screen.getByRole('row', { selected: true })).toHaveAccessibleName('other')
+    expect(JSON.parse(sessionStorage.getItem('dockpulse.collapsedGroups') ?? '[]')).toEqual(['shop'])
+    await user.click(toggle)
+    expect(names()).toEqual(['db', 'web', 'job', 'other'])
+    expect(sessionStorage.getItem('dockpulse.collapsedGroups')).toBe('[]')
   })
 
   it('keeps the sort live under the pointer, and holds it only while a row is acted on, saying why', async () => {

@@ -20,6 +20,7 @@ import { Toasts } from './ui/Toasts'
 import { Toolbar } from './ui/Toolbar'
 import { useShortcuts } from './ui/useShortcuts'
 import { useTableModel } from './ui/useTableModel'
+import { useCollapsedGroups } from './ui/useCollapsedGroups'
 import './App.css'
 
 export { ConnectionIndicator, EngineIndicator } from './ui/Status'
@@ -33,8 +34,10 @@ export function App() {
   const [removing, setRemoving] = useState<Container | null>(null)
   const [help, setHelp] = useState(false)
 
+  const [collapsed, toggleGroup] = useCollapsedGroups()
+
   const query: TableQuery = useMemo(() => ({ filter, search, sort }), [filter, search, sort])
-  const table = useTableModel(query, grouped)
+  const table = useTableModel(query, grouped, collapsed)
   const actions = useActionStatuses()
   const run = useRunAction()
   const synced = useSynced()
@@ -118,6 +121,7 @@ export function App() {
               stale={!live || !synced}
               scrollRef={scrollTo}
               gridRef={gridRef}
+              onToggleGroup={toggleGroup}
             />
           )}
         </div>

@@ -8,6 +8,7 @@ import { observeElementRect, useVirtualizer, type Virtualizer } from '@tanstack/
 import { containerName, useReportView, type ActionStatus, type ConnectionState, type ContainerKey, type RunAction } from '../live'
 import { describeStatus, formatBytes, formatMemory, formatPercent, formatPorts, formatRate } from '../format'
 import { ActionButtons } from './ActionButtons'
+import { GroupHeader, useProjectRuns } from './GroupHeader'
 import { Meter, cpuFraction, cpuTitle } from './Meter'
 import { StateBadge } from './StateBadge'
 import { COMPOSE_SERVICE, defaultDir, type Sort, type SortKey, type TableItem } from './tableModel'
@@ -15,7 +16,7 @@ import type { TableModel, TableRow } from './useTableModel'
 import './ContainerTable.css'
 
 const ROW_HEIGHT = 44
-const GROUP_HEIGHT = 30
+const GROUP_HEIGHT = 36
 
 interface Column {
   key: SortKey | 'actions'
@@ -68,10 +69,13 @@ export interface ContainerTableProps {
   /** Lets the parent scroll a row into view (keyboard navigation). */
   scrollRef?: RefObject<((key: string) => void) | null>
   gridRef?: RefObject<HTMLDivElement | null>
+  /** Collapses or expands a compose project's group. */
+  onToggleGroup: (project: string) => void
 }
 
 export function ContainerTable(props: ContainerTableProps) {
-  const { table, sort, onSort, selected, onSelect, actions, run, onRemove, now, stale, scrollRef, gridRef } = props
+  const { table, sort, onSort, selected, onSelect, actions, run, onRemove, now, stale, scrollRef, gridRef, onToggleGroup } = props
+  const projectRuns = useProjectRuns()
   const scroller = useRef<HTMLDivElement>(null)
   const items = table.items
 
@@ -171,13 +175,8 @@ export function ContainerTable(props: ContainerTableProps) {
               const style = { transform: `translateY(${vi.start}px)`, height: vi.size }
               if (item.kind === 'group') {
                 return (
-                  <div key={item.key} role="row" className="grid-group" style={style} aria-rowindex={vi.index + 2}>
-                    <div role="gridcell" className="group-cell">
-                      <strong>{item.project || 'No compose project'}</strong>
-                      <span className="muted">
-                        {item.running} running · {item.total} container{item.total === 1 ? '' : 's'}
-                      </span>
-                    </div>
+                  <div key={item.key} role="row" className="grid-group" style={style} aria-rowindex={vi.index + 2} aria-label={`Project ${item.project || 'none'}`}>
+                    <GroupHeader item={item} onToggle={onToggleGroup} runs={projectRuns} />
                   </div>
                 )
               }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { container, stats } from '../livetest'
 import type { ContainerRow } from '../live'
-import { countByFilter, describeHold, groupItems, matchesSearch, selectRows, stableOrder } from './tableModel'
+import { countByFilter, describeHold, groupItems, groupSummary, matchesSearch, selectRows, stableOrder } from './tableModel'
 
 function row(over: Parameters<typeof container>[0], cpu?: number, netRx?: number): ContainerRow {
   const c = container(over)
@@ -71,6 +71,17 @@ describe('table model', () => {
       'local/e5',
     ])
     expect(groupItems(['local/a1'], byKey, false)).toEqual([{ kind: 'row', key: 'local/a1' }])
+  })
+
+  it('collapses a group to its header, which keeps its counts and state summary', () => {
+    const byKey = new Map(rows.map((r) => [r.key, r]))
+    const items = groupItems(rows.map((r) => r.key), byKey, true, new Set(['']))
+    expect(items.map((i) => i.key)).toEqual(['group:shop', 'local/a1', 'local/b2', 'group:'])
+    const rest = items[3]!
+    expect(rest.kind === 'group' && rest.collapsed).toBe(true)
+    expect(rest.kind === 'group' && groupSummary(rest)).toBe('1 running · 1 paused · 1 stopped · 2 problems · 3 containers')
+    const shop = items[0]!
+    expect(shop.kind === 'group' && groupSummary(shop)).toBe('2 running · 2 containers')
   })
 
   it('holds the order while frozen: known rows stay, new ones go last', () => {

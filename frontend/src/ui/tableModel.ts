@@ -163,16 +163,44 @@ export function countByFilter(rows: readonly ContainerRow[]): Record<StateFilter
   return counts
 }
 
-export type TableItem =
-  | { kind: 'group'; key: string; project: string; total: number; running: number }
-  | { kind: 'row'; key: string }
+/** A compose project's header: its counts and state summary, shown even when collapsed. */
+export interface GroupItem {
+  kind: 'group'
+  key: string
+  /** The compose project, or '' for the containers that belong to none. */
+  project: string
+  total: number
+  running: number
+  paused: number
+  stopped: number
+  problems: number
+  collapsed: boolean
+}
+
+export type TableItem = GroupItem | { kind: 'row'; key: string }
+
+/** A group's state summary in words: "2 running · 1 stopped · 1 problem · 3 containers". */
+export function groupSummary(g: Pick<GroupItem, 'total' | 'running' | 'paused' | 'stopped' | 'problems'>): string {
+  const parts = [`${g.running} running`]
+  if (g.paused > 0) parts.push(`${g.paused} paused`)
+  if (g.stopped > 0) parts.push(`${g.stopped} stopped`)
+  if (g.problems > 0) parts.push(`${g.problems} problem${g.problems === 1 ? '' : 's'}`)
+  parts.push(`${g.total} container${g.total === 1 ? '' : 's'}`)
+  return parts.join(' · ')
+}
 
 /**
  * Rows (by key) interleaved with compose-project headers. Projects are sorted
  * by name, containers without a project come last; within a group the given
- * order is kept.
+ * order is kept. A collapsed group keeps its header (with its counts) and
+ * hides its rows.
  */
-export function groupItems(order: readonly string[], rowsByKey: ReadonlyMap<string, ContainerRow>, grouped: boolean): TableItem[] {
+export function groupItems(
+  order: readonly string[],
+  rowsByKey: ReadonlyMap<string, ContainerRow>,
+  grouped: boolean,
+  collapsed: ReadonlySet<string> = new Set(),
+): TableItem[] {
   if (!grouped) return order.map((key) => ({ kind: 'row', key }))
   const groups = new Map<string, string[]>()
   for (const key of order) {
@@ -185,9 +213,22 @@ export function groupItems(order: readonly string[], rowsByKey: ReadonlyMap<stri
   const items: TableItem[] = []
   for (const project of names) {
     const keys = groups.get(project)!
-    const running = keys.filter((k) => rowsByKey.get(k)?.container.state === 'running').length
-    items.push({ kind: 'group', key: `group:${project}`, project, total: keys.length, running })
-    for (const key of keys) items.push({ kind: 'row', key })
+    const rows = keys.map((k) => rowsByKey.get(k)).filter((r): r is ContainerRow => r !== undefined)
+    const counts = countByFilter(rows)
+    const running = rows.filter((r) => r.container.state === 'running').length
+    const isCollapsed = collapsed.has(project)
+    items.push({
+      kind: 'group',
+      key: `group:${project}`,
+      project,
+      total: keys.length,
+      running,
+      paused: counts.paused,
+      stopped: counts.stopped,
+      problems: counts.problems,
+      collapsed: isCollapsed,
+    })
+    if (!isCollapsed) for (const key of keys) items.push({ kind: 'row', key })
   }
   return items
 }

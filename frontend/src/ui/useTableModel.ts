@@ -36,10 +36,17 @@ export interface TableModel {
   nudge: () => void
 }
 
+const NO_GROUPS: ReadonlySet<string> = new Set()
+
 /** How long the order stays held after a key moves the selection or acts. */
 export const HOLD_AFTER_MS = 900
 
-export function useTableModel(query: TableQuery, grouped: boolean): TableModel {
+export function useTableModel(
+  query: TableQuery,
+  grouped: boolean,
+  /** Compose projects whose rows are hidden under their header. */
+  collapsed: ReadonlySet<string> = NO_GROUPS,
+): TableModel {
   const rows = useContainerRows()
   const actions = useActionStatuses()
   const [dialog, setDialog] = useState<string | null>(null)
@@ -122,11 +129,16 @@ export function useTableModel(query: TableQuery, grouped: boolean): TableModel {
   }, [order, current])
 
   const visibleOrder = useMemo(() => order.filter((k) => rowsByKey.has(k)), [order, rowsByKey])
-  const items = useMemo(() => groupItems(visibleOrder, rowsByKey, grouped), [visibleOrder, rowsByKey, grouped])
+  const items = useMemo(() => groupItems(visibleOrder, rowsByKey, grouped, collapsed), [visibleOrder, rowsByKey, grouped, collapsed])
+  // The arrows move through the rows on screen: not those of a collapsed group.
+  const navigable = useMemo(
+    () => (grouped ? items.flatMap((it) => (it.kind === 'row' ? [it.key] : [])) : visibleOrder),
+    [grouped, items, visibleOrder],
+  )
 
   useEffect(() => {
     shown.current = { order, query, grouped }
   })
 
-  return { items, order: visibleOrder, rowsByKey, counts, total: rows.length, hold, setDialog, nudge }
+  return { items, order: navigable, rowsByKey, counts, total: rows.length, hold, setDialog, nudge }
 }
