@@ -270,6 +270,47 @@ describe('App', () => {
     expect(names()).toEqual(['beta'])
   })
 
+  it('resizes and hides the panes from the keyboard, and remembers them', { timeout: 30_000 }, async () => {
+    localStorage.removeItem('dockpulse.panes')
+    const user = render()
+    dispatch({ type: 'message', message: three() })
+    frame()
+    // Nothing selected: the detail pane is a line, and there is nothing to split beside the events.
+    expect(screen.getAllByRole('separator')).toHaveLength(1)
+    const split = screen.getByRole('separator', { name: 'Resize the table and the panels below' })
+    expect(split).toHaveAttribute('aria-valuenow', '36')
+    act(() => split.focus())
+    await user.keyboard('{ArrowUp}{Shift>}{ArrowUp}{/Shift}')
+    expect(split).toHaveAttribute('aria-valuenow', '48')
+    await user.keyboard('{End}')
+    expect(split).toHaveAttribute('aria-valuenow', '85')
+    // The arrows resized: they moved no selection.
+    expect(screen.queryByRole('row', { selected: true })).toBeNull()
+    await user.keyboard('{Enter}')
+    expect(screen.queryByRole('log', { name: 'Events, newest first' })).toBeNull()
+    expect(JSON.parse(localStorage.getItem('dockpulse.panes') ?? '{}')).toMatchObject({ dock: 85, hidden: { detail: true, events: true } })
+    await user.click(button('Show details and events'))
+    expect(screen.getByRole('log', { name: 'Events, newest first' })).toBeInTheDocument()
+
+    await user.click(row('zeta'))
+    const side = screen.getByRole('separator', { name: 'Resize the details and the events' })
+    act(() => side.focus())
+    await user.keyboard('{ArrowLeft}')
+    expect(side).toHaveAttribute('aria-valuenow', '58')
+    await user.click(button('Hide the events'))
+    expect(screen.queryByRole('log', { name: 'Events, newest first' })).toBeNull()
+    expect(details('zeta')).toBeInTheDocument()
+    await user.click(button('Show the events'))
+    await user.click(button('Hide the table'))
+    expect(screen.queryByRole('grid', { name: 'Containers' })).toBeNull()
+    await user.click(button('Show the table'))
+    expect(JSON.parse(localStorage.getItem('dockpulse.panes') ?? '{}')).toEqual({
+      dock: 85,
+      detail: 58,
+      hidden: { table: false, detail: false, events: false },
+    })
+  })
+
   it('runs an action, shows it pending until the engine confirms, and reports a refusal', async () => {
     const user = render()
     dispatch({ type: 'message', message: three() })

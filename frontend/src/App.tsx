@@ -21,6 +21,9 @@ import { Toolbar } from './ui/Toolbar'
 import { useShortcuts } from './ui/useShortcuts'
 import { useTableModel } from './ui/useTableModel'
 import { useCollapsedGroups } from './ui/useCollapsedGroups'
+import { DETAIL_RANGE, DOCK_RANGE, layoutStyle, usePaneLayout } from './ui/paneLayout'
+import { Splitter } from './ui/Splitter'
+import './ui/panes.css'
 import './App.css'
 
 export { ConnectionIndicator, EngineIndicator } from './ui/Status'
@@ -35,6 +38,11 @@ export function App() {
   const [help, setHelp] = useState(false)
 
   const [collapsed, toggleGroup] = useCollapsedGroups()
+  const { layout, toggle, toggleDock, resize } = usePaneLayout()
+  const { hidden } = layout
+  const dockHidden = hidden.detail && hidden.events
+  const mainRef = useRef<HTMLElement>(null)
+  const dockRef = useRef<HTMLDivElement>(null)
 
   const query: TableQuery = useMemo(() => ({ filter, search, sort }), [filter, search, sort])
   const table = useTableModel(query, grouped, collapsed)
@@ -91,7 +99,7 @@ export function App() {
       </header>
       <EngineAlerts />
       <ConnectionBanner />
-      <main className="app-main">
+      <main className="app-main" ref={mainRef} style={layoutStyle(layout, selected !== null)}>
         <Toolbar
           search={search}
           onSearch={setSearch}
@@ -104,7 +112,7 @@ export function App() {
           hold={table.hold}
           onHelp={() => setHelp(true)}
         />
-        <div className="table-area">
+        <div className="table-area" id="pane-table" hidden={hidden.table}>
           {empty !== null && table.items.length === 0 ? (
             <p className="empty">{empty}</p>
           ) : (
@@ -125,16 +133,73 @@ export function App() {
             />
           )}
         </div>
-        <div className="dock">
-          {selected ? (
-            <DetailPanel selectedKey={selected} onRemove={askRemove} onClose={() => setSelected(null)} />
-          ) : (
-            <section className="detail detail-placeholder" aria-label="Container details">
-              <p className="muted">Select a container to see its live charts, events and configuration.</p>
-              <p className="muted small">Press ? for keyboard shortcuts.</p>
-            </section>
+        <Splitter
+          orientation="horizontal"
+          label="Resize the table and the panels below"
+          controls="pane-dock"
+          value={layout.dock}
+          min={DOCK_RANGE.min}
+          max={DOCK_RANGE.max}
+          onChange={(v) => resize('dock', v)}
+          onToggle={toggleDock}
+          fromPointer={(_x, y) => {
+            const r = mainRef.current?.querySelector('#pane-table')?.getBoundingClientRect()
+            const m = mainRef.current?.getBoundingClientRect()
+            return r && m ? ((m.bottom - y) / Math.max(1, m.bottom - r.top)) * 100 : layout.dock
+          }}
+          toggles={[
+            { label: hidden.table ? 'Show the table' : 'Hide the table', arrow: hidden.table ? '▼' : '▲', onClick: () => toggle('table') },
+            {
+              label: dockHidden ? 'Show details and events' : 'Hide details and events',
+              arrow: dockHidden ? '▲' : '▼',
+              onClick: toggleDock,
+            },
+          ]}
+        />
+        <div className="dock" id="pane-dock" ref={dockRef} hidden={dockHidden} data-selected={selected !== null || undefined}>
+          {!hidden.detail &&
+            (selected ? (
+              <DetailPanel selectedKey={selected} onRemove={askRemove} onClose={() => setSelected(null)} />
+            ) : (
+              <section className="detail detail-placeholder" aria-label="Container details">
+                <p className="muted small">Select a container to see its live charts, events and configuration. Press ? for keyboard shortcuts.</p>
+              </section>
+            ))}
+          {selected !== null && !hidden.detail && !hidden.events && (
+            <Splitter
+              orientation="vertical"
+              label="Resize the details and the events"
+              controls="pane-detail"
+              value={layout.detail}
+              min={DETAIL_RANGE.min}
+              max={DETAIL_RANGE.max}
+              onChange={(v) => resize('detail', v)}
+              onToggle={() => toggle('detail')}
+              fromPointer={(x) => {
+                const r = dockRef.current?.getBoundingClientRect()
+                return r ? ((x - r.left) / Math.max(1, r.width)) * 100 : layout.detail
+              }}
+              toggles={[
+                { label: 'Hide the details', arrow: '◀', onClick: () => toggle('detail') },
+                { label: 'Hide the events', arrow: '▶', onClick: () => toggle('events') },
+              ]}
+            />
           )}
-          <EventsFeed onSelectContainer={select} />
+          {!hidden.events && <EventsFeed onSelectContainer={select} />}
+          {(hidden.detail || hidden.events) && (
+            <p className="pane-restore">
+              {hidden.detail && (
+                <button type="button" className="link-button" onClick={() => toggle('detail')}>
+                  Show the details
+                </button>
+              )}
+              {hidden.events && (
+                <button type="button" className="link-button" onClick={() => toggle('events')}>
+                  Show the events
+                </button>
+              )}
+            </p>
+          )}
         </div>
       </main>
       <Toasts onSelectContainer={select} />
