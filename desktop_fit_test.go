@@ -1,10 +1,6 @@
 package main
 
 import (
-	"bufio"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
@@ -19,34 +15,12 @@ import (
 // window manager, and checks that the whole window, placed by the window
 // manager, lies on the screen.
 func TestDesktopWindowFitsSmallScreen(t *testing.T) {
-	bin := os.Getenv(EnvDesktopBin)
-	if bin == "" {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("%s is not set: CI must test the desktop build (make test sets it)", EnvDesktopBin)
-		}
-		t.Skipf("set %s to a binary from make build to test the desktop window", EnvDesktopBin)
-	}
-	for _, tool := range []string{"Xvfb", "openbox", "xdotool"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Fatalf("%s: %v (scripts/install-deps.sh installs it)", tool, err)
-		}
-	}
+	bin := requireDesktop(t)
 	e := enginetest.Require(t)
 	const screenW, screenH = 800, 600
 	display := startXvfbScreen(t, "800x600x24")
 	startWindowManager(t, display)
-	home := t.TempDir()
-	app := exec.Command(bin)
-	app.Env = append(os.Environ(), "DISPLAY="+display, "DOCKER_HOST="+e.Host, "DOCKPULSE_LOG_LEVEL=debug",
-		"HOME="+home, "XDG_CONFIG_HOME="+filepath.Join(home, ".config"))
-	logs, err := app.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := app.Start(); err != nil {
-		t.Fatalf("start %s: %v", bin, err)
-	}
-	exited := make(chan error, 1)
+	app, log, exited := startDesktop(t, bin, display, e.Host)
 	t.Cleanup(func() {
 		_ = app.Process.Signal(syscall.SIGTERM)
 		select {
@@ -56,14 +30,6 @@ func TestDesktopWindowFitsSmallScreen(t *testing.T) {
 			<-exited
 		}
 	})
-	log := &appLog{}
-	go func() {
-		defer func() { exited <- app.Wait() }()
-		sc := bufio.NewScanner(logs)
-		for sc.Scan() {
-			log.add(sc.Text())
-		}
-	}()
 	log.waitFor(t, "the webview's socket never connected", 90*time.Second, func(line string) bool {
 		return strings.Contains(line, "client connected")
 	})

@@ -36,36 +36,14 @@ const (
 // screen while minimised (so the engine samples it only now and then) and
 // the container again once restored.
 func TestDesktopWindowConnects(t *testing.T) {
-	bin := os.Getenv(EnvDesktopBin)
-	if bin == "" {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("%s is not set: CI must test the desktop build (make test sets it)", EnvDesktopBin)
-		}
-		t.Skipf("set %s to a binary from make build to test the desktop window", EnvDesktopBin)
-	}
-	for _, tool := range []string{"Xvfb", "openbox", "xdotool"} {
-		if _, err := exec.LookPath(tool); err != nil {
-			t.Fatalf("%s: %v (scripts/install-deps.sh installs it)", tool, err)
-		}
-	}
+	bin := requireDesktop(t)
 	e := enginetest.Require(t)
 	e.RunContainer(t, "dp-desktop-running")
 	e.CreateContainer(t, "dp-desktop-created")
 
 	display := startXvfb(t)
 	startWindowManager(t, display)
-	home := t.TempDir()
-	app := exec.Command(bin)
-	app.Env = append(os.Environ(), "DISPLAY="+display, "DOCKER_HOST="+e.Host, "DOCKPULSE_LOG_LEVEL=debug",
-		"HOME="+home, "XDG_CONFIG_HOME="+filepath.Join(home, ".config"))
-	logs, err := app.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := app.Start(); err != nil {
-		t.Fatalf("start %s: %v", bin, err)
-	}
-	exited := make(chan error, 1)
+	app, log, exited := startDesktop(t, bin, display, e.Host)
 	stopped := false
 	t.Cleanup(func() {
 		if !stopped {
@@ -73,14 +51,6 @@ func TestDesktopWindowConnects(t *testing.T) {
 			<-exited
 		}
 	})
-	log := &appLog{}
-	go func() {
-		defer func() { exited <- app.Wait() }()
-		sc := bufio.NewScanner(logs)
-		for sc.Scan() {
-			log.add(sc.Text())
-		}
-	}()
 	if want := os.Getenv(EnvDesktopVersion); want != "" {
 		log.waitFor(t, "the server never logged that it listens", 90*time.Second, func(line string) bool {
 			i := strings.Index(line, "listening\t{")
@@ -136,6 +106,54 @@ func TestDesktopWindowConnects(t *testing.T) {
 		<-exited
 		t.Error("the desktop app ignored SIGTERM for 15 s")
 	}
+}
+
+// requireDesktop returns the desktop binary to test, after checking that the
+// tools to run it in a virtual display are there; it skips the test outside
+// CI when no binary is named.
+func requireDesktop(t *testing.T) string {
+	t.Helper()
+	bin := os.Getenv(EnvDesktopBin)
+	if bin == "" {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("%s is not set: CI must test the desktop build (make test sets it)", EnvDesktopBin)
+		}
+		t.Skipf("set %s to a binary from make build to test the desktop window", EnvDesktopBin)
+	}
+	for _, tool := range []string{"Xvfb", "openbox", "xdotool"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Fatalf("%s: %v (scripts/install-deps.sh installs it)", tool, err)
+		}
+	}
+	return bin
+}
+
+// startDesktop starts the desktop app on display against the engine at
+// dockerHost, in a fresh home, logging at debug level. The log collects its
+// lines; exited receives its Wait result.
+func startDesktop(t *testing.T, bin, display, dockerHost string) (app *exec.Cmd, log *appLog, exited <-chan error) {
+	t.Helper()
+	home := t.TempDir()
+	app = exec.Command(bin)
+	app.Env = append(os.Environ(), "DISPLAY="+display, "DOCKER_HOST="+dockerHost, "DOCKPULSE_LOG_LEVEL=debug",
+		"HOME="+home, "XDG_CONFIG_HOME="+filepath.Join(home, ".config"))
+	logs, err := app.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := app.Start(); err != nil {
+		t.Fatalf("start %s: %v", bin, err)
+	}
+	done := make(chan error, 1)
+	log = &appLog{}
+	go func() {
+		defer func() { done <- app.Wait() }()
+		sc := bufio.NewScanner(logs)
+		for sc.Scan() {
+			log.add(sc.Text())
+		}
+	}()
+	return app, log, done
 }
 
 // appLog collects the desktop app's log lines as they come, for waiting on.

@@ -41,6 +41,11 @@ export function App() {
   const { layout, toggle, toggleDock, resize } = usePaneLayout()
   const { hidden } = layout
   const dockHidden = hidden.detail && hidden.events
+  const paneSize = (which: 'dock' | 'detail') => ({
+    value: layout[which],
+    range: which === 'dock' ? DOCK_RANGE : DETAIL_RANGE,
+    onChange: (v: number) => resize(which, v),
+  })
   const mainRef = useRef<HTMLElement>(null)
   const dockRef = useRef<HTMLDivElement>(null)
 
@@ -137,10 +142,7 @@ export function App() {
           orientation="horizontal"
           label="Resize the table and the panels below"
           controls="pane-dock"
-          value={layout.dock}
-          min={DOCK_RANGE.min}
-          max={DOCK_RANGE.max}
-          onChange={(v) => resize('dock', v)}
+          {...paneSize('dock')}
           onToggle={toggleDock}
           fromPointer={(_x, y) => {
             const r = mainRef.current?.querySelector('#pane-table')?.getBoundingClientRect()
@@ -170,10 +172,7 @@ export function App() {
               orientation="vertical"
               label="Resize the details and the events"
               controls="pane-detail"
-              value={layout.detail}
-              min={DETAIL_RANGE.min}
-              max={DETAIL_RANGE.max}
-              onChange={(v) => resize('detail', v)}
+              {...paneSize('detail')}
               onToggle={() => toggle('detail')}
               fromPointer={(x) => {
                 const r = dockRef.current?.getBoundingClientRect()

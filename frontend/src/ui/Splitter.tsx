@@ -19,8 +19,7 @@ export function Splitter({
   label,
   controls,
   value,
-  min,
-  max,
+  range: { min, max },
   onChange,
   onToggle,
   fromPointer,
@@ -32,8 +31,7 @@ export function Splitter({
   /** The id of the primary pane. */
   controls: string
   value: number
-  min: number
-  max: number
+  range: { readonly min: number; readonly max: number }
   onChange: (value: number) => void
   /** Hides or shows the primary pane. */
   onToggle: () => void
