@@ -349,11 +349,18 @@ func startWindowManager(t *testing.T, display string) {
 // It is tall enough for the window (780 px) and openbox's title bar.
 func startXvfb(t *testing.T) string {
 	t.Helper()
+	return startXvfbScreen(t, "1280x860x24")
+}
+
+// startXvfbScreen runs a virtual display with one screen of the given
+// geometry (WIDTHxHEIGHTxDEPTH) and returns it.
+func startXvfbScreen(t *testing.T, screen string) string {
+	t.Helper()
 	r, w, err := os.Pipe()
 	if err != nil {
 		t.Fatal(err)
 	}
-	x := exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", "1280x860x24", "-nolisten", "tcp")
+	x := exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", screen, "-nolisten", "tcp")
 	x.ExtraFiles = []*os.File{w}
 	if err := x.Start(); err != nil {
 		t.Fatalf("start Xvfb: %v", err)

@@ -126,14 +126,15 @@ func runDesktop(args []string) int {
 	}
 	err = wails.Run(&options.App{
 		Title:            "Dockpulse",
-		Width:            1200,
-		Height:           780,
-		MinWidth:         720,
-		MinHeight:        480,
+		Width:            windowWidth,
+		Height:           windowHeight,
+		MinWidth:         windowMinWidth,
+		MinHeight:        windowMinHeight,
 		AssetServer:      &assetserver.Options{Assets: ui},
 		BackgroundColour: &options.RGBA{R: 17, G: 20, B: 24, A: 1},
 		Linux:            &linux.Options{Icon: icon, ProgramName: "dockpulse"},
 		OnStartup:        app.startup,
+		OnDomReady:       app.domReady,
 		OnShutdown:       app.shutdown,
 		Bind:             []any{app},
 

@@ -100,7 +100,7 @@ type Watcher struct {
 	// Owned by Run's goroutine.
 	lastNano    int64 // engine time of the newest event read, 0 before any
 	historyRead bool  // the first session's past events have been read
-	exits   *exits
+	exits       *exits
 }
 
 // New returns a watcher; Run starts it.

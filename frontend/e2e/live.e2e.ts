@@ -156,6 +156,19 @@ describe('the dashboard, live', () => {
     await toast.waitFor({ timeout: 5000 })
     console.log(`e2e: refusal shown as: ${(await toast.locator('.toast-detail').textContent())?.trim()}`)
     expect(await row(page, id).textContent()).toContain('Remove failed')
+    // The failure is read in full: it fits inside its cell, wrapping under the state if need be.
+    const fits = await row(page, id)
+      .locator('.failed')
+      .evaluate((el) => {
+        const cell = el.closest('.cell')!.getBoundingClientRect()
+        const b = el.getBoundingClientRect()
+        const box = { left: b.left, right: b.right, top: b.top, bottom: b.bottom }
+        return { box, cell: { left: cell.left, right: cell.right, top: cell.top, bottom: cell.bottom } }
+      })
+    expect(fits.box.left).toBeGreaterThanOrEqual(fits.cell.left)
+    expect(fits.box.right).toBeLessThanOrEqual(fits.cell.right)
+    expect(fits.box.top).toBeGreaterThanOrEqual(fits.cell.top)
+    expect(fits.box.bottom).toBeLessThanOrEqual(fits.cell.bottom)
     expect(await stateOf(engine, id)).toBe('running')
 
     await page.getByRole('button', { name: `Stop ${name}` }).first().click()
@@ -166,11 +179,34 @@ describe('the dashboard, live', () => {
     await dialog.getByRole('checkbox').check()
     await dialog.getByRole('button', { name: 'Remove' }).click()
     await until('engine: gone', () => stateOf(engine, id), (s) => s === null)
-    // The pointer is still over the rows: the row stays in place, marked removed...
-    await until('UI: removed', () => row(page, id).getAttribute('data-removed'), (r) => r === 'true', 3000)
-    // ...and goes once the pointer leaves.
-    await page.mouse.move(640, 5)
+    // The pointer is still over the rows, but the remove is done: the row goes at once.
     await until('UI: gone', () => row(page, id).count(), (n) => n === 0, 3000)
+  })
+
+  it('stops and starts a compose project from its group header, each container on the engine', async () => {
+    const label = ['--label', 'com.docker.compose.project=e2e-proj', '--stop-timeout', '1']
+    const web = await createContainer(engine, 'e2e-proj-web', { args: label })
+    const db = await createContainer(engine, 'e2e-proj-db', { args: label })
+    const done = await createContainer(engine, 'e2e-proj-once', { args: label, start: false })
+    await until('both running', () => Promise.all([stateAttr(web), stateAttr(db)]), (s) => s.every((x) => x === 'running'), 3000)
+    const group = page.getByRole('checkbox', { name: 'Group by project' })
+    await group.check()
+    const header = page.getByRole('row', { name: 'Project e2e-proj' })
+    // Stop applies to the two running ones, not to the one never started.
+    await header.getByRole('button', { name: 'Stop project e2e-proj (2 running)' }).click()
+    await until('engine: both exited', () => Promise.all([stateOf(engine, web), stateOf(engine, db)]), (s) => s.every((x) => x === 'exited'), 15_000)
+    expect(await stateOf(engine, done)).toBe('created')
+    await until('header: 0 running', () => header.textContent(), (t) => /0 running · 3 stopped · .*3 containers/.test(t ?? ''), 3000)
+    await header.getByRole('button', { name: 'Start project e2e-proj (3 not running)' }).click()
+    await until(
+      'engine: all three running',
+      () => Promise.all([stateOf(engine, web), stateOf(engine, db), stateOf(engine, done)]),
+      (s) => s.every((x) => x === 'running'),
+      10_000,
+    )
+    await until('header: 3 running', () => header.textContent(), (t) => (t ?? '').includes('3 running · 3 containers'), 3000)
+    await docker(engine, 'rm', '-f', web, db, done)
+    await group.uncheck()
   })
 
   it('acts on nothing behind a dialog, which keeps the focus and gives it back', async () => {
@@ -323,19 +359,43 @@ describe('the dashboard, live', () => {
     console.log(`e2e: after the engine restart: ${JSON.stringify(expected)}`)
   })
 
-  it('takes screenshots, light and dark', async () => {
+  it('takes screenshots, light and dark, at 1280×800 and 800×600', async () => {
+    // DOCKPULSE_E2E_SHOTS=../docs/screenshots refreshes the README's pictures.
     const dir = process.env.DOCKPULSE_E2E_SHOTS ?? join(tmpdir(), 'dockpulse-e2e-shots')
     mkdirSync(dir, { recursive: true })
-    const busy = await createContainer(engine, 'e2e-busy', { cmd: ['sh', '-c', 'while true; do yes > /dev/null & sleep 2; kill $!; sleep 1; done'] })
+    const service = (name: string) => ['--label', 'com.docker.compose.project=shop', '--label', `com.docker.compose.service=${name}`]
+    const busy = await createContainer(engine, 'shop-worker-1', {
+      args: service('worker'),
+      cmd: ['sh', '-c', 'while true; do yes > /dev/null & sleep 2; kill $!; sleep 1; done'],
+    })
+    const web = await createContainer(engine, 'shop-web-1', { args: service('web') })
+    const once = await createContainer(engine, 'backup-once', { cmd: ['sh', '-c', 'exit 3'] })
     await until('busy running', () => stateAttr(busy), (s) => s === 'running', 3000)
+    await until('backup exited', () => stateOf(engine, once), (s) => s === 'exited', 5000)
+    await page.getByRole('checkbox', { name: 'Group by project' }).check()
     await row(page, busy).click()
     await page.waitForTimeout(6000)
+    const shoot = async (name: string) => {
+      for (const scheme of ['light', 'dark'] as const) {
+        await page.emulateMedia({ colorScheme: scheme })
+        await page.waitForTimeout(400)
+        await page.screenshot({ path: join(dir, `${name}-${scheme}.png`) })
+      }
+    }
     await page.mouse.move(5, 5)
-    await page.screenshot({ path: join(dir, 'light.png') })
-    await page.emulateMedia({ colorScheme: 'dark' })
-    await page.waitForTimeout(500)
-    await page.screenshot({ path: join(dir, 'dark.png') })
+    await shoot('1280x800')
+    await page.setViewportSize({ width: 800, height: 600 })
+    await page.waitForTimeout(600)
+    // Small windows keep the header's figures and room for the rows.
+    expect(await page.getByRole('definition').first().isVisible()).toBe(true)
+    await shoot('800x600')
+    await page.keyboard.press('Escape')
+    await page.waitForTimeout(300)
+    await shoot('800x600-no-selection')
     await page.emulateMedia({ colorScheme: 'light' })
+    await page.setViewportSize({ width: 1280, height: 800 })
+    await page.getByRole('checkbox', { name: 'Group by project' }).uncheck()
+    await docker(engine, 'rm', '-f', busy, web, once)
     console.log(`e2e: screenshots in ${dir}`)
   })
 })

@@ -134,22 +134,182 @@ describe('App', () => {
     await user.keyboard('{Escape}') // leaves the search box
 
     await user.keyboard('g')
-    expect(groupRows().map((g) => g.textContent)).toEqual(['shop1 running · 1 container', 'No compose project1 running · 2 containers'])
+    expect(groupRows().map((g) => g.getAttribute('aria-label'))).toEqual(['Project shop', 'Project none'])
+    expect(groupRows().map((g) => g.querySelector('.group-summary')?.textContent)).toEqual([
+      '1 running · 1 container',
+      '1 running · 1 stopped · 1 problem · 2 containers',
+    ])
   })
 
-  it('holds the order while the pointer is over the rows', async () => {
+  const project = () =>
+    msg.snapshot({
+      seq: 1,
+      engines: [engine()],
+      containers: [
+        container({ id: 'w', name: 'web', labels: { 'com.docker.compose.project': 'shop' } }),
+        container({ id: 'd', name: 'db', labels: { 'com.docker.compose.project': 'shop' } }),
+        container({ id: 'j', name: 'job', state: 'exited', labels: { 'com.docker.compose.project': 'shop' } }),
+        container({ id: 'o', name: 'other' }),
+      ],
+    })
+
+  it('starts, stops and restarts a compose project as a unit, per container, and names the ones that failed', async () => {
+    const user = render()
+    dispatch({ type: 'message', message: project() })
+    frame()
+    await user.click(screen.getByRole('checkbox', { name: 'Group by project' }))
+    const shop = within(screen.getByRole('row', { name: 'Project shop' }))
+    // Each button says how many containers it applies to, and which.
+    expect(shop.getByRole('button', { name: 'Start project shop (1 not running)' })).toHaveAttribute('title', 'Start job')
+    expect(shop.getByRole('button', { name: 'Restart project shop (3)' })).toBeEnabled()
+    const stop = shop.getByRole('button', { name: 'Stop project shop (2 running)' })
+    expect(stop).toHaveAttribute('title', 'Stop db, web')
+
+    const settle: Record<string, (err?: Error) => void> = {}
+    perform.mockImplementation((id) => new Promise<void>((ok, fail) => (settle[id] = (err) => (err ? fail(err) : ok()))))
+    await user.click(stop)
+    frame()
+    expect(perform.mock.calls.map((c) => [c[0], c[1]])).toEqual([
+      ['d', 'stop'],
+      ['w', 'stop'],
+    ])
+    expect(shop.getByRole('status')).toHaveTextContent('Stopping shop: 0 of 2 done')
+    expect(stop).toBeDisabled()
+    await act(async () => {
+      settle.w!()
+      await Promise.resolve()
+    })
+    expect(shop.getByRole('status')).toHaveTextContent('Stopping shop: 1 of 2 done')
+    await act(async () => {
+      settle.d!(new Error('cannot stop container: permission denied'))
+      await Promise.resolve()
+      // The header reads the engine's reason once the store has committed it.
+      scheduler.frame()
+      await new Promise((resolve) => setTimeout(resolve, 0))
+    })
+    const failure = shop.getByRole('alert')
+    expect(failure).toHaveTextContent('Stop shop: 1 of 2 failed (db)')
+    expect(failure).toHaveAttribute('title', 'db: cannot stop container: permission denied')
+    expect(row('db')).toHaveTextContent('Stop failed')
+    await user.click(shop.getByRole('button', { name: 'Dismiss the stop failure of shop' }))
+    expect(shop.queryByRole('alert')).toBeNull()
+  })
+
+  it('collapses a group to its header, which keeps its counts, for the session', async () => {
+    const user = render()
+    dispatch({ type: 'message', message: project() })
+    frame()
+    await user.keyboard('g')
+    const toggle = within(screen.getByRole('row', { name: 'Project shop' })).getByRole('button', { name: 'shop' })
+    expect(toggle).toHaveAttribute('aria-expanded', 'true')
+    await user.click(toggle)
+    expect(toggle).toHaveAttribute('aria-expanded', 'false')
+    expect(names()).toEqual(['other'])
+    expect(screen.getByRole('row', { name: 'Project shop' })).toHaveTextContent('2 running · 1 stopped · 3 containers')
+    // The arrows skip the hidden rows.
+    act(() => (document.activeElement as HTMLElement | null)?.blur())
+    await user.keyboard('{ArrowDown}')
+    expect(screen.getByRole('row', { selected: true })).toHaveAccessibleName('other')
+    expect(JSON.parse(sessionStorage.getItem('dockpulse.collapsedGroups') ?? '[]')).toEqual(['shop'])
+    await user.click(toggle)
+    expect(names()).toEqual(['db', 'web', 'job', 'other'])
+    expect(sessionStorage.getItem('dockpulse.collapsedGroups')).toBe('[]')
+  })
+
+  it('keeps the sort live under the pointer, and holds it only while a row is acted on, saying why', async () => {
     const user = render()
     dispatch({ type: 'message', message: three() })
     frame()
-    expect(names()).toEqual(['beta', 'zeta', 'alpha'])
+    const order = () => screen.getByRole('status', { name: 'Row order' })
+    await user.click(button('CPU'))
+    expect(names()).toEqual(['zeta', 'beta', 'alpha'])
+    // Pointing at the rows and selecting one is not acting: the sort stays live.
     await user.hover(body())
-    dispatch({ type: 'message', message: msg.upsert(2, container({ id: 'c', name: 'beta', state: 'exited', exitCode: 0 })) })
-    dispatch({ type: 'message', message: msg.remove(3, 'local', 'a') })
+    await user.click(row('beta'))
+    dispatch({ type: 'message', message: msg.stats(2, [stats({ id: 'a', cpuPercent: 1 }), stats({ id: 'c', cpuPercent: 80 })]) })
     frame()
-    // beta stopped and zeta is gone, but nothing moved: zeta shows as removed.
     expect(names()).toEqual(['beta', 'zeta', 'alpha'])
-    expect(cells('zeta')[2]).toBe('Removed')
-    expect(cells('beta')[2]).toBe('Exited (0)')
+    expect(order()).toHaveTextContent('')
+
+    // A pending stop holds every row in place and says so...
+    let finish = () => {}
+    perform.mockImplementationOnce(() => new Promise<void>((resolve) => (finish = resolve)))
+    await user.click(within(row('zeta')).getByRole('button', { name: 'Stop zeta' }))
+    frame()
+    expect(order()).toHaveTextContent('order held while stopping zeta')
+    dispatch({ type: 'message', message: msg.stats(3, [stats({ id: 'a', cpuPercent: 99 }), stats({ id: 'c', cpuPercent: 2 })]) })
+    dispatch({ type: 'message', message: msg.remove(4, 'local', 'b') })
+    frame()
+    expect(names()).toEqual(['beta', 'zeta', 'alpha'])
+    expect(cells('alpha')[2]).toBe('Removed')
+    // ...until the engine confirms it, then the sort applies at once.
+    await act(async () => {
+      finish()
+      await Promise.resolve()
+    })
+    dispatch({ type: 'message', message: msg.upsert(5, container({ id: 'a', name: 'zeta', state: 'exited', exitCode: 0 })) })
+    frame()
+    expect(order()).toHaveTextContent('')
+    expect(names()).toEqual(['beta', 'zeta'])
+
+    // The remove dialog holds the order while it is open.
+    await user.click(within(row('beta')).getByRole('button', { name: 'Remove beta' }))
+    expect(order()).toHaveTextContent('order held while the dialog to remove beta is open')
+    await user.click(within(screen.getByRole('dialog', { name: 'Stop and remove beta?' })).getByRole('button', { name: 'Cancel' }))
+    expect(order()).toHaveTextContent('')
+  })
+
+  it('gives truncated cells their full text as a tooltip, and finds containers by label', async () => {
+    const user = render()
+    dispatch({ type: 'message', message: three() })
+    frame()
+    const [name, image, , , , , , , ports] = [within(row('beta')).getByRole('rowheader'), ...within(row('beta')).getAllByRole('gridcell')]
+    expect(name).toHaveAttribute('title', 'beta · c')
+    expect(image).toHaveAttribute('title', 'redis:7')
+    expect(ports).toHaveAttribute('title', ports!.textContent)
+    await user.type(screen.getByRole('searchbox', { name: 'Search containers' }), 'com.docker.compose.project=shop')
+    expect(names()).toEqual(['beta'])
+  })
+
+  it('resizes and hides the panes from the keyboard, and remembers them', { timeout: 30_000 }, async () => {
+    localStorage.removeItem('dockpulse.panes')
+    const user = render()
+    dispatch({ type: 'message', message: three() })
+    frame()
+    // Nothing selected: the detail pane is a line, and there is nothing to split beside the events.
+    expect(screen.getAllByRole('separator')).toHaveLength(1)
+    const split = screen.getByRole('separator', { name: 'Resize the table and the panels below' })
+    expect(split).toHaveAttribute('aria-valuenow', '36')
+    act(() => split.focus())
+    await user.keyboard('{ArrowUp}{Shift>}{ArrowUp}{/Shift}')
+    expect(split).toHaveAttribute('aria-valuenow', '48')
+    await user.keyboard('{End}')
+    expect(split).toHaveAttribute('aria-valuenow', '85')
+    // The arrows resized: they moved no selection.
+    expect(screen.queryByRole('row', { selected: true })).toBeNull()
+    await user.keyboard('{Enter}')
+    expect(screen.queryByRole('log', { name: 'Events, newest first' })).toBeNull()
+    expect(JSON.parse(localStorage.getItem('dockpulse.panes') ?? '{}')).toMatchObject({ dock: 85, hidden: { detail: true, events: true } })
+    await user.click(button('Show details and events'))
+    expect(screen.getByRole('log', { name: 'Events, newest first' })).toBeInTheDocument()
+
+    await user.click(row('zeta'))
+    const side = screen.getByRole('separator', { name: 'Resize the details and the events' })
+    act(() => side.focus())
+    await user.keyboard('{ArrowLeft}')
+    expect(side).toHaveAttribute('aria-valuenow', '58')
+    await user.click(button('Hide the events'))
+    expect(screen.queryByRole('log', { name: 'Events, newest first' })).toBeNull()
+    expect(details('zeta')).toBeInTheDocument()
+    await user.click(button('Show the events'))
+    await user.click(button('Hide the table'))
+    expect(screen.queryByRole('grid', { name: 'Containers' })).toBeNull()
+    await user.click(button('Show the table'))
+    expect(JSON.parse(localStorage.getItem('dockpulse.panes') ?? '{}')).toEqual({
+      dock: 85,
+      detail: 58,
+      hidden: { table: false, detail: false, events: false },
+    })
   })
 
   it('runs an action, shows it pending until the engine confirms, and reports a refusal', async () => {

@@ -22,6 +22,10 @@ import { Toasts } from './ui/Toasts'
 import { Toolbar } from './ui/Toolbar'
 import { useShortcuts } from './ui/useShortcuts'
 import { useTableModel } from './ui/useTableModel'
+import { useCollapsedGroups } from './ui/useCollapsedGroups'
+import { DETAIL_RANGE, DOCK_RANGE, layoutStyle, usePaneLayout } from './ui/paneLayout'
+import { Splitter } from './ui/Splitter'
+import './ui/panes.css'
 import './App.css'
 
 export { ConnectionIndicator, EngineIndicator } from './ui/Status'
@@ -37,8 +41,20 @@ export function App() {
   const [help, setHelp] = useState(false)
   const [notifications, setNotifications] = useState(false)
 
+  const [collapsed, toggleGroup] = useCollapsedGroups()
+  const { layout, toggle, toggleDock, resize } = usePaneLayout()
+  const { hidden } = layout
+  const dockHidden = hidden.detail && hidden.events
+  const paneSize = (which: 'dock' | 'detail') => ({
+    value: layout[which],
+    range: which === 'dock' ? DOCK_RANGE : DETAIL_RANGE,
+    onChange: (v: number) => resize(which, v),
+  })
+  const mainRef = useRef<HTMLElement>(null)
+  const dockRef = useRef<HTMLDivElement>(null)
+
   const query: TableQuery = useMemo(() => ({ filter, search, sort }), [filter, search, sort])
-  const table = useTableModel(query, grouped)
+  const table = useTableModel(query, grouped, collapsed)
   const actions = useActionStatuses()
   const run = useRunAction()
   const synced = useSynced()
@@ -54,8 +70,11 @@ export function App() {
     (connection.status === 'connected' || connection.status === 'polling') && engines.every((e) => e.status === 'up')
 
   // The dialog holds the order: the row being removed must not move away.
-  const { hold } = table
-  useEffect(() => hold('dialog', removing !== null || killing !== null), [removing, killing, hold])
+  const { setDialog } = table
+  useEffect(
+    () => setDialog(removing ? `remove ${containerName(removing)}` : killing ? `kill ${containerName(killing)}` : null),
+    [removing, killing, setDialog],
+  )
 
   const select = useCallback((key: string | null) => {
     setSelected(key)
@@ -93,7 +112,7 @@ export function App() {
       </header>
       <EngineAlerts />
       <ConnectionBanner />
-      <main className="app-main">
+      <main className="app-main" ref={mainRef} style={layoutStyle(layout, selected !== null)}>
         <Toolbar
           search={search}
           onSearch={setSearch}
@@ -103,11 +122,11 @@ export function App() {
           counts={table.counts}
           grouped={grouped}
           onGrouped={setGrouped}
-          held={table.held}
+          hold={table.hold}
           onHelp={() => setHelp(true)}
           onNotifications={() => setNotifications(true)}
         />
-        <div className="table-area">
+        <div className="table-area" id="pane-table" hidden={hidden.table}>
           {empty !== null && table.items.length === 0 ? (
             <p className="empty">{empty}</p>
           ) : (
@@ -124,19 +143,71 @@ export function App() {
               stale={!live || !synced}
               scrollRef={scrollTo}
               gridRef={gridRef}
+              onToggleGroup={toggleGroup}
             />
           )}
         </div>
-        <div className="dock">
-          {selected ? (
-            <DetailPanel selectedKey={selected} onRemove={askRemove} onClose={() => setSelected(null)} />
-          ) : (
-            <section className="detail detail-placeholder" aria-label="Container details">
-              <p className="muted">Select a container to see its live charts, events and configuration.</p>
-              <p className="muted small">Press ? for keyboard shortcuts.</p>
-            </section>
+        <Splitter
+          orientation="horizontal"
+          label="Resize the table and the panels below"
+          controls="pane-dock"
+          {...paneSize('dock')}
+          onToggle={toggleDock}
+          fromPointer={(_x, y) => {
+            const r = mainRef.current?.querySelector('#pane-table')?.getBoundingClientRect()
+            const m = mainRef.current?.getBoundingClientRect()
+            return r && m ? ((m.bottom - y) / Math.max(1, m.bottom - r.top)) * 100 : layout.dock
+          }}
+          toggles={[
+            { label: hidden.table ? 'Show the table' : 'Hide the table', arrow: hidden.table ? '▼' : '▲', onClick: () => toggle('table') },
+            {
+              label: dockHidden ? 'Show details and events' : 'Hide details and events',
+              arrow: dockHidden ? '▲' : '▼',
+              onClick: toggleDock,
+            },
+          ]}
+        />
+        <div className="dock" id="pane-dock" ref={dockRef} hidden={dockHidden} data-selected={selected !== null || undefined}>
+          {!hidden.detail &&
+            (selected ? (
+              <DetailPanel selectedKey={selected} onRemove={askRemove} onClose={() => setSelected(null)} />
+            ) : (
+              <section className="detail detail-placeholder" aria-label="Container details">
+                <p className="muted small">Select a container to see its live charts, events and configuration. Press ? for keyboard shortcuts.</p>
+              </section>
+            ))}
+          {selected !== null && !hidden.detail && !hidden.events && (
+            <Splitter
+              orientation="vertical"
+              label="Resize the details and the events"
+              controls="pane-detail"
+              {...paneSize('detail')}
+              onToggle={() => toggle('detail')}
+              fromPointer={(x) => {
+                const r = dockRef.current?.getBoundingClientRect()
+                return r ? ((x - r.left) / Math.max(1, r.width)) * 100 : layout.detail
+              }}
+              toggles={[
+                { label: 'Hide the details', arrow: '◀', onClick: () => toggle('detail') },
+                { label: 'Hide the events', arrow: '▶', onClick: () => toggle('events') },
+              ]}
+            />
           )}
-          <EventsFeed onSelectContainer={select} />
+          {!hidden.events && <EventsFeed onSelectContainer={select} />}
+          {(hidden.detail || hidden.events) && (
+            <p className="pane-restore">
+              {hidden.detail && (
+                <button type="button" className="link-button" onClick={() => toggle('detail')}>
+                  Show the details
+                </button>
+              )}
+              {hidden.events && (
+                <button type="button" className="link-button" onClick={() => toggle('events')}>
+                  Show the events
+                </button>
+              )}
+            </p>
+          )}
         </div>
       </main>
       <Toasts onSelectContainer={select} />

@@ -8,13 +8,15 @@ import { observeElementRect, useVirtualizer, type Virtualizer } from '@tanstack/
 import { containerName, useReportView, type ActionStatus, type ConnectionState, type ContainerKey, type RunAction } from '../live'
 import { describeStatus, formatBytes, formatMemory, formatPercent, formatPorts, formatRate } from '../format'
 import { ActionButtons } from './ActionButtons'
+import { GroupHeader, useProjectRuns } from './GroupHeader'
 import { Meter, cpuFraction, cpuTitle } from './Meter'
 import { StateBadge } from './StateBadge'
 import { COMPOSE_SERVICE, defaultDir, type Sort, type SortKey, type TableItem } from './tableModel'
 import type { TableModel, TableRow } from './useTableModel'
+import './ContainerTable.css'
 
 const ROW_HEIGHT = 44
-const GROUP_HEIGHT = 30
+const GROUP_HEIGHT = 36
 
 interface Column {
   key: SortKey | 'actions'
@@ -67,10 +69,13 @@ export interface ContainerTableProps {
   /** Lets the parent scroll a row into view (keyboard navigation). */
   scrollRef?: RefObject<((key: string) => void) | null>
   gridRef?: RefObject<HTMLDivElement | null>
+  /** Collapses or expands a compose project's group. */
+  onToggleGroup: (project: string) => void
 }
 
 export function ContainerTable(props: ContainerTableProps) {
-  const { table, sort, onSort, selected, onSelect, actions, run, onRemove, now, stale, scrollRef, gridRef } = props
+  const { table, sort, onSort, selected, onSelect, actions, run, onRemove, now, stale, scrollRef, gridRef, onToggleGroup } = props
+  const projectRuns = useProjectRuns()
   const scroller = useRef<HTMLDivElement>(null)
   const items = table.items
 
@@ -162,8 +167,6 @@ export function ContainerTable(props: ContainerTableProps) {
         ref={scroller}
         className="grid-body"
         role="rowgroup"
-        onPointerEnter={() => table.hold('pointer', true)}
-        onPointerLeave={() => table.hold('pointer', false)}
       >
         {items.length === 0 ? null : (
           <div className="grid-canvas" style={{ height: virtualizer.getTotalSize() }}>
@@ -172,13 +175,8 @@ export function ContainerTable(props: ContainerTableProps) {
               const style = { transform: `translateY(${vi.start}px)`, height: vi.size }
               if (item.kind === 'group') {
                 return (
-                  <div key={item.key} role="row" className="grid-group" style={style} aria-rowindex={vi.index + 2}>
-                    <div role="gridcell" className="group-cell">
-                      <strong>{item.project || 'No compose project'}</strong>
-                      <span className="muted">
-                        {item.running} running · {item.total} container{item.total === 1 ? '' : 's'}
-                      </span>
-                    </div>
+                  <div key={item.key} role="row" className="grid-group" style={style} aria-rowindex={vi.index + 2} aria-label={`Project ${item.project || 'none'}`}>
+                    <GroupHeader item={item} onToggle={onToggleGroup} runs={projectRuns} />
                   </div>
                 )
               }
@@ -233,6 +231,7 @@ const GridRow = memo(function GridRow({
   const name = containerName(c)
   const service = c.labels[COMPOSE_SERVICE]
   const ports = formatPorts(c.ports)
+  const statusText = row.removed ? '' : describeStatus(c, now)
   return (
     <div
       id={rowDomId(row.key)}
@@ -248,7 +247,7 @@ const GridRow = memo(function GridRow({
       data-pending={status?.phase === 'pending' || undefined}
       onClick={() => onSelect(row.key)}
     >
-      <div role="rowheader" className="cell cell-name" title={`${name} · ${c.id.slice(0, 12)}`}>
+      <div role="rowheader" className="cell cell-name" title={[name, c.id.slice(0, 12), service].filter(Boolean).join(' · ')}>
         <span className="name">{name}</span>
         <span className="sub mono">
           {c.id.slice(0, 12)}
@@ -261,8 +260,8 @@ const GridRow = memo(function GridRow({
       <div role="gridcell" className="cell cell-state">
         <StateBadge container={c} pending={status} removed={row.removed} />
       </div>
-      <div role="gridcell" className="cell cell-status col-status">
-        {row.removed ? '' : describeStatus(c, now)}
+      <div role="gridcell" className="cell cell-status col-status" title={statusText || undefined}>
+        {statusText}
       </div>
       <div role="gridcell" className="cell num">
         {s ? (
@@ -302,7 +301,7 @@ const GridRow = memo(function GridRow({
           <span className="muted">—</span>
         )}
       </div>
-      <div role="gridcell" className="cell cell-ports col-ports mono" title={ports}>
+      <div role="gridcell" className="cell cell-ports col-ports mono" title={ports || undefined}>
         {ports}
       </div>
       <div role="gridcell" className="cell cell-actions">

@@ -5,7 +5,8 @@ import type { RefObject } from 'react'
 import { Icon } from './Icon'
 import { NotificationsButton } from './NotificationsButton'
 import { StatsCadence } from './Status'
-import { STATE_FILTERS, type StateFilter } from './tableModel'
+import { STATE_FILTERS, type Hold, type StateFilter } from './tableModel'
+import './Toolbar.css'
 
 export function Toolbar({
   search,
@@ -16,7 +17,7 @@ export function Toolbar({
   counts,
   grouped,
   onGrouped,
-  held,
+  hold,
   onHelp,
   onNotifications,
 }: {
@@ -28,7 +29,7 @@ export function Toolbar({
   counts: Record<StateFilter, number>
   grouped: boolean
   onGrouped: (grouped: boolean) => void
-  held: boolean
+  hold: Hold | null
   onHelp: () => void
   onNotifications: () => void
 }) {
@@ -40,7 +41,7 @@ export function Toolbar({
         <input
           ref={searchRef}
           type="search"
-          placeholder="Search name, image, id, port…  ( / )"
+          placeholder="Search name, image, id, port, label…  ( / )"
           value={search}
           onChange={(e) => onSearch(e.target.value)}
           aria-label="Search containers"
@@ -67,11 +68,14 @@ export function Toolbar({
       </label>
       <span className="toolbar-spacer" />
       <StatsCadence />
-      {held && (
-        <span className="held muted" title="Rows keep their places while you point at them or act on them">
-          order held
-        </span>
-      )}
+      <span className="held" role="status" aria-label="Row order" data-held={hold?.reason}>
+        {hold && (
+          <span title="Rows keep their places while you act on one; the sort applies again the moment you are done">
+            <span aria-hidden="true">⏸ </span>
+            {hold.text}
+          </span>
+        )}
+      </span>
       <NotificationsButton onClick={onNotifications} />
       <button type="button" className="icon-button" aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)" onClick={onHelp}>
         ?

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { container, stats } from '../livetest'
 import type { ContainerRow } from '../live'
-import { countByFilter, groupItems, matchesSearch, selectRows, stableOrder } from './tableModel'
+import { countByFilter, describeHold, groupItems, groupSummary, matchesSearch, selectRows, stableOrder } from './tableModel'
 
 function row(over: Parameters<typeof container>[0], cpu?: number, netRx?: number): ContainerRow {
   const c = container(over)
@@ -49,6 +49,15 @@ describe('table model', () => {
     expect(matchesSearch(rows[4]!, 'unhealthy')).toBe(true)
   })
 
+  it('searches label keys, values and key=value', () => {
+    const r = row({ id: 'f6', name: 'front', labels: { 'com.docker.compose.service': 'web', 'org.opencontainers.image.vendor': 'Acme' } })
+    expect(matchesSearch(r, 'com.docker.compose.service=web')).toBe(true)
+    expect(matchesSearch(r, 'acme')).toBe(true)
+    expect(matchesSearch(r, 'org.opencontainers.image.vendor')).toBe(true)
+    expect(matchesSearch(r, 'vendor=acme')).toBe(true)
+    expect(matchesSearch(r, 'com.docker.compose.service=db')).toBe(false)
+  })
+
   it('groups by compose project, projects first, the rest last', () => {
     const byKey = new Map(rows.map((r) => [r.key, r]))
     const items = groupItems(rows.map((r) => r.key), byKey, true)
@@ -64,12 +73,40 @@ describe('table model', () => {
     expect(groupItems(['local/a1'], byKey, false)).toEqual([{ kind: 'row', key: 'local/a1' }])
   })
 
+  it('collapses a group to its header, which keeps its counts and state summary', () => {
+    const byKey = new Map(rows.map((r) => [r.key, r]))
+    const items = groupItems(rows.map((r) => r.key), byKey, true, new Set(['']))
+    expect(items.map((i) => i.key)).toEqual(['group:shop', 'local/a1', 'local/b2', 'group:'])
+    const rest = items[3]!
+    expect(rest.kind === 'group' && rest.collapsed).toBe(true)
+    expect(rest.kind === 'group' && groupSummary(rest)).toBe('1 running · 1 paused · 1 stopped · 2 problems · 3 containers')
+    const shop = items[0]!
+    expect(shop.kind === 'group' && groupSummary(shop)).toBe('2 running · 2 containers')
+  })
+
   it('holds the order while frozen: known rows stay, new ones go last', () => {
     const shown = ['a', 'b', 'c']
     expect(stableOrder(shown, ['c', 'b', 'a'], false)).toEqual(['c', 'b', 'a'])
     expect(stableOrder(shown, ['c', 'b', 'a'], true)).toBe(shown)
     expect(stableOrder(shown, ['d', 'c', 'a'], true)).toEqual(['a', 'b', 'c', 'd'])
     expect(stableOrder(null, ['x'], true)).toEqual(['x'])
+  })
+
+  it('holds only while the user acts on a row, and says why', () => {
+    const none = { pending: [], dialog: null, keys: false }
+    expect(describeHold(none)).toBeNull()
+    expect(describeHold({ ...none, pending: [{ name: 'web', doing: 'Stopping' }] })).toEqual({
+      reason: 'action',
+      text: 'order held while stopping web',
+    })
+    expect(describeHold({ ...none, pending: [{ name: 'web', doing: 'Stopping' }, { name: 'db', doing: 'Stopping' }] })?.text).toBe(
+      'order held while stopping web and 1 more',
+    )
+    expect(describeHold({ ...none, dialog: 'remove web', pending: [{ name: 'db', doing: 'Starting' }] })).toEqual({
+      reason: 'dialog',
+      text: 'order held while the dialog to remove web is open',
+    })
+    expect(describeHold({ ...none, keys: true })).toEqual({ reason: 'keys', text: 'order held while you move with the keys' })
   })
 })
 

@@ -68,7 +68,8 @@ export function matchesState(row: ContainerRow, filter: StateFilter): boolean {
 
 /**
  * Free text: every word must match the name, image, id prefix, compose
- * project or service, state, or a port.
+ * project or service, state, a port, or a label: its key, its value, or
+ * both as `key=value`.
  */
 export function matchesSearch(row: ContainerRow, query: string): boolean {
   const words = query.toLowerCase().split(/\s+/).filter(Boolean)
@@ -82,6 +83,7 @@ export function matchesSearch(row: ContainerRow, query: string): boolean {
     c.labels[COMPOSE_PROJECT] ?? '',
     c.labels[COMPOSE_SERVICE] ?? '',
     formatPorts(c.ports),
+    ...Object.entries(c.labels).map(([k, v]) => `${k}=${v}`),
   ]
     .join(' ')
     .toLowerCase()
@@ -172,16 +174,44 @@ export function countByFilter(rows: readonly ContainerRow[]): Record<StateFilter
   return counts
 }
 
-export type TableItem =
-  | { kind: 'group'; key: string; project: string; total: number; running: number }
-  | { kind: 'row'; key: string }
+/** A compose project's header: its counts and state summary, shown even when collapsed. */
+export interface GroupItem {
+  kind: 'group'
+  key: string
+  /** The compose project, or '' for the containers that belong to none. */
+  project: string
+  total: number
+  running: number
+  paused: number
+  stopped: number
+  problems: number
+  collapsed: boolean
+}
+
+export type TableItem = GroupItem | { kind: 'row'; key: string }
+
+/** A group's state summary in words: "2 running · 1 stopped · 1 problem · 3 containers". */
+export function groupSummary(g: Pick<GroupItem, 'total' | 'running' | 'paused' | 'stopped' | 'problems'>): string {
+  const parts = [`${g.running} running`]
+  if (g.paused > 0) parts.push(`${g.paused} paused`)
+  if (g.stopped > 0) parts.push(`${g.stopped} stopped`)
+  if (g.problems > 0) parts.push(`${g.problems} problem${g.problems === 1 ? '' : 's'}`)
+  parts.push(`${g.total} container${g.total === 1 ? '' : 's'}`)
+  return parts.join(' · ')
+}
 
 /**
  * Rows (by key) interleaved with compose-project headers. Projects are sorted
  * by name, containers without a project come last; within a group the given
- * order is kept.
+ * order is kept. A collapsed group keeps its header (with its counts) and
+ * hides its rows.
  */
-export function groupItems(order: readonly string[], rowsByKey: ReadonlyMap<string, ContainerRow>, grouped: boolean): TableItem[] {
+export function groupItems(
+  order: readonly string[],
+  rowsByKey: ReadonlyMap<string, ContainerRow>,
+  grouped: boolean,
+  collapsed: ReadonlySet<string> = new Set(),
+): TableItem[] {
   if (!grouped) return order.map((key) => ({ kind: 'row', key }))
   const groups = new Map<string, string[]>()
   for (const key of order) {
@@ -194,18 +224,63 @@ export function groupItems(order: readonly string[], rowsByKey: ReadonlyMap<stri
   const items: TableItem[] = []
   for (const project of names) {
     const keys = groups.get(project)!
-    const running = keys.filter((k) => rowsByKey.get(k)?.container.state === 'running').length
-    items.push({ kind: 'group', key: `group:${project}`, project, total: keys.length, running })
-    for (const key of keys) items.push({ kind: 'row', key })
+    const rows = keys.map((k) => rowsByKey.get(k)).filter((r): r is ContainerRow => r !== undefined)
+    const counts = countByFilter(rows)
+    const running = rows.filter((r) => r.container.state === 'running').length
+    const isCollapsed = collapsed.has(project)
+    items.push({
+      kind: 'group',
+      key: `group:${project}`,
+      project,
+      total: keys.length,
+      running,
+      paused: counts.paused,
+      stopped: counts.stopped,
+      problems: counts.problems,
+      collapsed: isCollapsed,
+    })
+    if (!isCollapsed) for (const key of keys) items.push({ kind: 'row', key })
   }
   return items
 }
 
+/** Why the row order is held, in words the toolbar shows; null when it is not. */
+export interface Hold {
+  reason: 'action' | 'dialog' | 'keys'
+  text: string
+}
+
+export interface HoldInput {
+  /** Actions pending on rows, by container name and what is being done ("stopping"). */
+  pending: readonly { name: string; doing: string }[]
+  /** An open dialog or menu acting on a row, named ("remove web"). */
+  dialog: string | null
+  /** A key just moved the selection or acted. */
+  keys: boolean
+}
+
 /**
- * The order to show. While frozen (the pointer is over the rows, a dialog is
- * open, a key was just pressed), rows keep their places: known keys stay
- * where they were, even when their container is gone (the table shows them
- * as removed), and new keys go to the end. Otherwise the sorted order wins.
+ * Rows hold their places only while the user is acting on one: an action is
+ * pending, a dialog or menu about a row is open, or a key has just moved the
+ * selection. Pointing at the table or having a row selected is not acting:
+ * the order stays live then.
+ */
+export function describeHold({ pending, dialog, keys }: HoldInput): Hold | null {
+  if (dialog !== null) return { reason: 'dialog', text: `order held while the dialog to ${dialog} is open` }
+  if (pending.length > 0) {
+    const first = pending[0]!
+    const more = pending.length > 1 ? ` and ${pending.length - 1} more` : ''
+    return { reason: 'action', text: `order held while ${first.doing.toLowerCase()} ${first.name}${more}` }
+  }
+  if (keys) return { reason: 'keys', text: 'order held while you move with the keys' }
+  return null
+}
+
+/**
+ * The order to show. While frozen (see describeHold), rows keep their
+ * places: known keys stay where they were, even when their container is gone
+ * (the table shows them as removed), and new keys go to the end. Otherwise
+ * the sorted order wins.
  */
 export function stableOrder(previous: readonly string[] | null, next: readonly string[], frozen: boolean): readonly string[] {
   if (!frozen || previous === null) return next

@@ -1,14 +1,16 @@
 // Joins the live rows with the table's query, and holds the order while the
-// user is acting (see stableOrder in tableModel.ts).
+// user is acting on a row (see describeHold and stableOrder in tableModel.ts).
 
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
-import { keyOf, useContainerRows, useContainers, type ContainerRow } from '../live'
+import { ACTION_LABELS, containerName, keyOf, useActionStatuses, useContainerRows, useContainers, type ContainerRow } from '../live'
 import {
   countByFilter,
+  describeHold,
   groupItems,
   selectRows,
   sortsByStats,
   stableOrder,
+  type Hold,
   type StateFilter,
   type TableItem,
   type TableQuery,
@@ -26,55 +28,42 @@ export interface TableModel {
   rowsByKey: ReadonlyMap<string, TableRow>
   counts: Record<StateFilter, number>
   total: number
-  /** True while the order is held. */
-  held: boolean
-  /** Hold the order: while `on`, and for HOLD_AFTER_MS after. */
-  hold: (reason: HoldReason, on: boolean) => void
+  /** Why the order is held, or null while it follows the sort. */
+  hold: Hold | null
+  /** A dialog or menu acting on a row is open ("remove web"), or none: holds the order while open. */
+  setDialog: (what: string | null) => void
   /** Hold briefly after a keyboard action. */
   nudge: () => void
 }
 
-export type HoldReason = 'pointer' | 'dialog'
+const NO_GROUPS: ReadonlySet<string> = new Set()
 
-/** How long the order stays held after the pointer leaves or a key is pressed. */
+/** How long the order stays held after a key moves the selection or acts. */
 export const HOLD_AFTER_MS = 900
 
-export function useTableModel(query: TableQuery, grouped: boolean): TableModel {
+export function useTableModel(
+  query: TableQuery,
+  grouped: boolean,
+  /** Compose projects whose rows are hidden under their header. */
+  collapsed: ReadonlySet<string> = NO_GROUPS,
+): TableModel {
   const rows = useContainerRows()
-  const [reasons, setReasons] = useState<ReadonlySet<HoldReason>>(() => new Set())
-  const [lingering, setLingering] = useState(false)
+  const actions = useActionStatuses()
+  const [dialog, setDialog] = useState<string | null>(null)
+  const [keys, setKeys] = useState(false)
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null)
 
-  const linger = useCallback(() => {
-    setLingering(true)
+  const nudge = useCallback(() => {
+    setKeys(true)
     if (timer.current !== null) clearTimeout(timer.current)
     timer.current = setTimeout(() => {
       timer.current = null
-      setLingering(false)
+      setKeys(false)
     }, HOLD_AFTER_MS)
   }, [])
   useEffect(() => () => {
     if (timer.current !== null) clearTimeout(timer.current)
   }, [])
-
-  const active = useRef<ReadonlySet<HoldReason>>(reasons)
-  active.current = reasons
-  const hold = useCallback(
-    (reason: HoldReason, on: boolean) => {
-      if (active.current.has(reason) === on) return
-      const next = new Set(active.current)
-      if (on) next.add(reason)
-      else next.delete(reason)
-      active.current = next
-      setReasons(next)
-      // Letting go is followed by a short grace, so a row does not move the
-      // instant the pointer slips off it.
-      if (!on) linger()
-    },
-    [linger],
-  )
-
-  const held = reasons.size > 0 || lingering
 
   // Sorting 1000 rows every second is wasted work when the order cannot
   // depend on the numbers: filtering, counting and sorting by anything but
@@ -96,6 +85,18 @@ export function useTableModel(query: TableQuery, grouped: boolean): TableModel {
     for (const r of rows) m.set(r.key, r)
     return m
   }, [rows])
+
+  const pending = useMemo(() => {
+    const out: { name: string; doing: string }[] = []
+    for (const [key, status] of actions) {
+      if (status.phase !== 'pending') continue
+      const c = current.get(key)?.container
+      out.push({ name: c ? containerName(c) : key, doing: ACTION_LABELS[status.action].doing })
+    }
+    return out
+  }, [actions, current])
+  const hold = useMemo(() => describeHold({ pending, dialog, keys }), [pending, dialog, keys])
+  const held = hold !== null
 
   // The order last shown, and the last row seen for each key in it.
   const shown = useRef<{ order: readonly string[]; query: TableQuery; grouped: boolean } | null>(null)
@@ -128,12 +129,16 @@ export function useTableModel(query: TableQuery, grouped: boolean): TableModel {
   }, [order, current])
 
   const visibleOrder = useMemo(() => order.filter((k) => rowsByKey.has(k)), [order, rowsByKey])
-  const items = useMemo(() => groupItems(visibleOrder, rowsByKey, grouped), [visibleOrder, rowsByKey, grouped])
+  const items = useMemo(() => groupItems(visibleOrder, rowsByKey, grouped, collapsed), [visibleOrder, rowsByKey, grouped, collapsed])
+  // The arrows move through the rows on screen: not those of a collapsed group.
+  const navigable = useMemo(
+    () => (grouped ? items.flatMap((it) => (it.kind === 'row' ? [it.key] : [])) : visibleOrder),
+    [grouped, items, visibleOrder],
+  )
 
   useEffect(() => {
     shown.current = { order, query, grouped }
   })
 
-  const nudge = useCallback(() => linger(), [linger])
-  return { items, order: visibleOrder, rowsByKey, counts, total: rows.length, held, hold, nudge }
+  return { items, order: navigable, rowsByKey, counts, total: rows.length, hold, setDialog, nudge }
 }
