@@ -1,4 +1,8 @@
-package main
+// Package servecmd is the serve command: the Dockpulse backend without a
+// window, serving its UI to a browser. The desktop binary runs it as
+// `dockpulse serve`, and dockpulse-server (cmd/dockpulse-server), built
+// without the desktop layer, runs nothing else.
+package servecmd
 
 import (
 	"context"
@@ -8,56 +12,65 @@ import (
 	"io"
 	"io/fs"
 	"net/url"
+	"os"
 	"time"
 
 	"go.uber.org/zap"
 
 	"github.com/dockpulse/dockpulse/backend/logging"
+	"github.com/dockpulse/dockpulse/backend/protocol"
 	"github.com/dockpulse/dockpulse/backend/server"
 	"github.com/dockpulse/dockpulse/backend/service"
 )
 
-// runServe is `dockpulse serve`: the backend without a window, until ctx is
+// Command is the serve command as one binary runs it.
+type Command struct {
+	Name    string                // how the user invokes it: "dockpulse serve", "dockpulse-server"
+	Version string                // the build's version, sent in hello
+	UI      func() (fs.FS, error) // the built UI
+}
+
+// Run is the serve command: the backend without a window, until ctx is
 // done. Its first line on stdout is the URL to open, with a single-use code
 // the page trades for the access token; each time a code is used, a fresh
 // address follows on its own line (for another tab or browser). Logs go to
 // stderr.
-func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fset := flag.NewFlagSet("dockpulse serve", flag.ContinueOnError)
+func (c Command) Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fset := flag.NewFlagSet(c.Name, flag.ContinueOnError)
 	fset.SetOutput(stderr)
 	addr := fset.String("addr", "127.0.0.1:0", "listen address; loopback only unless --allow-remote")
 	allowRemote := fset.Bool("allow-remote", false, "allow a non-loopback --addr: anyone who can reach it and has the token controls Docker")
 	tokenFile := fset.String("token-file", "", "keep the access token in this file (created, mode 0600, if missing), so a restarted server keeps it and open pages reconnect by themselves")
 	level := fset.String("log-level", "", "log level: debug, info, warn or error (default $"+logging.EnvLevel+", else info)")
-	statsMode := statsFlag(fset)
-	statsSource := statsSourceFlag(fset)
+	statsMode := StatsFlag(fset)
+	statsSource := StatsSourceFlag(fset)
 	fset.Usage = func() {
-		fmt.Fprintf(stderr, "usage: dockpulse serve [flags]\n\nRuns the Dockpulse backend headless and serves its UI. The first line on\nstdout is the URL to open; it works once (the page trades its code for the\naccess token), and each use prints a fresh one.\n\n")
+		fmt.Fprintf(stderr, "usage: %s [flags]\n\nRuns the Dockpulse backend headless and serves its UI. The first line on\nstdout is the URL to open; it works once (the page trades its code for the\naccess token), and each use prints a fresh one.\n\n", c.Name)
 		fset.PrintDefaults()
 	}
 	if err := fset.Parse(args); err != nil {
 		return 2
 	}
 	if fset.NArg() > 0 {
-		fmt.Fprintf(stderr, "dockpulse serve: unexpected argument %q\n", fset.Arg(0))
+		fmt.Fprintf(stderr, "%s: unexpected argument %q\n", c.Name, fset.Arg(0))
 		return 2
 	}
 	if err := errors.Join(service.CheckStatsMode(*statsMode), service.CheckStatsSource(*statsSource)); err != nil {
-		fmt.Fprintln(stderr, "dockpulse serve:", err)
+		fmt.Fprintln(stderr, c.Name+":", err)
 		return 2
 	}
 	if !*allowRemote && !server.IsLoopbackAddr(*addr) {
-		fmt.Fprintf(stderr, "dockpulse serve: %s is not a loopback address; add --allow-remote if you really mean to expose Docker control to the network\n", *addr)
+		fmt.Fprintf(stderr, "%s: %s is not a loopback address; add --allow-remote if you really mean to expose Docker control to the network\n", c.Name, *addr)
 		return 2
 	}
 	log, closeLog, err := logging.New(logging.Options{Level: *level, Writer: stderr})
 	if err != nil {
-		fmt.Fprintln(stderr, "dockpulse serve:", err)
+		fmt.Fprintln(stderr, c.Name+":", err)
 		return 2
 	}
 	defer func() { _ = closeLog() }() // stderr: nothing left to report to
 
-	ui, err := fs.Sub(assets, "frontend/dist")
+	ui, err := c.UI()
 	if err != nil {
 		log.Error("embedded UI", zap.Error(err))
 		return 1
@@ -65,7 +78,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	token := "" // a fresh one per launch
 	if *tokenFile != "" {
 		if token, err = server.TokenFromFile(*tokenFile); err != nil {
-			fmt.Fprintln(stderr, "dockpulse serve:", err)
+			fmt.Fprintln(stderr, c.Name+":", err)
 			return 2
 		}
 	}
@@ -79,7 +92,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	// stdout that is slow or gone never holds up the page that traded.
 	next := make(chan string, 16)
 	svc, err := service.New(service.Config{StatsMode: *statsMode, StatsSource: *statsSource, Server: server.Config{
-		Addr: *addr, AllowRemote: *allowRemote, UI: ui, Version: version, Token: token,
+		Addr: *addr, AllowRemote: *allowRemote, UI: ui, Version: c.Version, Token: token,
 		OnNewCode: func(code string) {
 			select {
 			case next <- code:
@@ -122,4 +135,34 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 		return 1
 	}
 	return 0
+}
+
+// EnvStats sets the default of --stats, for the desktop app started from a
+// launcher.
+const EnvStats = "DOCKPULSE_STATS"
+
+// StatsFlag defines --stats, which chooses the service's StatsMode. The
+// default samples by view: on an engine measured in docs/performance.md it
+// halves the engine's CPU for stats, and what is on screen stays live.
+func StatsFlag(fset *flag.FlagSet) *string {
+	return fset.String("stats", envOr(EnvStats, protocol.StatsVisible), "stats sampling: \"visible\" streams what a window shows at 1 Hz and samples the other running containers every 5 s; \"all\" streams every running container at 1 Hz (default $"+EnvStats+", else visible)")
+}
+
+// envOr is the environment variable name, or def where it is unset or
+// empty.
+func envOr(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
+}
+
+// EnvStatsSource sets the default of --stats-source.
+const EnvStatsSource = "DOCKPULSE_STATS_SOURCE"
+
+// StatsSourceFlag defines --stats-source, which chooses the service's
+// StatsSource. The default reads the kernel's files where it can: every
+// container at 1 Hz for almost nothing (docs/performance.md).
+func StatsSourceFlag(fset *flag.FlagSet) *string {
+	return fset.String("stats-source", envOr(EnvStatsSource, service.StatsSourceAuto), "where stats come from: \"kernel\" reads the cgroup files of a local engine's containers, \"engine\" asks the engine, \"auto\" reads the kernel's where it can and checks it against the engine's now and then, falling back to the engine when they disagree (default $"+EnvStatsSource+", else auto)")
 }
