@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"net"
 	"net/url"
 	"os"
 	"time"
@@ -40,6 +41,7 @@ func (c Command) Run(ctx context.Context, args []string, stdout, stderr io.Write
 	fset.SetOutput(stderr)
 	addr := fset.String("addr", "127.0.0.1:0", "listen address; loopback only unless --allow-remote")
 	allowRemote := fset.Bool("allow-remote", false, "allow a non-loopback --addr: anyone who can reach it and has the token controls Docker")
+	loopbackHosts := fset.Bool("loopback-hosts", false, "with --allow-remote, still answer only requests addressed to a loopback name, and print addresses on 127.0.0.1: for a container listening on 0.0.0.0:8080 whose port is published on the host's loopback only (docker run -p 127.0.0.1:8080:8080)")
 	tokenFile := fset.String("token-file", "", "keep the access token in this file (created, mode 0600, if missing), so a restarted server keeps it and open pages reconnect by themselves")
 	level := fset.String("log-level", "", "log level: debug, info, warn or error (default $"+logging.EnvLevel+", else info)")
 	statsMode := StatsFlag(fset)
@@ -92,7 +94,7 @@ func (c Command) Run(ctx context.Context, args []string, stdout, stderr io.Write
 	// stdout that is slow or gone never holds up the page that traded.
 	next := make(chan string, 16)
 	svc, err := service.New(service.Config{StatsMode: *statsMode, StatsSource: *statsSource, Server: server.Config{
-		Addr: *addr, AllowRemote: *allowRemote, UI: ui, Version: c.Version, Token: token,
+		Addr: *addr, AllowRemote: *allowRemote, LoopbackHosts: *loopbackHosts, UI: ui, Version: c.Version, Token: token,
 		OnNewCode: func(code string) {
 			select {
 			case next <- code:
@@ -110,6 +112,16 @@ func (c Command) Run(ctx context.Context, args []string, stdout, stderr io.Write
 		return 1
 	}
 	host = svc.Server.Addr()
+	if *loopbackHosts && !server.IsLoopbackAddr(host) {
+		// The server answers only loopback names: the address to print is
+		// the published port's on the host, the same number by convention.
+		_, port, err := net.SplitHostPort(host)
+		if err != nil {
+			log.Error("listen address", zap.String("addr", host), zap.Error(err))
+			return 1
+		}
+		host = net.JoinHostPort("127.0.0.1", port)
+	}
 	if err := printURL(svc.Server.Code()); err != nil {
 		log.Error("print URL", zap.Error(err))
 		return 1

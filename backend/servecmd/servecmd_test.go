@@ -227,3 +227,15 @@ func TestServeRefusesUnknownStatsSource(t *testing.T) {
 		t.Fatalf("exit %d, stdout %q, stderr %q; want 2, nothing, the sources there are", code, stdout.String(), stderr.String())
 	}
 }
+
+// TestServeLoopbackHosts: listening on every interface, as in a container,
+// with --loopback-hosts the printed address names 127.0.0.1 (where the
+// published port is) and its code trades there.
+func TestServeLoopbackHosts(t *testing.T) {
+	e := enginetest.Require(t)
+	t.Setenv("DOCKER_HOST", e.Host)
+	u, token := serveOnce(t, "--addr", "0.0.0.0:0", "--allow-remote", "--loopback-hosts")
+	if token == "" {
+		t.Fatalf("the code of %s traded for no token", u)
+	}
+}
