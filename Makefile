@@ -16,7 +16,7 @@ WAILS       := go tool wails
 BIN         := build/bin/dockpulse
 LDFLAGS     := -X main.version=$(VERSION)
 
-.PHONY: all deps frontend build run serve dev test fuzz soak bench bench-smoke bench-ui clean
+.PHONY: all deps frontend build run serve dev test fuzz soak bench bench-smoke bench-ui package package-deb package-server image sums clean
 
 all: build
 
@@ -46,6 +46,56 @@ serve: build
 ## dev: live-reloading development (Vite + Go).
 dev: deps
 	$(WAILS) dev $(TAGS)
+
+## package: the release into build/dist/, with SHA256SUMS: the desktop
+## app's .deb and dockpulse-server, static, for each of SERVER_PLATFORMS.
+DIST             := build/dist
+SERVER_PLATFORMS := linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64 windows/arm64
+# More release files: each a target that writes its own files into $(DIST)
+# before SHA256SUMS is made (the Windows desktop zip goes here).
+PACKAGE_TARGETS  := package-deb package-server
+# dpkg wants a version that starts with a digit: v1.2.0 is 1.2.0, and a
+# bare commit (no tag yet) is 0~COMMIT.
+DEB_VERSION      := $(patsubst v%,%,$(VERSION))
+DEB_VERSION      := $(if $(filter 0% 1% 2% 3% 4% 5% 6% 7% 8% 9%,$(DEB_VERSION)),$(DEB_VERSION),0~$(DEB_VERSION))
+DEB_ARCH         := $(shell go env GOARCH)
+SERVER_LDFLAGS   := -s -w -X main.version=$(VERSION)
+
+package: $(PACKAGE_TARGETS)
+	$(MAKE) --no-print-directory sums
+
+## package-deb: build/dist/dockpulse_VERSION_ARCH.deb (nfpm, build/linux/nfpm.yaml).
+package-deb: build
+	rm -rf build/package && mkdir -p build/package $(DIST)
+	rm -f $(DIST)/dockpulse_*.deb
+	cp $(BIN) build/package/dockpulse
+	go run ./scripts/appicons build/appicon.png build/package/icons
+	DEB_VERSION='$(DEB_VERSION)' DEB_ARCH='$(DEB_ARCH)' go tool nfpm package --config build/linux/nfpm.yaml --packager deb --target $(DIST)/dockpulse_$(DEB_VERSION)_$(DEB_ARCH).deb
+
+## package-server: build/dist/dockpulse-server-OS-ARCH[.exe], CGO_ENABLED=0.
+package-server: frontend
+	mkdir -p $(DIST)
+	rm -f $(DIST)/dockpulse-server-*
+	@set -e; for p in $(SERVER_PLATFORMS); do \
+		os=$${p%/*}; arch=$${p#*/}; ext=; [ "$$os" = windows ] && ext=.exe; \
+		echo "dockpulse-server $$os/$$arch"; \
+		CGO_ENABLED=0 GOOS=$$os GOARCH=$$arch go build -trimpath -ldflags "$(SERVER_LDFLAGS)" -o $(DIST)/dockpulse-server-$$os-$$arch$$ext ./cmd/dockpulse-server; \
+	done
+
+## image: the dockpulse-server container image (build/docker/Dockerfile,
+## FROM scratch) in the engine at DOCKER_HOST, tagged dockpulse-server:VERSION
+## and dockpulse-server:latest, and its tarball in build/dist/.
+IMAGE_ARCH ?= amd64
+image: package-server
+	rm -rf build/image && mkdir -p build/image
+	cp $(DIST)/dockpulse-server-linux-$(IMAGE_ARCH) build/image/dockpulse-server
+	docker build -f build/docker/Dockerfile -t dockpulse-server:$(VERSION) -t dockpulse-server:latest build/image
+	docker save -o $(DIST)/dockpulse-server-image-$(VERSION)-$(IMAGE_ARCH).tar dockpulse-server:$(VERSION)
+	$(MAKE) --no-print-directory sums
+
+## sums: build/dist/SHA256SUMS of every file there.
+sums:
+	cd $(DIST) && rm -f SHA256SUMS && sha256sum -- * > SHA256SUMS.tmp && mv SHA256SUMS.tmp SHA256SUMS
 
 ## test: vet, the frontend's linter (ESLint), Go tests (unit, real-engine
 ## integration and attack suites, with -race), the desktop build in a virtual display, the dashboard end to
@@ -119,4 +169,4 @@ bench-ui: frontend
 	(cd frontend && DOCKPULSE_BIN="$$dir/dockpulse" npm run e2e:bench)
 
 clean:
-	rm -rf build/bin frontend/dist
+	rm -rf build/bin build/dist build/package build/image frontend/dist
