@@ -43,6 +43,11 @@ func TestDesktopWindowConnects(t *testing.T) {
 		}
 		t.Skipf("set %s to a binary from make build to test the desktop window", EnvDesktopBin)
 	}
+	desktopWindowConnects(t, bin)
+}
+
+// desktopWindowConnects is TestDesktopWindowConnects for the command argv.
+func desktopWindowConnects(t *testing.T, argv ...string) {
 	for _, tool := range []string{"Xvfb", "openbox", "xdotool"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			t.Fatalf("%s: %v (scripts/install-deps.sh installs it)", tool, err)
@@ -55,7 +60,7 @@ func TestDesktopWindowConnects(t *testing.T) {
 	display := startXvfb(t)
 	startWindowManager(t, display)
 	home := t.TempDir()
-	app := exec.Command(bin)
+	app := exec.Command(argv[0], argv[1:]...)
 	app.Env = append(os.Environ(), "DISPLAY="+display, "DOCKER_HOST="+e.Host, "DOCKPULSE_LOG_LEVEL=debug",
 		"HOME="+home, "XDG_CONFIG_HOME="+filepath.Join(home, ".config"))
 	logs, err := app.StderrPipe()
@@ -63,7 +68,7 @@ func TestDesktopWindowConnects(t *testing.T) {
 		t.Fatal(err)
 	}
 	if err := app.Start(); err != nil {
-		t.Fatalf("start %s: %v", bin, err)
+		t.Fatalf("start %q: %v", argv, err)
 	}
 	exited := make(chan error, 1)
 	stopped := false
