@@ -100,12 +100,18 @@ sums:
 ## test: vet, the frontend's linter (ESLint), Go tests (unit, real-engine
 ## integration and attack suites, with -race), the desktop build in a virtual display, the dashboard end to
 ## end in headless Chromium, every fuzz target for FUZZTIME, and the
-## frontend unit tests, and a smoke run of the benchmark.
+## frontend unit tests, and a smoke run of the benchmark. It builds make
+## package and tests the release: it installs the .deb (apt-get, as root)
+## and starts it from its menu entry, runs the end-to-end suite against
+## dockpulse-server, and builds the image into the test engine and opens
+## it in Chromium.
 # The integration tests and the browser end-to-end suite kill and restart
 # the shared engine, so they run after the other packages, never beside them.
-test: build
+test: package
 	@set -euo pipefail; \
 	export DOCKPULSE_DESKTOP_BIN="$(CURDIR)/$(BIN)" DOCKPULSE_DESKTOP_VERSION="$(VERSION)" DOCKPULSE_SCREENSHOT="$(CURDIR)/build/desktop-test.png"; \
+	apt-get install -y "./$(DIST)/dockpulse_$(DEB_VERSION)_$(DEB_ARCH).deb"; \
+	export DOCKPULSE_DESKTOP_ENTRY=/usr/share/applications/dockpulse.desktop; \
 	dir=$$(mktemp -d /tmp/dpe.XXXXXX); \
 	trap 'cd "$(CURDIR)" && go run ./backend/enginetest/testengine stop "'"$$dir"'" && rm -rf "'"$$dir"'"' EXIT; \
 	if go run ./backend/enginetest/testengine start "$$dir"; then \
@@ -115,12 +121,16 @@ test: build
 	else \
 		echo "make test: no private Docker engine; engine tests use DOCKPULSE_TEST_DOCKER_HOST if set, else skip" >&2; \
 	fi; \
+	if [ -n "$${DOCKPULSE_TEST_ENGINE_DIR:-}" ]; then \
+		$(MAKE) --no-print-directory -o package-server image VERSION="$(VERSION)"; \
+		export DOCKPULSE_IMAGE="dockpulse-server:$(VERSION)"; \
+	fi; \
 	go vet $(TAGS) ./...; \
 	(cd frontend && npm run lint); \
 	go test $(TAGS) -race -count=1 $$(go list ./... | grep -v /backend/integration); \
 	go test $(TAGS) -race -count=1 ./backend/integration/; \
 	go build -o "$$dir/dockpulse" .; \
-	(cd frontend && DOCKPULSE_BIN="$$dir/dockpulse" npm run e2e); \
+	(cd frontend && DOCKPULSE_BIN="$(CURDIR)/$(DIST)/dockpulse-server-linux-$(DEB_ARCH)" npm run e2e); \
 	go run ./cmd/dockpulse-bench -bin "$$dir/dockpulse" -smoke; \
 	scripts/fuzz.sh $(FUZZTIME); \
 	(cd frontend && npm test)
