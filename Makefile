@@ -104,13 +104,14 @@ sums:
 ## package and tests the release: it installs the .deb (apt-get, as root)
 ## and starts it from its menu entry, runs the end-to-end suite against
 ## dockpulse-server, and builds the image into the test engine and opens
-## it in Chromium.
+## it in Chromium. Every package without cgo must build for macOS.
 # The integration tests and the browser end-to-end suite kill and restart
 # the shared engine, so they run after the other packages, never beside them.
 test: package
 	@set -euo pipefail; \
 	export DOCKPULSE_DESKTOP_BIN="$(CURDIR)/$(BIN)" DOCKPULSE_DESKTOP_VERSION="$(VERSION)" DOCKPULSE_SCREENSHOT="$(CURDIR)/build/desktop-test.png"; \
-	apt-get install -y "./$(DIST)/dockpulse_$(DEB_VERSION)_$(DEB_ARCH).deb"; \
+	sudo=; [ "$$(id -u)" -eq 0 ] || sudo=sudo; \
+	$$sudo apt-get install -y "./$(DIST)/dockpulse_$(DEB_VERSION)_$(DEB_ARCH).deb"; \
 	export DOCKPULSE_DESKTOP_ENTRY=/usr/share/applications/dockpulse.desktop; \
 	dir=$$(mktemp -d /tmp/dpe.XXXXXX); \
 	trap 'cd "$(CURDIR)" && go run ./backend/enginetest/testengine stop "'"$$dir"'" && rm -rf "'"$$dir"'"' EXIT; \
@@ -126,12 +127,13 @@ test: package
 		export DOCKPULSE_IMAGE="dockpulse-server:$(VERSION)"; \
 	fi; \
 	go vet $(TAGS) ./...; \
+	GOOS=darwin CGO_ENABLED=0 go build ./backend/... ./cmd/... ./frontend/; \
 	(cd frontend && npm run lint); \
 	go test $(TAGS) -race -count=1 $$(go list ./... | grep -v /backend/integration); \
 	go test $(TAGS) -race -count=1 ./backend/integration/; \
 	go build -o "$$dir/dockpulse" .; \
 	(cd frontend && DOCKPULSE_BIN="$(CURDIR)/$(DIST)/dockpulse-server-linux-$(DEB_ARCH)" npm run e2e); \
-	go run ./cmd/dockpulse-bench -bin "$$dir/dockpulse" -smoke; \
+	go run ./cmd/dockpulse-bench -bin "$$dir/dockpulse" -server-bin "$(CURDIR)/$(DIST)/dockpulse-server-linux-$(DEB_ARCH)" -smoke; \
 	scripts/fuzz.sh $(FUZZTIME); \
 	(cd frontend && npm test)
 
@@ -157,15 +159,17 @@ soak: frontend
 
 ## bench: proof of speed (docs/performance.md) against a private engine it
 ## starts and stops (or BENCH_DOCKER_HOST); about 10 minutes.
-bench: frontend
+bench: build
 	go build -o build/bench/dockpulse .
-	go run ./cmd/dockpulse-bench -bin build/bench/dockpulse -out build/bench/report.md -log build/bench/backend.log $(if $(BENCH_DOCKER_HOST),-docker-host $(BENCH_DOCKER_HOST))
+	CGO_ENABLED=0 go build -o build/bench/dockpulse-server ./cmd/dockpulse-server
+	go run ./cmd/dockpulse-bench -bin build/bench/dockpulse -server-bin build/bench/dockpulse-server -desktop-bin $(BIN) -out build/bench/report.md -log build/bench/backend.log $(if $(BENCH_DOCKER_HOST),-docker-host $(BENCH_DOCKER_HOST))
 
 ## bench-smoke: the same with tiny sizes (~30 s); fails on lost, misordered
 ## or gapped events and on leftover containers. make test runs it.
 bench-smoke: frontend
 	go build -o build/bench/dockpulse .
-	go run ./cmd/dockpulse-bench -bin build/bench/dockpulse -smoke
+	CGO_ENABLED=0 go build -o build/bench/dockpulse-server ./cmd/dockpulse-server
+	go run ./cmd/dockpulse-bench -bin build/bench/dockpulse -server-bin build/bench/dockpulse-server -smoke
 
 ## bench-ui: the dashboard in headless Chromium with 1000 containers (200
 ## running) for 30 s of live updates; prints long tasks and frame figures.
