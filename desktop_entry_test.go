@@ -17,13 +17,7 @@ const EnvDesktopEntry = "DOCKPULSE_DESKTOP_ENTRY"
 // from the Exec line of the installed .desktop entry, and checks its
 // window connects as TestDesktopWindowConnects does for the built binary.
 func TestInstalledDesktopEntry(t *testing.T) {
-	entry := os.Getenv(EnvDesktopEntry)
-	if entry == "" {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("%s is not set: CI must test the installed package (make test sets it)", EnvDesktopEntry)
-		}
-		t.Skipf("set %s to an installed dockpulse.desktop (apt-get install ./build/dist/dockpulse_*.deb)", EnvDesktopEntry)
-	}
+	entry := requireEnv(t, EnvDesktopEntry, "the installed package", "an installed dockpulse.desktop (apt-get install ./build/dist/dockpulse_*.deb)")
 	argv, err := desktopExec(entry)
 	if err != nil {
 		t.Fatal(err)
@@ -34,6 +28,21 @@ func TestInstalledDesktopEntry(t *testing.T) {
 	}
 	t.Logf("%s: Exec %q is %s", entry, argv, bin)
 	desktopWindowConnects(t, append([]string{bin}, argv[1:]...)...)
+}
+
+// requireEnv is the environment variable name, which make test sets: in CI
+// the test fails without it (CI must test what), elsewhere it is skipped
+// with what to set it to.
+func requireEnv(t *testing.T, name, what, setTo string) string {
+	t.Helper()
+	v := os.Getenv(name)
+	if v == "" {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("%s is not set: CI must test %s (make test sets it)", name, what)
+		}
+		t.Skipf("set %s to %s", name, setTo)
+	}
+	return v
 }
 
 // desktopExec reads the Exec line of a .desktop file's [Desktop Entry] group

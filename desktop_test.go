@@ -36,13 +36,7 @@ const (
 // screen while minimised (so the engine samples it only now and then) and
 // the container again once restored.
 func TestDesktopWindowConnects(t *testing.T) {
-	bin := os.Getenv(EnvDesktopBin)
-	if bin == "" {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("%s is not set: CI must test the desktop build (make test sets it)", EnvDesktopBin)
-		}
-		t.Skipf("set %s to a binary from make build to test the desktop window", EnvDesktopBin)
-	}
+	bin := requireEnv(t, EnvDesktopBin, "the desktop build", "a binary from make build to test the desktop window")
 	desktopWindowConnects(t, bin)
 }
 
