@@ -16,7 +16,7 @@ WAILS       := go tool wails
 BIN         := build/bin/dockpulse
 LDFLAGS     := -X main.version=$(VERSION)
 
-.PHONY: all deps frontend build windows run serve dev test fuzz soak bench bench-smoke bench-ui clean
+.PHONY: all deps frontend build windows run serve dev test fuzz soak bench bench-smoke bench-ui package package-deb package-server image sums clean
 
 all: build
 
@@ -58,16 +58,73 @@ serve: build
 dev: deps
 	$(WAILS) dev $(TAGS)
 
+## package: the release into build/dist/, with SHA256SUMS: the desktop
+## app's .deb and dockpulse-server, static, for each of SERVER_PLATFORMS.
+DIST             := build/dist
+SERVER_PLATFORMS := linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64 windows/arm64
+# More release files: each a target that writes its own files into $(DIST)
+# before SHA256SUMS is made (the Windows desktop zip goes here).
+PACKAGE_TARGETS  := package-deb package-server windows
+# dpkg wants a version that starts with a digit: v1.2.0 is 1.2.0, and a
+# bare commit (no tag yet) is 0~COMMIT.
+DEB_VERSION      := $(patsubst v%,%,$(VERSION))
+DEB_VERSION      := $(if $(filter 0% 1% 2% 3% 4% 5% 6% 7% 8% 9%,$(DEB_VERSION)),$(DEB_VERSION),0~$(DEB_VERSION))
+DEB_ARCH         := $(shell go env GOARCH)
+SERVER_LDFLAGS   := -s -w -X main.version=$(VERSION)
+
+package: $(PACKAGE_TARGETS)
+	$(MAKE) --no-print-directory sums
+
+## package-deb: build/dist/dockpulse_VERSION_ARCH.deb (nfpm, build/linux/nfpm.yaml).
+package-deb: build
+	rm -rf build/package && mkdir -p build/package $(DIST)
+	rm -f $(DIST)/dockpulse_*.deb
+	cp $(BIN) build/package/dockpulse
+	go run ./scripts/appicons build/appicon.png build/package/icons
+	DEB_VERSION='$(DEB_VERSION)' DEB_ARCH='$(DEB_ARCH)' go tool nfpm package --config build/linux/nfpm.yaml --packager deb --target $(DIST)/dockpulse_$(DEB_VERSION)_$(DEB_ARCH).deb
+
+## package-server: build/dist/dockpulse-server-OS-ARCH[.exe], CGO_ENABLED=0.
+package-server: frontend
+	mkdir -p $(DIST)
+	rm -f $(DIST)/dockpulse-server-*
+	@set -e; for p in $(SERVER_PLATFORMS); do \
+		os=$${p%/*}; arch=$${p#*/}; ext=; [ "$$os" = windows ] && ext=.exe; \
+		echo "dockpulse-server $$os/$$arch"; \
+		CGO_ENABLED=0 GOOS=$$os GOARCH=$$arch go build -trimpath -ldflags "$(SERVER_LDFLAGS)" -o $(DIST)/dockpulse-server-$$os-$$arch$$ext ./cmd/dockpulse-server; \
+	done
+
+## image: the dockpulse-server container image (build/docker/Dockerfile,
+## FROM scratch) in the engine at DOCKER_HOST, tagged dockpulse-server:VERSION
+## and dockpulse-server:latest, and its tarball in build/dist/.
+IMAGE_ARCH ?= amd64
+image: package-server
+	rm -rf build/image && mkdir -p build/image
+	cp $(DIST)/dockpulse-server-linux-$(IMAGE_ARCH) build/image/dockpulse-server
+	docker build -f build/docker/Dockerfile -t dockpulse-server:$(VERSION) -t dockpulse-server:latest build/image
+	docker save -o $(DIST)/dockpulse-server-image-$(VERSION)-$(IMAGE_ARCH).tar dockpulse-server:$(VERSION)
+	$(MAKE) --no-print-directory sums
+
+## sums: build/dist/SHA256SUMS of every file there.
+sums:
+	cd $(DIST) && rm -f SHA256SUMS && sha256sum -- * > SHA256SUMS.tmp && mv SHA256SUMS.tmp SHA256SUMS
+
 ## test: vet (also for Windows and macOS, which cannot be built here: every
 ## package must compile for them without cgo) and the Windows build, the frontend's linter (ESLint), Go tests (unit, real-engine
 ## integration and attack suites, with -race), the desktop build in a virtual display, the dashboard end to
 ## end in headless Chromium, every fuzz target for FUZZTIME, and the
-## frontend unit tests, and a smoke run of the benchmark.
+## frontend unit tests, and a smoke run of the benchmark. It builds make
+## package and tests the release: it installs the .deb (apt-get, as root)
+## and starts it from its menu entry, runs the end-to-end suite against
+## dockpulse-server, and builds the image into the test engine and opens
+## it in Chromium. Every package without cgo must build for macOS.
 # The integration tests and the browser end-to-end suite kill and restart
 # the shared engine, so they run after the other packages, never beside them.
-test: build windows
+test: package
 	@set -euo pipefail; \
 	export DOCKPULSE_DESKTOP_BIN="$(CURDIR)/$(BIN)" DOCKPULSE_DESKTOP_VERSION="$(VERSION)" DOCKPULSE_WINDOWS_ZIP="$(CURDIR)/$(WINDOWS_ZIP)" DOCKPULSE_SCREENSHOT="$(CURDIR)/build/desktop-test.png"; \
+	sudo=; [ "$$(id -u)" -eq 0 ] || sudo=sudo; \
+	$$sudo apt-get install -y "./$(DIST)/dockpulse_$(DEB_VERSION)_$(DEB_ARCH).deb"; \
+	export DOCKPULSE_DESKTOP_ENTRY=/usr/share/applications/dockpulse.desktop; \
 	dir=$$(mktemp -d /tmp/dpe.XXXXXX); \
 	trap 'cd "$(CURDIR)" && go run ./backend/enginetest/testengine stop "'"$$dir"'" && rm -rf "'"$$dir"'"' EXIT; \
 	if go run ./backend/enginetest/testengine start "$$dir"; then \
@@ -77,6 +134,10 @@ test: build windows
 	else \
 		echo "make test: no private Docker engine; engine tests use DOCKPULSE_TEST_DOCKER_HOST if set, else skip" >&2; \
 	fi; \
+	if [ -n "$${DOCKPULSE_TEST_ENGINE_DIR:-}" ]; then \
+		$(MAKE) --no-print-directory -o package-server image VERSION="$(VERSION)"; \
+		export DOCKPULSE_IMAGE="dockpulse-server:$(VERSION)"; \
+	fi; \
 	go vet $(TAGS) ./...; \
 	GOOS=windows GOARCH=amd64 go vet ./...; \
 	CGO_ENABLED=0 GOOS=darwin GOARCH=arm64 go vet ./...; \
@@ -84,8 +145,8 @@ test: build windows
 	go test $(TAGS) -race -count=1 $$(go list ./... | grep -v /backend/integration); \
 	go test $(TAGS) -race -count=1 ./backend/integration/; \
 	go build -o "$$dir/dockpulse" .; \
-	(cd frontend && DOCKPULSE_BIN="$$dir/dockpulse" npm run e2e); \
-	go run ./cmd/dockpulse-bench -bin "$$dir/dockpulse" -smoke; \
+	(cd frontend && DOCKPULSE_BIN="$(CURDIR)/$(DIST)/dockpulse-server-linux-$(DEB_ARCH)" npm run e2e); \
+	go run ./cmd/dockpulse-bench -bin "$$dir/dockpulse" -server-bin "$(CURDIR)/$(DIST)/dockpulse-server-linux-$(DEB_ARCH)" -smoke; \
 	scripts/fuzz.sh $(FUZZTIME); \
 	(cd frontend && npm test)
 
@@ -111,15 +172,17 @@ soak: frontend
 
 ## bench: proof of speed (docs/performance.md) against a private engine it
 ## starts and stops (or BENCH_DOCKER_HOST); about 10 minutes.
-bench: frontend
+bench: build
 	go build -o build/bench/dockpulse .
-	go run ./cmd/dockpulse-bench -bin build/bench/dockpulse -out build/bench/report.md -log build/bench/backend.log $(if $(BENCH_DOCKER_HOST),-docker-host $(BENCH_DOCKER_HOST))
+	CGO_ENABLED=0 go build -o build/bench/dockpulse-server ./cmd/dockpulse-server
+	go run ./cmd/dockpulse-bench -bin build/bench/dockpulse -server-bin build/bench/dockpulse-server -desktop-bin $(BIN) -out build/bench/report.md -log build/bench/backend.log $(if $(BENCH_DOCKER_HOST),-docker-host $(BENCH_DOCKER_HOST))
 
 ## bench-smoke: the same with tiny sizes (~30 s); fails on lost, misordered
 ## or gapped events and on leftover containers. make test runs it.
 bench-smoke: frontend
 	go build -o build/bench/dockpulse .
-	go run ./cmd/dockpulse-bench -bin build/bench/dockpulse -smoke
+	CGO_ENABLED=0 go build -o build/bench/dockpulse-server ./cmd/dockpulse-server
+	go run ./cmd/dockpulse-bench -bin build/bench/dockpulse -server-bin build/bench/dockpulse-server -smoke
 
 ## bench-ui: the dashboard in headless Chromium with 1000 containers (200
 ## running) for 30 s of live updates; prints long tasks and frame figures.
@@ -133,4 +196,4 @@ bench-ui: frontend
 	(cd frontend && DOCKPULSE_BIN="$$dir/dockpulse" npm run e2e:bench)
 
 clean:
-	rm -rf build/bin frontend/dist
+	rm -rf build/bin build/dist build/package build/image frontend/dist

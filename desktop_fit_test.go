@@ -20,7 +20,7 @@ func TestDesktopWindowFitsSmallScreen(t *testing.T) {
 	const screenW, screenH = 800, 600
 	display := startXvfbScreen(t, "800x600x24")
 	startWindowManager(t, display)
-	app := startDesktop(t, bin, display, e.Host, notifytest.Start(t).Address)
+	app := startDesktop(t, []string{bin}, display, e.Host, notifytest.Start(t).Address)
 	defer app.stop(t)
 	app.log.waitFor(t, "the webview's socket never connected", 90*time.Second, func(line string) bool {
 		return strings.Contains(line, "client connected")

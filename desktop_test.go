@@ -43,7 +43,14 @@ const (
 // while the window is minimised must reach the notification service on the
 // session bus; one that died while the window was on screen must not.
 func TestDesktopWindowConnects(t *testing.T) {
-	bin := desktopBin(t)
+	desktopWindowConnects(t, desktopBin(t))
+}
+
+// desktopWindowConnects is TestDesktopWindowConnects for the command argv
+// (the build's binary, or an installed menu entry's Exec line).
+func desktopWindowConnects(t *testing.T, argv ...string) {
+	requireXTools(t)
+	bin := argv[0]
 	e := enginetest.Require(t)
 	e.RunContainer(t, "dp-desktop-running")
 	e.CreateContainer(t, "dp-desktop-created")
@@ -51,7 +58,7 @@ func TestDesktopWindowConnects(t *testing.T) {
 	display := startXvfb(t)
 	startWindowManager(t, display)
 	bus := notifytest.Start(t)
-	app := startDesktop(t, bin, display, e.Host, bus.Address)
+	app := startDesktop(t, argv, display, e.Host, bus.Address)
 	log := app.log
 	if want := os.Getenv(EnvDesktopVersion); want != "" {
 		out, err := exec.Command(bin, "--version").Output()
@@ -129,7 +136,7 @@ func TestDesktopSecondLaunchRaisesTheFirst(t *testing.T) {
 	display := startXvfb(t)
 	startWindowManager(t, display)
 	bus := notifytest.Start(t)
-	first := startDesktop(t, bin, display, e.Host, bus.Address)
+	first := startDesktop(t, []string{bin}, display, e.Host, bus.Address)
 	first.log.waitForView(t, "the page never reported the running container as on screen", true)
 	win := strings.Fields(x(t, display, "xdotool", "search", "--sync", "--onlyvisible", "--name", "^Dockpulse$"))
 	if len(win) != 1 {
@@ -138,7 +145,7 @@ func TestDesktopSecondLaunchRaisesTheFirst(t *testing.T) {
 	x(t, display, "xdotool", "windowminimize", win[0])
 	first.log.waitForView(t, "the minimised window still reported containers on screen", false)
 
-	second := startDesktop(t, bin, display, e.Host, bus.Address)
+	second := startDesktop(t, []string{bin}, display, e.Host, bus.Address)
 	select {
 	case err := <-second.exited:
 		second.stopped = true
@@ -171,12 +178,19 @@ func desktopBin(t *testing.T) string {
 		}
 		t.Skipf("set %s to a binary from make build to test the desktop window", EnvDesktopBin)
 	}
+	requireXTools(t)
+	return bin
+}
+
+// requireXTools checks that the X tools the tests drive the app with are
+// installed.
+func requireXTools(t *testing.T) {
+	t.Helper()
 	for _, tool := range []string{"Xvfb", "openbox", "xdotool"} {
 		if _, err := exec.LookPath(tool); err != nil {
 			t.Fatalf("%s: %v (scripts/install-deps.sh installs it)", tool, err)
 		}
 	}
-	return bin
 }
 
 // desktopApp is a desktop binary running under test, with its log.
@@ -190,10 +204,10 @@ type desktopApp struct {
 // startDesktop starts the desktop binary on display against the engine at
 // host, with the session bus at busAddr and a home of its own; the test's
 // end kills it if stop was not called.
-func startDesktop(t *testing.T, bin, display, host, busAddr string) *desktopApp {
+func startDesktop(t *testing.T, argv []string, display, host, busAddr string) *desktopApp {
 	t.Helper()
 	home := t.TempDir()
-	cmd := exec.Command(bin)
+	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Env = append(os.Environ(), "DISPLAY="+display, "DOCKER_HOST="+host, "DOCKPULSE_LOG_LEVEL=debug",
 		"DBUS_SESSION_BUS_ADDRESS="+busAddr, "HOME="+home, "XDG_CONFIG_HOME="+filepath.Join(home, ".config"))
 	logs, err := cmd.StderrPipe()
@@ -201,7 +215,7 @@ func startDesktop(t *testing.T, bin, display, host, busAddr string) *desktopApp 
 		t.Fatal(err)
 	}
 	if err := cmd.Start(); err != nil {
-		t.Fatalf("start %s: %v", bin, err)
+		t.Fatalf("start %q: %v", argv, err)
 	}
 	a := &desktopApp{cmd: cmd, log: &appLog{}, exited: make(chan error, 1)}
 	t.Cleanup(func() {

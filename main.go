@@ -5,11 +5,10 @@ package main
 
 import (
 	"context"
-	"embed"
+	_ "embed"
 	"errors"
 	"flag"
 	"fmt"
-	"io/fs"
 	"os"
 	"os/signal"
 	"syscall"
@@ -21,13 +20,11 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/dockpulse/dockpulse/backend/logging"
-	"github.com/dockpulse/dockpulse/backend/protocol"
+	"github.com/dockpulse/dockpulse/backend/servecmd"
 	"github.com/dockpulse/dockpulse/backend/server"
 	"github.com/dockpulse/dockpulse/backend/service"
+	"github.com/dockpulse/dockpulse/frontend"
 )
-
-//go:embed all:frontend/dist
-var assets embed.FS
 
 //go:embed build/appicon.png
 var icon []byte
@@ -38,50 +35,20 @@ var version = "dev"
 func main() {
 	if len(os.Args) > 1 && os.Args[1] == "serve" {
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-		code := runServe(ctx, os.Args[2:], os.Stdout, os.Stderr)
+		code := servecmd.Command{Name: "dockpulse serve", Version: version, UI: frontend.UI}.Run(ctx, os.Args[2:], os.Stdout, os.Stderr)
 		stop()
 		os.Exit(code)
 	}
 	os.Exit(runDesktop(os.Args[1:]))
 }
 
-// envStats sets the default of --stats, for the desktop app started from a
-// launcher.
-const envStats = "DOCKPULSE_STATS"
-
-// statsFlag defines --stats, which chooses the service's StatsMode. The
-// default samples by view: on an engine measured in docs/performance.md it
-// halves the engine's CPU for stats, and what is on screen stays live.
-func statsFlag(fset *flag.FlagSet) *string {
-	return fset.String("stats", envOr(envStats, protocol.StatsVisible), "stats sampling: \"visible\" streams what a window shows at 1 Hz and samples the other running containers every 5 s; \"all\" streams every running container at 1 Hz (default $"+envStats+", else visible)")
-}
-
-// envOr is the environment variable name, or def where it is unset or
-// empty.
-func envOr(name, def string) string {
-	if v := os.Getenv(name); v != "" {
-		return v
-	}
-	return def
-}
-
-// envStatsSource sets the default of --stats-source.
-const envStatsSource = "DOCKPULSE_STATS_SOURCE"
-
-// statsSourceFlag defines --stats-source, which chooses the service's
-// StatsSource. The default reads the kernel's files where it can: every
-// container at 1 Hz for almost nothing (docs/performance.md).
-func statsSourceFlag(fset *flag.FlagSet) *string {
-	return fset.String("stats-source", envOr(envStatsSource, service.StatsSourceAuto), "where stats come from: \"kernel\" reads the cgroup files of a local engine's containers, \"engine\" asks the engine, \"auto\" reads the kernel's where it can and checks it against the engine's now and then, falling back to the engine when they disagree (default $"+envStatsSource+", else auto)")
-}
-
 func runDesktop(args []string) int {
 	fset := flag.NewFlagSet("dockpulse", flag.ContinueOnError)
 	level := fset.String("log-level", "", "log level: debug, info, warn or error (default $"+logging.EnvLevel+", else info)")
-	statsMode := statsFlag(fset)
-	statsSource := statsSourceFlag(fset)
+	statsMode := servecmd.StatsFlag(fset)
+	statsSource := servecmd.StatsSourceFlag(fset)
 	showVersion := fset.Bool("version", false, "print the version and exit")
-	contexts := contextFlag(fset)
+	contexts := servecmd.ContextFlag(fset)
 	fset.Usage = func() {
 		fmt.Fprintf(fset.Output(), "usage: dockpulse [--version] [--log-level LEVEL] [--stats MODE] [--stats-source SOURCE] [--context NAME]\n       dockpulse serve [--help]\n")
 		fset.PrintDefaults()
@@ -97,7 +64,7 @@ func runDesktop(args []string) int {
 		fmt.Fprintln(fset.Output(), "dockpulse:", err)
 		return 2
 	}
-	engine, err := resolveEngine(*contexts)
+	engine, err := servecmd.ResolveEngine(*contexts)
 	if err != nil {
 		fmt.Fprintln(fset.Output(), "dockpulse:", err)
 		return 2
@@ -119,7 +86,7 @@ func runDesktop(args []string) int {
 	}()
 
 	app := NewApp(service.Config{Engine: engine, StatsMode: *statsMode, StatsSource: *statsSource, Server: server.Config{Version: version}}, log)
-	ui, err := fs.Sub(assets, "frontend/dist")
+	ui, err := frontend.UI()
 	if err != nil {
 		log.Error("embedded UI", zap.Error(err))
 		return 1

@@ -45,6 +45,11 @@ type Config struct {
 	// AllowRemote must be set to listen on a non-loopback address; it also
 	// lifts the loopback Host check. Default false.
 	AllowRemote bool
+	// LoopbackHosts keeps the loopback Host check when AllowRemote lets the
+	// server listen on a non-loopback address: for a server in a container,
+	// which must listen on the container's own interface for a port that
+	// is published on the host's loopback only. Default false.
+	LoopbackHosts bool
 	// Token is required on every request. Default: a fresh random one.
 	Token string
 	// UI, when set, is served at / with same-origin sockets allowed (serve
@@ -181,7 +186,7 @@ func New(cfg Config, st *store.Store, h *hub.Hub, log *zap.Logger) (*Server, err
 		cfg:   cfg,
 		store: st,
 		hub:   h,
-		guard: newGuard(cfg.Token, WebviewOrigins, cfg.UI != nil, cfg.AllowRemote && !IsLoopbackAddr(cfg.Addr)),
+		guard: newGuard(cfg.Token, WebviewOrigins, cfg.UI != nil, cfg.AllowRemote && !IsLoopbackAddr(cfg.Addr) && !cfg.LoopbackHosts),
 		log:   log.With(zap.String("component", "server")),
 		mux:   http.NewServeMux(),
 	}

@@ -30,9 +30,10 @@ type backend struct {
 	exited  chan struct{}
 }
 
-// startBackend runs `bin serve [args]` against host and waits for its URL.
+// startBackend runs `bin serve [args]` (dockpulse-server: `bin [args]`)
+// against host and waits for its URL.
 func startBackend(ctx context.Context, bin, host string, logw io.Writer, args ...string) (*backend, error) {
-	cmd := exec.Command(bin, append([]string{"serve", "--log-level", "warn"}, args...)...)
+	cmd := exec.Command(bin, append(append(serveCommand(bin), "--log-level", "warn"), args...)...)
 	cmd.Env = append(os.Environ(), "DOCKER_HOST="+host)
 	cmd.Stderr = logw
 	out, err := cmd.StdoutPipe()

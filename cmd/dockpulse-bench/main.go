@@ -12,7 +12,9 @@
 //  5. scale: 1000 containers, 200 running;
 //  6. visible-only sampling: the engine's CPU with `--stats visible` and a
 //     client whose view names a few containers (streamed at 1 Hz, the rest
-//     one-shot every 5 s), against `--stats all`.
+//     one-shot every 5 s), against `--stats all`;
+//  7. headless: dockpulse-server's RSS and CPU beside the desktop binary's
+//     `serve` (-server-bin).
 //
 // By default it starts a private engine in a temporary directory and stops
 // it at the end, so a user's engine is never filled with benchmark
@@ -21,7 +23,7 @@
 //
 // Usage:
 //
-//	dockpulse-bench -bin build/bench/dockpulse [-smoke] [-out FILE]
+//	dockpulse-bench -bin build/bench/dockpulse [-server-bin build/bench/dockpulse-server] [-smoke] [-out FILE]
 package main
 
 import (
@@ -51,6 +53,9 @@ type sizes struct {
 	// samplingCount is how many running containers the visible-only
 	// sampling section runs (the largest stats count at most).
 	samplingCount int
+	// serverRunning is how many running containers the headless section
+	// runs.
+	serverRunning int
 }
 
 var full = sizes{
@@ -60,6 +65,7 @@ var full = sizes{
 	fanoutClients: 50, fanoutEvents: 1000,
 	scaleTotal: 1000, scaleRunning: 200,
 	sampleVisible: 10, samplingCount: 60,
+	serverRunning: 60,
 }
 
 var smoke = sizes{
@@ -71,6 +77,7 @@ var smoke = sizes{
 	fanoutClients: 3, fanoutEvents: 40,
 	scaleTotal: 20, scaleRunning: 4,
 	sampleVisible: 1, samplingCount: 3,
+	serverRunning: 3,
 }
 
 // bench is one run.
@@ -87,6 +94,9 @@ type bench struct {
 	// altBin is a second backend build whose stats cost is measured beside
 	// bin's (before/after a change).
 	altBin string
+	// serverBin is dockpulse-server, measured beside desktopBin's serve
+	// (bin's when empty).
+	serverBin, desktopBin string
 }
 
 func (b *bench) failf(format string, args ...any) {
@@ -104,9 +114,11 @@ func main() {
 	host := flag.String("docker-host", "", "use this engine (DOCKER_HOST form) instead of starting a private one; the engine's daemon CPU is then not measured")
 	dir := flag.String("engine-dir", "", "use (or start) the private engine kept in this directory, as `testengine start DIR` does")
 	smokeMode := flag.Bool("smoke", false, "tiny sizes: checks that every measurement runs and that delivery is correct, in seconds")
-	only := flag.String("only", "", "comma-separated subset: latency,stats,memory,fanout,scale,sampling")
+	only := flag.String("only", "", "comma-separated subset: latency,stats,memory,fanout,scale,sampling,headless")
 	out := flag.String("out", "", "also write the markdown report to this file")
 	logPath := flag.String("log", "", "write the backends' logs here (default: discarded)")
+	serverBin := flag.String("server-bin", "", "dockpulse-server, whose RSS and CPU are measured beside the desktop binary's serve")
+	desktopBin := flag.String("desktop-bin", "", "the desktop build (make build) whose serve -server-bin is measured beside (default -bin)")
 	altBin := flag.String("compare-bin", "", "a second dockpulse build whose stats cost is measured beside -bin's, in the same rounds")
 	window := flag.Duration("window", 0, "override the measurement window")
 	rounds := flag.Int("rounds", 0, "override the number of rounds")
@@ -125,6 +137,7 @@ func main() {
 	}
 	code := run(ctx, *bin, *host, *dir, *smokeMode, *only, *out, *logPath, func(b *bench) {
 		b.altBin = *altBin
+		b.serverBin, b.desktopBin = *serverBin, *desktopBin
 		if *window > 0 {
 			b.sz.window = *window
 		}
@@ -178,6 +191,7 @@ func run(ctx context.Context, bin, host, dir string, smokeMode bool, only, out, 
 		{"sampling", b.sampling},
 		{"fanout", b.fanout},
 		{"scale", b.scale},
+		{"headless", b.headless},
 	}
 	var errs []error
 	for _, s := range steps {

@@ -5,14 +5,15 @@
 //     otherwise a private test engine that this harness starts itself with
 //     `go run ./backend/enginetest/testengine start DIR` and stops afterwards;
 //   - the dockpulse binary: $DOCKPULSE_BIN, or one built here with `go build`
-//     (the embedded UI is frontend/dist: run `npm run build` first);
+//     (the embedded UI is frontend/dist: run `npm run build` first); a
+//     dockpulse-server binary (cmd/dockpulse-server) runs the same suite;
 //   - `dockpulse serve` processes, one per test file or per restart;
 //   - headless Chromium from Debian (/usr/bin/chromium) via playwright-core.
 
 import { execFile, spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { basename, join, resolve } from 'node:path'
 import { request } from 'node:http'
 import { chromium, type Browser, type Page } from 'playwright-core'
 
@@ -184,6 +185,11 @@ export function removeBuiltBinary(): void {
   builtBinary = null
 }
 
+/** The arguments that run the serve command: `dockpulse serve`, or dockpulse-server itself. */
+export function serveCommand(bin: string): string[] {
+  return basename(bin).startsWith('dockpulse-server') ? [] : ['serve']
+}
+
 export interface Serve {
   url: string
   origin: string
@@ -199,7 +205,7 @@ export interface Serve {
  * a token file, a restarted server keeps the token.
  */
 export function startServe(bin: string, engine: Engine, addr = '127.0.0.1:0', tokenFile?: string, extra: string[] = []): Promise<Serve> {
-  const args = ['serve', '--addr', addr, '--log-level', 'warn', ...extra]
+  const args = [...serveCommand(bin), '--addr', addr, '--log-level', 'warn', ...extra]
   if (tokenFile) args.push('--token-file', tokenFile)
   const proc = spawn(bin, args, {
     env: { ...process.env, DOCKER_HOST: engine.dockerHost },

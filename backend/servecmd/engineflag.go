@@ -1,4 +1,4 @@
-package main
+package servecmd
 
 import (
 	"errors"
@@ -9,10 +9,10 @@ import (
 	"github.com/dockpulse/dockpulse/backend/engines"
 )
 
-// contextFlag defines --context, the docker context to watch. It may be
+// ContextFlag defines --context, the docker context to watch. It may be
 // given more than once so that a second one is refused in words rather
 // than silently replacing the first.
-func contextFlag(fset *flag.FlagSet) *[]string {
+func ContextFlag(fset *flag.FlagSet) *[]string {
 	var names []string
 	fset.Func("context", "the docker context to watch, by its name in `docker context ls` (default: the one the docker command uses: DOCKER_HOST, DOCKER_CONTEXT, then the CLI config's current context)", func(v string) error {
 		if v == "" {
@@ -24,9 +24,9 @@ func contextFlag(fset *flag.FlagSet) *[]string {
 	return &names
 }
 
-// resolveEngine is the engine to watch: the one --context names, else the
+// ResolveEngine is the engine to watch: the one --context names, else the
 // docker command's current one. A wrong name lists the known ones.
-func resolveEngine(names []string) (engines.Endpoint, error) {
+func ResolveEngine(names []string) (engines.Endpoint, error) {
 	if len(names) > 1 {
 		return engines.Endpoint{}, fmt.Errorf("--context %s: watching several engines at once is not supported yet; pass one --context", strings.Join(names, ", "))
 	}

@@ -1,4 +1,4 @@
-package main
+package servecmd
 
 import (
 	"bufio"
@@ -19,9 +19,13 @@ import (
 	"github.com/dockpulse/dockpulse/backend/model"
 	"github.com/dockpulse/dockpulse/backend/protocol"
 	"github.com/dockpulse/dockpulse/backend/protocol/protocoltest"
+	"github.com/dockpulse/dockpulse/frontend"
 )
 
 func TestMain(m *testing.M) { enginetest.Main(m) }
+
+// testCommand is the serve command as `dockpulse serve` runs it.
+var testCommand = Command{Name: "dockpulse serve", Version: "dev", UI: frontend.UI}
 
 // syncBuffer collects stderr from the serve goroutine.
 type syncBuffer struct {
@@ -108,7 +112,7 @@ func TestServe(t *testing.T) {
 
 func TestServeRefusesNonLoopbackWithoutAllowRemote(t *testing.T) {
 	var stdout, stderr syncBuffer
-	code := runServe(context.Background(), []string{"--addr", "0.0.0.0:0"}, &stdout, &stderr)
+	code := testCommand.Run(context.Background(), []string{"--addr", "0.0.0.0:0"}, &stdout, &stderr)
 	if code != 2 || stdout.String() != "" || !strings.Contains(stderr.String(), "--allow-remote") {
 		t.Fatalf("exit %d, stdout %q, stderr %q; want 2, nothing, a hint about --allow-remote", code, stdout.String(), stderr.String())
 	}
@@ -120,8 +124,8 @@ func TestStatsFlagDefaults(t *testing.T) {
 		flag func(*flag.FlagSet) *string
 		want map[string]string // the default for each value of env
 	}{
-		{envStats, statsFlag, map[string]string{"": "visible", "all": "all", "visible": "visible"}},
-		{envStatsSource, statsSourceFlag, map[string]string{"": "auto", "kernel": "kernel", "engine": "engine"}},
+		{EnvStats, StatsFlag, map[string]string{"": "visible", "all": "all", "visible": "visible"}},
+		{EnvStatsSource, StatsSourceFlag, map[string]string{"": "auto", "kernel": "kernel", "engine": "engine"}},
 	} {
 		for env, want := range tc.want {
 			t.Setenv(tc.env, env)
@@ -134,7 +138,7 @@ func TestStatsFlagDefaults(t *testing.T) {
 
 func TestServeRefusesUnknownStatsMode(t *testing.T) {
 	var stdout, stderr syncBuffer
-	code := runServe(context.Background(), []string{"--stats", "some"}, &stdout, &stderr)
+	code := testCommand.Run(context.Background(), []string{"--stats", "some"}, &stdout, &stderr)
 	if code != 2 || stdout.String() != "" || !strings.Contains(stderr.String(), `stats mode "some": want "all" or "visible"`) {
 		t.Fatalf("exit %d, stdout %q, stderr %q; want 2, nothing, the modes there are", code, stdout.String(), stderr.String())
 	}
@@ -188,7 +192,7 @@ func serveOnce(t *testing.T, args ...string) (*url.URL, string) {
 	out, outW := io.Pipe()
 	var stderr syncBuffer
 	exited := make(chan int, 1)
-	go func() { exited <- runServe(ctx, args, outW, &stderr) }()
+	go func() { exited <- testCommand.Run(ctx, args, outW, &stderr) }()
 	lines := bufio.NewReader(out)
 	u := printedURL(t, lines)
 	go func() { _, _ = io.Copy(io.Discard, lines) }() // the next addresses
@@ -202,8 +206,20 @@ func serveOnce(t *testing.T, args ...string) (*url.URL, string) {
 
 func TestServeRefusesUnknownStatsSource(t *testing.T) {
 	var stdout, stderr syncBuffer
-	code := runServe(context.Background(), []string{"--stats-source", "cgroups"}, &stdout, &stderr)
+	code := testCommand.Run(context.Background(), []string{"--stats-source", "cgroups"}, &stdout, &stderr)
 	if code != 2 || stdout.String() != "" || !strings.Contains(stderr.String(), `stats source "cgroups": want "auto", "kernel" or "engine"`) {
 		t.Fatalf("exit %d, stdout %q, stderr %q; want 2, nothing, the sources there are", code, stdout.String(), stderr.String())
+	}
+}
+
+// TestServeLoopbackHosts: listening on every interface, as in a container,
+// with --loopback-hosts the printed address names 127.0.0.1 (where the
+// published port is) and its code trades there.
+func TestServeLoopbackHosts(t *testing.T) {
+	e := enginetest.Require(t)
+	t.Setenv("DOCKER_HOST", e.Host)
+	u, token := serveOnce(t, "--addr", "0.0.0.0:0", "--allow-remote", "--loopback-hosts")
+	if token == "" {
+		t.Fatalf("the code of %s traded for no token", u)
 	}
 }

@@ -1,4 +1,4 @@
-package main
+package servecmd
 
 import (
 	"bufio"
@@ -58,7 +58,7 @@ func startServe(t *testing.T, args ...string) (*bufio.Reader, *syncBuffer) {
 	out, outW := io.Pipe()
 	stderr := &syncBuffer{}
 	exited := make(chan int, 1)
-	go func() { exited <- runServe(ctx, args, outW, stderr) }()
+	go func() { exited <- testCommand.Run(ctx, args, outW, stderr) }()
 	t.Cleanup(func() {
 		cancel()
 		select {
@@ -87,7 +87,7 @@ func TestServeRefusesUnknownAndSeveralContexts(t *testing.T) {
 		{[]string{"--context", "alpha", "--context", "default"}, "several engines at once is not supported yet"},
 	} {
 		var stdout, stderr syncBuffer
-		if code := runServe(context.Background(), tc.args, &stdout, &stderr); code != 2 || !strings.Contains(stderr.String(), tc.want) {
+		if code := testCommand.Run(context.Background(), tc.args, &stdout, &stderr); code != 2 || !strings.Contains(stderr.String(), tc.want) {
 			t.Errorf("serve %v: exit %d, stderr %q; want 2 and %q", tc.args, code, stderr.String(), tc.want)
 		}
 	}

@@ -1,6 +1,6 @@
 //go:build !windows
 
-package main
+package servecmd
 
 import (
 	"context"
@@ -30,7 +30,9 @@ func TestServeRefusesFIFOTokenFile(t *testing.T) {
 	})
 	var stdout, stderr syncBuffer
 	exited := make(chan int, 1)
-	go func() { exited <- runServe(context.Background(), []string{"--token-file", path}, &stdout, &stderr) }()
+	go func() {
+		exited <- testCommand.Run(context.Background(), []string{"--token-file", path}, &stdout, &stderr)
+	}()
 	select {
 	case code := <-exited:
 		if code != 2 || stdout.String() != "" || !strings.Contains(stderr.String(), "not a regular file") {
