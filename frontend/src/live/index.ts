@@ -26,7 +26,7 @@ export {
   type UiAction,
 } from './actions'
 export { MAX_ALERTS, alertsAfterMessage, type Alert, type AlertDraft } from './alerts'
-export { eventSubject, healthOf, newEventsOf } from './events'
+export { eventSubject, healthOf, knownContainerName, newEventsOf } from './events'
 export { HISTORY_SECONDS, StatsHistory, type Series } from './history'
 export {
   MAX_EVENTS,
@@ -34,6 +34,7 @@ export {
   applySnapshot,
   computeRates,
   emptyLiveData,
+  isSampled,
   type ApplyResult,
   type LiveData,
 } from './reducer'

@@ -4,12 +4,15 @@
 import { useMemo, useRef, useState } from 'react'
 import { observeElementRect, useVirtualizer } from '@tanstack/react-virtual'
 import { eventSubject, useLiveData, type DockerEvent } from '../live'
-import { describeEvent, eventTone, formatClock } from '../format'
+import { describeEvent, eventTone, formatEventTime, formatTimestamp } from '../format'
+import { useNow } from './useNow'
 
 const ROW = 26
 
 export function EventsFeed({ onSelectContainer }: { onSelectContainer: (key: string) => void }) {
   const data = useLiveData()
+  // Only to tell today's events from older ones.
+  const now = useNow(60_000)
   const [type, setType] = useState('all')
   const [who, setWho] = useState('all')
 
@@ -85,9 +88,11 @@ export function EventsFeed({ onSelectContainer }: { onSelectContainer: (key: str
                   data-clickable={clickable || undefined}
                   style={{ transform: `translateY(${vi.start}px)`, height: ROW }}
                   onClick={clickable ? () => onSelectContainer(`${e.engine}/${e.actorId}`) : undefined}
-                  title={`${e.type} ${e.action} · ${e.actorId.slice(0, 12)}`}
+                  title={`${formatTimestamp(e.timeNano / 1e6)} · ${e.type} ${e.action} · ${e.actorId}`}
                 >
-                  <time className="mono muted">{formatClock(e.timeNano / 1e6)}</time>
+                  <time className="mono muted" dateTime={new Date(e.timeNano / 1e6).toISOString()}>
+                    {formatEventTime(e.timeNano / 1e6, now)}
+                  </time>
                   <span className="dot" data-tone={eventTone(e)} aria-hidden="true" />
                   <span className="event-text">{describeEvent(e, data)}</span>
                 </div>
