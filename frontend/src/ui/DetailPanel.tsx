@@ -80,7 +80,8 @@ export function DetailPanel({
           {status.error}
         </p>
       )}
-      <div className="detail-body">
+      {/* Focusable: it scrolls, and the keyboard must be able to scroll it. */}
+      <div className="detail-body" tabIndex={0} role="group" aria-label={`Charts, events and configuration of ${name}`}>
         <Charts container={container} selectedKey={selectedKey} />
         <div className="detail-columns">
           <ContainerEvents container={container} />
