@@ -7,7 +7,7 @@ import { defineConfig } from 'vitest/config'
 export default defineConfig({
   test: {
     root: fileURLToPath(new URL('.', import.meta.url)),
-    include: process.env.DOCKPULSE_E2E_BENCH ? ['bench.e2e.ts'] : ['live.e2e.ts', 'bootstrap.e2e.ts'],
+    include: process.env.DOCKPULSE_E2E_BENCH ? ['bench.e2e.ts'] : ['live.e2e.ts', 'bootstrap.e2e.ts', 'states.e2e.ts'],
     environment: 'node',
     testTimeout: 120_000,
     hookTimeout: 600_000,

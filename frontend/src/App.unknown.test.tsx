@@ -67,8 +67,9 @@ describe('App, when it does not know', () => {
     expect(term('Docker')).toHaveTextContent('not reached yet')
     expect(term('Containers')).toHaveTextContent('unknown')
     expect(term('Images')).toHaveTextContent('unknown')
-    expect(term('CPU')).toHaveTextContent('— not live')
-    expect(term('Memory')).toHaveTextContent('— of unknown, not live')
+    expect(term('CPU')).toHaveTextContent(/^unknown$/)
+    expect(term('Memory')).toHaveTextContent(/^unknown$/)
+    expect(screen.getByRole('status', { name: 'Engine' })).toHaveTextContent('Engine not reached')
   })
 
   it('while the engine is down, keeps running containers as last known, not stopped, and invents no 0 %', async () => {

@@ -60,7 +60,7 @@ function engineText(engine: EngineInfo, many: boolean, withReason: boolean): str
     case 'connecting':
       return `${prefix} connecting…`
     case 'down':
-      return `${prefix} down${withReason && engine.reason ? `: ${engine.reason}` : ''}`
+      return `${prefix} ${everReached(engine) ? 'down' : 'not reached'}${withReason && engine.reason ? `: ${engine.reason}` : ''}`
     default:
       return `${prefix} ${String(engine.status)}`
   }
@@ -157,7 +157,8 @@ export function ConnectionBanner() {
   switch (c.status) {
     case 'reconnecting':
       tone = 'warn'
-      text = 'Live connection lost.'
+      // Nothing was ever live on a first visit: nothing was lost.
+      text = hadPicture ? 'Live connection lost.' : 'No live connection yet.'
       note = `Reconnecting by itself (attempt ${c.attempt}): ${c.reason}.`
       break
     case 'polling':
@@ -305,7 +306,9 @@ export function SystemSummary() {
       </div>
       <div>
         <dt>CPU</dt>
-        {live && cpus > 0 ? (
+        {!reached ? (
+          <dd>{unknown}</dd>
+        ) : live && cpus > 0 ? (
           <dd title={`${formatPercent(usage.cpu)} of one core, summed over running containers`}>
             {formatPercent(usage.cpu / cpus)} <span className="muted">of {cpus} CPU{cpus === 1 ? '' : 's'}</span>
           </dd>
@@ -317,13 +320,17 @@ export function SystemSummary() {
       </div>
       <div>
         <dt>Memory</dt>
-        <dd title={live ? 'Summed over running and paused containers' : notLive}>
-          {live ? formatBytes(usage.mem) : '—'}{' '}
-          <span className="muted">
-            {reached && engine.memoryTotal > 0 ? `of ${formatBytes(engine.memoryTotal)}` : 'of unknown'}
-            {live ? '' : ', not live'}
-          </span>
-        </dd>
+        {!reached ? (
+          <dd>{unknown}</dd>
+        ) : (
+          <dd title={live ? 'Summed over running and paused containers' : notLive}>
+            {live ? formatBytes(usage.mem) : '—'}{' '}
+            <span className="muted">
+              {reached && engine.memoryTotal > 0 ? `of ${formatBytes(engine.memoryTotal)}` : 'of unknown'}
+              {live ? '' : ', not live'}
+            </span>
+          </dd>
+        )}
       </div>
     </dl>
   )
