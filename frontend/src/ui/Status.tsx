@@ -295,7 +295,7 @@ export function SystemSummary() {
               <span className="count" data-tone="ok">{counts.running} running</span>
               <span className="count" data-tone="warn">{counts.paused} paused</span>
               <span className="count" data-tone="idle">{counts.stopped} stopped</span>
-              {!live && <span className="muted"> (last known)</span>}
+              {!live && <span className="muted"> last known</span>}
             </>
           )}
         </dd>
@@ -314,7 +314,7 @@ export function SystemSummary() {
           </dd>
         ) : (
           <dd title={notLive || 'the engine did not say how many CPUs it has'}>
-            — <span className="muted">{reached && cpus > 0 ? `of ${cpus} CPU${cpus === 1 ? '' : 's'}, ` : ''}{live ? 'unknown' : 'not live'}</span>
+            — <span className="muted">{live ? 'unknown' : 'not live'}</span>
           </dd>
         )}
       </div>
@@ -326,8 +326,7 @@ export function SystemSummary() {
           <dd title={live ? 'Summed over running and paused containers' : notLive}>
             {live ? formatBytes(usage.mem) : '—'}{' '}
             <span className="muted">
-              {reached && engine.memoryTotal > 0 ? `of ${formatBytes(engine.memoryTotal)}` : 'of unknown'}
-              {live ? '' : ', not live'}
+              {engine.memoryTotal > 0 ? `of ${formatBytes(engine.memoryTotal)}` : 'of unknown'}
             </span>
           </dd>
         )}
