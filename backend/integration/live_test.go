@@ -162,19 +162,7 @@ func statsFlow(t *testing.T, e *enginetest.Engine) {
 	c := connect(t, svc)
 	id := e.RunContainer(t, "dp-stats", "sh", "-c", "yes > /dev/null")
 
-	var got model.Stats
-	for got.ID != id {
-		env := c.next(protocol.TypeStats)
-		var b protocol.StatsBatch
-		if err := json.Unmarshal(env.Data, &b); err != nil {
-			t.Fatal(err)
-		}
-		for _, s := range b.Samples {
-			if s.ID == id {
-				got = s
-			}
-		}
-	}
+	got := sampleOf(t, c, id, 30)
 	if got.MemoryUsage == 0 || got.MemoryLimit == 0 || got.Pids == 0 || got.Read == 0 {
 		t.Fatalf("first sample looks empty: %+v", got)
 	}

@@ -57,6 +57,11 @@ type Container struct {
 	StopTimeout *int `json:"stopTimeout,omitempty"`
 }
 
+// Sampled reports whether the container has figures worth sampling: a
+// running one, and a paused one, whose processes are frozen but still hold
+// their memory (`docker stats` lists it with 0 % CPU and its memory).
+func (c Container) Sampled() bool { return c.State == StateRunning || c.State == StatePaused }
+
 // Key returns the container's engine-wide identity.
 func (c Container) Key() Key { return Key{Engine: c.Engine, ID: c.ID} }
 

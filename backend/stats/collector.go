@@ -207,9 +207,9 @@ func (c *Collector) shutdown() {
 	c.wg.Wait()
 }
 
-// Track follows a container's state: a running container gets a stream if it
-// has none; any other state (paused, exited, restarting, ...) stops its
-// stream and drops its pending sample.
+// Track follows a container's state: a running or paused container (see
+// model.Container.Sampled) gets a stream if it has none; any other state
+// (exited, restarting, ...) stops its stream and drops its pending sample.
 func (c *Collector) Track(ctr model.Container) {
 	if !c.ours(ctr) {
 		return
@@ -217,7 +217,7 @@ func (c *Collector) Track(ctr model.Container) {
 	key := model.Key{Engine: c.cfg.Engine, ID: ctr.ID}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if ctr.Running() {
+	if ctr.Sampled() {
 		c.ensureLocked(key)
 	} else {
 		c.stopLocked(key)
@@ -241,7 +241,7 @@ func (c *Collector) Untrack(key model.Key) {
 func (c *Collector) Sync(containers []model.Container) {
 	want := make(map[model.Key]bool, len(containers))
 	for _, ctr := range containers {
-		if ctr.Running() && c.ours(ctr) {
+		if ctr.Sampled() && c.ours(ctr) {
 			want[model.Key{Engine: c.cfg.Engine, ID: ctr.ID}] = true
 		}
 	}

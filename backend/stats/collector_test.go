@@ -80,7 +80,7 @@ func TestCollectorUntrackStopsStream(t *testing.T) {
 
 func TestCollectorTrackNotRunningStopsStream(t *testing.T) {
 	for _, state := range []string{
-		model.StatePaused, model.StateExited, model.StateRestarting,
+		model.StateExited, model.StateRestarting,
 		model.StateDead, model.StateRemoving, model.StateCreated,
 	} {
 		t.Run(state, func(t *testing.T) {
@@ -109,6 +109,24 @@ func TestCollectorTrackNotRunningStopsStream(t *testing.T) {
 	}
 }
 
+// A paused container keeps its stream: frozen, it still holds memory,
+// which the engine (and the kernel) report.
+func TestCollectorTrackPausedKeepsStream(t *testing.T) {
+	h := startHarness(t, Config{})
+	h.c.Track(ctr("a", model.StateRunning))
+	st := h.src.stream(t, "a", 0)
+	h.c.Track(ctr("a", model.StatePaused))
+	st.deliver(t, sample(1))
+	h.clock.flush(t)
+	h.wantBatches(t, []model.Stats{Compute(engine, "a", sample(1))})
+	if st.isClosed() || h.c.Streams() != 1 {
+		t.Errorf("pausing closed the stream (closed %v, %d streams)", st.isClosed(), h.c.Streams())
+	}
+	h.c.Track(ctr("b", model.StatePaused)) // seen first while paused: streamed
+	h.src.stream(t, "b", 0)
+	h.noWarnings(t)
+}
+
 func TestCollectorSync(t *testing.T) {
 	h := startHarness(t, Config{})
 	h.c.Track(ctr("a", model.StateRunning))
@@ -124,12 +142,13 @@ func TestCollectorSync(t *testing.T) {
 		ctr("e", model.StatePaused),
 	})
 	c := h.src.stream(t, "c", 0)
+	h.src.stream(t, "e", 0)
 	eventually(t, "a's stream is closed", a.isClosed)
-	waitStreams(t, h.c, 2)
+	waitStreams(t, h.c, 3)
 	if b.isClosed() {
 		t.Errorf("Sync closed the stream of b, which is still running")
 	}
-	for id, want := range map[string]int{"a": 1, "b": 1, "c": 1, "d": 0, "e": 0} {
+	for id, want := range map[string]int{"a": 1, "b": 1, "c": 1, "d": 0, "e": 1} {
 		if n := h.src.attemptsFor(id); n != want {
 			t.Errorf("streams opened for %s = %d, want %d", id, n, want)
 		}

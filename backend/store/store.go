@@ -209,7 +209,8 @@ func keyLess(a, b model.Key) bool {
 }
 
 // Upsert records a container's current state; it is a delta only if
-// something changed. A container that is no longer running loses its stats.
+// something changed. A container that is neither running nor paused loses
+// its stats.
 func (s *Store) Upsert(c model.Container) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -223,7 +224,7 @@ func (s *Store) upsertLocked(c model.Container) bool {
 		return false
 	}
 	s.containers[k] = c
-	if !c.Running() {
+	if !c.Sampled() {
 		delete(s.stats, k)
 	}
 	s.publishLocked(protocol.TypeContainerUpsert, c)
@@ -295,7 +296,7 @@ func (s *Store) PublishStats(samples []model.Stats) {
 	for _, st := range samples {
 		st = st.Bound()
 		c, ok := s.containers[st.Key()]
-		if !ok || !c.Running() || s.engines[st.Engine].Status != model.EngineUp {
+		if !ok || !c.Sampled() || s.engines[st.Engine].Status != model.EngineUp {
 			continue
 		}
 		s.stats[st.Key()] = st

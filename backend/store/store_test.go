@@ -179,7 +179,7 @@ func TestStatsOnlyForRunningContainersOfLiveEngines(t *testing.T) {
 	s, sub := newStore(t)
 	s.SetEngineUp(model.EngineInfo{EngineStatus: model.EngineStatus{Engine: eng}})
 	s.Upsert(ctr("a", "a", "running"))
-	s.Upsert(ctr("b", "b", "paused"))
+	s.Upsert(ctr("b", "b", "exited"))
 	drain(t, sub, 0)
 	seq := s.Seq()
 	s.PublishStats([]model.Stats{{Engine: eng, ID: "a", CPUPercent: 5}, {Engine: eng, ID: "b"}, {Engine: eng, ID: "gone"}})
@@ -195,6 +195,23 @@ func TestStatsOnlyForRunningContainersOfLiveEngines(t *testing.T) {
 	if got := s.Stats(); len(got) != 0 {
 		t.Fatalf("stats of a stopped container kept: %+v", got)
 	}
+}
+
+// A paused container is frozen but holds its memory: its samples are kept,
+// as `docker stats` shows them, and survive the pause itself.
+func TestStatsKeptForPausedContainers(t *testing.T) {
+	s, sub := newStore(t)
+	s.SetEngineUp(model.EngineInfo{EngineStatus: model.EngineStatus{Engine: eng}})
+	s.Upsert(ctr("a", "a", "running"))
+	s.PublishStats([]model.Stats{{Engine: eng, ID: "a", MemoryUsage: 7 << 20}})
+	s.Upsert(ctr("a", "a", "paused"))
+	if got := s.Stats(); len(got) != 1 || got[0].MemoryUsage != 7<<20 {
+		t.Fatalf("Stats() after the pause = %+v, want a's sample", got)
+	}
+	drain(t, sub, 0)
+	seq := s.Seq()
+	s.PublishStats([]model.Stats{{Engine: eng, ID: "a", MemoryUsage: 6 << 20}})
+	equal(t, drain(t, sub, seq), []string{"stats:a"})
 }
 
 func TestEngineDownClearsStatsAndKeepsContainers(t *testing.T) {

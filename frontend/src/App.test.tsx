@@ -446,6 +446,7 @@ describe('App', () => {
   it('the header says the figures are unknown, not zero, until the first samples after a snapshot', () => {
     render()
     dispatch({ type: 'message', message: msg.snapshot({ seq: 1, engines: [engine()], containers: [container({ id: 'a', name: 'zeta' })], stats: [] }) })
+    dispatch({ type: 'connection', connection: { status: 'connected', since: 1, latencyMs: 1 } })
     frame()
     const summary = screen.getByLabelText('System summary')
     expect(summary).not.toHaveTextContent('0.0')
@@ -508,10 +509,10 @@ describe('App', () => {
     expect(toasts[0]).toHaveAccessibleName('zeta was killed: out of memory')
     expect(toasts[1]).toHaveAccessibleName('beta died unexpectedly (exit 1)')
     const log = screen.getByRole('log', { name: 'Events, newest first' })
-    // Each line is the time of day, then what happened.
+    // Each line is the time (with the date: the events are not today's), then what happened.
     const feed = within(log)
       .getAllByRole('listitem')
-      .map((li) => li.textContent?.replace(/^\d\d:\d\d:\d\d/, ''))
+      .map((li) => li.textContent?.replace(/^\d{1,2} [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d/, ''))
     expect(feed).toEqual(['beta died (exit 1)', 'zeta died (exit 137, OOM killed)', 'zeta ran out of memory'])
     await user.click(screen.getAllByRole('button', { name: 'Dismiss notification' })[0]!)
     frame()

@@ -98,7 +98,7 @@ export function App() {
     openHelp: () => setHelp(true),
   })
 
-  const empty = emptyTableText(table, synced, connection)
+  const empty = emptyTableText(table, synced, connection, engines)
 
   return (
     <div className="app">

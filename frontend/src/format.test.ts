@@ -17,19 +17,29 @@ import {
   formatMemory,
   formatPercent,
   formatPorts,
+  byteTicks,
+  formatByteTick,
+  formatEventTime,
+  formatTimestamp,
+  shortId,
+  timeTicks,
 } from './format'
 
 describe('formatBytes', () => {
   it.each([
     [0, '0 B'],
     [1, '1 B'],
-    [1023, '1023 B'],
+    [999, '999 B'],
+    [1000, '0.98 KiB'], // the next unit from 1000 of the lower one
+    [1023, '1.00 KiB'],
     [1024, '1.0 KiB'],
     [1536, '1.5 KiB'],
     [10 * 1024 * 1024 + 512 * 1024, '10.5 MiB'],
     [99.94 * 1024 * 1024, '99.9 MiB'],
     [512 * 1024 * 1024, '512 MiB'],
-    [1023.99 * 1024, '1.0 MiB'], // rounding carries into the next unit
+    [1000 * 1024, '0.98 MiB'],
+    [999.7 * 1024, '0.98 MiB'], // rounding to 1000 carries into the next unit
+    [1023.99 * 1024, '1.00 MiB'],
     [1.9 * 1024 ** 3, '1.9 GiB'],
     [3 * 1024 ** 4, '3.0 TiB'],
     [-1, '—'],
@@ -98,7 +108,8 @@ describe('events and status', () => {
     expect(describeEvent(die, data)).toBe('web-1 died (exit 137, OOM killed)')
     expect(describeEvent(event({ action: 'die', attributes: { exitCode: '1' } }))).toBe('web died (exit 1)')
     expect(describeEvent(event({ action: 'die', attributes: { exitCode: '0' } }))).toBe('web exited (exit 0)')
-    expect(describeEvent(event({ action: 'kill', attributes: { signal: '15' } }))).toBe('web sent SIGTERM')
+    expect(describeEvent(event({ action: 'kill', attributes: { signal: '15' } }))).toBe('Docker sent SIGTERM to web')
+    expect(describeEvent(event({ action: 'kill', attributes: { signal: '9' } }))).toBe('Docker sent SIGKILL to web')
     expect(describeEvent(event({ action: 'unpause' }))).toBe('web resumed')
     expect(describeEvent(event({ action: 'destroy' }))).toBe('web removed')
     expect(describeEvent(event({ action: 'health_status', attributes: { healthStatus: 'unhealthy' } }))).toBe('web is unhealthy')
@@ -124,6 +135,7 @@ describe('events and status', () => {
 
   it('formats rates, durations and the status column', () => {
     expect(formatRate(1536)).toBe('1.5 KiB/s')
+    expect(formatRate(1000 * 1024)).toBe('0.98 MiB/s')
     expect(formatRate(undefined)).toBe('—')
     expect(formatDuration(45_000)).toBe('45 s')
     expect(formatDuration(3 * 3600_000 + 5 * 60_000)).toBe('3 h 5 min')
@@ -169,5 +181,63 @@ describe('describeNoEvents', () => {
       "No events of this container since 2026-11-30 22:04, as far back as the engine's event history went.",
     )
     expect(describeNoEvents(null, now, 'events')).toBe("No events yet: the engine's event history has not been read.")
+  })
+})
+
+describe('names and IDs in events', () => {
+  const digest = 'sha256:' + '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08'
+  it('names a removed container from its earlier events', () => {
+    // Oldest last: the destroy came after the die that carried the name.
+    const die = event({ actorId: 'c0ffee0123456789', action: 'die', name: '/api-1', attributes: { exitCode: '0', name: 'api-1' } })
+    const data = { ...emptyLiveData, events: [die] }
+    const disconnect = event({ type: 'network', action: 'disconnect', attributes: { name: 'bridge', container: 'c0ffee0123456789' } })
+    expect(describeEvent(disconnect, data)).toBe('api-1 disconnected from network bridge')
+    const bare = event({ actorId: 'c0ffee0123456789', action: 'destroy', name: undefined, attributes: {} })
+    expect(describeEvent(bare, data)).toBe('api-1 removed')
+    expect(describeEvent(bare)).toBe('c0ffee012345 removed')
+  })
+  it('shortens image digests', () => {
+    expect(shortId(digest)).toBe('9f86d081884c')
+    expect(describeEvent(event({ type: 'image', action: 'delete', actorId: digest, name: digest, attributes: { name: digest } }))).toBe(
+      'image 9f86d081884c deleted',
+    )
+    expect(describeEvent(event({ type: 'image', action: 'untag', actorId: digest, name: undefined, attributes: {} }))).toBe(
+      'image 9f86d081884c untagged',
+    )
+  })
+})
+
+describe('event times', () => {
+  const now = new Date(2026, 11, 2, 9, 30, 0).getTime()
+  it('says the date when the event was not today, and everything on hover', () => {
+    expect(formatEventTime(new Date(2026, 11, 2, 8, 5, 7).getTime(), now)).toBe('08:05:07')
+    expect(formatEventTime(new Date(2026, 11, 1, 23, 59, 1).getTime(), now)).toBe('1 Dec 23:59:01')
+    expect(formatEventTime(new Date(2025, 0, 3, 1, 2, 3).getTime(), now)).toBe('3 Jan 2025 01:02:03')
+    expect(formatTimestamp(new Date(2026, 11, 1, 23, 59, 1, 42).getTime())).toBe('2026-12-01 23:59:01.042')
+  })
+})
+
+describe('chart ticks', () => {
+  it('puts byte ticks on round values of the unit the axis is written in', () => {
+    // 1.15 MB of axis: KiB, not 0 / 488 / 977 KiB.
+    const ticks = byteTicks(1.15e6)
+    expect(ticks.map((v) => formatByteTick(v, ticks))).toEqual(['0', '0.5 MiB', '1.0 MiB'])
+    const small = byteTicks(900 * 1024)
+    expect(small.map((v) => formatByteTick(v, small, '/s'))).toEqual(['0', '250 KiB/s', '500 KiB/s', '750 KiB/s'])
+    const quarter = byteTicks(1.0 * 1024 ** 3)
+    expect(quarter.map((v) => formatByteTick(v, quarter))).toEqual(['0', '0.25 GiB', '0.50 GiB', '0.75 GiB', '1.00 GiB'])
+    expect(byteTicks(300 * 1024 ** 2).map((v) => v / 1024 ** 2)).toEqual([0, 100, 200, 300])
+    expect(byteTicks(0)).toEqual([0])
+  })
+  it('labels a five-minute axis several times, on whole steps of the clock', () => {
+    const max = 1_800_000_030 // 30 s past a whole 5 minutes
+    const min = max - 300
+    const wide = timeTicks(min, max, 8)
+    expect(wide.step).toBe(60)
+    expect(wide.ticks).toHaveLength(5)
+    expect(wide.ticks.every((t) => t % 60 === 0)).toBe(true)
+    expect(timeTicks(min, max, 3).step).toBe(120)
+    expect(timeTicks(min, max, 12).step).toBe(30)
+    expect(timeTicks(min, max, 40).step).toBe(15)
   })
 })

@@ -1,26 +1,37 @@
 // Formatting for people. Units follow `docker stats`: binary prefixes (KiB,
 // MiB, GiB), percentages with one decimal.
 
-import { eventSubject, healthOf, type ConnectionState, type Container, type DockerEvent, type LiveData, type Port } from './live'
+import { eventSubject, healthOf, knownContainerName, type ConnectionState, type Container, type DockerEvent, type LiveData, type Port } from './live'
 
 const BYTE_UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'] as const
 
-/** 0 → "0 B", 1536 → "1.5 KiB", 536870912 → "512 MiB". */
+/**
+ * 0 → "0 B", 1536 → "1.5 KiB", 536870912 → "512 MiB". A figure moves to the
+ * next unit at 1000 of the lower one, so it never needs four digits: 1000 KiB
+ * reads "0.98 MiB". At most three significant digits: two decimals under 1,
+ * one under 100, none above.
+ */
 export function formatBytes(bytes: number): string {
   if (!Number.isFinite(bytes) || bytes < 0) return '—'
-  let value = bytes
+  const unit = byteUnit(bytes)
+  if (unit === 0) return `${Math.round(bytes)} B`
+  const value = bytes / 1024 ** unit
+  const decimals = value < 1 ? 2 : value < 100 ? 1 : 0
+  const rounded = Number(value.toFixed(decimals))
+  // Rounding can reach 1000 (999.7 KiB): that is the next unit's 0.98.
+  if (rounded >= 1000 && unit < BYTE_UNITS.length - 1) return `${(value / 1024).toFixed(2)} ${BYTE_UNITS[unit + 1]}`
+  return `${rounded.toFixed(decimals)} ${BYTE_UNITS[unit]}`
+}
+
+/** The index in BYTE_UNITS a figure is written in: the next unit from 1000 of the lower one. */
+export function byteUnit(bytes: number): number {
   let unit = 0
-  while (value >= 1024 && unit < BYTE_UNITS.length - 1) {
+  let value = bytes
+  while (value >= 1000 && unit < BYTE_UNITS.length - 1) {
     value /= 1024
     unit++
   }
-  if (unit === 0) return `${Math.round(value)} B`
-  // Three significant digits at most: 1.5 KiB, 12.3 MiB, 512 MiB.
-  // Rounding can carry into the next unit (1023.96 KiB → "1.0 MiB").
-  const decimals = value < 100 ? 1 : 0
-  const rounded = Number(value.toFixed(decimals))
-  if (rounded >= 1024 && unit < BYTE_UNITS.length - 1) return `1.0 ${BYTE_UNITS[unit + 1]}`
-  return `${rounded.toFixed(decimals)} ${BYTE_UNITS[unit]}`
+  return unit
 }
 
 /** 12.345 → "12.3%"; CPU may exceed 100% on several cores. */
@@ -90,6 +101,87 @@ export function formatClock(ms: number, { seconds = true }: { seconds?: boolean 
   return seconds ? `${minutes}:${two(d.getSeconds())}` : minutes
 }
 
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'] as const
+
+/** An event's time: "14:03:27" today, "1 Dec 14:03:27" on another day (local time). */
+export function formatEventTime(ms: number, now: number): string {
+  const d = new Date(ms)
+  const today = new Date(now)
+  const sameDay = d.getFullYear() === today.getFullYear() && d.getMonth() === today.getMonth() && d.getDate() === today.getDate()
+  if (sameDay) return formatClock(ms)
+  const year = d.getFullYear() === today.getFullYear() ? '' : ` ${d.getFullYear()}`
+  return `${d.getDate()} ${MONTHS[d.getMonth()]}${year} ${formatClock(ms)}`
+}
+
+/** The full local timestamp, for a tooltip: "2026-12-01 14:03:27.123". */
+export function formatTimestamp(ms: number): string {
+  const d = new Date(ms)
+  const two = (n: number) => String(n).padStart(2, '0')
+  const date = `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())}`
+  return `${date} ${formatClock(ms)}.${String(d.getMilliseconds()).padStart(3, '0')}`
+}
+
+/** Content-addressed IDs as people write them: "sha256:9f86d08…" → "9f86d081884c". */
+export function shortId(id: string): string {
+  return id.replace(/^sha256:/, '').slice(0, 12)
+}
+
+/** Full digests in a text shortened the way shortId does. */
+function shortenDigests(text: string): string {
+  return text.replace(/\bsha256:([0-9a-f]{12})[0-9a-f]{52}\b/g, '$1')
+}
+
+/**
+ * Round y-axis ticks for bytes (or bytes per second), in the unit the
+ * largest figure is written in: 0, 200, 400, 600 KiB rather than 0, 488,
+ * 977 KiB. max is the top of the axis; about `count` ticks.
+ */
+export function byteTicks(max: number, count = 4): number[] {
+  if (!(max > 0) || !Number.isFinite(max)) return [0]
+  const factor = 1024 ** byteUnit(max)
+  const step = niceStep(max / factor / count) * factor
+  const ticks: number[] = []
+  for (let v = 0; v <= max * (1 + 1e-9); v += step) ticks.push(v)
+  return ticks
+}
+
+/**
+ * One tick of a byteTicks axis, written in the unit of the axis's top tick
+ * with as many decimals as its step needs: "0", "0.5 MiB", "1.0 MiB" rather
+ * than "512 KiB" beside "1.0 MiB".
+ */
+export function formatByteTick(value: number, ticks: readonly number[], suffix = ''): string {
+  const top = ticks.length > 0 ? Math.max(...ticks) : value
+  if (value === 0) return '0'
+  const unit = byteUnit(top)
+  const factor = 1024 ** unit
+  const step = ticks.length > 1 ? Math.abs(ticks[1]! - ticks[0]!) / factor : 1
+  const decimals = unit === 0 || step >= 1 ? 0 : step >= 0.1 && Math.round(step * 10) === step * 10 ? 1 : 2
+  return `${(value / factor).toFixed(decimals)} ${BYTE_UNITS[unit]}${suffix}`
+}
+
+/** The smallest of 1, 2, 2.5, 5 × 10^k that is at least raw. */
+function niceStep(raw: number): number {
+  const base = 10 ** Math.floor(Math.log10(raw))
+  for (const m of [1, 2, 2.5, 5, 10]) if (m * base >= raw) return m * base
+  return 10 * base
+}
+
+/** Steps a time axis may use, in seconds. */
+const TIME_STEPS = [15, 30, 60, 120, 300, 600] as const
+
+/**
+ * Time-axis ticks (Unix seconds) between min and max, on whole steps of the
+ * clock, as many as fit: at most maxTicks.
+ */
+export function timeTicks(min: number, max: number, maxTicks: number): { ticks: number[]; step: number } {
+  const span = max - min
+  const step: number = TIME_STEPS.find((s) => span / s <= Math.max(1, maxTicks)) ?? 600
+  const ticks: number[] = []
+  for (let t = Math.ceil(min / step) * step; t <= max; t += step) ticks.push(t)
+  return { ticks, step }
+}
+
 const EVERY_INTERFACE = new Set(['0.0.0.0', '::'])
 
 /**
@@ -151,7 +243,7 @@ export function describeEvent(e: DockerEvent, data?: LiveData): string {
       case 'kill': {
         const sig = attrs.signal
         const name = sig ? (SIGNALS[sig] ?? (sig.startsWith('SIG') ? sig : `signal ${sig}`)) : ''
-        return name ? `${who} sent ${name}` : `${who} killed`
+        return name ? `Docker sent ${name} to ${who}` : `${who} killed`
       }
       case 'stop':
         return `${who} stopped`
@@ -169,7 +261,7 @@ export function describeEvent(e: DockerEvent, data?: LiveData): string {
         return `${who} ${e.action.replace(/_/g, ' ')}`
     }
   }
-  const name = attrs.name ?? e.name ?? e.actorId.slice(0, 12)
+  const name = shortenDigests(attrs.name ?? e.name ?? shortId(e.actorId))
   const past: Record<string, string> = {
     pull: 'pulled',
     push: 'pushed',
@@ -191,8 +283,7 @@ export function describeEvent(e: DockerEvent, data?: LiveData): string {
   if (e.type === 'network' && (e.action === 'connect' || e.action === 'disconnect')) {
     const id = attrs.container
     if (!id) return `network ${name} ${e.action}ed`
-    const c = data?.containers.get(`${e.engine}/${id}`)
-    const who = c ? (c.name.startsWith('/') ? c.name.slice(1) : c.name) : id.slice(0, 12)
+    const who = knownContainerName(e.engine, id, data)
     return `${who} ${e.action}ed ${e.action === 'connect' ? 'to' : 'from'} network ${name}`
   }
   if (e.type === 'daemon') return `engine ${verb}`

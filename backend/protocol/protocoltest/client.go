@@ -257,7 +257,7 @@ func (c *Client) applyLocked(env protocol.Envelope, m Message) error {
 			return err
 		}
 		c.containers[ctr.Key()] = ctr
-		if !ctr.Running() {
+		if !ctr.Sampled() {
 			delete(c.stats, ctr.Key())
 		}
 	case protocol.TypeContainerRemove:

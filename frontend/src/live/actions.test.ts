@@ -25,12 +25,22 @@ describe('container actions in the store', () => {
   }
 
   it('records the state at the click and clears on the confirming event', () => {
-    store.dispatch({ type: 'action.start', key: 'local/a', action: 'pause', token: 1, at: 5 })
-    expect(state().actions.get('local/a')).toMatchObject({ phase: 'pending', action: 'pause', stateBefore: 'running' })
+    store.dispatch({ type: 'action.start', key: 'local/a', action: 'stop', token: 1, at: 5 })
+    expect(state().actions.get('local/a')).toMatchObject({ phase: 'pending', action: 'stop', stateBefore: 'running' })
     // An unrelated event of another container changes nothing.
-    store.dispatch({ type: 'message', message: msg.event(2, event({ actorId: 'b', action: 'pause' })) })
+    store.dispatch({ type: 'message', message: msg.event(2, event({ actorId: 'b', action: 'die' })) })
     expect(state().actions.has('local/a')).toBe(true)
-    store.dispatch({ type: 'message', message: msg.event(3, event({ actorId: 'a', action: 'pause' })) })
+    store.dispatch({ type: 'message', message: msg.event(3, event({ actorId: 'a', action: 'die' })) })
+    expect(state().actions.has('local/a')).toBe(false)
+  })
+
+  it('keeps a pause pending after the engine\'s event until the container says paused', () => {
+    // The backend publishes the event, then the inspected container: between
+    // the two the row must not read plain Running.
+    store.dispatch({ type: 'action.start', key: 'local/a', action: 'pause', token: 1, at: 5 })
+    store.dispatch({ type: 'message', message: msg.event(2, event({ actorId: 'a', action: 'pause' })) })
+    expect(state().actions.get('local/a')?.phase).toBe('pending')
+    store.dispatch({ type: 'message', message: msg.upsert(3, container({ id: 'a', name: 'web', state: 'paused' })) })
     expect(state().actions.has('local/a')).toBe(false)
   })
 

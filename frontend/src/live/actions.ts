@@ -52,13 +52,19 @@ export function shortenIds(text: string): string {
   return text.replace(/\b([0-9a-f]{12})[0-9a-f]{52}\b/g, '$1')
 }
 
-/** Engine event actions that confirm each user action. */
+/**
+ * Engine event actions that confirm each user action. Pause and resume have
+ * one outcome, a new state, and the container that carries it arrives a
+ * moment after the engine's event (the backend inspects the container after
+ * it): the event alone would end "Pausing…" while the row still says
+ * Running, so only the state change confirms them.
+ */
 export const CONFIRMED_BY: Record<ContainerAction, readonly string[]> = {
   start: ['start'],
   stop: ['die', 'stop'],
   restart: ['start', 'restart'],
-  pause: ['pause'],
-  unpause: ['unpause'],
+  pause: [],
+  unpause: [],
   kill: ['die', 'kill'],
   remove: ['destroy'],
 }

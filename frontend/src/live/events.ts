@@ -25,9 +25,25 @@ export function eventContainerKey(e: DockerEvent): string {
 /** Display name of the container an event is about. */
 export function eventSubject(e: DockerEvent, data?: LiveData): string {
   const c = data?.containers.get(eventContainerKey(e))
-  const name = c?.name ?? e.name ?? e.attributes?.name ?? ''
-  if (name) return name.startsWith('/') ? name.slice(1) : name
-  return e.actorId.slice(0, 12)
+  const name = c?.name || e.name || e.attributes?.name || ''
+  if (name) return bare(name)
+  return knownContainerName(e.engine, e.actorId, data)
+}
+
+/**
+ * A container's name as last known: the current one, else the name an event
+ * of it carried (it may have been removed since), else its short ID.
+ */
+export function knownContainerName(engine: string, id: string, data?: LiveData): string {
+  const c = data?.containers.get(keyOf({ engine, id }))
+  if (c?.name) return bare(c.name)
+  const named = data?.events.find((o) => o.type === 'container' && o.engine === engine && o.actorId === id && (o.name || o.attributes?.name))
+  const name = named?.name || named?.attributes?.name
+  return name ? bare(name) : id.slice(0, 12)
+}
+
+function bare(name: string): string {
+  return name.startsWith('/') ? name.slice(1) : name
 }
 
 /** The health status of a health event, whichever way the engine spelled it. */

@@ -47,7 +47,7 @@ export {
   type OsNotifier,
   type WailsNotifications,
 } from './osNotify'
-export { eventSubject, eventsCompleteSince, healthOf, newEventsOf } from './events'
+export { eventSubject, eventsCompleteSince, healthOf, knownContainerName, newEventsOf } from './events'
 export { HIDDEN_VALUE, formatRaw, normalizeInspect, redactEnv } from './inspect'
 export { useInspect, type FetchInspect, type InspectResult, type InspectState } from './useInspect'
 export { HISTORY_SECONDS, StatsHistory, type Series } from './history'
@@ -57,6 +57,7 @@ export {
   applySnapshot,
   computeRates,
   emptyLiveData,
+  isSampled,
   type ApplyResult,
   type LiveData,
 } from './reducer'

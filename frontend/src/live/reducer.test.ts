@@ -83,14 +83,17 @@ describe('applyMessage deltas', () => {
     expect(s.lastSeq).toBe(11)
   })
 
-  it('applies a stats batch only to running containers', () => {
-    const before = applyAll(synced(), msg.upsert(11, { ...db, state: 'paused' }))
+  it('applies a stats batch only to running and paused containers', () => {
+    const before = applyAll(synced(), msg.upsert(11, { ...db, state: 'exited' }))
     const s = applyAll(
       before,
       msg.stats(12, [stats({ id: 'c1', cpuPercent: 80 }), stats({ id: 'c2', cpuPercent: 1 }), stats({ id: 'ghost' })]),
     )
     expect(s.stats.get('local/c1')?.cpuPercent).toBe(80)
     expect(s.stats.has('local/c2')).toBe(false)
+    // Paused: frozen, but its memory is still held and the engine reports it.
+    const paused = applyAll(s, msg.upsert(13, { ...db, state: 'paused' }), msg.stats(14, [stats({ id: 'c2', cpuPercent: 0, memoryUsage: 7 })]))
+    expect(paused.stats.get('local/c2')?.memoryUsage).toBe(7)
     expect(s.stats.has('local/ghost')).toBe(false)
     expect(s.lastSeq).toBe(12)
   })

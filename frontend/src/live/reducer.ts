@@ -10,7 +10,8 @@
 //     (reconnect for a fresh snapshot).
 //   - A heartbeat carries the current seq without advancing it; one that
 //     disagrees with lastSeq also reveals a gap (a lost trailing delta).
-//   - Stats are kept only for running containers. When a sample replaces an
+//   - Stats are kept only for running and paused containers (a paused one is
+//     frozen but holds its memory). When a sample replaces an
 //     older one of the same container, the network and block I/O rates
 //     between the two are computed (computeRates) and kept beside it.
 //   - Events are newest first and bounded by MAX_EVENTS.
@@ -43,7 +44,7 @@ export interface LiveData {
   hello: Hello | null
   /** Containers keyed `engine/id`. */
   containers: ReadonlyMap<string, Container>
-  /** Latest sample of each running container, keyed `engine/id`. */
+  /** Latest sample of each running or paused container, keyed `engine/id`. */
   stats: ReadonlyMap<string, Stats>
   /** I/O rates between the latest two samples, keyed like stats. */
   rates: ReadonlyMap<string, Rates>
@@ -66,9 +67,14 @@ export const emptyLiveData: LiveData = Object.freeze({
 
 export type ApplyResult = { ok: true; state: LiveData } | { ok: false; gap: Gap; state: LiveData }
 
-/** Whether a container is running (the only state whose samples are kept). */
+/** Whether a container is running. */
 export function isRunning(c: Container | undefined): boolean {
   return c !== undefined && c.state === 'running'
+}
+
+/** Whether a container's samples are kept: running, or paused (frozen, holding its memory). */
+export function isSampled(c: Container | undefined): boolean {
+  return c !== undefined && (c.state === 'running' || c.state === 'paused')
 }
 
 function newestFirst(a: DockerEvent, b: DockerEvent): number {
@@ -119,7 +125,7 @@ export function applySnapshot(state: LiveData, snapshot: Snapshot): LiveData {
   const rates = new Map<string, Rates>()
   for (const s of snapshot.stats) {
     const key = keyOf(s)
-    if (isRunning(containers.get(key))) putSample(stats, rates, state.stats, state.rates, key, s)
+    if (isSampled(containers.get(key))) putSample(stats, rates, state.stats, state.rates, key, s)
   }
 
   const engines = new Map<string, EngineInfo>()
@@ -154,7 +160,7 @@ function applyDelta(state: LiveData, msg: DeltaMessage): LiveData {
     case 'container.upsert': {
       const key = keyOf(msg.data)
       const containers = new Map(state.containers).set(key, msg.data)
-      if (!isRunning(msg.data) && (state.stats.has(key) || state.rates.has(key))) {
+      if (!isSampled(msg.data) && (state.stats.has(key) || state.rates.has(key))) {
         return { ...state, containers, ...withoutSamples(state, (k) => k === key) }
       }
       return { ...state, containers }
@@ -174,7 +180,7 @@ function applyDelta(state: LiveData, msg: DeltaMessage): LiveData {
         const key = keyOf(s)
         // A sample racing a stop (or naming a container we never saw) has no
         // row to show and would outlive the container.
-        if (isRunning(state.containers.get(key))) putSample(stats, rates, state.stats, state.rates, key, s)
+        if (isSampled(state.containers.get(key))) putSample(stats, rates, state.stats, state.rates, key, s)
       }
       return { ...state, stats, rates }
     }

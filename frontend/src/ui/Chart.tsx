@@ -6,7 +6,7 @@ import { useEffect, useRef } from 'react'
 import uPlot from 'uplot'
 import 'uplot/dist/uPlot.min.css'
 import { HISTORY_SECONDS } from '../live'
-import { formatClock } from '../format'
+import { formatClock, timeTicks } from '../format'
 
 export interface ChartLine {
   label: string
@@ -22,8 +22,10 @@ export interface ChartProps {
   /** Unix seconds, oldest first. */
   time: ArrayLike<number>
   lines: ChartLine[]
-  /** Formats a y value for the axis. */
-  format: (value: number) => string
+  /** Formats a y value for the axis, knowing all the axis's ticks. */
+  format: (value: number, ticks: readonly number[]) => string
+  /** The y-axis ticks for an axis topping at max; uPlot's own when absent (fine for %). */
+  ticks?: (max: number) => number[]
   /** Smallest top of the y axis (e.g. 100 for CPU %). */
   minTop?: number
   height?: number
@@ -39,11 +41,14 @@ function toData(time: ArrayLike<number>, lines: ChartLine[]): uPlot.AlignedData 
   return [t, ...lines.map((l) => Array.from(l.values, (v) => (Number.isFinite(v) ? v : null)))]
 }
 
-export function Chart({ title, summary, time, lines, format, minTop = 0, height = 110 }: ChartProps) {
+/** Room one clock label needs on the time axis, in CSS pixels. */
+const TIME_LABEL_PX = 56
+
+export function Chart({ title, summary, time, lines, format, ticks, minTop = 0, height = 110 }: ChartProps) {
   const host = useRef<HTMLDivElement>(null)
   const plot = useRef<uPlot | null>(null)
-  const latest = useRef({ time, lines, format, minTop })
-  latest.current = { time, lines, format, minTop }
+  const latest = useRef({ time, lines, format, ticks, minTop })
+  latest.current = { time, lines, format, ticks, minTop }
   const shape = lines.map((l) => `${l.label}|${l.colorVar}`).join(',')
 
   // Create on mount and when the theme or the set of lines changes.
@@ -74,8 +79,12 @@ export function Chart({ title, summary, time, lines, format, minTop = 0, height 
             ticks: { show: false },
             size: 22,
             font: '11px system-ui, sans-serif',
-            values: (_u, splits) => splits.map((s) => formatClock(s * 1000, { seconds: false })),
-            space: 70,
+            // A tick every whole minute (or half, or two) as room allows.
+            splits: (u, _axis, min, max) => timeTicks(min, max, Math.floor(u.width / TIME_LABEL_PX)).ticks,
+            values: (_u, splits) => {
+              const step = splits.length > 1 ? splits[1]! - splits[0]! : 60
+              return splits.map((s) => formatClock(s * 1000, { seconds: step < 60 }))
+            },
           },
           {
             stroke: axis,
@@ -83,7 +92,10 @@ export function Chart({ title, summary, time, lines, format, minTop = 0, height 
             ticks: { show: false },
             size: 64,
             font: '11px system-ui, sans-serif',
-            values: (_u, splits) => splits.map((v) => latest.current.format(v)),
+            ...(latest.current.ticks && {
+              splits: (_u: uPlot, _axis: number, _min: number, max: number) => latest.current.ticks?.(max) ?? [],
+            }),
+            values: (_u, splits) => splits.map((v) => latest.current.format(v, splits)),
             space: 28,
           },
         ],
@@ -122,13 +134,16 @@ export function Chart({ title, summary, time, lines, format, minTop = 0, height 
     <figure className="chart" aria-label={title}>
       <figcaption className="chart-caption">
         <span className="chart-title">{title}</span>
-        <span className="chart-legend">
-          {lines.map((l) => (
-            <span key={l.label} className="chart-key" style={{ ['--key' as string]: `var(${l.colorVar})` }}>
-              {l.label}
-            </span>
-          ))}
-        </span>
+        {/* One line needs no key: the title names it. */}
+        {lines.length > 1 && (
+          <span className="chart-legend">
+            {lines.map((l) => (
+              <span key={l.label} className="chart-key" style={{ ['--key' as string]: `var(${l.colorVar})` }}>
+                {l.label}
+              </span>
+            ))}
+          </span>
+        )}
         <span className="chart-now">{summary}</span>
       </figcaption>
       <div ref={host} className="chart-plot" style={{ height }} role="img" aria-label={`${title}: ${summary}`} />

@@ -5,7 +5,8 @@
 
 import { memo, useEffect, useRef, type CSSProperties, type RefObject } from 'react'
 import { observeElementRect, useVirtualizer, type Virtualizer } from '@tanstack/react-virtual'
-import { containerName, useReportView, type ActionStatus, type ConnectionState, type ContainerKey, type RunAction } from '../live'
+import { containerName, isSampled, useReportView, type ActionStatus, type ConnectionState, type ContainerKey, type EngineInfo, type RunAction } from '../live'
+import { everReached } from './Status'
 import { describeStatus, formatBytes, formatMemory, formatPercent, formatPorts, formatRate } from '../format'
 import { ActionButtons } from './ActionButtons'
 import { GroupHeader, useProjectRuns } from './GroupHeader'
@@ -22,6 +23,8 @@ interface Column {
   key: SortKey | 'actions'
   label: string
   className?: string
+  /** What the column's figures mean, on hover. */
+  title?: string
 }
 
 const COLUMNS: Column[] = [
@@ -29,7 +32,7 @@ const COLUMNS: Column[] = [
   { key: 'image', label: 'Image', className: 'col-image' },
   { key: 'state', label: 'State' },
   { key: 'status', label: 'Status', className: 'col-status' },
-  { key: 'cpu', label: 'CPU', className: 'num' },
+  { key: 'cpu', label: 'CPU', className: 'num', title: 'CPU in % of one core: 100% is one core busy. The bar spans all the CPUs the container may use.' },
   { key: 'memory', label: 'Memory', className: 'num' },
   { key: 'net', label: 'Net I/O', className: 'num col-net' },
   { key: 'block', label: 'Block I/O', className: 'num col-block' },
@@ -38,13 +41,25 @@ const COLUMNS: Column[] = [
 ]
 
 /** What the table area says instead of rows, or null when it has rows to show. */
-export function emptyTableText(table: TableModel, synced: boolean, connection: ConnectionState): string | null {
+export function emptyTableText(
+  table: TableModel,
+  synced: boolean,
+  connection: ConnectionState,
+  engines: readonly EngineInfo[] = [],
+): string | null {
   if (table.total === 0) {
     if (!synced) {
       if (connection.status !== 'offline') return 'Waiting for the first snapshot…'
       // Refused, not unreachable: the banner above says why and what to do.
       if (connection.unauthorized || connection.linkRefused) return 'No containers shown: this page has no access to Dockpulse (see above).'
       return `Cannot reach the Dockpulse backend: ${connection.reason}`
+    }
+    const absent = engines.filter((e) => e.status !== 'up')
+    if (absent.length > 0 && absent.length === engines.length) {
+      // Nothing is known of its containers: "none" would be a guess.
+      return absent.some((e) => !everReached(e))
+        ? 'No containers shown: Dockpulse has not reached the engine yet (see above).'
+        : 'No containers shown: the engine is down, and none were known before it went (see above).'
     }
     return 'No containers on this engine yet. They appear here the moment one is created.'
   }
@@ -93,14 +108,14 @@ export function ContainerTable(props: ContainerTableProps) {
       }),
   })
 
-  // The running containers on screen (with overscan) are the ones whose
+  // The running (and paused) containers on screen (with overscan) are the ones whose
   // figures must be live; the server may sample the rest less often.
   const virtualItems = virtualizer.getVirtualItems()
   const shown: ContainerKey[] = []
   for (const vi of virtualItems) {
     const item = items[vi.index]
     const row = item && item.kind !== 'group' ? table.rowsByKey.get(item.key) : undefined
-    if (row && row.container.state === 'running') shown.push(row.container)
+    if (row && isSampled(row.container)) shown.push(row.container)
   }
   useReportView('table', shown)
 
@@ -134,6 +149,7 @@ export function ContainerTable(props: ContainerTableProps) {
             <button
               type="button"
               className="sort"
+              title={col.title}
               data-active={active || undefined}
               onClick={() =>
                 onSort(active ? { key, dir: sort.dir === 'asc' ? 'desc' : 'asc' } : { key, dir: defaultDir(key) })

@@ -6,7 +6,9 @@ import {
   HISTORY_SECONDS,
   containerName,
   eventsCompleteSince,
+  isSampled,
   useActionStatus,
+  useConnection,
   useLiveData,
   useLiveSelector,
   useReportView,
@@ -15,7 +17,21 @@ import {
   type Container,
   type DockerEvent,
 } from '../live'
-import { PAST_EVENT, describeEvent, describeNoEvents, describeStatus, eventTone, formatBytes, formatClock, formatMemory, formatPercent, formatPorts, formatRate } from '../format'
+import {
+  PAST_EVENT,
+  byteTicks,
+  describeEvent,
+  describeNoEvents,
+  describeStatus,
+  eventTone,
+  formatByteTick,
+  formatEventTime,
+  formatMemory,
+  formatPercent,
+  formatPorts,
+  formatRate,
+  formatTimestamp,
+} from '../format'
 import { Chart, type ChartLine } from './Chart'
 import { ActionButtons } from './ActionButtons'
 import { StateBadge } from './StateBadge'
@@ -40,8 +56,8 @@ export function DetailPanel({
   const run = useRunAction()
   const now = useNow(1000)
   // Its charts are drawn from 1 s samples: keep it streaming while open.
-  const running = container?.state === 'running'
-  useReportView('detail', useMemo(() => (running && container ? [container] : []), [running, container]))
+  const sampled = isSampled(container)
+  useReportView('detail', useMemo(() => (sampled && container ? [container] : []), [sampled, container]))
 
   if (!container) {
     return (
@@ -71,7 +87,8 @@ export function DetailPanel({
           {status.error}
         </p>
       )}
-      <div className="detail-body">
+      {/* Focusable: it scrolls, and the keyboard must be able to scroll it. */}
+      <div className="detail-body" tabIndex={0} role="group" aria-label={`Charts, events and configuration of ${name}`}>
         <Charts container={container} selectedKey={selectedKey} />
         <div className="detail-columns">
           <ContainerEvents container={container} />
@@ -82,10 +99,32 @@ export function DetailPanel({
   )
 }
 
+/**
+ * What the charts can say of the container now: live figures, paused
+ * (frozen, its memory still held), or why there is nothing live. A running
+ * container whose engine or backend cannot be reached is not "stopped": its
+ * state is only the last known one.
+ */
+export function chartsNow(
+  container: Container,
+  engineUp: boolean,
+  connectionLive: boolean,
+  hasSample: boolean,
+): { kind: 'live' | 'paused' | 'not-live' | 'waiting' | 'stopped'; text: string } {
+  if (!connectionLive) return { kind: 'not-live', text: 'not live: backend unreachable' }
+  if (!engineUp) return { kind: 'not-live', text: 'not live: engine down' }
+  if (container.state === 'paused') return { kind: 'paused', text: 'paused' }
+  if (container.state !== 'running') return { kind: 'stopped', text: container.state || 'unknown' }
+  return hasSample ? { kind: 'live', text: '' } : { kind: 'waiting', text: 'waiting for a sample' }
+}
+
 function Charts({ container, selectedKey }: { container: Container; selectedKey: string }) {
   const series = useStatsHistory(selectedKey)
   const sample = useLiveSelector((s) => s.data.stats.get(selectedKey))
   const rates = useLiveSelector((s) => s.data.rates.get(selectedKey))
+  const engineUp = useLiveSelector((s) => s.data.engines.get(container.engine)?.status === 'up')
+  const { status } = useConnection()
+  const connectionLive = status === 'connected' || status === 'polling'
 
   const charts = useMemo(() => {
     if (!series) return null
@@ -105,20 +144,24 @@ function Charts({ container, selectedKey }: { container: Container; selectedKey:
     }
   }, [series])
 
+  const now = chartsNow(container, engineUp, connectionLive, sample !== undefined)
   if (!charts) {
     const why =
-      container.state === 'running'
-        ? 'Collecting samples…'
-        : `No samples: the container is ${container.state}. Charts start when it runs.`
+      now.kind === 'not-live'
+        ? `No samples: ${now.text.replace(/^not live: /, '')}. The container was last known ${container.state}.`
+        : now.kind === 'live' || now.kind === 'waiting' || now.kind === 'paused'
+          ? 'Collecting samples…'
+          : `No samples: the container is ${container.state}. Charts start when it runs.`
     return <p className="charts-empty muted">{why}</p>
   }
-  const live = container.state === 'running' && sample !== undefined
   const minutes = Math.round(HISTORY_SECONDS / 60)
+  // A paused container's memory is still held, and the engine still reports it.
+  const memory = sample && (now.kind === 'live' || now.kind === 'paused') ? formatMemory(sample.memoryUsage, sample.memoryLimit) : ''
   return (
     <div className="charts" aria-label={`Last ${minutes} minutes`} data-points={charts.time.length}>
       <Chart
-        title="CPU"
-        summary={live ? formatPercent(sample.cpuPercent) : 'stopped'}
+        title="CPU, % of one core"
+        summary={now.kind === 'live' ? formatPercent(sample!.cpuPercent) : now.text}
         time={charts.time}
         lines={charts.cpu}
         format={(v) => `${Math.round(v)}%`}
@@ -126,26 +169,29 @@ function Charts({ container, selectedKey }: { container: Container; selectedKey:
       />
       <Chart
         title="Memory"
-        summary={live ? formatMemory(sample.memoryUsage, sample.memoryLimit) : 'stopped'}
+        summary={memory ? (now.kind === 'paused' ? `${memory}, paused` : memory) : now.text}
         time={charts.time}
         lines={charts.memory}
-        format={(v) => formatBytes(v)}
+        format={(v, ticks) => formatByteTick(v, ticks)}
+        ticks={byteTicks}
         minTop={1024 * 1024}
       />
       <Chart
         title="Network"
-        summary={live && rates ? `↓ ${formatRate(rates.netRx)} ↑ ${formatRate(rates.netTx)}` : '—'}
+        summary={now.kind === 'live' ? (rates ? `↓ ${formatRate(rates.netRx)} ↑ ${formatRate(rates.netTx)}` : '—') : now.text}
         time={charts.time}
         lines={charts.net}
-        format={(v) => `${formatBytes(v)}/s`}
+        format={(v, ticks) => formatByteTick(v, ticks, '/s')}
+        ticks={byteTicks}
         minTop={1024}
       />
       <Chart
         title="Block I/O"
-        summary={live && rates ? `R ${formatRate(rates.blockRead)} W ${formatRate(rates.blockWrite)}` : '—'}
+        summary={now.kind === 'live' ? (rates ? `R ${formatRate(rates.blockRead)} W ${formatRate(rates.blockWrite)}` : '—') : now.text}
         time={charts.time}
         lines={charts.block}
-        format={(v) => `${formatBytes(v)}/s`}
+        format={(v, ticks) => formatByteTick(v, ticks, '/s')}
+        ticks={byteTicks}
         minTop={1024}
       />
     </div>
@@ -176,7 +222,9 @@ function ContainerEvents({ container }: { container: Container }) {
         <ol className="mini-events">
           {events.map((e, i) => (
             <li key={`${e.timeNano}-${i}`} title={e.backfill ? PAST_EVENT : undefined}>
-              <time className="mono muted">{formatClock(e.timeNano / 1e6)}</time>
+              <time className="mono muted" dateTime={new Date(e.timeNano / 1e6).toISOString()} title={formatTimestamp(e.timeNano / 1e6)}>
+                {formatEventTime(e.timeNano / 1e6, now)}
+              </time>
               <span className="dot" data-tone={eventTone(e)} aria-hidden="true" />
               <span>{describeEvent(e, data)}</span>
             </li>

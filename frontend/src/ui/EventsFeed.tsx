@@ -4,7 +4,7 @@
 import { useMemo, useRef, useState } from 'react'
 import { observeElementRect, useVirtualizer } from '@tanstack/react-virtual'
 import { eventSubject, eventsCompleteSince, useLiveData, type DockerEvent } from '../live'
-import { PAST_EVENT, describeEvent, describeNoEvents, eventTone, formatClock } from '../format'
+import { PAST_EVENT, describeEvent, describeNoEvents, eventTone, formatEventTime, formatTimestamp } from '../format'
 import { useNow } from './useNow'
 
 const ROW = 26
@@ -87,9 +87,11 @@ export function EventsFeed({ onSelectContainer }: { onSelectContainer: (key: str
                   data-clickable={clickable || undefined}
                   style={{ transform: `translateY(${vi.start}px)`, height: ROW }}
                   onClick={clickable ? () => onSelectContainer(`${e.engine}/${e.actorId}`) : undefined}
-                  title={`${e.type} ${e.action} · ${e.actorId.slice(0, 12)}${e.backfill ? ` · ${PAST_EVENT}` : ''}`}
+                  title={`${formatTimestamp(e.timeNano / 1e6)} · ${e.type} ${e.action} · ${e.actorId}${e.backfill ? ` · ${PAST_EVENT}` : ''}`}
                 >
-                  <time className="mono muted">{formatClock(e.timeNano / 1e6)}</time>
+                  <time className="mono muted" dateTime={new Date(e.timeNano / 1e6).toISOString()}>
+                    {formatEventTime(e.timeNano / 1e6, now)}
+                  </time>
                   <span className="dot" data-tone={eventTone(e)} aria-hidden="true" />
                   <span className="event-text">{describeEvent(e, data)}</span>
                 </div>

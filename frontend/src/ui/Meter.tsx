@@ -20,6 +20,8 @@ export function cpuFraction(cpuPercent: number, onlineCpus: number): number {
   return cpuPercent / (100 * Math.max(1, onlineCpus))
 }
 
+/** The scale said in words: 100 % is one core busy; the bar's full width is every CPU. */
 export function cpuTitle(cpuPercent: number, onlineCpus: number): string {
-  return `${formatPercent(cpuPercent)} of one CPU; ${onlineCpus} CPU${onlineCpus === 1 ? '' : 's'} available`
+  const cpus = Math.max(1, onlineCpus)
+  return `${formatPercent(cpuPercent)} of one core (100% = one core busy); the bar is out of all ${cpus} CPU${cpus === 1 ? '' : 's'} (${cpus * 100}%)`
 }

@@ -60,7 +60,7 @@ function engineText(engine: EngineInfo, many: boolean, withReason: boolean): str
     case 'connecting':
       return `${prefix} connecting…`
     case 'down':
-      return `${prefix} down${withReason && engine.reason ? `: ${engine.reason}` : ''}`
+      return `${prefix} ${everReached(engine) ? 'down' : 'not reached'}${withReason && engine.reason ? `: ${engine.reason}` : ''}`
     default:
       return `${prefix} ${String(engine.status)}`
   }
@@ -68,6 +68,20 @@ function engineText(engine: EngineInfo, many: boolean, withReason: boolean): str
 
 function engineTone(engine: EngineInfo): string {
   return engine.status === 'up' ? 'ok' : engine.status === 'down' ? 'bad' : 'pending'
+}
+
+/** Whether this page has ever had a picture from the backend (a snapshot). */
+function useHadPicture(): boolean {
+  return useLiveSelector((s) => s.data.synced || s.data.lastSeq > 0 || s.data.engines.size > 0)
+}
+
+/**
+ * Whether Dockpulse ever reached the engine: its facts (version, CPUs,
+ * memory) come from a good connection and stay as the last known ones, so an
+ * engine without a version was never reached.
+ */
+export function everReached(engine: EngineInfo): boolean {
+  return engine.status === 'up' || engine.version !== '' || engine.apiVersion !== ''
 }
 
 /** Engine status is only as fresh as the connection that reported it. */
@@ -111,12 +125,21 @@ export function EngineAlerts() {
   const many = engines.length > 1
   return (
     <div className="banner banner-bad" role="alert">
-      {down.map((engine) => (
-        <p key={engine.engine}>
-          <strong>{engineText(engine, many, true)}</strong>
-          {hasContainers && <span className="muted"> Containers below are the last known state, not live. Reconnecting by itself.</span>}
-        </p>
-      ))}
+      {down.map((engine) =>
+        everReached(engine) ? (
+          <p key={engine.engine}>
+            <strong>{engineText(engine, many, true)}</strong>
+            {hasContainers && <span className="muted"> Containers below are the last known state, not live. Reconnecting by itself.</span>}
+          </p>
+        ) : (
+          <p key={engine.engine}>
+            <strong>
+              Dockpulse has not reached {many ? `engine ${engine.engine}` : 'the Docker engine'} yet{engine.reason ? `: ${engine.reason}` : ''}
+            </strong>
+            <span className="muted"> Its containers and figures appear once it answers. Trying again by itself.</span>
+          </p>
+        ),
+      )}
     </div>
   )
 }
@@ -127,13 +150,15 @@ export function EngineAlerts() {
  */
 export function ConnectionBanner() {
   const c = useConnection()
+  const hadPicture = useHadPicture()
   let tone: string
   let text: string
   let note: string
   switch (c.status) {
     case 'reconnecting':
       tone = 'warn'
-      text = 'Live connection lost.'
+      // Nothing was ever live on a first visit: nothing was lost.
+      text = hadPicture ? 'Live connection lost.' : 'No live connection yet.'
       note = `Reconnecting by itself (attempt ${c.attempt}): ${c.reason}.`
       break
     case 'polling':
@@ -143,7 +168,14 @@ export function ConnectionBanner() {
       break
     case 'offline':
       tone = 'bad'
-      if (c.unauthorized) {
+      if (c.unauthorized && !hadPicture) {
+        // A first visit: nothing was ever shown, so nothing was restarted.
+        text = c.reason.startsWith('no access token')
+          ? 'This page has no access to Dockpulse yet: its address carries no access code.'
+          : 'This page has no access to Dockpulse: the server on this port does not know the token this page has.'
+        note =
+          'Open the address `dockpulse serve` printed in its terminal (it ends in ?code=…). Each address opens one page; it prints a fresh one each time one is used.'
+      } else if (c.unauthorized) {
         text = 'The Dockpulse backend no longer accepts this page: the server on this port is not the one this page was opened from.'
         note =
           'It was restarted with a new token, or another program took the port; this page does not send it its token. Open the address Dockpulse printed when it started. Showing the last known state.'
@@ -154,7 +186,7 @@ export function ConnectionBanner() {
         note = 'Each address Dockpulse prints opens one page; it prints a fresh one each time one is used.'
       } else {
         text = 'Cannot reach the Dockpulse backend.'
-        note = `${c.reason}. Showing the last known state; retrying by itself.`
+        note = `${c.reason}. ${hadPicture ? 'Showing the last known state; retrying' : 'Nothing received yet; trying again'} by itself.`
       }
       break
     default:
@@ -232,41 +264,75 @@ export function SystemSummary() {
   }, [stats])
   // Containers run but no figure has come yet (just connected, or the engine
   // is away): the totals are unknown, not zero.
-  const unknown = counts.running > 0 && stats.size === 0
+  const noFigures = counts.running > 0 && stats.size === 0
+  const fresh = useConnectionLive()
   if (!engine) return null
-  const cpus = engine.cpus || 1
-  const cpuShare = usage.cpu / cpus
+  // Facts of an engine never reached are unknown, not zero; figures are live
+  // only while the engine is up and the connection reports it.
+  const reached = everReached(engine)
+  const live = fresh && engines.every((e) => e.status === 'up')
+  const notLive = live ? '' : engine.status === 'up' ? 'not live: backend unreachable' : `not live: engine ${engine.status}`
+  const cpus = engine.cpus
+  const unknown = <span className="muted">unknown</span>
   return (
-    <dl className="summary" aria-label="System summary">
+    <dl className="summary" aria-label="System summary" data-live={live || undefined}>
       <div>
         <dt>Docker</dt>
         <dd title={[engine.os, engine.arch, engine.kernelVersion && `kernel ${engine.kernelVersion}`, engine.cgroupVersion && `cgroup v${engine.cgroupVersion}`].filter(Boolean).join(' · ')}>
-          {engine.version || '—'} <span className="muted">API {engine.apiVersion || '—'}</span>
+          {reached ? (
+            <>
+              {engine.version || '—'} <span className="muted">API {engine.apiVersion || '—'}</span>
+            </>
+          ) : (
+            <span className="muted">not reached yet</span>
+          )}
         </dd>
       </div>
       <div>
         <dt>Containers</dt>
-        <dd>
-          <span className="count" data-tone="ok">{counts.running} running</span>
-          <span className="count" data-tone="warn">{counts.paused} paused</span>
-          <span className="count" data-tone="idle">{counts.stopped} stopped</span>
+        <dd title={live ? undefined : 'Last known counts: the engine is not live'}>
+          {!reached && containers.length === 0 ? (
+            unknown
+          ) : (
+            <>
+              <span className="count" data-tone="ok">{counts.running} running</span>
+              <span className="count" data-tone="warn">{counts.paused} paused</span>
+              <span className="count" data-tone="idle">{counts.stopped} stopped</span>
+              {!live && <span className="muted"> last known</span>}
+            </>
+          )}
         </dd>
       </div>
       <div>
         <dt>Images</dt>
-        <dd>{engine.images}</dd>
+        <dd>{reached ? engine.images : unknown}</dd>
       </div>
       <div>
         <dt>CPU</dt>
-        <dd title={unknown ? 'No figures yet' : `${formatPercent(usage.cpu)} of one CPU, summed over containers`}>
-          {unknown ? '—' : formatPercent(cpuShare)} <span className="muted">of {cpus} CPU{cpus === 1 ? '' : 's'}</span>
-        </dd>
+        {!reached ? (
+          <dd>{unknown}</dd>
+        ) : live && cpus > 0 && !noFigures ? (
+          <dd title={`${formatPercent(usage.cpu)} of one core, summed over running containers`}>
+            {formatPercent(usage.cpu / cpus)} <span className="muted">of {cpus} CPU{cpus === 1 ? '' : 's'}</span>
+          </dd>
+        ) : (
+          <dd title={notLive || (noFigures ? 'No figures yet' : 'the engine did not say how many CPUs it has')}>
+            — <span className="muted">{!live ? 'not live' : noFigures ? `of ${cpus} CPU${cpus === 1 ? '' : 's'}` : 'unknown'}</span>
+          </dd>
+        )}
       </div>
       <div>
         <dt>Memory</dt>
-        <dd title={unknown ? 'No figures yet' : undefined}>
-          {unknown ? '—' : formatBytes(usage.mem)} <span className="muted">of {formatBytes(engine.memoryTotal)}</span>
-        </dd>
+        {!reached ? (
+          <dd>{unknown}</dd>
+        ) : (
+          <dd title={!live ? notLive : noFigures ? 'No figures yet' : 'Summed over running and paused containers'}>
+            {live && !noFigures ? formatBytes(usage.mem) : '—'}{' '}
+            <span className="muted">
+              {engine.memoryTotal > 0 ? `of ${formatBytes(engine.memoryTotal)}` : 'of unknown'}
+            </span>
+          </dd>
+        )}
       </div>
     </dl>
   )

@@ -1,7 +1,7 @@
 // Above the table: search, the state filter, grouping, the sampling cadence,
 // whether the order is held, and the way to the keyboard shortcuts.
 
-import type { RefObject } from 'react'
+import { useRef, type KeyboardEvent, type RefObject } from 'react'
 import { Icon } from './Icon'
 import { NotificationsButton } from './NotificationsButton'
 import { StatsCadence } from './Status'
@@ -48,20 +48,7 @@ export function Toolbar({
           aria-keyshortcuts="/"
         />
       </label>
-      <div className="segmented" role="radiogroup" aria-label="Filter by state">
-        {STATE_FILTERS.map((f) => (
-          <button
-            key={f.value}
-            type="button"
-            role="radio"
-            aria-checked={filter === f.value}
-            data-problems={f.value === 'problems' && counts.problems > 0 ? 'true' : undefined}
-            onClick={() => onFilter(f.value)}
-          >
-            {f.label} <span className="count-badge">{counts[f.value]}</span>
-          </button>
-        ))}
-      </div>
+      <StateFilterGroup filter={filter} onFilter={onFilter} counts={counts} />
       <label className="toggle">
         <input type="checkbox" checked={grouped} onChange={(e) => onGrouped(e.target.checked)} aria-keyshortcuts="g" />
         Group by project
@@ -80,6 +67,58 @@ export function Toolbar({
       <button type="button" className="icon-button" aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)" onClick={onHelp}>
         ?
       </button>
+    </div>
+  )
+}
+
+/**
+ * The state filter as one radio group: one Tab stop (the checked radio), the
+ * arrow keys move the choice and the focus, Home and End go to the ends.
+ */
+function StateFilterGroup({
+  filter,
+  onFilter,
+  counts,
+}: {
+  filter: StateFilter
+  onFilter: (filter: StateFilter) => void
+  counts: Record<StateFilter, number>
+}) {
+  const group = useRef<HTMLDivElement>(null)
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    const at = STATE_FILTERS.findIndex((f) => f.value === filter)
+    const last = STATE_FILTERS.length - 1
+    const to =
+      e.key === 'ArrowRight' || e.key === 'ArrowDown'
+        ? (at + 1) % STATE_FILTERS.length
+        : e.key === 'ArrowLeft' || e.key === 'ArrowUp'
+          ? (at - 1 + STATE_FILTERS.length) % STATE_FILTERS.length
+          : e.key === 'Home'
+            ? 0
+            : e.key === 'End'
+              ? last
+              : -1
+    if (to < 0) return
+    // Also keeps the table's arrow-key navigation (useShortcuts) out of it.
+    e.preventDefault()
+    onFilter(STATE_FILTERS[to]!.value)
+    group.current?.querySelectorAll<HTMLElement>('[role="radio"]')[to]?.focus()
+  }
+  return (
+    <div ref={group} className="segmented" role="radiogroup" aria-label="Filter by state" onKeyDown={onKeyDown}>
+      {STATE_FILTERS.map((f) => (
+        <button
+          key={f.value}
+          type="button"
+          role="radio"
+          aria-checked={filter === f.value}
+          tabIndex={filter === f.value ? 0 : -1}
+          data-problems={f.value === 'problems' && counts.problems > 0 ? 'true' : undefined}
+          onClick={() => onFilter(f.value)}
+        >
+          {f.label} <span className="count-badge">{counts[f.value]}</span>
+        </button>
+      ))}
     </div>
   )
 }
