@@ -19,8 +19,9 @@ function Harness() {
       counts={{ all: 3, running: 1, paused: 1, stopped: 1, problems: 0 }}
       grouped={false}
       onGrouped={() => {}}
-      held={false}
+      hold={null}
       onHelp={() => {}}
+      onNotifications={() => {}}
     />
   )
 }
