@@ -49,23 +49,25 @@ func TestPollingWorksWithoutTheLiveServer(t *testing.T) {
 	if _, err := app.LiveEndpoint(); err == nil {
 		t.Fatal("LiveEndpoint succeeded although the server could not listen")
 	}
+	// The engine turns up once its past events are read, which may be after
+	// the containers are listed.
 	deadline := time.Now().Add(10 * time.Second)
 	for {
+		snap, err := app.Snapshot()
+		if err != nil {
+			t.Fatalf("Snapshot: %v", err)
+		}
 		list, err := app.Containers()
 		if err != nil {
 			t.Fatalf("Containers: %v", err)
 		}
-		if found(list, id) {
+		if found(list, id) && found(snap.Containers, id) && len(snap.Engines) == 1 && snap.Engines[0].Status == model.EngineUp {
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("Containers never listed %s: %+v", id, list)
+			t.Fatalf("never listed %s with the engine up: containers %+v, engines %+v", id, list, snap.Engines)
 		}
 		time.Sleep(50 * time.Millisecond)
-	}
-	snap, err := app.Snapshot()
-	if err != nil || !found(snap.Containers, id) || len(snap.Engines) != 1 || snap.Engines[0].Status != model.EngineUp {
-		t.Fatalf("Snapshot: %+v, %v", snap.Engines, err)
 	}
 }
 
