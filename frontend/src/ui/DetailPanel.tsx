@@ -9,6 +9,7 @@ import {
   isSampled,
   useActionStatus,
   useConnection,
+  useInspect,
   useLiveData,
   useLiveSelector,
   useReportView,
@@ -16,6 +17,8 @@ import {
   useStatsHistory,
   type Container,
   type DockerEvent,
+  type InspectResult,
+  type Limits,
 } from '../live'
 import {
   PAST_EVENT,
@@ -37,6 +40,7 @@ import { ActionButtons } from './ActionButtons'
 import { StateBadge } from './StateBadge'
 import { CopyButton } from './CopyButton'
 import { InspectDetails } from './InspectDetails'
+import { cpuTitle } from './inspectFormat'
 import { useNow } from './useNow'
 import { COMPOSE_PROJECT, COMPOSE_SERVICE } from './tableModel'
 
@@ -89,11 +93,7 @@ export function DetailPanel({
       )}
       {/* Focusable: it scrolls, and the keyboard must be able to scroll it. */}
       <div className="detail-body" tabIndex={0} role="group" aria-label={`Charts, events and configuration of ${name}`}>
-        <Charts container={container} selectedKey={selectedKey} />
-        <div className="detail-columns">
-          <ContainerEvents container={container} />
-          <ConfigSummary container={container} />
-        </div>
+        <DetailBody container={container} selectedKey={selectedKey} />
       </div>
     </section>
   )
@@ -118,7 +118,21 @@ export function chartsNow(
   return hasSample ? { kind: 'live', text: '' } : { kind: 'waiting', text: 'waiting for a sample' }
 }
 
-function Charts({ container, selectedKey }: { container: Container; selectedKey: string }) {
+/** The panel's body. The inspect is asked for once, for the charts (the CPU limit) and the configuration. */
+function DetailBody({ container, selectedKey }: { container: Container; selectedKey: string }) {
+  const inspected = useInspect(container)
+  return (
+    <>
+      <Charts container={container} selectedKey={selectedKey} limits={inspected.inspect?.limits} />
+      <div className="detail-columns">
+        <ContainerEvents container={container} />
+        <ConfigSummary container={container} inspected={inspected} />
+      </div>
+    </>
+  )
+}
+
+function Charts({ container, selectedKey, limits }: { container: Container; selectedKey: string; limits?: Limits }) {
   const series = useStatsHistory(selectedKey)
   const sample = useLiveSelector((s) => s.data.stats.get(selectedKey))
   const rates = useLiveSelector((s) => s.data.rates.get(selectedKey))
@@ -160,7 +174,7 @@ function Charts({ container, selectedKey }: { container: Container; selectedKey:
   return (
     <div className="charts" aria-label={`Last ${minutes} minutes`} data-points={charts.time.length}>
       <Chart
-        title="CPU, % of one core"
+        title={cpuTitle(limits)}
         summary={now.kind === 'live' ? formatPercent(sample!.cpuPercent) : now.text}
         time={charts.time}
         lines={charts.cpu}
@@ -235,7 +249,7 @@ function ContainerEvents({ container }: { container: Container }) {
   )
 }
 
-function ConfigSummary({ container: c }: { container: Container }) {
+function ConfigSummary({ container: c, inspected }: { container: Container; inspected: InspectResult }) {
   const labels = Object.entries(c.labels).sort(([a], [b]) => a.localeCompare(b))
   const project = c.labels[COMPOSE_PROJECT]
   const service = c.labels[COMPOSE_SERVICE]
@@ -295,7 +309,7 @@ function ConfigSummary({ container: c }: { container: Container }) {
           )}
         </dd>
       </dl>
-      <InspectDetails container={c} />
+      <InspectDetails result={inspected} />
     </section>
   )
 }

@@ -2,7 +2,7 @@ import { act, render as renderDom, screen, within } from '@testing-library/react
 import userEvent from '@testing-library/user-event'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { LiveProvider, createLiveStore, type FetchInspect, type Inspect, type LiveStore } from '../live'
-import { ManualScheduler, container, engine, msg } from '../livetest'
+import { ManualScheduler, container, engine, msg, stats } from '../livetest'
 import { DetailPanel } from './DetailPanel'
 
 const ID = 'c0ffee000000111122223333444455556666777788889999aaaabbbbccccdddd'
@@ -78,6 +78,16 @@ describe('the detail panel’s inspect', () => {
   }
   const config = () => within(screen.getByRole('region', { name: 'Configuration' }))
   const term = (name: string) => config().getAllByText(name, { selector: 'dt' })[0]!.nextElementSibling
+
+  it("puts the container's CPU limit on the CPU chart's scale", async () => {
+    render()
+    act(() => {
+      store.dispatch({ type: 'message', message: msg.stats(2, [stats({ id: ID, read: 1_700_000_000_000, cpuPercent: 20 })]) })
+      store.dispatch({ type: 'message', message: msg.stats(3, [stats({ id: ID, read: 1_700_000_001_000, cpuPercent: 40 })]) })
+      scheduler.frame()
+    })
+    expect(await screen.findByRole('figure', { name: 'CPU, % of one core · limit 0.5 CPU (50 %)' })).toBeInTheDocument()
+  })
 
   it('asks for the container on its engine, and says so while it waits', async () => {
     let answer: (i: Inspect) => void = () => {}

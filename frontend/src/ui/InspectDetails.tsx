@@ -3,7 +3,7 @@
 // and stop settings, and the engine's raw answer.
 
 import { useMemo, useState } from 'react'
-import { HIDDEN_VALUE, formatRaw, redactEnv, useInspect, type Container, type EnvVar, type Inspect } from '../live'
+import { HIDDEN_VALUE, formatRaw, redactEnv, type EnvVar, type Inspect, type InspectResult } from '../live'
 import { formatBytes, formatClock } from '../format'
 import {
   exitReason,
@@ -20,8 +20,9 @@ import {
 } from './inspectFormat'
 import './Inspect.css'
 
-export function InspectDetails({ container }: { container: Container }) {
-  const { inspect, error, loading, retry } = useInspect(container)
+/** The full inspect of the panel's container, as useInspect answered it. */
+export function InspectDetails({ result }: { result: InspectResult }) {
+  const { inspect, error, loading, retry } = result
   return (
     <div className="inspect" aria-busy={loading}>
       {error && (

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest'
-import { exitReason, formatCpuLimit, formatMemoryLimit, formatMs, formatPidsLimit, formatStop, formatSwapLimit, healthSchedule } from './inspectFormat'
+import { cpuTitle, exitReason, formatCpuLimit, formatMemoryLimit, formatMs, formatPidsLimit, formatStop, formatSwapLimit, healthSchedule } from './inspectFormat'
 
 describe('limits in words', () => {
+  it("the CPU chart's scale, and the limit on it", () => {
+    expect(cpuTitle(undefined)).toBe('CPU, % of one core')
+    expect(cpuTitle({ cpusetCpus: '0' })).toBe('CPU, % of one core')
+    expect(cpuTitle({ nanoCpus: 500_000_000 })).toBe('CPU, % of one core · limit 0.5 CPU (50 %)')
+    expect(cpuTitle({ cpuQuota: 150_000, cpuPeriod: 100_000 })).toBe('CPU, % of one core · limit 1.5 CPUs (150 %)')
+  })
+
   it('CPU', () => {
     expect(formatCpuLimit({})).toBe('no limit')
     expect(formatCpuLimit({ nanoCpus: 500_000_000 })).toBe('0.5 CPU')

@@ -12,6 +12,22 @@ export function formatCpus(cpus: number): string {
   return `${n} ${n > 1 ? 'CPUs' : 'CPU'}`
 }
 
+/** How many CPUs the container may use at most, from its quota; undefined without one. */
+export function cpuCeiling(l: Limits): number | undefined {
+  if (l.nanoCpus) return l.nanoCpus / 1e9
+  if (l.cpuQuota && l.cpuQuota > 0) return l.cpuQuota / (l.cpuPeriod ?? 100_000)
+  return undefined
+}
+
+/**
+ * The CPU chart's title: its scale (100 % is one core, as docker stats
+ * counts), and the container's limit on that scale when it has one.
+ */
+export function cpuTitle(l: Limits | undefined): string {
+  const n = l && cpuCeiling(l)
+  return n === undefined ? 'CPU, % of one core' : `CPU, % of one core · limit ${formatCpus(n)} (${Number((n * 100).toFixed(1))} %)`
+}
+
 /** The CPU limits, most binding first: "0.5 CPU", "1.5 CPUs (quota 150000 µs per 100000 µs)", "CPUs 0-1", "weight 512 of 1024". */
 export function formatCpuLimit(l: Limits): string {
   const parts: string[] = []
