@@ -14,6 +14,7 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"strings"
 	"time"
 
 	"go.uber.org/zap"
@@ -47,6 +48,7 @@ func (c Command) Run(ctx context.Context, args []string, stdout, stderr io.Write
 	statsMode := StatsFlag(fset)
 	statsSource := StatsSourceFlag(fset)
 	contexts := ContextFlag(fset)
+	showVersion := fset.Bool("version", false, "print the version and exit")
 	fset.Usage = func() {
 		fmt.Fprintf(stderr, "usage: %s [flags]\n\nRuns the Dockpulse backend headless and serves its UI. The first line on\nstdout is the URL to open; it works once (the page trades its code for the\naccess token), and each use prints a fresh one.\n\n", c.Name)
 		fset.PrintDefaults()
@@ -57,6 +59,10 @@ func (c Command) Run(ctx context.Context, args []string, stdout, stderr io.Write
 	if fset.NArg() > 0 {
 		fmt.Fprintf(stderr, "%s: unexpected argument %q\n", c.Name, fset.Arg(0))
 		return 2
+	}
+	if *showVersion {
+		fmt.Fprintln(stdout, strings.Fields(c.Name)[0], c.Version) // the program's name: dockpulse, dockpulse-server
+		return 0
 	}
 	if err := errors.Join(service.CheckStatsMode(*statsMode), service.CheckStatsSource(*statsSource)); err != nil {
 		fmt.Fprintln(stderr, c.Name+":", err)

@@ -223,3 +223,18 @@ func TestServeLoopbackHosts(t *testing.T) {
 		t.Fatalf("the code of %s traded for no token", u)
 	}
 }
+
+// TestVersionFlag: --version prints the program's name and version, and
+// exits 0 without starting anything.
+func TestVersionFlag(t *testing.T) {
+	for _, name := range []string{"dockpulse serve", "dockpulse-server"} {
+		var stdout, stderr bytes.Buffer
+		c := Command{Name: name, Version: "v1.2.3", UI: frontend.UI}
+		if code := c.Run(context.Background(), []string{"--version"}, &stdout, &stderr); code != 0 {
+			t.Fatalf("%s --version exited %d: %s", name, code, stderr.String())
+		}
+		if want := strings.Fields(name)[0] + " v1.2.3\n"; stdout.String() != want {
+			t.Errorf("%s --version printed %q, want %q", name, stdout.String(), want)
+		}
+	}
+}

@@ -35,6 +35,8 @@ export const IMAGE = 'dockpulse-test/busybox:latest'
 
 /** Every container the suite creates carries this label, so cleanup finds them. */
 export const LABEL = 'dockpulse.e2e=1'
+/** The test engine's name: DOCKER_HOST's context, as `docker context ls` names it. */
+export const ENGINE = 'default'
 
 function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env, cwd = REPO): Promise<string> {
   return new Promise((ok, fail) => {
@@ -302,7 +304,7 @@ export async function recordConnection(page: Page): Promise<() => Promise<string
 
 /** The table row of a container, by full id. */
 export function row(page: Page, id: string) {
-  return page.locator(`.grid-canvas [role="row"][data-key="local/${id}"]`)
+  return page.locator(`.grid-canvas [role="row"][data-key="${ENGINE}/${id}"]`)
 }
 
 export function sleep(ms: number): Promise<void> {

@@ -8,6 +8,7 @@ import { createServer } from 'node:net'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
+  ENGINE,
   connectionStatus,
   createContainer,
   docker,
@@ -89,9 +90,9 @@ describe.skipIf(!image)('the container image', () => {
 
   it('shows a container started afterwards as running, live', async () => {
     const id = await createContainer(engine, 'e2e-image-live')
-    await page.locator(`[data-key="local/${id}"][data-state="running"]`).waitFor({ timeout: 2000 })
+    await page.locator(`[data-key="${ENGINE}/${id}"][data-state="running"]`).waitFor({ timeout: 2000 })
     await docker(engine, 'stop', '-t', '1', id)
-    await page.locator(`[data-key="local/${id}"][data-state="exited"]`).waitFor({ timeout: 5000 })
+    await page.locator(`[data-key="${ENGINE}/${id}"][data-state="exited"]`).waitFor({ timeout: 5000 })
   })
 
   it('refuses a foreign name in Host, as on a bare host', async () => {

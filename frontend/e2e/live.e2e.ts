@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os'
 import type { Browser, Page, WebSocketRoute } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
+  ENGINE,
   connectionStatus,
   crashEngine,
   createContainer,
@@ -101,7 +102,7 @@ describe('the dashboard, live', () => {
   it('shows a container the test starts as running within 1 s', async () => {
     const id = await createContainer(engine, 'e2e-appear')
     const started = Date.now()
-    await page.locator(`[data-key="local/${id}"][data-state="running"]`).waitFor({ timeout: 1000 })
+    await page.locator(`[data-key="${ENGINE}/${id}"][data-state="running"]`).waitFor({ timeout: 1000 })
     console.log(`e2e: container visible as running ${Date.now() - started} ms after \`docker run\` returned`)
   })
 
@@ -275,7 +276,7 @@ describe('the dashboard, live', () => {
 
     // Data keeps coming while push is down.
     const id = await createContainer(engine, 'e2e-during-cut')
-    await page.locator(`[data-key="local/${id}"][data-state="running"]`).waitFor({ timeout: 5000 })
+    await page.locator(`[data-key="${ENGINE}/${id}"][data-state="running"]`).waitFor({ timeout: 5000 })
     await docker(engine, 'pause', id)
     await until('paused via polling', () => stateAttr(id), (s) => s === 'paused', 5000)
 
@@ -352,7 +353,7 @@ describe('the dashboard, live', () => {
       Object.fromEntries(
         await page
           .locator('.grid-canvas [role="row"][data-key]')
-          .evaluateAll((rows) => rows.map((r) => [(r as HTMLElement).dataset.key!.slice('local/'.length, 'local/'.length + 12), (r as HTMLElement).dataset.state!])),
+          .evaluateAll((rows) => rows.map((r) => [(r as HTMLElement).dataset.key!.split('/')[1]!.slice(0, 12), (r as HTMLElement).dataset.state!])),
       )
     const expected = await want()
     await until('UI matches docker ps -a', got, (g) => Object.entries(expected).every(([id, s]) => g[id] === s), 15_000)

@@ -85,7 +85,7 @@ afterAll(async () => {
 
 describe('notifications in a browser', () => {
   it('the help dialog shows the version the binary reports, and notifications off until turned on', async () => {
-    const version = execFileSync(bin, ['--version'], { encoding: 'utf8' }).trim().replace(/^dockpulse /, '')
+    const version = execFileSync(bin, ['--version'], { encoding: 'utf8' }).trim().replace(/^[\w-]+ /, '')
     await page.keyboard.press('?')
     const dialog = page.getByRole('dialog', { name: 'Keyboard shortcuts' })
     await dialog.waitFor()

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
+  ENGINE,
   connectionStatus,
   crashEngine,
   createContainer,
@@ -95,7 +96,7 @@ describe('unknown is shown as unknown', () => {
 
   it('keeps running containers as last known, not stopped, while the engine is down', async () => {
     const id = await createContainer(engine, 'e2e-engine-goes')
-    await page.locator(`[data-key="local/${id}"][data-state="running"]`).waitFor({ timeout: 5000 })
+    await page.locator(`[data-key="${ENGINE}/${id}"][data-state="running"]`).waitFor({ timeout: 5000 })
     await row(page, id).click()
     await until('a live CPU figure', () => chartName('CPU'), (n) => /: \d+\.\d%$/.test(n ?? ''), 10_000)
 
@@ -146,7 +147,7 @@ describe('pause', () => {
   it('turns the badge paused at once, and keeps the memory figure, counted in the header', async () => {
     const id = await createContainer(engine, 'e2e-pause', { cmd: ['sh', '-c', 'yes > /dev/null'] })
     const r = row(page, id)
-    await page.locator(`[data-key="local/${id}"][data-state="running"]`).waitFor({ timeout: 5000 })
+    await page.locator(`[data-key="${ENGINE}/${id}"][data-state="running"]`).waitFor({ timeout: 5000 })
     await until('its memory figure', () => r.locator('.cell.num').nth(1).textContent(), (t) => /\d (KiB|MiB)/.test(t ?? ''), 10_000)
     // Every text the state cell shows from the click on, in order.
     await r.locator('.cell-state').evaluate((cell) => {
@@ -159,7 +160,7 @@ describe('pause', () => {
     })
     await r.hover()
     await page.getByRole('button', { name: 'Pause e2e-pause' }).click()
-    await page.locator(`[data-key="local/${id}"][data-state="paused"]`).waitFor({ timeout: 5000 })
+    await page.locator(`[data-key="${ENGINE}/${id}"][data-state="paused"]`).waitFor({ timeout: 5000 })
     await page.waitForTimeout(300)
     const badges = await page.evaluate(() => (window as unknown as { __badges: string[] }).__badges)
     console.log(`e2e: the state cell after Pause: ${JSON.stringify(badges)}`)
@@ -175,7 +176,7 @@ describe('pause', () => {
     expect(await summary()).toMatch(/memory\s+\d+(\.\d+)? (KiB|MiB)/i)
     await page.screenshot({ path: join(shots, 'paused.png') })
     await page.getByRole('button', { name: 'Resume e2e-pause' }).first().click()
-    await page.locator(`[data-key="local/${id}"][data-state="running"]`).waitFor({ timeout: 5000 })
+    await page.locator(`[data-key="${ENGINE}/${id}"][data-state="running"]`).waitFor({ timeout: 5000 })
   })
 })
 
@@ -273,7 +274,7 @@ describe('accessibility', () => {
 
   it('shows enabled row actions at 3:1 contrast or more, and disabled ones marked and fainter', async () => {
     const id = await createContainer(engine, 'e2e-a11y-running')
-    await page.locator(`[data-key="local/${id}"][data-state="running"]`).waitFor({ timeout: 5000 })
+    await page.locator(`[data-key="${ENGINE}/${id}"][data-state="running"]`).waitFor({ timeout: 5000 })
     const rows = page.locator('.grid-canvas [role="row"]:is([data-state="running"], [data-state="created"]):not([data-pending])')
     await page.mouse.move(5, 5)
     const looks = await rows.locator('.actions-compact .action').evaluateAll((buttons) =>

@@ -485,7 +485,7 @@ describe('App', () => {
     frame()
     expect(notifications()).toHaveLength(1)
 
-    await user.click(button('Notifications (2)'))
+    await user.click(button('Notifications 2'))
     const dialog = screen.getByRole('dialog', { name: 'Notifications' })
     const items = within(within(dialog).getByRole('list', { name: /Past notifications/ })).getAllByRole('listitem')
     expect(items.map((li) => li.querySelector('.notification-title')?.textContent)).toEqual([

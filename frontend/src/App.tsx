@@ -180,7 +180,7 @@ export function App() {
             <Splitter
               orientation="vertical"
               label="Resize the details and the events"
-              controls="pane-detail"
+              controls="pane-dock"
               {...paneSize('detail')}
               onToggle={() => toggle('detail')}
               fromPointer={(x) => {

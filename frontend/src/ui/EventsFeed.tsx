@@ -71,7 +71,7 @@ export function EventsFeed({ onSelectContainer }: { onSelectContainer: (key: str
           </select>
         </label>
       </header>
-      <div ref={scroller} className="events-list" role="log" aria-label="Events, newest first" aria-live="off">
+      <div ref={scroller} className="events-list" role="log" aria-label="Events, newest first" aria-live="off" tabIndex={0}>
         {events.length === 0 ? (
           <p className="muted empty-small">{data.events.length === 0 ? describeNoEvents(eventsCompleteSince(data), now, 'events') : 'No events match.'}</p>
         ) : (

@@ -8,7 +8,6 @@ export function NotificationsButton({ onClick }: { onClick: () => void }) {
     <button
       type="button"
       className="notifications-button"
-      aria-label={`Notifications (${count})`}
       title="Past notifications, and muted containers"
       onClick={onClick}
     >
