@@ -65,10 +65,11 @@ SERVER_PLATFORMS := linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/am
 # More release files: each a target that writes its own files into $(DIST)
 # before SHA256SUMS is made (the Windows desktop zip goes here).
 PACKAGE_TARGETS  := package-deb package-server windows
-# dpkg wants a version that starts with a digit: v1.2.0 is 1.2.0, and a
-# bare commit (no tag yet) is 0~COMMIT.
-DEB_VERSION      := $(patsubst v%,%,$(VERSION))
-DEB_VERSION      := $(if $(filter 0% 1% 2% 3% 4% 5% 6% 7% 8% 9%,$(DEB_VERSION)),$(DEB_VERSION),0~$(DEB_VERSION))
+# dpkg wants a version that starts with a digit and grows: v1.2.0 is 1.2.0,
+# and a bare commit (no tag yet) is 0~gitN.COMMIT, N the number of commits,
+# so a later commit sorts after an earlier one (a bare hash that happened to
+# start with a digit would not).
+DEB_VERSION      := $(shell v='$(VERSION)'; if echo "$$v" | grep -Eq '^v?[0-9]+\.[0-9]'; then echo "$${v#v}"; else echo "0~git$$(git rev-list --count HEAD 2>/dev/null || echo 0).$$v"; fi)
 DEB_ARCH         := $(shell go env GOARCH)
 SERVER_LDFLAGS   := -s -w -X main.version=$(VERSION)
 
@@ -123,7 +124,7 @@ test: package
 	@set -euo pipefail; \
 	export DOCKPULSE_DESKTOP_BIN="$(CURDIR)/$(BIN)" DOCKPULSE_DESKTOP_VERSION="$(VERSION)" DOCKPULSE_WINDOWS_ZIP="$(CURDIR)/$(WINDOWS_ZIP)" DOCKPULSE_SCREENSHOT="$(CURDIR)/build/desktop-test.png"; \
 	sudo=; [ "$$(id -u)" -eq 0 ] || sudo=sudo; \
-	$$sudo apt-get install -y "./$(DIST)/dockpulse_$(DEB_VERSION)_$(DEB_ARCH).deb"; \
+	$$sudo apt-get install -y --allow-downgrades "./$(DIST)/dockpulse_$(DEB_VERSION)_$(DEB_ARCH).deb"; \
 	export DOCKPULSE_DESKTOP_ENTRY=/usr/share/applications/dockpulse.desktop; \
 	dir=$$(mktemp -d /tmp/dpe.XXXXXX); \
 	trap 'cd "$(CURDIR)" && go run ./backend/enginetest/testengine stop "'"$$dir"'" && rm -rf "'"$$dir"'"' EXIT; \
