@@ -126,7 +126,7 @@ describe('the dashboard, live', () => {
     await until('running again', () => stateAttr(id), (s) => s === 'running', 2000)
     await docker(engine, 'stop', id)
     await until('exited', () => stateAttr(id), (s) => s === 'exited', 2000)
-    expect(await row(page, id).locator('.badge').first().textContent()).toMatch(/^Exited \(\d+\)$/)
+    expect(await row(page, id).locator('.badge').first().textContent()).toMatch(/^Exited \(\d+, stopped\)$/)
     await docker(engine, 'rm', id)
     await until('gone', () => row(page, id).count(), (n) => n === 0, 2000)
     // The feed says what happened, in words.
@@ -149,16 +149,19 @@ describe('the dashboard, live', () => {
     await page.locator('body').press('p')
     await until('engine: running', () => stateOf(engine, id), (s) => s === 'running')
 
-    // Removing a running container is refused by the engine: the UI says why.
-    await page.getByRole('button', { name: `Remove ${name}` }).first().click()
-    const dialog = page.getByRole('dialog', { name: `Remove ${name}?` })
-    await dialog.getByRole('button', { name: 'Remove' }).click()
-    const toast = page.locator('.toast', { hasText: `Could not remove ${name}` })
+    // A start the engine refuses (its command does not exist in the image): the UI says why.
+    const bad = 'e2e-ui-bad'
+    const badId = await createContainer(engine, bad, { start: false, cmd: ['/no/such/command'] })
+    await until('created', () => stateAttr(badId), (s) => s === 'created', 2000)
+    await row(page, badId).getByRole('button', { name: `Start ${bad}`, exact: true }).click()
+    const toast = page.locator('.toast', { hasText: `Could not start ${bad}` })
     await toast.waitFor({ timeout: 5000 })
-    console.log(`e2e: refusal shown as: ${(await toast.locator('.toast-detail').textContent())?.trim()}`)
-    expect(await row(page, id).textContent()).toContain('Remove failed')
+    const said = (await toast.locator('.toast-detail').textContent())?.trim() ?? ''
+    console.log(`e2e: refusal shown as: ${said}`)
+    expect(said).toContain('/no/such/command')
+    await expect.poll(() => row(page, badId).textContent(), { timeout: 3000 }).toContain('Start failed')
     // The failure is read in full: it fits inside its cell, wrapping under the state if need be.
-    const fits = await row(page, id)
+    const fits = await row(page, badId)
       .locator('.failed')
       .evaluate((el) => {
         const cell = el.closest('.cell')!.getBoundingClientRect()
@@ -170,6 +173,7 @@ describe('the dashboard, live', () => {
     expect(fits.box.right).toBeLessThanOrEqual(fits.cell.right)
     expect(fits.box.top).toBeGreaterThanOrEqual(fits.cell.top)
     expect(fits.box.bottom).toBeLessThanOrEqual(fits.cell.bottom)
+    await docker(engine, 'rm', badId)
     expect(await stateOf(engine, id)).toBe('running')
 
     await page.getByRole('button', { name: `Stop ${name}` }).first().click()
@@ -177,6 +181,7 @@ describe('the dashboard, live', () => {
     await until('UI: exited', () => stateAttr(id), (s) => s === 'exited')
 
     await page.getByRole('button', { name: `Remove ${name}` }).first().click()
+    const dialog = page.getByRole('dialog', { name: `Remove ${name}?` })
     await dialog.getByRole('checkbox').check()
     await dialog.getByRole('button', { name: 'Remove' }).click()
     await until('engine: gone', () => stateOf(engine, id), (s) => s === null)
