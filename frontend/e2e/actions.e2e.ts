@@ -15,13 +15,12 @@ import {
   dockpulseBinary,
   launchBrowser,
   newPage,
-  removeBuiltBinary,
   removeLabelled,
   row,
   startEngine,
   startServe,
+  tearDown,
   stateOf,
-  stopEngine,
   until,
   type Engine,
   type Serve,
@@ -49,15 +48,7 @@ beforeAll(async () => {
   mkdirSync(shots, { recursive: true })
 })
 
-afterAll(async () => {
-  await browser?.close()
-  await serve?.stop()
-  if (engine) {
-    await removeLabelled(engine).catch((e) => console.error('cleanup:', e))
-    await stopEngine(engine)
-  }
-  removeBuiltBinary()
-})
+afterAll(() => tearDown({ browser, serves: [serve], engine }))
 
 const details = () => page.getByRole('region', { name: /^Details of / })
 

@@ -17,15 +17,14 @@ import {
   launchBrowser,
   LABEL,
   newPage,
-  removeBuiltBinary,
   recordConnection,
   removeLabelled,
   restartEngine,
   row,
   startEngine,
   startServe,
+  tearDown,
   stateOf,
-  stopEngine,
   until,
   type Engine,
   type Serve,
@@ -86,15 +85,7 @@ beforeAll(async () => {
   await until('connected', () => connectionStatus(page), (s) => s === 'connected', 15_000)
 })
 
-afterAll(async () => {
-  await browser?.close()
-  await serve?.stop()
-  if (engine) {
-    await removeLabelled(engine).catch((e) => console.error('cleanup:', e))
-    await stopEngine(engine)
-  }
-  removeBuiltBinary()
-})
+afterAll(() => tearDown({ browser, serves: [serve], engine }))
 
 const stateAttr = (id: string) => row(page, id).getAttribute('data-state', { timeout: 200 }).catch(() => null)
 
