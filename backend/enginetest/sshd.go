@@ -76,7 +76,12 @@ func RequireSSHD(tb testing.TB) *SSHD {
 			"AuthorizedKeysFile " + filepath.Join(dir, "client.pub"),
 			"PermitRootLogin prohibit-password", "PasswordAuthentication no",
 			"KbdInteractiveAuthentication no", "UsePAM no", "StrictModes no",
-			"PidFile " + filepath.Join(dir, "sshd.pid"), "LogLevel VERBOSE", "",
+			"PidFile " + filepath.Join(dir, "sshd.pid"), "LogLevel VERBOSE",
+			// Bash sources ~/.bashrc for a command sshd runs, unless SHLVL
+			// says it is nested; the user's startup files (a pyenv init
+			// waiting a minute on a lock a killed session left) are not
+			// this test's.
+			"SetEnv SHLVL=1", "",
 		}, "\n"),
 		"ssh_config": strings.Join([]string{
 			"Host " + sshAlias, "  HostName 127.0.0.1", "  Port " + strconv.Itoa(port),
