@@ -47,11 +47,12 @@ func lifecycleDeltas(t *testing.T, e *enginetest.Engine, stopEnd string) {
 		{func() error { return cli.ContainerRename(ctx, id, "dp-life-renamed") }, "running", "dp-life-renamed", "rename"},
 		{func() error { return cli.ContainerStop(ctx, id, container.StopOptions{}) }, "exited", "dp-life-renamed", stopEnd},
 	}
+	var last model.Container
 	for _, s := range steps {
 		if err := s.do(); err != nil {
 			t.Fatalf("%s: %v", s.wantEvent, err)
 		}
-		expectUpsert(t, c, id, s.wantState, s.wantName, s.wantEvent)
+		last = expectUpsert(t, c, id, s.wantState, s.wantName, s.wantEvent)
 		// The step's last event ends it: nothing more of it can be pending
 		// when the next begins (`docker stop` sends kill, die, then stop).
 		waitEvent(t, c, id, s.wantEvent)
@@ -59,10 +60,24 @@ func lifecycleDeltas(t *testing.T, e *enginetest.Engine, stopEnd string) {
 	if err := cli.ContainerRemove(ctx, id, container.RemoveOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	env := nextContainerDelta(t, c, id)
-	var k model.Key
-	if err := json.Unmarshal(env.Data, &k); err != nil || env.Type != protocol.TypeContainerRemove || k.ID != id {
-		t.Fatalf("after remove got %s %s, want container.remove of %s", env.Type, env.Data, id)
+	// Docker's stop event, after the die, tells the kill was the stop's:
+	// the exit cause turns from killed to stopped in one more upsert, which
+	// may come with the die's or after it (read while the remove runs, it
+	// says "removing").
+	cause := last.ExitCause
+	for {
+		env := nextContainerDelta(t, c, id)
+		if env.Type == protocol.TypeContainerRemove {
+			break
+		}
+		var got model.Container
+		if err := json.Unmarshal(env.Data, &got); err != nil || (got.State != "exited" && got.State != "removing") {
+			t.Fatalf("after remove got %s %s, want container.remove of %s", env.Type, env.Data, id)
+		}
+		cause = got.ExitCause
+	}
+	if stopEnd == "stop" && cause != model.ExitStopped {
+		t.Errorf("a container stopped with docker stop last read exit cause %q, want %q", cause, model.ExitStopped)
 	}
 	if err := c.Err(); err != nil {
 		t.Fatalf("client saw a protocol error: %v", err)
@@ -74,7 +89,7 @@ func lifecycleDeltas(t *testing.T, e *enginetest.Engine, stopEnd string) {
 // container, stamped with the engine's time, arrived before it. (The event
 // that shows a change is not always the one named: `docker stop` sends kill,
 // die and stop, and the change comes with die.)
-func expectUpsert(t *testing.T, c *liveClient, id, state, name, event string) {
+func expectUpsert(t *testing.T, c *liveClient, id, state, name, event string) model.Container {
 	t.Helper()
 	sawEvent := false
 	c.lastEvents = map[string]bool{}
@@ -107,7 +122,7 @@ func expectUpsert(t *testing.T, c *liveClient, id, state, name, event string) {
 		if !sawEvent {
 			t.Fatalf("upsert after %s arrived before any event about the container", event)
 		}
-		return
+		return ctr
 	}
 }
 
