@@ -292,11 +292,11 @@ func TestAttackMessages(t *testing.T) {
 		// framing itself, so a close frame would be read as garbage).
 		want websocket.StatusCode
 	}{
-		{"malformed JSON", func(w *rawConn) error { return w.frame(text, true, []byte(`{"v":1,"type":`)) }, websocket.StatusPolicyViolation},
+		{"malformed JSON", func(w *rawConn) error { return w.frame(text, true, []byte(`{"v":2,"type":`)) }, websocket.StatusPolicyViolation},
 		{"unknown message type", func(w *rawConn) error {
-			return w.frame(text, true, []byte(`{"v":1,"type":"container.kill","seq":1,"data":{"id":"x"}}`))
+			return w.frame(text, true, []byte(`{"v":2,"type":"container.kill","seq":1,"data":{"id":"x"}}`))
 		}, websocket.StatusPolicyViolation},
-		{"a valid-looking hello", func(w *rawConn) error { return w.frame(text, true, []byte(`{"v":1,"type":"hello","seq":0}`)) }, websocket.StatusPolicyViolation},
+		{"a valid-looking hello", func(w *rawConn) error { return w.frame(text, true, []byte(`{"v":2,"type":"hello","seq":0}`)) }, websocket.StatusPolicyViolation},
 		{"binary frame", func(w *rawConn) error { return w.frame(binaryOp, true, []byte{0, 1, 2, 3}) }, websocket.StatusPolicyViolation},
 		{"empty text frame", func(w *rawConn) error { return w.frame(text, true, nil) }, websocket.StatusPolicyViolation},
 		{"invalid UTF-8 text", func(w *rawConn) error { return w.frame(text, true, []byte{0xff, 0xfe, 0xfd}) }, websocket.StatusPolicyViolation},
@@ -338,7 +338,7 @@ func TestAttackMessages(t *testing.T) {
 			return err
 		}, websocket.StatusPolicyViolation},
 		{"a view, then the same again as a flood", func(w *rawConn) error {
-			view := []byte(`{"v":1,"type":"view","seq":0,"data":{"containers":[{"engine":"local","id":"a"}]}}`)
+			view := []byte(`{"v":2,"type":"view","seq":0,"data":{"containers":[{"engine":"local","id":"a"}]}}`)
 			var all []byte
 			for range 200 {
 				all = append(all, w.encode(text, true, view)...)
@@ -350,13 +350,13 @@ func TestAttackMessages(t *testing.T) {
 			return err
 		}, websocket.StatusPolicyViolation},
 		{"a view with a field the protocol lacks", func(w *rawConn) error {
-			return w.frame(text, true, []byte(`{"v":1,"type":"view","seq":0,"data":{"containers":[],"all":true}}`))
+			return w.frame(text, true, []byte(`{"v":2,"type":"view","seq":0,"data":{"containers":[],"all":true}}`))
 		}, websocket.StatusPolicyViolation},
 		{"a view with the token as a field name (the log must not repeat it)", func(w *rawConn) error {
-			return w.frame(text, true, []byte(`{"v":1,"type":"view","seq":0,"data":{"containers":[],"`+f.srv.Token()+`":1}}`))
+			return w.frame(text, true, []byte(`{"v":2,"type":"view","seq":0,"data":{"containers":[],"`+f.srv.Token()+`":1}}`))
 		}, websocket.StatusPolicyViolation},
 		{"a view of unnamed containers", func(w *rawConn) error {
-			return w.frame(text, true, []byte(`{"v":1,"type":"view","seq":0,"data":{"containers":[{}]}}`))
+			return w.frame(text, true, []byte(`{"v":2,"type":"view","seq":0,"data":{"containers":[{}]}}`))
 		}, websocket.StatusPolicyViolation},
 		{"ping flood", func(w *rawConn) error {
 			var all []byte

@@ -235,7 +235,7 @@ func TestConnReadsEnvelopesAndSendsViews(t *testing.T) {
 		message(frame(t, protocol.TypeHello, 0, hello), frame(t, protocol.TypeSnapshot, 0, protocol.Snapshot{})),
 		frame(t, protocol.TypeHeartbeat, 0, protocol.Heartbeat{}),
 		frame(t, protocol.TypeStats, 1, protocol.StatsBatch{}),
-		[]byte(`{"v":1,`),
+		[]byte(`{"v":2,`),
 	)
 	if _, resp, err := protocoltest.DialConn(ctxFor(t), url, "wrong", nil); err == nil || resp == nil || resp.StatusCode != http.StatusUnauthorized {
 		t.Fatalf("wrong token: %v, %v; want a 401", resp, err)
