@@ -134,7 +134,7 @@ func (a *App) actWith(action, id string, opts model.ActOptions) error {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), server.DefaultActionTimeout)
 	defer cancel()
-	return svc.Act(ctx, action, id, opts)
+	return svc.Act(ctx, service.EngineName, action, id, opts) // the one engine, until the methods take it
 }
 
 // StartContainer starts a created or stopped container.

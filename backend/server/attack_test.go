@@ -760,10 +760,10 @@ type countingActor struct {
 	calls []string
 }
 
-func (a *countingActor) Act(_ context.Context, action, id string, _ model.ActOptions) error {
+func (a *countingActor) Act(_ context.Context, engine, action, id string, _ model.ActOptions) error {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	a.calls = append(a.calls, action+" "+id)
+	a.calls = append(a.calls, engine+" "+action+" "+id)
 	return nil
 }
 

@@ -111,8 +111,10 @@ type View interface {
 
 // Actor performs container actions. Its errors wrap the model's ErrInvalid,
 // ErrNotFound, ErrConflict or ErrUnavailable where one applies.
+// An engine it does not know is an error wrapping model.ErrNotFound that
+// names it.
 type Actor interface {
-	Act(ctx context.Context, action, id string, opts model.ActOptions) error
+	Act(ctx context.Context, engine, action, id string, opts model.ActOptions) error
 }
 
 func (c *Config) defaults() {
@@ -379,7 +381,11 @@ func (s *Server) serveAction(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), s.cfg.ActionTimeout)
 	defer cancel()
-	err := s.cfg.Actions.Act(ctx, action, id, opts)
+	engine := ""
+	if engines := s.store.Engines(); len(engines) > 0 {
+		engine = engines[0].Engine // the one engine this route knows
+	}
+	err := s.cfg.Actions.Act(ctx, engine, action, id, opts)
 	if err == nil {
 		s.log.Info("container action", zap.String("action", s.guard.redact(action)), zap.String("container", s.guard.redact(id)))
 		w.WriteHeader(http.StatusNoContent)
