@@ -88,6 +88,10 @@ type Config struct {
 	// Inspector answers GET /api/engines/{engine}/containers/{id}/inspect.
 	// Default nil: those requests answer 501.
 	Inspector Inspector
+	// Switcher answers GET /api/contexts and switches engines on and off
+	// (PUT and DELETE /api/engines/{engine}/watch). Default nil: those
+	// requests answer 501.
+	Switcher Switcher
 	// Viewer, when set, narrows stats sampling to what the clients show:
 	// each connection opens a view, which its "view" messages update and
 	// its end closes, and hello reports statsMode "visible". Default nil:
@@ -209,6 +213,9 @@ func New(cfg Config, st *store.Store, h *hub.Hub, log *zap.Logger) (*Server, err
 	s.mux.Handle("POST /api/containers/{id}/{action}", s.guarded(s.serveAction))
 	s.mux.Handle("GET /api/engines/{engine}/containers/{id}/history", s.guarded(s.serveHistory))
 	s.mux.Handle("GET /api/engines/{engine}/containers/{id}/inspect", s.guarded(s.serveInspect))
+	s.mux.Handle("GET /api/contexts", s.guarded(s.serveContexts))
+	s.mux.Handle("PUT /api/engines/{engine}/watch", s.guarded(s.serveWatch(true)))
+	s.mux.Handle("DELETE /api/engines/{engine}/watch", s.guarded(s.serveWatch(false)))
 	s.mux.Handle("GET /api/", s.guarded(func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "no such endpoint")
 	}))

@@ -8,7 +8,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sync"
 
 	"go.uber.org/zap"
 
@@ -52,10 +51,14 @@ type Config struct {
 	// otherwise (--stats-source). The zero value "" is StatsSourceEngine.
 	// It applies to each engine: only a local one can read the kernel's.
 	StatsSource string
-	Server      server.Config
-	Stats       stats.Config
-	Watcher     watcher.Config
-	Store       store.Config
+	// RememberWatched, when set, is told the engines watched (by name, in
+	// order) after each switch on or off (SetWatched): the desktop app
+	// saves them for its next launch.
+	RememberWatched func(watched []string) error
+	Server          server.Config
+	Stats           stats.Config
+	Watcher         watcher.Config
+	Store           store.Config
 }
 
 // Endpoint is where and how a client reaches the live stream.
@@ -70,11 +73,12 @@ type Service struct {
 	Hub    *hub.Hub
 	Server *server.Server
 
-	engines engineSet // every engine watched, in order and by name
+	engines *watching // every engine watched, in order and by name, as switched (switch.go)
 
+	cfg    Config      // for the engines switched on later
+	base   *zap.Logger // for their components, which add their own names
 	log    *zap.Logger
 	cancel context.CancelFunc
-	wg     sync.WaitGroup
 }
 
 // New builds the backend for cfg.Engines, or cfg.Engine, or the engine the
@@ -101,26 +105,33 @@ func New(cfg Config, log *zap.Logger) (*Service, error) {
 		set.list = append(set.list, e)
 		set.byName[e.Name] = e
 	}
+	w := newWatching(set)
+	svc := &Service{
+		Store:   st,
+		Hub:     h,
+		engines: w,
+		cfg:     cfg,
+		base:    log,
+		log:     log.With(zap.String("component", "service")),
+	}
 	if cfg.Server.Actions == nil {
-		cfg.Server.Actions = set
+		cfg.Server.Actions = w
 	}
 	if cfg.Server.Inspector == nil {
-		cfg.Server.Inspector = set
+		cfg.Server.Inspector = w
 	}
 	if cfg.StatsMode == protocol.StatsVisible {
-		cfg.Server.Viewer = set
+		cfg.Server.Viewer = w
+	}
+	if cfg.Server.Switcher == nil {
+		cfg.Server.Switcher = svc
 	}
 	srv, err := server.New(cfg.Server, st, h, log)
 	if err != nil {
 		return nil, errors.Join(err, set.close())
 	}
-	return &Service{
-		Store:   st,
-		Hub:     h,
-		Server:  srv,
-		engines: set,
-		log:     log.With(zap.String("component", "service")),
-	}, nil
+	svc.Server = srv
+	return svc, nil
 }
 
 // endpointsOf is the engines cfg asks for, each name once.
@@ -149,14 +160,15 @@ func endpointsOf(cfg Config) ([]engines.Endpoint, error) {
 // Engine is the watched engine of that name: its client, collector and
 // watcher.
 func (s *Service) Engine(name string) (*Engine, bool) {
-	e, ok := s.engines.byName[name]
+	e, ok := s.engines.current().byName[name]
 	return e, ok
 }
 
 // EngineNames lists the watched engines' names, in the order given.
 func (s *Service) EngineNames() []string {
-	names := make([]string, len(s.engines.list))
-	for i, e := range s.engines.list {
+	set := s.engines.current()
+	names := make([]string, len(set.list))
+	for i, e := range set.list {
 		names[i] = e.Name
 	}
 	return names
@@ -178,9 +190,7 @@ func CheckStatsMode(mode string) error {
 // running, so the polling fallback still works.
 func (s *Service) Start(ctx context.Context) error {
 	ctx, s.cancel = context.WithCancel(ctx)
-	for _, e := range s.engines.list {
-		e.run(ctx, &s.wg)
-	}
+	s.engines.start(ctx)
 	if err := s.Server.Start(); err != nil {
 		return fmt.Errorf("live server: %w", err)
 	}
@@ -197,13 +207,13 @@ func (s *Service) Stop(ctx context.Context) error {
 		s.cancel()
 	}
 	done := make(chan struct{})
-	go func() { s.wg.Wait(); close(done) }()
+	go func() { s.engines.wait(); close(done) }()
 	select {
 	case <-done:
 	case <-ctx.Done():
 		errs = append(errs, fmt.Errorf("stop: background work still running: %w", ctx.Err()))
 	}
-	if err := s.engines.close(); err != nil {
+	if err := s.engines.current().close(); err != nil {
 		errs = append(errs, err)
 	}
 	return errors.Join(errs...)

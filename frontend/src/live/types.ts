@@ -193,6 +193,24 @@ export interface StatsBatch {
 }
 
 /**
+ * A context of the Docker CLI's store and whether Dockpulse watches it
+ * (GET /api/contexts, the bound method Contexts).
+ */
+export interface EngineContext {
+  name: string
+  /** The docker endpoint, without any password it may carry. */
+  endpoint: string
+  description?: string
+  /** The context the docker command would use now. */
+  current: boolean
+  watched: boolean
+  /** The engine's status, reason and since: only while it is watched. */
+  status?: EngineState
+  reason?: string
+  since?: number
+}
+
+/**
  * An engine no longer watched: the client drops it and all its containers,
  * samples and status (its past events stay: they are history). An engine
  * added while connected arrives as an engine message for a new name.
