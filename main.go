@@ -85,7 +85,8 @@ func runDesktop(args []string) int {
 		}
 	}()
 
-	app := NewApp(service.Config{Engine: engine, StatsMode: *statsMode, StatsSource: *statsSource, Server: server.Config{Version: version}}, log)
+	cfg := service.Config{Engine: engine, StatsMode: *statsMode, StatsSource: *statsSource, Server: server.Config{Version: version}}
+	app := NewApp(withRememberedEngines(cfg, len(*contexts) > 0, log), log)
 	ui, err := frontend.UI()
 	if err != nil {
 		log.Error("embedded UI", zap.Error(err))

@@ -51,6 +51,9 @@ type Config struct {
 	// otherwise (--stats-source). The zero value "" is StatsSourceEngine.
 	// It applies to each engine: only a local one can read the kernel's.
 	StatsSource string
+	// WatchNone starts with no engine watched, Engines and Engine aside:
+	// the user switched every one off. Default false.
+	WatchNone bool
 	// RememberWatched, when set, is told the engines watched (by name, in
 	// order) after each switch on or off (SetWatched): the desktop app
 	// saves them for its next launch.
@@ -90,9 +93,12 @@ func New(cfg Config, log *zap.Logger) (*Service, error) {
 	if err := CheckStatsSource(cfg.StatsSource); err != nil {
 		return nil, err
 	}
-	eps, err := endpointsOf(cfg)
-	if err != nil {
-		return nil, err
+	var eps []engines.Endpoint
+	if !cfg.WatchNone {
+		var err error
+		if eps, err = endpointsOf(cfg); err != nil {
+			return nil, err
+		}
 	}
 	h := hub.New()
 	st := store.New(h, cfg.Store, log)
