@@ -252,6 +252,32 @@ describe('httpBackend history', () => {
   })
 })
 
+describe('httpBackend engines', () => {
+  it('lists the contexts and switches an engine with PUT and DELETE, escaped, with the token', async () => {
+    const list = [{ name: 'a b', endpoint: 'unix:///x.sock', current: true, watched: true, status: 'up', since: 1 }]
+    const srv = fakeServer('t', (url) => (url.pathname === '/api/contexts' ? jsonResponse(200, list) : new Response(null, { status: 204 })))
+    const b = backend(srv.fetch, { token: 't' })
+    expect(await b.contexts()).toEqual(list)
+    await b.setWatched('a b', false)
+    await b.setWatched('two', true)
+    const [get, off, on] = srv.requests.filter((r) => r.url.pathname !== '/api/challenge')
+    expect(String(get!.url)).toBe('http://127.0.0.1:7070/api/contexts')
+    expect(String(off!.url)).toBe('http://127.0.0.1:7070/api/engines/a%20b/watch')
+    expect(off!.init.method).toBe('DELETE')
+    expect(String(on!.url)).toBe('http://127.0.0.1:7070/api/engines/two/watch')
+    expect(on!.init.method).toBe('PUT')
+    expect((on!.init.headers as Record<string, string>).Authorization).toBe('Bearer t')
+  })
+
+  it('rejects a switch with the server\'s words', async () => {
+    const body = JSON.stringify({ error: 'docker context "far" not found; known contexts: default' })
+    const srv = fakeServer('t', () => new Response(body, { status: 404 }))
+    const err = await backend(srv.fetch, { token: 't' }).setWatched('far', true).catch((e: unknown) => e)
+    expect((err as BackendError).message).toBe('docker context "far" not found; known contexts: default')
+    expect((err as BackendError).status).toBe(404)
+  })
+})
+
 describe('httpBackend container actions', () => {
   it('POSTs the action with the token after the challenge and resolves on 204', async () => {
     const srv = fakeServer('t', () => new Response(null, { status: 204 }))
@@ -294,6 +320,8 @@ describe('wails', () => {
       KillContainer: async () => {},
       RemoveContainer: async () => {},
       Inspect: () => Promise.reject(new Error('no inspect here')),
+      Contexts: () => Promise.resolve(null),
+      SetWatched: async () => {},
       ...overrides,
     }
   }
@@ -398,5 +426,7 @@ function wailsFake(): WailsApp {
     RemoveContainer: none,
     Inspect: none,
     History: none,
+    Contexts: none,
+    SetWatched: none,
   }
 }

@@ -6,7 +6,15 @@ import { answerIsRight, newNonce, notSameServerText, notSecureText } from './cha
 import { errorText } from './errors'
 import { normalizeInspect } from './inspect'
 import { normalizeHistory, normalizeSnapshot } from './protocol'
-import type { ActionOptions, ContainerAction, ContainerHistory, ContainerKey, Inspect, Snapshot } from './types'
+import type {
+  ActionOptions,
+  ContainerAction,
+  ContainerHistory,
+  ContainerKey,
+  EngineContext,
+  Inspect,
+  Snapshot,
+} from './types'
 
 /** The methods of the Go `App` struct (see frontend/wailsjs, generated) that the page calls. */
 export interface WailsApp {
@@ -21,6 +29,8 @@ export interface WailsApp {
   KillContainer(id: string): Promise<void>
   RemoveContainer(id: string, removeVolumes: boolean, force: boolean): Promise<void>
   Inspect(engine: string, id: string): Promise<Inspect>
+  Contexts(): Promise<EngineContext[] | null>
+  SetWatched(name: string, on: boolean): Promise<void>
 }
 
 interface WailsWindow {
@@ -51,6 +61,10 @@ export interface Backend {
   containerAction(this: void, id: string, action: ContainerAction, options?: ActionOptions): Promise<void>
   /** The full inspect of one container (model.Inspect), asked of the engine afresh. */
   inspect(this: void, engine: string, id: string): Promise<Inspect>
+  /** Every docker context, whether it is watched, and a watched engine's status. */
+  contexts(this: void): Promise<EngineContext[]>
+  /** Switches one engine on or off; rejects with the reason in words. */
+  setWatched(this: void, name: string, on: boolean): Promise<void>
 }
 
 /** A failed call, with a message meant for people. */
@@ -130,6 +144,15 @@ export function wailsBackend(app: WailsApp): Backend {
         return normalizeInspect(await app.Inspect(engine, id))
       } catch (err) {
         // The engine's message already says "inspect" and names the container.
+        throw new BackendError(errorText(err))
+      }
+    },
+    contexts: async () => (await call('list the engines', () => app.Contexts())) ?? [],
+    async setWatched(name, on) {
+      try {
+        await app.SetWatched(name, on)
+      } catch (err) {
+        // The message names the context.
         throw new BackendError(errorText(err))
       }
     },
@@ -263,11 +286,11 @@ export function httpBackend(options: HttpBackendOptions): Backend {
     }
   }
 
-  /** POST /api/containers/{id}/{action}: 204 on success, {"error"} otherwise. */
-  async function post(path: string): Promise<void> {
+  /** POST /api/containers/{id}/{action} (or PUT, DELETE): 204 on success, {"error"} otherwise. */
+  async function post(path: string, method = 'POST'): Promise<void> {
     const t = await verified()
     // No timeout: stopping a container may take its whole grace period.
-    const res = await send('POST', path, { headers: { Authorization: `Bearer ${t}` } }, false)
+    const res = await send(method, path, { headers: { Authorization: `Bearer ${t}` } }, false)
     if (res.status === 204 || res.status === 200) return
     // The engine's words are the message; the status stays on the error.
     throw new BackendError(await errorMessage(res, false), res.status)
@@ -293,6 +316,8 @@ export function httpBackend(options: HttpBackendOptions): Backend {
     },
     inspect: async (engine, id) =>
       normalizeInspect(await get<unknown>(`api/engines/${encodeURIComponent(engine)}/containers/${encodeURIComponent(id)}/inspect`)),
+    contexts: async () => (await get<EngineContext[] | null>('api/contexts')) ?? [],
+    setWatched: (name, on) => post(`api/engines/${encodeURIComponent(name)}/watch`, on ? 'PUT' : 'DELETE'),
   }
 }
 
@@ -401,7 +426,7 @@ export async function removeWorkers(workers: Pick<ServiceWorkerContainer, 'getRe
 /** A backend that refuses every call with reason. */
 function refusing(reason: string): Backend {
   const no = () => Promise.reject(new BackendError(reason))
-  return { kind: 'http', socketUrl: no, snapshot: no, history: no, containerAction: no, inspect: no }
+  return { kind: 'http', socketUrl: no, snapshot: no, history: no, containerAction: no, inspect: no, contexts: no, setWatched: no }
 }
 
 /**
