@@ -24,20 +24,27 @@ func RequireAnotherEngine(tb testing.TB) *Engine {
 	if err != nil {
 		tb.Fatalf("enginetest: %v", err)
 	}
+	e.startForTest(tb, "second engine")
+	return e
+}
+
+// startForTest starts a private engine this test owns, with the test image,
+// and stops and removes it when the test ends; what names it in failures.
+func (e *Engine) startForTest(tb testing.TB, what string) {
+	tb.Helper()
 	tb.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), cleanupTimeout)
 		defer cancel()
 		if err := e.destroy(ctx); err != nil {
-			tb.Errorf("enginetest: stop the second engine: %v", err)
+			tb.Errorf("enginetest: stop the %s: %v", what, err)
 		}
 	})
 	if err := e.start(tb.Context()); err != nil {
-		tb.Fatalf("enginetest: second engine: %v", err)
+		tb.Fatalf("enginetest: %s: %v", what, err)
 	}
 	if err := e.EnsureImage(tb.Context()); err != nil {
-		tb.Fatalf("enginetest: second engine: %v", err)
+		tb.Fatalf("enginetest: %s: %v", what, err)
 	}
-	return e
 }
 
 // StartBeside is Start for a goroutine beside the test's own (which may not
