@@ -87,7 +87,7 @@ func TestActionsOnVanishedContainer(t *testing.T) {
 			if !errors.Is(err, model.ErrNotFound) {
 				t.Errorf("Act(%s, %s) on a removed container: %v, want ErrNotFound", action, ref, err)
 			}
-			code, msg := post(t, svc, "/api/containers/"+ref+"/"+action)
+			code, msg := post(t, svc, "/api/engines/"+service.EngineName+"/containers/"+ref+"/"+action)
 			if code != http.StatusNotFound || !strings.Contains(msg, "No such container") {
 				t.Errorf("POST %s %s: %d %q, want 404 with the engine's message", action, ref, code, msg)
 			}
@@ -116,7 +116,7 @@ func TestActionsWhileEngineDown(t *testing.T) {
 		if !errors.Is(err, model.ErrUnavailable) {
 			t.Errorf("Act(%s) with the engine down: %v, want ErrUnavailable", action, err)
 		}
-		code, msg := post(t, svc, "/api/containers/"+id+"/"+action)
+		code, msg := post(t, svc, "/api/engines/"+service.EngineName+"/containers/"+id+"/"+action)
 		if code != http.StatusServiceUnavailable || msg == "" {
 			t.Errorf("POST %s with the engine down: %d %q, want 503 with a message", action, code, msg)
 		}

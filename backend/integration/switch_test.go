@@ -1,13 +1,10 @@
 package integration
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"net/http"
-	"os"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -21,69 +18,6 @@ import (
 	"github.com/dockpulse/dockpulse/backend/protocol"
 	"github.com/dockpulse/dockpulse/backend/service"
 )
-
-// envSecondEngineDir names the directory of a second private engine that
-// `testengine start` runs, so that a test needing two engines need not start
-// one of its own each time.
-const envSecondEngineDir = "DOCKPULSE_TEST_ENGINE2_DIR"
-
-// secondEngine is a private engine beside enginetest.Require's: the one in
-// $DOCKPULSE_TEST_ENGINE2_DIR, else one this test starts and stops.
-func secondEngine(t *testing.T) *enginetest.Engine {
-	t.Helper()
-	first := enginetest.Require(t)
-	if dir := os.Getenv(envSecondEngineDir); dir != "" {
-		e, err := enginetest.StartPrivate(t.Context(), dir)
-		if err != nil {
-			t.Fatalf("second engine in %s=%s: %v", envSecondEngineDir, dir, err)
-		}
-		ensureImage(t, e)
-		return e
-	}
-	if os.Geteuid() != 0 {
-		enginetest.SkipOrFail(t, "a second private engine needs root with dockerd on PATH, or "+envSecondEngineDir)
-	}
-	if first.Dir == "" {
-		enginetest.SkipOrFail(t, "a second engine is started only beside a private first one")
-	}
-	dir, err := os.MkdirTemp("", "dpe2.")
-	if err != nil {
-		t.Fatal(err)
-	}
-	e, err := enginetest.StartPrivate(t.Context(), dir)
-	if err != nil {
-		t.Fatalf("start a second private engine: %v", err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-		defer cancel()
-		if _, err := e.Shutdown(ctx, 10*time.Second); err != nil {
-			t.Errorf("stop the second engine: %v", err)
-		}
-		_ = os.RemoveAll(dir)
-	})
-	ensureImage(t, e)
-	return e
-}
-
-func ensureImage(t *testing.T, e *enginetest.Engine) {
-	t.Helper()
-	if err := e.EnsureImage(t.Context()); err != nil {
-		t.Fatalf("test image on %s: %v", e.Host, err)
-	}
-}
-
-// pictureOf is liveClient.picture for one engine's containers.
-func pictureOf(c *liveClient, engine string) []string {
-	var out []string
-	for _, ctr := range c.Containers() {
-		if ctr.Engine == engine {
-			out = append(out, ctr.ID[:12]+":"+ctr.Name+"="+ctr.State)
-		}
-	}
-	sort.Strings(out)
-	return out
-}
 
 // settleEngine waits until the client's picture of one engine equals that
 // engine's `docker ps -a`.
@@ -117,7 +51,7 @@ func switchEngine(t *testing.T, svc *service.Service, method, name string) (int,
 // back exactly as `docker ps -a` lists them. Each switch is remembered.
 func TestSwitchEnginesWhileConnected(t *testing.T) {
 	one := enginetest.Require(t)
-	two := secondEngine(t)
+	two := enginetest.RequireAnotherEngine(t)
 	cfg := enginetest.NewCLIConfig(t)
 	cfg.CreateContext("one", "host="+one.Host)
 	cfg.CreateContext("two", "host="+two.Host)

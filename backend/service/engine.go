@@ -159,7 +159,7 @@ func (s engineSet) close() error {
 // OpenView opens one connection's view on every engine's collector (see
 // fanView).
 func (s engineSet) OpenView() server.View {
-	v := fanView{views: make(map[string]*stats.View, len(s.list))}
+	v := fanView{views: make(map[string]server.View, len(s.list))}
 	for _, e := range s.list {
 		v.views[e.Name] = e.Collector.OpenView()
 	}
@@ -177,7 +177,7 @@ func (s engineSet) Background() time.Duration {
 
 // fanView is one connection's view across the engines: each engine's
 // collector is shown only its own engine's keys.
-type fanView struct{ views map[string]*stats.View }
+type fanView struct{ views map[string]server.View }
 
 func (v fanView) Show(keys []model.Key) {
 	byEngine := make(map[string][]model.Key, len(v.views))
