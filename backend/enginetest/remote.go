@@ -1,7 +1,6 @@
 package enginetest
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"testing"
@@ -45,18 +44,6 @@ func RequireTLSEngine(tb testing.TB) *TLSEngine {
 	te := &TLSEngine{Engine: e, TCPHost: fmt.Sprintf("tcp://127.0.0.1:%d", port), TLS: files}
 	e.extraArgs = []string{"--host", te.TCPHost, "--tlsverify",
 		"--tlscacert", files.CA, "--tlscert", files.ServerCert, "--tlskey", files.ServerKey}
-	tb.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), cleanupTimeout)
-		defer cancel()
-		if err := e.destroy(ctx); err != nil {
-			tb.Errorf("enginetest: stop the TLS engine: %v", err)
-		}
-	})
-	if err := e.start(tb.Context()); err != nil {
-		tb.Fatalf("enginetest: TLS engine: %v", err)
-	}
-	if err := e.EnsureImage(tb.Context()); err != nil {
-		tb.Fatalf("enginetest: TLS engine: %v", err)
-	}
+	e.startForTest(tb, "TLS engine")
 	return te
 }

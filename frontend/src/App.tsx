@@ -12,6 +12,7 @@ import { ConfirmKill } from './ui/ConfirmKill'
 import { ConfirmRemove } from './ui/ConfirmRemove'
 import { ContainerTable, emptyTableText } from './ui/ContainerTable'
 import { DetailPanel } from './ui/DetailPanel'
+import { EnginesButton } from './ui/EnginesDialog'
 import { EventsFeed } from './ui/EventsFeed'
 import { HelpDialog } from './ui/HelpDialog'
 import { NotificationHistory } from './ui/NotificationHistory'
@@ -106,6 +107,7 @@ export function App() {
         <h1 className="app-title">Dockpulse</h1>
         <SystemSummary />
         <div className="app-status">
+          <EnginesButton />
           <EngineIndicator />
           <ConnectionIndicator />
         </div>

@@ -15,6 +15,8 @@
 //     older one of the same container, the network and block I/O rates
 //     between the two are computed (computeRates) and kept beside it.
 //   - Events are newest first and bounded by MAX_EVENTS.
+//   - An engine message for a new name adds that engine; engine.remove drops
+//     an engine with its containers and samples, but not its events.
 //
 // State objects are immutable: every change produces new Maps/arrays, so
 // React can compare by reference.
@@ -191,6 +193,8 @@ function applyDelta(state: LiveData, msg: DeltaMessage): LiveData {
     }
     case 'engine':
       return applyEngine(state, msg.data)
+    case 'engine.remove':
+      return removeEngine(state, msg.data.engine)
     case 'unknown':
       return state
   }
@@ -206,6 +210,21 @@ function applyEngine(state: LiveData, info: EngineInfo): LiveData {
   if (info.status === 'up') return { ...state, engines }
   const prefix = `${info.engine}/`
   return { ...state, engines, ...withoutSamples(state, (key) => key.startsWith(prefix)) }
+}
+
+/**
+ * An engine no longer watched goes with all its containers, samples and
+ * status. Its events stay: they are history.
+ */
+function removeEngine(state: LiveData, engine: string): LiveData {
+  const prefix = `${engine}/`
+  const mine = (key: string) => key.startsWith(prefix)
+  if (!state.engines.has(engine) && ![...state.containers.keys()].some(mine)) return state
+  const engines = new Map(state.engines)
+  engines.delete(engine)
+  const containers = new Map(state.containers)
+  for (const key of state.containers.keys()) if (mine(key)) containers.delete(key)
+  return { ...state, engines, containers, ...withoutSamples(state, mine) }
 }
 
 /** stats and rates without the entries whose key matches; the same maps when none does. */

@@ -54,6 +54,7 @@ export function emptyTableText(
       if (connection.unauthorized || connection.linkRefused) return 'No containers shown: this page has no access to Dockpulse (see above).'
       return `Cannot reach the Dockpulse backend: ${connection.reason}`
     }
+    if (engines.length === 0) return 'No engine is watched: switch one on under Engines.'
     const absent = engines.filter((e) => e.status !== 'up')
     if (absent.length > 0 && absent.length === engines.length) {
       // Nothing is known of its containers: "none" would be a guess.
