@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -33,8 +34,13 @@ type backend struct {
 // startBackend runs `bin serve [args]` (dockpulse-server: `bin [args]`)
 // against host and waits for its URL.
 func startBackend(ctx context.Context, bin, host string, logw io.Writer, args ...string) (*backend, error) {
+	return startBackendEnv(ctx, bin, append(os.Environ(), "DOCKER_HOST="+host), logw, args...)
+}
+
+// startBackendEnv runs `bin serve [args]` with env for its environment.
+func startBackendEnv(ctx context.Context, bin string, env []string, logw io.Writer, args ...string) (*backend, error) {
 	cmd := exec.Command(bin, append(append(serveCommand(bin), "--log-level", "warn"), args...)...)
-	cmd.Env = append(os.Environ(), "DOCKER_HOST="+host)
+	cmd.Env = env
 	cmd.Stderr = logw
 	out, err := cmd.StdoutPipe()
 	if err != nil {
@@ -213,16 +219,39 @@ func closeAll(cs []*wsClient) {
 
 // waitEngineUp waits until the backend's store says the engine is up.
 func waitEngineUp(ctx context.Context, b *backend, timeout time.Duration) error {
+	return waitEnginesUp(ctx, b, nil, timeout)
+}
+
+// waitEnginesUp waits until the backend's store says every engine named is
+// up (with no names: its first engine).
+func waitEnginesUp(ctx context.Context, b *backend, names []string, timeout time.Duration) error {
 	deadline := time.Now().Add(timeout)
+	var es []model.EngineInfo
 	for time.Now().Before(deadline) {
 		body, err := b.get(ctx, "/api/engines")
-		if err == nil {
-			var es []model.EngineInfo
-			if json.Unmarshal(body, &es) == nil && len(es) > 0 && es[0].Status == model.EngineUp {
-				return nil
-			}
+		if err == nil && json.Unmarshal(body, &es) == nil && len(es) > 0 && enginesUp(es, names) {
+			return nil
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	return fmt.Errorf("engine not up in dockpulse within %s", timeout)
+	if len(names) == 0 {
+		return fmt.Errorf("engine not up in dockpulse within %s", timeout)
+	}
+	var have []string
+	for _, e := range es {
+		have = append(have, e.Engine+" "+e.Status)
+	}
+	return fmt.Errorf("engines %s not all up in dockpulse within %s (it has: %s)", strings.Join(names, ", "), timeout, strings.Join(have, ", "))
+}
+
+func enginesUp(es []model.EngineInfo, names []string) bool {
+	if len(names) == 0 {
+		return es[0].Status == model.EngineUp
+	}
+	for _, n := range names {
+		if !slices.ContainsFunc(es, func(e model.EngineInfo) bool { return e.Engine == n && e.Status == model.EngineUp }) {
+			return false
+		}
+	}
+	return true
 }
