@@ -14,6 +14,7 @@ import (
 	"os/exec"
 	"slices"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -41,7 +42,8 @@ func startBackend(ctx context.Context, bin, host string, logw io.Writer, args ..
 func startBackendEnv(ctx context.Context, bin string, env []string, logw io.Writer, args ...string) (*backend, error) {
 	cmd := exec.Command(bin, append(append(serveCommand(bin), "--log-level", "warn"), args...)...)
 	cmd.Env = env
-	cmd.Stderr = logw
+	tail := &tailBuffer{}
+	cmd.Stderr = io.MultiWriter(logw, tail)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		return nil, err
@@ -65,7 +67,7 @@ func startBackendEnv(ctx context.Context, bin string, env []string, logw io.Writ
 	case l, ok := <-line:
 		if !ok {
 			b.stop()
-			return nil, errors.New("dockpulse serve printed no URL")
+			return nil, fmt.Errorf("dockpulse serve printed no URL; its stderr ends: %s", tail)
 		}
 		u, err := url.Parse(strings.TrimSpace(l))
 		if err != nil {
@@ -85,6 +87,28 @@ func startBackendEnv(ctx context.Context, bin string, env []string, logw io.Writ
 		return nil, ctx.Err()
 	}
 	return b, nil
+}
+
+// tailBuffer keeps the last 2 KiB written to it, for errors.
+type tailBuffer struct {
+	mu  sync.Mutex
+	buf []byte
+}
+
+func (t *tailBuffer) Write(p []byte) (int, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.buf = append(t.buf, p...)
+	if n := len(t.buf) - 2048; n > 0 {
+		t.buf = t.buf[n:]
+	}
+	return len(p), nil
+}
+
+func (t *tailBuffer) String() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return strings.TrimSpace(string(t.buf))
 }
 
 func (b *backend) pid() int { return b.cmd.Process.Pid }
