@@ -760,10 +760,10 @@ type countingActor struct {
 	calls []string
 }
 
-func (a *countingActor) Act(_ context.Context, action, id string, _ model.ActOptions) error {
+func (a *countingActor) Act(_ context.Context, engine, action, id string, _ model.ActOptions) error {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	a.calls = append(a.calls, action+" "+id)
+	a.calls = append(a.calls, engine+" "+action+" "+id)
 	return nil
 }
 
@@ -789,15 +789,15 @@ func TestAttackActions(t *testing.T) {
 		host   string
 		want   int
 	}{
-		{"no token", "POST", "/api/containers/abc/kill", nil, "", 401},
-		{"wrong token", "POST", "/api/containers/abc/kill?token=nope", nil, "", 401},
-		{"token in a cookie", "POST", "/api/containers/abc/kill", http.Header{"Cookie": {"token=" + tok}}, "", 401},
-		{"token in a form body", "POST", "/api/containers/abc/kill", http.Header{"Content-Type": {"application/x-www-form-urlencoded"}}, "", 401},
-		{"cross-site form post with the token", "POST", "/api/containers/abc/kill?token=" + tok, http.Header{"Origin": {"https://evil.example"}, "Content-Type": {"application/x-www-form-urlencoded"}}, "", 403},
-		{"Origin null with the token", "POST", "/api/containers/abc/remove?token=" + tok, http.Header{"Origin": {"null"}}, "", 403},
-		{"rebinding Host with the token", "POST", "/api/containers/abc/stop?token=" + tok, nil, "evil.example", 403},
-		{"GET instead of POST", "GET", "/api/containers/abc/kill?token=" + tok, nil, "", 404},
-		{"PUT instead of POST", "PUT", "/api/containers/abc/kill?token=" + tok, nil, "", 405},
+		{"no token", "POST", "/api/engines/default/containers/abc/kill", nil, "", 401},
+		{"wrong token", "POST", "/api/engines/default/containers/abc/kill?token=nope", nil, "", 401},
+		{"token in a cookie", "POST", "/api/engines/default/containers/abc/kill", http.Header{"Cookie": {"token=" + tok}}, "", 401},
+		{"token in a form body", "POST", "/api/engines/default/containers/abc/kill", http.Header{"Content-Type": {"application/x-www-form-urlencoded"}}, "", 401},
+		{"cross-site form post with the token", "POST", "/api/engines/default/containers/abc/kill?token=" + tok, http.Header{"Origin": {"https://evil.example"}, "Content-Type": {"application/x-www-form-urlencoded"}}, "", 403},
+		{"Origin null with the token", "POST", "/api/engines/default/containers/abc/remove?token=" + tok, http.Header{"Origin": {"null"}}, "", 403},
+		{"rebinding Host with the token", "POST", "/api/engines/default/containers/abc/stop?token=" + tok, nil, "evil.example", 403},
+		{"GET instead of POST", "GET", "/api/engines/default/containers/abc/kill?token=" + tok, nil, "", 404},
+		{"PUT instead of POST", "PUT", "/api/engines/default/containers/abc/kill?token=" + tok, nil, "", 405},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -825,7 +825,7 @@ func TestAttackActions(t *testing.T) {
 	if n := actor.count(); n != 0 {
 		t.Fatalf("refused requests reached the actor: %v", actor.calls)
 	}
-	req, err := http.NewRequest("POST", base+"/api/containers/abc/kill", nil)
+	req, err := http.NewRequest("POST", base+"/api/engines/default/containers/abc/kill", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -835,8 +835,22 @@ func TestAttackActions(t *testing.T) {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
-	if resp.StatusCode != http.StatusNoContent || actor.count() != 1 {
+	if resp.StatusCode != http.StatusNoContent || actor.count() != 1 || actor.calls[0] != "default kill abc" {
 		t.Fatalf("the proper request: status %d, actor calls %v", resp.StatusCode, actor.calls)
+	}
+	// The route without the engine is gone: it reaches no engine at all.
+	req, err = http.NewRequest("POST", base+"/api/containers/abc/kill", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+tok)
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode/100 == 2 || actor.count() != 1 {
+		t.Fatalf("the old route: status %d, actor calls %v; want refused", resp.StatusCode, actor.calls)
 	}
 }
 
@@ -846,7 +860,7 @@ func TestActionLogsRedactToken(t *testing.T) {
 	actor := &countingActor{}
 	f := startAttackServer(t, Config{Actions: actor}) // its cleanup checks the logs
 	tok := f.srv.Token()
-	for _, path := range []string{"/api/containers/" + tok + "/kill", "/api/containers/abc/" + tok} {
+	for _, path := range []string{"/api/engines/default/containers/" + tok + "/kill", "/api/engines/default/containers/abc/" + tok, "/api/engines/" + tok + "/containers/abc/kill"} {
 		req, err := http.NewRequest("POST", "http://"+f.srv.Addr()+path, nil)
 		if err != nil {
 			t.Fatal(err)

@@ -221,7 +221,8 @@ export interface ActionRunnerOptions {
   now?: () => number
 }
 
-export type PerformAction = (id: string, action: ContainerAction, options?: ActionOptions) => Promise<void>
+/** Carries out one action on a container of one engine (Backend.containerAction). */
+export type PerformAction = (engine: string, id: string, action: ContainerAction, options?: ActionOptions) => Promise<void>
 
 export interface ActionTarget {
   engine: string
@@ -246,7 +247,7 @@ export function createActionRunner(
     const t = ++token
     dispatch({ type: 'action.start', key, action, token: t, at: now() })
     try {
-      await perform(target.id, action, actionOptions)
+      await perform(target.engine, target.id, action, actionOptions)
     } catch (err) {
       const transport = err instanceof UnreachableError
       dispatch({ type: 'action.failed', key, token: t, error: errorText(err), name: target.name, at: now(), transport })

@@ -13,13 +13,13 @@ export interface WailsApp {
   LiveEndpoint(): Promise<{ url: string; token: string }>
   Snapshot(): Promise<Snapshot>
   History(engine: string, id: string): Promise<ContainerHistory>
-  StartContainer(id: string): Promise<void>
-  StopContainer(id: string): Promise<void>
-  RestartContainer(id: string): Promise<void>
-  PauseContainer(id: string): Promise<void>
-  UnpauseContainer(id: string): Promise<void>
-  KillContainer(id: string): Promise<void>
-  RemoveContainer(id: string, removeVolumes: boolean, force: boolean): Promise<void>
+  StartContainer(engine: string, id: string): Promise<void>
+  StopContainer(engine: string, id: string): Promise<void>
+  RestartContainer(engine: string, id: string): Promise<void>
+  PauseContainer(engine: string, id: string): Promise<void>
+  UnpauseContainer(engine: string, id: string): Promise<void>
+  KillContainer(engine: string, id: string): Promise<void>
+  RemoveContainer(engine: string, id: string, removeVolumes: boolean, force: boolean): Promise<void>
   Inspect(engine: string, id: string): Promise<Inspect>
 }
 
@@ -45,10 +45,10 @@ export interface Backend {
   /** A container's samples of the last few minutes, oldest first. */
   history(this: void, key: ContainerKey): Promise<ContainerHistory>
   /**
-   * Asks the engine to act on a container. Resolves when the engine has done
+   * Asks an engine to act on one of its containers. Resolves when the engine has done
    * it; rejects with a BackendError carrying the engine's reason.
    */
-  containerAction(this: void, id: string, action: ContainerAction, options?: ActionOptions): Promise<void>
+  containerAction(this: void, engine: string, id: string, action: ContainerAction, options?: ActionOptions): Promise<void>
   /** The full inspect of one container (model.Inspect), asked of the engine afresh. */
   inspect(this: void, engine: string, id: string): Promise<Inspect>
 }
@@ -99,23 +99,23 @@ export function wailsBackend(app: WailsApp): Backend {
     },
     snapshot: async () => normalizeSnapshot(await call('snapshot', () => app.Snapshot())),
     history: async (key) => normalizeHistory(await call('history', () => app.History(key.engine, key.id))),
-    async containerAction(id, action, options) {
+    async containerAction(engine, id, action, options) {
       const bound = () => {
         switch (action) {
           case 'start':
-            return app.StartContainer(id)
+            return app.StartContainer(engine, id)
           case 'stop':
-            return app.StopContainer(id)
+            return app.StopContainer(engine, id)
           case 'restart':
-            return app.RestartContainer(id)
+            return app.RestartContainer(engine, id)
           case 'pause':
-            return app.PauseContainer(id)
+            return app.PauseContainer(engine, id)
           case 'unpause':
-            return app.UnpauseContainer(id)
+            return app.UnpauseContainer(engine, id)
           case 'kill':
-            return app.KillContainer(id)
+            return app.KillContainer(engine, id)
           case 'remove':
-            return app.RemoveContainer(id, options?.removeVolumes ?? false, options?.force ?? false)
+            return app.RemoveContainer(engine, id, options?.removeVolumes ?? false, options?.force ?? false)
         }
       }
       try {
@@ -263,7 +263,7 @@ export function httpBackend(options: HttpBackendOptions): Backend {
     }
   }
 
-  /** POST /api/containers/{id}/{action}: 204 on success, {"error"} otherwise. */
+  /** POST /api/engines/{engine}/containers/{id}/{action}: 204 on success, {"error"} otherwise. */
   async function post(path: string): Promise<void> {
     const t = await verified()
     // No timeout: stopping a container may take its whole grace period.
@@ -286,10 +286,10 @@ export function httpBackend(options: HttpBackendOptions): Backend {
       normalizeHistory(
         await get<unknown>(`api/engines/${encodeURIComponent(key.engine)}/containers/${encodeURIComponent(key.id)}/history`),
       ),
-    async containerAction(id, action, options) {
+    async containerAction(engine, id, action, options) {
       const flags = action === 'remove' ? [options?.removeVolumes && 'volumes=1', options?.force && 'force=1'].filter(Boolean) : []
       const query = flags.length > 0 ? `?${flags.join('&')}` : ''
-      await post(`api/containers/${encodeURIComponent(id)}/${action}${query}`)
+      await post(`api/engines/${encodeURIComponent(engine)}/containers/${encodeURIComponent(id)}/${action}${query}`)
     },
     inspect: async (engine, id) =>
       normalizeInspect(await get<unknown>(`api/engines/${encodeURIComponent(engine)}/containers/${encodeURIComponent(id)}/inspect`)),

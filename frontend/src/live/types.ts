@@ -286,7 +286,7 @@ export type ConnectionStatus = ConnectionState['status']
 // ---------------------------------------------------------------------------
 // Container actions
 
-/** What the user can do to a container (bound methods / POST /api/containers/{id}/{action}). */
+/** What the user can do to a container (bound methods / POST /api/engines/{engine}/containers/{id}/{action}). */
 export type ContainerAction = 'start' | 'stop' | 'restart' | 'pause' | 'unpause' | 'kill' | 'remove'
 
 export interface ActionOptions {
