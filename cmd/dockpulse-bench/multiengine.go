@@ -74,9 +74,9 @@ func (b *bench) multiEngine(ctx context.Context) (err error) {
 		if k > 1 {
 			target = verdict(perCPU <= one.cpu*1.25, "per engine ≤ 1.25× the 1-engine figure")
 		}
-		t.add(fmt.Sprintf("backend CPU, %d engine(s) (%d running containers): total, per engine", k, k*n),
+		t.add(fmt.Sprintf("backend CPU, %s (%d running containers): total, per engine", engineCount(k), k*n),
 			pct(w.cpu)+", "+pct(perCPU)+" per engine", base, ratio(perCPU, one.cpu)+" per engine", target)
-		t.add(fmt.Sprintf("backend RSS, %d engine(s): total, per engine", k),
+		t.add(fmt.Sprintf("backend RSS, %s: total, per engine", engineCount(k)),
 			mib(float64(w.rss))+", "+mib(perRSS)+" per engine", "1 engine: "+mib(float64(one.rss)),
 			ratio(perRSS, float64(one.rss))+" per engine; +"+mib(float64(w.rss-one.rss))+" over 1 engine", "")
 	}
@@ -105,4 +105,12 @@ func (b *bench) enginesWindow(ctx context.Context, c *contexts, names []string, 
 		}
 	}
 	return w, nil
+}
+
+// engineCount is "1 engine", "2 engines", ….
+func engineCount(k int) string {
+	if k == 1 {
+		return "1 engine"
+	}
+	return fmt.Sprintf("%d engines", k)
 }
