@@ -91,7 +91,8 @@ func inspectState(t *testing.T, cli *client.Client, id string) container.Contain
 // TestTwoEnginesAtOnce: two private engines, named by real contexts, and a
 // third that accepts connections and never answers, served by one Service.
 // Each engine's containers show under its name; the hung one delays neither
-// the start nor the others, and only it is not up; an action through the
+// the start nor the others, only it is not up, and it is shown down once its
+// info request times out; an action through the
 // HTTP route reaches the engine it names and not the other, even for the
 // same container name; one engine SIGKILLed and restarted while the
 // other's containers keep changing, each change seen within a second; and
@@ -193,6 +194,11 @@ func TestTwoEnginesAtOnce(t *testing.T) {
 	}
 	waitEngineNamed(t, c, "two", model.EngineUp)
 	change(6)
+
+	// The hung engine is down by now, with the reason.
+	if hung := waitEngineNamed(t, c, "stuck", model.EngineDown); !strings.Contains(hung.Reason, "deadline") {
+		t.Errorf("the hung engine is down for %q, want its info request's deadline", hung.Reason)
+	}
 
 	// Both pictures equal the engines' own.
 	eventually(t, 10*time.Second, "both pictures equal docker ps -a", func() bool {

@@ -19,6 +19,11 @@ import (
 	"github.com/dockpulse/dockpulse/backend/watcher"
 )
 
+// InfoTimeout bounds the engine's answer to the info request that tells the
+// watcher it is up: an engine that accepts connections and never answers is
+// shown down after it (and retried), rather than connecting forever.
+const InfoTimeout = 10 * time.Second
+
 // Engine is one watched engine and everything that watches it: its Docker
 // client, its kernel stats source (a local engine's cgroup files, where this
 // host can read them), its stats collector and its watcher. Each engine runs
