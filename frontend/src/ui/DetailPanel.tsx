@@ -37,6 +37,7 @@ import {
 import { Chart, type ChartLine } from './Chart'
 import { ActionButtons } from './ActionButtons'
 import { StateBadge } from './StateBadge'
+import { EventEngine } from './EventsFeed'
 import { CopyButton } from './CopyButton'
 import { InspectDetails } from './InspectDetails'
 import { cpuTitle } from './inspectFormat'
@@ -251,6 +252,7 @@ function ContainerEvents({ container }: { container: Container }) {
                 {formatEventTime(e.timeNano / 1e6, now)}
               </time>
               <span className="dot" data-tone={eventTone(e)} aria-hidden="true" />
+              {data.engines.size > 1 && <EventEngine engine={e.engine} />}
               <span>{describeEvent(e, data)}</span>
             </li>
           ))}
