@@ -31,6 +31,8 @@ export {
   MAX_ALERTS,
   MAX_HISTORY,
   addAlerts,
+  alertEngine,
+  alertSubject,
   alertsAfterMessage,
   type Alert,
   type AlertDraft,

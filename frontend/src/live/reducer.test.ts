@@ -239,3 +239,25 @@ describe('rates', () => {
     expect(stopped.state.stats.size).toBe(0)
   })
 })
+
+describe('several engines', () => {
+  const up = engine({ engine: 'one' })
+  const down = engine({ engine: 'two', status: 'down', reason: 'EOF' })
+  const a = container({ engine: 'one', id: 'a', name: 'a' })
+  const b = container({ engine: 'two', id: 'b', name: 'b' })
+
+  it('a snapshot keeps no sample of an engine that is not up, and keeps those of the others', () => {
+    const s = applySnapshot(emptyLiveData, snapshot({ engines: [up, down], containers: [a, b], stats: [stats({ engine: 'one', id: 'a' }), stats({ engine: 'two', id: 'b' })] }))
+    expect([...s.stats.keys()]).toEqual(['one/a'])
+  })
+
+  it('a stats batch racing an engine going down keeps only the live engine’s samples', () => {
+    const s = applyAll(
+      emptyLiveData,
+      msg.snapshot({ seq: 1, engines: [up, engine({ engine: 'two' })], containers: [a, b] }),
+      msg.engine(2, { engine: 'two', status: 'down', reason: 'EOF' }),
+      msg.stats(3, [stats({ engine: 'one', id: 'a' }), stats({ engine: 'two', id: 'b' })]),
+    )
+    expect([...s.stats.keys()]).toEqual(['one/a'])
+  })
+})

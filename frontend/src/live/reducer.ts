@@ -123,15 +123,15 @@ export function applySnapshot(state: LiveData, snapshot: Snapshot): LiveData {
   const containers = new Map<string, Container>()
   for (const c of snapshot.containers) containers.set(keyOf(c), c)
 
+  const engines = new Map<string, EngineInfo>()
+  for (const e of snapshot.engines) engines.set(e.engine, e)
+
   const stats = new Map<string, Stats>()
   const rates = new Map<string, Rates>()
   for (const s of snapshot.stats) {
     const key = keyOf(s)
-    if (isSampled(containers.get(key))) putSample(stats, rates, state.stats, state.rates, key, s)
+    if (isSampled(containers.get(key)) && sampling(engines, s.engine)) putSample(stats, rates, state.stats, state.rates, key, s)
   }
-
-  const engines = new Map<string, EngineInfo>()
-  for (const e of snapshot.engines) engines.set(e.engine, e)
 
   const events = [...snapshot.events].sort(newestFirst).slice(0, MAX_EVENTS)
 
@@ -182,7 +182,10 @@ function applyDelta(state: LiveData, msg: DeltaMessage): LiveData {
         const key = keyOf(s)
         // A sample racing a stop (or naming a container we never saw) has no
         // row to show and would outlive the container.
-        if (isSampled(state.containers.get(key))) putSample(stats, rates, state.stats, state.rates, key, s)
+        // Nor has one of an engine that is not up: its figures are not live.
+        if (isSampled(state.containers.get(key)) && sampling(state.engines, s.engine)) {
+          putSample(stats, rates, state.stats, state.rates, key, s)
+        }
       }
       return { ...state, stats, rates }
     }
@@ -198,6 +201,16 @@ function applyDelta(state: LiveData, msg: DeltaMessage): LiveData {
     case 'unknown':
       return state
   }
+}
+
+/**
+ * Whether an engine's samples are live: it is up (or not described, which a
+ * backend without engine facts does not do). A sample of an engine that is
+ * down or connecting would show its last figures as live ones.
+ */
+function sampling(engines: ReadonlyMap<string, EngineInfo>, engine: string): boolean {
+  const info = engines.get(engine)
+  return info === undefined || info.status === 'up'
 }
 
 /**

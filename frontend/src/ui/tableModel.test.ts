@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { container, stats } from '../livetest'
 import type { ContainerRow } from '../live'
-import { countByFilter, describeHold, groupItems, groupSummary, matchesSearch, selectRows, stableOrder } from './tableModel'
+import { ALL_ENGINES, countByEngine, countByFilter, describeHold, groupItems, groupSummary, matchesSearch, selectRows, stableOrder } from './tableModel'
 
 function row(over: Parameters<typeof container>[0], cpu?: number, netRx?: number): ContainerRow {
   const c = container(over)
@@ -122,5 +122,31 @@ describe('problems', () => {
     ]
     expect(keys(selectRows(exited, { filter: 'problems', search: '', sort: { key: 'name', dir: 'asc' } }))).toEqual(['crashed', 'oom', 'unknown'])
     expect(countByFilter(exited).problems).toBe(3)
+  })
+})
+
+describe('the engine', () => {
+  const on = (engine: string, id: string, name: string): ContainerRow => {
+    const c = container({ engine, id, name })
+    return { key: `${engine}/${id}`, container: c, stats: undefined, rates: undefined }
+  }
+  const rows = [on('prod', 'p1', 'web'), on('dev', 'd1', 'web'), on('dev', 'd2', 'api'), on('edge', 'e1', 'proxy')]
+  const q = { filter: 'all' as const, search: '', sort: { key: 'engine' as const, dir: 'asc' as const } }
+
+  it('sorts by engine, then in the default order', () => {
+    expect(selectRows(rows, q).map((r) => r.key)).toEqual(['dev/d2', 'dev/d1', 'edge/e1', 'prod/p1'])
+    expect(selectRows(rows, { ...q, sort: { key: 'engine', dir: 'desc' } }).map((r) => r.key)).toEqual(['prod/p1', 'edge/e1', 'dev/d2', 'dev/d1'])
+  })
+
+  it('filters by engine, with the other filters, and counts per engine', () => {
+    expect(selectRows(rows, { ...q, engine: 'dev' }).map((r) => r.key)).toEqual(['dev/d2', 'dev/d1'])
+    expect(selectRows(rows, { ...q, engine: 'dev', search: 'web' }).map((r) => r.key)).toEqual(['dev/d1'])
+    expect(selectRows(rows, { ...q, engine: ALL_ENGINES }).length).toBe(4)
+    expect([...countByEngine(rows)]).toEqual([['prod', 1], ['dev', 2], ['edge', 1]])
+  })
+
+  it('is found by search', () => {
+    expect(rows.filter((r) => matchesSearch(r, 'edge')).map((r) => r.key)).toEqual(['edge/e1'])
+    expect(rows.filter((r) => matchesSearch(r, 'dev web')).map((r) => r.key)).toEqual(['dev/d1'])
   })
 })
