@@ -82,6 +82,7 @@ export function App() {
   }, [])
 
   const askRemove = useCallback((c: Container) => setRemoving(c), [])
+  const askRemoveRow = useCallback((row: { container: Container }) => setRemoving(row.container), [])
 
   useShortcuts({
     order: table.order,
@@ -138,7 +139,7 @@ export function App() {
               onSelect={select}
               actions={actions}
               run={run}
-              onRemove={(row) => askRemove(row.container)}
+              onRemove={askRemoveRow}
               now={now}
               stale={!live || !synced}
               scrollRef={scrollTo}
