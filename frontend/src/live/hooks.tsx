@@ -15,7 +15,7 @@ import type { Alert } from './alerts'
 import type { Series } from './history'
 import { keyOf } from './protocol'
 import type { LiveData } from './reducer'
-import { selectEngines, selectSortedContainers } from './selectors'
+import { selectEngines, selectEventsData, selectSortedContainers } from './selectors'
 import type { LiveStore, StoreState } from './store'
 import type { ConnectionState, Container, ContainerHistory, ContainerKey, EngineInfo, Rates, Stats } from './types'
 import { watchVisibility } from './visibility'
@@ -189,6 +189,14 @@ export function useLiveSelector<T>(selector: (state: StoreState) => T): T {
 
 export function useLiveData(): LiveData {
   return useLiveSelector((s) => s.data)
+}
+
+/**
+ * The events with the containers and engines they name, unchanged by stats
+ * (selectEventsData): what event lines read.
+ */
+export function useEventsData(): LiveData {
+  return useLiveSelector((s) => selectEventsData(s.data))
 }
 
 /** Containers, running first then by name. */

@@ -90,6 +90,7 @@ export {
   useContainerRows,
   useContainers,
   useEngines,
+  useEventsData,
   useLiveData,
   useLiveSelector,
   useLiveStore,

@@ -34,6 +34,21 @@ export function selectSortedContainers(data: LiveData): readonly Container[] {
   return sorted
 }
 
+const eventsCache = new WeakMap<readonly unknown[], { containers: LiveData['containers']; engines: LiveData['engines']; data: LiveData }>()
+
+/**
+ * The data that event lines read (the events, the containers they name, the
+ * engines), as one object that stays the same while only stats change: a
+ * stats batch is a new LiveData every second, and the events feed need not
+ * render again for it. Its stats and rates may be old: do not read them.
+ */
+export function selectEventsData(data: LiveData): LiveData {
+  const last = eventsCache.get(data.events)
+  if (last && last.containers === data.containers && last.engines === data.engines) return last.data
+  eventsCache.set(data.events, { containers: data.containers, engines: data.engines, data })
+  return data
+}
+
 const enginesCache = new WeakMap<ReadonlyMap<string, EngineInfo>, readonly EngineInfo[]>()
 
 export function selectEngines(data: LiveData): readonly EngineInfo[] {

@@ -10,7 +10,7 @@ import {
   useActionStatus,
   useConnection,
   useInspect,
-  useLiveData,
+  useEventsData,
   useLiveSelector,
   useReportView,
   useRunAction,
@@ -213,7 +213,7 @@ function Charts({ container, selectedKey, limits }: { container: Container; sele
 }
 
 function ContainerEvents({ container }: { container: Container }) {
-  const data = useLiveData()
+  const data = useEventsData()
   const now = useNow(60_000)
   const events = useMemo(() => {
     const out: DockerEvent[] = []

@@ -3,14 +3,15 @@
 
 import { useMemo, useRef, useState } from 'react'
 import { observeElementRect, useVirtualizer } from '@tanstack/react-virtual'
-import { eventSubject, eventsCompleteSince, useLiveData, type DockerEvent } from '../live'
+import { eventSubject, eventsCompleteSince, useEventsData, type DockerEvent } from '../live'
 import { PAST_EVENT, describeEvent, describeNoEvents, eventTone, formatEventTime, formatTimestamp } from '../format'
 import { useNow } from './useNow'
 
 const ROW = 26
 
 export function EventsFeed({ onSelectContainer }: { onSelectContainer: (key: string) => void }) {
-  const data = useLiveData()
+  // Not the whole LiveData: a stats batch changes nothing here.
+  const data = useEventsData()
   const now = useNow(60_000)
   const [type, setType] = useState('all')
   const [who, setWho] = useState('all')
