@@ -230,10 +230,11 @@ export function useContainerRows(): readonly ContainerRow[] {
   return useMemo(
     () =>
       containers.map((container) => {
-        const key = keyOf(container)
+        // The cached row's key saves building 1000 strings a stats batch.
+        const cached = rowCache.get(container)
+        const key = cached?.key ?? keyOf(container)
         const s = stats.get(key)
         const r = rates.get(key)
-        const cached = rowCache.get(container)
         if (cached && cached.stats === s && cached.rates === r) return cached
         const row = { key, container, stats: s, rates: r }
         rowCache.set(container, row)

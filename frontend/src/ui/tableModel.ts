@@ -152,12 +152,18 @@ export interface TableQuery {
   sort: Sort
 }
 
-/** Filtered and sorted rows. */
-export function selectRows(rows: readonly ContainerRow[], q: TableQuery): ContainerRow[] {
+/**
+ * Filtered and sorted rows. With `inDefaultOrder`, the rows come in the
+ * default order already (useContainers' order), so the stable sort keeps it
+ * for ties without comparing their names again.
+ */
+export function selectRows(rows: readonly ContainerRow[], q: TableQuery, inDefaultOrder = false): ContainerRow[] {
   const out = rows.filter((r) => matchesState(r, q.filter) && matchesSearch(r, q.search))
   const sign = q.sort.dir === 'asc' ? 1 : -1
+  const key = q.sort.key
   // Ties keep the default order (running first, then by name) in both directions.
-  out.sort((a, b) => sign * compareRows(a, b, q.sort.key) || compareContainers(a.container, b.container))
+  if (inDefaultOrder) out.sort((a, b) => sign * compareRows(a, b, key))
+  else out.sort((a, b) => sign * compareRows(a, b, key) || compareContainers(a.container, b.container))
   return out
 }
 
