@@ -1,7 +1,7 @@
 // The engine's events, newest first (the store keeps at most MAX_EVENTS), each
 // as one line that says what it means. Virtualized like the table.
 
-import { useMemo, useRef, useState } from 'react'
+import { memo, useMemo, useRef, useState } from 'react'
 import { observeElementRect, useVirtualizer } from '@tanstack/react-virtual'
 import { eventSubject, eventsCompleteSince, useEventsData, type DockerEvent } from '../live'
 import { PAST_EVENT, describeEvent, describeNoEvents, eventTone, formatEventTime, formatTimestamp } from '../format'
@@ -9,7 +9,9 @@ import { useNow } from './useNow'
 
 const ROW = 26
 
-export function EventsFeed({ onSelectContainer }: { onSelectContainer: (key: string) => void }) {
+// Memoized: the table's stats batches render the App every second, and
+// nothing here changes with them.
+export const EventsFeed = memo(function EventsFeed({ onSelectContainer }: { onSelectContainer: (key: string) => void }) {
   // Not the whole LiveData: a stats batch changes nothing here.
   const data = useEventsData()
   const now = useNow(60_000)
@@ -103,4 +105,4 @@ export function EventsFeed({ onSelectContainer }: { onSelectContainer: (key: str
       </div>
     </section>
   )
-}
+})
