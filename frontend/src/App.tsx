@@ -87,6 +87,7 @@ export function App() {
   }, [])
 
   const askRemove = useCallback((c: Container) => setRemoving(c), [])
+  const askRemoveRow = useCallback((row: { container: Container }) => setRemoving(row.container), [])
 
   useShortcuts({
     order: table.order,
@@ -148,7 +149,7 @@ export function App() {
               onSelect={select}
               actions={actions}
               run={run}
-              onRemove={(row) => askRemove(row.container)}
+              onRemove={askRemoveRow}
               now={now}
               stale={!connectionLive || !synced}
               staleEngines={staleEngines}

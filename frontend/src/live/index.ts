@@ -92,6 +92,7 @@ export {
   useContainerRows,
   useContainers,
   useEngines,
+  useEventsData,
   useLiveData,
   useLiveSelector,
   useLiveStore,

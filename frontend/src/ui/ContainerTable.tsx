@@ -212,19 +212,23 @@ export function ContainerTable(props: ContainerTableProps) {
               }
               const row = table.rowsByKey.get(item.key)
               if (!row) return null
+              // Plain values only, so that a row whose own figures did not
+              // change is not rendered again (the clock moves its status text
+              // once a second, not every frame).
               return (
                 <GridRow
                   key={item.key}
                   row={row}
                   index={vi.index}
-                  style={style}
+                  start={vi.start}
+                  size={vi.size}
+                  statusText={row.removed ? '' : describeStatus(row.container, now)}
                   selected={selected === item.key}
                   status={actions.get(item.key)}
                   onSelect={onSelect}
                   run={run}
                   onRemove={onRemove}
-                  now={now}
-                  stale={stale || staleEngines.has(row.container.engine)}
+                                   stale={stale || staleEngines.has(row.container.engine)}
                   showEngine={showEngine}
                 />
               )
@@ -239,25 +243,27 @@ export function ContainerTable(props: ContainerTableProps) {
 const GridRow = memo(function GridRow({
   row,
   index,
-  style,
+  start,
+  size,
+  statusText,
   selected,
   status,
   onSelect,
   run,
   onRemove,
-  now,
   stale,
   showEngine,
 }: {
   row: TableRow
   index: number
-  style: CSSProperties
+  start: number
+  size: number
+  statusText: string
   selected: boolean
   status: ActionStatus | undefined
   onSelect: (key: string) => void
   run: RunAction
   onRemove: (row: TableRow) => void
-  now: number
   /** Its engine (or the backend) is out of reach: the row is the last known state. */
   stale: boolean
   showEngine: boolean
@@ -268,7 +274,7 @@ const GridRow = memo(function GridRow({
   const name = containerName(c)
   const service = c.labels[COMPOSE_SERVICE]
   const ports = formatPorts(c.ports)
-  const statusText = row.removed ? '' : describeStatus(c, now)
+  const style: CSSProperties = { transform: `translateY(${start}px)`, height: size }
   return (
     <div
       id={rowDomId(row.key)}

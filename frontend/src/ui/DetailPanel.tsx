@@ -9,7 +9,7 @@ import {
   isSampled,
   useActionStatus,
   useInspect,
-  useLiveData,
+  useEventsData,
   useLiveSelector,
   useReportView,
   useRunAction,
@@ -225,7 +225,7 @@ function Charts({ container, selectedKey, limits }: { container: Container; sele
 }
 
 function ContainerEvents({ container }: { container: Container }) {
-  const data = useLiveData()
+  const data = useEventsData()
   const now = useNow(60_000)
   const events = useMemo(() => {
     const out: DockerEvent[] = []

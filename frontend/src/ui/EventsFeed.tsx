@@ -1,17 +1,20 @@
 // The engine's events, newest first (the store keeps at most MAX_EVENTS), each
 // as one line that says what it means. Virtualized like the table.
 
-import { useMemo, useRef, useState } from 'react'
+import { memo, useMemo, useRef, useState } from 'react'
 import { observeElementRect, useVirtualizer } from '@tanstack/react-virtual'
-import { eventSubject, eventsCompleteSince, useLiveData, type DockerEvent } from '../live'
+import { eventSubject, eventsCompleteSince, useEventsData, type DockerEvent } from '../live'
 import { PAST_EVENT, describeEvent, describeNoEvents, eventTone, formatEventTime, formatTimestamp } from '../format'
 import { useNow } from './useNow'
 import './EventsFeed.css'
 
 const ROW = 26
 
-export function EventsFeed({ onSelectContainer }: { onSelectContainer: (key: string) => void }) {
-  const data = useLiveData()
+// Memoized: the table's stats batches render the App every second, and
+// nothing here changes with them.
+export const EventsFeed = memo(function EventsFeed({ onSelectContainer }: { onSelectContainer: (key: string) => void }) {
+  // Not the whole LiveData: a stats batch changes nothing here.
+  const data = useEventsData()
   const now = useNow(60_000)
   const [type, setType] = useState('all')
   const [who, setWho] = useState('all')
@@ -106,7 +109,7 @@ export function EventsFeed({ onSelectContainer }: { onSelectContainer: (key: str
       </div>
     </section>
   )
-}
+})
 
 /** The engine an event came from, at the start of its line (only with more than one engine). */
 export function EventEngine({ engine }: { engine: string }) {

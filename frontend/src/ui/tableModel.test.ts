@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { container, stats } from '../livetest'
-import type { ContainerRow } from '../live'
+import { compareContainers, type ContainerRow } from '../live'
 import { ALL_ENGINES, countByEngine, countByFilter, describeHold, groupItems, groupSummary, matchesSearch, selectRows, stableOrder } from './tableModel'
 
 function row(over: Parameters<typeof container>[0], cpu?: number, netRx?: number): ContainerRow {
@@ -29,6 +29,18 @@ describe('table model', () => {
     expect(keys(selectRows(rows, { filter: 'all', search: '', sort: { key: 'name', dir: 'desc' } }))).toEqual(['web', 'job', 'idle', 'db', 'api'])
     expect(keys(selectRows(rows, { filter: 'all', search: '', sort: { key: 'net', dir: 'desc' } })).slice(0, 2)).toEqual(['web', 'db'])
     expect(keys(selectRows(rows, { filter: 'all', search: '', sort: { key: 'ports', dir: 'asc' } }))[0]).toBe('api')
+  })
+
+  it('gives the same order from rows already in the default order, for every column and direction', () => {
+    // Names the collator finds equal, and numbers in names, as well.
+    const more = [...rows, row({ id: 'f6', name: 'Web', image: 'NGINX:1.27' }, 5), row({ id: 'g7', name: 'app10' }), row({ id: 'h8', name: 'app9', state: 'exited' })]
+    const inDefaultOrder = [...more].sort((a, b) => compareContainers(a.container, b.container))
+    for (const key of ['name', 'image', 'state', 'status', 'cpu', 'memory', 'net', 'block', 'ports'] as const) {
+      for (const dir of ['asc', 'desc'] as const) {
+        const q = { filter: 'all' as const, search: '', sort: { key, dir } }
+        expect(keys(selectRows(inDefaultOrder, q, true))).toEqual(keys(selectRows(more, q)))
+      }
+    }
   })
 
   it('filters by state and counts each filter', () => {

@@ -173,13 +173,46 @@ export function countByEngine(rows: readonly ContainerRow[]): ReadonlyMap<string
   return counts
 }
 
-/** Filtered and sorted rows. */
-export function selectRows(rows: readonly ContainerRow[], q: TableQuery): ContainerRow[] {
+/**
+ * Filtered and sorted rows. With `inDefaultOrder`, the rows come in the
+ * default order already (useContainers' order), so the stable sort keeps it
+ * for ties without comparing their names again.
+ */
+export function selectRows(rows: readonly ContainerRow[], q: TableQuery, inDefaultOrder = false): ContainerRow[] {
   const out = rows.filter((r) => matchesEngine(r, q.engine) && matchesState(r, q.filter) && matchesSearch(r, q.search))
   const sign = q.sort.dir === 'asc' ? 1 : -1
+  const key = q.sort.key
   // Ties keep the default order (running first, then by name) in both directions.
-  out.sort((a, b) => sign * compareRows(a, b, q.sort.key) || compareContainers(a.container, b.container))
+  if (!inDefaultOrder) out.sort((a, b) => sign * compareRows(a, b, key) || compareContainers(a.container, b.container))
+  else if (key === 'name' || key === 'image') {
+    const text = (r: ContainerRow) => (key === 'name' ? containerName(r.container) : r.container.image)
+    const texts = out.map(text)
+    const ranks = collationRanks(texts)
+    const keyed = out.map((row, i) => ({ row, rank: ranks.get(texts[i]!)! }))
+    keyed.sort((a, b) => sign * (a.rank - b.rank))
+    return keyed.map((k) => k.row)
+  } else out.sort((a, b) => sign * compareRows(a, b, key))
   return out
+}
+
+let ranked = new Map<string, number>()
+
+/**
+ * Each text's place in the collator's order (texts the collator finds equal
+ * share one), so that 1000 rows sort by name with a number per comparison.
+ * Names and images seldom change: the places are worked out again only when
+ * a text appears that they do not know.
+ */
+function collationRanks(texts: readonly string[]): ReadonlyMap<string, number> {
+  if (texts.every((t) => ranked.has(t))) return ranked
+  const sorted = [...new Set(texts)].sort(collator.compare)
+  ranked = new Map()
+  let rank = 0
+  sorted.forEach((t, i) => {
+    if (i > 0 && collator.compare(sorted[i - 1]!, t) !== 0) rank++
+    ranked.set(t, rank)
+  })
+  return ranked
 }
 
 /** Counts for the state filter buttons. */

@@ -81,8 +81,9 @@ export function useTableModel(
     [containers],
   )
   const byStats = sortsByStats(query.sort.key)
-  const byContainer = useMemo(() => selectRows(containerRows, query), [containerRows, query])
-  const byFigures = useMemo(() => (byStats ? selectRows(rows, query) : null), [byStats, rows, query])
+  // Both lists come in the containers' default order, which ties keep.
+  const byContainer = useMemo(() => selectRows(containerRows, query, true), [containerRows, query])
+  const byFigures = useMemo(() => (byStats ? selectRows(rows, query, true) : null), [byStats, rows, query])
   const sorted = byFigures ?? byContainer
   const counts = useMemo(
     () => countByFilter(query.engine ? containerRows.filter((r) => matchesEngine(r, query.engine)) : containerRows),
