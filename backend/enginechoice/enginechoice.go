@@ -25,10 +25,11 @@ import (
 // FileName is the file, in Dir under the user's config directory.
 const FileName = "engines.json"
 
-// Dir is the app's folder in the user's config directory.
-const Dir = "dockpulse"
+// Dir is the app's folder in the user's config directory, where its log
+// and notification setting are too.
+const Dir = "Dockpulse"
 
-// DefaultFile is os.UserConfigDir()/dockpulse/engines.json.
+// DefaultFile is os.UserConfigDir()/Dockpulse/engines.json.
 func DefaultFile() (string, error) {
 	dir, err := os.UserConfigDir()
 	if err != nil {
