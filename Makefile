@@ -186,7 +186,9 @@ bench-smoke: frontend
 	go run ./cmd/dockpulse-bench -bin build/bench/dockpulse -server-bin build/bench/dockpulse-server -smoke
 
 ## bench-ui: the dashboard in headless Chromium with 1000 containers (200
-## running) for 30 s of live updates; prints long tasks and frame figures.
+## running) for 30 s of live updates, at full speed and with the CPU
+## throttled 4x; prints long tasks, the page's busy and CPU time, frame
+## figures and the load average (frontend/e2e/bench.e2e.ts lists its knobs).
 bench-ui: frontend
 	@set -euo pipefail; \
 	dir=$$(mktemp -d /tmp/dpe.XXXXXX); \

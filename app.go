@@ -121,45 +121,52 @@ func (a *App) History(engine, id string) (protocol.History, error) {
 	return svc.History(engine, id)
 }
 
-// act performs a container action. Its effect reaches the UI through the
-// engine's events, like any other change; the error, if any, is the engine's
-// own message with context.
-func (a *App) act(action, id string) error { return a.actWith(action, id, model.ActOptions{}) }
+// act performs a container action on one engine. Its effect reaches the UI
+// through the engine's events, like any other change; the error, if any, is
+// the engine's own message with context (an engine not watched is
+// model.ErrNotFound naming it).
+func (a *App) act(engine, action, id string) error {
+	return a.actWith(engine, action, id, model.ActOptions{})
+}
 
 // actWith is act with options.
-func (a *App) actWith(action, id string, opts model.ActOptions) error {
+func (a *App) actWith(engine, action, id string, opts model.ActOptions) error {
 	svc, err := a.service()
 	if err != nil {
 		return err
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), server.DefaultActionTimeout)
 	defer cancel()
-	return svc.Act(ctx, action, id, opts)
+	return svc.Act(ctx, engine, action, id, opts)
 }
 
 // StartContainer starts a created or stopped container.
-func (a *App) StartContainer(id string) error { return a.act(docker.ActionStart, id) }
+func (a *App) StartContainer(engine, id string) error { return a.act(engine, docker.ActionStart, id) }
 
 // StopContainer stops a container, killing it after its stop timeout.
-func (a *App) StopContainer(id string) error { return a.act(docker.ActionStop, id) }
+func (a *App) StopContainer(engine, id string) error { return a.act(engine, docker.ActionStop, id) }
 
 // RestartContainer stops and starts a container.
-func (a *App) RestartContainer(id string) error { return a.act(docker.ActionRestart, id) }
+func (a *App) RestartContainer(engine, id string) error {
+	return a.act(engine, docker.ActionRestart, id)
+}
 
 // PauseContainer freezes a running container's processes.
-func (a *App) PauseContainer(id string) error { return a.act(docker.ActionPause, id) }
+func (a *App) PauseContainer(engine, id string) error { return a.act(engine, docker.ActionPause, id) }
 
 // UnpauseContainer resumes a paused container.
-func (a *App) UnpauseContainer(id string) error { return a.act(docker.ActionUnpause, id) }
+func (a *App) UnpauseContainer(engine, id string) error {
+	return a.act(engine, docker.ActionUnpause, id)
+}
 
 // KillContainer sends SIGKILL to a container.
-func (a *App) KillContainer(id string) error { return a.act(docker.ActionKill, id) }
+func (a *App) KillContainer(engine, id string) error { return a.act(engine, docker.ActionKill, id) }
 
 // RemoveContainer removes a stopped container and, if asked, its anonymous
 // volumes. The engine refuses to remove a running container unless force is
 // set, which kills it first (`docker rm -f`).
-func (a *App) RemoveContainer(id string, removeVolumes, force bool) error {
-	return a.actWith(docker.ActionRemove, id, model.ActOptions{RemoveVolumes: removeVolumes, Force: force})
+func (a *App) RemoveContainer(engine, id string, removeVolumes, force bool) error {
+	return a.actWith(engine, docker.ActionRemove, id, model.ActOptions{RemoveVolumes: removeVolumes, Force: force})
 }
 
 // Inspect returns the full inspect of one container of one engine, as GET

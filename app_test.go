@@ -102,25 +102,28 @@ func TestBoundActions(t *testing.T) {
 	app.startup(context.Background())
 	defer app.shutdown(context.Background())
 
-	if err := app.PauseContainer(id); err != nil {
+	if err := app.PauseContainer(service.EngineName, id); err != nil {
 		t.Fatal(err)
 	}
 	if in, err := cli.ContainerInspect(context.Background(), id); err != nil || in.State.Status != "paused" {
 		t.Fatalf("after PauseContainer: %v %v", in.State, err)
 	}
-	err := app.RemoveContainer(id, true, false)
+	err := app.RemoveContainer(service.EngineName, id, true, false)
 	if err == nil || !strings.Contains(err.Error(), "cannot remove") {
 		t.Fatalf("RemoveContainer of a paused container: %v, want the engine's refusal", err)
 	}
 	// Forced, as `docker rm -f`: the engine kills it and removes it.
-	if err := app.RemoveContainer(id, true, true); err != nil {
+	if err := app.RemoveContainer(service.EngineName, id, true, true); err != nil {
 		t.Fatalf("RemoveContainer(force) of a paused container: %v", err)
 	}
 	if _, err := cli.ContainerInspect(context.Background(), id); !cerrdefs.IsNotFound(err) {
 		t.Fatalf("after a forced remove, inspect: %v, want not found", err)
 	}
-	if err := app.KillContainer("no-such-container"); err == nil || !strings.Contains(err.Error(), "No such container") {
+	if err := app.KillContainer(service.EngineName, "no-such-container"); err == nil || !strings.Contains(err.Error(), "No such container") {
 		t.Fatalf("KillContainer of an unknown container: %v", err)
+	}
+	if err := app.KillContainer("elsewhere", id); !errors.Is(err, model.ErrNotFound) || !strings.Contains(err.Error(), `"elsewhere"`) {
+		t.Fatalf("KillContainer on an engine not watched: %v, want not found naming it", err)
 	}
 }
 

@@ -48,9 +48,9 @@ func runDesktop(args []string) int {
 	statsMode := servecmd.StatsFlag(fset)
 	statsSource := servecmd.StatsSourceFlag(fset)
 	showVersion := fset.Bool("version", false, "print the version and exit")
-	contexts := servecmd.ContextFlag(fset)
+	engineFlags := servecmd.DefineEngineFlags(fset)
 	fset.Usage = func() {
-		fmt.Fprintf(fset.Output(), "usage: dockpulse [--version] [--log-level LEVEL] [--stats MODE] [--stats-source SOURCE] [--context NAME]\n       dockpulse serve [--help]\n")
+		fmt.Fprintf(fset.Output(), "usage: dockpulse [--version] [--log-level LEVEL] [--stats MODE] [--stats-source SOURCE] [--context NAME]... [--all-contexts]\n       dockpulse serve [--help]\n")
 		fset.PrintDefaults()
 	}
 	if err := fset.Parse(args); err != nil {
@@ -64,7 +64,7 @@ func runDesktop(args []string) int {
 		fmt.Fprintln(fset.Output(), "dockpulse:", err)
 		return 2
 	}
-	engine, err := servecmd.ResolveEngine(*contexts)
+	eps, err := engineFlags.Resolve()
 	if err != nil {
 		fmt.Fprintln(fset.Output(), "dockpulse:", err)
 		return 2
@@ -85,7 +85,12 @@ func runDesktop(args []string) int {
 		}
 	}()
 
-	app := NewApp(service.Config{Engine: engine, StatsMode: *statsMode, StatsSource: *statsSource, Server: server.Config{Version: version}}, log)
+	cfg := withRememberedEngines(service.Config{Engines: eps, StatsMode: *statsMode, StatsSource: *statsSource, Server: server.Config{Version: version}},
+		len(engineFlags.Contexts) > 0 || engineFlags.All, log)
+	if !cfg.WatchNone {
+		servecmd.LogEngines(log, cfg.Engines)
+	}
+	app := NewApp(cfg, log)
 	ui, err := frontend.UI()
 	if err != nil {
 		log.Error("embedded UI", zap.Error(err))

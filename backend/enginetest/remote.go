@@ -30,33 +30,51 @@ func RequireTLSEngine(tb testing.TB) *TLSEngine {
 	if err != nil {
 		tb.Fatalf("enginetest: %v", err)
 	}
-	files, err := GenerateTLS(dir + "/tls")
+	te, err := StartTLSEngine(tb.Context(), dir)
+	if te != nil {
+		tb.Cleanup(func() {
+			if err := te.Close(); err != nil {
+				tb.Errorf("enginetest: stop the TLS engine: %v", err)
+			}
+		})
+	}
 	if err != nil {
 		tb.Fatalf("enginetest: %v", err)
+	}
+	return te
+}
+
+// StartTLSEngine starts a TLSEngine kept in dir, with fresh certificates in
+// dir/tls, and imports the test image into it. When it returns an engine,
+// even with an error, Close stops it and deletes dir.
+func StartTLSEngine(ctx context.Context, dir string) (*TLSEngine, error) {
+	files, err := GenerateTLS(dir + "/tls")
+	if err != nil {
+		return nil, err
 	}
 	port, err := freeLoopbackPort()
 	if err != nil {
-		tb.Fatalf("enginetest: %v", err)
+		return nil, err
 	}
 	e, err := OpenPrivate(dir)
 	if err != nil {
-		tb.Fatalf("enginetest: %v", err)
+		return nil, err
 	}
 	te := &TLSEngine{Engine: e, TCPHost: fmt.Sprintf("tcp://127.0.0.1:%d", port), TLS: files}
 	e.extraArgs = []string{"--host", te.TCPHost, "--tlsverify",
 		"--tlscacert", files.CA, "--tlscert", files.ServerCert, "--tlskey", files.ServerKey}
-	tb.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), cleanupTimeout)
-		defer cancel()
-		if err := e.destroy(ctx); err != nil {
-			tb.Errorf("enginetest: stop the TLS engine: %v", err)
-		}
-	})
-	if err := e.start(tb.Context()); err != nil {
-		tb.Fatalf("enginetest: TLS engine: %v", err)
+	if err := e.start(ctx); err != nil {
+		return te, fmt.Errorf("TLS engine: %w", err)
 	}
-	if err := e.EnsureImage(tb.Context()); err != nil {
-		tb.Fatalf("enginetest: TLS engine: %v", err)
+	if err := e.EnsureImage(ctx); err != nil {
+		return te, fmt.Errorf("TLS engine: %w", err)
 	}
-	return te
+	return te, nil
+}
+
+// Close stops the engine and deletes its directory.
+func (te *TLSEngine) Close() error {
+	ctx, cancel := context.WithTimeout(context.Background(), cleanupTimeout)
+	defer cancel()
+	return te.destroy(ctx)
 }

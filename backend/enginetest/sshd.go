@@ -17,16 +17,18 @@ import (
 // SSHD is an OpenSSH server of one test on 127.0.0.1, with generated host
 // and client keys, and an ssh client configured for it: Alias reaches it
 // as the user running the tests, by key only, its host key pinned in a
-// known_hosts file. The test's PATH starts with an `ssh` that reads this
-// client configuration (ssh -F) before any other, which is how the
+// known_hosts file. BinDir holds an `ssh` that reads this client
+// configuration (ssh -F); put first in PATH, it is how the
 // docker command's and Dockpulse's `ssh … docker system dial-stdio` find
 // it, without touching the user's ~/.ssh.
 type SSHD struct {
 	Alias string
 	Port  int
 	Dir   string
-	pid   int
-	done  chan struct{}
+	// BinDir holds the `ssh` that reads this client configuration.
+	BinDir string
+	pid    int
+	done   chan struct{}
 }
 
 // sshAlias is the Host entry of the generated client configuration.
@@ -34,9 +36,28 @@ const sshAlias = "dockpulse-test-sshd"
 
 // RequireSSHD starts an sshd for this test (Debian's openssh-server),
 // stopped when it ends; without sshd or root, the test is skipped (fails in
-// CI).
+// CI). The test's PATH starts with the configured ssh (BinDir).
 func RequireSSHD(tb testing.TB) *SSHD {
 	tb.Helper()
+	s, err := StartSSHD(tb.Context(), tb.TempDir())
+	var env *envError
+	if errors.As(err, &env) {
+		SkipOrFail(tb, "enginetest: "+env.msg)
+	}
+	if err != nil {
+		tb.Fatalf("enginetest: %v", err)
+	}
+	tb.Cleanup(s.Close)
+	tb.Setenv("PATH", s.BinDir+string(os.PathListSeparator)+os.Getenv("PATH"))
+	return s
+}
+
+// StartSSHD starts an sshd keeping its keys and configuration in dir (which
+// must exist), and waits until a login through Alias runs a command. It
+// needs Debian's openssh-server and root (an *envError says which is
+// missing). Put BinDir first in the PATH of whatever is to reach it; Close
+// stops it.
+func StartSSHD(ctx context.Context, dir string) (*SSHD, error) {
 	sshd, err := exec.LookPath("sshd")
 	if err != nil {
 		if _, statErr := os.Stat("/usr/sbin/sshd"); statErr == nil {
@@ -44,30 +65,29 @@ func RequireSSHD(tb testing.TB) *SSHD {
 		}
 	}
 	if err != nil {
-		SkipOrFail(tb, "enginetest: sshd not found: apt-get install openssh-server")
+		return nil, &envError{"sshd not found: apt-get install openssh-server"}
 	}
 	sshBin, err := exec.LookPath("ssh")
 	if err != nil {
-		SkipOrFail(tb, "enginetest: ssh not found: apt-get install openssh-client")
+		return nil, &envError{"ssh not found: apt-get install openssh-client"}
 	}
 	if os.Geteuid() != 0 {
-		SkipOrFail(tb, "enginetest: an sshd of its own needs root")
+		return nil, &envError{"an sshd of its own needs root"}
 	}
-	dir := tb.TempDir()
 	for _, k := range []string{"host", "client"} {
 		out, err := exec.Command("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "dockpulse-test-"+k, "-f", filepath.Join(dir, k)).CombinedOutput()
 		if err != nil {
-			tb.Fatalf("enginetest: ssh-keygen: %v\n%s", err, out)
+			return nil, fmt.Errorf("ssh-keygen: %v\n%s", err, out)
 		}
 	}
 	port, err := freeLoopbackPort()
 	if err != nil {
-		tb.Fatalf("enginetest: %v", err)
+		return nil, err
 	}
-	s := &SSHD{Alias: sshAlias, Port: port, Dir: dir, done: make(chan struct{})}
+	s := &SSHD{Alias: sshAlias, Port: port, Dir: dir, BinDir: filepath.Join(dir, "bin"), done: make(chan struct{})}
 	hostPub, err := os.ReadFile(filepath.Join(dir, "host.pub"))
 	if err != nil {
-		tb.Fatalf("enginetest: %v", err)
+		return nil, err
 	}
 	files := map[string]string{
 		"sshd_config": strings.Join([]string{
@@ -93,24 +113,22 @@ func RequireSSHD(tb testing.TB) *SSHD {
 	}
 	for name, data := range files {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o600); err != nil {
-			tb.Fatalf("enginetest: %v", err)
+			return nil, err
 		}
 	}
-	bin := filepath.Join(dir, "bin")
 	wrapper := fmt.Sprintf("#!/bin/sh\nexec %s -F %s \"$@\"\n", sshBin, filepath.Join(dir, "ssh_config"))
-	if err := os.MkdirAll(bin, 0o700); err != nil {
-		tb.Fatalf("enginetest: %v", err)
+	if err := os.MkdirAll(s.BinDir, 0o700); err != nil {
+		return nil, err
 	}
-	if err := os.WriteFile(filepath.Join(bin, "ssh"), []byte(wrapper), 0o700); err != nil {
-		tb.Fatalf("enginetest: %v", err)
+	if err := os.WriteFile(filepath.Join(s.BinDir, "ssh"), []byte(wrapper), 0o700); err != nil {
+		return nil, err
 	}
-	tb.Setenv("PATH", bin+string(os.PathListSeparator)+os.Getenv("PATH"))
 	if err := os.MkdirAll("/run/sshd", 0o755); err != nil { // its privilege separation directory
-		tb.Fatalf("enginetest: %v", err)
+		return nil, err
 	}
 	logFile, err := os.Create(filepath.Join(dir, "sshd.log"))
 	if err != nil {
-		tb.Fatalf("enginetest: %v", err)
+		return nil, err
 	}
 	// -D: stay in the foreground, so that this process owns and reaps it;
 	// -e: log to stderr (the log file).
@@ -118,24 +136,27 @@ func RequireSSHD(tb testing.TB) *SSHD {
 	cmd.Stdout, cmd.Stderr = logFile, logFile
 	if err := cmd.Start(); err != nil {
 		logFile.Close()
-		tb.Fatalf("enginetest: start sshd: %v", err)
+		return nil, fmt.Errorf("start sshd: %w", err)
 	}
 	logFile.Close()
 	s.pid = cmd.Process.Pid
 	go func() { _ = cmd.Wait(); close(s.done) }()
-	tb.Cleanup(func() {
-		_ = signal(s.pid, syscall.SIGTERM)
-		s.KillSessions(tb)
-		select {
-		case <-s.done:
-		case <-time.After(goneTimeout):
-			_ = signal(s.pid, syscall.SIGKILL)
-		}
-	})
-	if err := s.waitReady(tb.Context()); err != nil {
-		tb.Fatalf("enginetest: sshd: %v%s", err, s.logTail())
+	if err := s.waitReady(ctx); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("sshd: %w%s", err, s.logTail())
 	}
-	return s
+	return s, nil
+}
+
+// Close stops the sshd and ends the connections it serves.
+func (s *SSHD) Close() {
+	_ = signal(s.pid, syscall.SIGTERM)
+	s.killSessions()
+	select {
+	case <-s.done:
+	case <-time.After(goneTimeout):
+		_ = signal(s.pid, syscall.SIGKILL)
+	}
 }
 
 func currentUser() string {
@@ -158,7 +179,7 @@ func (s *SSHD) waitReady(ctx context.Context) error {
 			return true
 		default:
 		}
-		out, err := exec.CommandContext(ctx, "ssh", s.Alias, "true").CombinedOutput()
+		out, err := exec.CommandContext(ctx, filepath.Join(s.BinDir, "ssh"), s.Alias, "true").CombinedOutput()
 		if err != nil {
 			last = fmt.Errorf("ssh %s true: %v: %s", s.Alias, err, out)
 			return false
@@ -183,6 +204,10 @@ func (s *SSHD) Host(socket string) string {
 // how many processes there were.
 func (s *SSHD) KillSessions(tb testing.TB) int {
 	tb.Helper()
+	return s.killSessions()
+}
+
+func (s *SSHD) killSessions() int {
 	kids := childrenOf(s.pid)
 	var all []int
 	for len(kids) > 0 {

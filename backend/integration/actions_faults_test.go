@@ -41,14 +41,14 @@ func TestActionsOnMalformedIDsChangeNothing(t *testing.T) {
 	}
 	for _, id := range ids {
 		for _, action := range docker.Actions {
-			err := svc.Act(context.Background(), action, id, model.ActOptions{RemoveVolumes: true, Force: true})
+			err := svc.Act(context.Background(), service.EngineName, action, id, model.ActOptions{RemoveVolumes: true, Force: true})
 			if !errors.Is(err, model.ErrInvalid) || err.Error() == "" {
 				t.Errorf("Act(%s, %q): %v, want ErrInvalid", action, id, err)
 			}
 		}
 	}
 	for _, action := range []string{"", "START", "Start", "exec", "kill;rm", "remove ", "start/../remove", "delete", "prune"} {
-		err := svc.Act(context.Background(), action, bystander, model.ActOptions{RemoveVolumes: true, Force: true})
+		err := svc.Act(context.Background(), service.EngineName, action, bystander, model.ActOptions{RemoveVolumes: true, Force: true})
 		if !errors.Is(err, model.ErrInvalid) || !strings.Contains(err.Error(), "unknown action") {
 			t.Errorf("Act(%q, bystander): %v, want ErrInvalid for an unknown action", action, err)
 		}
@@ -83,11 +83,11 @@ func TestActionsOnVanishedContainer(t *testing.T) {
 	}
 	for _, ref := range []string{gone, gone[:12], "dp-vanish-gone"} {
 		for _, action := range docker.Actions {
-			err := svc.Act(context.Background(), action, ref, model.ActOptions{})
+			err := svc.Act(context.Background(), service.EngineName, action, ref, model.ActOptions{})
 			if !errors.Is(err, model.ErrNotFound) {
 				t.Errorf("Act(%s, %s) on a removed container: %v, want ErrNotFound", action, ref, err)
 			}
-			code, msg := post(t, svc, "/api/containers/"+ref+"/"+action)
+			code, msg := post(t, svc, "/api/engines/"+service.EngineName+"/containers/"+ref+"/"+action)
 			if code != http.StatusNotFound || !strings.Contains(msg, "No such container") {
 				t.Errorf("POST %s %s: %d %q, want 404 with the engine's message", action, ref, code, msg)
 			}
@@ -112,11 +112,11 @@ func TestActionsWhileEngineDown(t *testing.T) {
 	e.Kill(t)
 	nextEngineStatus(t, c, model.EngineDown)
 	for _, action := range docker.Actions {
-		err := svc.Act(context.Background(), action, id, model.ActOptions{})
+		err := svc.Act(context.Background(), service.EngineName, action, id, model.ActOptions{})
 		if !errors.Is(err, model.ErrUnavailable) {
 			t.Errorf("Act(%s) with the engine down: %v, want ErrUnavailable", action, err)
 		}
-		code, msg := post(t, svc, "/api/containers/"+id+"/"+action)
+		code, msg := post(t, svc, "/api/engines/"+service.EngineName+"/containers/"+id+"/"+action)
 		if code != http.StatusServiceUnavailable || msg == "" {
 			t.Errorf("POST %s with the engine down: %d %q, want 503 with a message", action, code, msg)
 		}

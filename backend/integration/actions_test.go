@@ -42,7 +42,7 @@ func TestContainerActions(t *testing.T) {
 		}
 		return string(in.State.Status)
 	}
-	base := "/api/containers/" + id + "/"
+	base := "/api/engines/" + service.EngineName + "/containers/" + id + "/"
 	steps := []struct {
 		action    string
 		wantCode  int
@@ -101,18 +101,22 @@ func TestActionsOnBadTargets(t *testing.T) {
 	tests := []struct {
 		path     string
 		wantCode int
+		wantMsg  string
 	}{
-		{"/api/containers/0123456789ab/start", http.StatusNotFound},
-		{"/api/containers/no-such-container/remove", http.StatusNotFound},
-		{"/api/containers/..%2F..%2Fcontainers%2Fjson/start", http.StatusBadRequest},
-		{"/api/containers/-rf/stop", http.StatusBadRequest},
-		{"/api/containers/" + bystander + "/explode", http.StatusBadRequest},
-		{"/api/containers/" + bystander + "/remove?volumes=maybe", http.StatusBadRequest},
+		// An engine that is not watched, even with a container the watched
+		// one has: 404 naming the engine.
+		{"/api/engines/elsewhere/containers/" + bystander + "/stop", http.StatusNotFound, `no such engine "elsewhere"`},
+		{"/api/engines/" + service.EngineName + "/containers/0123456789ab/start", http.StatusNotFound, ""},
+		{"/api/engines/" + service.EngineName + "/containers/no-such-container/remove", http.StatusNotFound, ""},
+		{"/api/engines/" + service.EngineName + "/containers/..%2F..%2Fcontainers%2Fjson/start", http.StatusBadRequest, ""},
+		{"/api/engines/" + service.EngineName + "/containers/-rf/stop", http.StatusBadRequest, ""},
+		{"/api/engines/" + service.EngineName + "/containers/" + bystander + "/explode", http.StatusBadRequest, ""},
+		{"/api/engines/" + service.EngineName + "/containers/" + bystander + "/remove?volumes=maybe", http.StatusBadRequest, ""},
 	}
 	for _, tt := range tests {
 		code, msg := post(t, svc, tt.path)
-		if code != tt.wantCode || msg == "" {
-			t.Errorf("POST %s: status %d %q, want %d with a message", tt.path, code, msg, tt.wantCode)
+		if code != tt.wantCode || msg == "" || !strings.Contains(msg, tt.wantMsg) {
+			t.Errorf("POST %s: status %d %q, want %d with a message %q", tt.path, code, msg, tt.wantCode, tt.wantMsg)
 		}
 	}
 	in, err := cli.ContainerInspect(context.Background(), bystander)

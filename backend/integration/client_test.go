@@ -51,6 +51,17 @@ func startService(t *testing.T, e *enginetest.Engine, cfg service.Config) *servi
 	return svc
 }
 
+// engineOf is the service's one engine (the default context): its client,
+// collector and watcher.
+func engineOf(t testing.TB, svc *service.Service) *service.Engine {
+	t.Helper()
+	e, ok := svc.Engine(service.EngineName)
+	if !ok {
+		t.Fatalf("the service watches no engine %q, only %v", service.EngineName, svc.EngineNames())
+	}
+	return e
+}
+
 // liveClient is a protocoltest.Client (it checks sequence numbers and keeps
 // its own picture, as a UI must) whose failures fail the test.
 type liveClient struct {

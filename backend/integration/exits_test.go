@@ -92,13 +92,13 @@ func TestExitCauses(t *testing.T) {
 	oneSecond := func(cfg *container.Config, _ *container.HostConfig) { s := 1; cfg.StopTimeout = &s }
 
 	stopped := runWith(t, e, "dp-exit-stop", ignoresTerm, oneSecond)
-	if code, msg := post(t, svc, "/api/containers/"+stopped+"/stop"); code != http.StatusNoContent {
+	if code, msg := post(t, svc, "/api/engines/"+service.EngineName+"/containers/"+stopped+"/stop"); code != http.StatusNoContent {
 		t.Fatalf("stop: %d %q", code, msg)
 	}
 	exitSeen(t, c, stopped, model.ExitStopped, 137)
 
 	killed := runWith(t, e, "dp-exit-kill", ignoresTerm, oneSecond)
-	if code, msg := post(t, svc, "/api/containers/"+killed+"/kill"); code != http.StatusNoContent {
+	if code, msg := post(t, svc, "/api/engines/"+service.EngineName+"/containers/"+killed+"/kill"); code != http.StatusNoContent {
 		t.Fatalf("kill: %d %q", code, msg)
 	}
 	exitSeen(t, c, killed, model.ExitKilled, 137)
@@ -112,7 +112,7 @@ func TestExitCauses(t *testing.T) {
 
 	// Restarted by a `docker restart`: running again, its last exit a stop.
 	restarted := runWith(t, e, "dp-exit-restart", ignoresTerm, oneSecond)
-	if code, msg := post(t, svc, "/api/containers/"+restarted+"/restart"); code != http.StatusNoContent {
+	if code, msg := post(t, svc, "/api/engines/"+service.EngineName+"/containers/"+restarted+"/restart"); code != http.StatusNoContent {
 		t.Fatalf("restart: %d %q", code, msg)
 	}
 	eventually(t, 15*time.Second, "restarted container running with its exit cause", func() bool {
@@ -159,7 +159,7 @@ func TestForcedRemove(t *testing.T) {
 	svc := startService(t, e, service.Config{})
 	c := connect(t, svc)
 	id := e.RunContainer(t, "dp-force-remove")
-	base := "/api/containers/" + id + "/remove"
+	base := "/api/engines/" + service.EngineName + "/containers/" + id + "/remove"
 	if code, msg := post(t, svc, base); code != http.StatusConflict || !strings.Contains(msg, "Stop the container") {
 		t.Fatalf("remove of a running container: %d %q, want 409 with the engine's refusal", code, msg)
 	}
@@ -204,7 +204,7 @@ func TestKillDuringSlowStop(t *testing.T) {
 	began := time.Now()
 	stopped := make(chan int, 1)
 	go func() {
-		code, _ := post(t, svc, "/api/containers/"+id+"/stop")
+		code, _ := post(t, svc, "/api/engines/"+service.EngineName+"/containers/"+id+"/stop")
 		stopped <- code
 	}()
 	// The stop's SIGTERM went out (and was ignored): the stop is waiting.
@@ -221,7 +221,7 @@ func TestKillDuringSlowStop(t *testing.T) {
 		t.Fatalf("the stop returned (%d) before the grace period was over", code)
 	default:
 	}
-	if code, msg := post(t, svc, "/api/containers/"+id+"/kill"); code != http.StatusNoContent {
+	if code, msg := post(t, svc, "/api/engines/"+service.EngineName+"/containers/"+id+"/kill"); code != http.StatusNoContent {
 		t.Fatalf("kill during the stop: %d %q", code, msg)
 	}
 	select {

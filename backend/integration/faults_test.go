@@ -78,7 +78,7 @@ func TestEngineKilledTenTimesUnderChurn(t *testing.T) {
 				running++
 			}
 		}
-		eventually(t, 5*time.Second, "one stats stream per running container", func() bool { return svc.Collector.Streams() == running })
+		eventually(t, 5*time.Second, "one stats stream per running container", func() bool { return engineOf(t, svc.Service).Collector.Streams() == running })
 		t.Logf("round %d: down (%s), up, equal to docker ps -a %v after it answered; %d containers, %d running", round, down.Reason, took, len(svc.Store.Containers()), running)
 		ch.Unlock()
 	}

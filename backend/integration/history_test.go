@@ -2,6 +2,7 @@ package integration
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"testing"
@@ -91,7 +92,19 @@ func TestHistoryRouteReturnsSamplesInOrder(t *testing.T) {
 	path := "/api/engines/" + service.EngineName + "/containers/" + id + "/history"
 	var h protocol.History
 	eventually(t, 20*time.Second, "three samples in the history", func() bool {
-		get(t, svc, path, &h)
+		// 404 until the backend has seen the container start.
+		resp := call(t, svc, http.MethodGet, path)
+		defer resp.Body.Close()
+		if resp.StatusCode == http.StatusNotFound {
+			return false
+		}
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("GET %s: status %d", path, resp.StatusCode)
+		}
+		h = protocol.History{}
+		if err := json.NewDecoder(resp.Body).Decode(&h); err != nil {
+			t.Fatalf("GET %s: %v", path, err)
+		}
 		return len(h.Samples) >= 3
 	})
 	if h.Engine != service.EngineName || h.ID != id {

@@ -238,7 +238,7 @@ func TestKernelStatsService(t *testing.T) {
 	if got := c.Engine(service.EngineName).StatsSource; got != stats.SourceKernel {
 		t.Errorf("engine's stats source %q, want %q", got, stats.SourceKernel)
 	}
-	if got := svc.Collector.Source(); got != stats.SourceKernel {
+	if got := engineOf(t, svc).Collector.Source(); got != stats.SourceKernel {
 		t.Errorf("the collector fell back to %q", got)
 	}
 

@@ -225,7 +225,7 @@ func statsFlow(t *testing.T, e *enginetest.Engine) {
 				}
 			}
 		case <-deadline:
-			if n := svc.Collector.Streams(); n != 0 {
+			if n := engineOf(t, svc).Collector.Streams(); n != 0 {
 				t.Fatalf("%d stats streams still open after the only container stopped", n)
 			}
 			return

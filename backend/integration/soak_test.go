@@ -102,7 +102,7 @@ func TestSoak(t *testing.T) {
 			runtime.GC()
 			runtime.ReadMemStats(&ms)
 			s := sample{at: time.Since(begin), rss: rssKB(t), heap: ms.HeapAlloc >> 10,
-				goroutines: runtime.NumGoroutine(), conn: svc.Server.Connections(), streams: svc.Collector.Streams()}
+				goroutines: runtime.NumGoroutine(), conn: svc.Server.Connections(), streams: engineOf(t, svc.Service).Collector.Streams()}
 			samples = append(samples, s)
 			ops, _ := ch.counts()
 			t.Logf("%8s %10d %10d %10d %6d %7d %6d", s.at.Round(100*time.Millisecond), s.rss, s.heap, s.goroutines, s.conn, s.streams, ops)

@@ -14,6 +14,8 @@ import (
 	"sync"
 
 	"github.com/gen2brain/beeep"
+
+	"github.com/dockpulse/dockpulse/backend/atomicfile"
 )
 
 // AppName is the application name the notifications carry.
@@ -116,32 +118,11 @@ func (n *Notifier) SetEnabled(on bool) error {
 	if err != nil {
 		return fmt.Errorf("save notification setting: %w", err)
 	}
-	if err := writeFile(n.path, data); err != nil {
+	if err := atomicfile.WriteFile(n.path, data); err != nil {
 		return fmt.Errorf("save notification setting: %w", err)
 	}
 	n.enabled, n.loadErr = on, nil
 	return nil
-}
-
-// writeFile replaces path with data through a temporary file beside it, so
-// that a crash leaves the old setting or the new one, never half of one.
-func writeFile(path string, data []byte) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".notifications-*.json")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name()) // after the rename there is nothing to remove
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }
 
 // Notify shows a notification unless the user turned them off; it reports

@@ -24,7 +24,9 @@ import (
 )
 
 // Version is the protocol version; it changes on any incompatible change.
-const Version = 1
+// Version 2 added engine.remove (the engines list may change while a client
+// is connected) and the engine in the action route (docs/protocol.md).
+const Version = 2
 
 // Message types.
 const (
@@ -35,6 +37,7 @@ const (
 	TypeStats           = "stats"
 	TypeEvent           = "event"
 	TypeEngine          = "engine"
+	TypeEngineRemove    = "engine.remove"
 	TypeHeartbeat       = "heartbeat"
 
 	// TypeView is the one client message.
@@ -92,7 +95,7 @@ func EncodeView(keys []model.Key) ([]byte, error) {
 	return Encode(TypeView, 0, View{Containers: append([]model.Key{}, keys...)})
 }
 
-// DecodeView parses a client frame, which must be a version-1 "view" with
+// DecodeView parses a client frame, which must be a "view" of this Version with
 // seq 0, no fields beyond the protocol's, at most MaxViewContainers
 // containers, each named by a non-empty engine and id.
 func DecodeView(frame []byte) (View, error) {
@@ -142,6 +145,14 @@ type Snapshot struct {
 
 // ContainerRemove names a container that no longer exists.
 type ContainerRemove = model.Key
+
+// EngineRemove names an engine no longer watched. A client drops the engine
+// and all its containers, samples and status; its past events stay. An
+// engine added while a client is connected arrives as an "engine" message
+// for a name the client has not seen.
+type EngineRemove struct {
+	Engine string `json:"engine"`
+}
 
 // StatsBatch carries the latest sample of every container whose numbers
 // changed since the previous batch. A container that stops being sampled

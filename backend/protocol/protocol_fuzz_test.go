@@ -8,24 +8,24 @@ import (
 )
 
 // FuzzDecode feeds Decode arbitrary frames, as a hostile or broken peer
-// would send them. It must never panic; what it accepts must be a version-1
+// would send them. It must never panic; what it accepts must be a current-version
 // envelope with a type, and must survive a round trip through Encode.
 func FuzzDecode(f *testing.F) {
 	for _, seed := range []string{
-		`{"v":1,"type":"hello","seq":7,"data":{"server":"dockpulse","version":"0.1.0","protocol":1,"heartbeatMs":5000,"statsIntervalMs":1000}}`,
-		`{"v":1,"type":"container.remove","seq":9,"data":{"engine":"local","id":"c0ffee"}}`,
-		`{"v":1,"type":"heartbeat","seq":12,"data":{"time":1795654065000}}`,
-		`{"v":2,"type":"hello","seq":1}`,
-		`{"v":1,"type":"","seq":1}`,
-		`{"v":1,"type":"x","seq":-1}`,
-		`{"v":1,"type":"x","seq":18446744073709551616}`,
+		`{"v":2,"type":"hello","seq":7,"data":{"server":"dockpulse","version":"0.1.0","protocol":2,"heartbeatMs":5000,"statsIntervalMs":1000}}`,
+		`{"v":2,"type":"container.remove","seq":9,"data":{"engine":"local","id":"c0ffee"}}`,
+		`{"v":2,"type":"heartbeat","seq":12,"data":{"time":1795654065000}}`,
+		`{"v":1,"type":"hello","seq":1}`,
+		`{"v":2,"type":"","seq":1}`,
+		`{"v":2,"type":"x","seq":-1}`,
+		`{"v":2,"type":"x","seq":18446744073709551616}`,
 		`{"v":1.5,"type":"x"}`,
-		`{"v":1,"type":"x","data":}`,
-		`{"v":1,"type":"x","data":null}`,
-		`{"v":1,"type":"x","data":"\ud800"}`,
-		`{"v":1,"type":"x","V":2}`,
+		`{"v":2,"type":"x","data":}`,
+		`{"v":2,"type":"x","data":null}`,
+		`{"v":2,"type":"x","data":"\ud800"}`,
+		`{"v":2,"type":"x","V":2}`,
 		`[1,2,3]`, `null`, ``, `{`, "\xff\xfe",
-		`{"v":1,"type":"x","data":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]}`,
+		`{"v":2,"type":"x","data":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]}`,
 	} {
 		f.Add([]byte(seed))
 	}
@@ -70,15 +70,15 @@ func orNull(raw []byte) []byte {
 // containers and survive a round trip through Encode.
 func FuzzDecodeView(f *testing.F) {
 	for _, seed := range []string{
-		`{"v":1,"type":"view","seq":0,"data":{"containers":[{"engine":"local","id":"c0ffee"}]}}`,
-		`{"v":1,"type":"view","data":{"containers":[]}}`,
-		`{"v":1,"type":"view","data":{"containers":null}}`,
-		`{"v":1,"type":"view","data":{"containers":[{"engine":"","id":"x"}]}}`,
-		`{"v":1,"type":"view","data":{"containers":[],"all":true}}`,
-		`{"v":1,"type":"view","data":{"containers":[{"engine":"local","id":"x","name":"y"}]}}`,
-		`{"v":1,"type":"hello","data":{}}`, `{"v":2,"type":"view","data":{"containers":[]}}`,
-		`{"v":1,"type":"view","seq":3,"data":{"containers":[]}}`,
-		`{"v":1,"type":"view","data":{"containers":[]}}{}`, `null`, ``, `[`,
+		`{"v":2,"type":"view","seq":0,"data":{"containers":[{"engine":"local","id":"c0ffee"}]}}`,
+		`{"v":2,"type":"view","data":{"containers":[]}}`,
+		`{"v":2,"type":"view","data":{"containers":null}}`,
+		`{"v":2,"type":"view","data":{"containers":[{"engine":"","id":"x"}]}}`,
+		`{"v":2,"type":"view","data":{"containers":[],"all":true}}`,
+		`{"v":2,"type":"view","data":{"containers":[{"engine":"local","id":"x","name":"y"}]}}`,
+		`{"v":2,"type":"hello","data":{}}`, `{"v":2,"type":"view","data":{"containers":[]}}`,
+		`{"v":2,"type":"view","seq":3,"data":{"containers":[]}}`,
+		`{"v":2,"type":"view","data":{"containers":[]}}{}`, `null`, ``, `[`,
 	} {
 		f.Add([]byte(seed))
 	}
@@ -113,7 +113,7 @@ func FuzzDecodeView(f *testing.F) {
 // never panic; what it accepts has one valid envelope per line.
 func FuzzDecodeMessage(f *testing.F) {
 	for _, seed := range []string{
-		`{"v":1,"type":"heartbeat","seq":1,"data":{"time":1}}`,
+		`{"v":2,"type":"heartbeat","seq":1,"data":{"time":1}}`,
 		"{\"v\":1,\"type\":\"a\",\"seq\":1}\n{\"v\":1,\"type\":\"b\",\"seq\":2}",
 		"{\"v\":1,\"type\":\"a\"}\n", "\n", "", "{\"v\":1,\n\"type\":\"a\"}",
 	} {

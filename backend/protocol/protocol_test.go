@@ -15,7 +15,7 @@ func TestEncodeProducesTheDocumentedEnvelope(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := `{"v":1,"type":"container.remove","seq":42,"data":{"engine":"local","id":"abc"}}`
+	want := `{"v":2,"type":"container.remove","seq":42,"data":{"engine":"local","id":"abc"}}`
 	if string(frame) != want {
 		t.Fatalf("got  %s\nwant %s", frame, want)
 	}
@@ -60,8 +60,8 @@ func TestDecodeRejects(t *testing.T) {
 	for _, frame := range []string{
 		``,
 		`not json`,
-		`{"v":2,"type":"hello","seq":0}`,
-		`{"v":1,"seq":0}`,
+		`{"v":1,"type":"hello","seq":0}`,
+		`{"v":2,"seq":0}`,
 		`[1,2,3]`,
 	} {
 		if _, err := Decode([]byte(frame)); err == nil {
@@ -71,7 +71,7 @@ func TestDecodeRejects(t *testing.T) {
 }
 
 func TestDecodeView(t *testing.T) {
-	ok := `{"v":1,"type":"view","seq":0,"data":{"containers":[{"engine":"local","id":"a"},{"engine":"local","id":"b"}]}}`
+	ok := `{"v":2,"type":"view","seq":0,"data":{"containers":[{"engine":"local","id":"a"},{"engine":"local","id":"b"}]}}`
 	v, err := DecodeView([]byte(ok))
 	if err != nil {
 		t.Fatal(err)
@@ -79,13 +79,13 @@ func TestDecodeView(t *testing.T) {
 	if want := []model.Key{{Engine: "local", ID: "a"}, {Engine: "local", ID: "b"}}; !slices.Equal(v.Containers, want) {
 		t.Errorf("containers %+v, want %+v", v.Containers, want)
 	}
-	empty, err := DecodeView([]byte(`{"v":1,"type":"view","data":{"containers":[]}}`))
+	empty, err := DecodeView([]byte(`{"v":2,"type":"view","data":{"containers":[]}}`))
 	if err != nil || empty.Containers == nil || len(empty.Containers) != 0 {
 		t.Errorf("empty view: %+v, %v; want an empty, non-nil list", empty, err)
 	}
 
 	var big strings.Builder
-	big.WriteString(`{"v":1,"type":"view","data":{"containers":[`)
+	big.WriteString(`{"v":2,"type":"view","data":{"containers":[`)
 	for i := range MaxViewContainers + 1 {
 		if i > 0 {
 			big.WriteString(",")
@@ -94,17 +94,17 @@ func TestDecodeView(t *testing.T) {
 	}
 	big.WriteString(`]}}`)
 	for name, frame := range map[string]string{
-		"another type":      `{"v":1,"type":"hello","data":{"containers":[]}}`,
-		"another version":   `{"v":2,"type":"view","data":{"containers":[]}}`,
-		"a seq":             `{"v":1,"type":"view","seq":1,"data":{"containers":[]}}`,
-		"no data":           `{"v":1,"type":"view"}`,
-		"no list":           `{"v":1,"type":"view","data":{}}`,
-		"null list":         `{"v":1,"type":"view","data":{"containers":null}}`,
-		"unknown field":     `{"v":1,"type":"view","data":{"containers":[],"all":true}}`,
-		"unknown key field": `{"v":1,"type":"view","data":{"containers":[{"engine":"local","id":"a","x":1}]}}`,
-		"no id":             `{"v":1,"type":"view","data":{"containers":[{"engine":"local"}]}}`,
-		"no engine":         `{"v":1,"type":"view","data":{"containers":[{"id":"a"}]}}`,
-		"two messages":      `{"v":1,"type":"view","data":{"containers":[]}}{"v":1}`,
+		"another type":      `{"v":2,"type":"hello","data":{"containers":[]}}`,
+		"another version":   `{"v":1,"type":"view","data":{"containers":[]}}`,
+		"a seq":             `{"v":2,"type":"view","seq":1,"data":{"containers":[]}}`,
+		"no data":           `{"v":2,"type":"view"}`,
+		"no list":           `{"v":2,"type":"view","data":{}}`,
+		"null list":         `{"v":2,"type":"view","data":{"containers":null}}`,
+		"unknown field":     `{"v":2,"type":"view","data":{"containers":[],"all":true}}`,
+		"unknown key field": `{"v":2,"type":"view","data":{"containers":[{"engine":"local","id":"a","x":1}]}}`,
+		"no id":             `{"v":2,"type":"view","data":{"containers":[{"engine":"local"}]}}`,
+		"no engine":         `{"v":2,"type":"view","data":{"containers":[{"id":"a"}]}}`,
+		"two messages":      `{"v":2,"type":"view","data":{"containers":[]}}{"v":1}`,
 		"not an object":     `[]`,
 		"too many":          big.String(),
 	} {

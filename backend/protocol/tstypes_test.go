@@ -24,27 +24,29 @@ const typesFile = "../../frontend/src/live/types.ts"
 // wireTypes maps every Go type that goes over the wire to the TypeScript
 // interface that mirrors it in typesFile.
 var wireTypes = map[reflect.Type]string{
-	reflect.TypeFor[protocol.Envelope]():   "Envelope",
-	reflect.TypeFor[protocol.Hello]():      "Hello",
-	reflect.TypeFor[protocol.Snapshot]():   "Snapshot",
-	reflect.TypeFor[protocol.StatsBatch](): "StatsBatch",
-	reflect.TypeFor[protocol.Heartbeat]():  "Heartbeat",
-	reflect.TypeFor[protocol.View]():       "View",
-	reflect.TypeFor[protocol.History]():    "ContainerHistory",
-	reflect.TypeFor[model.Key]():           "ContainerKey",
-	reflect.TypeFor[model.Container]():     "Container",
-	reflect.TypeFor[model.Port]():          "Port",
-	reflect.TypeFor[model.Mount]():         "Mount",
-	reflect.TypeFor[model.Stats]():         "Stats",
-	reflect.TypeFor[model.EngineStatus]():  "EngineStatus",
-	reflect.TypeFor[model.EngineInfo]():    "EngineInfo",
-	reflect.TypeFor[model.Event]():         "DockerEvent",
-	reflect.TypeFor[model.Inspect]():       "Inspect",
-	reflect.TypeFor[model.EnvVar]():        "EnvVar",
-	reflect.TypeFor[model.NetworkLink]():   "NetworkLink",
-	reflect.TypeFor[model.Limits]():        "Limits",
-	reflect.TypeFor[model.Healthcheck]():   "Healthcheck",
-	reflect.TypeFor[model.HealthResult]():  "HealthResult",
+	reflect.TypeFor[protocol.Envelope]():      "Envelope",
+	reflect.TypeFor[protocol.Hello]():         "Hello",
+	reflect.TypeFor[protocol.Snapshot]():      "Snapshot",
+	reflect.TypeFor[protocol.StatsBatch]():    "StatsBatch",
+	reflect.TypeFor[protocol.Heartbeat]():     "Heartbeat",
+	reflect.TypeFor[protocol.EngineRemove]():  "EngineRemove",
+	reflect.TypeFor[protocol.EngineContext](): "EngineContext",
+	reflect.TypeFor[protocol.View]():          "View",
+	reflect.TypeFor[protocol.History]():       "ContainerHistory",
+	reflect.TypeFor[model.Key]():              "ContainerKey",
+	reflect.TypeFor[model.Container]():        "Container",
+	reflect.TypeFor[model.Port]():             "Port",
+	reflect.TypeFor[model.Mount]():            "Mount",
+	reflect.TypeFor[model.Stats]():            "Stats",
+	reflect.TypeFor[model.EngineStatus]():     "EngineStatus",
+	reflect.TypeFor[model.EngineInfo]():       "EngineInfo",
+	reflect.TypeFor[model.Event]():            "DockerEvent",
+	reflect.TypeFor[model.Inspect]():          "Inspect",
+	reflect.TypeFor[model.EnvVar]():           "EnvVar",
+	reflect.TypeFor[model.NetworkLink]():      "NetworkLink",
+	reflect.TypeFor[model.Limits]():           "Limits",
+	reflect.TypeFor[model.Healthcheck]():      "Healthcheck",
+	reflect.TypeFor[model.HealthResult]():     "HealthResult",
 }
 
 // messageData is the data of each message type, as the server and store
@@ -57,14 +59,16 @@ var messageData = map[string]reflect.Type{
 	protocol.TypeStats:           reflect.TypeFor[protocol.StatsBatch](),
 	protocol.TypeEvent:           reflect.TypeFor[model.Event](),
 	protocol.TypeEngine:          reflect.TypeFor[model.EngineInfo](),
+	protocol.TypeEngineRemove:    reflect.TypeFor[protocol.EngineRemove](),
 	protocol.TypeHeartbeat:       reflect.TypeFor[protocol.Heartbeat](),
 	protocol.TypeView:            reflect.TypeFor[protocol.View](),
 }
 
 // apiData are the answers of the HTTP API (and the bound methods) that no
 // message carries: fetched on demand, outside the stream
-// (GET /api/engines/{engine}/containers/{id}/history and …/inspect).
-var apiData = []reflect.Type{reflect.TypeFor[protocol.History](), reflect.TypeFor[model.Inspect]()}
+// (GET /api/engines/{engine}/containers/{id}/history and …/inspect, GET
+// /api/contexts).
+var apiData = []reflect.Type{reflect.TypeFor[protocol.History](), reflect.TypeFor[model.Inspect](), reflect.TypeFor[protocol.EngineContext]()}
 
 // TestTypeScriptTypesMatchGo checks typesFile against the Go wire types, so
 // that a renamed, added or dropped field cannot drift on one side. For each

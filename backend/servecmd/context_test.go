@@ -3,7 +3,9 @@ package servecmd
 import (
 	"bufio"
 	"context"
+	"flag"
 	"io"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -73,9 +75,10 @@ func startServe(t *testing.T, args ...string) (*bufio.Reader, *syncBuffer) {
 	return bufio.NewReader(out), stderr
 }
 
-// TestServeRefusesUnknownAndSeveralContexts: a wrong name lists the known
-// ones; two names are refused in words, not half-used.
-func TestServeRefusesUnknownAndSeveralContexts(t *testing.T) {
+// TestServeRefusesUnknownAndDuplicateContexts: a wrong name lists the known
+// ones; a context named twice, or --context beside --all-contexts, is
+// refused in words, not half-used.
+func TestServeRefusesUnknownAndDuplicateContexts(t *testing.T) {
 	cfg := enginetest.NewCLIConfig(t)
 	cfg.CreateContext("alpha", "host=unix:///run/alpha.sock")
 	cfg.Setenv(t)
@@ -84,11 +87,50 @@ func TestServeRefusesUnknownAndSeveralContexts(t *testing.T) {
 		want string
 	}{
 		{[]string{"--context", "nope"}, `docker context "nope" not found; known contexts: alpha, default`},
-		{[]string{"--context", "alpha", "--context", "default"}, "several engines at once is not supported yet"},
+		{[]string{"--context", "alpha", "--context", "nope"}, `docker context "nope" not found; known contexts: alpha, default`},
+		{[]string{"--context", "alpha", "--context", "default", "--context", "alpha"}, "--context alpha is given twice"},
+		{[]string{"--context", "alpha", "--all-contexts"}, "--context alpha with --all-contexts"},
+		{[]string{"--context", ""}, "empty context name"},
 	} {
 		var stdout, stderr syncBuffer
 		if code := testCommand.Run(context.Background(), tc.args, &stdout, &stderr); code != 2 || !strings.Contains(stderr.String(), tc.want) {
 			t.Errorf("serve %v: exit %d, stderr %q; want 2 and %q", tc.args, code, stderr.String(), tc.want)
+		}
+	}
+}
+
+// TestEngineFlags: the engines the flags choose, in order, named as
+// `docker context ls` names them.
+func TestEngineFlags(t *testing.T) {
+	cfg := enginetest.NewCLIConfig(t)
+	cfg.CreateContext("alpha", "host=unix:///run/alpha.sock")
+	cfg.CreateContext("beta", "host=unix:///run/beta.sock")
+	cfg.Setenv(t)
+	t.Setenv("DOCKER_HOST", "unix:///run/default.sock")
+	for _, tc := range []struct {
+		args []string
+		want []string // name=host
+	}{
+		{nil, []string{"default=unix:///run/default.sock"}},
+		{[]string{"--context", "beta", "--context", "alpha"}, []string{"beta=unix:///run/beta.sock", "alpha=unix:///run/alpha.sock"}},
+		{[]string{"--context", "alpha", "--context", "default"}, []string{"alpha=unix:///run/alpha.sock", "default=unix:///run/default.sock"}},
+		{[]string{"--all-contexts"}, []string{"default=unix:///run/default.sock", "alpha=unix:///run/alpha.sock", "beta=unix:///run/beta.sock"}},
+	} {
+		fset := flag.NewFlagSet("test", flag.ContinueOnError)
+		f := DefineEngineFlags(fset)
+		if err := fset.Parse(tc.args); err != nil {
+			t.Fatal(err)
+		}
+		eps, err := f.Resolve()
+		if err != nil {
+			t.Fatalf("%v: %v", tc.args, err)
+		}
+		var got []string
+		for _, ep := range eps {
+			got = append(got, ep.Name+"="+ep.Host)
+		}
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("%v: engines %v, want %v", tc.args, got, tc.want)
 		}
 	}
 }

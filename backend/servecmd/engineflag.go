@@ -4,39 +4,76 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"strings"
+
+	"go.uber.org/zap"
 
 	"github.com/dockpulse/dockpulse/backend/engines"
 )
 
-// ContextFlag defines --context, the docker context to watch. It may be
-// given more than once so that a second one is refused in words rather
-// than silently replacing the first.
-func ContextFlag(fset *flag.FlagSet) *[]string {
-	var names []string
-	fset.Func("context", "the docker context to watch, by its name in `docker context ls` (default: the one the docker command uses: DOCKER_HOST, DOCKER_CONTEXT, then the CLI config's current context)", func(v string) error {
+// EngineFlags are --context (repeatable) and --all-contexts: the engines to
+// watch.
+type EngineFlags struct {
+	Contexts []string // each --context, in order
+	All      bool     // --all-contexts
+}
+
+// DefineEngineFlags defines --context and --all-contexts on fset.
+func DefineEngineFlags(fset *flag.FlagSet) *EngineFlags {
+	f := &EngineFlags{}
+	fset.Func("context", "a docker context to watch, by its name in `docker context ls`; repeat it to watch several engines at once (default: the one the docker command uses: DOCKER_HOST, DOCKER_CONTEXT, then the CLI config's current context)", func(v string) error {
 		if v == "" {
 			return errors.New("empty context name")
 		}
-		names = append(names, v)
+		f.Contexts = append(f.Contexts, v)
 		return nil
 	})
-	return &names
+	fset.BoolVar(&f.All, "all-contexts", false, "watch every engine `docker context ls` lists, at once")
+	return f
 }
 
-// ResolveEngine is the engine to watch: the one --context names, else the
-// docker command's current one. A wrong name lists the known ones.
-func ResolveEngine(names []string) (engines.Endpoint, error) {
-	if len(names) > 1 {
-		return engines.Endpoint{}, fmt.Errorf("--context %s: watching several engines at once is not supported yet; pass one --context", strings.Join(names, ", "))
+// Resolve is the engines to watch, in the order given: each --context, or
+// with --all-contexts every context engines.List gives, else the docker
+// command's current one. A context named twice, or --context beside
+// --all-contexts, is an error; so is an unknown name, which lists the known
+// ones.
+func (f EngineFlags) Resolve() ([]engines.Endpoint, error) {
+	if f.All && len(f.Contexts) > 0 {
+		return nil, fmt.Errorf("--context %s with --all-contexts: choose contexts by name or take them all, not both", f.Contexts[0])
 	}
-	var o engines.Options
-	if len(names) == 1 {
-		o.Context = names[0]
+	if f.All {
+		list, err := engines.List(engines.Options{})
+		if err != nil {
+			return nil, fmt.Errorf("engines: %w", err)
+		}
+		return list, nil
 	}
-	ep, err := engines.Resolve(o)
-	if err != nil {
-		return engines.Endpoint{}, fmt.Errorf("engine: %w", err)
+	if len(f.Contexts) == 0 {
+		ep, err := engines.Resolve(engines.Options{})
+		if err != nil {
+			return nil, fmt.Errorf("engine: %w", err)
+		}
+		return []engines.Endpoint{ep}, nil
 	}
-	return ep, nil
+	seen := make(map[string]bool, len(f.Contexts))
+	out := make([]engines.Endpoint, 0, len(f.Contexts))
+	for _, name := range f.Contexts {
+		if seen[name] {
+			return nil, fmt.Errorf("--context %s is given twice: each engine is watched once", name)
+		}
+		seen[name] = true
+		ep, err := engines.Resolve(engines.Options{Context: name})
+		if err != nil {
+			return nil, fmt.Errorf("engine: %w", err)
+		}
+		out = append(out, ep)
+	}
+	return out, nil
+}
+
+// LogEngines says, for each engine to watch, its context, endpoint and how
+// it was found.
+func LogEngines(log *zap.Logger, eps []engines.Endpoint) {
+	for _, ep := range eps {
+		log.Info("engine", zap.String("context", ep.Name), zap.String("endpoint", ep.Display()), zap.String("found", ep.Source))
+	}
 }

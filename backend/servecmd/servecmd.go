@@ -47,7 +47,7 @@ func (c Command) Run(ctx context.Context, args []string, stdout, stderr io.Write
 	level := fset.String("log-level", "", "log level: debug, info, warn or error (default $"+logging.EnvLevel+", else info)")
 	statsMode := StatsFlag(fset)
 	statsSource := StatsSourceFlag(fset)
-	contexts := ContextFlag(fset)
+	engineFlags := DefineEngineFlags(fset)
 	showVersion := fset.Bool("version", false, "print the version and exit")
 	fset.Usage = func() {
 		fmt.Fprintf(stderr, "usage: %s [flags]\n\nRuns the Dockpulse backend headless and serves its UI. The first line on\nstdout is the URL to open; it works once (the page trades its code for the\naccess token), and each use prints a fresh one.\n\n", c.Name)
@@ -68,7 +68,7 @@ func (c Command) Run(ctx context.Context, args []string, stdout, stderr io.Write
 		fmt.Fprintln(stderr, c.Name+":", err)
 		return 2
 	}
-	engine, err := ResolveEngine(*contexts)
+	eps, err := engineFlags.Resolve()
 	if err != nil {
 		fmt.Fprintln(stderr, c.Name+":", err)
 		return 2
@@ -105,8 +105,8 @@ func (c Command) Run(ctx context.Context, args []string, stdout, stderr io.Write
 	// The next codes are printed in order by one goroutine, so a reader of
 	// stdout that is slow or gone never holds up the page that traded.
 	next := make(chan string, 16)
-	log.Info("engine", zap.String("context", engine.Name), zap.String("endpoint", engine.Display()), zap.String("found", engine.Source))
-	svc, err := service.New(service.Config{Engine: engine, StatsMode: *statsMode, StatsSource: *statsSource, Server: server.Config{
+	LogEngines(log, eps)
+	svc, err := service.New(service.Config{Engines: eps, StatsMode: *statsMode, StatsSource: *statsSource, Server: server.Config{
 		Addr: *addr, AllowRemote: *allowRemote, LoopbackHosts: *loopbackHosts, UI: ui, Version: c.Version, Token: token,
 		OnNewCode: func(code string) {
 			select {

@@ -104,7 +104,7 @@ func TestAttackUIPolicyAndNoStore(t *testing.T) {
 		{"GET", "/"}, {"GET", "/index.html"}, {"GET", "/assets/index-abc.js"},
 		{"GET", "/api/snapshot?token=" + tok}, {"GET", "/api/snapshot"}, {"GET", "/api/nothing?token=" + tok},
 		{"GET", "/api/challenge?nonce=" + newNonce(t)}, {"GET", "/api/challenge"},
-		{"POST", "/api/containers/abc/start?token=" + tok}, {"POST", "/api/session"},
+		{"POST", "/api/engines/default/containers/abc/start?token=" + tok}, {"POST", "/api/session"},
 	}
 	for _, a := range answers {
 		status, h, _ := send(t, f, a.method, a.path, "", nil)

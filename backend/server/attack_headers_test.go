@@ -41,7 +41,7 @@ func TestAttackResponseHeaders(t *testing.T) {
 			t.Errorf("GET %s: status %d, X-Content-Type-Options %q, want nosniff", strings.ReplaceAll(path, tok, "[token]"), status, got)
 		}
 	}
-	req, err := http.NewRequest(http.MethodPost, f.srv.URL()+"/api/containers/abc/start?token="+tok, nil)
+	req, err := http.NewRequest(http.MethodPost, f.srv.URL()+"/api/engines/default/containers/abc/start?token="+tok, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -292,11 +292,11 @@ func TestAttackMessages(t *testing.T) {
 		// framing itself, so a close frame would be read as garbage).
 		want websocket.StatusCode
 	}{
-		{"malformed JSON", func(w *rawConn) error { return w.frame(text, true, []byte(`{"v":1,"type":`)) }, websocket.StatusPolicyViolation},
+		{"malformed JSON", func(w *rawConn) error { return w.frame(text, true, []byte(`{"v":2,"type":`)) }, websocket.StatusPolicyViolation},
 		{"unknown message type", func(w *rawConn) error {
-			return w.frame(text, true, []byte(`{"v":1,"type":"container.kill","seq":1,"data":{"id":"x"}}`))
+			return w.frame(text, true, []byte(`{"v":2,"type":"container.kill","seq":1,"data":{"id":"x"}}`))
 		}, websocket.StatusPolicyViolation},
-		{"a valid-looking hello", func(w *rawConn) error { return w.frame(text, true, []byte(`{"v":1,"type":"hello","seq":0}`)) }, websocket.StatusPolicyViolation},
+		{"a valid-looking hello", func(w *rawConn) error { return w.frame(text, true, []byte(`{"v":2,"type":"hello","seq":0}`)) }, websocket.StatusPolicyViolation},
 		{"binary frame", func(w *rawConn) error { return w.frame(binaryOp, true, []byte{0, 1, 2, 3}) }, websocket.StatusPolicyViolation},
 		{"empty text frame", func(w *rawConn) error { return w.frame(text, true, nil) }, websocket.StatusPolicyViolation},
 		{"invalid UTF-8 text", func(w *rawConn) error { return w.frame(text, true, []byte{0xff, 0xfe, 0xfd}) }, websocket.StatusPolicyViolation},
@@ -338,7 +338,7 @@ func TestAttackMessages(t *testing.T) {
 			return err
 		}, websocket.StatusPolicyViolation},
 		{"a view, then the same again as a flood", func(w *rawConn) error {
-			view := []byte(`{"v":1,"type":"view","seq":0,"data":{"containers":[{"engine":"local","id":"a"}]}}`)
+			view := []byte(`{"v":2,"type":"view","seq":0,"data":{"containers":[{"engine":"local","id":"a"}]}}`)
 			var all []byte
 			for range 200 {
 				all = append(all, w.encode(text, true, view)...)
@@ -350,13 +350,13 @@ func TestAttackMessages(t *testing.T) {
 			return err
 		}, websocket.StatusPolicyViolation},
 		{"a view with a field the protocol lacks", func(w *rawConn) error {
-			return w.frame(text, true, []byte(`{"v":1,"type":"view","seq":0,"data":{"containers":[],"all":true}}`))
+			return w.frame(text, true, []byte(`{"v":2,"type":"view","seq":0,"data":{"containers":[],"all":true}}`))
 		}, websocket.StatusPolicyViolation},
 		{"a view with the token as a field name (the log must not repeat it)", func(w *rawConn) error {
-			return w.frame(text, true, []byte(`{"v":1,"type":"view","seq":0,"data":{"containers":[],"`+f.srv.Token()+`":1}}`))
+			return w.frame(text, true, []byte(`{"v":2,"type":"view","seq":0,"data":{"containers":[],"`+f.srv.Token()+`":1}}`))
 		}, websocket.StatusPolicyViolation},
 		{"a view of unnamed containers", func(w *rawConn) error {
-			return w.frame(text, true, []byte(`{"v":1,"type":"view","seq":0,"data":{"containers":[{}]}}`))
+			return w.frame(text, true, []byte(`{"v":2,"type":"view","seq":0,"data":{"containers":[{}]}}`))
 		}, websocket.StatusPolicyViolation},
 		{"ping flood", func(w *rawConn) error {
 			var all []byte
@@ -760,10 +760,10 @@ type countingActor struct {
 	calls []string
 }
 
-func (a *countingActor) Act(_ context.Context, action, id string, _ model.ActOptions) error {
+func (a *countingActor) Act(_ context.Context, engine, action, id string, _ model.ActOptions) error {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	a.calls = append(a.calls, action+" "+id)
+	a.calls = append(a.calls, engine+" "+action+" "+id)
 	return nil
 }
 
@@ -789,15 +789,15 @@ func TestAttackActions(t *testing.T) {
 		host   string
 		want   int
 	}{
-		{"no token", "POST", "/api/containers/abc/kill", nil, "", 401},
-		{"wrong token", "POST", "/api/containers/abc/kill?token=nope", nil, "", 401},
-		{"token in a cookie", "POST", "/api/containers/abc/kill", http.Header{"Cookie": {"token=" + tok}}, "", 401},
-		{"token in a form body", "POST", "/api/containers/abc/kill", http.Header{"Content-Type": {"application/x-www-form-urlencoded"}}, "", 401},
-		{"cross-site form post with the token", "POST", "/api/containers/abc/kill?token=" + tok, http.Header{"Origin": {"https://evil.example"}, "Content-Type": {"application/x-www-form-urlencoded"}}, "", 403},
-		{"Origin null with the token", "POST", "/api/containers/abc/remove?token=" + tok, http.Header{"Origin": {"null"}}, "", 403},
-		{"rebinding Host with the token", "POST", "/api/containers/abc/stop?token=" + tok, nil, "evil.example", 403},
-		{"GET instead of POST", "GET", "/api/containers/abc/kill?token=" + tok, nil, "", 404},
-		{"PUT instead of POST", "PUT", "/api/containers/abc/kill?token=" + tok, nil, "", 405},
+		{"no token", "POST", "/api/engines/default/containers/abc/kill", nil, "", 401},
+		{"wrong token", "POST", "/api/engines/default/containers/abc/kill?token=nope", nil, "", 401},
+		{"token in a cookie", "POST", "/api/engines/default/containers/abc/kill", http.Header{"Cookie": {"token=" + tok}}, "", 401},
+		{"token in a form body", "POST", "/api/engines/default/containers/abc/kill", http.Header{"Content-Type": {"application/x-www-form-urlencoded"}}, "", 401},
+		{"cross-site form post with the token", "POST", "/api/engines/default/containers/abc/kill?token=" + tok, http.Header{"Origin": {"https://evil.example"}, "Content-Type": {"application/x-www-form-urlencoded"}}, "", 403},
+		{"Origin null with the token", "POST", "/api/engines/default/containers/abc/remove?token=" + tok, http.Header{"Origin": {"null"}}, "", 403},
+		{"rebinding Host with the token", "POST", "/api/engines/default/containers/abc/stop?token=" + tok, nil, "evil.example", 403},
+		{"GET instead of POST", "GET", "/api/engines/default/containers/abc/kill?token=" + tok, nil, "", 404},
+		{"PUT instead of POST", "PUT", "/api/engines/default/containers/abc/kill?token=" + tok, nil, "", 405},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -825,7 +825,7 @@ func TestAttackActions(t *testing.T) {
 	if n := actor.count(); n != 0 {
 		t.Fatalf("refused requests reached the actor: %v", actor.calls)
 	}
-	req, err := http.NewRequest("POST", base+"/api/containers/abc/kill", nil)
+	req, err := http.NewRequest("POST", base+"/api/engines/default/containers/abc/kill", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -835,8 +835,22 @@ func TestAttackActions(t *testing.T) {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
-	if resp.StatusCode != http.StatusNoContent || actor.count() != 1 {
+	if resp.StatusCode != http.StatusNoContent || actor.count() != 1 || actor.calls[0] != "default kill abc" {
 		t.Fatalf("the proper request: status %d, actor calls %v", resp.StatusCode, actor.calls)
+	}
+	// The route without the engine is gone: it reaches no engine at all.
+	req, err = http.NewRequest("POST", base+"/api/containers/abc/kill", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+tok)
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode/100 == 2 || actor.count() != 1 {
+		t.Fatalf("the old route: status %d, actor calls %v; want refused", resp.StatusCode, actor.calls)
 	}
 }
 
@@ -846,7 +860,7 @@ func TestActionLogsRedactToken(t *testing.T) {
 	actor := &countingActor{}
 	f := startAttackServer(t, Config{Actions: actor}) // its cleanup checks the logs
 	tok := f.srv.Token()
-	for _, path := range []string{"/api/containers/" + tok + "/kill", "/api/containers/abc/" + tok} {
+	for _, path := range []string{"/api/engines/default/containers/" + tok + "/kill", "/api/engines/default/containers/abc/" + tok, "/api/engines/" + tok + "/containers/abc/kill"} {
 		req, err := http.NewRequest("POST", "http://"+f.srv.Addr()+path, nil)
 		if err != nil {
 			t.Fatal(err)

@@ -67,7 +67,7 @@ ws('ws_with_token', 'ws://' + target + '/ws?token=' + token);
 ws('ws_without_token', 'ws://' + target + '/ws');
 get('fetch_snapshot', 'http://' + target + '/api/snapshot?token=' + token);
 get('fetch_no_cors', 'http://' + target + '/api/snapshot?token=' + token, {mode: 'no-cors'});
-get('post_action_no_cors', 'http://' + target + '/api/containers/abc/kill?token=' + token, {method: 'POST', mode: 'no-cors'});
+get('post_action_no_cors', 'http://' + target + '/api/engines/default/containers/abc/kill?token=' + token, {method: 'POST', mode: 'no-cors'});
 get('fetch_bearer', 'http://' + target + '/api/snapshot', {headers: {'Authorization': 'Bearer ' + token}});
 </script></body></html>`
 
@@ -144,7 +144,7 @@ func TestCrossOriginPageInRealBrowser(t *testing.T) {
 			refusals[entry.Path] = true
 		}
 	}
-	for _, path := range []string{"/ws", "/api/snapshot", "/api/containers/abc/kill"} {
+	for _, path := range []string{"/ws", "/api/snapshot", "/api/engines/default/containers/abc/kill"} {
 		if !refusals[path] {
 			t.Errorf("no refusal of %s for Origin %s logged; refusals seen: %v", path, origin, refusals)
 		}

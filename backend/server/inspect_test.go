@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -35,23 +34,8 @@ func (o oneInspector) Inspect(_ context.Context, engine, id string) (model.Inspe
 
 func getInspect(t *testing.T, srv *Server, path, token string) (int, []byte) {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodGet, srv.URL()+path, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return resp.StatusCode, body
+	status, body := call(t, srv, http.MethodGet, path, token)
+	return status, []byte(body)
 }
 
 func TestInspectRoute(t *testing.T) {

@@ -79,7 +79,8 @@ type Config struct {
 	MaxConns int
 	// StatsInterval is reported in hello. Default 1s.
 	StatsInterval time.Duration
-	// Actions performs container actions for POST /api/containers/{id}/{action}.
+	// Actions performs container actions for
+	// POST /api/engines/{engine}/containers/{id}/{action}.
 	// Default nil: those requests answer 501.
 	Actions Actor
 	// ActionTimeout bounds one container action (a stop waits for the
@@ -88,6 +89,10 @@ type Config struct {
 	// Inspector answers GET /api/engines/{engine}/containers/{id}/inspect.
 	// Default nil: those requests answer 501.
 	Inspector Inspector
+	// Switcher answers GET /api/contexts and switches engines on and off
+	// (PUT and DELETE /api/engines/{engine}/watch). Default nil: those
+	// requests answer 501.
+	Switcher Switcher
 	// Viewer, when set, narrows stats sampling to what the clients show:
 	// each connection opens a view, which its "view" messages update and
 	// its end closes, and hello reports statsMode "visible". Default nil:
@@ -111,8 +116,10 @@ type View interface {
 
 // Actor performs container actions. Its errors wrap the model's ErrInvalid,
 // ErrNotFound, ErrConflict or ErrUnavailable where one applies.
+// An engine it does not know is an error wrapping model.ErrNotFound that
+// names it.
 type Actor interface {
-	Act(ctx context.Context, action, id string, opts model.ActOptions) error
+	Act(ctx context.Context, engine, action, id string, opts model.ActOptions) error
 }
 
 func (c *Config) defaults() {
@@ -204,9 +211,12 @@ func New(cfg Config, st *store.Store, h *hub.Hub, log *zap.Logger) (*Server, err
 	s.mux.Handle("GET /api/stats", s.guarded(s.jsonOf(func() any { return st.Stats() })))
 	s.mux.Handle("GET /api/engines", s.guarded(s.jsonOf(func() any { return st.Engines() })))
 	s.mux.Handle("GET /api/events", s.guarded(s.jsonOf(func() any { return st.Events() })))
-	s.mux.Handle("POST /api/containers/{id}/{action}", s.guarded(s.serveAction))
+	s.mux.Handle("POST /api/engines/{engine}/containers/{id}/{action}", s.guarded(s.serveAction))
 	s.mux.Handle("GET /api/engines/{engine}/containers/{id}/history", s.guarded(s.serveHistory))
 	s.mux.Handle("GET /api/engines/{engine}/containers/{id}/inspect", s.guarded(s.serveInspect))
+	s.mux.Handle("GET /api/contexts", s.guarded(s.serveContexts))
+	s.mux.Handle("PUT /api/engines/{engine}/watch", s.guarded(s.serveWatch(true)))
+	s.mux.Handle("DELETE /api/engines/{engine}/watch", s.guarded(s.serveWatch(false)))
 	s.mux.Handle("GET /api/", s.guarded(func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "no such endpoint")
 	}))
@@ -362,7 +372,7 @@ func (s *Server) serveAction(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotImplemented, "container actions are not available here")
 		return
 	}
-	action, id := r.PathValue("action"), r.PathValue("id")
+	engine, action, id := r.PathValue("engine"), r.PathValue("action"), r.PathValue("id")
 	var opts model.ActOptions
 	for _, f := range []struct {
 		name string
@@ -379,13 +389,13 @@ func (s *Server) serveAction(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), s.cfg.ActionTimeout)
 	defer cancel()
-	err := s.cfg.Actions.Act(ctx, action, id, opts)
+	err := s.cfg.Actions.Act(ctx, engine, action, id, opts)
 	if err == nil {
-		s.log.Info("container action", zap.String("action", s.guard.redact(action)), zap.String("container", s.guard.redact(id)))
+		s.log.Info("container action", zap.String("engine", s.guard.redact(engine)), zap.String("action", s.guard.redact(action)), zap.String("container", s.guard.redact(id)))
 		w.WriteHeader(http.StatusNoContent)
 		return
 	}
-	s.log.Info("container action refused", zap.String("action", s.guard.redact(action)),
+	s.log.Info("container action refused", zap.String("engine", s.guard.redact(engine)), zap.String("action", s.guard.redact(action)),
 		zap.String("container", s.guard.redact(id)), zap.String("error", s.guard.redact(err.Error())))
 	writeError(w, statusOf(err), err.Error())
 }

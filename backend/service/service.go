@@ -8,13 +8,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sync"
-	"time"
 
 	"go.uber.org/zap"
 
-	"github.com/dockpulse/dockpulse/backend/cgroupstats"
-	"github.com/dockpulse/dockpulse/backend/docker"
 	"github.com/dockpulse/dockpulse/backend/engines"
 	"github.com/dockpulse/dockpulse/backend/hub"
 	"github.com/dockpulse/dockpulse/backend/model"
@@ -31,9 +27,14 @@ const EngineName = engines.DefaultContext
 
 // Config gathers the components' options.
 type Config struct {
-	// Engine is the engine to watch, as backend/engines resolved it; its
-	// Name names it everywhere. When it has no Host, the engine is resolved
-	// as the docker command would, with DockerHost as --host.
+	// Engines are the engines to watch, as backend/engines resolved them,
+	// in the order they are listed; each one's Name names it everywhere and
+	// must be unique. Empty: the one engine Engine names, or the docker
+	// command's current one.
+	Engines []engines.Endpoint
+	// Engine is the engine to watch when Engines is empty, as
+	// backend/engines resolved it. When it has no Host, the engine is
+	// resolved as the docker command would, with DockerHost as --host.
 	Engine engines.Endpoint
 	// DockerHost, when set and Engine is not, is the engine's endpoint, as
 	// the docker command's --host.
@@ -48,11 +49,19 @@ type Config struct {
 	// StatsSource is StatsSourceAuto, StatsSourceKernel or
 	// StatsSourceEngine; the dockpulse command runs auto unless told
 	// otherwise (--stats-source). The zero value "" is StatsSourceEngine.
+	// It applies to each engine: only a local one can read the kernel's.
 	StatsSource string
-	Server      server.Config
-	Stats       stats.Config
-	Watcher     watcher.Config
-	Store       store.Config
+	// WatchNone starts with no engine watched, Engines and Engine aside:
+	// the user switched every one off. Default false.
+	WatchNone bool
+	// RememberWatched, when set, is told the engines watched (by name, in
+	// order) after each switch on or off (SetWatched): the desktop app
+	// saves them for its next launch.
+	RememberWatched func(watched []string) error
+	Server          server.Config
+	Stats           stats.Config
+	Watcher         watcher.Config
+	Store           store.Config
 }
 
 // Endpoint is where and how a client reaches the live stream.
@@ -63,23 +72,20 @@ type Endpoint struct {
 
 // Service is the running backend.
 type Service struct {
-	Docker    *docker.Client
-	Store     *store.Store
-	Hub       *hub.Hub
-	Collector *stats.Collector
-	Watcher   *watcher.Watcher
-	Server    *server.Server
+	Store  *store.Store
+	Hub    *hub.Hub
+	Server *server.Server
 
-	kernel  *cgroupstats.Host // nil with the engine's stats
-	clients clients           // every engine watched, by name
+	engines *watching // every engine watched, in order and by name, as switched (switch.go)
 
+	cfg    Config      // for the engines switched on later
+	base   *zap.Logger // for their components, which add their own names
 	log    *zap.Logger
 	cancel context.CancelFunc
-	wg     sync.WaitGroup
 }
 
-// New builds the backend for cfg.Engine, or the engine the docker command
-// would use. Nothing runs until Start.
+// New builds the backend for cfg.Engines, or cfg.Engine, or the engine the
+// docker command would use. Nothing runs until Start.
 func New(cfg Config, log *zap.Logger) (*Service, error) {
 	if err := CheckStatsMode(cfg.StatsMode); err != nil {
 		return nil, err
@@ -87,64 +93,91 @@ func New(cfg Config, log *zap.Logger) (*Service, error) {
 	if err := CheckStatsSource(cfg.StatsSource); err != nil {
 		return nil, err
 	}
-	ep := cfg.Engine
-	if ep.Host == "" {
+	var eps []engines.Endpoint
+	if !cfg.WatchNone {
 		var err error
-		if ep, err = engines.Resolve(engines.Options{Host: cfg.DockerHost}); err != nil {
+		if eps, err = endpointsOf(cfg); err != nil {
 			return nil, err
 		}
 	}
-	dc, err := docker.New(ep)
-	if err != nil {
-		return nil, err
-	}
-	name := dc.Engine()
-	kernel, why, err := kernelSource(cfg.StatsSource, dc.Host())
-	if err != nil {
-		return nil, errors.Join(err, dc.Close())
-	}
-	logStatsSource(log, cfg.StatsSource, kernel, why)
 	h := hub.New()
 	st := store.New(h, cfg.Store, log)
-	// The endpoint is known before the engine answers: an engine that never
-	// comes up still says where Dockpulse looks for it.
-	st.SetEngineStatus(name, model.EngineConnecting, "")
-	st.SetEngineInfo(model.EngineInfo{EngineStatus: model.EngineStatus{Engine: name}, Host: dc.Host()})
-	if cfg.Server.Actions == nil {
-		cfg.Server.Actions = dc
-	}
-	watched := clients{name: dc}
-	if cfg.Server.Inspector == nil {
-		cfg.Server.Inspector = watched
-	}
-	cfg.Stats.Engine = name
-	cfg.Stats = withStatsSource(cfg.Stats, cfg.StatsSource, kernel, dc, func() (model.EngineInfo, bool) {
-		for _, info := range st.Engines() {
-			if info.Engine == name {
-				return info, true
-			}
+	set := engineSet{byName: make(map[string]*Engine, len(eps))}
+	for _, ep := range eps {
+		e, err := newEngine(ep, cfg, st, log)
+		if err != nil {
+			return nil, errors.Join(err, set.close())
 		}
-		return model.EngineInfo{}, false
-	}, st.SetEngineInfo)
-	col := stats.New(dc, st, cfg.Stats, log)
+		set.list = append(set.list, e)
+		set.byName[e.Name] = e
+	}
+	w := newWatching(set)
+	svc := &Service{
+		Store:   st,
+		Hub:     h,
+		engines: w,
+		cfg:     cfg,
+		base:    log,
+		log:     log.With(zap.String("component", "service")),
+	}
+	if cfg.Server.Actions == nil {
+		cfg.Server.Actions = w
+	}
+	if cfg.Server.Inspector == nil {
+		cfg.Server.Inspector = w
+	}
 	if cfg.StatsMode == protocol.StatsVisible {
-		cfg.Server.Viewer = collectorViewer{col}
+		cfg.Server.Viewer = w
+	}
+	if cfg.Server.Switcher == nil {
+		cfg.Server.Switcher = svc
 	}
 	srv, err := server.New(cfg.Server, st, h, log)
 	if err != nil {
-		return nil, errors.Join(err, dc.Close(), closeKernel(kernel))
+		return nil, errors.Join(err, set.close())
 	}
-	return &Service{
-		Docker:    dc,
-		Store:     st,
-		Hub:       h,
-		Collector: col,
-		Watcher:   watcher.New(statsInfoEngine{dc, col}, st, col, cfg.Watcher, log),
-		Server:    srv,
-		kernel:    kernel,
-		clients:   watched,
-		log:       log.With(zap.String("component", "service")),
-	}, nil
+	svc.Server = srv
+	return svc, nil
+}
+
+// endpointsOf is the engines cfg asks for, each name once.
+func endpointsOf(cfg Config) ([]engines.Endpoint, error) {
+	eps := cfg.Engines
+	if len(eps) == 0 {
+		ep := cfg.Engine
+		if ep.Host == "" {
+			var err error
+			if ep, err = engines.Resolve(engines.Options{Host: cfg.DockerHost}); err != nil {
+				return nil, err
+			}
+		}
+		eps = []engines.Endpoint{ep}
+	}
+	seen := make(map[string]bool, len(eps))
+	for _, ep := range eps {
+		if seen[ep.Name] {
+			return nil, fmt.Errorf("engine %q is listed twice: each engine is watched once", ep.Name)
+		}
+		seen[ep.Name] = true
+	}
+	return eps, nil
+}
+
+// Engine is the watched engine of that name: its client, collector and
+// watcher.
+func (s *Service) Engine(name string) (*Engine, bool) {
+	e, ok := s.engines.current().byName[name]
+	return e, ok
+}
+
+// EngineNames lists the watched engines' names, in the order given.
+func (s *Service) EngineNames() []string {
+	set := s.engines.current()
+	names := make([]string, len(set.list))
+	for i, e := range set.list {
+		names[i] = e.Name
+	}
+	return names
 }
 
 // CheckStatsMode accepts the stats modes a user may choose, and "" (the zero
@@ -157,31 +190,13 @@ func CheckStatsMode(mode string) error {
 	return fmt.Errorf("stats mode %q: want %q or %q", mode, protocol.StatsAll, protocol.StatsVisible)
 }
 
-// collectorViewer gives each connection a view of the collector.
-type collectorViewer struct{ col *stats.Collector }
-
-func (v collectorViewer) OpenView() server.View     { return v.col.OpenView() }
-func (v collectorViewer) Background() time.Duration { return v.col.Background() }
-
-// Start runs the watcher and the collector, then starts listening. The
-// engine need not be reachable: the watcher keeps trying, and the store says
+// Start runs each engine's watcher and collector, then starts listening.
+// No engine need be reachable: each watcher keeps trying, and the store says
 // so. If the server cannot listen, the error is returned but the rest keeps
 // running, so the polling fallback still works.
 func (s *Service) Start(ctx context.Context) error {
 	ctx, s.cancel = context.WithCancel(ctx)
-	s.wg.Add(2)
-	go func() {
-		defer s.wg.Done()
-		if err := s.Collector.Run(ctx); err != nil {
-			s.log.Error("stats collector stopped", zap.Error(err))
-		}
-	}()
-	go func() {
-		defer s.wg.Done()
-		if err := s.Watcher.Run(ctx); err != nil {
-			s.log.Error("engine watcher stopped", zap.Error(err))
-		}
-	}()
+	s.engines.start(ctx)
 	if err := s.Server.Start(); err != nil {
 		return fmt.Errorf("live server: %w", err)
 	}
@@ -198,17 +213,14 @@ func (s *Service) Stop(ctx context.Context) error {
 		s.cancel()
 	}
 	done := make(chan struct{})
-	go func() { s.wg.Wait(); close(done) }()
+	go func() { s.engines.wait(); close(done) }()
 	select {
 	case <-done:
 	case <-ctx.Done():
 		errs = append(errs, fmt.Errorf("stop: background work still running: %w", ctx.Err()))
 	}
-	if err := s.Docker.Close(); err != nil {
-		errs = append(errs, fmt.Errorf("close docker client: %w", err))
-	}
-	if err := closeKernel(s.kernel); err != nil {
-		errs = append(errs, fmt.Errorf("close kernel stats: %w", err))
+	if err := s.engines.current().close(); err != nil {
+		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
 }
@@ -248,8 +260,10 @@ func (s *Service) History(engine, id string) (protocol.History, error) {
 	return h, nil
 }
 
-// Act performs a container action on the engine (see docker.Actions). Its
-// effect reaches every client through the engine's events.
-func (s *Service) Act(ctx context.Context, action, id string, opts model.ActOptions) error {
-	return s.Docker.Act(ctx, action, id, opts)
+// Act performs a container action on one engine (see docker.Actions). Its
+// effect reaches every client through the engine's events. An engine the
+// service does not watch is an error wrapping model.ErrNotFound (and
+// model.ErrNoEngine) that names it.
+func (s *Service) Act(ctx context.Context, engine, action, id string, opts model.ActOptions) error {
+	return s.engines.Act(ctx, engine, action, id, opts)
 }

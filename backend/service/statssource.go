@@ -104,6 +104,8 @@ type statsInfoEngine struct {
 }
 
 func (e statsInfoEngine) Info(ctx context.Context) (model.EngineInfo, error) {
+	ctx, cancel := context.WithTimeout(ctx, InfoTimeout)
+	defer cancel()
 	info, err := e.Client.Info(ctx)
 	if err != nil {
 		return info, err

@@ -12,7 +12,9 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
+	"slices"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -33,9 +35,15 @@ type backend struct {
 // startBackend runs `bin serve [args]` (dockpulse-server: `bin [args]`)
 // against host and waits for its URL.
 func startBackend(ctx context.Context, bin, host string, logw io.Writer, args ...string) (*backend, error) {
+	return startBackendEnv(ctx, bin, append(os.Environ(), "DOCKER_HOST="+host), logw, args...)
+}
+
+// startBackendEnv runs `bin serve [args]` with env for its environment.
+func startBackendEnv(ctx context.Context, bin string, env []string, logw io.Writer, args ...string) (*backend, error) {
 	cmd := exec.Command(bin, append(append(serveCommand(bin), "--log-level", "warn"), args...)...)
-	cmd.Env = append(os.Environ(), "DOCKER_HOST="+host)
-	cmd.Stderr = logw
+	cmd.Env = env
+	tail := &tailBuffer{}
+	cmd.Stderr = io.MultiWriter(logw, tail)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		return nil, err
@@ -59,7 +67,7 @@ func startBackend(ctx context.Context, bin, host string, logw io.Writer, args ..
 	case l, ok := <-line:
 		if !ok {
 			b.stop()
-			return nil, errors.New("dockpulse serve printed no URL")
+			return nil, fmt.Errorf("dockpulse serve printed no URL; its stderr ends: %s", tail)
 		}
 		u, err := url.Parse(strings.TrimSpace(l))
 		if err != nil {
@@ -79,6 +87,28 @@ func startBackend(ctx context.Context, bin, host string, logw io.Writer, args ..
 		return nil, ctx.Err()
 	}
 	return b, nil
+}
+
+// tailBuffer keeps the last 2 KiB written to it, for errors.
+type tailBuffer struct {
+	mu  sync.Mutex
+	buf []byte
+}
+
+func (t *tailBuffer) Write(p []byte) (int, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.buf = append(t.buf, p...)
+	if n := len(t.buf) - 2048; n > 0 {
+		t.buf = t.buf[n:]
+	}
+	return len(p), nil
+}
+
+func (t *tailBuffer) String() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return strings.TrimSpace(string(t.buf))
 }
 
 func (b *backend) pid() int { return b.cmd.Process.Pid }
@@ -213,16 +243,39 @@ func closeAll(cs []*wsClient) {
 
 // waitEngineUp waits until the backend's store says the engine is up.
 func waitEngineUp(ctx context.Context, b *backend, timeout time.Duration) error {
+	return waitEnginesUp(ctx, b, nil, timeout)
+}
+
+// waitEnginesUp waits until the backend's store says every engine named is
+// up (with no names: its first engine).
+func waitEnginesUp(ctx context.Context, b *backend, names []string, timeout time.Duration) error {
 	deadline := time.Now().Add(timeout)
+	var es []model.EngineInfo
 	for time.Now().Before(deadline) {
 		body, err := b.get(ctx, "/api/engines")
-		if err == nil {
-			var es []model.EngineInfo
-			if json.Unmarshal(body, &es) == nil && len(es) > 0 && es[0].Status == model.EngineUp {
-				return nil
-			}
+		if err == nil && json.Unmarshal(body, &es) == nil && len(es) > 0 && enginesUp(es, names) {
+			return nil
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	return fmt.Errorf("engine not up in dockpulse within %s", timeout)
+	if len(names) == 0 {
+		return fmt.Errorf("engine not up in dockpulse within %s", timeout)
+	}
+	var have []string
+	for _, e := range es {
+		have = append(have, e.Engine+" "+e.Status)
+	}
+	return fmt.Errorf("engines %s not all up in dockpulse within %s (it has: %s)", strings.Join(names, ", "), timeout, strings.Join(have, ", "))
+}
+
+func enginesUp(es []model.EngineInfo, names []string) bool {
+	if len(names) == 0 {
+		return es[0].Status == model.EngineUp
+	}
+	for _, n := range names {
+		if !slices.ContainsFunc(es, func(e model.EngineInfo) bool { return e.Engine == n && e.Status == model.EngineUp }) {
+			return false
+		}
+	}
+	return true
 }

@@ -62,6 +62,18 @@ func openEngine(ctx context.Context, host, dir string) (*engine, error) {
 			return nil, errors.Join(err, e.close(ctx))
 		}
 	}
+	return e.connect(ctx)
+}
+
+// adoptEngine takes a private engine started elsewhere (its test image in
+// place), stopped and deleted by close.
+func adoptEngine(ctx context.Context, p *enginetest.Engine) (*engine, error) {
+	e := &engine{host: p.Host, dir: p.Dir, owned: true, priv: p, running: map[string]bool{}}
+	return e.connect(ctx)
+}
+
+// connect makes the engine's client and checks that the engine answers.
+func (e *engine) connect(ctx context.Context) (*engine, error) {
 	cli, err := client.NewClientWithOpts(client.WithHost(e.host), client.WithAPIVersionNegotiation())
 	if err != nil {
 		return nil, errors.Join(err, e.close(ctx))

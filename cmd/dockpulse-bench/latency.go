@@ -11,6 +11,7 @@ import (
 
 	"github.com/docker/docker/api/types/events"
 	"github.com/docker/docker/api/types/filters"
+	"github.com/docker/docker/client"
 
 	"github.com/dockpulse/dockpulse/backend/model"
 )
@@ -25,9 +26,15 @@ type direct struct {
 }
 
 func subscribeDirect(ctx context.Context, e *engine) *direct {
+	return subscribeClient(ctx, e.cli)
+}
+
+// subscribeClient subscribes to /events through cli, whatever transport it
+// has.
+func subscribeClient(ctx context.Context, cli *client.Client) *direct {
 	ctx, cancel := context.WithCancel(ctx)
 	d := &direct{cancel: cancel}
-	msgs, errs := e.cli.Events(ctx, events.ListOptions{Filters: filters.NewArgs(filters.Arg("type", "container"))})
+	msgs, errs := cli.Events(ctx, events.ListOptions{Filters: filters.NewArgs(filters.Arg("type", "container"))})
 	go func() {
 		for {
 			select {
@@ -121,6 +128,11 @@ func (e *engine) flip(ctx context.Context, id string, paused bool) error {
 // call when gap is set. It leaves every container running and returns how
 // long the calls took.
 func (b *bench) stateChanges(ctx context.Context, ids []string, n int, workers int, gap func() time.Duration) (time.Duration, error) {
+	return stateChangesOn(ctx, b.eng, ids, n, workers, gap)
+}
+
+// stateChangesOn is stateChanges on the engine e.
+func stateChangesOn(ctx context.Context, e *engine, ids []string, n int, workers int, gap func() time.Duration) (time.Duration, error) {
 	paused := make([]bool, len(ids))
 	workers = min(workers, len(ids))
 	var mu sync.Mutex
@@ -140,7 +152,7 @@ func (b *bench) stateChanges(ctx context.Context, ids []string, n int, workers i
 			mu.Lock()
 			p := paused[i]
 			mu.Unlock()
-			if err := b.eng.flip(ctx, ids[i], p); err != nil {
+			if err := e.flip(ctx, ids[i], p); err != nil {
 				return fmt.Errorf("pause/unpause: %w", err)
 			}
 			mu.Lock()
@@ -156,7 +168,7 @@ func (b *bench) stateChanges(ctx context.Context, ids []string, n int, workers i
 	// Leave every container running.
 	for i, p := range paused {
 		if p {
-			if uerr := b.eng.cli.ContainerUnpause(ctx, ids[i]); uerr != nil && err == nil {
+			if uerr := e.cli.ContainerUnpause(ctx, ids[i]); uerr != nil && err == nil {
 				err = uerr
 			}
 		}
@@ -216,48 +228,18 @@ func (b *bench) latency(ctx context.Context) error {
 	defer d.cancel()
 	p := startPoller(ctx, be, time.Second)
 	time.Sleep(500 * time.Millisecond)
-	since := time.Now().UnixNano()
-	// One change at a time, 20-60 ms apart: a steady stream of changes, not
-	// a burst (that is the fan-out measurement).
-	_, err = b.stateChanges(ctx, ids, sz.latencyChanges, 1, func() time.Duration {
-		return 20*time.Millisecond + rand.N(40*time.Millisecond)
-	})
+	dir, ok, err := steadyChanges(ctx, b.eng, ids, d, clients, sz.latencyChanges)
 	if err != nil {
 		return err
 	}
-	ok := waitFor(15*time.Second, func() bool {
-		want := len(burstKeys(d, ids, since))
-		if want < sz.latencyChanges {
-			return false
-		}
-		for _, c := range clients {
-			if countKeys(c.seen(), since) < want {
-				return false
-			}
-		}
-		return true
-	})
 	time.Sleep(1500 * time.Millisecond) // one more poll
 	p.cancel()
 	<-p.done
-	dir := burstKeys(d, ids, since)
 	if !ok || len(dir) < sz.latencyChanges {
 		b.failf("latency: the direct subscriber saw %d of %d events, or a client missed some", len(dir), sz.latencyChanges)
 	}
-	var directLat, wsLat, overhead, pollLat []float64
-	dirRecv := map[string]int64{}
-	for _, r := range dir {
-		directLat = append(directLat, float64(r.recvNano-r.timeNano))
-		dirRecv[r.key] = r.recvNano
-	}
-	for _, c := range clients {
-		for _, r := range c.seen() {
-			if dr, ok := dirRecv[r.key]; ok {
-				wsLat = append(wsLat, float64(r.recvNano-r.timeNano))
-				overhead = append(overhead, float64(r.recvNano-dr))
-			}
-		}
-	}
+	directLat, wsLat, overhead := latencies(dir, clients)
+	var pollLat []float64
 	missed := 0
 	p.mu.Lock()
 	for _, r := range dir {
@@ -287,6 +269,53 @@ func (b *bench) latency(ctx context.Context) error {
 	t.add("overhead over direct /events, per event and client: p99", ms(o99), "", "", verdict(o99 <= 2e6, "≤ 2 ms"))
 	t.add("overhead over direct /events: max", ms(quantile(overhead, 1)), "", "", "")
 	return nil
+}
+
+// steadyChanges makes n state changes on e, one at a time, 20-60 ms apart:
+// a steady stream of changes, not a burst (that is the fan-out
+// measurement). It returns the events on ids as the direct subscriber d saw
+// them, and whether d saw n and every client saw them all within 15 s.
+func steadyChanges(ctx context.Context, e *engine, ids []string, d *direct, clients []*wsClient, n int) ([]received, bool, error) {
+	since := time.Now().UnixNano()
+	_, err := stateChangesOn(ctx, e, ids, n, 1, func() time.Duration {
+		return 20*time.Millisecond + rand.N(40*time.Millisecond)
+	})
+	if err != nil {
+		return nil, false, err
+	}
+	ok := waitFor(15*time.Second, func() bool {
+		want := len(burstKeys(d, ids, since))
+		if want < n {
+			return false
+		}
+		for _, c := range clients {
+			if countKeys(c.seen(), since) < want {
+				return false
+			}
+		}
+		return true
+	})
+	return burstKeys(d, ids, since), ok, nil
+}
+
+// latencies are, in nanoseconds, each event's latency at the direct
+// subscriber (receive time − engine timeNano) and at every client, and
+// each client's receive time minus the direct subscriber's.
+func latencies(dir []received, clients []*wsClient) (direct, ws, overhead []float64) {
+	dirRecv := map[string]int64{}
+	for _, r := range dir {
+		direct = append(direct, float64(r.recvNano-r.timeNano))
+		dirRecv[r.key] = r.recvNano
+	}
+	for _, c := range clients {
+		for _, r := range c.seen() {
+			if dr, ok := dirRecv[r.key]; ok {
+				ws = append(ws, float64(r.recvNano-r.timeNano))
+				overhead = append(overhead, float64(r.recvNano-dr))
+			}
+		}
+	}
+	return direct, ws, overhead
 }
 
 // countKeys counts the events received with an engine time after since.

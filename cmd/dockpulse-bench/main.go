@@ -14,7 +14,14 @@
 //     client whose view names a few containers (streamed at 1 Hz, the rest
 //     one-shot every 5 s), against `--stats all`;
 //  7. headless: dockpulse-server's RSS and CPU beside the desktop binary's
-//     `serve` (-server-bin).
+//     `serve` (-server-bin);
+//  8. remote latency: event latency over ssh:// (an sshd on 127.0.0.1 with
+//     generated keys) and over tcp:// with TLS (generated certificates),
+//     each engine named by a context and `dockpulse serve --context NAME`
+//     against a direct /events subscriber over the same transport;
+//  9. several engines: 1, 2 and 3 engines with 60 running containers each
+//     in one `dockpulse serve`, `--stats all`: the backend's CPU and RSS per
+//     engine.
 //
 // By default it starts a private engine in a temporary directory and stops
 // it at the end, so a user's engine is never filled with benchmark
@@ -56,6 +63,10 @@ type sizes struct {
 	// serverRunning is how many running containers the headless section
 	// runs.
 	serverRunning int
+	// engineCounts are the numbers of engines the several-engines section
+	// watches at once, each with enginesRunning running containers.
+	engineCounts   []int
+	enginesRunning int
 }
 
 var full = sizes{
@@ -66,6 +77,7 @@ var full = sizes{
 	scaleTotal: 1000, scaleRunning: 200,
 	sampleVisible: 10, samplingCount: 60,
 	serverRunning: 60,
+	engineCounts:  []int{1, 2, 3}, enginesRunning: 60,
 }
 
 var smoke = sizes{
@@ -78,6 +90,7 @@ var smoke = sizes{
 	scaleTotal: 20, scaleRunning: 4,
 	sampleVisible: 1, samplingCount: 3,
 	serverRunning: 3,
+	engineCounts:  []int{1, 2}, enginesRunning: 2,
 }
 
 // bench is one run.
@@ -114,7 +127,7 @@ func main() {
 	host := flag.String("docker-host", "", "use this engine (DOCKER_HOST form) instead of starting a private one; the engine's daemon CPU is then not measured")
 	dir := flag.String("engine-dir", "", "use (or start) the private engine kept in this directory, as `testengine start DIR` does")
 	smokeMode := flag.Bool("smoke", false, "tiny sizes: checks that every measurement runs and that delivery is correct, in seconds")
-	only := flag.String("only", "", "comma-separated subset: latency,stats,memory,fanout,scale,sampling,headless")
+	only := flag.String("only", "", "comma-separated subset: latency,stats,memory,fanout,scale,sampling,headless,latency-remote,engines")
 	out := flag.String("out", "", "also write the markdown report to this file")
 	logPath := flag.String("log", "", "write the backends' logs here (default: discarded)")
 	serverBin := flag.String("server-bin", "", "dockpulse-server, whose RSS and CPU are measured beside the desktop binary's serve")
@@ -192,6 +205,8 @@ func run(ctx context.Context, bin, host, dir string, smokeMode bool, only, out, 
 		{"fanout", b.fanout},
 		{"scale", b.scale},
 		{"headless", b.headless},
+		{"latency-remote", b.remoteLatency},
+		{"engines", b.multiEngine},
 	}
 	var errs []error
 	for _, s := range steps {

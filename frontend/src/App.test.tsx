@@ -166,10 +166,10 @@ describe('App', () => {
     expect(stop).toHaveAttribute('title', 'Stop db, web')
 
     const settle: Record<string, (err?: Error) => void> = {}
-    perform.mockImplementation((id) => new Promise<void>((ok, fail) => (settle[id] = (err) => (err ? fail(err) : ok()))))
+    perform.mockImplementation((_engine, id) => new Promise<void>((ok, fail) => (settle[id] = (err) => (err ? fail(err) : ok()))))
     await user.click(stop)
     frame()
-    expect(perform.mock.calls.map((c) => [c[0], c[1]])).toEqual([
+    expect(perform.mock.calls.map((c) => [c[1], c[2]])).toEqual([
       ['d', 'stop'],
       ['w', 'stop'],
     ])
@@ -317,7 +317,7 @@ describe('App', () => {
     dispatch({ type: 'message', message: three() })
     frame()
     await user.click(button('Stop zeta'))
-    expect(perform).toHaveBeenCalledWith('a', 'stop', undefined)
+    expect(perform).toHaveBeenCalledWith('local', 'a', 'stop', undefined)
     frame()
     expect(row('zeta')).toHaveTextContent('Stopping…')
     expect(button('Stop zeta')).toBeDisabled()
@@ -337,7 +337,7 @@ describe('App', () => {
     expect(within(dialog).queryByRole('button', { name: 'Remove' })).toBeNull()
     await user.click(within(dialog).getByRole('checkbox', { name: /Also remove its anonymous volumes/ }))
     await user.click(within(dialog).getByRole('button', { name: 'Stop and remove' }))
-    expect(perform).toHaveBeenLastCalledWith('c', 'remove', { removeVolumes: true, force: true })
+    expect(perform).toHaveBeenLastCalledWith('local', 'c', 'remove', { removeVolumes: true, force: true })
     frame()
     expect(screen.queryByRole('dialog')).toBeNull()
     // An engine's refusal still says so.
@@ -354,7 +354,7 @@ describe('App', () => {
     await user.click(button('Remove alpha'))
     const dialog = screen.getByRole('dialog', { name: 'Remove alpha?' })
     await user.click(within(dialog).getByRole('button', { name: 'Remove' }))
-    expect(perform).toHaveBeenLastCalledWith('b', 'remove', { removeVolumes: false, force: false })
+    expect(perform).toHaveBeenLastCalledWith('local', 'b', 'remove', { removeVolumes: false, force: false })
   })
 
   it('keeps Kill enabled during a slow stop and counts down to the SIGKILL', async () => {
@@ -378,7 +378,7 @@ describe('App', () => {
       for (const k of kills) expect(k).toBeEnabled()
       expect(within(details('zeta')!).getByRole('button', { name: 'Restart zeta' })).toBeDisabled()
       fireEvent.click(kills[0]!)
-      expect(perform).toHaveBeenLastCalledWith('a', 'kill', undefined)
+      expect(perform).toHaveBeenLastCalledWith('local', 'a', 'kill', undefined)
       await act(() => vi.advanceTimersByTimeAsync(20_000))
       frame()
       expect(row('zeta')).toHaveTextContent('Killing…')
@@ -411,7 +411,7 @@ describe('App', () => {
     expect(perform).not.toHaveBeenCalled()
     await user.keyboard('{Shift>}K{/Shift}')
     await user.click(within(screen.getByRole('dialog', { name: 'Kill zeta?' })).getByRole('button', { name: 'Kill' }))
-    expect(perform).toHaveBeenLastCalledWith('a', 'kill', undefined)
+    expect(perform).toHaveBeenLastCalledWith('local', 'a', 'kill', undefined)
     await user.keyboard('?')
     const help = screen.getByRole('dialog', { name: 'Keyboard shortcuts' })
     expect(help).toHaveTextContent('Shift+KKill (asks first)')
@@ -533,7 +533,7 @@ describe('App', () => {
     await user.keyboard('{ArrowDown}')
     expect(screen.getByRole('row', { selected: true })).toHaveAccessibleName('zeta')
     await user.keyboard('p')
-    expect(perform).toHaveBeenLastCalledWith('a', 'pause', undefined)
+    expect(perform).toHaveBeenLastCalledWith('local', 'a', 'pause', undefined)
     await user.keyboard('{Escape}')
     expect(details('beta')).toBeNull()
     expect(details('zeta')).toBeNull()

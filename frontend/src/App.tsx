@@ -12,12 +12,15 @@ import { ConfirmKill } from './ui/ConfirmKill'
 import { ConfirmRemove } from './ui/ConfirmRemove'
 import { ContainerTable, emptyTableText } from './ui/ContainerTable'
 import { DetailPanel } from './ui/DetailPanel'
+import { EnginesButton } from './ui/EnginesDialog'
 import { EventsFeed } from './ui/EventsFeed'
+import { EngineSummaries } from './ui/EngineSummary'
 import { HelpDialog } from './ui/HelpDialog'
 import { NotificationHistory } from './ui/NotificationHistory'
 import { useNow } from './ui/useNow'
 import { ConnectionBanner, ConnectionIndicator, EngineAlerts, EngineIndicator, SystemSummary } from './ui/Status'
-import { DEFAULT_SORT, type Sort, type StateFilter, type TableQuery } from './ui/tableModel'
+import { ALL_ENGINES, DEFAULT_SORT, type Sort, type StateFilter, type TableQuery } from './ui/tableModel'
+import { useConnectionLive, useEngineColumnAlways, useStaleEngines } from './ui/engineLive'
 import { Toasts } from './ui/Toasts'
 import { Toolbar } from './ui/Toolbar'
 import { useShortcuts } from './ui/useShortcuts'
@@ -32,6 +35,7 @@ export { ConnectionIndicator, EngineIndicator } from './ui/Status'
 
 export function App() {
   const [filter, setFilter] = useState<StateFilter>('all')
+  const [engineFilter, setEngineFilter] = useState(ALL_ENGINES)
   const [search, setSearch] = useState('')
   const [sort, setSort] = useState<Sort>(DEFAULT_SORT)
   const [grouped, setGrouped] = useState(false)
@@ -53,7 +57,7 @@ export function App() {
   const mainRef = useRef<HTMLElement>(null)
   const dockRef = useRef<HTMLDivElement>(null)
 
-  const query: TableQuery = useMemo(() => ({ filter, search, sort }), [filter, search, sort])
+  const query: TableQuery = useMemo(() => ({ filter, search, sort, engine: engineFilter }), [filter, search, sort, engineFilter])
   const table = useTableModel(query, grouped, collapsed)
   const actions = useActionStatuses()
   const run = useRunAction()
@@ -65,9 +69,10 @@ export function App() {
   const gridRef = useRef<HTMLDivElement>(null)
 
   const engines = useEngines()
-  // The rows are only as live as the connection and the engine behind them.
-  const live =
-    (connection.status === 'connected' || connection.status === 'polling') && engines.every((e) => e.status === 'up')
+  // The rows are only as live as the connection and each row's own engine.
+  const connectionLive = useConnectionLive()
+  const staleEngines = useStaleEngines()
+  const showEngine = useEngineColumnAlways() || engines.length > 1
 
   // The dialog holds the order: the row being removed must not move away.
   const { setDialog } = table
@@ -82,6 +87,7 @@ export function App() {
   }, [])
 
   const askRemove = useCallback((c: Container) => setRemoving(c), [])
+  const askRemoveRow = useCallback((row: { container: Container }) => setRemoving(row.container), [])
 
   useShortcuts({
     order: table.order,
@@ -104,8 +110,9 @@ export function App() {
     <div className="app">
       <header className="app-header">
         <h1 className="app-title">Dockpulse</h1>
-        <SystemSummary />
+        {engines.length > 1 ? <EngineSummaries engines={engines} /> : <SystemSummary />}
         <div className="app-status">
+          <EnginesButton />
           <EngineIndicator />
           <ConnectionIndicator />
         </div>
@@ -120,6 +127,10 @@ export function App() {
           filter={filter}
           onFilter={setFilter}
           counts={table.counts}
+          engines={engines}
+          engineFilter={engineFilter}
+          onEngineFilter={setEngineFilter}
+          engineCounts={table.engineCounts}
           grouped={grouped}
           onGrouped={setGrouped}
           hold={table.hold}
@@ -138,9 +149,11 @@ export function App() {
               onSelect={select}
               actions={actions}
               run={run}
-              onRemove={(row) => askRemove(row.container)}
+              onRemove={askRemoveRow}
               now={now}
-              stale={!live || !synced}
+              stale={!connectionLive || !synced}
+              staleEngines={staleEngines}
+              showEngine={showEngine}
               scrollRef={scrollTo}
               gridRef={gridRef}
               onToggleGroup={toggleGroup}

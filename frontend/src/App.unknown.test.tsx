@@ -53,6 +53,18 @@ describe('App, when it does not know', () => {
     cgroupVersion: '',
   })
 
+  it('says why the table is empty when the last engine was switched off', () => {
+    render()
+    dispatch({ type: 'message', message: msg.snapshot({ seq: 1, containers: [container({ id: 'c1', name: 'web' })] }) })
+    connected()
+    frame()
+    expect(screen.queryByText(/No engine is watched/)).toBeNull()
+    dispatch({ type: 'message', message: msg.engineRemove(2, 'local') })
+    frame()
+    expect(screen.getByText('No engine is watched: switch one on under Engines.')).toBeInTheDocument()
+    expect(screen.queryByRole('row', { name: /web/ })).toBeNull()
+  })
+
   it('says the engine was never reached, and shows its figures as unknown, not zero', () => {
     render()
     dispatch({ type: 'message', message: msg.snapshot({ seq: 1, engines: [neverReached] }) })

@@ -14,6 +14,7 @@ import {
   type LiveStore,
 } from './live'
 import { OsNotificationsProvider } from './ui/AppSettings'
+import { EngineSwitcherProvider } from './ui/EnginesDialog'
 
 // Alerts raised while the window is hidden also go to the OS (osNotify.ts).
 const notifier = detectNotifier()
@@ -38,7 +39,9 @@ createRoot(root).render(
   <StrictMode>
     <LiveProvider store={store} connect={connect} perform={backend.containerAction} fetchHistory={backend.history} inspect={backend.inspect} isMinimised={isMinimised}>
       <OsNotificationsProvider sink={osAlerts}>
-        <App />
+        <EngineSwitcherProvider switcher={backend}>
+          <App />
+        </EngineSwitcherProvider>
       </OsNotificationsProvider>
     </LiveProvider>
   </StrictMode>,

@@ -289,10 +289,32 @@ func (c *Client) applyLocked(env protocol.Envelope, m Message) error {
 			return err
 		}
 		c.setEngineLocked(e, m.At)
+	case protocol.TypeEngineRemove:
+		var gone protocol.EngineRemove
+		if err := decode(&gone); err != nil {
+			return err
+		}
+		c.removeEngineLocked(gone.Engine)
 	}
 	// Any other type is one a newer server may add: it advances seq and
 	// changes nothing.
 	return nil
+}
+
+// removeEngineLocked drops an engine no longer watched with its containers
+// and samples; its events stay.
+func (c *Client) removeEngineLocked(engine string) {
+	delete(c.engines, engine)
+	for k := range c.containers {
+		if k.Engine == engine {
+			delete(c.containers, k)
+		}
+	}
+	for k := range c.stats {
+		if k.Engine == engine {
+			delete(c.stats, k)
+		}
+	}
 }
 
 // setEngineLocked replaces an engine's entry; an engine that is not up has

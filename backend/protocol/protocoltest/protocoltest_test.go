@@ -169,7 +169,7 @@ func TestClientRefusesBrokenOrder(t *testing.T) {
 		want      string
 	}{
 		{"no hello", [][]byte{frame(t, protocol.TypeSnapshot, 3, snap)}, true, "first message is snapshot"},
-		{"another protocol", [][]byte{frame(t, protocol.TypeHello, 0, protocol.Hello{Protocol: 2})}, true, "protocol 2"},
+		{"another protocol", [][]byte{frame(t, protocol.TypeHello, 0, protocol.Hello{Protocol: 1})}, true, "protocol 1"},
 		{"delta before the snapshot", [][]byte{frame(t, protocol.TypeHello, 0, hello), frame(t, protocol.TypeStats, 1, protocol.StatsBatch{})}, true, "second message is stats"},
 		{"snapshot seq mismatch", [][]byte{frame(t, protocol.TypeHello, 0, hello), frame(t, protocol.TypeSnapshot, 2, snap)}, true, "snapshot of seq 3"},
 		{"gap", [][]byte{frame(t, protocol.TypeHello, 3, hello), frame(t, protocol.TypeSnapshot, 3, snap), frame(t, protocol.TypeStats, 5, protocol.StatsBatch{})}, false, "gap: stats has seq 5 after 3"},
@@ -177,7 +177,7 @@ func TestClientRefusesBrokenOrder(t *testing.T) {
 		{"heartbeat ahead", [][]byte{frame(t, protocol.TypeHello, 3, hello), frame(t, protocol.TypeSnapshot, 3, snap), frame(t, protocol.TypeHeartbeat, 4, protocol.Heartbeat{})}, false, "heartbeat seq 4, client at 3"},
 		{"second hello", [][]byte{frame(t, protocol.TypeHello, 3, hello), frame(t, protocol.TypeSnapshot, 3, snap), frame(t, protocol.TypeHello, 3, hello)}, false, "hello as message 3"},
 		{"bad data", [][]byte{frame(t, protocol.TypeHello, 3, hello), frame(t, protocol.TypeSnapshot, 3, snap), frame(t, protocol.TypeContainerUpsert, 4, []int{1})}, false, "container.upsert data"},
-		{"not an envelope", [][]byte{frame(t, protocol.TypeHello, 3, hello), frame(t, protocol.TypeSnapshot, 3, snap), []byte(`{"v":1}`)}, false, "missing type"},
+		{"not an envelope", [][]byte{frame(t, protocol.TypeHello, 3, hello), frame(t, protocol.TypeSnapshot, 3, snap), []byte(`{"v":2}`)}, false, "missing type"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -235,7 +235,7 @@ func TestConnReadsEnvelopesAndSendsViews(t *testing.T) {
 		message(frame(t, protocol.TypeHello, 0, hello), frame(t, protocol.TypeSnapshot, 0, protocol.Snapshot{})),
 		frame(t, protocol.TypeHeartbeat, 0, protocol.Heartbeat{}),
 		frame(t, protocol.TypeStats, 1, protocol.StatsBatch{}),
-		[]byte(`{"v":1,`),
+		[]byte(`{"v":2,`),
 	)
 	if _, resp, err := protocoltest.DialConn(ctxFor(t), url, "wrong", nil); err == nil || resp == nil || resp.StatusCode != http.StatusUnauthorized {
 		t.Fatalf("wrong token: %v, %v; want a 401", resp, err)

@@ -77,13 +77,14 @@ describe('container actions in the store', () => {
   })
 
   it('the runner settles a resolved action that the engine never confirmed, and reports rejections', async () => {
-    const perform = vi.fn((id: string) =>
+    const perform = vi.fn((_engine: string, id: string) =>
       // Wails rejects bound calls with the Go error's string, not an Error.
       // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
       id === 'b' ? Promise.reject('stop b: no such container') : Promise.resolve(),
     )
     const run = createActionRunner((a) => store.dispatch(a), perform, { settleMs: 4000, failureMs: 12000 })
     await expect(run({ engine: 'local', id: 'a', name: 'web' }, 'start')).resolves.toBe(true)
+    expect(perform).toHaveBeenLastCalledWith('local', 'a', 'start', undefined)
     expect(state().actions.get('local/a')).toMatchObject({ phase: 'pending', resolved: true })
     await vi.advanceTimersByTimeAsync(4000)
     expect(state().actions.has('local/a')).toBe(false)
@@ -95,7 +96,7 @@ describe('container actions in the store', () => {
   })
 
   it('a failure for want of the backend goes when the connection is back; a refusal stays until the state changes', async () => {
-    const perform = vi.fn((id: string) =>
+    const perform = vi.fn((_engine: string, id: string) =>
       Promise.reject(
         id === 'a'
           ? new UnreachableError('cannot reach the Dockpulse backend: Failed to fetch')

@@ -13,7 +13,7 @@
 
 import { UnreachableError } from './backend'
 import { errorText } from './errors'
-import type { AlertDraft } from './alerts'
+import { alertSubject, type AlertDraft } from './alerts'
 import { eventContainerKey } from './events'
 import { keyOf } from './protocol'
 import type { LiveData } from './reducer'
@@ -105,6 +105,8 @@ export function reduceAction<S extends UiSlice>(
   action: UiAction,
   /** The container's current state, recorded when an action starts. */
   stateOf: (key: string) => string | undefined = () => undefined,
+  /** The engine to name in an alert about the container (alertEngine): none with a single engine. */
+  engineOf: (key: string) => string | undefined = () => undefined,
 ): { actions: S['actions']; alerts: S['alerts']; newAlerts: AlertDraft[] } {
   const { actions, alerts } = slice
   const same = { actions, alerts, newAlerts: [] as AlertDraft[] }
@@ -131,6 +133,7 @@ export function reduceAction<S extends UiSlice>(
       if (action.transport) failed.transport = true
       const next = new Map(actions).set(action.key, failed)
       const verb = ACTION_LABELS[current.action].verb.toLowerCase()
+      const engine = engineOf(action.key)
       return {
         actions: next,
         alerts,
@@ -138,11 +141,12 @@ export function reduceAction<S extends UiSlice>(
           {
             kind: 'action-failed',
             tone: 'bad',
-            title: `Could not ${verb} ${action.name}`,
+            title: `Could not ${verb} ${alertSubject(action.name, engine)}`,
             detail: shortenIds(action.error),
             at: action.at,
             key: action.key,
             name: action.name,
+            ...(engine ? { engine } : {}),
             ...(action.transport ? { transport: true } : {}),
           },
         ],
@@ -221,7 +225,8 @@ export interface ActionRunnerOptions {
   now?: () => number
 }
 
-export type PerformAction = (id: string, action: ContainerAction, options?: ActionOptions) => Promise<void>
+/** Carries out one action on a container of one engine (Backend.containerAction). */
+export type PerformAction = (engine: string, id: string, action: ContainerAction, options?: ActionOptions) => Promise<void>
 
 export interface ActionTarget {
   engine: string
@@ -246,7 +251,7 @@ export function createActionRunner(
     const t = ++token
     dispatch({ type: 'action.start', key, action, token: t, at: now() })
     try {
-      await perform(target.id, action, actionOptions)
+      await perform(target.engine, target.id, action, actionOptions)
     } catch (err) {
       const transport = err instanceof UnreachableError
       dispatch({ type: 'action.failed', key, token: t, error: errorText(err), name: target.name, at: now(), transport })

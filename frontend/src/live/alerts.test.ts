@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { container, event, snapshot } from '../livetest'
+import { container, engine, event, snapshot } from '../livetest'
 import {
   GROUP_WINDOW_MS,
   MAX_ALERTS,
@@ -163,5 +163,30 @@ describe('grouping, history and muting', () => {
     mem.set(MUTED_STORAGE_KEY, '[1, "local/x"]')
     expect([...loadMuted(storage)]).toEqual(['local/x'])
     expect(loadMuted(undefined).size).toBe(0)
+  })
+})
+
+describe('alerts with several engines', () => {
+  const two = applySnapshot(
+    emptyLiveData,
+    snapshot({
+      seq: 1,
+      engines: [engine({ engine: 'one' }), engine({ engine: 'two', status: 'down' })],
+      containers: [container({ engine: 'one', id: 'a', name: '/web' }), container({ engine: 'two', id: 'a', name: '/web' })],
+    }),
+  )
+  it('name the engine in the title, the grouped title and the draft; with one engine they do not', () => {
+    const die = event({ engine: 'two', actorId: 'a', action: 'die', attributes: { exitCode: '2' }, exitCause: 'unasked' })
+    const [draft] = alertsAfterMessage([die], { ...two, events: [die] }, new Map())
+    expect(draft).toMatchObject({ title: 'web on two died unexpectedly (exit 2)', engine: 'two', key: 'two/a', name: 'web' })
+    expect(alertTitle({ ...draft!, id: 1, count: 3, firstAt: draft!.at - 60_000 })).toBe('web on two died unexpectedly 3 times in 1 min')
+    const unhealthy = event({ engine: 'one', actorId: 'a', action: 'health_status: unhealthy' })
+    expect(alertsAfterMessage([unhealthy], { ...two, events: [unhealthy] }, new Map()).map((a) => a.title)).toEqual(['web on one is unhealthy'])
+
+    const single = applySnapshot(emptyLiveData, snapshot({ seq: 1, containers: [container({ id: 'a', name: '/web' })] }))
+    const alone = event({ actorId: 'a', action: 'die', attributes: { exitCode: '2' }, exitCause: 'unasked' })
+    const [one] = alertsAfterMessage([alone], { ...single, events: [alone] }, new Map())
+    expect(one!.title).toBe('web died unexpectedly (exit 2)')
+    expect(one!.engine).toBeUndefined()
   })
 })

@@ -39,6 +39,8 @@ export interface AlertDraft {
   key?: string
   /** The container's name, for the grouped title. */
   name?: string
+  /** The container's engine, set only while more than one engine is known (it is then in the title too). */
+  engine?: string
   /** An action that failed because the backend was out of reach. */
   transport?: boolean
 }
@@ -51,6 +53,20 @@ export interface Alert extends AlertDraft {
   firstAt: number
   /** Its container's alerts are muted: it is in the history, not a toast. */
   muted?: boolean
+}
+
+/**
+ * The engine an alert about the container `key` names: its engine while more
+ * than one is known, none with a single engine (no noise).
+ */
+export function alertEngine(data: Pick<LiveData, 'engines' | 'containers'>, key: string): string | undefined {
+  if (data.engines.size <= 1) return undefined
+  return data.containers.get(key)?.engine ?? key.slice(0, key.indexOf('/'))
+}
+
+/** Who an alert is about: the container's name, and its engine when one is named. */
+export function alertSubject(name: string, engine: string | undefined): string {
+  return engine ? `${name} on ${engine}` : name
 }
 
 /** Seconds within which a kill or stop explains a die, and an oom explains it. */
@@ -78,6 +94,9 @@ export function alertsAfterMessage(
     if (e.type !== 'container' || e.backfill) continue
     const key = eventContainerKey(e)
     const name = eventSubject(e, data)
+    const engine = data.engines.size > 1 ? e.engine : undefined
+    const who = alertSubject(name, engine)
+    const about = { key, name, ...(engine ? { engine } : {}) }
     const at = Math.round(e.timeNano / 1e6)
     const earlier = (actionsNamed: string[]) =>
       data.events.some(
@@ -91,7 +110,7 @@ export function alertsAfterMessage(
           e.timeNano - o.timeNano < EXPLAINS_WINDOW_NS,
       )
     if (e.action === 'oom') {
-      out.push({ kind: 'oom', tone: 'bad', title: `${name} was killed: out of memory`, at, key, name })
+      out.push({ kind: 'oom', tone: 'bad', title: `${who} was killed: out of memory`, at, ...about })
       continue
     }
     if (e.action === 'die') {
@@ -105,11 +124,11 @@ export function alertsAfterMessage(
       }
       const own = actions.get(key)
       if (own && own.phase === 'pending') continue
-      out.push({ kind: 'died', tone: 'bad', title: `${name} died unexpectedly (exit ${code})`, at, key, name })
+      out.push({ kind: 'died', tone: 'bad', title: `${who} died unexpectedly (exit ${code})`, at, ...about })
       continue
     }
     if (healthOf(e) === 'unhealthy') {
-      out.push({ kind: 'unhealthy', tone: 'warn', title: `${name} is unhealthy`, at, key, name })
+      out.push({ kind: 'unhealthy', tone: 'warn', title: `${who} is unhealthy`, at, ...about })
     }
   }
   return out

@@ -138,7 +138,7 @@ describe('httpBackend', () => {
     const b = backend(srv.fetch)
     await expect(b.snapshot()).rejects.toThrow('the server on this port is not the one this page was opened from')
     await expect(b.socketUrl()).rejects.toThrow('not the one this page was opened from')
-    await expect(b.containerAction('c0ffee', 'stop')).rejects.toThrow('not the one this page was opened from')
+    await expect(b.containerAction('local', 'c0ffee', 'stop')).rejects.toThrow('not the one this page was opened from')
     expect(srv.requests.map((r) => r.url.pathname)).toEqual(['/api/challenge', '/api/challenge', '/api/challenge'])
     expect(JSON.stringify(srv.requests.map((r) => [String(r.url), r.init]))).not.toContain('tok')
   })
@@ -252,26 +252,54 @@ describe('httpBackend history', () => {
   })
 })
 
+describe('httpBackend engines', () => {
+  it('lists the contexts and switches an engine with PUT and DELETE, escaped, with the token', async () => {
+    const list = [{ name: 'a b', endpoint: 'unix:///x.sock', current: true, watched: true, status: 'up', since: 1 }]
+    const srv = fakeServer('t', (url) => (url.pathname === '/api/contexts' ? jsonResponse(200, list) : new Response(null, { status: 204 })))
+    const b = backend(srv.fetch, { token: 't' })
+    expect(await b.contexts()).toEqual(list)
+    await b.setWatched('a b', false)
+    await b.setWatched('two', true)
+    const [get, off, on] = srv.requests.filter((r) => r.url.pathname !== '/api/challenge')
+    expect(String(get!.url)).toBe('http://127.0.0.1:7070/api/contexts')
+    expect(String(off!.url)).toBe('http://127.0.0.1:7070/api/engines/a%20b/watch')
+    expect(off!.init.method).toBe('DELETE')
+    expect(String(on!.url)).toBe('http://127.0.0.1:7070/api/engines/two/watch')
+    expect(on!.init.method).toBe('PUT')
+    expect((on!.init.headers as Record<string, string>).Authorization).toBe('Bearer t')
+  })
+
+  it('rejects a switch with the server\'s words', async () => {
+    const body = JSON.stringify({ error: 'docker context "far" not found; known contexts: default' })
+    const srv = fakeServer('t', () => new Response(body, { status: 404 }))
+    const err = await backend(srv.fetch, { token: 't' }).setWatched('far', true).catch((e: unknown) => e)
+    expect((err as BackendError).message).toBe('docker context "far" not found; known contexts: default')
+    expect((err as BackendError).status).toBe(404)
+  })
+})
+
 describe('httpBackend container actions', () => {
   it('POSTs the action with the token after the challenge and resolves on 204', async () => {
     const srv = fakeServer('t', () => new Response(null, { status: 204 }))
     const b = backend(srv.fetch, { token: 't' })
-    await b.containerAction('c0ffee', 'pause')
-    await b.containerAction('c0ffee', 'remove', { removeVolumes: true })
-    await b.containerAction('c0ffee', 'remove', { force: true })
-    const [challenge, pause, , remove, , forced] = srv.requests
+    await b.containerAction('local', 'c0ffee', 'pause')
+    await b.containerAction('local', 'c0ffee', 'remove', { removeVolumes: true })
+    await b.containerAction('local', 'c0ffee', 'remove', { force: true })
+    await b.containerAction('a b', 'c0ffee', 'kill')
+    const [challenge, pause, , remove, , forced, , elsewhere] = srv.requests
     expect(challenge!.url.pathname).toBe('/api/challenge')
-    expect(String(pause!.url)).toBe('http://127.0.0.1:7070/api/containers/c0ffee/pause')
+    expect(String(pause!.url)).toBe('http://127.0.0.1:7070/api/engines/local/containers/c0ffee/pause')
     expect(pause!.init.method).toBe('POST')
     expect(srv.headersOf(1).Authorization).toBe('Bearer t')
-    expect(String(remove!.url)).toBe('http://127.0.0.1:7070/api/containers/c0ffee/remove?volumes=1')
-    expect(String(forced!.url)).toBe('http://127.0.0.1:7070/api/containers/c0ffee/remove?force=1')
+    expect(String(remove!.url)).toBe('http://127.0.0.1:7070/api/engines/local/containers/c0ffee/remove?volumes=1')
+    expect(String(forced!.url)).toBe('http://127.0.0.1:7070/api/engines/local/containers/c0ffee/remove?force=1')
+    expect(String(elsewhere!.url)).toBe('http://127.0.0.1:7070/api/engines/a%20b/containers/c0ffee/kill')
   })
 
   it("rejects with the engine's message and the status", async () => {
     const body = JSON.stringify({ error: 'cannot remove a running container: stop it first or force it' })
     const srv = fakeServer('t', () => new Response(body, { status: 409, statusText: 'Conflict' }))
-    const err = await backend(srv.fetch, { token: 't' }).containerAction('c0ffee', 'remove').catch((e: unknown) => e)
+    const err = await backend(srv.fetch, { token: 't' }).containerAction('local', 'c0ffee', 'remove').catch((e: unknown) => e)
     expect(err).toBeInstanceOf(BackendError)
     expect((err as BackendError).message).toBe(
       'cannot remove a running container: stop it first or force it',
@@ -294,6 +322,8 @@ describe('wails', () => {
       KillContainer: async () => {},
       RemoveContainer: async () => {},
       Inspect: () => Promise.reject(new Error('no inspect here')),
+      Contexts: () => Promise.resolve(null),
+      SetWatched: async () => {},
       ...overrides,
     }
   }
@@ -324,24 +354,24 @@ describe('wails', () => {
   it('calls the bound action methods and passes on their error strings', async () => {
     const calls: string[] = []
     const app = fakeApp({
-      StopContainer: (id) => {
-        calls.push(`stop ${id}`)
+      StopContainer: (engine, id) => {
+        calls.push(`stop ${engine}/${id}`)
         return Promise.resolve()
       },
-      RemoveContainer: (id, volumes, force) => {
-        calls.push(`remove ${id} ${volumes} ${force}`)
+      RemoveContainer: (engine, id, volumes, force) => {
+        calls.push(`remove ${engine}/${id} ${volumes} ${force}`)
         // Wails rejects bound calls with the Go error's string, not an Error.
         // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
         return Promise.reject('remove c0ffee: cannot remove a running container: stop it first or force it')
       },
     })
     const b = wailsBackend(app)
-    await b.containerAction('c0ffee', 'stop')
-    await expect(b.containerAction('c0ffee', 'remove', { removeVolumes: true })).rejects.toThrow(
+    await b.containerAction('local', 'c0ffee', 'stop')
+    await expect(b.containerAction('local', 'c0ffee', 'remove', { removeVolumes: true })).rejects.toThrow(
       'remove c0ffee: cannot remove a running container: stop it first or force it',
     )
-    await expect(b.containerAction('c0ffee', 'remove', { force: true })).rejects.toThrow()
-    expect(calls).toEqual(['stop c0ffee', 'remove c0ffee true false', 'remove c0ffee false true'])
+    await expect(b.containerAction('local', 'c0ffee', 'remove', { force: true })).rejects.toThrow()
+    expect(calls).toEqual(['stop local/c0ffee', 'remove local/c0ffee true false', 'remove local/c0ffee false true'])
   })
 
   it('turns rejected strings into errors with context', async () => {
@@ -398,5 +428,7 @@ function wailsFake(): WailsApp {
     RemoveContainer: none,
     Inspect: none,
     History: none,
+    Contexts: none,
+    SetWatched: none,
   }
 }

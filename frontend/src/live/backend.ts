@@ -6,21 +6,31 @@ import { answerIsRight, newNonce, notSameServerText, notSecureText } from './cha
 import { errorText } from './errors'
 import { normalizeInspect } from './inspect'
 import { normalizeHistory, normalizeSnapshot } from './protocol'
-import type { ActionOptions, ContainerAction, ContainerHistory, ContainerKey, Inspect, Snapshot } from './types'
+import type {
+  ActionOptions,
+  ContainerAction,
+  ContainerHistory,
+  ContainerKey,
+  EngineContext,
+  Inspect,
+  Snapshot,
+} from './types'
 
 /** The methods of the Go `App` struct (see frontend/wailsjs, generated) that the page calls. */
 export interface WailsApp {
   LiveEndpoint(): Promise<{ url: string; token: string }>
   Snapshot(): Promise<Snapshot>
   History(engine: string, id: string): Promise<ContainerHistory>
-  StartContainer(id: string): Promise<void>
-  StopContainer(id: string): Promise<void>
-  RestartContainer(id: string): Promise<void>
-  PauseContainer(id: string): Promise<void>
-  UnpauseContainer(id: string): Promise<void>
-  KillContainer(id: string): Promise<void>
-  RemoveContainer(id: string, removeVolumes: boolean, force: boolean): Promise<void>
+  StartContainer(engine: string, id: string): Promise<void>
+  StopContainer(engine: string, id: string): Promise<void>
+  RestartContainer(engine: string, id: string): Promise<void>
+  PauseContainer(engine: string, id: string): Promise<void>
+  UnpauseContainer(engine: string, id: string): Promise<void>
+  KillContainer(engine: string, id: string): Promise<void>
+  RemoveContainer(engine: string, id: string, removeVolumes: boolean, force: boolean): Promise<void>
   Inspect(engine: string, id: string): Promise<Inspect>
+  Contexts(): Promise<EngineContext[] | null>
+  SetWatched(name: string, on: boolean): Promise<void>
 }
 
 interface WailsWindow {
@@ -45,12 +55,16 @@ export interface Backend {
   /** A container's samples of the last few minutes, oldest first. */
   history(this: void, key: ContainerKey): Promise<ContainerHistory>
   /**
-   * Asks the engine to act on a container. Resolves when the engine has done
+   * Asks an engine to act on one of its containers. Resolves when the engine has done
    * it; rejects with a BackendError carrying the engine's reason.
    */
-  containerAction(this: void, id: string, action: ContainerAction, options?: ActionOptions): Promise<void>
+  containerAction(this: void, engine: string, id: string, action: ContainerAction, options?: ActionOptions): Promise<void>
   /** The full inspect of one container (model.Inspect), asked of the engine afresh. */
   inspect(this: void, engine: string, id: string): Promise<Inspect>
+  /** Every docker context, whether it is watched, and a watched engine's status. */
+  contexts(this: void): Promise<EngineContext[]>
+  /** Switches one engine on or off; rejects with the reason in words. */
+  setWatched(this: void, name: string, on: boolean): Promise<void>
 }
 
 /** A failed call, with a message meant for people. */
@@ -99,23 +113,23 @@ export function wailsBackend(app: WailsApp): Backend {
     },
     snapshot: async () => normalizeSnapshot(await call('snapshot', () => app.Snapshot())),
     history: async (key) => normalizeHistory(await call('history', () => app.History(key.engine, key.id))),
-    async containerAction(id, action, options) {
+    async containerAction(engine, id, action, options) {
       const bound = () => {
         switch (action) {
           case 'start':
-            return app.StartContainer(id)
+            return app.StartContainer(engine, id)
           case 'stop':
-            return app.StopContainer(id)
+            return app.StopContainer(engine, id)
           case 'restart':
-            return app.RestartContainer(id)
+            return app.RestartContainer(engine, id)
           case 'pause':
-            return app.PauseContainer(id)
+            return app.PauseContainer(engine, id)
           case 'unpause':
-            return app.UnpauseContainer(id)
+            return app.UnpauseContainer(engine, id)
           case 'kill':
-            return app.KillContainer(id)
+            return app.KillContainer(engine, id)
           case 'remove':
-            return app.RemoveContainer(id, options?.removeVolumes ?? false, options?.force ?? false)
+            return app.RemoveContainer(engine, id, options?.removeVolumes ?? false, options?.force ?? false)
         }
       }
       try {
@@ -130,6 +144,15 @@ export function wailsBackend(app: WailsApp): Backend {
         return normalizeInspect(await app.Inspect(engine, id))
       } catch (err) {
         // The engine's message already says "inspect" and names the container.
+        throw new BackendError(errorText(err))
+      }
+    },
+    contexts: async () => (await call('list the engines', () => app.Contexts())) ?? [],
+    async setWatched(name, on) {
+      try {
+        await app.SetWatched(name, on)
+      } catch (err) {
+        // The message names the context.
         throw new BackendError(errorText(err))
       }
     },
@@ -263,11 +286,11 @@ export function httpBackend(options: HttpBackendOptions): Backend {
     }
   }
 
-  /** POST /api/containers/{id}/{action}: 204 on success, {"error"} otherwise. */
-  async function post(path: string): Promise<void> {
+  /** POST /api/engines/{engine}/containers/{id}/{action} (or PUT, DELETE): 204 on success, {"error"} otherwise. */
+  async function post(path: string, method = 'POST'): Promise<void> {
     const t = await verified()
     // No timeout: stopping a container may take its whole grace period.
-    const res = await send('POST', path, { headers: { Authorization: `Bearer ${t}` } }, false)
+    const res = await send(method, path, { headers: { Authorization: `Bearer ${t}` } }, false)
     if (res.status === 204 || res.status === 200) return
     // The engine's words are the message; the status stays on the error.
     throw new BackendError(await errorMessage(res, false), res.status)
@@ -286,13 +309,15 @@ export function httpBackend(options: HttpBackendOptions): Backend {
       normalizeHistory(
         await get<unknown>(`api/engines/${encodeURIComponent(key.engine)}/containers/${encodeURIComponent(key.id)}/history`),
       ),
-    async containerAction(id, action, options) {
+    async containerAction(engine, id, action, options) {
       const flags = action === 'remove' ? [options?.removeVolumes && 'volumes=1', options?.force && 'force=1'].filter(Boolean) : []
       const query = flags.length > 0 ? `?${flags.join('&')}` : ''
-      await post(`api/containers/${encodeURIComponent(id)}/${action}${query}`)
+      await post(`api/engines/${encodeURIComponent(engine)}/containers/${encodeURIComponent(id)}/${action}${query}`)
     },
     inspect: async (engine, id) =>
       normalizeInspect(await get<unknown>(`api/engines/${encodeURIComponent(engine)}/containers/${encodeURIComponent(id)}/inspect`)),
+    contexts: async () => (await get<EngineContext[] | null>('api/contexts')) ?? [],
+    setWatched: (name, on) => post(`api/engines/${encodeURIComponent(name)}/watch`, on ? 'PUT' : 'DELETE'),
   }
 }
 
@@ -401,7 +426,7 @@ export async function removeWorkers(workers: Pick<ServiceWorkerContainer, 'getRe
 /** A backend that refuses every call with reason. */
 function refusing(reason: string): Backend {
   const no = () => Promise.reject(new BackendError(reason))
-  return { kind: 'http', socketUrl: no, snapshot: no, history: no, containerAction: no, inspect: no }
+  return { kind: 'http', socketUrl: no, snapshot: no, history: no, containerAction: no, inspect: no, contexts: no, setWatched: no }
 }
 
 /**

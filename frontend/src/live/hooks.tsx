@@ -15,7 +15,7 @@ import type { Alert } from './alerts'
 import type { Series } from './history'
 import { keyOf } from './protocol'
 import type { LiveData } from './reducer'
-import { selectEngines, selectSortedContainers } from './selectors'
+import { selectEngines, selectEventsData, selectSortedContainers } from './selectors'
 import type { LiveStore, StoreState } from './store'
 import type { ConnectionState, Container, ContainerHistory, ContainerKey, EngineInfo, Rates, Stats } from './types'
 import { watchVisibility } from './visibility'
@@ -191,6 +191,14 @@ export function useLiveData(): LiveData {
   return useLiveSelector((s) => s.data)
 }
 
+/**
+ * The events with the containers and engines they name, unchanged by stats
+ * (selectEventsData): what event lines read.
+ */
+export function useEventsData(): LiveData {
+  return useLiveSelector((s) => selectEventsData(s.data))
+}
+
 /** Containers, running first then by name. */
 export function useContainers(): readonly Container[] {
   return useLiveSelector((s) => selectSortedContainers(s.data))
@@ -222,10 +230,11 @@ export function useContainerRows(): readonly ContainerRow[] {
   return useMemo(
     () =>
       containers.map((container) => {
-        const key = keyOf(container)
+        // The cached row's key saves building 1000 strings a stats batch.
+        const cached = rowCache.get(container)
+        const key = cached?.key ?? keyOf(container)
         const s = stats.get(key)
         const r = rates.get(key)
-        const cached = rowCache.get(container)
         if (cached && cached.stats === s && cached.rates === r) return cached
         const row = { key, container, stats: s, rates: r }
         rowCache.set(container, row)

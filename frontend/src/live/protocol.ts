@@ -34,6 +34,7 @@ const KNOWN_TYPES = new Set([
   'stats',
   'event',
   'engine',
+  'engine.remove',
 ])
 
 export function isObject(value: unknown): value is Record<string, unknown> {
@@ -83,6 +84,11 @@ export function parseMessage(text: string): ServerMessage {
       return { v: PROTOCOL_VERSION, type, seq, data: data as unknown as DockerEvent }
     case 'engine':
       return { v: PROTOCOL_VERSION, type, seq, data: data as never }
+    case 'engine.remove':
+      if (typeof data.engine !== 'string' || data.engine === '') {
+        throw new ProtocolError('engine.remove: no engine name')
+      }
+      return { v: PROTOCOL_VERSION, type, seq, data: { engine: data.engine } }
     case 'hello':
       return { v: PROTOCOL_VERSION, type, seq, data: data as never }
     case 'heartbeat':

@@ -137,9 +137,37 @@ describe('applyMessage deltas', () => {
     expect(s.engines.size).toBe(2)
   })
 
+  it('drops a removed engine with its containers, samples and status, but keeps its events', () => {
+    let s = applyAll(
+      synced(),
+      msg.engine(11, { engine: 'remote', status: 'up', since: 1 }),
+      msg.upsert(12, container({ engine: 'remote', id: 'b', state: 'running' })),
+      msg.upsert(13, container({ id: 'a', state: 'running' })),
+      msg.stats(14, [stats({ id: 'a' }), stats({ engine: 'remote', id: 'b' })]),
+      msg.stats(15, [stats({ engine: 'remote', id: 'b', read: 1_700_000_003_000 })]),
+      msg.event(16, event({ engine: 'remote', actorId: 'b' })),
+    )
+    expect(s.rates.has('remote/b')).toBe(true)
+    s = applyAll(s, msg.engineRemove(17, 'remote'))
+    expect(s.lastSeq).toBe(17)
+    expect([...s.engines.keys()]).toEqual(['local'])
+    expect([...s.containers.keys()].sort()).toEqual(['local/a', 'local/c1', 'local/c2'])
+    expect([...s.stats.keys()].sort()).toEqual(['local/a', 'local/c1'])
+    expect(s.rates.has('remote/b')).toBe(false)
+    expect(s.events.map((e) => e.engine)).toEqual(['remote'])
+  })
+
+  it('an engine removed that it never knew changes nothing but seq', () => {
+    const before = synced()
+    const s = applyAll(before, msg.engineRemove(11, 'elsewhere'))
+    expect(s.lastSeq).toBe(11)
+    expect(s.containers).toBe(before.containers)
+    expect(s.engines).toBe(before.engines)
+  })
+
   it('advances seq for an unknown message type without changing data', () => {
     const before = synced()
-    const s = applyAll(before, { v: 1, type: 'unknown', rawType: 'image.upsert', seq: 11, data: {} })
+    const s = applyAll(before, { v: 2, type: 'unknown', rawType: 'image.upsert', seq: 11, data: {} })
     expect(s.lastSeq).toBe(11)
     expect(s.containers).toBe(before.containers)
   })
@@ -209,5 +237,27 @@ describe('rates', () => {
     const stopped = applyMessage(r.state, msg.upsert(4, container({ id: 'a', state: 'exited' })))
     expect(stopped.state.rates.size).toBe(0)
     expect(stopped.state.stats.size).toBe(0)
+  })
+})
+
+describe('several engines', () => {
+  const up = engine({ engine: 'one' })
+  const down = engine({ engine: 'two', status: 'down', reason: 'EOF' })
+  const a = container({ engine: 'one', id: 'a', name: 'a' })
+  const b = container({ engine: 'two', id: 'b', name: 'b' })
+
+  it('a snapshot keeps no sample of an engine that is not up, and keeps those of the others', () => {
+    const s = applySnapshot(emptyLiveData, snapshot({ engines: [up, down], containers: [a, b], stats: [stats({ engine: 'one', id: 'a' }), stats({ engine: 'two', id: 'b' })] }))
+    expect([...s.stats.keys()]).toEqual(['one/a'])
+  })
+
+  it('a stats batch racing an engine going down keeps only the live engine’s samples', () => {
+    const s = applyAll(
+      emptyLiveData,
+      msg.snapshot({ seq: 1, engines: [up, engine({ engine: 'two' })], containers: [a, b] }),
+      msg.engine(2, { engine: 'two', status: 'down', reason: 'EOF' }),
+      msg.stats(3, [stats({ engine: 'one', id: 'a' }), stats({ engine: 'two', id: 'b' })]),
+    )
+    expect([...s.stats.keys()]).toEqual(['one/a'])
   })
 })

@@ -15,6 +15,8 @@
 //     older one of the same container, the network and block I/O rates
 //     between the two are computed (computeRates) and kept beside it.
 //   - Events are newest first and bounded by MAX_EVENTS.
+//   - An engine message for a new name adds that engine; engine.remove drops
+//     an engine with its containers and samples, but not its events.
 //
 // State objects are immutable: every change produces new Maps/arrays, so
 // React can compare by reference.
@@ -121,15 +123,15 @@ export function applySnapshot(state: LiveData, snapshot: Snapshot): LiveData {
   const containers = new Map<string, Container>()
   for (const c of snapshot.containers) containers.set(keyOf(c), c)
 
+  const engines = new Map<string, EngineInfo>()
+  for (const e of snapshot.engines) engines.set(e.engine, e)
+
   const stats = new Map<string, Stats>()
   const rates = new Map<string, Rates>()
   for (const s of snapshot.stats) {
     const key = keyOf(s)
-    if (isSampled(containers.get(key))) putSample(stats, rates, state.stats, state.rates, key, s)
+    if (isSampled(containers.get(key)) && sampling(engines, s.engine)) putSample(stats, rates, state.stats, state.rates, key, s)
   }
-
-  const engines = new Map<string, EngineInfo>()
-  for (const e of snapshot.engines) engines.set(e.engine, e)
 
   const events = [...snapshot.events].sort(newestFirst).slice(0, MAX_EVENTS)
 
@@ -180,7 +182,10 @@ function applyDelta(state: LiveData, msg: DeltaMessage): LiveData {
         const key = keyOf(s)
         // A sample racing a stop (or naming a container we never saw) has no
         // row to show and would outlive the container.
-        if (isSampled(state.containers.get(key))) putSample(stats, rates, state.stats, state.rates, key, s)
+        // Nor has one of an engine that is not up: its figures are not live.
+        if (isSampled(state.containers.get(key)) && sampling(state.engines, s.engine)) {
+          putSample(stats, rates, state.stats, state.rates, key, s)
+        }
       }
       return { ...state, stats, rates }
     }
@@ -191,9 +196,21 @@ function applyDelta(state: LiveData, msg: DeltaMessage): LiveData {
     }
     case 'engine':
       return applyEngine(state, msg.data)
+    case 'engine.remove':
+      return removeEngine(state, msg.data.engine)
     case 'unknown':
       return state
   }
+}
+
+/**
+ * Whether an engine's samples are live: it is up (or not described, which a
+ * backend without engine facts does not do). A sample of an engine that is
+ * down or connecting would show its last figures as live ones.
+ */
+function sampling(engines: ReadonlyMap<string, EngineInfo>, engine: string): boolean {
+  const info = engines.get(engine)
+  return info === undefined || info.status === 'up'
 }
 
 /**
@@ -206,6 +223,21 @@ function applyEngine(state: LiveData, info: EngineInfo): LiveData {
   if (info.status === 'up') return { ...state, engines }
   const prefix = `${info.engine}/`
   return { ...state, engines, ...withoutSamples(state, (key) => key.startsWith(prefix)) }
+}
+
+/**
+ * An engine no longer watched goes with all its containers, samples and
+ * status. Its events stay: they are history.
+ */
+function removeEngine(state: LiveData, engine: string): LiveData {
+  const prefix = `${engine}/`
+  const mine = (key: string) => key.startsWith(prefix)
+  if (!state.engines.has(engine) && ![...state.containers.keys()].some(mine)) return state
+  const engines = new Map(state.engines)
+  engines.delete(engine)
+  const containers = new Map(state.containers)
+  for (const key of state.containers.keys()) if (mine(key)) containers.delete(key)
+  return { ...state, engines, containers, ...withoutSamples(state, mine) }
 }
 
 /** stats and rates without the entries whose key matches; the same maps when none does. */

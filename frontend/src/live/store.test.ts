@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest'
-import { ManualScheduler, container, event, msg, stats } from '../livetest'
+import { ManualScheduler, container, engine, event, msg, stats } from '../livetest'
 import { createLiveStore } from './store'
 
 const web = container({ id: 'c1', name: 'web' })
@@ -65,5 +65,23 @@ describe('createLiveStore', () => {
     expect(onAlerts).toHaveBeenCalledTimes(1)
     expect(onAlerts.mock.calls[0]![0]).toEqual([expect.objectContaining({ kind: 'died', title: 'web died unexpectedly (exit 3)', id: 1 })])
     expect(scheduler.scheduled).toBe(1) // not committed yet: a hidden page may paint no frame for a while
+  })
+
+  it('names the engine in the alerts it hands on (the OS notifications) while more than one engine is known', () => {
+    const onAlerts = vi.fn()
+    const store = createLiveStore({ scheduler: new ManualScheduler(), onAlerts })
+    store.dispatch({
+      type: 'message',
+      message: msg.snapshot({
+        seq: 1,
+        engines: [engine({ engine: 'one' }), engine({ engine: 'two' }), engine({ engine: 'three', status: 'down' })],
+        containers: [container({ engine: 'two', id: 'c1', name: 'web' })],
+      }),
+    })
+    store.dispatch({ type: 'message', message: msg.event(2, event({ engine: 'two', actorId: 'c1', action: 'oom' })) })
+    expect(onAlerts.mock.calls[0]![0]).toEqual([expect.objectContaining({ title: 'web on two was killed: out of memory', engine: 'two' })])
+    store.dispatch({ type: 'action.start', key: 'two/c1', action: 'stop', token: 7, at: 1 })
+    store.dispatch({ type: 'action.failed', key: 'two/c1', token: 7, error: 'refused', name: 'web', at: 2 })
+    expect(onAlerts.mock.calls[1]![0]).toEqual([expect.objectContaining({ title: 'Could not stop web on two', engine: 'two' })])
   })
 })

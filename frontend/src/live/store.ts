@@ -10,7 +10,7 @@ import type { ConnectionState, ServerMessage, Stats } from './types'
 import { StatsHistory } from './history'
 import { ViewRegistry } from './view'
 import { actionsAfterMessage, reduceAction, withoutTransportFailures, type ActionStatus, type UiAction } from './actions'
-import { addAlerts as withAlerts, alertsAfterMessage, loadMuted, saveMuted, type Alert, type AlertDraft } from './alerts'
+import { addAlerts as withAlerts, alertEngine, alertsAfterMessage, loadMuted, saveMuted, type Alert, type AlertDraft } from './alerts'
 import { newEventsOf } from './events'
 import { applyMessage, emptyLiveData, type LiveData } from './reducer'
 
@@ -232,6 +232,7 @@ export function createLiveStore(options: LiveStoreOptions = {}): LiveStore {
             { actions: working.actions, alerts: working.alerts },
             action,
             (key) => working.data.containers.get(key)?.state,
+            (key) => alertEngine(working.data, key),
           )
           if (next.actions !== working.actions || next.alerts !== working.alerts) {
             working = { ...working, actions: next.actions, alerts: next.alerts }

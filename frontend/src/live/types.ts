@@ -10,7 +10,7 @@
 // on the non-null shapes below.
 
 /** The protocol version this client speaks (protocol.Version). */
-export const PROTOCOL_VERSION = 1
+export const PROTOCOL_VERSION = 2
 
 /** Identifies a container across engines (model.Key). */
 export interface ContainerKey {
@@ -192,6 +192,33 @@ export interface StatsBatch {
   samples: Stats[]
 }
 
+/**
+ * A context of the Docker CLI's store and whether Dockpulse watches it
+ * (GET /api/contexts, the bound method Contexts).
+ */
+export interface EngineContext {
+  name: string
+  /** The docker endpoint, without any password it may carry. */
+  endpoint: string
+  description?: string
+  /** The context the docker command would use now. */
+  current: boolean
+  watched: boolean
+  /** The engine's status, reason and since: only while it is watched. */
+  status?: EngineState
+  reason?: string
+  since?: number
+}
+
+/**
+ * An engine no longer watched: the client drops it and all its containers,
+ * samples and status (its past events stay: they are history). An engine
+ * added while connected arrives as an engine message for a new name.
+ */
+export interface EngineRemove {
+  engine: string
+}
+
 export interface Heartbeat {
   /** Server Unix ms. */
   time: number
@@ -217,12 +244,13 @@ export type StatsMessage = Envelope<'stats', StatsBatch>
 export type EventMessage = Envelope<'event', DockerEvent>
 /** An engine's facts and status, complete: it replaces what was known. */
 export type EngineMessage = Envelope<'engine', EngineInfo>
+export type EngineRemoveMessage = Envelope<'engine.remove', EngineRemove>
 export type HeartbeatMessage = Envelope<'heartbeat', Heartbeat>
 /** Client to server: see viewMessage in protocol.ts. */
 export type ViewMessage = Envelope<'view', View>
 
 /**
- * A message type this client does not know. Protocol v1 may gain message
+ * A message type this client does not know. The protocol may gain message
  * types; an unknown one is treated as a delta that advances seq and changes
  * nothing, so that it does not look like a gap.
  */
@@ -236,7 +264,13 @@ export interface UnknownMessage {
 
 /** Deltas: each advances seq by exactly one. */
 export type DeltaMessage =
-  ContainerUpsertMessage | ContainerRemoveMessage | StatsMessage | EventMessage | EngineMessage | UnknownMessage
+  | ContainerUpsertMessage
+  | ContainerRemoveMessage
+  | StatsMessage
+  | EventMessage
+  | EngineMessage
+  | EngineRemoveMessage
+  | UnknownMessage
 
 export type ServerMessage = HelloMessage | SnapshotMessage | HeartbeatMessage | DeltaMessage
 
@@ -286,7 +320,7 @@ export type ConnectionStatus = ConnectionState['status']
 // ---------------------------------------------------------------------------
 // Container actions
 
-/** What the user can do to a container (bound methods / POST /api/containers/{id}/{action}). */
+/** What the user can do to a container (bound methods / POST /api/engines/{engine}/containers/{id}/{action}). */
 export type ContainerAction = 'start' | 'stop' | 'restart' | 'pause' | 'unpause' | 'kill' | 'remove'
 
 export interface ActionOptions {

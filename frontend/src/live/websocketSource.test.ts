@@ -191,8 +191,8 @@ describe('WebSocketSource', () => {
     expect(rec.last()?.kind).toBe('waiting')
     await vi.advanceTimersByTimeAsync(250)
     FakeWebSocket.last.open()
-    FakeWebSocket.last.deliver(JSON.stringify({ v: 2, type: 'hello', seq: 0, data: {} }))
-    expect(rec.last()).toMatchObject({ kind: 'waiting', reason: 'protocol version 2, want 1' })
+    FakeWebSocket.last.deliver(JSON.stringify({ v: 1, type: 'hello', seq: 0, data: {} }))
+    expect(rec.last()).toMatchObject({ kind: 'waiting', reason: 'protocol version 1, want 2' })
   })
 
   it('counts a failing endpoint lookup as a failed attempt', async () => {
@@ -287,7 +287,7 @@ describe('WebSocketSource views', () => {
     const src = await liveWith([a], 'visible')
     const ws = FakeWebSocket.last
     expect(ws.sent.map((f): unknown => JSON.parse(f))).toEqual([
-      { v: 1, type: 'view', seq: 0, data: { containers: [{ engine: 'local', id: 'a' }] } },
+      { v: 2, type: 'view', seq: 0, data: { containers: [{ engine: 'local', id: 'a' }] } },
     ])
     src.setView([a, b])
     src.setView([b])

@@ -97,7 +97,7 @@ export function snapshot(overrides: Partial<Snapshot> = {}): Snapshot {
 export const hello: Hello = {
   server: 'dockpulse',
   version: 'test',
-  protocol: 1,
+  protocol: 2,
   heartbeatMs: 5000,
   statsIntervalMs: 1000,
   statsMode: 'all',
@@ -106,31 +106,32 @@ export const hello: Hello = {
 /** Message builders: typed envelopes for the store and sources. */
 export const msg = {
   hello: (data: Partial<Hello> = {}, seq = 0): ServerMessage => ({
-    v: 1,
+    v: 2,
     type: 'hello',
     seq,
     data: { ...hello, ...data },
   }),
   snapshot: (data: Partial<Snapshot> = {}): ServerMessage => {
     const s = snapshot(data)
-    return { v: 1, type: 'snapshot', seq: s.seq, data: s }
+    return { v: 2, type: 'snapshot', seq: s.seq, data: s }
   },
-  upsert: (seq: number, data: Container): ServerMessage => ({ v: 1, type: 'container.upsert', seq, data }),
+  upsert: (seq: number, data: Container): ServerMessage => ({ v: 2, type: 'container.upsert', seq, data }),
   remove: (seq: number, engine: string, id: string): ServerMessage => ({
-    v: 1,
+    v: 2,
     type: 'container.remove',
     seq,
     data: { engine, id },
   }),
-  stats: (seq: number, samples: Stats[]): ServerMessage => ({ v: 1, type: 'stats', seq, data: { samples } }),
-  event: (seq: number, data: DockerEvent): ServerMessage => ({ v: 1, type: 'event', seq, data }),
+  stats: (seq: number, samples: Stats[]): ServerMessage => ({ v: 2, type: 'stats', seq, data: { samples } }),
+  event: (seq: number, data: DockerEvent): ServerMessage => ({ v: 2, type: 'event', seq, data }),
   engine: (seq: number, data: Partial<EngineInfo> = {}): ServerMessage => ({
-    v: 1,
+    v: 2,
     type: 'engine',
     seq,
     data: engine(data),
   }),
-  heartbeat: (seq: number, time = 0): ServerMessage => ({ v: 1, type: 'heartbeat', seq, data: { time } }),
+  engineRemove: (seq: number, engine: string): ServerMessage => ({ v: 2, type: 'engine.remove', seq, data: { engine } }),
+  heartbeat: (seq: number, time = 0): ServerMessage => ({ v: 2, type: 'heartbeat', seq, data: { time } }),
 }
 
 /** Commits only when the test says a frame has passed. */

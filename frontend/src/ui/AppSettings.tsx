@@ -1,9 +1,10 @@
-// The app's version and its one setting, the OS notifications, shown in the
-// help dialog. The version is the server's, from hello: the desktop app and
+// The app's version and its settings (the OS notifications, the engine
+// column with a single engine), shown in the help dialog. The version is the server's, from hello: the desktop app and
 // `dockpulse serve` report the version they were built as.
 
 import { createContext, useContext, useEffect, useId, useState, type ReactNode } from 'react'
 import { useLiveSelector, type OsAlertSink } from '../live'
+import { setEngineColumnAlways, useEngineColumnAlways, useManyEngines } from './engineLive'
 import './AppSettings.css'
 
 const OsNotificationsContext = createContext<OsAlertSink | undefined>(undefined)
@@ -22,6 +23,7 @@ export function AppSettings() {
         Dockpulse <span className="app-version">{version ? version : 'version unknown until connected'}</span>
       </p>
       {sink ? <NotificationSetting sink={sink} /> : <p className="muted small">System notifications are not available in this browser.</p>}
+      <EngineColumnSetting />
     </section>
   )
 }
@@ -66,5 +68,17 @@ function NotificationSetting({ sink }: { sink: OsAlertSink }) {
         </p>
       )}
     </>
+  )
+}
+
+/** With more than one engine the table always has the engine column; with one, on request. */
+function EngineColumnSetting() {
+  const always = useEngineColumnAlways()
+  const many = useManyEngines()
+  return (
+    <label className="check">
+      <input type="checkbox" checked={always || many} disabled={many} onChange={(e) => setEngineColumnAlways(e.target.checked)} />
+      Show the engine column{many ? ' (always, with more than one engine)' : ' with a single engine'}
+    </label>
   )
 }

@@ -1,6 +1,7 @@
 // A small live time-series chart over uPlot: one instance per chart, created
 // once and fed with setData, so a new point every second costs a redraw of a
-// canvas and no React work beyond this component.
+// canvas and no React work beyond this component, and nothing while the
+// chart is not on screen.
 
 import { useEffect, useRef } from 'react'
 import uPlot from 'uplot'
@@ -50,6 +51,11 @@ export function Chart({ title, summary, time, lines, format, ticks, minTop = 0, 
   const latest = useRef({ time, lines, format, ticks, minTop })
   latest.current = { time, lines, format, ticks, minTop }
   const shape = lines.map((l) => `${l.label}|${l.colorVar}`).join(',')
+  // Drawn only while on screen: off screen (scrolled away, a hidden pane or
+  // window) a new sample only marks the chart behind, and it catches up
+  // once it shows again.
+  const shown = useRef(true)
+  const behind = useRef(false)
 
   // Create on mount and when the theme or the set of lines changes.
   useEffect(() => {
@@ -117,16 +123,36 @@ export function Chart({ title, summary, time, lines, format, ticks, minTop = 0, 
     ro.observe(el)
     const media = window.matchMedia?.('(prefers-color-scheme: dark)')
     media?.addEventListener('change', build)
+    const catchUp = () => {
+      if (!shown.current || document.hidden || !behind.current) return
+      behind.current = false
+      u?.setData(toData(latest.current.time, latest.current.lines))
+    }
+    const io =
+      typeof IntersectionObserver === 'undefined'
+        ? null
+        : new IntersectionObserver((entries) => {
+            shown.current = entries.at(-1)?.isIntersecting ?? shown.current
+            catchUp()
+          })
+    io?.observe(el)
+    document.addEventListener('visibilitychange', catchUp)
     return () => {
       ro.disconnect()
+      io?.disconnect()
+      document.removeEventListener('visibilitychange', catchUp)
       media?.removeEventListener('change', build)
       u?.destroy()
       plot.current = null
     }
   }, [shape, height])
 
-  // New data: one setData per committed sample.
+  // New data: one setData per committed sample, while the chart is seen.
   useEffect(() => {
+    if (!shown.current || document.hidden) {
+      behind.current = true
+      return
+    }
     plot.current?.setData(toData(time, lines))
   }, [time, lines])
 

@@ -17,6 +17,7 @@ import type { TableModel, TableRow } from './useTableModel'
 import './ContainerTable.css'
 
 const ROW_HEIGHT = 44
+const NO_ENGINES: ReadonlySet<string> = new Set()
 const GROUP_HEIGHT = 36
 
 interface Column {
@@ -29,6 +30,7 @@ interface Column {
 
 const COLUMNS: Column[] = [
   { key: 'name', label: 'Name' },
+  { key: 'engine', label: 'Engine', className: 'col-engine', title: 'The Docker engine (its context name) the container runs on' },
   { key: 'image', label: 'Image', className: 'col-image' },
   { key: 'state', label: 'State' },
   { key: 'status', label: 'Status', className: 'col-status' },
@@ -54,6 +56,7 @@ export function emptyTableText(
       if (connection.unauthorized || connection.linkRefused) return 'No containers shown: this page has no access to Dockpulse (see above).'
       return `Cannot reach the Dockpulse backend: ${connection.reason}`
     }
+    if (engines.length === 0) return 'No engine is watched: switch one on under Engines.'
     const absent = engines.filter((e) => e.status !== 'up')
     if (absent.length > 0 && absent.length === engines.length) {
       // Nothing is known of its containers: "none" would be a guess.
@@ -61,7 +64,9 @@ export function emptyTableText(
         ? 'No containers shown: Dockpulse has not reached the engine yet (see above).'
         : 'No containers shown: the engine is down, and none were known before it went (see above).'
     }
-    return 'No containers on this engine yet. They appear here the moment one is created.'
+    return engines.length > 1
+      ? 'No containers on these engines yet. They appear here the moment one is created.'
+      : 'No containers on this engine yet. They appear here the moment one is created.'
   }
   return table.items.length === 0 ? 'No container matches.' : null
 }
@@ -80,7 +85,12 @@ export interface ContainerTableProps {
   run: RunAction
   onRemove: (row: TableRow) => void
   now: number
+  /** Nothing is live: the backend is out of reach, or the picture is not synced. */
   stale: boolean
+  /** Engines whose rows are the last known ones, not live (the others stay live). */
+  staleEngines?: ReadonlySet<string>
+  /** Shows the engine column (always with more than one engine). */
+  showEngine?: boolean
   /** Lets the parent scroll a row into view (keyboard navigation). */
   scrollRef?: RefObject<((key: string) => void) | null>
   gridRef?: RefObject<HTMLDivElement | null>
@@ -90,6 +100,9 @@ export interface ContainerTableProps {
 
 export function ContainerTable(props: ContainerTableProps) {
   const { table, sort, onSort, selected, onSelect, actions, run, onRemove, now, stale, scrollRef, gridRef, onToggleGroup } = props
+  const staleEngines = props.staleEngines ?? NO_ENGINES
+  const showEngine = props.showEngine ?? false
+  const columns = showEngine ? COLUMNS : COLUMNS.filter((c) => c.key !== 'engine')
   const projectRuns = useProjectRuns()
   const scroller = useRef<HTMLDivElement>(null)
   const items = table.items
@@ -129,7 +142,7 @@ export function ContainerTable(props: ContainerTableProps) {
 
   const header = (
     <div role="row" className="grid-row grid-head" aria-rowindex={1}>
-      {COLUMNS.map((col) => {
+      {columns.map((col) => {
         if (col.key === 'actions') {
           return (
             <div key={col.key} role="columnheader" className="cell cell-actions">
@@ -177,6 +190,7 @@ export function ContainerTable(props: ContainerTableProps) {
       aria-activedescendant={selected && table.rowsByKey.has(selected) ? rowDomId(selected) : undefined}
       tabIndex={0}
       data-stale={stale || undefined}
+      data-engine-column={showEngine || undefined}
     >
       {header}
       <div
@@ -198,18 +212,24 @@ export function ContainerTable(props: ContainerTableProps) {
               }
               const row = table.rowsByKey.get(item.key)
               if (!row) return null
+              // Plain values only, so that a row whose own figures did not
+              // change is not rendered again (the clock moves its status text
+              // once a second, not every frame).
               return (
                 <GridRow
                   key={item.key}
                   row={row}
                   index={vi.index}
-                  style={style}
+                  start={vi.start}
+                  size={vi.size}
+                  statusText={row.removed ? '' : describeStatus(row.container, now)}
                   selected={selected === item.key}
                   status={actions.get(item.key)}
                   onSelect={onSelect}
                   run={run}
                   onRemove={onRemove}
-                  now={now}
+                                   stale={stale || staleEngines.has(row.container.engine)}
+                  showEngine={showEngine}
                 />
               )
             })}
@@ -223,23 +243,30 @@ export function ContainerTable(props: ContainerTableProps) {
 const GridRow = memo(function GridRow({
   row,
   index,
-  style,
+  start,
+  size,
+  statusText,
   selected,
   status,
   onSelect,
   run,
   onRemove,
-  now,
+  stale,
+  showEngine,
 }: {
   row: TableRow
   index: number
-  style: CSSProperties
+  start: number
+  size: number
+  statusText: string
   selected: boolean
   status: ActionStatus | undefined
   onSelect: (key: string) => void
   run: RunAction
   onRemove: (row: TableRow) => void
-  now: number
+  /** Its engine (or the backend) is out of reach: the row is the last known state. */
+  stale: boolean
+  showEngine: boolean
 }) {
   const c = row.container
   const s = row.stats
@@ -247,7 +274,7 @@ const GridRow = memo(function GridRow({
   const name = containerName(c)
   const service = c.labels[COMPOSE_SERVICE]
   const ports = formatPorts(c.ports)
-  const statusText = row.removed ? '' : describeStatus(c, now)
+  const style: CSSProperties = { transform: `translateY(${start}px)`, height: size }
   return (
     <div
       id={rowDomId(row.key)}
@@ -260,6 +287,7 @@ const GridRow = memo(function GridRow({
       data-key={row.key}
       data-state={c.state}
       data-removed={row.removed || undefined}
+      data-stale={stale || undefined}
       data-pending={status?.phase === 'pending' || undefined}
       onClick={() => onSelect(row.key)}
     >
@@ -270,11 +298,16 @@ const GridRow = memo(function GridRow({
           {service ? ` · ${service}` : ''}
         </span>
       </div>
+      {showEngine && (
+        <div role="gridcell" className="cell cell-engine col-engine" title={stale ? `${c.engine}: last known, not live` : c.engine}>
+          {c.engine}
+        </div>
+      )}
       <div role="gridcell" className="cell cell-image col-image mono" title={c.image}>
         {c.image}
       </div>
       <div role="gridcell" className="cell cell-state">
-        <StateBadge container={c} pending={status} removed={row.removed} />
+        <StateBadge container={c} pending={status} removed={row.removed} stale={stale} />
       </div>
       <div role="gridcell" className="cell cell-status col-status" title={statusText || undefined}>
         {statusText}

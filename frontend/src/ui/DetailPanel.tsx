@@ -8,9 +8,8 @@ import {
   eventsCompleteSince,
   isSampled,
   useActionStatus,
-  useConnection,
   useInspect,
-  useLiveData,
+  useEventsData,
   useLiveSelector,
   useReportView,
   useRunAction,
@@ -38,11 +37,13 @@ import {
 import { Chart, type ChartLine } from './Chart'
 import { ActionButtons } from './ActionButtons'
 import { StateBadge } from './StateBadge'
+import { EventEngine } from './EventsFeed'
 import { CopyButton } from './CopyButton'
 import { InspectDetails } from './InspectDetails'
 import { cpuTitle } from './inspectFormat'
 import { useNow } from './useNow'
 import { COMPOSE_PROJECT, COMPOSE_SERVICE } from './tableModel'
+import { engineLive, useConnectionLive, useManyEngines } from './engineLive'
 
 const RECENT_EVENTS = 30
 
@@ -59,6 +60,10 @@ export function DetailPanel({
   const status = useActionStatus(selectedKey)
   const run = useRunAction()
   const now = useNow(1000)
+  const many = useManyEngines()
+  const connectionLive = useConnectionLive()
+  const engine = useLiveSelector((s) => (container ? s.data.engines.get(container.engine) : undefined))
+  const stale = !engineLive(engine, connectionLive)
   // Its charts are drawn from 1 s samples: keep it streaming while open.
   const sampled = isSampled(container)
   useReportView('detail', useMemo(() => (sampled && container ? [container] : []), [sampled, container]))
@@ -72,11 +77,16 @@ export function DetailPanel({
   }
   const name = containerName(container)
   return (
-    <section className="detail" aria-label={`Details of ${name}`}>
+    <section className="detail" aria-label={`Details of ${name}`} data-stale={stale || undefined}>
       <header className="detail-head">
         <div className="detail-title">
           <h2 title={name}>{name}</h2>
-          <StateBadge container={container} pending={status} />
+          {many && (
+            <span className="detail-engine muted" title={engine?.host || undefined}>
+              on {container.engine}
+            </span>
+          )}
+          <StateBadge container={container} pending={status} stale={stale} />
           <span className="muted">{describeStatus(container, now)}</span>
         </div>
         <div className="detail-controls">
@@ -110,9 +120,11 @@ export function chartsNow(
   engineUp: boolean,
   connectionLive: boolean,
   hasSample: boolean,
+  /** The engine's name, said when more than one is known. */
+  engineName?: string,
 ): { kind: 'live' | 'paused' | 'not-live' | 'waiting' | 'stopped'; text: string } {
   if (!connectionLive) return { kind: 'not-live', text: 'not live: backend unreachable' }
-  if (!engineUp) return { kind: 'not-live', text: 'not live: engine down' }
+  if (!engineUp) return { kind: 'not-live', text: engineName ? `not live: engine ${engineName} down` : 'not live: engine down' }
   if (container.state === 'paused') return { kind: 'paused', text: 'paused' }
   if (container.state !== 'running') return { kind: 'stopped', text: container.state || 'unknown' }
   return hasSample ? { kind: 'live', text: '' } : { kind: 'waiting', text: 'waiting for a sample' }
@@ -137,8 +149,8 @@ function Charts({ container, selectedKey, limits }: { container: Container; sele
   const sample = useLiveSelector((s) => s.data.stats.get(selectedKey))
   const rates = useLiveSelector((s) => s.data.rates.get(selectedKey))
   const engineUp = useLiveSelector((s) => s.data.engines.get(container.engine)?.status === 'up')
-  const { status } = useConnection()
-  const connectionLive = status === 'connected' || status === 'polling'
+  const connectionLive = useConnectionLive()
+  const many = useManyEngines()
 
   const charts = useMemo(() => {
     if (!series) return null
@@ -158,7 +170,7 @@ function Charts({ container, selectedKey, limits }: { container: Container; sele
     }
   }, [series])
 
-  const now = chartsNow(container, engineUp, connectionLive, sample !== undefined)
+  const now = chartsNow(container, engineUp, connectionLive, sample !== undefined, many ? container.engine : undefined)
   if (!charts) {
     const why =
       now.kind === 'not-live'
@@ -213,7 +225,7 @@ function Charts({ container, selectedKey, limits }: { container: Container; sele
 }
 
 function ContainerEvents({ container }: { container: Container }) {
-  const data = useLiveData()
+  const data = useEventsData()
   const now = useNow(60_000)
   const events = useMemo(() => {
     const out: DockerEvent[] = []
@@ -240,6 +252,7 @@ function ContainerEvents({ container }: { container: Container }) {
                 {formatEventTime(e.timeNano / 1e6, now)}
               </time>
               <span className="dot" data-tone={eventTone(e)} aria-hidden="true" />
+              {data.engines.size > 1 && <EventEngine engine={e.engine} />}
               <span>{describeEvent(e, data)}</span>
             </li>
           ))}

@@ -1,19 +1,25 @@
 // The engine's events, newest first (the store keeps at most MAX_EVENTS), each
 // as one line that says what it means. Virtualized like the table.
 
-import { useMemo, useRef, useState } from 'react'
+import { memo, useMemo, useRef, useState } from 'react'
 import { observeElementRect, useVirtualizer } from '@tanstack/react-virtual'
-import { eventSubject, eventsCompleteSince, useLiveData, type DockerEvent } from '../live'
+import { eventSubject, eventsCompleteSince, useEventsData, type DockerEvent } from '../live'
 import { PAST_EVENT, describeEvent, describeNoEvents, eventTone, formatEventTime, formatTimestamp } from '../format'
 import { useNow } from './useNow'
+import './EventsFeed.css'
 
 const ROW = 26
 
-export function EventsFeed({ onSelectContainer }: { onSelectContainer: (key: string) => void }) {
-  const data = useLiveData()
+// Memoized: the table's stats batches render the App every second, and
+// nothing here changes with them.
+export const EventsFeed = memo(function EventsFeed({ onSelectContainer }: { onSelectContainer: (key: string) => void }) {
+  // Not the whole LiveData: a stats batch changes nothing here.
+  const data = useEventsData()
   const now = useNow(60_000)
   const [type, setType] = useState('all')
   const [who, setWho] = useState('all')
+  // With more than one engine, each line names its engine.
+  const many = data.engines.size > 1
 
   const types = useMemo(() => [...new Set(data.events.map((e) => e.type))].sort(), [data.events])
   const names = useMemo(
@@ -87,12 +93,13 @@ export function EventsFeed({ onSelectContainer }: { onSelectContainer: (key: str
                   data-clickable={clickable || undefined}
                   style={{ transform: `translateY(${vi.start}px)`, height: ROW }}
                   onClick={clickable ? () => onSelectContainer(`${e.engine}/${e.actorId}`) : undefined}
-                  title={`${formatTimestamp(e.timeNano / 1e6)} · ${e.type} ${e.action} · ${e.actorId}${e.backfill ? ` · ${PAST_EVENT}` : ''}`}
+                  title={`${formatTimestamp(e.timeNano / 1e6)} · ${many ? `engine ${e.engine} · ` : ''}${e.type} ${e.action} · ${e.actorId}${e.backfill ? ` · ${PAST_EVENT}` : ''}`}
                 >
                   <time className="mono muted" dateTime={new Date(e.timeNano / 1e6).toISOString()}>
                     {formatEventTime(e.timeNano / 1e6, now)}
                   </time>
                   <span className="dot" data-tone={eventTone(e)} aria-hidden="true" />
+                  {many && <EventEngine engine={e.engine} />}
                   <span className="event-text">{describeEvent(e, data)}</span>
                 </div>
               )
@@ -101,5 +108,16 @@ export function EventsFeed({ onSelectContainer }: { onSelectContainer: (key: str
         )}
       </div>
     </section>
+  )
+})
+
+/** The engine an event came from, at the start of its line (only with more than one engine). */
+export function EventEngine({ engine }: { engine: string }) {
+  return (
+    <span className="event-engine" title={`engine ${engine}`}>
+      <span className="visually-hidden">engine </span>
+      {engine}
+      <span className="visually-hidden">:</span>
+    </span>
   )
 }

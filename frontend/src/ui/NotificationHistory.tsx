@@ -3,7 +3,7 @@
 // toolbar; bounded by the store (MAX_HISTORY).
 
 import { useId } from 'react'
-import { useAlertControls, useAlertHistory, useMuted, useLiveSelector, type Alert } from '../live'
+import { alertEngine, alertSubject, useAlertControls, useAlertHistory, useMuted, useLiveSelector, type Alert } from '../live'
 import { alertTitle } from './alertTitle'
 import { formatClock } from '../format'
 import { Modal } from './Modal'
@@ -14,13 +14,14 @@ export function NotificationHistory({ onClose, onSelectContainer }: { onClose: (
   const history = useAlertHistory()
   const muted = useMuted()
   const { mute, clearHistory } = useAlertControls()
-  const names = useLiveSelector((s) => s.data.containers)
+  const data = useLiveSelector((s) => s.data)
   const newestFirst = [...history].reverse()
-  const nameOf = (key: string) => {
-    const c = names.get(key)
+  const bareName = (key: string) => {
+    const c = data.containers.get(key)
     if (c) return c.name.replace(/^\//, '')
     return history.find((a) => a.key === key)?.name ?? key.slice(key.indexOf('/') + 1, key.indexOf('/') + 13)
   }
+  const nameOf = (key: string) => alertSubject(bareName(key), alertEngine(data, key))
   return (
     <Modal labelledBy={title} onClose={onClose}>
       <h2 id={title}>Notifications</h2>

@@ -4,6 +4,7 @@
 import { ACTION_LABELS, type ActionStatus, type Container } from '../live'
 import { StopCountdown, waitsForStop } from './StopCountdown'
 import { exitAskedFor } from './tableModel'
+import './StateBadge.css'
 
 export function stateTone(c: Container): string {
   const { state, health, exitCode, oomKilled } = c
@@ -47,10 +48,13 @@ export function StateBadge({
   container,
   pending,
   removed,
+  stale,
 }: {
   container: Container
   pending?: ActionStatus | undefined
   removed?: boolean | undefined
+  /** Its engine (or the backend) is out of reach: this is the last known state, not a live one. */
+  stale?: boolean | undefined
 }) {
   if (removed) {
     return (
@@ -69,6 +73,11 @@ export function StateBadge({
       >
         {stateLabel(container)}
       </span>
+      {stale && (
+        <span className="stale-note" title={`The last known state: the engine ${container.engine} is not live`}>
+          last known
+        </span>
+      )}
       {health && container.state === 'running' && (
         <span className="health" data-health={health}>
           {health}

@@ -13,6 +13,7 @@ import {
 } from '../live'
 import { connectionDetail, describeConnection, formatBytes, formatPercent } from '../format'
 import { useNow } from './useNow'
+import { useConnectionLive } from './engineLive'
 
 function connectionTone(state: ConnectionState): string {
   switch (state.status) {
@@ -84,17 +85,12 @@ export function everReached(engine: EngineInfo): boolean {
   return engine.status === 'up' || engine.version !== '' || engine.apiVersion !== ''
 }
 
-/** Engine status is only as fresh as the connection that reported it. */
-function useConnectionLive(): boolean {
-  const { status } = useConnection()
-  return status === 'connected' || status === 'polling'
-}
-
 export function EngineIndicator() {
   const engines = useEngines()
   const fresh = useConnectionLive()
-  if (engines.length === 0) return null
-  const many = engines.length > 1
+  // With more than one engine, each one's entry in the header says its status (EngineSummaries).
+  if (engines.length !== 1) return null
+  const many = false
   return (
     <ul className="engines" aria-label="Docker engines" data-stale={fresh ? undefined : 'true'}>
       {engines.map((engine) => (

@@ -5,7 +5,7 @@
 // history (NotificationHistory) keeps them all.
 
 import { useEffect, useId, useRef, useState } from 'react'
-import { useAlertControls, useAlerts, useDismissAlert, type Alert } from '../live'
+import { alertSubject, useAlertControls, useAlerts, useDismissAlert, type Alert } from '../live'
 import { alertTitle } from './alertTitle'
 import { formatClock } from '../format'
 import './Toasts.css'
@@ -83,7 +83,7 @@ function Toast({
         <time className="muted mono">{formatClock(alert.at)}</time>
         {onMute && alert.name && (
           <button type="button" className="link toast-mute" onClick={onMute}>
-            Mute {alert.name}
+            Mute {alertSubject(alert.name, alert.engine)}
           </button>
         )}
       </div>

@@ -2,10 +2,11 @@
 // whether the order is held, and the way to the keyboard shortcuts.
 
 import { useRef, type KeyboardEvent, type RefObject } from 'react'
+import type { EngineInfo } from '../live'
 import { Icon } from './Icon'
 import { NotificationsButton } from './NotificationsButton'
 import { StatsCadence } from './Status'
-import { STATE_FILTERS, type Hold, type StateFilter } from './tableModel'
+import { ALL_ENGINES, STATE_FILTERS, type Hold, type StateFilter } from './tableModel'
 import './Toolbar.css'
 
 export function Toolbar({
@@ -15,6 +16,10 @@ export function Toolbar({
   filter,
   onFilter,
   counts,
+  engines = [],
+  engineFilter = ALL_ENGINES,
+  onEngineFilter = () => {},
+  engineCounts,
   grouped,
   onGrouped,
   hold,
@@ -27,6 +32,11 @@ export function Toolbar({
   filter: StateFilter
   onFilter: (filter: StateFilter) => void
   counts: Record<StateFilter, number>
+  /** The known engines: with more than one, the engine filter shows. */
+  engines?: readonly EngineInfo[]
+  engineFilter?: string
+  onEngineFilter?: (engine: string) => void
+  engineCounts?: ReadonlyMap<string, number>
   grouped: boolean
   onGrouped: (grouped: boolean) => void
   hold: Hold | null
@@ -41,13 +51,14 @@ export function Toolbar({
         <input
           ref={searchRef}
           type="search"
-          placeholder="Search name, image, id, port, label…  ( / )"
+          placeholder={engines.length > 1 ? 'Search name, engine, image, id, port, label…  ( / )' : 'Search name, image, id, port, label…  ( / )'}
           value={search}
           onChange={(e) => onSearch(e.target.value)}
           aria-label="Search containers"
           aria-keyshortcuts="/"
         />
       </label>
+      <EngineFilter engines={engines} value={engineFilter} onChange={onEngineFilter} counts={engineCounts} />
       <StateFilterGroup filter={filter} onFilter={onFilter} counts={counts} />
       <label className="toggle">
         <input type="checkbox" checked={grouped} onChange={(e) => onGrouped(e.target.checked)} aria-keyshortcuts="g" />
@@ -120,5 +131,40 @@ function StateFilterGroup({
         </button>
       ))}
     </div>
+  )
+}
+
+/**
+ * Which engine's containers the table shows: all, or one, each with its
+ * count. Only with more than one engine (or while one is chosen, so that the
+ * choice can be undone).
+ */
+function EngineFilter({
+  engines,
+  value,
+  onChange,
+  counts,
+}: {
+  engines: readonly EngineInfo[]
+  value: string
+  onChange: (engine: string) => void
+  counts: ReadonlyMap<string, number> | undefined
+}) {
+  const names = [...new Set([...engines.map((e) => e.engine), ...(counts?.keys() ?? [])])]
+  if (names.length <= 1 && value === ALL_ENGINES) return null
+  const total = [...(counts?.values() ?? [])].reduce((a, b) => a + b, 0)
+  const status = new Map(engines.map((e) => [e.engine, e.status]))
+  return (
+    <label className="engine-filter">
+      <span className="visually-hidden">Engine</span>
+      <select value={value} onChange={(e) => onChange(e.target.value)} aria-label="Filter by engine">
+        <option value={ALL_ENGINES}>All engines ({total})</option>
+        {names.map((n) => (
+          <option key={n} value={n}>
+            {n} ({counts?.get(n) ?? 0}){status.get(n) && status.get(n) !== 'up' ? ` · ${status.get(n)}` : ''}
+          </option>
+        ))}
+      </select>
+    </label>
   )
 }

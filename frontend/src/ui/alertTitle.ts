@@ -1,7 +1,7 @@
 // How an alert reads: its own title, or for repeats grouped by the store
 // (live/alerts.ts) "web died unexpectedly 5 times in 2 min".
 
-import type { Alert, AlertDraft } from '../live'
+import { alertSubject, type Alert, type AlertDraft } from '../live'
 import { formatDuration } from '../format'
 
 const VERBS: Record<AlertDraft['kind'], string> = {
@@ -13,5 +13,5 @@ const VERBS: Record<AlertDraft['kind'], string> = {
 
 export function alertTitle(a: Alert): string {
   if (a.count <= 1) return a.title
-  return `${a.name ?? 'A container'} ${VERBS[a.kind]} ${a.count} times in ${formatDuration(Math.max(1000, a.at - a.firstAt))}`
+  return `${alertSubject(a.name ?? 'A container', a.engine)} ${VERBS[a.kind]} ${a.count} times in ${formatDuration(Math.max(1000, a.at - a.firstAt))}`
 }

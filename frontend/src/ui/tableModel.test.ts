@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { container, stats } from '../livetest'
-import type { ContainerRow } from '../live'
-import { countByFilter, describeHold, groupItems, groupSummary, matchesSearch, selectRows, stableOrder } from './tableModel'
+import { compareContainers, type ContainerRow } from '../live'
+import { ALL_ENGINES, countByEngine, countByFilter, describeHold, groupItems, groupSummary, matchesSearch, selectRows, stableOrder } from './tableModel'
 
 function row(over: Parameters<typeof container>[0], cpu?: number, netRx?: number): ContainerRow {
   const c = container(over)
@@ -29,6 +29,18 @@ describe('table model', () => {
     expect(keys(selectRows(rows, { filter: 'all', search: '', sort: { key: 'name', dir: 'desc' } }))).toEqual(['web', 'job', 'idle', 'db', 'api'])
     expect(keys(selectRows(rows, { filter: 'all', search: '', sort: { key: 'net', dir: 'desc' } })).slice(0, 2)).toEqual(['web', 'db'])
     expect(keys(selectRows(rows, { filter: 'all', search: '', sort: { key: 'ports', dir: 'asc' } }))[0]).toBe('api')
+  })
+
+  it('gives the same order from rows already in the default order, for every column and direction', () => {
+    // Names the collator finds equal, and numbers in names, as well.
+    const more = [...rows, row({ id: 'f6', name: 'Web', image: 'NGINX:1.27' }, 5), row({ id: 'g7', name: 'app10' }), row({ id: 'h8', name: 'app9', state: 'exited' })]
+    const inDefaultOrder = [...more].sort((a, b) => compareContainers(a.container, b.container))
+    for (const key of ['name', 'image', 'state', 'status', 'cpu', 'memory', 'net', 'block', 'ports'] as const) {
+      for (const dir of ['asc', 'desc'] as const) {
+        const q = { filter: 'all' as const, search: '', sort: { key, dir } }
+        expect(keys(selectRows(inDefaultOrder, q, true))).toEqual(keys(selectRows(more, q)))
+      }
+    }
   })
 
   it('filters by state and counts each filter', () => {
@@ -122,5 +134,31 @@ describe('problems', () => {
     ]
     expect(keys(selectRows(exited, { filter: 'problems', search: '', sort: { key: 'name', dir: 'asc' } }))).toEqual(['crashed', 'oom', 'unknown'])
     expect(countByFilter(exited).problems).toBe(3)
+  })
+})
+
+describe('the engine', () => {
+  const on = (engine: string, id: string, name: string): ContainerRow => {
+    const c = container({ engine, id, name })
+    return { key: `${engine}/${id}`, container: c, stats: undefined, rates: undefined }
+  }
+  const rows = [on('prod', 'p1', 'web'), on('dev', 'd1', 'web'), on('dev', 'd2', 'api'), on('edge', 'e1', 'proxy')]
+  const q = { filter: 'all' as const, search: '', sort: { key: 'engine' as const, dir: 'asc' as const } }
+
+  it('sorts by engine, then in the default order', () => {
+    expect(selectRows(rows, q).map((r) => r.key)).toEqual(['dev/d2', 'dev/d1', 'edge/e1', 'prod/p1'])
+    expect(selectRows(rows, { ...q, sort: { key: 'engine', dir: 'desc' } }).map((r) => r.key)).toEqual(['prod/p1', 'edge/e1', 'dev/d2', 'dev/d1'])
+  })
+
+  it('filters by engine, with the other filters, and counts per engine', () => {
+    expect(selectRows(rows, { ...q, engine: 'dev' }).map((r) => r.key)).toEqual(['dev/d2', 'dev/d1'])
+    expect(selectRows(rows, { ...q, engine: 'dev', search: 'web' }).map((r) => r.key)).toEqual(['dev/d1'])
+    expect(selectRows(rows, { ...q, engine: ALL_ENGINES }).length).toBe(4)
+    expect([...countByEngine(rows)]).toEqual([['prod', 1], ['dev', 2], ['edge', 1]])
+  })
+
+  it('is found by search', () => {
+    expect(rows.filter((r) => matchesSearch(r, 'edge')).map((r) => r.key)).toEqual(['edge/e1'])
+    expect(rows.filter((r) => matchesSearch(r, 'dev web')).map((r) => r.key)).toEqual(['dev/d1'])
   })
 })

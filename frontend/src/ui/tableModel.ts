@@ -5,7 +5,7 @@
 import { compareContainers, containerName, type Container, type ContainerRow } from '../live'
 import { formatPorts } from '../format'
 
-export type SortKey = 'name' | 'image' | 'state' | 'status' | 'cpu' | 'memory' | 'net' | 'block' | 'ports'
+export type SortKey = 'name' | 'engine' | 'image' | 'state' | 'status' | 'cpu' | 'memory' | 'net' | 'block' | 'ports'
 export type SortDir = 'asc' | 'desc'
 export interface Sort {
   key: SortKey
@@ -67,9 +67,9 @@ export function matchesState(row: ContainerRow, filter: StateFilter): boolean {
 }
 
 /**
- * Free text: every word must match the name, image, id prefix, compose
- * project or service, state, a port, or a label: its key, its value, or
- * both as `key=value`.
+ * Free text: every word must match the name, engine, image, id prefix,
+ * compose project or service, state, a port, or a label: its key, its value,
+ * or both as `key=value`.
  */
 export function matchesSearch(row: ContainerRow, query: string): boolean {
   const words = query.toLowerCase().split(/\s+/).filter(Boolean)
@@ -77,6 +77,7 @@ export function matchesSearch(row: ContainerRow, query: string): boolean {
   const c = row.container
   const hay = [
     containerName(c),
+    c.engine,
     c.image,
     c.state,
     c.health ?? '',
@@ -104,6 +105,9 @@ export function compareRows(a: ContainerRow, b: ContainerRow, key: SortKey): num
   switch (key) {
     case 'name':
       d = collator.compare(containerName(a.container), containerName(b.container))
+      break
+    case 'engine':
+      d = collator.compare(a.container.engine, b.container.engine)
       break
     case 'image':
       d = collator.compare(a.container.image, b.container.image)
@@ -150,15 +154,65 @@ export interface TableQuery {
   filter: StateFilter
   search: string
   sort: Sort
+  /** Only this engine's containers; absent or ALL_ENGINES: every engine's. */
+  engine?: string
 }
 
-/** Filtered and sorted rows. */
-export function selectRows(rows: readonly ContainerRow[], q: TableQuery): ContainerRow[] {
-  const out = rows.filter((r) => matchesState(r, q.filter) && matchesSearch(r, q.search))
+/** The engine filter's value for every engine. */
+export const ALL_ENGINES = ''
+
+/** Whether a row is on the chosen engine (any, for ALL_ENGINES). */
+export function matchesEngine(row: ContainerRow, engine: string | undefined): boolean {
+  return !engine || row.container.engine === engine
+}
+
+/** How many containers each engine has, for the engine filter. */
+export function countByEngine(rows: readonly ContainerRow[]): ReadonlyMap<string, number> {
+  const counts = new Map<string, number>()
+  for (const r of rows) counts.set(r.container.engine, (counts.get(r.container.engine) ?? 0) + 1)
+  return counts
+}
+
+/**
+ * Filtered and sorted rows. With `inDefaultOrder`, the rows come in the
+ * default order already (useContainers' order), so the stable sort keeps it
+ * for ties without comparing their names again.
+ */
+export function selectRows(rows: readonly ContainerRow[], q: TableQuery, inDefaultOrder = false): ContainerRow[] {
+  const out = rows.filter((r) => matchesEngine(r, q.engine) && matchesState(r, q.filter) && matchesSearch(r, q.search))
   const sign = q.sort.dir === 'asc' ? 1 : -1
+  const key = q.sort.key
   // Ties keep the default order (running first, then by name) in both directions.
-  out.sort((a, b) => sign * compareRows(a, b, q.sort.key) || compareContainers(a.container, b.container))
+  if (!inDefaultOrder) out.sort((a, b) => sign * compareRows(a, b, key) || compareContainers(a.container, b.container))
+  else if (key === 'name' || key === 'image') {
+    const text = (r: ContainerRow) => (key === 'name' ? containerName(r.container) : r.container.image)
+    const texts = out.map(text)
+    const ranks = collationRanks(texts)
+    const keyed = out.map((row, i) => ({ row, rank: ranks.get(texts[i]!)! }))
+    keyed.sort((a, b) => sign * (a.rank - b.rank))
+    return keyed.map((k) => k.row)
+  } else out.sort((a, b) => sign * compareRows(a, b, key))
   return out
+}
+
+let ranked = new Map<string, number>()
+
+/**
+ * Each text's place in the collator's order (texts the collator finds equal
+ * share one), so that 1000 rows sort by name with a number per comparison.
+ * Names and images seldom change: the places are worked out again only when
+ * a text appears that they do not know.
+ */
+function collationRanks(texts: readonly string[]): ReadonlyMap<string, number> {
+  if (texts.every((t) => ranked.has(t))) return ranked
+  const sorted = [...new Set(texts)].sort(collator.compare)
+  ranked = new Map()
+  let rank = 0
+  sorted.forEach((t, i) => {
+    if (i > 0 && collator.compare(sorted[i - 1]!, t) !== 0) rank++
+    ranked.set(t, rank)
+  })
+  return ranked
 }
 
 /** Counts for the state filter buttons. */

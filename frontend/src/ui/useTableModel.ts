@@ -4,9 +4,11 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import { ACTION_LABELS, containerName, keyOf, useActionStatuses, useContainerRows, useContainers, type ContainerRow } from '../live'
 import {
+  countByEngine,
   countByFilter,
   describeHold,
   groupItems,
+  matchesEngine,
   selectRows,
   sortsByStats,
   stableOrder,
@@ -26,7 +28,10 @@ export interface TableModel {
   /** Row keys in display order (what arrows move through). */
   order: readonly string[]
   rowsByKey: ReadonlyMap<string, TableRow>
+  /** The state filter's counts, on the chosen engine. */
   counts: Record<StateFilter, number>
+  /** Containers per engine, for the engine filter. */
+  engineCounts: ReadonlyMap<string, number>
   total: number
   /** Why the order is held, or null while it follows the sort. */
   hold: Hold | null
@@ -76,10 +81,15 @@ export function useTableModel(
     [containers],
   )
   const byStats = sortsByStats(query.sort.key)
-  const byContainer = useMemo(() => selectRows(containerRows, query), [containerRows, query])
-  const byFigures = useMemo(() => (byStats ? selectRows(rows, query) : null), [byStats, rows, query])
+  // Both lists come in the containers' default order, which ties keep.
+  const byContainer = useMemo(() => selectRows(containerRows, query, true), [containerRows, query])
+  const byFigures = useMemo(() => (byStats ? selectRows(rows, query, true) : null), [byStats, rows, query])
   const sorted = byFigures ?? byContainer
-  const counts = useMemo(() => countByFilter(containerRows), [containerRows])
+  const counts = useMemo(
+    () => countByFilter(query.engine ? containerRows.filter((r) => matchesEngine(r, query.engine)) : containerRows),
+    [containerRows, query.engine],
+  )
+  const engineCounts = useMemo(() => countByEngine(containerRows), [containerRows])
   const current = useMemo(() => {
     const m = new Map<string, ContainerRow>()
     for (const r of rows) m.set(r.key, r)
@@ -140,5 +150,5 @@ export function useTableModel(
     shown.current = { order, query, grouped }
   })
 
-  return { items, order: navigable, rowsByKey, counts, total: rows.length, hold, setDialog, nudge }
+  return { items, order: navigable, rowsByKey, counts, engineCounts, total: rows.length, hold, setDialog, nudge }
 }
