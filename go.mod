@@ -2,6 +2,9 @@ module github.com/dockpulse/dockpulse
 
 go 1.26.8
 
+// The frontend's npm packages are not this module's (one ships a Go package).
+ignore ./frontend/node_modules
+
 require (
 	github.com/coder/websocket v1.8.15
 	github.com/containerd/errdefs v1.0.0
