@@ -105,6 +105,12 @@ func engineLog(t *testing.T, cli *client.Client, id string) []string {
 	return out
 }
 
+func sorted(s []string) []string {
+	s = slices.Clone(s)
+	slices.Sort(s)
+	return s
+}
+
 func lineKeys(lines []logs.Line) []string {
 	out := make([]string, len(lines))
 	for i, l := range lines {
@@ -141,7 +147,10 @@ func checkTimes(t *testing.T, lines []logs.Line) {
 func TestLogsStdoutAndStderr(t *testing.T) {
 	e := enginetest.Require(t)
 	r, cli := logReader(t, e)
-	id := runLogging(t, e, `echo out1; echo err1 >&2; echo out2; sleep 0.1; echo err2 >&2; echo out3`, nil)
+	// Each stream's lines keep their order; across streams the engine's
+	// copiers stamp each their own, so only lines written apart in time
+	// have a sure order.
+	id := runLogging(t, e, `echo out1; echo err1 >&2; echo out2; sleep 0.1; echo err2 >&2; sleep 0.1; echo out3`, nil)
 	waitExited(t, cli, id)
 	p, err := r.Page(t.Context(), id, logs.Query{})
 	if err != nil {
@@ -163,11 +172,11 @@ func TestLogsStdoutAndStderr(t *testing.T) {
 	if want := []string{"stderr:err1", "stderr:err2"}; !slices.Equal(errs, want) {
 		t.Errorf("stderr %q, want %q", errs, want)
 	}
-	// err2 came 0.1 s after out1, out2 and err1, before out3.
+	// err2 came 0.1 s after out1, out2 and err1, and 0.1 s before out3.
 	if i := slices.Index(got, "stderr:err2"); i != 3 || got[4] != "stdout:out3" {
 		t.Errorf("order %q: want err2 fourth, out3 last", got)
 	}
-	if !slices.Equal(lineKeys(p.Lines), engineLog(t, cli, id)) {
+	if got := lineKeys(p.Lines); !slices.Equal(sorted(got), engineLog(t, cli, id)) {
 		t.Errorf("lines %q, the engine's %q", lineKeys(p.Lines), engineLog(t, cli, id))
 	}
 }
@@ -270,10 +279,10 @@ func TestLogsInvalidUTF8AndHTML(t *testing.T) {
 func TestLogsTailSinceUntilCursor(t *testing.T) {
 	e := enginetest.Require(t)
 	r, cli := logReader(t, e)
-	id := runLogging(t, e, `i=0; while [ $i -lt 40 ]; do echo "line $i"; [ $((i%3)) = 0 ] && echo "err $i" >&2; i=$((i+1)); done`, nil)
+	id := runLogging(t, e, `i=0; while [ $i -lt 40 ]; do echo "line $i"; [ $((i%3)) = 0 ] && sleep 0.005 && echo "err $i" >&2 && sleep 0.005; i=$((i+1)); done`, nil)
 	waitExited(t, cli, id)
 	all := allLines(t, r, id)
-	if want := engineLog(t, cli, id); !slices.Equal(lineKeys(all), want) {
+	if want := engineLog(t, cli, id); !slices.Equal(sorted(lineKeys(all)), want) {
 		t.Fatalf("all lines %q, the engine's %q", lineKeys(all), want)
 	}
 	if len(all) != 54 {
@@ -455,7 +464,7 @@ func TestLogsFollowRestartedAndRemoved(t *testing.T) {
 			ofA = append(ofA, l)
 		}
 	}
-	if want := engineLog(t, cli, a); !slices.Equal(lineKeys(ofA), want) {
+	if want := engineLog(t, cli, a); !slices.Equal(sorted(lineKeys(ofA)), want) {
 		t.Errorf("a's lines followed through a restart differ from its log: %d followed, %d logged; states %+v", len(ofA), len(want), states)
 	}
 	checkBatchesOrdered(t, lines)
@@ -508,7 +517,7 @@ func TestLogsFollowEngineKilled(t *testing.T) {
 	f.waitFor(t, 10*time.Second, "stopped", func(_ []logs.Line, states []logs.State) bool { return lastState(states, id) == logs.Stopped })
 	lines, states := f.snapshot()
 	want := engineLog(t, cli, id)
-	if got := lineKeys(lines); !slices.Equal(got, want) {
+	if got := sorted(lineKeys(lines)); !slices.Equal(got, want) {
 		t.Errorf("followed through an engine kill: %d lines, the log has %d (states %+v)", len(got), len(want), states)
 		missing, extra := diff(want, got)
 		t.Errorf("missing %q, extra %q", missing, extra)

@@ -73,12 +73,17 @@ func (r *Reader) Follow(ctx context.Context, ids []string, from Query, emit func
 	if err != nil {
 		return fmt.Errorf("follow logs: %w", err)
 	}
+	ctx, release := r.bind(ctx)
+	defer release()
+	if r.closed() {
+		return r.closedError()
+	}
 	targets := make([]target, 0, len(ids))
 	seen := make(map[string]bool, len(ids))
 	for _, id := range ids {
 		t, err := r.inspect(ctx, id)
 		if err != nil {
-			return fmt.Errorf("follow logs: %w", err)
+			return fmt.Errorf("follow logs: %w", r.whyEnded(ctx, err))
 		}
 		if !seen[t.id] {
 			seen[t.id] = true
@@ -107,7 +112,7 @@ func (r *Reader) Follow(ctx context.Context, ids []string, from Query, emit func
 	if len(targets) > 1 {
 		m.wait, m.several = historyWait, true
 	}
-	return m.run(ctx, in, len(targets), state)
+	return r.whyEnded(ctx, m.run(ctx, in, len(targets), state))
 }
 
 // followMsg is what a follower tells Follow's goroutine: lines, a state,
@@ -270,7 +275,7 @@ func (f *follower) run(ctx context.Context, t target) {
 
 // follow reads one follow stream to its end.
 func (f *follower) follow(ctx context.Context) error {
-	opts := container.LogsOptions{Follow: true, Since: f.cur.time}
+	opts := container.LogsOptions{Follow: true, Since: f.cur.since()}
 	if f.tail > 0 {
 		opts = container.LogsOptions{Follow: true, Tail: fmt.Sprint(f.tail)}
 	}
@@ -289,7 +294,7 @@ func (f *follower) stopped(ctx context.Context) error {
 		filters.Arg("event", string(events.ActionStart)),
 		filters.Arg("event", string(events.ActionDestroy)),
 	)})
-	opts := container.LogsOptions{Since: f.cur.time}
+	opts := container.LogsOptions{Since: f.cur.since()}
 	if f.tail > 0 {
 		opts = container.LogsOptions{Tail: fmt.Sprint(f.tail)}
 	}
@@ -327,25 +332,18 @@ func (f *follower) stream(ctx context.Context, opts container.LogsOptions, flush
 	if opened != nil {
 		opened()
 	}
-	from, seen := f.cur, 0
+	skip := newSkipper(f.cur)
 	if f.tail > 0 {
-		from = cursor{time: epoch}
+		skip = newSkipper(cursor{time: epoch})
 	}
 	f.tail = 0
 	f.p = newParser(f.r.engine, f.id, f.tty, nil)
 	err = readLines(sendingReader{body, func() { f.sendBatch(ctx) }}, f.p, flush, func(l Line) error {
-		if l.Time == from.time {
-			seen++
-		}
-		if from.passes(l, seen) {
+		if skip.skip(l) {
 			return nil
 		}
 		f.batch = append(f.batch, l)
-		if l.Time == f.cur.time {
-			f.cur.n++
-		} else {
-			f.cur = cursor{time: l.Time, n: 1}
-		}
+		f.cur = f.cur.advance(l)
 		return nil
 	})
 	f.sendBatch(ctx)

@@ -22,8 +22,8 @@ const dockerPartial = 16 << 10
 
 // assembler makes lines of one stream's log messages. A message is the
 // engine's timestamp, a space and text; a line is one message or, when
-// Docker cut it, several (all but the last without a newline), and it takes
-// its first message's time. It keeps at most MaxLineBytes of a line and
+// Docker cut it, several of the same time (all but the last without a
+// newline). It keeps at most MaxLineBytes of a line and
 // counts the rest.
 type assembler struct {
 	engine, id, stream string
@@ -79,6 +79,13 @@ func (a *assembler) write(p []byte, out func(Line)) {
 				continue
 			}
 			a.atStart, a.stamp, a.msgTime, a.msgBytes = false, a.stamp[:0], t, 0
+			if a.pending() && t != a.time {
+				// Docker's partial messages of one line all carry the
+				// line's time: a message of another time is a new line,
+				// and the one before had no newline (the container's last
+				// output before it stopped, the next run's first).
+				a.endLine(true, out)
+			}
 			if !a.open {
 				a.open, a.time = true, t
 			}
