@@ -28,6 +28,7 @@ type fakeEngine struct {
 	running bool
 	gone    bool
 	down    bool          // the engine does not answer
+	anyID   bool          // every ID names the container (with its own ID)
 	changed chan struct{} // closed and replaced on every change
 	// breakAfter, when > 0, ends the next follow stream with an error
 	// after that many entries, as a lost connection does.
@@ -72,11 +73,11 @@ func (f *fakeEngine) ContainerInspect(_ context.Context, id string) (container.I
 	switch {
 	case f.down:
 		return container.InspectResponse{}, errDown
-	case f.gone || id != f.id:
+	case f.gone || (id != f.id && !f.anyID):
 		return container.InspectResponse{}, cerrdefs.ErrNotFound.WithMessage("no such container: " + id)
 	}
 	return container.InspectResponse{
-		ContainerJSONBase: &container.ContainerJSONBase{ID: f.id, State: &container.State{Running: f.running}, HostConfig: &container.HostConfig{}},
+		ContainerJSONBase: &container.ContainerJSONBase{ID: id, State: &container.State{Running: f.running}, HostConfig: &container.HostConfig{}},
 		Config:            &container.Config{},
 	}, nil
 }
@@ -105,7 +106,7 @@ func (f *fakeEngine) ContainerLogs(ctx context.Context, id string, opts containe
 	if f.down {
 		return nil, errDown
 	}
-	if f.gone || id != f.id {
+	if f.gone || (id != f.id && !f.anyID) {
 		return nil, cerrdefs.ErrNotFound.WithMessage("no such container: " + id)
 	}
 	f.opens = append(f.opens, opts)
