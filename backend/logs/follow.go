@@ -391,10 +391,8 @@ func (f *follower) send(ctx context.Context, msg followMsg) {
 
 // wait waits for d or until ctx is done.
 func wait(ctx context.Context, d time.Duration) {
-	t := time.NewTimer(d)
-	defer t.Stop()
 	select {
 	case <-ctx.Done():
-	case <-t.C:
+	case <-time.After(d):
 	}
 }

@@ -144,9 +144,11 @@ func (k *Keeper) Observe(r *Reader, ev model.Event) {
 	select {
 	case k.jobs <- job{r: r, ev: ev}:
 	default:
-		k.log.Warn("last words: too much to read at once, one container's are not kept",
-			zap.String("id", model.Cut(ev.ActorID, model.MaxWord)), zap.String("event", ev.Action))
+		// Too much to read at once: a start is let go (the container's last
+		// words are then read at its death), a death is not kept.
 		if ev.Action == string(events.ActionDie) {
+			k.log.Warn("last words: too many deaths to read at once, one container's are not kept",
+				zap.String("id", model.Cut(ev.ActorID, model.MaxWord)))
 			k.forgetLocked(kk)
 		}
 	}

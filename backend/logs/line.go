@@ -220,13 +220,34 @@ func validText(b []byte) string {
 
 // normTime is the engine's timestamp b as Line.Time, and whether it is one.
 func normTime(b []byte) (string, bool) {
-	s := string(b)
-	t, err := time.Parse(time.RFC3339Nano, s)
+	if inLayout(b) {
+		return string(b), true // as Docker writes it: no parse per line
+	}
+	t, err := time.Parse(time.RFC3339Nano, string(b))
 	if err != nil {
 		return "", false
 	}
-	if len(s) == len(timeLayout) && s[len(s)-1] == 'Z' && s[19] == '.' {
-		return s, true // already in the layout, as Docker writes it
-	}
 	return t.UTC().Format(timeLayout), true
+}
+
+// inLayout says whether b is in timeLayout: digits where it has digits,
+// its other bytes where it has them.
+func inLayout(b []byte) bool {
+	if len(b) != len(timeLayout) {
+		return false
+	}
+	for i := range len(timeLayout) {
+		c := timeLayout[i]
+		if c >= '0' && c <= '9' {
+			c = '0'
+		}
+		d := b[i]
+		if d >= '0' && d <= '9' {
+			d = '0'
+		}
+		if c != d {
+			return false
+		}
+	}
+	return true
 }

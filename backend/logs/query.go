@@ -98,7 +98,7 @@ func parseCursor(s string) (cursor, error) {
 	if !ok || err != nil || count < 0 {
 		return cursor{}, fmt.Errorf("cursor %q: not one a page gave: %w", model.Cut(s, model.MaxWord), model.ErrInvalid)
 	}
-	norm, ok := normTime([]byte(t))
+	norm, ok := strictTime(t)
 	if !ok {
 		return cursor{}, fmt.Errorf("cursor %q: not one a page gave: %w", model.Cut(s, model.MaxWord), model.ErrInvalid)
 	}
@@ -127,7 +127,7 @@ func parseQuery(q Query) (query, error) {
 	}
 	out.tail, out.limit = orDefault(q.Tail, DefaultTail), orDefault(q.Limit, DefaultLimit)
 	if q.Since != "" {
-		t, ok := normTime([]byte(q.Since))
+		t, ok := strictTime(q.Since)
 		if !ok {
 			return out, fmt.Errorf("since %q: want an RFC 3339 time: %w", model.Cut(q.Since, model.MaxWord), model.ErrInvalid)
 		}
@@ -141,7 +141,7 @@ func parseQuery(q Query) (query, error) {
 		out.from = &c
 	}
 	if q.Until != "" {
-		t, ok := normTime([]byte(q.Until))
+		t, ok := strictTime(q.Until)
 		if !ok {
 			return out, fmt.Errorf("until %q: want an RFC 3339 time: %w", model.Cut(q.Until, model.MaxWord), model.ErrInvalid)
 		}
@@ -159,4 +159,14 @@ func orDefault(v, def int) int {
 		return def
 	}
 	return v
+}
+
+// strictTime is the RFC 3339 time s as a Line.Time, and whether it is one
+// (a query's, checked in full, unlike the engine's own stamps).
+func strictTime(s string) (string, bool) {
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return "", false
+	}
+	return t.UTC().Format(timeLayout), true
 }

@@ -182,3 +182,22 @@ func TestParseErrors(t *testing.T) {
 		t.Error("a stream that ends inside a frame: no error")
 	}
 }
+
+// BenchmarkParse is the parser's cost per line of a flood of 100-byte lines.
+func BenchmarkParse(b *testing.B) {
+	var stream []byte
+	for range 1000 {
+		stream = append(stream, frame(1, t1+" "+strings.Repeat("x", 99)+"\n")...)
+	}
+	b.SetBytes(int64(len(stream)))
+	n := 0
+	p := newParser("e", "c", false, func(Line) { n++ })
+	for b.Loop() {
+		for i := 0; i < len(stream); i += readBuf {
+			if err := p.feed(stream[i:min(i+readBuf, len(stream))]); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(n), "ns/line")
+}
