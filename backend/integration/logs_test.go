@@ -184,16 +184,18 @@ func TestLogsStdoutAndStderr(t *testing.T) {
 func TestLogsTTY(t *testing.T) {
 	e := enginetest.Require(t)
 	r, cli := logReader(t, e)
-	id := runLogging(t, e, `echo one; echo two >&2; printf 'three\r\n'; printf 'no newline'`, func(c *container.Config, _ *container.HostConfig) {
-		c.Tty = true
-	})
+	// A TTY stream has no frames: a line Docker cut into 16 KiB partial
+	// messages has their timestamps inside it.
+	id := runLogging(t, e, `echo one; echo two >&2; printf 'three\r\n'; head -c 40000 /dev/zero | tr '\0' y; echo; printf 'no newline'`,
+		func(c *container.Config, _ *container.HostConfig) { c.Tty = true })
 	waitExited(t, cli, id)
 	p, err := r.Page(t.Context(), id, logs.Query{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	checkTimes(t, p.Lines)
-	if got, want := texts(p.Lines), []string{"stdout:one", "stdout:two", "stdout:three", "stdout:no newline"}; !slices.Equal(got, want) {
+	long := "stdout:" + strings.Repeat("y", 40000)
+	if got, want := texts(p.Lines), []string{"stdout:one", "stdout:two", "stdout:three", long, "stdout:no newline"}; !slices.Equal(got, want) {
 		t.Errorf("lines %q, want %q", got, want)
 	}
 	if n := len(p.Lines); n == 0 || !p.Lines[n-1].Partial {
