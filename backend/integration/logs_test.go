@@ -19,6 +19,7 @@ import (
 	"go.uber.org/goleak"
 	"go.uber.org/zap/zaptest"
 
+	"github.com/dockpulse/dockpulse/backend/engines"
 	"github.com/dockpulse/dockpulse/backend/enginetest"
 	"github.com/dockpulse/dockpulse/backend/logs"
 	"github.com/dockpulse/dockpulse/backend/model"
@@ -632,3 +633,42 @@ func TestServiceLogs(t *testing.T) {
 }
 
 func second[T any](_ T, err error) error { return err }
+
+// TestFollowLogsEngineSwitchedOff: a follow of an engine that is switched
+// off ends, saying so.
+func TestFollowLogsEngineSwitchedOff(t *testing.T) {
+	e := enginetest.Require(t)
+	cfg := enginetest.NewCLIConfig(t)
+	cfg.CreateContext("one", "host="+e.Host)
+	cfg.Setenv(t)
+	r := runService(t, "", service.Config{Engines: []engines.Endpoint{resolveContext(t, cfg, "one")}})
+	id := runLogging(t, e, counting, nil)
+	var mu sync.Mutex
+	n := 0
+	done := make(chan error, 1)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	go func() {
+		done <- r.Service.FollowLogs(ctx, "one", []string{id}, logs.Query{}, func(lines []logs.Line) {
+			mu.Lock()
+			defer mu.Unlock()
+			n += len(lines)
+		}, func(logs.State) {})
+	}()
+	eventually(t, 10*time.Second, "lines followed", func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return n > 5
+	})
+	if err := r.Service.SetWatched("one", false); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-done:
+		if !errors.Is(err, model.ErrNoEngine) {
+			t.Errorf("the follow ended with %v, want an error wrapping model.ErrNoEngine", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the follow goes on after its engine was switched off")
+	}
+}
