@@ -61,9 +61,10 @@ const (
 // inspected once more, so that a start between the two is not missed.
 // Reading the events of every container instead would cost each follow the
 // whole engine's event stream. Every stream after the first is opened from
-// the time of the last line emitted, the lines at that time already
-// emitted skipped, so a restart, an engine restart or a reconnection
-// neither repeats nor loses a line.
+// a cursor just after the last line emitted (see cursor: from a little
+// before its time, the lines up to it skipped in the engine's order), so a
+// restart, an engine restart or a reconnection neither repeats nor loses a
+// line. emit and state must not be nil.
 func (r *Reader) Follow(ctx context.Context, ids []string, from Query, emit func(lines []Line), state func(State)) error {
 	if len(ids) == 0 {
 		return fmt.Errorf("follow logs: no container: %w", model.ErrInvalid)
