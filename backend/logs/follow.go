@@ -8,9 +8,11 @@ import (
 	"sync"
 	"time"
 
+	cerrdefs "github.com/containerd/errdefs"
 	"github.com/docker/docker/api/types/container"
 	"github.com/docker/docker/api/types/events"
 	"github.com/docker/docker/api/types/filters"
+	"go.uber.org/zap"
 
 	"github.com/dockpulse/dockpulse/backend/model"
 )
@@ -257,6 +259,9 @@ func (f *follower) run(ctx context.Context, t target) {
 			if reason == nil {
 				reason = err
 			}
+			if f.state != Interrupted {
+				f.r.log.Info("log stream interrupted; resuming", zap.String("id", model.Cut(f.id, model.MaxWord)), zap.Error(reason))
+			}
 			f.setState(ctx, Interrupted, reason.Error())
 			wait(ctx, retry)
 			retry = min(2*retry, maxRetry)
@@ -324,7 +329,7 @@ func (f *follower) stream(ctx context.Context, opts container.LogsOptions, flush
 	opts.ShowStdout, opts.ShowStderr, opts.Timestamps = true, true, true
 	body, err := f.r.api.ContainerLogs(ctx, f.id, opts)
 	if err != nil {
-		if cerrNotFound(err) {
+		if cerrdefs.IsNotFound(err) {
 			return nil // the inspect after says removed
 		}
 		return fmt.Errorf("logs of %s: %w", model.Cut(f.id, model.MaxWord), err)

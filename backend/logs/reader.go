@@ -8,7 +8,6 @@ import (
 	"strconv"
 
 	cerrdefs "github.com/containerd/errdefs"
-
 	"github.com/docker/docker/api/types/container"
 	"github.com/docker/docker/api/types/events"
 	"go.uber.org/zap"
@@ -36,8 +35,8 @@ type Reader struct {
 
 // NewReader reads the logs of the engine named engine through api.
 func NewReader(engine string, api API, log *zap.Logger) *Reader {
-	done, close := context.WithCancel(context.Background())
-	return &Reader{engine: engine, api: api, done: done, close: close,
+	done, cancel := context.WithCancel(context.Background())
+	return &Reader{engine: engine, api: api, done: done, close: cancel,
 		log: log.With(zap.String("component", "logs"), zap.String("engine", engine))}
 }
 
@@ -255,5 +254,3 @@ func pageCursor(c cursor, lines []Line, pending bool) cursor {
 	}
 	return c
 }
-
-func cerrNotFound(err error) bool { return cerrdefs.IsNotFound(err) }
