@@ -3,6 +3,7 @@ package logs
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"sync"
@@ -329,6 +330,13 @@ func TestPartialLineOfARunningContainer(t *testing.T) {
 	}
 	if len(p.Lines) != 1 || p.Cursor != at(2).Format(timeLayout)+"~1" {
 		t.Fatalf("%+v, cursor %s: a stopped container's partial line is final", p.Lines, p.Cursor)
+	}
+	p, err = r.Page(t.Context(), f.id, Query{Cursor: p.Cursor})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := json.Marshal(p); string(b) != `{"lines":[],"cursor":"`+p.Cursor+`","more":false}` {
+		t.Errorf("an empty page on the wire: %s", b)
 	}
 }
 

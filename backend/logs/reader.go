@@ -149,7 +149,13 @@ func (r *Reader) Page(ctx context.Context, id string, q Query) (Page, error) {
 	} else {
 		p, err = r.fromPage(ctx, t, *pq.from, pq)
 	}
-	return p, r.whyEnded(ctx, err)
+	if err != nil {
+		return Page{}, r.whyEnded(ctx, err)
+	}
+	if p.Lines == nil {
+		p.Lines = []Line{} // "lines":[] on the wire, not null
+	}
+	return p, nil
 }
 
 // tailPage is the last pq.tail lines up to pq.until or now.
