@@ -672,3 +672,48 @@ func TestFollowLogsEngineSwitchedOff(t *testing.T) {
 		t.Fatal("the follow goes on after its engine was switched off")
 	}
 }
+
+// TestPodmanLogs: Podman's Docker-compatible API stamps lines to the second
+// (so lines share times, and the cursor counts them) and cuts long lines
+// into pieces of 8 KiB; its own tail joins such a line to the line before
+// it, even of the other stream, so the reader reads tails from the start.
+func TestPodmanLogs(t *testing.T) {
+	e := enginetest.RequirePodman(t)
+	r, cli := logReader(t, e)
+	id := runLogging(t, e, `echo out1; echo err1 >&2; sleep 0.1; printf 'x%.0s' $(seq 1 20000); echo; printf 'no newline'`, nil)
+	waitExited(t, cli, id)
+	want := []string{"stdout:out1", "stderr:err1", "stdout:" + strings.Repeat("x", 20000), "stdout:no newline"}
+	p, err := r.Page(t.Context(), id, logs.Query{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkTimes(t, p.Lines)
+	if got := texts(p.Lines); !slices.Equal(got, want) || !p.Lines[3].Partial {
+		t.Errorf("tail: %d lines %.60q", len(got), got)
+	}
+	if p, err := r.Page(t.Context(), id, logs.Query{Tail: 2}); err != nil || !slices.Equal(texts(p.Lines), want[2:]) {
+		t.Errorf("tail 2: %.60q, %v", texts(p.Lines), err)
+	}
+	var walked []logs.Line
+	q := logs.Query{Since: "1970-01-01T00:00:00Z", Limit: 1}
+	for {
+		p, err := r.Page(t.Context(), id, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		walked = append(walked, p.Lines...)
+		if !p.More {
+			break
+		}
+		q = logs.Query{Cursor: p.Cursor, Limit: 1}
+	}
+	if got := texts(walked); !slices.Equal(got, want) {
+		t.Errorf("a cursor walk over lines of one second: %.60q", got)
+	}
+	got, _ := followUntil(t, r, []string{id}, logs.Query{}, func(lines []logs.Line, states []logs.State) bool {
+		return lastState(states, id) == logs.Stopped
+	})
+	if !slices.Equal(texts(got), want) {
+		t.Errorf("followed %.60q", texts(got))
+	}
+}

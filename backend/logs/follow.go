@@ -58,8 +58,8 @@ const (
 // goes), so the end of the stream is the signal, and an inspect then says
 // which it was (running again: reopen; not running: stopped; no such
 // container: removed; no answer: interrupted, retried with backoff). While
-// the container is stopped, the engine's events for it (start, destroy)
-// say when to look again; they are subscribed before the container is
+// the container is stopped, the engine's events for it (a start, its
+// removal) say when to look again; they are subscribed before the container is
 // inspected once more, so that a start between the two is not missed.
 // Reading the events of every container instead would cost each follow the
 // whole engine's event stream. Every stream after the first is opened from
@@ -281,6 +281,9 @@ func (f *follower) run(ctx context.Context, t target) {
 
 // follow reads one follow stream to its end.
 func (f *follower) follow(ctx context.Context) error {
+	if err := f.history(ctx, true); err != nil {
+		return err
+	}
 	opts := container.LogsOptions{Follow: true, Since: f.cur.since()}
 	if f.tail > 0 {
 		opts = container.LogsOptions{Follow: true, Tail: fmt.Sprint(f.tail)}
@@ -294,12 +297,15 @@ func (f *follower) follow(ctx context.Context) error {
 func (f *follower) stopped(ctx context.Context) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	// Any event of the container is worth a look (a start, its removal:
+	// Docker's destroy is Podman's remove).
 	evs, errs := f.r.api.Events(ctx, events.ListOptions{Filters: filters.NewArgs(
 		filters.Arg("type", string(events.ContainerEventType)),
 		filters.Arg("container", f.id),
-		filters.Arg("event", string(events.ActionStart)),
-		filters.Arg("event", string(events.ActionDestroy)),
 	)})
+	if err := f.history(ctx, false); err != nil {
+		return err
+	}
 	opts := container.LogsOptions{Since: f.cur.since()}
 	if f.tail > 0 {
 		opts = container.LogsOptions{Tail: fmt.Sprint(f.tail)}
@@ -320,6 +326,32 @@ func (f *follower) stopped(ctx context.Context) error {
 	case err := <-errs:
 		return fmt.Errorf("engine events: %w", err)
 	}
+}
+
+// history sends the first stream's tail itself, read from the log's start,
+// where the engine's own tail is wrong (Podman: podman.go); the stream
+// then goes on from the cursor. A running container's last line without a
+// newline is left for the stream.
+func (f *follower) history(ctx context.Context, running bool) error {
+	if f.tail == 0 || f.r.tailsRight(ctx) {
+		return nil
+	}
+	lines, err := f.r.lastUntil(ctx, target{id: f.id, tty: f.tty}, query{tail: f.tail})
+	if err != nil {
+		if errors.Is(err, model.ErrNotFound) {
+			return nil // the inspect after says removed
+		}
+		return err
+	}
+	for running && len(lines) > 0 && lines[len(lines)-1].Partial {
+		lines = lines[:len(lines)-1]
+	}
+	for _, l := range lines {
+		f.cur = f.cur.advance(l)
+	}
+	f.tail, f.batch = 0, lines
+	f.sendBatch(ctx)
+	return nil
 }
 
 // stream reads one log stream from the cursor, sending the lines after it;

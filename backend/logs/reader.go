@@ -8,6 +8,7 @@ import (
 	"strconv"
 
 	cerrdefs "github.com/containerd/errdefs"
+	"github.com/docker/docker/api/types"
 	"github.com/docker/docker/api/types/container"
 	"github.com/docker/docker/api/types/events"
 	"go.uber.org/zap"
@@ -21,6 +22,7 @@ type API interface {
 	ContainerLogs(ctx context.Context, id string, opts container.LogsOptions) (io.ReadCloser, error)
 	ContainerInspect(ctx context.Context, id string) (container.InspectResponse, error)
 	Events(ctx context.Context, opts events.ListOptions) (<-chan events.Message, <-chan error)
+	ServerVersion(ctx context.Context) (types.Version, error)
 }
 
 // Reader reads one engine's logs (built from the engine's docker client).
@@ -31,6 +33,7 @@ type Reader struct {
 	log    *zap.Logger
 	done   context.Context // ends at Close
 	close  context.CancelFunc
+	kind   engineKind // Docker or Podman (podman.go)
 }
 
 // NewReader reads the logs of the engine named engine through api.
@@ -160,11 +163,17 @@ func (r *Reader) Page(ctx context.Context, id string, q Query) (Page, error) {
 
 // tailPage is the last pq.tail lines up to pq.until or now.
 func (r *Reader) tailPage(ctx context.Context, t target, pq query) (Page, error) {
-	lines, err := r.collect(ctx, t, container.LogsOptions{Tail: strconv.Itoa(pq.tail), Until: pq.until})
+	var lines []Line
+	var err error
+	if r.tailsRight(ctx) {
+		lines, err = r.collect(ctx, t, container.LogsOptions{Tail: strconv.Itoa(pq.tail), Until: pq.until})
+	} else {
+		lines, err = r.lastUntil(ctx, t, pq)
+	}
 	if err != nil {
 		return Page{}, err
 	}
-	if pq.until != "" && len(lines) < pq.tail {
+	if pq.until != "" && len(lines) < pq.tail && r.tailsRight(ctx) {
 		// The engine takes the tail at the log's end, then drops the lines
 		// after until: fewer than asked may mean lines after until took
 		// their place. Read up to until and keep the last ones.
@@ -194,7 +203,8 @@ func (r *Reader) collect(ctx context.Context, t target, opts container.LogsOptio
 	return lines, err
 }
 
-// lastUntil is the last pq.tail lines up to pq.until, read from the start.
+// lastUntil is the last pq.tail lines up to pq.until (or now), read from
+// the start.
 func (r *Reader) lastUntil(ctx context.Context, t target, pq query) ([]Line, error) {
 	ring := make([]Line, 0, pq.tail)
 	next := 0
