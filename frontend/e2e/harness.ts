@@ -61,6 +61,11 @@ export async function startEngine(): Promise<Engine> {
   if (process.env.DOCKER_HOST) {
     return { dockerHost: process.env.DOCKER_HOST, dir: process.env.DOCKPULSE_TEST_ENGINE_DIR || null, ownedByHarness: false }
   }
+  return startPrivateEngine()
+}
+
+/** A private engine of the harness's own, beside any other (stopEngine stops it); it can be crashed and restarted. */
+export async function startPrivateEngine(): Promise<Engine> {
   const dir = mkdtempSync(join(tmpdir(), 'dpe.e2e.'))
   const out = await run('go', ['run', './backend/enginetest/testengine', 'start', dir])
   const host = /DOCKER_HOST=(\S+)/.exec(out)?.[1]
@@ -108,6 +113,19 @@ export async function restartEngine(engine: Engine): Promise<void> {
 
 // ---------------------------------------------------------------------------
 // Docker CLI and Engine API
+
+/**
+ * A fresh DOCKER_CONFIG folder with one context per [name, endpoint] pair,
+ * made by `docker context create` (the real context store). The caller
+ * removes it.
+ */
+export async function dockerConfigWith(contexts: [name: string, host: string][]): Promise<string> {
+  const config = mkdtempSync(join(tmpdir(), 'dp-e2e-config-'))
+  for (const [name, host] of contexts) {
+    await run('docker', ['context', 'create', name, '--docker', `host=${host}`], { PATH: process.env.PATH, DOCKER_CONFIG: config })
+  }
+  return config
+}
 
 export function docker(engine: Engine, ...args: string[]): Promise<string> {
   return run('docker', args, { ...process.env, DOCKER_HOST: engine.dockerHost })
