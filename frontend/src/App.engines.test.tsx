@@ -139,6 +139,14 @@ describe('App with several engines', () => {
     expect(text('gamma').slice(4, 7)).toEqual(['2/2 running (last known)', '— not live', '— not live'])
     await user.click(screen.getByRole('button', { name: 'Hide engine details' }))
     expect(screen.queryByRole('region', { name: 'Engine details' })).toBeNull()
+    // A popover: Escape closes it and gives the focus back to its button, and so does a press outside it.
+    await user.click(screen.getByRole('button', { name: 'Engine details' }))
+    await user.keyboard('{Escape}')
+    expect(screen.queryByRole('region', { name: 'Engine details' })).toBeNull()
+    expect(screen.getByRole('button', { name: 'Engine details' })).toHaveFocus()
+    await user.click(screen.getByRole('button', { name: 'Engine details' }))
+    await user.click(screen.getByRole('heading', { name: 'Dockpulse' }))
+    expect(screen.queryByRole('region', { name: 'Engine details' })).toBeNull()
   })
 
   it('says an engine never reached and one connecting, and knows nothing of them', () => {
