@@ -15,27 +15,24 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   connectionStatus,
   createContainer,
-  dockerConfigWith,
   dockpulseBinary,
   launchBrowser,
   newPage,
-  removeLabelled,
-  startEngine,
-  startPrivateEngine,
   startServe,
-  stopEngine,
-  tearDown,
+  startTwoEngines,
+  tearDownTwoEngines,
   until,
   type Engine,
   type Serve,
+  type TwoEngines,
 } from './harness'
 
+let engines: TwoEngines | undefined
 let laptop: Engine
-let build: Engine | undefined
+let build: Engine
 let serve: Serve
 let browser: Browser
 let page: Page
-let config: string | undefined
 let gone: string | undefined
 
 const shots = process.env.DOCKPULSE_E2E_SHOTS ?? join(tmpdir(), 'dockpulse-e2e-shots')
@@ -44,18 +41,11 @@ const compose = (project: string, service: string) => ['--label', `com.docker.co
 const BUSY = ['sh', '-c', 'while true; do yes > /dev/null & sleep 2; kill $!; sleep 1; done']
 
 beforeAll(async () => {
-  laptop = await startEngine()
-  build = await startPrivateEngine()
-  const bin = await dockpulseBinary()
-  await removeLabelled(laptop)
-  mkdirSync(shots, { recursive: true })
   gone = mkdtempSync(join(tmpdir(), 'dp-e2e-gone-'))
-  config = await dockerConfigWith([
-    ['laptop', laptop.dockerHost],
-    ['build', build.dockerHost],
-    ['nas', `unix://${join(gone, 'docker.sock')}`], // no engine there: down
-  ])
-  process.env.DOCKER_CONFIG = config // read by the serve process
+  engines = await startTwoEngines(['laptop', 'build'], [['nas', `unix://${join(gone, 'docker.sock')}`]]) // no engine at nas: down
+  ;({ first: laptop, second: build } = engines)
+  const bin = await dockpulseBinary()
+  mkdirSync(shots, { recursive: true })
   await createContainer(laptop, 'shop-web-1', { args: compose('shop', 'web') })
   await createContainer(laptop, 'shop-worker-1', { args: compose('shop', 'worker'), cmd: BUSY })
   await createContainer(laptop, 'shop-db-1', { args: compose('shop', 'db') })
@@ -73,10 +63,8 @@ beforeAll(async () => {
 })
 
 afterAll(async () => {
-  await tearDown({ browser, serves: [serve], engine: laptop })
-  delete process.env.DOCKER_CONFIG
-  for (const dir of [config, gone]) if (dir) rmSync(dir, { recursive: true, force: true })
-  if (build) await stopEngine(build)
+  await tearDownTwoEngines(engines, { browser, serves: [serve] })
+  if (gone) rmSync(gone, { recursive: true, force: true })
 })
 
 /** Nothing wider than the window: no sideways scrolling, no element past the right edge. */
@@ -127,7 +115,7 @@ describe('three engines, one down, in the header', () => {
     const text = await details.innerText()
     expect(text).toMatch(/\d+ CPUs?|\b\d+\b/)
     expect(text).toContain(laptop.dockerHost)
-    expect(text).toContain(build!.dockerHost)
+    expect(text).toContain(build.dockerHost)
     expect(text).toMatch(/no such file|connect/i) // why nas is down
     expect(await overflow(page)).toEqual([])
     // It closes on Escape, and on a press outside it.

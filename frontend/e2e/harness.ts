@@ -111,6 +111,37 @@ export async function restartEngine(engine: Engine): Promise<void> {
   await run('go', ['run', './backend/enginetest/testengine', 'start', engine.dir])
 }
 
+/**
+ * Two real engines at once: the harness's own (startEngine) and a second
+ * private one, named by contexts of a temporary DOCKER_CONFIG (with any
+ * more contexts, such as one whose socket is not there), which the serve
+ * processes started afterwards read.
+ */
+export interface TwoEngines {
+  first: Engine
+  second: Engine
+  config: string
+}
+
+export async function startTwoEngines(names: [first: string, second: string], more: [name: string, host: string][] = []): Promise<TwoEngines> {
+  const first = await startEngine()
+  const second = await startPrivateEngine()
+  await removeLabelled(first)
+  const config = await dockerConfigWith([[names[0], first.dockerHost], [names[1], second.dockerHost], ...more])
+  process.env.DOCKER_CONFIG = config
+  return { first, second, config }
+}
+
+/** Ends a test file of two engines: the browser, the backends, both engines, the DOCKER_CONFIG. */
+export async function tearDownTwoEngines(engines: TwoEngines | undefined, parts: { browser?: Browser; serves: (Serve | undefined)[] }): Promise<void> {
+  await tearDown({ ...parts, engine: engines?.first })
+  delete process.env.DOCKER_CONFIG
+  if (engines) {
+    rmSync(engines.config, { recursive: true, force: true })
+    await stopEngine(engines.second)
+  }
+}
+
 // ---------------------------------------------------------------------------
 // Docker CLI and Engine API
 

@@ -8,37 +8,33 @@
 // second engine crashed, only its rows say "last known, not live" while the
 // first one's figures keep changing; restarted, its rows are live again.
 
-import { rmSync } from 'node:fs'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   connectionStatus,
   crashEngine,
   createContainer,
-  dockerConfigWith,
   dockpulseBinary,
   engineApi,
   launchBrowser,
   newPage,
-  removeLabelled,
   restartEngine,
   sleep,
-  startEngine,
-  startPrivateEngine,
   startServe,
-  stopEngine,
-  tearDown,
+  startTwoEngines,
+  tearDownTwoEngines,
   until,
   type Engine,
   type Serve,
+  type TwoEngines,
 } from './harness'
 
+let engines: TwoEngines | undefined
 let one: Engine
-let two: Engine | undefined
+let two: Engine
 let serve: Serve
 let browser: Browser
 let page: Page
-let config: string | undefined
 
 /** A container whose CPU use goes up and down all the time, without taking a whole core. */
 const BUSY = ['sh', '-c', 'while :; do i=0; while [ $i -lt 3000 ]; do i=$((i+1)); done; sleep 0.3; done']
@@ -47,15 +43,9 @@ const SAME = 'dp-e2e-two-same'
 const ids = { busy: '', sameOne: '', sameTwo: '', onlyTwo: '' }
 
 beforeAll(async () => {
-  one = await startEngine()
-  two = await startPrivateEngine()
+  engines = await startTwoEngines(['one', 'two'])
+  ;({ first: one, second: two } = engines)
   const bin = await dockpulseBinary()
-  await removeLabelled(one)
-  config = await dockerConfigWith([
-    ['one', one.dockerHost],
-    ['two', two.dockerHost],
-  ])
-  process.env.DOCKER_CONFIG = config // read by the serve process
   ids.busy = await createContainer(one, 'dp-e2e-two-busy', { cmd: BUSY })
   ids.sameOne = await createContainer(one, SAME)
   ids.sameTwo = await createContainer(two, SAME)
@@ -67,12 +57,7 @@ beforeAll(async () => {
   await until('connected', () => connectionStatus(page), (s) => s === 'connected', 15_000)
 })
 
-afterAll(async () => {
-  await tearDown({ browser, serves: [serve], engine: one })
-  delete process.env.DOCKER_CONFIG
-  if (config) rmSync(config, { recursive: true, force: true })
-  if (two) await stopEngine(two)
-})
+afterAll(() => tearDownTwoEngines(engines, { browser, serves: [serve] }))
 
 const rowOf = (engine: string, id: string) => page.locator(`.grid-canvas [role="row"][data-key="${engine}/${id}"]`)
 const rows = () => page.locator('.grid-canvas [role="row"][data-key]')
@@ -119,8 +104,8 @@ describe('two engines at once', () => {
       ['one', ids.sameOne, 'two', ids.sameTwo],
     ] as const) {
       const r = rowOf(engine, id)
-      const eng = engine === 'one' ? one : two!
-      const otherEng = other === 'one' ? one : two!
+      const eng = engine === 'one' ? one : two
+      const otherEng = other === 'one' ? one : two
       await r.getByRole('button', { name: `Pause ${SAME}` }).click()
       await until(`${engine}’s ${SAME} paused in its engine`, () => stateIn(eng, id), (s) => s === 'paused', 10_000)
       await page.locator(`[data-key="${engine}/${id}"][data-state="paused"]`).waitFor({ timeout: 10_000 })
@@ -134,7 +119,7 @@ describe('two engines at once', () => {
 
   it('marks only the stopped engine’s rows last known while the other’s stay live, and both live once it is back', async () => {
     await until('the busy container sampled', () => cpuText('one', ids.busy), (t) => t.endsWith('%'), 15_000)
-    await crashEngine(two!)
+    await crashEngine(two)
     for (const id of [ids.sameTwo, ids.onlyTwo]) {
       await page.locator(`[data-key="two/${id}"][data-stale]`).waitFor({ timeout: 20_000 })
       expect(await rowOf('two', id).innerText()).toContain('last known')
@@ -154,14 +139,14 @@ describe('two engines at once', () => {
     expect(await page.locator('[data-key^="two/"][data-stale]').count()).toBe(2)
     expect(await page.locator('[data-key^="one/"][data-stale]').count()).toBe(0)
 
-    await restartEngine(two!)
+    await restartEngine(two)
     for (const id of [ids.sameTwo, ids.onlyTwo]) {
       await until(`two’s ${id.slice(0, 12)} live again`, () => rowOf('two', id).getAttribute('data-stale'), (v) => v === null, 30_000)
       expect(await rowOf('two', id).innerText()).not.toContain('last known')
     }
     expect(await page.locator('[data-key^="one/"][data-stale]').count()).toBe(0)
     // Live again means it follows its engine: a container made now shows.
-    await createContainer(two!, 'dp-e2e-two-after')
+    await createContainer(two, 'dp-e2e-two-after')
     await until('a container made after the restart shows under two', () => page.locator('[data-key^="two/"]').count(), (n) => n === 3, 15_000)
   })
 })
