@@ -134,7 +134,11 @@ describe('three engines, one down, in the header', () => {
     expect(await overflow(page)).toEqual([])
     const search = await box('.search input')
     expect(search.width, 'search width at 800 px').toBeGreaterThan(120)
-    // Four rows and more, under the header, the down engine's notice and the toolbar.
+    // The down engine's notice takes one line beside the engines that are up, its whole text in its title.
+    const notice = page.getByRole('alert').locator('p')
+    expect((await notice.boundingBox())!.height, 'the down engine’s notice at 800×600').toBeLessThan(30)
+    expect(await notice.getAttribute('title')).toMatch(/^Dockpulse has not reached engine nas yet: .*docker\.sock/)
+    // Four rows and more, under the header, the notice and the toolbar.
     const body = await box('.grid')
     expect(body.height, 'table height at 800×600').toBeGreaterThan(4 * 44 + 32)
     expect(await box('.toolbar').then((b) => b.height), 'toolbar height at 800 px (two rows at most)').toBeLessThan(90)
