@@ -189,5 +189,5 @@ const EnvStatsSource = "DOCKPULSE_STATS_SOURCE"
 // StatsSource. The default reads the kernel's files where it can: every
 // container at 1 Hz for almost nothing (docs/performance.md).
 func StatsSourceFlag(fset *flag.FlagSet) *string {
-	return fset.String("stats-source", envOr(EnvStatsSource, service.StatsSourceAuto), "where stats come from: \"kernel\" reads the cgroup files of a local engine's containers, \"engine\" asks the engine, \"auto\" reads the kernel's where it can and checks it against the engine's now and then, falling back to the engine when they disagree (default $"+EnvStatsSource+", else auto)")
+	return fset.String("stats-source", envOr(EnvStatsSource, service.StatsSourceAuto), "where stats come from: \"kernel\" reads the cgroup files of a local engine's containers (a remote engine's stats still come from it, with a warning), \"engine\" asks the engine, \"auto\" reads the kernel's where it can and checks it against the engine's now and then, falling back to the engine when they disagree (default $"+EnvStatsSource+", else auto)")
 }

@@ -23,8 +23,11 @@ const (
 	// stats everywhere else or once they disagree.
 	StatsSourceAuto = "auto"
 	// StatsSourceKernel reads the kernel's files without comparing them
-	// with the engine; the service does not start where they cannot be
-	// read, and falls back to the engine only if they fail later.
+	// with the engine, for each engine on this host (a unix socket); a
+	// remote engine (ssh://, tcp://, a named pipe) uses the engine's stats,
+	// with a warning that names it and says why. The service does not start
+	// where the files of a local engine cannot be read, and falls back to
+	// the engine only if they fail later.
 	StatsSourceKernel = "kernel"
 	// StatsSourceEngine uses the engine's stats API only.
 	StatsSourceEngine = "engine"
@@ -51,17 +54,19 @@ func CheckStatsSource(source string) error {
 // kernelSource opens the kernel source for the engine at host, as source
 // asks. It returns a nil host when the engine's stats are to be used, and
 // why (for the log); an error only when the user asked for the kernel
-// source and it cannot be had.
+// source for an engine on this host and its files cannot be read. A remote
+// engine's containers have their cgroup files on its own host, so it uses
+// the engine's stats whatever the source.
 func kernelSource(source, host string) (*cgroupstats.Host, string, error) {
 	if source == "" || source == StatsSourceEngine {
 		return nil, "chosen", nil
 	}
+	if !strings.HasPrefix(host, "unix://") {
+		return nil, fmt.Sprintf("the engine at %s is not on this host: its containers' cgroup files are on its own", host), nil
+	}
 	var why error
-	switch {
-	case runtime.GOOS != "linux":
+	if runtime.GOOS != "linux" {
 		why = fmt.Errorf("the kernel's cgroup files are Linux's; this is %s", runtime.GOOS)
-	case !strings.HasPrefix(host, "unix://"):
-		why = fmt.Errorf("the engine at %s is not on this host", host)
 	}
 	if why == nil {
 		h, err := cgroupstats.OpenHost(procRoot)
@@ -114,14 +119,17 @@ func (e statsInfoEngine) Info(ctx context.Context) (model.EngineInfo, error) {
 	return info, nil
 }
 
-// logStatsSource says which stats source the service starts with, and why
-// not the kernel's where it could have been.
+// logStatsSource says which stats source the engine (log names it) starts
+// with, and why not the kernel's where it could have been: a warning where
+// the user asked for the kernel's.
 func logStatsSource(log *zap.Logger, source string, host *cgroupstats.Host, why string) {
 	switch {
 	case host != nil:
 		log.Info("stats from the kernel's cgroup files", zap.String("statsSource", source))
 	case source == StatsSourceAuto:
 		log.Info("stats from the engine", zap.String("statsSource", source), zap.String("why", why))
+	case source == StatsSourceKernel:
+		log.Warn("stats from the engine, not the kernel's cgroup files as asked", zap.String("statsSource", source), zap.String("why", why))
 	}
 }
 

@@ -15,7 +15,12 @@ func TestKernelSourceChoice(t *testing.T) {
 		{source: "", host: "unix:///var/run/docker.sock", why: "chosen"},
 		{source: StatsSourceEngine, host: "unix:///var/run/docker.sock", why: "chosen"},
 		{source: StatsSourceAuto, host: "tcp://build-box:2376", why: "not on this host"},
-		{source: StatsSourceKernel, host: "tcp://build-box:2376", err: "stats source kernel: the engine at tcp://build-box:2376 is not on this host"},
+		// A remote engine uses the engine's stats even when the kernel's
+		// are asked for: the others are not refused for it.
+		{source: StatsSourceKernel, host: "tcp://build-box:2376", why: "the engine at tcp://build-box:2376 is not on this host"},
+		{source: StatsSourceKernel, host: "ssh://ops@build-box", why: "the engine at ssh://ops@build-box is not on this host"},
+		{source: StatsSourceAuto, host: "ssh://ops@build-box", why: "not on this host"},
+		{source: StatsSourceKernel, host: "npipe:////./pipe/docker_engine", why: "not on this host"},
 		// This host is Linux with readable cgroup files, as CI's is.
 		{source: StatsSourceAuto, host: "unix:///var/run/docker.sock", kernel: runtime.GOOS == "linux", why: ""},
 		{source: StatsSourceKernel, host: "unix:///var/run/docker.sock", kernel: runtime.GOOS == "linux"},
@@ -29,7 +34,7 @@ func TestKernelSourceChoice(t *testing.T) {
 		switch {
 		case tc.err != "" && (err == nil || err.Error() != tc.err):
 			t.Errorf("%q on %s: error %v, want %q", tc.source, tc.host, err, tc.err)
-		case tc.err == "" && err != nil && tc.kernel:
+		case tc.err == "" && err != nil && (tc.kernel || !strings.HasPrefix(tc.host, "unix://")):
 			t.Errorf("%q on %s: %v", tc.source, tc.host, err)
 		case (h != nil) != tc.kernel:
 			t.Errorf("%q on %s: kernel source %v, want %v (why: %q)", tc.source, tc.host, h != nil, tc.kernel, why)

@@ -5,14 +5,14 @@
 // go and `default`'s stay; switched on, they come back. Screenshots of the
 // dialog, light and dark, go to $DOCKPULSE_E2E_SHOTS.
 
-import { execFile } from 'node:child_process'
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { mkdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   createContainer,
+  dockerConfigWith,
   dockpulseBinary,
   launchBrowser,
   newPage,
@@ -34,19 +34,12 @@ let config: string
 
 const shots = process.env.DOCKPULSE_E2E_SHOTS ?? join(tmpdir(), 'dockpulse-e2e-shots')
 
-function dockerWith(env: NodeJS.ProcessEnv, ...args: string[]): Promise<string> {
-  return new Promise((ok, fail) =>
-    execFile('docker', args, { env }, (err, stdout, stderr) => (err ? fail(new Error(`docker ${args.join(' ')}: ${stderr}`)) : ok(stdout))),
-  )
-}
-
 beforeAll(async () => {
   engine = await startEngine()
   bin = await dockpulseBinary()
   await removeLabelled(engine)
   mkdirSync(shots, { recursive: true })
-  config = mkdtempSync(join(tmpdir(), 'dp-e2e-config-'))
-  await dockerWith({ PATH: process.env.PATH, DOCKER_CONFIG: config }, 'context', 'create', 'second', '--docker', `host=${engine.dockerHost}`)
+  config = await dockerConfigWith([['second', engine.dockerHost]])
   process.env.DOCKER_CONFIG = config // read by the serve processes started below
   browser = await launchBrowser()
 })

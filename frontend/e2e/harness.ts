@@ -61,6 +61,11 @@ export async function startEngine(): Promise<Engine> {
   if (process.env.DOCKER_HOST) {
     return { dockerHost: process.env.DOCKER_HOST, dir: process.env.DOCKPULSE_TEST_ENGINE_DIR || null, ownedByHarness: false }
   }
+  return startPrivateEngine()
+}
+
+/** A private engine of the harness's own, beside any other (stopEngine stops it); it can be crashed and restarted. */
+export async function startPrivateEngine(): Promise<Engine> {
   const dir = mkdtempSync(join(tmpdir(), 'dpe.e2e.'))
   const out = await run('go', ['run', './backend/enginetest/testengine', 'start', dir])
   const host = /DOCKER_HOST=(\S+)/.exec(out)?.[1]
@@ -106,8 +111,52 @@ export async function restartEngine(engine: Engine): Promise<void> {
   await run('go', ['run', './backend/enginetest/testengine', 'start', engine.dir])
 }
 
+/**
+ * Two real engines at once: the harness's own (startEngine) and a second
+ * private one, named by contexts of a temporary DOCKER_CONFIG (with any
+ * more contexts, such as one whose socket is not there), which the serve
+ * processes started afterwards read.
+ */
+export interface TwoEngines {
+  first: Engine
+  second: Engine
+  config: string
+}
+
+export async function startTwoEngines(names: [first: string, second: string], more: [name: string, host: string][] = []): Promise<TwoEngines> {
+  const first = await startEngine()
+  const second = await startPrivateEngine()
+  await removeLabelled(first)
+  const config = await dockerConfigWith([[names[0], first.dockerHost], [names[1], second.dockerHost], ...more])
+  process.env.DOCKER_CONFIG = config
+  return { first, second, config }
+}
+
+/** Ends a test file of two engines: the browser, the backends, both engines, the DOCKER_CONFIG. */
+export async function tearDownTwoEngines(engines: TwoEngines | undefined, parts: { browser?: Browser; serves: (Serve | undefined)[] }): Promise<void> {
+  await tearDown({ ...parts, engine: engines?.first })
+  delete process.env.DOCKER_CONFIG
+  if (engines) {
+    rmSync(engines.config, { recursive: true, force: true })
+    await stopEngine(engines.second)
+  }
+}
+
 // ---------------------------------------------------------------------------
 // Docker CLI and Engine API
+
+/**
+ * A fresh DOCKER_CONFIG folder with one context per [name, endpoint] pair,
+ * made by `docker context create` (the real context store). The caller
+ * removes it.
+ */
+export async function dockerConfigWith(contexts: [name: string, host: string][]): Promise<string> {
+  const config = mkdtempSync(join(tmpdir(), 'dp-e2e-config-'))
+  for (const [name, host] of contexts) {
+    await run('docker', ['context', 'create', name, '--docker', `host=${host}`], { PATH: process.env.PATH, DOCKER_CONFIG: config })
+  }
+  return config
+}
 
 export function docker(engine: Engine, ...args: string[]): Promise<string> {
   return run('docker', args, { ...process.env, DOCKER_HOST: engine.dockerHost })

@@ -139,6 +139,45 @@ describe('App with several engines', () => {
     expect(text('gamma').slice(4, 7)).toEqual(['2/2 running (last known)', '— not live', '— not live'])
     await user.click(screen.getByRole('button', { name: 'Hide engine details' }))
     expect(screen.queryByRole('region', { name: 'Engine details' })).toBeNull()
+    // A popover: Escape closes it and gives the focus back to its button, and so does a press outside it.
+    await user.click(screen.getByRole('button', { name: 'Engine details' }))
+    await user.keyboard('{Escape}')
+    expect(screen.queryByRole('region', { name: 'Engine details' })).toBeNull()
+    expect(screen.getByRole('button', { name: 'Engine details' })).toHaveFocus()
+    await user.click(screen.getByRole('button', { name: 'Engine details' }))
+    await user.click(screen.getByRole('heading', { name: 'Dockpulse' }))
+    expect(screen.queryByRole('region', { name: 'Engine details' })).toBeNull()
+  })
+
+  it('shows in each engine entry only as much as fits on the header line', () => {
+    // The list of entries is given 400 px; with facts they take 900, with counts 380, names alone 200.
+    const need = { full: 900, count: 380, name: 200 }
+    const chips = (el: HTMLElement) => el.classList.contains('engine-chips')
+    const room = { value: 400 }
+    const scroll = vi.spyOn(HTMLElement.prototype, 'scrollWidth', 'get').mockImplementation(function (this: HTMLElement) {
+      return chips(this) ? need[this.dataset.detail as keyof typeof need] : 0
+    })
+    const client = vi.spyOn(HTMLElement.prototype, 'clientWidth', 'get').mockImplementation(function (this: HTMLElement) {
+      return chips(this) ? room.value : 0
+    })
+    try {
+      render()
+      dispatch({ type: 'message', message: threeEngines() })
+      connected()
+      frame()
+      const list = screen.getByRole('list', { name: 'Docker engines' })
+      expect(list).toHaveAttribute('data-detail', 'count')
+      expect(list).not.toHaveAttribute('data-wrap')
+      // New text is measured again: a room too small even for the names wraps them.
+      room.value = 150
+      dispatch({ type: 'message', message: msg.engine(2, { engine: 'beta', version: '20.10.25', cpus: 0, memoryTotal: 0 }) })
+      frame()
+      expect(list).toHaveAttribute('data-detail', 'name')
+      expect(list).toHaveAttribute('data-wrap', 'true')
+    } finally {
+      scroll.mockRestore()
+      client.mockRestore()
+    }
   })
 
   it('says an engine never reached and one connecting, and knows nothing of them', () => {

@@ -14,6 +14,7 @@ import {
 import { connectionDetail, describeConnection, formatBytes, formatPercent } from '../format'
 import { useNow } from './useNow'
 import { useConnectionLive } from './engineLive'
+import './Status.css'
 
 function connectionTone(state: ConnectionState): string {
   switch (state.status) {
@@ -112,6 +113,10 @@ export function EngineIndicator() {
   )
 }
 
+function notReachedText(name: string, reason: string | undefined, many = true): string {
+  return `Dockpulse has not reached ${many ? `engine ${name}` : 'the Docker engine'} yet${reason ? `: ${reason}` : ''}`
+}
+
 /** A down engine is the one thing that must not be missed. */
 export function EngineAlerts() {
   const engines = useEngines()
@@ -119,19 +124,20 @@ export function EngineAlerts() {
   const down = engines.filter((e) => e.status === 'down')
   if (down.length === 0) return null
   const many = engines.length > 1
+  // Beside engines that are up, a small window gives each down one a line
+  // (the whole text in its title and the engine details).
+  const compact = many && down.length < engines.length
   return (
-    <div className="banner banner-bad" role="alert">
+    <div className="banner banner-bad" role="alert" data-compact={compact || undefined}>
       {down.map((engine) =>
         everReached(engine) ? (
-          <p key={engine.engine}>
+          <p key={engine.engine} title={compact ? engineText(engine, many, true) : undefined}>
             <strong>{engineText(engine, many, true)}</strong>
             {hasContainers && <span className="muted"> Containers below are the last known state, not live. Reconnecting by itself.</span>}
           </p>
         ) : (
-          <p key={engine.engine}>
-            <strong>
-              Dockpulse has not reached {many ? `engine ${engine.engine}` : 'the Docker engine'} yet{engine.reason ? `: ${engine.reason}` : ''}
-            </strong>
+          <p key={engine.engine} title={compact ? notReachedText(engine.engine, engine.reason) : undefined}>
+            <strong>{notReachedText(engine.engine, engine.reason, many)}</strong>
             <span className="muted"> Its containers and figures appear once it answers. Trying again by itself.</span>
           </p>
         ),
