@@ -285,7 +285,7 @@ func (s *Service) SetWatched(name string, on bool) error {
 		if err != nil {
 			return err
 		}
-		e, err := newEngine(ep, s.cfg, s.Store, s.base)
+		e, err := newEngine(ep, s.cfg, s.Store, s.keeper, s.base)
 		if err != nil {
 			return fmt.Errorf("switch engine %s on: %w", name, err)
 		}
@@ -352,6 +352,7 @@ func (s *Service) unwatch(name string) error {
 			errs = append(errs, fmt.Errorf("switch engine %s off: its watcher is still stopping after %v", name, stopWait))
 		}
 	}
+	s.keeper.StopEngine(name)
 	errs = append(errs, e.close())
 	s.Store.RemoveEngine(name)
 	return errors.Join(errs...)
