@@ -152,7 +152,7 @@ func (s *Server) ended(conn *websocket.Conn, err error, log *zap.Logger, invalid
 	case errors.Is(err, hub.ErrTooSlow):
 		log.Warn("client dropped", zap.Error(err))
 		_ = conn.Close(websocket.StatusPolicyViolation, "too slow: reconnect to resync") // best effort to a stuck peer
-	case errors.Is(err, hub.ErrClosed):
+	case errors.Is(err, hub.ErrClosed) || errors.Is(err, errServerClosing):
 		_ = conn.Close(websocket.StatusGoingAway, "server shutting down") // best effort
 	case err != nil:
 		log.Info("connection ended", zap.Error(err))
