@@ -1,6 +1,7 @@
 package server
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -321,55 +322,81 @@ func (s *Server) serveLogs(w http.ResponseWriter, r *http.Request) {
 // LogsTimeout bounds one page of logs, from either transport.
 const LogsTimeout = 30 * time.Second
 
-// parseLogsQuery checks the parameters of the polling route; the error
-// names the parameter at fault.
+// parseLogsQuery reads the parameters of the polling route into a
+// logs.Query and checks it (CheckLogsQuery); the error names the parameter
+// at fault. A number given must be at least 1: 0 is the zero value, which
+// a query leaves to its default.
 func parseLogsQuery(r *http.Request) (logs.Query, error) {
 	v := r.URL.Query()
 	var q logs.Query
 	var err error
-	if v.Has("tail") && (v.Has("since") || v.Has("cursor")) {
-		return q, errors.New("tail: not with since or cursor (tail is the last lines; since and cursor start from a point)")
-	}
-	if v.Has("until") && !v.Has("since") && !v.Has("cursor") {
-		return q, errors.New("until: needs since or cursor")
-	}
-	if v.Has("limit") && !v.Has("since") && !v.Has("cursor") {
-		return q, errors.New("limit: needs since or cursor (without them, tail says how many)")
-	}
-	if v.Has("since") && v.Has("cursor") {
-		return q, errors.New("since and cursor: give one or the other (the cursor already says where to go on)")
+	for _, p := range []struct {
+		name string
+		to   *int
+		max  int
+	}{{"tail", &q.Tail, logs.MaxTail}, {"limit", &q.Limit, logs.MaxLimit}} {
+		if v.Has(p.name) {
+			if *p.to, err = intParam(v.Get(p.name), p.name, 1, p.max); err != nil {
+				return q, err
+			}
+		}
 	}
 	if v.Has("cursor") && v.Get("cursor") == "" {
 		return q, errors.New("cursor: empty")
 	}
-	q.Cursor = v.Get("cursor")
-	if v.Has("since") {
-		if q.Since, err = timeParam(v.Get("since"), "since"); err != nil {
+	q.Since, q.Until, q.Cursor = v.Get("since"), v.Get("until"), v.Get("cursor")
+	return CheckLogsQuery(q)
+}
+
+// CheckLogsQuery checks a query of the polling route or the bound Logs
+// method and fills in its defaults: without Since or Cursor, the last Tail
+// lines (default logs.DefaultTail); from Since or Cursor, at most Limit
+// lines (default logs.DefaultLimit) up to Until. Since and Until come back
+// in the lines' own time form. The error wraps model.ErrInvalid and names
+// the parameter at fault.
+func CheckLogsQuery(q logs.Query) (logs.Query, error) {
+	q, err := checkLogsQuery(q)
+	if err != nil {
+		return q, fmt.Errorf("%w (%w)", err, model.ErrInvalid)
+	}
+	return q, nil
+}
+
+func checkLogsQuery(q logs.Query) (logs.Query, error) {
+	var err error
+	from := q.Since != "" || q.Cursor != ""
+	switch {
+	case q.Tail < 0 || q.Tail > logs.MaxTail:
+		return q, fmt.Errorf("tail=%d: want a whole number from 1 to %d", q.Tail, logs.MaxTail)
+	case q.Limit < 0 || q.Limit > logs.MaxLimit:
+		return q, fmt.Errorf("limit=%d: want a whole number from 1 to %d", q.Limit, logs.MaxLimit)
+	case q.Tail > 0 && from:
+		return q, errors.New("tail: not with since or cursor (tail is the last lines; since and cursor start from a point)")
+	case q.Since != "" && q.Cursor != "":
+		return q, errors.New("since and cursor: give one or the other (the cursor already says where to go on)")
+	case q.Until != "" && !from:
+		return q, errors.New("until: needs since or cursor")
+	case q.Limit > 0 && !from:
+		return q, errors.New("limit: needs since or cursor (without them, tail says how many)")
+	}
+	if q.Since != "" {
+		if q.Since, err = timeParam(q.Since, "since"); err != nil {
 			return q, err
 		}
 	}
-	if v.Has("until") {
-		if q.Until, err = timeParam(v.Get("until"), "until"); err != nil {
+	if q.Until != "" {
+		until := q.Until
+		if q.Until, err = timeParam(until, "until"); err != nil {
 			return q, err
 		}
 		if q.Since != "" && q.Until < q.Since {
-			return q, fmt.Errorf("until=%q: before since", v.Get("until"))
+			return q, fmt.Errorf("until=%q: before since", model.Cut(until, model.MaxWord))
 		}
 	}
-	if q.Since == "" && q.Cursor == "" {
-		q.Tail = logs.DefaultTail
-		if v.Has("tail") {
-			if q.Tail, err = intParam(v.Get("tail"), "tail", 1, logs.MaxTail); err != nil {
-				return q, err
-			}
-		}
-		return q, nil
-	}
-	q.Limit = logs.DefaultLimit
-	if v.Has("limit") {
-		if q.Limit, err = intParam(v.Get("limit"), "limit", 1, logs.MaxLimit); err != nil {
-			return q, err
-		}
+	if !from {
+		q.Tail = cmp.Or(q.Tail, logs.DefaultTail)
+	} else {
+		q.Limit = cmp.Or(q.Limit, logs.DefaultLimit)
 	}
 	return q, nil
 }
