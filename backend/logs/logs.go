@@ -12,6 +12,17 @@
 // 16 KiB, each with its own copy of the line's timestamp; a line is kept up
 // to MaxLineBytes and the bytes beyond are counted, not buffered (Line.Cut);
 // invalid UTF-8 becomes U+FFFD; "\r\n" ends a line as "\n" does.
+//
+// Memory: a page holds at most MaxLimit (or MaxTail) lines of at most
+// MaxLineBytes each; a follow holds one line per stream being assembled
+// (MaxLineBytes at most) and the lines read and not yet emitted (at most
+// 8 × BatchLines, then reading waits for emit). The Keeper holds at most
+// KeptDeaths deaths of KeptLines lines, KeptBytes of text in all (the
+// newest death always kept whole, at most KeptLines × MaxLineBytes, 12.5
+// MiB), plus a ring of KeptLines lines for each of at most MaxFollows
+// running --rm containers: 64 MiB + 12.5 MiB + 32 × 12.5 MiB in the worst
+// case of every line at the limit; with lines of 500 bytes, about 100 KiB
+// a death and 100 KiB a --rm container.
 package logs
 
 import "github.com/dockpulse/dockpulse/backend/model"

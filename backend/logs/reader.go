@@ -2,12 +2,17 @@ package logs
 
 import (
 	"context"
-	"errors"
+	"fmt"
 	"io"
+	"strconv"
+
+	cerrdefs "github.com/containerd/errdefs"
 
 	"github.com/docker/docker/api/types/container"
 	"github.com/docker/docker/api/types/events"
 	"go.uber.org/zap"
+
+	"github.com/dockpulse/dockpulse/backend/model"
 )
 
 // API is what a Reader needs of the engine's SDK client
@@ -34,11 +39,188 @@ func NewReader(engine string, api API, log *zap.Logger) *Reader {
 // Engine is the name of the reader's engine.
 func (r *Reader) Engine() string { return r.engine }
 
-var errNotImplemented = errors.New("logs: not implemented yet")
+// target is what reading a container's log needs to know of it.
+type target struct {
+	id         string // its full ID
+	tty        bool   // its stream is raw, not multiplexed
+	running    bool   // it may still write
+	autoRemove bool   // the engine removes it when it exits (docker run --rm)
+}
+
+// inspect finds the container id; an unknown one is an error wrapping
+// model.ErrNotFound.
+func (r *Reader) inspect(ctx context.Context, id string) (target, error) {
+	in, err := r.api.ContainerInspect(ctx, id)
+	if err != nil {
+		if cerrdefs.IsNotFound(err) {
+			return target{}, notFound(r.engine, id, err)
+		}
+		return target{}, fmt.Errorf("inspect %s on engine %s: %w", model.Cut(id, model.MaxWord), r.engine, err)
+	}
+	t := target{id: in.ID}
+	if in.ContainerJSONBase != nil && in.HostConfig != nil {
+		t.autoRemove = in.HostConfig.AutoRemove
+	}
+	if in.Config != nil {
+		t.tty = in.Config.Tty
+	}
+	if in.ContainerJSONBase != nil && in.State != nil {
+		t.running = in.State.Running || in.State.Restarting
+	}
+	return t, nil
+}
+
+// read reads the container's log as opts say (always both streams, with
+// timestamps), calling out with each line; flush hands on the lines
+// without a newline at the end too. out may return errStop to end early.
+func (r *Reader) read(ctx context.Context, t target, opts container.LogsOptions, flush bool, out func(Line) error) error {
+	opts.ShowStdout, opts.ShowStderr, opts.Timestamps = true, true, true
+	body, err := r.api.ContainerLogs(ctx, t.id, opts)
+	if err != nil {
+		if cerrdefs.IsNotFound(err) {
+			return notFound(r.engine, t.id, err)
+		}
+		return fmt.Errorf("logs of %s on engine %s: %w", model.Cut(t.id, model.MaxWord), r.engine, err)
+	}
+	defer body.Close()
+	if err := readLines(body, newParser(r.engine, t.id, t.tty, nil), flush, out); err != nil {
+		return fmt.Errorf("logs of %s on engine %s: %w", model.Cut(t.id, model.MaxWord), r.engine, err)
+	}
+	return nil
+}
 
 // Page answers q for the container id: lines in time order and a cursor to
 // go on from. An unknown container is an error wrapping model.ErrNotFound;
 // a bad query one wrapping model.ErrInvalid.
 func (r *Reader) Page(ctx context.Context, id string, q Query) (Page, error) {
-	return Page{}, errNotImplemented
+	pq, err := parseQuery(q)
+	if err != nil {
+		return Page{}, fmt.Errorf("logs of %s: %w", model.Cut(id, model.MaxWord), err)
+	}
+	t, err := r.inspect(ctx, id)
+	if err != nil {
+		return Page{}, err
+	}
+	if pq.from == nil {
+		return r.tailPage(ctx, t, pq)
+	}
+	return r.fromPage(ctx, t, *pq.from, pq)
 }
+
+// tailPage is the last pq.tail lines up to pq.until or now.
+func (r *Reader) tailPage(ctx context.Context, t target, pq query) (Page, error) {
+	lines, err := r.collect(ctx, t, container.LogsOptions{Tail: strconv.Itoa(pq.tail), Until: pq.until})
+	if err != nil {
+		return Page{}, err
+	}
+	if pq.until != "" && len(lines) < pq.tail {
+		// The engine takes the tail at the log's end, then drops the lines
+		// after until: fewer than asked may mean lines after until took
+		// their place. Read up to until and keep the last ones.
+		if lines, err = r.lastUntil(ctx, t, pq); err != nil {
+			return Page{}, err
+		}
+	}
+	c := pageCursor(cursor{time: epoch}, lines, t.running)
+	if len(lines) == pq.tail && lines[0].Time == c.time && c.n > 0 {
+		// Every line of the page shares the last one's time, and more at
+		// that time may come before the page: count them all.
+		if c.n, err = r.countAt(ctx, t, c.time, lines); err != nil {
+			return Page{}, err
+		}
+	}
+	return Page{Lines: lines, Cursor: c.String()}, nil
+}
+
+// collect reads every line opts give, those without a newline included.
+func (r *Reader) collect(ctx context.Context, t target, opts container.LogsOptions) ([]Line, error) {
+	var lines []Line
+	err := r.read(ctx, t, opts, true, func(l Line) error {
+		lines = append(lines, l)
+		return nil
+	})
+	return lines, err
+}
+
+// lastUntil is the last pq.tail lines up to pq.until, read from the start.
+func (r *Reader) lastUntil(ctx context.Context, t target, pq query) ([]Line, error) {
+	ring := make([]Line, 0, pq.tail)
+	next := 0
+	err := r.read(ctx, t, container.LogsOptions{Since: epoch, Until: pq.until}, true, func(l Line) error {
+		if len(ring) < pq.tail {
+			ring = append(ring, l)
+			return nil
+		}
+		ring[next] = l
+		next = (next + 1) % pq.tail
+		return nil
+	})
+	return append(ring[next:], ring[:next]...), err
+}
+
+// countAt is how many lines at time the log holds up to the last of page
+// (which all are at time), the last one without a newline of a running
+// container not counted.
+func (r *Reader) countAt(ctx context.Context, t target, time string, page []Line) (int, error) {
+	all, err := r.collect(ctx, t, container.LogsOptions{Since: time, Until: time})
+	if err != nil {
+		return 0, err
+	}
+	last := page[len(page)-1]
+	if last.Partial && t.running {
+		last = page[max(0, len(page)-2)]
+	}
+	n := 0
+	for _, l := range all {
+		if l.Time == time {
+			n++
+		}
+		if l == last {
+			break
+		}
+	}
+	return n, nil
+}
+
+// fromPage is at most pq.limit lines after from, up to pq.until or now.
+func (r *Reader) fromPage(ctx context.Context, t target, from cursor, pq query) (Page, error) {
+	var lines []Line
+	more, seen := false, 0
+	err := r.read(ctx, t, container.LogsOptions{Since: from.time, Until: pq.until}, true, func(l Line) error {
+		if l.Time == from.time {
+			seen++
+		}
+		if from.passes(l, seen) {
+			return nil
+		}
+		if len(lines) == pq.limit {
+			more = true
+			return errStop
+		}
+		lines = append(lines, l)
+		return nil
+	})
+	if err != nil {
+		return Page{}, err
+	}
+	return Page{Lines: lines, Cursor: pageCursor(from, lines, t.running).String(), More: more}, nil
+}
+
+// pageCursor is the cursor just after the last of lines, which follow c.
+// A running container's line without a newline is not passed: it is read
+// again, whole once its newline came.
+func pageCursor(c cursor, lines []Line, running bool) cursor {
+	for _, l := range lines {
+		if l.Partial && running {
+			break
+		}
+		if l.Time == c.time {
+			c.n++
+		} else {
+			c = cursor{time: l.Time, n: 1}
+		}
+	}
+	return c
+}
+
+func cerrNotFound(err error) bool { return cerrdefs.IsNotFound(err) }
