@@ -245,12 +245,20 @@ func (s *Server) streamLogs(ctx context.Context, conn *websocket.Conn, req logsR
 	}()
 	go s.pinger(ctx, cancel, conn)
 
+	var buf []byte // the lines' messages, reused
 	for {
 		lines, other := q.next(protocol.MaxLogsBatchLines, protocol.MaxLogsBatchBytes)
 		var err error
 		switch {
 		case lines != nil:
-			err = send(protocol.TypeLogsLines, protocol.LogsLines{Lines: lines})
+			seq++
+			buf = protocol.AppendLogsLines(buf[:0], seq, lines)
+			if err = s.write(conn, buf); err != nil {
+				err = fmt.Errorf("write %s %d: %w", protocol.TypeLogsLines, seq, err)
+			}
+			if cap(buf) > 1<<20 {
+				buf = nil // a batch of long lines: not kept for the next
+			}
 		case other.skip != nil:
 			err = send(protocol.TypeLogsSkipped, other.skip)
 		case other.state != nil:
