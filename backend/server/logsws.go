@@ -166,19 +166,11 @@ func (s *Server) serveLogsWS(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	hello := protocol.LogsHello{Containers: targets, MaxLineBytes: logs.MaxLineBytes}
-	leave, ok := admit(w, &s.logConns, s.cfg.MaxLogConns)
+	conn, ctx, cancel, release, ok := s.openSocket(w, r, &s.logConns, s.cfg.MaxLogConns)
 	if !ok {
 		return
 	}
-	defer leave()
-	s.wg.Add(1)
-	defer s.wg.Done()
-
-	conn, ctx, cancel, ok := s.accept(w, r)
-	if !ok {
-		return
-	}
-	defer cancel(nil)
+	defer release()
 	log := s.log.With(zap.String("remote", r.RemoteAddr), zap.String("socket", "logs"))
 	readerDone := s.startReading(r.Context(), conn, cancel, func(typ websocket.MessageType, _ []byte) error {
 		return fmt.Errorf("%w: a %v message", errClientMessage, typ)

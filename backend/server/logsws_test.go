@@ -465,18 +465,7 @@ func TestLogsPollingRoute(t *testing.T) {
 	f := start(t, Config{Logs: src})
 	get := func(path string) (int, string) {
 		t.Helper()
-		req, err := http.NewRequest(http.MethodGet, f.srv.URL()+path, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		req.Header.Set("Authorization", "Bearer "+f.srv.Token())
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		body, _ := io.ReadAll(resp.Body)
-		return resp.StatusCode, string(body)
+		return call(t, f.srv, http.MethodGet, path, f.srv.Token())
 	}
 	base := "/api/engines/local/containers/a/logs"
 	good := []struct {
@@ -549,16 +538,9 @@ func TestLastWordsRoute(t *testing.T) {
 		{"/api/engines/local/containers/a/lastwords", 404, "no last words"},
 		{"/api/engines/elsewhere/containers/gone/lastwords", 404, "no last words"},
 	} {
-		req, _ := http.NewRequest(http.MethodGet, f.srv.URL()+tt.path, nil)
-		req.Header.Set("Authorization", "Bearer "+f.srv.Token())
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		body, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		if resp.StatusCode != tt.status || !strings.Contains(string(body), tt.says) {
-			t.Errorf("%s: %d %s, want %d saying %s", tt.path, resp.StatusCode, body, tt.status, tt.says)
+		status, body := call(t, f.srv, http.MethodGet, tt.path, f.srv.Token())
+		if status != tt.status || !strings.Contains(body, tt.says) {
+			t.Errorf("%s: %d %s, want %d saying %s", tt.path, status, body, tt.status, tt.says)
 		}
 	}
 }
