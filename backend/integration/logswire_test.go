@@ -101,7 +101,7 @@ func TestLogsWireLineArrives(t *testing.T) {
 	waitLogsClient(t, c, 20*time.Second, "five lines", func() bool { return c.LineCount() >= 5 })
 	var following bool
 	for _, it := range c.Items() {
-		if it.State != nil && it.State.State == protocol.LogsFollowing && it.State.ID == id {
+		if it.State != nil && it.State.State == logs.Following && it.State.ID == id {
 			following = true
 		}
 		for _, l := range it.Lines {

@@ -59,25 +59,16 @@ type LogsSkipped struct {
 	To     string `json:"to"`
 }
 
-// The states of a followed container, as logs.state gives them.
-const (
-	// LogsFollowing: the engine stream is open (the container runs).
-	LogsFollowing = "following"
-	// LogsStopped: the container is not running, every line up to its exit
-	// was sent, and the stream waits for it to start again.
-	LogsStopped = "stopped"
-	// LogsRemoved: the container is gone and its stream is over.
-	LogsRemoved = "removed"
-	// LogsInterrupted: the engine connection was lost; the stream resumes
-	// by itself after the last line sent and says LogsFollowing again.
-	LogsInterrupted = "interrupted"
-)
-
 // LogsState is a change of one followed container's stream.
 type LogsState struct {
 	Engine string `json:"engine"`
 	ID     string `json:"id"`
-	// State is LogsFollowing, LogsStopped, LogsRemoved or LogsInterrupted.
+	// State is logs.Following (the engine stream is open: the container
+	// runs), logs.Stopped (it is not running and every line up to its exit
+	// was sent; the stream waits for it to start again), logs.Removed (it
+	// is gone and its stream is over) or logs.Interrupted (the engine
+	// connection was lost; the stream resumes by itself after the last line
+	// sent and says logs.Following again).
 	State string `json:"state"`
 	// Reason says why, in words (empty when there is nothing to add).
 	Reason string `json:"reason"`

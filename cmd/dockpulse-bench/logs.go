@@ -47,18 +47,16 @@ func (b *bench) logsBench(ctx context.Context) error {
 		return err
 	}
 	sleeper := b.eng.runningIDs(1)
-	be, err := startBackend(ctx, b.bin, b.eng.host, b.log)
+	be, ws, err := b.oneClient(ctx, b.bin)
 	if err != nil {
 		return err
 	}
 	defer be.stop()
-	if err := waitEngineUp(ctx, be, 30*time.Second); err != nil {
-		return err
-	}
+	defer ws.Close()
 	if err := b.logsLatency(ctx, be, docker); err != nil {
 		return err
 	}
-	return b.logsFlood(ctx, be, docker, sleeper)
+	return b.logsFlood(ctx, be, ws, docker, sleeper)
 }
 
 // runLogger starts a benchmark container running a shell script.
@@ -366,13 +364,8 @@ func (b *bench) flood(ctx context.Context, be *backend, docker string, sleeper [
 // logsFlood measures a flood with the backend following it, and the state
 // stream's latency without a flood and during a flood that only `docker
 // logs -f` follows (the machine's and the engine's part of the effect).
-func (b *bench) logsFlood(ctx context.Context, be *backend, docker string, sleeper []string) error {
+func (b *bench) logsFlood(ctx context.Context, be *backend, ws *wsClient, docker string, sleeper []string) error {
 	sz := b.sz
-	ws, err := dialWS(ctx, be, false)
-	if err != nil {
-		return err
-	}
-	defer ws.Close()
 	direct := subscribeDirect(ctx, b.eng)
 	defer direct.cancel()
 	time.Sleep(500 * time.Millisecond)
