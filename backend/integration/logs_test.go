@@ -19,6 +19,7 @@ import (
 	"go.uber.org/goleak"
 	"go.uber.org/zap/zaptest"
 
+	"github.com/dockpulse/dockpulse/backend/engines"
 	"github.com/dockpulse/dockpulse/backend/enginetest"
 	"github.com/dockpulse/dockpulse/backend/logs"
 	"github.com/dockpulse/dockpulse/backend/model"
@@ -105,6 +106,12 @@ func engineLog(t *testing.T, cli *client.Client, id string) []string {
 	return out
 }
 
+func sorted(s []string) []string {
+	s = slices.Clone(s)
+	slices.Sort(s)
+	return s
+}
+
 func lineKeys(lines []logs.Line) []string {
 	out := make([]string, len(lines))
 	for i, l := range lines {
@@ -141,7 +148,10 @@ func checkTimes(t *testing.T, lines []logs.Line) {
 func TestLogsStdoutAndStderr(t *testing.T) {
 	e := enginetest.Require(t)
 	r, cli := logReader(t, e)
-	id := runLogging(t, e, `echo out1; echo err1 >&2; echo out2; sleep 0.1; echo err2 >&2; echo out3`, nil)
+	// Each stream's lines keep their order; across streams the engine's
+	// copiers stamp each their own, so only lines written apart in time
+	// have a sure order.
+	id := runLogging(t, e, `echo out1; echo err1 >&2; echo out2; sleep 0.1; echo err2 >&2; sleep 0.1; echo out3`, nil)
 	waitExited(t, cli, id)
 	p, err := r.Page(t.Context(), id, logs.Query{})
 	if err != nil {
@@ -163,11 +173,11 @@ func TestLogsStdoutAndStderr(t *testing.T) {
 	if want := []string{"stderr:err1", "stderr:err2"}; !slices.Equal(errs, want) {
 		t.Errorf("stderr %q, want %q", errs, want)
 	}
-	// err2 came 0.1 s after out1, out2 and err1, before out3.
+	// err2 came 0.1 s after out1, out2 and err1, and 0.1 s before out3.
 	if i := slices.Index(got, "stderr:err2"); i != 3 || got[4] != "stdout:out3" {
 		t.Errorf("order %q: want err2 fourth, out3 last", got)
 	}
-	if !slices.Equal(lineKeys(p.Lines), engineLog(t, cli, id)) {
+	if got := lineKeys(p.Lines); !slices.Equal(sorted(got), engineLog(t, cli, id)) {
 		t.Errorf("lines %q, the engine's %q", lineKeys(p.Lines), engineLog(t, cli, id))
 	}
 }
@@ -175,16 +185,18 @@ func TestLogsStdoutAndStderr(t *testing.T) {
 func TestLogsTTY(t *testing.T) {
 	e := enginetest.Require(t)
 	r, cli := logReader(t, e)
-	id := runLogging(t, e, `echo one; echo two >&2; printf 'three\r\n'; printf 'no newline'`, func(c *container.Config, _ *container.HostConfig) {
-		c.Tty = true
-	})
+	// A TTY stream has no frames: a line Docker cut into 16 KiB partial
+	// messages has their timestamps inside it.
+	id := runLogging(t, e, `echo one; echo two >&2; printf 'three\r\n'; head -c 40000 /dev/zero | tr '\0' y; echo; printf 'no newline'`,
+		func(c *container.Config, _ *container.HostConfig) { c.Tty = true })
 	waitExited(t, cli, id)
 	p, err := r.Page(t.Context(), id, logs.Query{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	checkTimes(t, p.Lines)
-	if got, want := texts(p.Lines), []string{"stdout:one", "stdout:two", "stdout:three", "stdout:no newline"}; !slices.Equal(got, want) {
+	long := "stdout:" + strings.Repeat("y", 40000)
+	if got, want := texts(p.Lines), []string{"stdout:one", "stdout:two", "stdout:three", long, "stdout:no newline"}; !slices.Equal(got, want) {
 		t.Errorf("lines %q, want %q", got, want)
 	}
 	if n := len(p.Lines); n == 0 || !p.Lines[n-1].Partial {
@@ -270,10 +282,10 @@ func TestLogsInvalidUTF8AndHTML(t *testing.T) {
 func TestLogsTailSinceUntilCursor(t *testing.T) {
 	e := enginetest.Require(t)
 	r, cli := logReader(t, e)
-	id := runLogging(t, e, `i=0; while [ $i -lt 40 ]; do echo "line $i"; [ $((i%3)) = 0 ] && echo "err $i" >&2; i=$((i+1)); done`, nil)
+	id := runLogging(t, e, `i=0; while [ $i -lt 40 ]; do echo "line $i"; [ $((i%3)) = 0 ] && sleep 0.005 && echo "err $i" >&2 && sleep 0.005; i=$((i+1)); done`, nil)
 	waitExited(t, cli, id)
 	all := allLines(t, r, id)
-	if want := engineLog(t, cli, id); !slices.Equal(lineKeys(all), want) {
+	if want := engineLog(t, cli, id); !slices.Equal(sorted(lineKeys(all)), want) {
 		t.Fatalf("all lines %q, the engine's %q", lineKeys(all), want)
 	}
 	if len(all) != 54 {
@@ -455,7 +467,7 @@ func TestLogsFollowRestartedAndRemoved(t *testing.T) {
 			ofA = append(ofA, l)
 		}
 	}
-	if want := engineLog(t, cli, a); !slices.Equal(lineKeys(ofA), want) {
+	if want := engineLog(t, cli, a); !slices.Equal(sorted(lineKeys(ofA)), want) {
 		t.Errorf("a's lines followed through a restart differ from its log: %d followed, %d logged; states %+v", len(ofA), len(want), states)
 	}
 	checkBatchesOrdered(t, lines)
@@ -508,7 +520,7 @@ func TestLogsFollowEngineKilled(t *testing.T) {
 	f.waitFor(t, 10*time.Second, "stopped", func(_ []logs.Line, states []logs.State) bool { return lastState(states, id) == logs.Stopped })
 	lines, states := f.snapshot()
 	want := engineLog(t, cli, id)
-	if got := lineKeys(lines); !slices.Equal(got, want) {
+	if got := sorted(lineKeys(lines)); !slices.Equal(got, want) {
 		t.Errorf("followed through an engine kill: %d lines, the log has %d (states %+v)", len(got), len(want), states)
 		missing, extra := diff(want, got)
 		t.Errorf("missing %q, extra %q", missing, extra)
@@ -621,3 +633,87 @@ func TestServiceLogs(t *testing.T) {
 }
 
 func second[T any](_ T, err error) error { return err }
+
+// TestFollowLogsEngineSwitchedOff: a follow of an engine that is switched
+// off ends, saying so.
+func TestFollowLogsEngineSwitchedOff(t *testing.T) {
+	e := enginetest.Require(t)
+	cfg := enginetest.NewCLIConfig(t)
+	cfg.CreateContext("one", "host="+e.Host)
+	cfg.Setenv(t)
+	r := runService(t, "", service.Config{Engines: []engines.Endpoint{resolveContext(t, cfg, "one")}})
+	id := runLogging(t, e, counting, nil)
+	var mu sync.Mutex
+	n := 0
+	done := make(chan error, 1)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	go func() {
+		done <- r.Service.FollowLogs(ctx, "one", []string{id}, logs.Query{}, func(lines []logs.Line) {
+			mu.Lock()
+			defer mu.Unlock()
+			n += len(lines)
+		}, func(logs.State) {})
+	}()
+	eventually(t, 10*time.Second, "lines followed", func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return n > 5
+	})
+	if err := r.Service.SetWatched("one", false); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-done:
+		if !errors.Is(err, model.ErrNoEngine) {
+			t.Errorf("the follow ended with %v, want an error wrapping model.ErrNoEngine", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the follow goes on after its engine was switched off")
+	}
+}
+
+// TestPodmanLogs: Podman's Docker-compatible API stamps lines to the second
+// (so lines share times, and the cursor counts them) and cuts long lines
+// into pieces of 8 KiB; its own tail joins such a line to the line before
+// it, even of the other stream, so the reader reads tails from the start.
+func TestPodmanLogs(t *testing.T) {
+	e := enginetest.RequirePodman(t)
+	r, cli := logReader(t, e)
+	id := runLogging(t, e, `echo out1; echo err1 >&2; sleep 0.1; printf 'x%.0s' $(seq 1 20000); echo; printf 'no newline'`, nil)
+	waitExited(t, cli, id)
+	want := []string{"stdout:out1", "stderr:err1", "stdout:" + strings.Repeat("x", 20000), "stdout:no newline"}
+	p, err := r.Page(t.Context(), id, logs.Query{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkTimes(t, p.Lines)
+	if got := texts(p.Lines); !slices.Equal(got, want) || !p.Lines[3].Partial {
+		t.Errorf("tail: %d lines %.60q", len(got), got)
+	}
+	if p, err := r.Page(t.Context(), id, logs.Query{Tail: 2}); err != nil || !slices.Equal(texts(p.Lines), want[2:]) {
+		t.Errorf("tail 2: %.60q, %v", texts(p.Lines), err)
+	}
+	var walked []logs.Line
+	q := logs.Query{Since: "1970-01-01T00:00:00Z", Limit: 1}
+	for {
+		p, err := r.Page(t.Context(), id, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		walked = append(walked, p.Lines...)
+		if !p.More {
+			break
+		}
+		q = logs.Query{Cursor: p.Cursor, Limit: 1}
+	}
+	if got := texts(walked); !slices.Equal(got, want) {
+		t.Errorf("a cursor walk over lines of one second: %.60q", got)
+	}
+	got, _ := followUntil(t, r, []string{id}, logs.Query{}, func(lines []logs.Line, states []logs.State) bool {
+		return lastState(states, id) == logs.Stopped
+	})
+	if !slices.Equal(texts(got), want) {
+		t.Errorf("followed %.60q", texts(got))
+	}
+}

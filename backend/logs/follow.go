@@ -8,9 +8,11 @@ import (
 	"sync"
 	"time"
 
+	cerrdefs "github.com/containerd/errdefs"
 	"github.com/docker/docker/api/types/container"
 	"github.com/docker/docker/api/types/events"
 	"github.com/docker/docker/api/types/filters"
+	"go.uber.org/zap"
 
 	"github.com/dockpulse/dockpulse/backend/model"
 )
@@ -56,14 +58,15 @@ const (
 // goes), so the end of the stream is the signal, and an inspect then says
 // which it was (running again: reopen; not running: stopped; no such
 // container: removed; no answer: interrupted, retried with backoff). While
-// the container is stopped, the engine's events for it (start, destroy)
-// say when to look again; they are subscribed before the container is
+// the container is stopped, the engine's events for it (a start, its
+// removal) say when to look again; they are subscribed before the container is
 // inspected once more, so that a start between the two is not missed.
 // Reading the events of every container instead would cost each follow the
 // whole engine's event stream. Every stream after the first is opened from
-// the time of the last line emitted, the lines at that time already
-// emitted skipped, so a restart, an engine restart or a reconnection
-// neither repeats nor loses a line.
+// a cursor just after the last line emitted (see cursor: from a little
+// before its time, the lines up to it skipped in the engine's order), so a
+// restart, an engine restart or a reconnection neither repeats nor loses a
+// line. emit and state must not be nil.
 func (r *Reader) Follow(ctx context.Context, ids []string, from Query, emit func(lines []Line), state func(State)) error {
 	if len(ids) == 0 {
 		return fmt.Errorf("follow logs: no container: %w", model.ErrInvalid)
@@ -73,12 +76,17 @@ func (r *Reader) Follow(ctx context.Context, ids []string, from Query, emit func
 	if err != nil {
 		return fmt.Errorf("follow logs: %w", err)
 	}
+	ctx, release := r.bind(ctx)
+	defer release()
+	if r.closed() {
+		return r.closedError()
+	}
 	targets := make([]target, 0, len(ids))
 	seen := make(map[string]bool, len(ids))
 	for _, id := range ids {
 		t, err := r.inspect(ctx, id)
 		if err != nil {
-			return fmt.Errorf("follow logs: %w", err)
+			return fmt.Errorf("follow logs: %w", r.whyEnded(ctx, err))
 		}
 		if !seen[t.id] {
 			seen[t.id] = true
@@ -107,7 +115,7 @@ func (r *Reader) Follow(ctx context.Context, ids []string, from Query, emit func
 	if len(targets) > 1 {
 		m.wait, m.several = historyWait, true
 	}
-	return m.run(ctx, in, len(targets), state)
+	return r.whyEnded(ctx, m.run(ctx, in, len(targets), state))
 }
 
 // followMsg is what a follower tells Follow's goroutine: lines, a state,
@@ -251,6 +259,9 @@ func (f *follower) run(ctx context.Context, t target) {
 			if reason == nil {
 				reason = err
 			}
+			if f.state != Interrupted {
+				f.r.log.Info("log stream interrupted; resuming", zap.String("id", model.Cut(f.id, model.MaxWord)), zap.Error(reason))
+			}
 			f.setState(ctx, Interrupted, reason.Error())
 			wait(ctx, retry)
 			retry = min(2*retry, maxRetry)
@@ -270,7 +281,10 @@ func (f *follower) run(ctx context.Context, t target) {
 
 // follow reads one follow stream to its end.
 func (f *follower) follow(ctx context.Context) error {
-	opts := container.LogsOptions{Follow: true, Since: f.cur.time}
+	if err := f.history(ctx, true); err != nil {
+		return err
+	}
+	opts := container.LogsOptions{Follow: true, Since: f.cur.since()}
 	if f.tail > 0 {
 		opts = container.LogsOptions{Follow: true, Tail: fmt.Sprint(f.tail)}
 	}
@@ -283,13 +297,16 @@ func (f *follower) follow(ctx context.Context) error {
 func (f *follower) stopped(ctx context.Context) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	// Any event of the container is worth a look (a start, its removal:
+	// Docker's destroy is Podman's remove).
 	evs, errs := f.r.api.Events(ctx, events.ListOptions{Filters: filters.NewArgs(
 		filters.Arg("type", string(events.ContainerEventType)),
 		filters.Arg("container", f.id),
-		filters.Arg("event", string(events.ActionStart)),
-		filters.Arg("event", string(events.ActionDestroy)),
 	)})
-	opts := container.LogsOptions{Since: f.cur.time}
+	if err := f.history(ctx, false); err != nil {
+		return err
+	}
+	opts := container.LogsOptions{Since: f.cur.since()}
 	if f.tail > 0 {
 		opts = container.LogsOptions{Tail: fmt.Sprint(f.tail)}
 	}
@@ -311,6 +328,32 @@ func (f *follower) stopped(ctx context.Context) error {
 	}
 }
 
+// history sends the first stream's tail itself, read from the log's start,
+// where the engine's own tail is wrong (Podman: podman.go); the stream
+// then goes on from the cursor. A running container's last line without a
+// newline is left for the stream.
+func (f *follower) history(ctx context.Context, running bool) error {
+	if f.tail == 0 || f.r.tailsRight(ctx) {
+		return nil
+	}
+	lines, err := f.r.lastUntil(ctx, target{id: f.id, tty: f.tty}, query{tail: f.tail})
+	if err != nil {
+		if errors.Is(err, model.ErrNotFound) {
+			return nil // the inspect after says removed
+		}
+		return err
+	}
+	for running && len(lines) > 0 && lines[len(lines)-1].Partial {
+		lines = lines[:len(lines)-1]
+	}
+	for _, l := range lines {
+		f.cur = f.cur.advance(l)
+	}
+	f.tail, f.batch = 0, lines
+	f.sendBatch(ctx)
+	return nil
+}
+
 // stream reads one log stream from the cursor, sending the lines after it;
 // opened is called once the engine answered; flush sends the line without
 // a newline at the end too (the container stopped: it is final).
@@ -318,7 +361,7 @@ func (f *follower) stream(ctx context.Context, opts container.LogsOptions, flush
 	opts.ShowStdout, opts.ShowStderr, opts.Timestamps = true, true, true
 	body, err := f.r.api.ContainerLogs(ctx, f.id, opts)
 	if err != nil {
-		if cerrNotFound(err) {
+		if cerrdefs.IsNotFound(err) {
 			return nil // the inspect after says removed
 		}
 		return fmt.Errorf("logs of %s: %w", model.Cut(f.id, model.MaxWord), err)
@@ -327,25 +370,18 @@ func (f *follower) stream(ctx context.Context, opts container.LogsOptions, flush
 	if opened != nil {
 		opened()
 	}
-	from, seen := f.cur, 0
+	skip := newSkipper(f.cur)
 	if f.tail > 0 {
-		from = cursor{time: epoch}
+		skip = newSkipper(cursor{time: epoch})
 	}
 	f.tail = 0
 	f.p = newParser(f.r.engine, f.id, f.tty, nil)
 	err = readLines(sendingReader{body, func() { f.sendBatch(ctx) }}, f.p, flush, func(l Line) error {
-		if l.Time == from.time {
-			seen++
-		}
-		if from.passes(l, seen) {
+		if skip.skip(l) {
 			return nil
 		}
 		f.batch = append(f.batch, l)
-		if l.Time == f.cur.time {
-			f.cur.n++
-		} else {
-			f.cur = cursor{time: l.Time, n: 1}
-		}
+		f.cur = f.cur.advance(l)
 		return nil
 	})
 	f.sendBatch(ctx)
@@ -393,10 +429,8 @@ func (f *follower) send(ctx context.Context, msg followMsg) {
 
 // wait waits for d or until ctx is done.
 func wait(ctx context.Context, d time.Duration) {
-	t := time.NewTimer(d)
-	defer t.Stop()
 	select {
 	case <-ctx.Done():
-	case <-t.C:
+	case <-time.After(d):
 	}
 }

@@ -2,6 +2,7 @@ package logs
 
 import (
 	"context"
+	"errors"
 	"strconv"
 	"sync"
 	"time"
@@ -62,7 +63,6 @@ type Keeper struct {
 	order   []key // of deaths, oldest first
 	bytes   int   // text of the deaths ready
 	follows map[key]*rmFollow
-	dead    map[*Reader]bool // readers of engines switched off
 	closed  bool
 
 	once   sync.Once
@@ -101,7 +101,6 @@ func NewKeeper(log *zap.Logger) *Keeper {
 		log:     log.With(zap.String("component", "lastwords")),
 		deaths:  make(map[key]*death),
 		follows: make(map[key]*rmFollow),
-		dead:    make(map[*Reader]bool),
 		jobs:    make(chan job, keeperQueue),
 		ctx:     ctx,
 		cancel:  cancel,
@@ -119,7 +118,7 @@ func (k *Keeper) Observe(r *Reader, ev model.Event) {
 	kk := key{r.Engine(), ev.ActorID}
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	if k.closed || k.dead[r] {
+	if k.closed || r.closed() {
 		return
 	}
 	switch ev.Action {
@@ -146,9 +145,11 @@ func (k *Keeper) Observe(r *Reader, ev model.Event) {
 	select {
 	case k.jobs <- job{r: r, ev: ev}:
 	default:
-		k.log.Warn("last words: too much to read at once, one container's are not kept",
-			zap.String("id", model.Cut(ev.ActorID, model.MaxWord)), zap.String("event", ev.Action))
+		// Too much to read at once: a start is let go (the container's last
+		// words are then read at its death), a death is not kept.
 		if ev.Action == string(events.ActionDie) {
+			k.log.Warn("last words: too many deaths to read at once, one container's are not kept",
+				zap.String("id", model.Cut(ev.ActorID, model.MaxWord)))
 			k.forgetLocked(kk)
 		}
 	}
@@ -215,7 +216,12 @@ func (k *Keeper) do(j job) {
 			return
 		}
 		if err != nil {
-			k.log.Info("last words not kept: the engine's log is not readable", zap.String("id", model.Cut(kk.id, model.MaxWord)), zap.Error(err))
+			level := zap.InfoLevel
+			if errors.Is(err, model.ErrNotFound) {
+				level = zap.DebugLevel // removed already (a past death read back at connect)
+			}
+			k.log.Log(level, "last words not kept: the container's log is not readable",
+				zap.String("id", model.Cut(kk.id, model.MaxWord)), zap.Error(err))
 			k.forgetLocked(kk)
 			return
 		}
@@ -227,7 +233,7 @@ func (k *Keeper) do(j job) {
 func (k *Keeper) follow(r *Reader, kk key) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	if _, ok := k.follows[kk]; ok || k.closed || k.dead[r] || len(k.follows) >= MaxFollows {
+	if _, ok := k.follows[kk]; ok || k.closed || r.closed() || len(k.follows) >= MaxFollows {
 		return
 	}
 	ctx, cancel := context.WithCancel(k.ctx)
@@ -324,19 +330,6 @@ func (k *Keeper) Get(engine, id string) (LastWords, bool) {
 	lw := d.lw
 	lw.Lines = append(make([]Line, 0, len(lw.Lines)), lw.Lines...)
 	return lw, true
-}
-
-// StopEngine stops the keeper's follows and reads on the engine r reads
-// (switched off): what it kept of it stays readable.
-func (k *Keeper) StopEngine(r *Reader) {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	k.dead[r] = true
-	for kk, f := range k.follows {
-		if kk.engine == r.Engine() {
-			f.cancel()
-		}
-	}
 }
 
 // Close stops the keeper's follows and reads and waits for them. What it

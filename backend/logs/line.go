@@ -22,8 +22,8 @@ const dockerPartial = 16 << 10
 
 // assembler makes lines of one stream's log messages. A message is the
 // engine's timestamp, a space and text; a line is one message or, when
-// Docker cut it, several (all but the last without a newline), and it takes
-// its first message's time. It keeps at most MaxLineBytes of a line and
+// Docker cut it, several of the same time (all but the last without a
+// newline). It keeps at most MaxLineBytes of a line and
 // counts the rest.
 type assembler struct {
 	engine, id, stream string
@@ -79,6 +79,13 @@ func (a *assembler) write(p []byte, out func(Line)) {
 				continue
 			}
 			a.atStart, a.stamp, a.msgTime, a.msgBytes = false, a.stamp[:0], t, 0
+			if a.pending() && t != a.time {
+				// Docker's partial messages of one line all carry the
+				// line's time: a message of another time is a new line,
+				// and the one before had no newline (the container's last
+				// output before it stopped, the next run's first).
+				a.endLine(true, out)
+			}
 			if !a.open {
 				a.open, a.time = true, t
 			}
@@ -213,13 +220,34 @@ func validText(b []byte) string {
 
 // normTime is the engine's timestamp b as Line.Time, and whether it is one.
 func normTime(b []byte) (string, bool) {
-	s := string(b)
-	t, err := time.Parse(time.RFC3339Nano, s)
+	if inLayout(b) {
+		return string(b), true // as Docker writes it: no parse per line
+	}
+	t, err := time.Parse(time.RFC3339Nano, string(b))
 	if err != nil {
 		return "", false
 	}
-	if len(s) == len(timeLayout) && s[len(s)-1] == 'Z' && s[19] == '.' {
-		return s, true // already in the layout, as Docker writes it
-	}
 	return t.UTC().Format(timeLayout), true
+}
+
+// inLayout says whether b is in timeLayout: digits where it has digits,
+// its other bytes where it has them.
+func inLayout(b []byte) bool {
+	if len(b) != len(timeLayout) {
+		return false
+	}
+	for i := range len(timeLayout) {
+		c := timeLayout[i]
+		if c >= '0' && c <= '9' {
+			c = '0'
+		}
+		d := b[i]
+		if d >= '0' && d <= '9' {
+			d = '0'
+		}
+		if c != d {
+			return false
+		}
+	}
+	return true
 }

@@ -9,13 +9,25 @@ import (
 	"github.com/dockpulse/dockpulse/backend/model"
 )
 
-// cursor names a place in a container's log: just after the n-th line
-// (counting from 1) of those at time, or, with n 0, just before the first
-// line at time. As a string (Page.Cursor) it is "TIME~N".
+// cursor names a place in a container's log: just after the n-th line at
+// time, in the log's order, or, with n 0, just before the first line at or
+// after time. As a string (Page.Cursor) it is "TIME~N".
+//
+// The log's order is the order the engine wrote the lines in, which is time
+// order within each stream, but not quite across them: each stream's copier
+// stamps its own lines, so a stderr line may come after a stdout line a few
+// microseconds younger. A read after a cursor therefore starts cursorSlack
+// before its time and skips, in the log's order, every line up to the n-th
+// at its time: those all came before it, and a line older than the cursor
+// that came after it is not lost.
 type cursor struct {
 	time string // a Line.Time
 	n    int
 }
+
+// cursorSlack is how far before a cursor's time a read after it starts:
+// far more than the streams' stamps ever differ from their order.
+const cursorSlack = 10 * time.Millisecond
 
 // epoch is the time before every line: a cursor from it continues from the
 // log's first line.
@@ -23,11 +35,61 @@ var epoch = time.Unix(0, 0).UTC().Format(timeLayout)
 
 func (c cursor) String() string { return c.time + "~" + strconv.Itoa(c.n) }
 
-// passes says whether l comes at or before the cursor (already returned),
-// for lines read from the engine since c.time; seen counts the lines at
-// c.time read so far, l included.
-func (c cursor) passes(l Line, seen int) bool {
-	return l.Time < c.time || (l.Time == c.time && seen <= c.n)
+// since is where a read after the cursor starts (an engine's since).
+func (c cursor) since() string {
+	if c.n == 0 {
+		return c.time
+	}
+	return shift(c.time, -cursorSlack)
+}
+
+// shift is the Line.Time t moved by d.
+func shift(t string, d time.Duration) string {
+	v, err := time.Parse(timeLayout, t)
+	if err != nil {
+		return t
+	}
+	return v.Add(d).Format(timeLayout)
+}
+
+// skipper skips the lines of a read from c.since() that come at or before
+// the cursor.
+type skipper struct {
+	c     cursor
+	seen  int    // lines at c.time read
+	done  bool   // past the cursor: no more to skip
+	after string // a line younger than this is past the cursor, whatever came before
+}
+
+func newSkipper(c cursor) *skipper {
+	return &skipper{c: c, done: c.n == 0, after: shift(c.time, cursorSlack)}
+}
+
+// skip says whether l, the next line read, was already returned.
+func (s *skipper) skip(l Line) bool {
+	switch {
+	case s.done:
+		return false
+	case l.Time == s.c.time:
+		s.seen++
+		s.done = s.seen == s.c.n
+		return true
+	case l.Time > s.after:
+		// The cursor's line is not in the log (it cannot be read back, or
+		// the cursor is not one of this log's): from here on, time decides.
+		s.done = true
+		return false
+	}
+	return true
+}
+
+// advance is c moved past l, the next line in the log's order.
+func (c cursor) advance(l Line) cursor {
+	if l.Time == c.time {
+		c.n++
+		return c
+	}
+	return cursor{time: l.Time, n: 1}
 }
 
 func parseCursor(s string) (cursor, error) {
@@ -36,7 +98,7 @@ func parseCursor(s string) (cursor, error) {
 	if !ok || err != nil || count < 0 {
 		return cursor{}, fmt.Errorf("cursor %q: not one a page gave: %w", model.Cut(s, model.MaxWord), model.ErrInvalid)
 	}
-	norm, ok := normTime([]byte(t))
+	norm, ok := strictTime(t)
 	if !ok {
 		return cursor{}, fmt.Errorf("cursor %q: not one a page gave: %w", model.Cut(s, model.MaxWord), model.ErrInvalid)
 	}
@@ -65,7 +127,7 @@ func parseQuery(q Query) (query, error) {
 	}
 	out.tail, out.limit = orDefault(q.Tail, DefaultTail), orDefault(q.Limit, DefaultLimit)
 	if q.Since != "" {
-		t, ok := normTime([]byte(q.Since))
+		t, ok := strictTime(q.Since)
 		if !ok {
 			return out, fmt.Errorf("since %q: want an RFC 3339 time: %w", model.Cut(q.Since, model.MaxWord), model.ErrInvalid)
 		}
@@ -79,7 +141,7 @@ func parseQuery(q Query) (query, error) {
 		out.from = &c
 	}
 	if q.Until != "" {
-		t, ok := normTime([]byte(q.Until))
+		t, ok := strictTime(q.Until)
 		if !ok {
 			return out, fmt.Errorf("until %q: want an RFC 3339 time: %w", model.Cut(q.Until, model.MaxWord), model.ErrInvalid)
 		}
@@ -97,4 +159,14 @@ func orDefault(v, def int) int {
 		return def
 	}
 	return v
+}
+
+// strictTime is the RFC 3339 time s as a Line.Time, and whether it is one
+// (a query's, checked in full, unlike the engine's own stamps).
+func strictTime(s string) (string, bool) {
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return "", false
+	}
+	return t.UTC().Format(timeLayout), true
 }

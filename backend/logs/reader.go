@@ -2,12 +2,13 @@ package logs
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
 
 	cerrdefs "github.com/containerd/errdefs"
-
+	"github.com/docker/docker/api/types"
 	"github.com/docker/docker/api/types/container"
 	"github.com/docker/docker/api/types/events"
 	"go.uber.org/zap"
@@ -21,6 +22,7 @@ type API interface {
 	ContainerLogs(ctx context.Context, id string, opts container.LogsOptions) (io.ReadCloser, error)
 	ContainerInspect(ctx context.Context, id string) (container.InspectResponse, error)
 	Events(ctx context.Context, opts events.ListOptions) (<-chan events.Message, <-chan error)
+	ServerVersion(ctx context.Context) (types.Version, error)
 }
 
 // Reader reads one engine's logs (built from the engine's docker client).
@@ -29,11 +31,49 @@ type Reader struct {
 	engine string
 	api    API
 	log    *zap.Logger
+	done   context.Context // ends at Close
+	close  context.CancelFunc
+	kind   engineKind // Docker or Podman (podman.go)
 }
 
 // NewReader reads the logs of the engine named engine through api.
 func NewReader(engine string, api API, log *zap.Logger) *Reader {
-	return &Reader{engine: engine, api: api, log: log.With(zap.String("component", "logs"), zap.String("engine", engine))}
+	done, cancel := context.WithCancel(context.Background())
+	return &Reader{engine: engine, api: api, done: done, close: cancel,
+		log: log.With(zap.String("component", "logs"), zap.String("engine", engine))}
+}
+
+// Close ends the reader's follows and reads (its engine is no longer
+// watched); they, and any later, end with an error wrapping
+// model.ErrNoEngine. The caller closes the API's client after.
+func (r *Reader) Close() { r.close() }
+
+func (r *Reader) closed() bool { return r.done.Err() != nil }
+
+// bind is ctx, also ended by Close; release it when done.
+func (r *Reader) bind(ctx context.Context) (context.Context, context.CancelFunc) {
+	ctx, cancel := context.WithCancelCause(ctx)
+	if r.closed() {
+		cancel(r.closedError())
+		return ctx, func() {}
+	}
+	stop := context.AfterFunc(r.done, func() { cancel(r.closedError()) })
+	return ctx, func() {
+		stop()
+		cancel(nil)
+	}
+}
+
+func (r *Reader) closedError() error {
+	return fmt.Errorf("logs: engine %s is no longer watched: %w", r.engine, model.ErrNoEngine)
+}
+
+// whyEnded is err, or the reader's closing if that ended ctx.
+func (r *Reader) whyEnded(ctx context.Context, err error) error {
+	if cause := context.Cause(ctx); cause != nil && errors.Is(cause, model.ErrNoEngine) {
+		return cause
+	}
+	return err
 }
 
 // Engine is the name of the reader's engine.
@@ -97,23 +137,43 @@ func (r *Reader) Page(ctx context.Context, id string, q Query) (Page, error) {
 	if err != nil {
 		return Page{}, fmt.Errorf("logs of %s: %w", model.Cut(id, model.MaxWord), err)
 	}
+	ctx, release := r.bind(ctx)
+	defer release()
+	if r.closed() {
+		return Page{}, r.closedError()
+	}
 	t, err := r.inspect(ctx, id)
 	if err != nil {
-		return Page{}, err
+		return Page{}, r.whyEnded(ctx, err)
 	}
+	var p Page
 	if pq.from == nil {
-		return r.tailPage(ctx, t, pq)
+		p, err = r.tailPage(ctx, t, pq)
+	} else {
+		p, err = r.fromPage(ctx, t, *pq.from, pq)
 	}
-	return r.fromPage(ctx, t, *pq.from, pq)
+	if err != nil {
+		return Page{}, r.whyEnded(ctx, err)
+	}
+	if p.Lines == nil {
+		p.Lines = []Line{} // "lines":[] on the wire, not null
+	}
+	return p, nil
 }
 
 // tailPage is the last pq.tail lines up to pq.until or now.
 func (r *Reader) tailPage(ctx context.Context, t target, pq query) (Page, error) {
-	lines, err := r.collect(ctx, t, container.LogsOptions{Tail: strconv.Itoa(pq.tail), Until: pq.until})
+	var lines []Line
+	var err error
+	if r.tailsRight(ctx) {
+		lines, err = r.collect(ctx, t, container.LogsOptions{Tail: strconv.Itoa(pq.tail), Until: pq.until})
+	} else {
+		lines, err = r.lastUntil(ctx, t, pq)
+	}
 	if err != nil {
 		return Page{}, err
 	}
-	if pq.until != "" && len(lines) < pq.tail {
+	if pq.until != "" && len(lines) < pq.tail && r.tailsRight(ctx) {
 		// The engine takes the tail at the log's end, then drops the lines
 		// after until: fewer than asked may mean lines after until took
 		// their place. Read up to until and keep the last ones.
@@ -121,14 +181,15 @@ func (r *Reader) tailPage(ctx context.Context, t target, pq query) (Page, error)
 			return Page{}, err
 		}
 	}
-	c := pageCursor(cursor{time: epoch}, lines, t.running)
+	c := pageCursor(cursor{time: epoch}, lines, t.running && pq.until == "")
 	if len(lines) == pq.tail && lines[0].Time == c.time && c.n > 0 {
 		// Every line of the page shares the last one's time, and more at
 		// that time may come before the page: count them all.
-		if c.n, err = r.countAt(ctx, t, c.time, lines); err != nil {
+		if c.n, err = r.countAt(ctx, t, c.time); err != nil {
 			return Page{}, err
 		}
 	}
+	sortLines(lines)
 	return Page{Lines: lines, Cursor: c.String()}, nil
 }
 
@@ -142,7 +203,8 @@ func (r *Reader) collect(ctx context.Context, t target, opts container.LogsOptio
 	return lines, err
 }
 
-// lastUntil is the last pq.tail lines up to pq.until, read from the start.
+// lastUntil is the last pq.tail lines up to pq.until (or now), read from
+// the start.
 func (r *Reader) lastUntil(ctx context.Context, t target, pq query) ([]Line, error) {
 	ring := make([]Line, 0, pq.tail)
 	next := 0
@@ -158,39 +220,24 @@ func (r *Reader) lastUntil(ctx context.Context, t target, pq query) ([]Line, err
 	return append(ring[next:], ring[:next]...), err
 }
 
-// countAt is how many lines at time the log holds up to the last of page
-// (which all are at time), the last one without a newline of a running
-// container not counted.
-func (r *Reader) countAt(ctx context.Context, t target, time string, page []Line) (int, error) {
+// countAt is how many lines at time the log holds, those without a newline
+// at the end of a running container's log not counted: all of them come
+// at or before the page's last line, since the page is the log's end and a
+// later line has a later time.
+func (r *Reader) countAt(ctx context.Context, t target, time string) (int, error) {
 	all, err := r.collect(ctx, t, container.LogsOptions{Since: time, Until: time})
 	if err != nil {
 		return 0, err
 	}
-	last := page[len(page)-1]
-	if last.Partial && t.running {
-		last = page[max(0, len(page)-2)]
-	}
-	n := 0
-	for _, l := range all {
-		if l.Time == time {
-			n++
-		}
-		if l == last {
-			break
-		}
-	}
-	return n, nil
+	return pageCursor(cursor{time: time}, all, t.running).n, nil
 }
 
 // fromPage is at most pq.limit lines after from, up to pq.until or now.
 func (r *Reader) fromPage(ctx context.Context, t target, from cursor, pq query) (Page, error) {
 	var lines []Line
-	more, seen := false, 0
-	err := r.read(ctx, t, container.LogsOptions{Since: from.time, Until: pq.until}, true, func(l Line) error {
-		if l.Time == from.time {
-			seen++
-		}
-		if from.passes(l, seen) {
+	more, skip := false, newSkipper(from)
+	err := r.read(ctx, t, container.LogsOptions{Since: from.since(), Until: pq.until}, true, func(l Line) error {
+		if skip.skip(l) {
 			return nil
 		}
 		if len(lines) == pq.limit {
@@ -203,24 +250,23 @@ func (r *Reader) fromPage(ctx context.Context, t target, from cursor, pq query) 
 	if err != nil {
 		return Page{}, err
 	}
-	return Page{Lines: lines, Cursor: pageCursor(from, lines, t.running).String(), More: more}, nil
+	c := pageCursor(from, lines, t.running && !more && pq.until == "")
+	sortLines(lines)
+	return Page{Lines: lines, Cursor: c.String(), More: more}, nil
 }
 
-// pageCursor is the cursor just after the last of lines, which follow c.
-// A running container's line without a newline is not passed: it is read
-// again, whole once its newline came.
-func pageCursor(c cursor, lines []Line, running bool) cursor {
-	for _, l := range lines {
-		if l.Partial && running {
-			break
-		}
-		if l.Time == c.time {
-			c.n++
-		} else {
-			c = cursor{time: l.Time, n: 1}
-		}
+// pageCursor is the cursor just after the last of lines (in the log's
+// order), which follow c.
+// The lines without a newline at the end of the log (pending: the page
+// ends there and the container runs) are not passed: they are read again,
+// whole once their newline came.
+func pageCursor(c cursor, lines []Line, pending bool) cursor {
+	end := len(lines)
+	for pending && end > 0 && lines[end-1].Partial {
+		end--
+	}
+	for _, l := range lines[:end] {
+		c = c.advance(l)
 	}
 	return c
 }
-
-func cerrNotFound(err error) bool { return cerrdefs.IsNotFound(err) }

@@ -62,6 +62,8 @@ func parseCases() []parseCase {
 	runeCut.Cut = 2 + 100
 	last := line(t3, Stdout, "tail")
 	last.Partial = true
+	lastOfRun := line(t1, Stdout, "last of a run")
+	lastOfRun.Partial = true
 	return []parseCase{
 		{name: "stdout and stderr", input: frames(
 			frame(1, t1+" a\n"), frame(2, t2+" err1\n"), frame(1, t3+" b\n")),
@@ -100,6 +102,9 @@ func parseCases() []parseCase {
 			want: []Line{line("2026-12-02T06:51:56.500000000Z", Stdout, "a"), line("2026-12-02T06:51:57.000000000Z", Stdout, "b")}},
 		{name: "several lines in one frame share its time", input: frames(frame(1, t1+" a\nb\n")),
 			want: []Line{line(t1, Stdout, "a"), line(t1, Stdout, "b")}},
+		{name: "a line without a newline, then one of another time", input: frames(
+			frame(1, t1+" last of a run"), frame(2, t2+" err\n"), frame(1, t3+" first of the next\n")),
+			want: []Line{line(t2, Stderr, "err"), lastOfRun, line(t3, Stdout, "first of the next")}},
 		{name: "empty frames", input: frames(frame(1, ""), frame(1, t1+" a\n"), frame(2, "")),
 			want: []Line{line(t1, Stdout, "a")}},
 		{name: "tty", tty: true, input: []byte(t1 + " a\r\n" + t2 + " b\r\r\n" + t3 + " tail"),
@@ -176,4 +181,23 @@ func TestParseErrors(t *testing.T) {
 	if err := p.end(); err == nil {
 		t.Error("a stream that ends inside a frame: no error")
 	}
+}
+
+// BenchmarkParse is the parser's cost per line of a flood of 100-byte lines.
+func BenchmarkParse(b *testing.B) {
+	var stream []byte
+	for range 1000 {
+		stream = append(stream, frame(1, t1+" "+strings.Repeat("x", 99)+"\n")...)
+	}
+	b.SetBytes(int64(len(stream)))
+	n := 0
+	p := newParser("e", "c", false, func(Line) { n++ })
+	for b.Loop() {
+		for i := 0; i < len(stream); i += readBuf {
+			if err := p.feed(stream[i:min(i+readBuf, len(stream))]); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(n), "ns/line")
 }

@@ -102,6 +102,7 @@ func (e *Engine) run(ctx context.Context, wg *sync.WaitGroup) {
 // close releases the engine's client and kernel files, once its goroutines
 // are done.
 func (e *Engine) close() error {
+	e.Logs.Close()
 	var errs []error
 	if err := e.Docker.Close(); err != nil {
 		errs = append(errs, fmt.Errorf("close docker client of engine %s: %w", e.Name, err))

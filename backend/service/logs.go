@@ -24,7 +24,8 @@ func (s *Service) Logs(ctx context.Context, engine, id string, q logs.Query) (lo
 
 // FollowLogs streams the logs of the containers ids of one engine until ctx
 // ends or every one is removed (see logs.Reader.Follow for from, emit and
-// state). Errors as for Logs, before anything is emitted.
+// state). Errors as for Logs, before anything is emitted; when the engine
+// is switched off meanwhile, an error wrapping model.ErrNoEngine.
 func (s *Service) FollowLogs(ctx context.Context, engine string, ids []string, from logs.Query,
 	emit func(lines []logs.Line), state func(logs.State)) error {
 	e, err := s.engines.current().get(engine)

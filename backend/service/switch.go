@@ -352,7 +352,6 @@ func (s *Service) unwatch(name string) error {
 			errs = append(errs, fmt.Errorf("switch engine %s off: its watcher is still stopping after %v", name, stopWait))
 		}
 	}
-	s.keeper.StopEngine(e.Logs)
 	errs = append(errs, e.close())
 	s.Store.RemoveEngine(name)
 	return errors.Join(errs...)
