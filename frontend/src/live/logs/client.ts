@@ -34,7 +34,7 @@ export type LogsBackend = Pick<Backend, 'logsSocketUrl' | 'logs' | 'lastWords'>
 export interface LogNotice {
   key: string
   text: string
-  action?: { label: string; run(): void }
+  action?: { label: string; run: () => void }
 }
 
 /** Everything a logs view shows (LogView's props but its variant and its buttons' handlers). */
@@ -45,7 +45,7 @@ export interface LogsView {
   notices: LogNotice[]
   canLoadEarlier: boolean
   loadingEarlier: boolean
-  onLoadEarlier(): void
+  onLoadEarlier: () => void
   fileName: string
 }
 

@@ -1,0 +1,91 @@
+// The full-height logs view: a container's or a compose project's logs over
+// the whole window, opened from the detail panel's Logs tab, a group
+// header or a notification. It is a modal dialog (the table's keys rest
+// while it is open); Esc or Close goes back to the table, which stayed as it
+// was underneath, and the focus to what opened it. A container that is gone
+// when the view opens shows what Dockpulse kept of it.
+
+import { useEffect, useMemo, useRef, useState } from 'react'
+import { useContainers, useLiveStore, useLogs, type LogTarget } from '../../live'
+import { LogsOutput } from './LogsOutput'
+import type { LogsRequest } from './openLogs'
+import { containerTarget, projectTarget } from './targets'
+import './LogsFullView.css'
+
+export function LogsFullView({ request, onClose }: { request: LogsRequest; onClose: () => void }) {
+  const ref = useRef<HTMLDialogElement>(null)
+  const close = useRef(onClose)
+  useEffect(() => {
+    close.current = onClose
+  })
+  useEffect(() => {
+    const dialog = ref.current
+    if (!dialog) return
+    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null
+    if (!dialog.open) dialog.showModal?.()
+    const onCancel = (e: Event) => {
+      e.preventDefault()
+      close.current()
+    }
+    dialog.addEventListener('cancel', onCancel)
+    return () => {
+      dialog.removeEventListener('cancel', onCancel)
+      if (dialog.open) dialog.close?.()
+      opener?.focus()
+    }
+  }, [])
+  const { target, title, otherEngines } = useRequestTarget(request)
+  const view = useLogs(target)
+  return (
+    // Escape is the dialog's cancel; jsdom has no showModal, so it listens for the key too.
+    <dialog
+      ref={ref}
+      className="logs-full"
+      aria-label={`Logs of ${title}`}
+      onKeyDown={(e) => {
+        if (e.key === 'Escape' && !e.defaultPrevented && !ref.current?.showModal) close.current()
+      }}
+    >
+      <header className="logs-full-head">
+        <h2>Logs of {title}</h2>
+        {otherEngines.length > 0 && (
+          <span className="muted">
+            on {target?.engine}; also on {otherEngines.join(', ')}: a view follows one engine
+          </span>
+        )}
+      </header>
+      {target ? (
+        <LogsOutput {...view} variant="full" onClose={onClose} />
+      ) : (
+        <>
+          <p className="empty">No container of {title} is known.</p>
+          <button type="button" onClick={onClose}>
+            Close logs
+          </button>
+        </>
+      )}
+    </dialog>
+  )
+}
+
+/** The target of a request, fixed while it names the same containers (a new socket only when they change). */
+function useRequestTarget(request: LogsRequest): { target: LogTarget | null; title: string; otherEngines: string[] } {
+  const store = useLiveStore()
+  const containers = useContainers()
+  const key = request.kind === 'container' ? request.key : ''
+  // Gone when the view opened: its kept last words. Removed while open: the lines already shown stay.
+  const [goneAtOpen] = useState(() => key !== '' && !store.getState().data.containers.has(key))
+  const found =
+    request.kind === 'container'
+      ? (() => {
+          const c = containers.find((x) => `${x.engine}/${x.id}` === key)
+          const slash = key.indexOf('/')
+          const at = { engine: key.slice(0, slash), id: key.slice(slash + 1), name: c?.name ?? request.name ?? '' }
+          return { target: c || goneAtOpen ? containerTarget(at, goneAtOpen) : null, otherEngines: [] as string[] }
+        })()
+      : projectTarget(containers, request.project)
+  const json = JSON.stringify(found)
+  const stable = useMemo(() => JSON.parse(json) as typeof found, [json])
+  const title = request.kind === 'project' ? `project ${request.project}` : (stable.target?.name ?? request.name ?? key)
+  return { ...stable, title }
+}
