@@ -22,7 +22,7 @@ export function LogsFullView({ request, onClose }: { request: LogsRequest; onClo
     const dialog = ref.current
     if (!dialog) return
     const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null
-    if (!dialog.open) dialog.showModal?.()
+    if (!dialog.open) dialog.showModal()
     const onCancel = (e: Event) => {
       e.preventDefault()
       close.current()
@@ -30,22 +30,15 @@ export function LogsFullView({ request, onClose }: { request: LogsRequest; onClo
     dialog.addEventListener('cancel', onCancel)
     return () => {
       dialog.removeEventListener('cancel', onCancel)
-      if (dialog.open) dialog.close?.()
+      if (dialog.open) dialog.close()
       opener?.focus()
     }
   }, [])
   const { target, title, otherEngines } = useRequestTarget(request)
   const view = useLogs(target)
   return (
-    // Escape is the dialog's cancel; jsdom has no showModal, so it listens for the key too.
-    <dialog
-      ref={ref}
-      className="logs-full"
-      aria-label={`Logs of ${title}`}
-      onKeyDown={(e) => {
-        if (e.key === 'Escape' && !e.defaultPrevented && !ref.current?.showModal) close.current()
-      }}
-    >
+    // Escape is the dialog's cancel.
+    <dialog ref={ref} className="logs-full" aria-label={`Logs of ${title}`}>
       <header className="logs-full-head">
         <h2>Logs of {title}</h2>
         {otherEngines.length > 0 && (
