@@ -12,6 +12,7 @@ import (
 	"github.com/dockpulse/dockpulse/backend/cgroupstats"
 	"github.com/dockpulse/dockpulse/backend/docker"
 	"github.com/dockpulse/dockpulse/backend/engines"
+	"github.com/dockpulse/dockpulse/backend/logs"
 	"github.com/dockpulse/dockpulse/backend/model"
 	"github.com/dockpulse/dockpulse/backend/server"
 	"github.com/dockpulse/dockpulse/backend/stats"
@@ -34,6 +35,7 @@ type Engine struct {
 	Docker    *docker.Client
 	Collector *stats.Collector
 	Watcher   *watcher.Watcher
+	Logs      *logs.Reader
 
 	kernel *cgroupstats.Host // nil with the engine's stats
 	log    *zap.Logger
@@ -41,7 +43,7 @@ type Engine struct {
 
 // newEngine builds the unit for ep, reporting into st. Nothing runs until
 // run.
-func newEngine(ep engines.Endpoint, cfg Config, st *store.Store, log *zap.Logger) (*Engine, error) {
+func newEngine(ep engines.Endpoint, cfg Config, st *store.Store, keep *logs.Keeper, log *zap.Logger) (*Engine, error) {
 	dc, err := docker.New(ep)
 	if err != nil {
 		return nil, err
@@ -68,11 +70,13 @@ func newEngine(ep engines.Endpoint, cfg Config, st *store.Store, log *zap.Logger
 		return model.EngineInfo{}, false
 	}, st.SetEngineInfo)
 	col := stats.New(dc, st, scfg, log)
+	lr := logs.NewReader(name, dc.API(), log)
 	return &Engine{
 		Name:      name,
 		Docker:    dc,
 		Collector: col,
-		Watcher:   watcher.New(statsInfoEngine{dc, col}, st, col, cfg.Watcher, log),
+		Watcher:   watcher.New(statsInfoEngine{dc, col}, keeperFeed{st, keep, lr}, col, cfg.Watcher, log),
+		Logs:      lr,
 		kernel:    kernel,
 		log:       log,
 	}, nil
@@ -98,6 +102,7 @@ func (e *Engine) run(ctx context.Context, wg *sync.WaitGroup) {
 // close releases the engine's client and kernel files, once its goroutines
 // are done.
 func (e *Engine) close() error {
+	e.Logs.Close()
 	var errs []error
 	if err := e.Docker.Close(); err != nil {
 		errs = append(errs, fmt.Errorf("close docker client of engine %s: %w", e.Name, err))

@@ -13,6 +13,7 @@ import (
 
 	"github.com/dockpulse/dockpulse/backend/engines"
 	"github.com/dockpulse/dockpulse/backend/hub"
+	"github.com/dockpulse/dockpulse/backend/logs"
 	"github.com/dockpulse/dockpulse/backend/model"
 	"github.com/dockpulse/dockpulse/backend/protocol"
 	"github.com/dockpulse/dockpulse/backend/server"
@@ -76,7 +77,8 @@ type Service struct {
 	Hub    *hub.Hub
 	Server *server.Server
 
-	engines *watching // every engine watched, in order and by name, as switched (switch.go)
+	engines *watching    // every engine watched, in order and by name, as switched (switch.go)
+	keeper  *logs.Keeper // the last words of every engine's containers (logs.go)
 
 	cfg    Config      // for the engines switched on later
 	base   *zap.Logger // for their components, which add their own names
@@ -103,8 +105,9 @@ func New(cfg Config, log *zap.Logger) (*Service, error) {
 	h := hub.New()
 	st := store.New(h, cfg.Store, log)
 	set := engineSet{byName: make(map[string]*Engine, len(eps))}
+	keep := logs.NewKeeper(log)
 	for _, ep := range eps {
-		e, err := newEngine(ep, cfg, st, log)
+		e, err := newEngine(ep, cfg, st, keep, log)
 		if err != nil {
 			return nil, errors.Join(err, set.close())
 		}
@@ -116,6 +119,7 @@ func New(cfg Config, log *zap.Logger) (*Service, error) {
 		Store:   st,
 		Hub:     h,
 		engines: w,
+		keeper:  keep,
 		cfg:     cfg,
 		base:    log,
 		log:     log.With(zap.String("component", "service")),
@@ -131,6 +135,9 @@ func New(cfg Config, log *zap.Logger) (*Service, error) {
 	}
 	if cfg.Server.Switcher == nil {
 		cfg.Server.Switcher = svc
+	}
+	if cfg.Server.Logs == nil {
+		cfg.Server.Logs = svc
 	}
 	srv, err := server.New(cfg.Server, st, h, log)
 	if err != nil {
@@ -219,6 +226,7 @@ func (s *Service) Stop(ctx context.Context) error {
 	case <-ctx.Done():
 		errs = append(errs, fmt.Errorf("stop: background work still running: %w", ctx.Err()))
 	}
+	s.keeper.Close()
 	if err := s.engines.current().close(); err != nil {
 		errs = append(errs, err)
 	}

@@ -285,7 +285,7 @@ func (s *Service) SetWatched(name string, on bool) error {
 		if err != nil {
 			return err
 		}
-		e, err := newEngine(ep, s.cfg, s.Store, s.base)
+		e, err := newEngine(ep, s.cfg, s.Store, s.keeper, s.base)
 		if err != nil {
 			return fmt.Errorf("switch engine %s on: %w", name, err)
 		}

@@ -1,0 +1,398 @@
+package logs
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+	"time"
+
+	"github.com/docker/docker/api/types/container"
+	"github.com/docker/docker/api/types/events"
+	"github.com/docker/docker/api/types/filters"
+
+	"github.com/dockpulse/dockpulse/backend/model"
+)
+
+// Bounds of one batch Follow emits.
+const (
+	BatchLines = 512
+	// BatchBytes bounds a batch's lines' text and names (their JSON is
+	// larger only by what escaping adds).
+	BatchBytes = 256 << 10
+)
+
+// Timing of a follow.
+const (
+	// mergeWait is how long lines of several containers wait for the
+	// others' before a batch goes out, so that a batch is in time order.
+	mergeWait = 15 * time.Millisecond
+	// historyWait is how long the first batch of several containers waits
+	// for the others' first lines (their tails).
+	historyWait = 250 * time.Millisecond
+	// minRetry and maxRetry bound the delay between tries after the engine
+	// failed; a stream open for steadyAfter resets it.
+	minRetry    = 250 * time.Millisecond
+	maxRetry    = 5 * time.Second
+	steadyAfter = 5 * time.Second
+)
+
+// Follow streams lines of the containers ids (one engine) from tail/since until ctx ends; emit gets
+// batches in time order and state changes; it resumes after engine loss; it returns when ctx ends or all are removed.
+//
+// from is a Query: its Tail, Since or Cursor say where each container's
+// lines begin (as for Page; Until and Limit are not used). Every container
+// is inspected first: an unknown one is an error wrapping model.ErrNotFound
+// before anything is emitted, a bad from one wrapping model.ErrInvalid.
+// emit and state are called from Follow's goroutine, never at once, and
+// may keep what they are given; a batch holds at most BatchLines lines and
+// BatchBytes, the lines of all the containers merged in time order (each
+// container's are always in its order). A slow emit holds up the reading
+// of the engine's streams, never loses lines.
+//
+// How a follow learns what became of a container: Docker ends a follow
+// stream when the container stops (and when it is removed or the engine
+// goes), so the end of the stream is the signal, and an inspect then says
+// which it was (running again: reopen; not running: stopped; no such
+// container: removed; no answer: interrupted, retried with backoff). While
+// the container is stopped, the engine's events for it (start, destroy)
+// say when to look again; they are subscribed before the container is
+// inspected once more, so that a start between the two is not missed.
+// Reading the events of every container instead would cost each follow the
+// whole engine's event stream. Every stream after the first is opened from
+// the time of the last line emitted, the lines at that time already
+// emitted skipped, so a restart, an engine restart or a reconnection
+// neither repeats nor loses a line.
+func (r *Reader) Follow(ctx context.Context, ids []string, from Query, emit func(lines []Line), state func(State)) error {
+	if len(ids) == 0 {
+		return fmt.Errorf("follow logs: no container: %w", model.ErrInvalid)
+	}
+	from.Until, from.Limit = "", 0
+	pq, err := parseQuery(from)
+	if err != nil {
+		return fmt.Errorf("follow logs: %w", err)
+	}
+	ctx, release := r.bind(ctx)
+	defer release()
+	if r.closed() {
+		return r.closedError()
+	}
+	targets := make([]target, 0, len(ids))
+	seen := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		t, err := r.inspect(ctx, id)
+		if err != nil {
+			return fmt.Errorf("follow logs: %w", r.whyEnded(ctx, err))
+		}
+		if !seen[t.id] {
+			seen[t.id] = true
+			targets = append(targets, t)
+		}
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	in := make(chan followMsg, 4*len(targets))
+	var wg sync.WaitGroup
+	defer func() {
+		cancel()
+		wg.Wait()
+	}()
+	for _, t := range targets {
+		f := &follower{r: r, id: t.id, tty: t.tty, out: in, cur: cursor{time: epoch}, tail: pq.tail}
+		if pq.from != nil {
+			f.cur, f.tail = *pq.from, 0
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			f.run(ctx, t)
+		}()
+	}
+	m := merger{emit: emit}
+	if len(targets) > 1 {
+		m.wait, m.several = historyWait, true
+	}
+	return r.whyEnded(ctx, m.run(ctx, in, len(targets), state))
+}
+
+// followMsg is what a follower tells Follow's goroutine: lines, a state,
+// or that it is over.
+type followMsg struct {
+	lines []Line
+	state *State
+	done  bool
+}
+
+// flushLines is the most lines the merger holds before a batch goes out
+// whatever the wait.
+const flushLines = 8 * BatchLines
+
+// merger batches the followers' lines in time order. With one container a
+// batch goes out as soon as no more lines are waiting to be merged; with
+// several, lines wait up to mergeWait for the others' (historyWait for
+// the first batch, which holds their tails).
+type merger struct {
+	emit    func([]Line)
+	wait    time.Duration
+	several bool
+	pending []Line
+}
+
+func (m *merger) run(ctx context.Context, in <-chan followMsg, live int, state func(State)) error {
+	timer := time.NewTimer(time.Hour)
+	timer.Stop()
+	defer timer.Stop()
+	var fire <-chan time.Time
+	flush := func() {
+		fire = nil
+		m.flush()
+	}
+	for live > 0 {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-fire:
+			flush()
+		case msg := <-in:
+			switch {
+			case msg.done:
+				live--
+			case msg.state != nil:
+				flush()
+				state(*msg.state)
+			default:
+				m.pending = append(m.pending, msg.lines...)
+				switch {
+				case len(m.pending) >= flushLines, m.wait == 0 && len(in) == 0:
+					flush()
+				case m.wait > 0 && fire == nil:
+					timer.Reset(m.wait)
+					fire = timer.C
+				}
+			}
+		}
+	}
+	m.flush()
+	return nil
+}
+
+// flush emits the pending lines in time order, in batches.
+func (m *merger) flush() {
+	if len(m.pending) == 0 {
+		return
+	}
+	if m.several {
+		m.wait = mergeWait
+	}
+	sortLines(m.pending)
+	for len(m.pending) > 0 {
+		n, size := 0, 0
+		for n < len(m.pending) && n < BatchLines {
+			s := lineSize(m.pending[n])
+			if n > 0 && size+s > BatchBytes {
+				break
+			}
+			size += s
+			n++
+		}
+		m.emit(m.pending[:n:n])
+		m.pending = m.pending[n:]
+	}
+	m.pending = nil
+}
+
+// lineSize is about what a line weighs in a batch.
+func lineSize(l Line) int { return len(l.Text) + len(l.ID) + len(l.Engine) + len(l.Time) + 64 }
+
+// follower follows one container's log for Follow, resuming where it left.
+type follower struct {
+	r    *Reader
+	id   string
+	tty  bool
+	out  chan<- followMsg
+	cur  cursor // just after the last line sent
+	tail int    // the first stream's tail; 0: from cur
+
+	state string  // the last state sent
+	p     *parser // the current stream's, with its line without a newline
+	batch []Line  // lines read, not yet sent
+}
+
+func (f *follower) run(ctx context.Context, t target) {
+	defer f.send(ctx, followMsg{done: true})
+	retry := minRetry
+	for ctx.Err() == nil {
+		began := time.Now()
+		var err error
+		if t.running {
+			err = f.follow(ctx)
+		} else {
+			err = f.stopped(ctx)
+		}
+		if ctx.Err() != nil {
+			return
+		}
+		if time.Since(began) > steadyAfter {
+			retry = minRetry
+		}
+		for {
+			next, ierr := f.r.inspect(ctx, f.id)
+			if ctx.Err() != nil {
+				return
+			}
+			if errors.Is(ierr, model.ErrNotFound) {
+				if f.p != nil {
+					f.p.flush()
+				}
+				f.sendBatch(ctx)
+				f.setState(ctx, Removed, "")
+				return
+			}
+			if ierr == nil && err == nil {
+				t = next
+				break
+			}
+			reason := ierr
+			if reason == nil {
+				reason = err
+			}
+			f.setState(ctx, Interrupted, reason.Error())
+			wait(ctx, retry)
+			retry = min(2*retry, maxRetry)
+			if ierr == nil {
+				t = next
+				break
+			}
+		}
+		if t.running && time.Since(began) < minRetry {
+			// A stream that ends at once while the container runs: do not
+			// spin on it.
+			wait(ctx, retry)
+			retry = min(2*retry, maxRetry)
+		}
+	}
+}
+
+// follow reads one follow stream to its end.
+func (f *follower) follow(ctx context.Context) error {
+	opts := container.LogsOptions{Follow: true, Since: f.cur.since()}
+	if f.tail > 0 {
+		opts = container.LogsOptions{Follow: true, Tail: fmt.Sprint(f.tail)}
+	}
+	return f.stream(ctx, opts, false, func() { f.setState(ctx, Following, "") })
+}
+
+// stopped sends the lines up to the exit of a container that is not
+// running, says stopped and waits until it starts or is removed (or the
+// events fail). The caller then inspects it.
+func (f *follower) stopped(ctx context.Context) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	evs, errs := f.r.api.Events(ctx, events.ListOptions{Filters: filters.NewArgs(
+		filters.Arg("type", string(events.ContainerEventType)),
+		filters.Arg("container", f.id),
+		filters.Arg("event", string(events.ActionStart)),
+		filters.Arg("event", string(events.ActionDestroy)),
+	)})
+	opts := container.LogsOptions{Since: f.cur.since()}
+	if f.tail > 0 {
+		opts = container.LogsOptions{Tail: fmt.Sprint(f.tail)}
+	}
+	if err := f.stream(ctx, opts, true, nil); err != nil {
+		return err
+	}
+	t, err := f.r.inspect(ctx, f.id)
+	if err != nil || t.running {
+		return nil // the caller inspects again and says what it is
+	}
+	f.setState(ctx, Stopped, "")
+	select {
+	case <-ctx.Done():
+		return nil
+	case <-evs:
+		return nil
+	case err := <-errs:
+		return fmt.Errorf("engine events: %w", err)
+	}
+}
+
+// stream reads one log stream from the cursor, sending the lines after it;
+// opened is called once the engine answered; flush sends the line without
+// a newline at the end too (the container stopped: it is final).
+func (f *follower) stream(ctx context.Context, opts container.LogsOptions, flush bool, opened func()) error {
+	opts.ShowStdout, opts.ShowStderr, opts.Timestamps = true, true, true
+	body, err := f.r.api.ContainerLogs(ctx, f.id, opts)
+	if err != nil {
+		if cerrNotFound(err) {
+			return nil // the inspect after says removed
+		}
+		return fmt.Errorf("logs of %s: %w", model.Cut(f.id, model.MaxWord), err)
+	}
+	defer body.Close()
+	if opened != nil {
+		opened()
+	}
+	skip := newSkipper(f.cur)
+	if f.tail > 0 {
+		skip = newSkipper(cursor{time: epoch})
+	}
+	f.tail = 0
+	f.p = newParser(f.r.engine, f.id, f.tty, nil)
+	err = readLines(sendingReader{body, func() { f.sendBatch(ctx) }}, f.p, flush, func(l Line) error {
+		if skip.skip(l) {
+			return nil
+		}
+		f.batch = append(f.batch, l)
+		f.cur = f.cur.advance(l)
+		return nil
+	})
+	f.sendBatch(ctx)
+	if err != nil && ctx.Err() == nil {
+		return fmt.Errorf("logs of %s: %w", model.Cut(f.id, model.MaxWord), err)
+	}
+	return nil
+}
+
+// sendingReader sends the lines read before each read that may block.
+type sendingReader struct {
+	r      io.Reader
+	before func()
+}
+
+func (s sendingReader) Read(p []byte) (int, error) {
+	s.before()
+	return s.r.Read(p)
+}
+
+func (f *follower) sendBatch(ctx context.Context) {
+	if len(f.batch) == 0 {
+		return
+	}
+	f.send(ctx, followMsg{lines: f.batch})
+	f.batch = nil
+}
+
+// setState sends a state, once per change.
+func (f *follower) setState(ctx context.Context, state, reason string) {
+	if state == f.state {
+		return
+	}
+	f.sendBatch(ctx)
+	f.state = state
+	f.send(ctx, followMsg{state: &State{Engine: f.r.engine, ID: f.id, State: state, Reason: reason}})
+}
+
+func (f *follower) send(ctx context.Context, msg followMsg) {
+	select {
+	case f.out <- msg:
+	case <-ctx.Done():
+	}
+}
+
+// wait waits for d or until ctx is done.
+func wait(ctx context.Context, d time.Duration) {
+	select {
+	case <-ctx.Done():
+	case <-time.After(d):
+	}
+}
