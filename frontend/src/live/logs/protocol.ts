@@ -4,7 +4,7 @@
 // rule of /ws/logs is simpler than the state stream's: every message,
 // hello included, is the one after the last, counting from 1.
 
-import { ProtocolError, arrayOf, isObject } from '../protocol'
+import { ProtocolError, arrayOf, isObject, parseEnvelope } from '../protocol'
 import {
   PROTOCOL_VERSION,
   type LastWords,
@@ -68,15 +68,7 @@ export interface UnknownLogMessage {
 
 /** Parses one message of /ws/logs. Throws ProtocolError when it is unusable. */
 export function parseLogMessage(text: string): LogServerMessage | UnknownLogMessage {
-  let raw: unknown
-  try {
-    raw = JSON.parse(text)
-  } catch (err) {
-    throw new ProtocolError(`invalid JSON frame: ${(err as Error).message}`)
-  }
-  if (!isObject(raw)) throw new ProtocolError('frame is not an object')
-  if (raw.v !== PROTOCOL_VERSION) throw new ProtocolError(`protocol version ${String(raw.v)}, want ${PROTOCOL_VERSION}`)
-  const { type, seq, data } = raw
+  const { type, seq, data } = parseEnvelope(text)
   if (typeof type !== 'string') throw new ProtocolError('frame has no type')
   if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 1) throw new ProtocolError(`${type}: bad seq ${String(seq)}`)
   if (!isObject(data)) throw new ProtocolError(`${type}: data is not an object`)

@@ -5,42 +5,22 @@
 // was underneath, and the focus to what opened it. A container that is gone
 // when the view opens shows what Dockpulse kept of it.
 
-import { useEffect, useMemo, useRef, useState } from 'react'
+import { useId, useMemo, useState } from 'react'
 import { useContainers, useLiveStore, useLogs, type LogTarget } from '../../live'
+import { Modal } from '../Modal'
 import { LogsOutput } from './LogsOutput'
 import type { LogsRequest } from './openLogs'
 import { containerTarget, projectTarget } from './targets'
 import './LogsFullView.css'
 
 export function LogsFullView({ request, onClose }: { request: LogsRequest; onClose: () => void }) {
-  const ref = useRef<HTMLDialogElement>(null)
-  const close = useRef(onClose)
-  useEffect(() => {
-    close.current = onClose
-  })
-  useEffect(() => {
-    const dialog = ref.current
-    if (!dialog) return
-    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null
-    if (!dialog.open) dialog.showModal()
-    const onCancel = (e: Event) => {
-      e.preventDefault()
-      close.current()
-    }
-    dialog.addEventListener('cancel', onCancel)
-    return () => {
-      dialog.removeEventListener('cancel', onCancel)
-      if (dialog.open) dialog.close()
-      opener?.focus()
-    }
-  }, [])
+  const heading = useId()
   const { target, title, otherEngines } = useRequestTarget(request)
   const view = useLogs(target)
   return (
-    // Escape is the dialog's cancel.
-    <dialog ref={ref} className="logs-full" aria-label={`Logs of ${title}`}>
+    <Modal labelledBy={heading} onClose={onClose} className="logs-full">
       <header className="logs-full-head">
-        <h2>Logs of {title}</h2>
+        <h2 id={heading}>Logs of {title}</h2>
         {otherEngines.length > 0 && (
           <span className="muted">
             on {target?.engine}; also on {otherEngines.join(', ')}: a view follows one engine
@@ -57,7 +37,7 @@ export function LogsFullView({ request, onClose }: { request: LogsRequest; onClo
           </button>
         </>
       )}
-    </dialog>
+    </Modal>
   )
 }
 
