@@ -65,7 +65,7 @@ describe('logs', () => {
     await row(page, talker).click()
     await details().getByRole('tab', { name: 'Logs' }).click()
     await tabPanel().getByText('early line 300', { exact: true }).waitFor({ timeout: 10_000 })
-    await tabPanel().getByRole('status').filter({ hasText: 'Live' }).waitFor({ timeout: 10_000 })
+    await tabPanel().getByRole('status', { name: 'Log stream' }).filter({ hasText: 'Live' }).waitFor({ timeout: 10_000 })
     const written = Date.now()
     await say('hello-live')
     await tabPanel().getByText('said hello-live', { exact: true }).waitFor({ timeout: 5000 })
@@ -77,34 +77,49 @@ describe('logs', () => {
   })
 
   it('searches the lines and highlights what matches', async () => {
-    const search = tabPanel().getByRole('searchbox')
+    const search = tabPanel().getByRole('searchbox', { name: 'Search the logs' })
+    const count = tabPanel().getByRole('status', { name: 'Search matches' })
     await search.fill('early line 29')
     // "early line 29" and "early line 290" … "early line 299".
-    await tabPanel().getByText(/11 match/).waitFor({ timeout: 5000 })
+    await until('the count', () => count.textContent(), (t) => t === '11 matches', 5000)
     expect(await tabPanel().locator('mark').count()).toBeGreaterThan(0)
+    await tabPanel().getByRole('button', { name: 'Regular expression' }).click()
+    await search.fill('^early line 1\\d$')
+    await until('the count of a regular expression', () => count.textContent(), (t) => t === '10 matches', 5000)
+    await tabPanel().getByRole('button', { name: 'Regular expression' }).click()
     await search.fill('')
+    // Searching stepped nowhere: still following.
+    await tabPanel().getByRole('status', { name: 'Follow' }).filter({ hasText: 'Following the newest line' }).waitFor({ timeout: 3000 })
   })
 
   it('pauses when scrolled up, says so, and follows again', async () => {
     const list = tabPanel().getByRole('log')
     await list.hover()
     await page.mouse.wheel(0, -3000)
-    await tabPanel().getByRole('button', { name: /^Follow/ }).waitFor({ timeout: 5000 })
+    await tabPanel().getByRole('button', { name: 'Follow', exact: true }).waitFor({ timeout: 5000 })
     await say('while-paused')
-    await page.waitForTimeout(800)
-    await tabPanel().getByRole('button', { name: /^Follow/ }).click()
+    const paused = tabPanel().getByRole('status', { name: 'Follow' })
+    await until('said while paused', () => paused.textContent(), (t) => /Paused: [1-9]\d* new line/.test(t ?? ''), 5000)
+    await tabPanel().getByRole('button', { name: 'Follow', exact: true }).click()
     await tabPanel().getByText('said while-paused', { exact: true }).waitFor({ timeout: 5000 })
     await say('after-follow')
     await tabPanel().getByText('said after-follow', { exact: true }).waitFor({ timeout: 5000 })
   })
 
   it('downloads the lines as a file named after the container', async () => {
-    const [download] = await Promise.all([page.waitForEvent('download'), tabPanel().getByRole('button', { name: /Download/ }).click()])
+    const [download] = await Promise.all([page.waitForEvent('download'), tabPanel().getByRole('button', { name: 'Download' }).click()])
     expect(download.suggestedFilename()).toBe('e2e-logs-talker.log')
     const text = readFileSync(await download.path(), 'utf8')
-    expect(text).toContain('early line 1\n')
-    expect(text).toContain('said after-follow')
-    expect(text).toContain('to stderr')
+    // Every line with its time and stream, in time order. (The engine stamps
+    // each stream as it reads it: the stderr line written after 300 stdout
+    // lines may carry an earlier time than the first of them.)
+    const rows = text.trimEnd().split('\n')
+    for (const r of rows) expect(r).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z (stdout|stderr) /)
+    const times = rows.map((r) => r.slice(0, 30))
+    expect(times).toEqual([...times].sort())
+    expect(rows.filter((r) => r.includes(' stdout early line '))[0]).toMatch(/Z stdout early line 1$/)
+    expect(rows).toContainEqual(expect.stringMatching(/Z stderr to stderr$/))
+    expect(rows.at(-1)).toMatch(/Z stdout said after-follow$/)
   })
 
   it('takes screenshots of the tab and the full view, light and dark, at 1280×800 and 800×600', async () => {
@@ -119,7 +134,7 @@ describe('logs', () => {
     for (const size of [{ width: 1280, height: 800 }, { width: 800, height: 600 }]) {
       await page.setViewportSize(size)
       await shoot(`tab-${size.width}x${size.height}`)
-      await tabPanel().getByRole('button', { name: 'Open full view' }).click()
+      await tabPanel().getByRole('button', { name: 'Full view' }).click()
       const full = page.getByRole('dialog', { name: 'Logs of e2e-logs-talker' })
       await full.getByText('said after-follow', { exact: true }).waitFor({ timeout: 5000 })
       await shoot(`full-${size.width}x${size.height}`)

@@ -8,7 +8,7 @@
 import { useId, useMemo, useState } from 'react'
 import { useContainers, useLiveStore, useLogs, type LogTarget } from '../../live'
 import { Modal } from '../Modal'
-import { LogsOutput } from './LogsOutput'
+import { LogView } from './LogView'
 import type { LogsRequest } from './openLogs'
 import { containerTarget, projectTarget } from './targets'
 import './LogsFullView.css'
@@ -28,7 +28,7 @@ export function LogsFullView({ request, onClose }: { request: LogsRequest; onClo
         )}
       </header>
       {target ? (
-        <LogsOutput {...view} variant="full" onClose={onClose} />
+        <LogView {...view} variant="full" onClose={onClose} />
       ) : (
         <>
           <p className="empty">No container of {title} is known.</p>

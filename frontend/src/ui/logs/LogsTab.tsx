@@ -3,7 +3,7 @@
 
 import { useMemo } from 'react'
 import { useLogs, type Container } from '../../live'
-import { LogsOutput } from './LogsOutput'
+import { LogView } from './LogView'
 import { useOpenLogs } from './openLogs'
 import { containerTarget } from './targets'
 
@@ -12,5 +12,5 @@ export function LogsTab({ container }: { container: Container }) {
   const target = useMemo(() => containerTarget({ engine, id, name }), [engine, id, name])
   const view = useLogs(target)
   const openLogs = useOpenLogs()
-  return <LogsOutput {...view} variant="panel" onOpenFull={openLogs ? () => openLogs({ kind: 'container', key: `${engine}/${id}`, name }) : undefined} />
+  return <LogView {...view} variant="panel" onOpenFull={openLogs ? () => openLogs({ kind: 'container', key: `${engine}/${id}`, name }) : undefined} />
 }

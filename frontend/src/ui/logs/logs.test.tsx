@@ -73,7 +73,7 @@ describe('logs in the app', () => {
     const panel = within(details).getByRole('tabpanel', { name: 'Logs of web-1' })
     expect(await within(panel).findByText('GET / 200')).toBeInTheDocument()
     expect(within(panel).getByText('<b>not bold</b>')).toBeInTheDocument()
-    expect(within(panel).getByRole('status')).toHaveTextContent('Live')
+    expect(within(panel).getByRole('status', { name: 'Log stream' })).toHaveTextContent('Live')
     await user.click(within(details).getByRole('tab', { name: 'Overview' }))
     expect(ws.closedWith?.code).toBe(1000)
     expect(within(details).queryByRole('tabpanel', { name: 'Logs of web-1' })).toBeNull()
@@ -85,7 +85,7 @@ describe('logs in the app', () => {
     frame()
     await user.click(screen.getByRole('row', { name: 'web-1' }))
     await user.click(screen.getByRole('tab', { name: 'Logs' }))
-    await user.click(screen.getByRole('button', { name: 'Open full view' }))
+    await user.click(screen.getByRole('button', { name: 'Full view' }))
     const full = screen.getByRole('dialog', { name: 'Logs of web-1' })
     expect(full).toBeVisible()
     await user.keyboard('{Escape}')
@@ -129,7 +129,7 @@ describe('logs in the app', () => {
     expect(within(full).getByText('panic: boom')).toBeInTheDocument()
     expect(backend.lastWords).toHaveBeenCalledWith('local', 'job')
     expect(FakeWebSocket.instances).toHaveLength(0)
-    await user.click(within(full).getByRole('button', { name: 'Close logs' }))
+    await user.click(within(full).getByRole('button', { name: 'Close the logs' }))
 
     // The history opens them too.
     await user.click(screen.getByRole('button', { name: /^Notifications/ }))

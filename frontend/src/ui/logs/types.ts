@@ -1,21 +1,9 @@
-// What the log viewer is given. LogLine is the wire's line (docs/protocol.md,
-// "Logs"); it moves to live/types.ts with the logs client and is re-exported
-// from there.
+// What the log viewer is given: the wire's line (live/types.ts,
+// docs/protocol.md "Logs") and what the logs client says of it.
 
-/** One line of a container's output, as the engine timestamped it. */
-export interface LogLine {
-  engine: string
-  id: string
-  /** RFC 3339 in UTC with exactly 9 fraction digits: string order is time order. */
-  time: string
-  stream: 'stdout' | 'stderr'
-  /** Without its newline; ANSI escapes as the container wrote them. */
-  text: string
-  /** Bytes of the line dropped beyond the server's limit. */
-  cut?: number
-  /** The container has not ended this line yet. */
-  partial?: boolean
-}
+import type { LogLine, LogNotice, LogStatus } from '../../live'
+
+export type { LogLine, LogNotice, LogStatus }
 
 export interface LogContainer {
   engine: string
@@ -23,18 +11,7 @@ export interface LogContainer {
   name: string
 }
 
-export type LogTone = 'live' | 'polling' | 'offline' | 'ended'
-
-export interface LogStatus {
-  text: string
-  tone: LogTone
-}
-
-export interface LogNotice {
-  key: string
-  text: string
-  action?: { label: string; run(this: void): void }
-}
+export type LogTone = LogStatus['tone']
 
 export interface LogViewProps {
   /** Oldest first, at most the buffer's bound. Lines are compared by identity: keep them as they came. */
