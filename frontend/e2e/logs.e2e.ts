@@ -133,7 +133,11 @@ describe('logs', () => {
     }
     for (const size of [{ width: 1280, height: 800 }, { width: 800, height: 600 }]) {
       await page.setViewportSize(size)
+      // A small window leaves the panels little height: the table makes way, as a user would have it.
+      const small = size.height < 800
+      if (small) await page.getByRole('button', { name: 'Hide the table' }).click()
       await shoot(`tab-${size.width}x${size.height}`)
+      if (small) await page.getByRole('button', { name: 'Show the table' }).click()
       await tabPanel().getByRole('button', { name: 'Full view' }).click()
       const full = page.getByRole('dialog', { name: 'Logs of e2e-logs-talker' })
       await full.getByText('said after-follow', { exact: true }).waitFor({ timeout: 5000 })
