@@ -351,7 +351,8 @@ func parseLogsQuery(r *http.Request) (logs.Query, error) {
 // CheckLogsQuery checks a query of the polling route or the bound Logs
 // method and fills in its defaults: without Since or Cursor, the last Tail
 // lines (default logs.DefaultTail); from Since or Cursor, at most Limit
-// lines (default logs.DefaultLimit) up to Until. Since and Until come back
+// lines (default logs.DefaultLimit); either up to Until (the last lines
+// before a time: what "load earlier" asks). Since and Until come back
 // in the lines' own time form. The error wraps model.ErrInvalid and names
 // the parameter at fault.
 func CheckLogsQuery(q logs.Query) (logs.Query, error) {
@@ -374,8 +375,6 @@ func checkLogsQuery(q logs.Query) (logs.Query, error) {
 		return q, errors.New("tail: not with since or cursor (tail is the last lines; since and cursor start from a point)")
 	case q.Since != "" && q.Cursor != "":
 		return q, errors.New("since and cursor: give one or the other (the cursor already says where to go on)")
-	case q.Until != "" && !from:
-		return q, errors.New("until: needs since or cursor")
 	case q.Limit > 0 && !from:
 		return q, errors.New("limit: needs since or cursor (without them, tail says how many)")
 	}
