@@ -377,7 +377,8 @@ func TestLogsSocketFollowError(t *testing.T) {
 // unbroken and its deltas keep arriving on time.
 func TestLogsFloodSlowReader(t *testing.T) {
 	src := newFakeLogs("a")
-	f := start(t, Config{Logs: src, LogQueueLines: 1000, WriteTimeout: 30 * time.Second})
+	// Long timeouts: the stalled client must stay connected, stuck.
+	f := start(t, Config{Logs: src, LogQueueLines: 1000, WriteTimeout: time.Minute, Heartbeat: time.Minute})
 	ws := newHealthyClient(t, &attackFixture{srv: f.srv, store: f.store})
 
 	slow := dialLogs(t, f, []string{"a"}, nil, &protocoltest.LogsOptions{Paused: true})
@@ -386,12 +387,14 @@ func TestLogsFloodSlowReader(t *testing.T) {
 	fastFollow := src.follow(t)
 
 	// Lines of 1 KiB, far more than the kernel's socket buffers take on
-	// the stalled client's behalf, at a pace the reading client keeps up
-	// with; a delta every 20 ms meanwhile, its publish time in a label.
+	// the stalled client's behalf, at the pace the reading client keeps up
+	// with (never more than half its queue ahead of it); an event every 8
+	// batches meanwhile.
 	const total, batch = 24000, 60
 	text := strings.Repeat("x", 1000)
 	published := 0
 	for n := 0; n < total; n += batch {
+		waitLogs(t, fast, 30*time.Second, "the reading client keeps up", func() bool { return fast.LineCount() >= n-500 })
 		lines := make([]logs.Line, batch)
 		for i := range lines {
 			lines[i] = testLine("a", n+i)
@@ -403,7 +406,6 @@ func TestLogsFloodSlowReader(t *testing.T) {
 			f.store.RecordEvent(model.Event{Engine: "local", Type: "container", Action: "start", ActorID: "pub", TimeNano: time.Now().UnixNano()})
 			published++
 		}
-		time.Sleep(2 * time.Millisecond)
 	}
 	waitLogs(t, fast, 30*time.Second, "the reading client gets every line", func() bool { return fast.LineCount() == total })
 	slow.Resume()
