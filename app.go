@@ -9,6 +9,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/dockpulse/dockpulse/backend/docker"
+	"github.com/dockpulse/dockpulse/backend/logs"
 	"github.com/dockpulse/dockpulse/backend/model"
 	"github.com/dockpulse/dockpulse/backend/protocol"
 	"github.com/dockpulse/dockpulse/backend/server"
@@ -179,4 +180,33 @@ func (a *App) Inspect(engine, id string) (model.Inspect, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), server.InspectTimeout)
 	defer cancel()
 	return svc.Inspect(ctx, engine, id)
+}
+
+// Logs returns a page of a container's logs, as GET
+// /api/engines/{engine}/containers/{id}/logs does with the same query (its
+// zero fields take the route's defaults; a bad one is an error wrapping
+// model.ErrInvalid that names it).
+func (a *App) Logs(engine, id string, q logs.Query) (logs.Page, error) {
+	svc, err := a.service()
+	if err != nil {
+		return logs.Page{}, err
+	}
+	if q, err = server.CheckLogsQuery(q); err != nil {
+		return logs.Page{}, err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), server.LogsTimeout)
+	defer cancel()
+	return svc.Logs(ctx, engine, id, q)
+}
+
+// LastWords returns the last lines Dockpulse kept of a container that died,
+// even once it is removed, as GET
+// /api/engines/{engine}/containers/{id}/lastwords does; none kept is an
+// error wrapping model.ErrNotFound.
+func (a *App) LastWords(engine, id string) (logs.LastWords, error) {
+	svc, err := a.service()
+	if err != nil {
+		return logs.LastWords{}, err
+	}
+	return svc.LastWords(engine, id)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"strings"
@@ -14,6 +15,7 @@ import (
 	"go.uber.org/zap/zaptest"
 
 	"github.com/dockpulse/dockpulse/backend/enginetest"
+	"github.com/dockpulse/dockpulse/backend/logs"
 	"github.com/dockpulse/dockpulse/backend/model"
 	"github.com/dockpulse/dockpulse/backend/protocol"
 	"github.com/dockpulse/dockpulse/backend/server"
@@ -189,5 +191,73 @@ func TestInspectBoundMethod(t *testing.T) {
 	}
 	if _, err := app.Inspect("elsewhere", id); err == nil || !strings.Contains(err.Error(), `no such engine "elsewhere"`) {
 		t.Errorf("Inspect on an unknown engine: %v", err)
+	}
+}
+
+// TestBoundLogs: the bound Logs method gives the polling route's answer
+// for the same query, checks the query as the route does, and LastWords
+// gives what was kept of a container that died.
+func TestBoundLogs(t *testing.T) {
+	e := enginetest.Require(t)
+	cli := e.Client(t)
+	app := NewApp(service.Config{DockerHost: e.Host}, zaptest.NewLogger(t))
+	app.startup(context.Background())
+	defer app.shutdown(context.Background())
+	id := e.RunContainer(t, "dp-app-logs", "sh", "-c", `i=0; while [ $i -lt 30 ]; do echo "line $i"; i=$((i+1)); done; exit 4`)
+	okc, errc := cli.ContainerWait(context.Background(), id, "not-running")
+	select {
+	case <-okc:
+	case err := <-errc:
+		t.Fatal(err)
+	}
+
+	page, err := app.Logs(service.EngineName, id, logs.Query{Tail: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(page.Lines) != 5 || page.Lines[0].Text != "line 25" || page.Lines[4].Text != "line 29" || page.Cursor == "" {
+		t.Fatalf("Logs tail 5: %+v", page)
+	}
+	svc, _ := app.service()
+	resp, err := func() (*http.Response, error) {
+		req, err := http.NewRequest(http.MethodGet, svc.Server.URL()+"/api/engines/"+service.EngineName+"/containers/"+id+"/logs?tail=5", nil)
+		if err != nil {
+			return nil, err
+		}
+		req.Header.Set("Authorization", "Bearer "+svc.Server.Token())
+		return http.DefaultClient.Do(req)
+	}()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var routed logs.Page
+	err = json.NewDecoder(resp.Body).Decode(&routed)
+	resp.Body.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(routed) != fmt.Sprint(page) {
+		t.Fatalf("the route answered %+v, the bound method %+v", routed, page)
+	}
+	if _, err := app.Logs(service.EngineName, id, logs.Query{Tail: 5, Since: "2026-12-02T06:43:20Z"}); !errors.Is(err, model.ErrInvalid) || !strings.HasPrefix(err.Error(), "tail") {
+		t.Fatalf("Logs with tail and since: %v, want invalid naming tail", err)
+	}
+	if _, err := app.Logs("elsewhere", id, logs.Query{}); !errors.Is(err, model.ErrNotFound) {
+		t.Fatalf("Logs on an unknown engine: %v", err)
+	}
+
+	var lw logs.LastWords
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		if lw, err = app.LastWords(service.EngineName, id); err == nil || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if err != nil || lw.ExitCode != 4 || len(lw.Lines) != 30 || lw.Lines[29].Text != "line 29" {
+		t.Fatalf("LastWords: %+v, %v", lw, err)
+	}
+	if _, err := app.LastWords(service.EngineName, "nope"); !errors.Is(err, model.ErrNotFound) {
+		t.Fatalf("LastWords of an unknown container: %v, want ErrNotFound", err)
 	}
 }

@@ -42,6 +42,12 @@ const (
 
 	// TypeView is the one client message.
 	TypeView = "view"
+
+	// The messages of the logs socket, /ws/logs (logs.go).
+	TypeLogsHello   = "logs.hello"
+	TypeLogsLines   = "logs.lines"
+	TypeLogsSkipped = "logs.skipped"
+	TypeLogsState   = "logs.state"
 )
 
 // Stats modes, as hello reports them.

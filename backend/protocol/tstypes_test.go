@@ -14,6 +14,7 @@ import (
 	"testing"
 	"unicode"
 
+	"github.com/dockpulse/dockpulse/backend/logs"
 	"github.com/dockpulse/dockpulse/backend/model"
 	"github.com/dockpulse/dockpulse/backend/protocol"
 )
@@ -47,6 +48,15 @@ var wireTypes = map[reflect.Type]string{
 	reflect.TypeFor[model.Limits]():           "Limits",
 	reflect.TypeFor[model.Healthcheck]():      "Healthcheck",
 	reflect.TypeFor[model.HealthResult]():     "HealthResult",
+	reflect.TypeFor[protocol.LogsHello]():     "LogHello",
+	reflect.TypeFor[protocol.LogsContainer](): "LogContainer",
+	reflect.TypeFor[protocol.LogsLines]():     "LogBatch",
+	reflect.TypeFor[protocol.LogsSkipped]():   "LogSkipped",
+	reflect.TypeFor[protocol.LogsState]():     "LogState",
+	reflect.TypeFor[logs.Line]():              "LogLine",
+	reflect.TypeFor[logs.Page]():              "LogPage",
+	reflect.TypeFor[logs.LastWords]():         "LastWords",
+	reflect.TypeFor[logs.Query]():             "LogQuery",
 }
 
 // messageData is the data of each message type, as the server and store
@@ -62,13 +72,19 @@ var messageData = map[string]reflect.Type{
 	protocol.TypeEngineRemove:    reflect.TypeFor[protocol.EngineRemove](),
 	protocol.TypeHeartbeat:       reflect.TypeFor[protocol.Heartbeat](),
 	protocol.TypeView:            reflect.TypeFor[protocol.View](),
+	protocol.TypeLogsHello:       reflect.TypeFor[protocol.LogsHello](),
+	protocol.TypeLogsLines:       reflect.TypeFor[protocol.LogsLines](),
+	protocol.TypeLogsSkipped:     reflect.TypeFor[protocol.LogsSkipped](),
+	protocol.TypeLogsState:       reflect.TypeFor[protocol.LogsState](),
 }
 
 // apiData are the answers of the HTTP API (and the bound methods) that no
 // message carries: fetched on demand, outside the stream
 // (GET /api/engines/{engine}/containers/{id}/history and …/inspect, GET
-// /api/contexts).
-var apiData = []reflect.Type{reflect.TypeFor[protocol.History](), reflect.TypeFor[model.Inspect](), reflect.TypeFor[protocol.EngineContext]()}
+// /api/contexts, the logs pages and last words, and the bound Logs method's
+// query).
+var apiData = []reflect.Type{reflect.TypeFor[protocol.History](), reflect.TypeFor[model.Inspect](), reflect.TypeFor[protocol.EngineContext](),
+	reflect.TypeFor[logs.Page](), reflect.TypeFor[logs.LastWords](), reflect.TypeFor[logs.Query]()}
 
 // TestTypeScriptTypesMatchGo checks typesFile against the Go wire types, so
 // that a renamed, added or dropped field cannot drift on one side. For each

@@ -98,6 +98,19 @@ type Config struct {
 	// its end closes, and hello reports statsMode "visible". Default nil:
 	// every running container is sampled and views are ignored.
 	Viewer Viewer
+	// Logs answers the logs routes: the logs socket GET /ws/logs, GET
+	// /api/engines/{engine}/containers/{id}/logs and …/lastwords. Default
+	// nil: those requests answer 501.
+	Logs LogSource
+	// MaxLogConns caps concurrent logs sockets, apart from MaxConns.
+	// Default DefaultMaxLogConns (16).
+	MaxLogConns int
+	// LogQueueLines and LogQueueBytes bound each logs socket's queue: past
+	// them its lines are counted, not queued, and the client is told how
+	// many it skipped. Default DefaultLogQueueLines (4096) and
+	// DefaultLogQueueBytes (8 MiB).
+	LogQueueLines int
+	LogQueueBytes int
 }
 
 // Viewer opens one View per connection.
@@ -150,6 +163,15 @@ func (c *Config) defaults() {
 	if c.ActionTimeout <= 0 {
 		c.ActionTimeout = DefaultActionTimeout
 	}
+	if c.MaxLogConns <= 0 {
+		c.MaxLogConns = DefaultMaxLogConns
+	}
+	if c.LogQueueLines <= 0 {
+		c.LogQueueLines = DefaultLogQueueLines
+	}
+	if c.LogQueueBytes <= 0 {
+		c.LogQueueBytes = DefaultLogQueueBytes
+	}
 }
 
 // Server serves one store.
@@ -167,8 +189,11 @@ type Server struct {
 	open     *lockedLimiter // the rate of requests to routes without a token
 	heavy    chan struct{}  // a slot for each JSON answer in progress (heavySlot)
 
-	conns atomic.Int64
-	wg    sync.WaitGroup // live connections
+	conns    atomic.Int64
+	logConns atomic.Int64   // logs sockets
+	wg       sync.WaitGroup // live connections
+	closing  chan struct{}  // closed by Shutdown: ends the logs sockets
+	closeNow sync.Once
 
 	mu   sync.Mutex
 	http *http.Server
@@ -196,6 +221,8 @@ func New(cfg Config, st *store.Store, h *hub.Hub, log *zap.Logger) (*Server, err
 		guard: newGuard(cfg.Token, WebviewOrigins, cfg.UI != nil, cfg.AllowRemote && !IsLoopbackAddr(cfg.Addr) && !cfg.LoopbackHosts),
 		log:   log.With(zap.String("component", "server")),
 		mux:   http.NewServeMux(),
+
+		closing: make(chan struct{}),
 	}
 	s.refusals = newRefusalLog(s.log, s.guard)
 	codes, err := newSessionCodes()
@@ -214,6 +241,9 @@ func New(cfg Config, st *store.Store, h *hub.Hub, log *zap.Logger) (*Server, err
 	s.mux.Handle("POST /api/engines/{engine}/containers/{id}/{action}", s.guarded(s.serveAction))
 	s.mux.Handle("GET /api/engines/{engine}/containers/{id}/history", s.guarded(s.serveHistory))
 	s.mux.Handle("GET /api/engines/{engine}/containers/{id}/inspect", s.guarded(s.serveInspect))
+	s.mux.Handle("GET /api/engines/{engine}/containers/{id}/logs", s.guarded(s.serveLogs))
+	s.mux.Handle("GET /api/engines/{engine}/containers/{id}/lastwords", s.guarded(s.serveLastWords))
+	s.mux.Handle("GET /ws/logs", s.guarded(s.serveLogsWS))
 	s.mux.Handle("GET /api/contexts", s.guarded(s.serveContexts))
 	s.mux.Handle("PUT /api/engines/{engine}/watch", s.guarded(s.serveWatch(true)))
 	s.mux.Handle("DELETE /api/engines/{engine}/watch", s.guarded(s.serveWatch(false)))
@@ -286,6 +316,9 @@ func (s *Server) WebSocketURL() string { return "ws://" + s.Addr() + "/ws" }
 // Connections is the number of open WebSocket connections.
 func (s *Server) Connections() int { return int(s.conns.Load()) }
 
+// LogConnections is the number of open logs sockets.
+func (s *Server) LogConnections() int { return int(s.logConns.Load()) }
+
 // Shutdown stops accepting, closes every WebSocket (going away) and waits
 // for their goroutines, or for ctx.
 func (s *Server) Shutdown(ctx context.Context) error {
@@ -297,6 +330,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		err = srv.Shutdown(ctx) // hijacked WebSocket connections are not waited for here
 	}
 	s.hub.Close()
+	s.closeNow.Do(func() { close(s.closing) })
 	s.refusals.stop()
 	done := make(chan struct{})
 	go func() { s.wg.Wait(); close(done) }()

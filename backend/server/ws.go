@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	"github.com/coder/websocket"
@@ -15,18 +16,86 @@ import (
 )
 
 func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
-	if n := s.conns.Add(1); n > int64(s.cfg.MaxConns) {
-		s.conns.Add(-1)
-		writeError(w, http.StatusServiceUnavailable, "too many connections")
+	conn, ctx, cancel, release, ok := s.openSocket(w, r, &s.conns, s.cfg.MaxConns)
+	if !ok {
 		return
 	}
-	defer s.conns.Add(-1)
-	s.wg.Add(1)
-	defer s.wg.Done()
+	defer release()
+	log := s.log.With(zap.String("remote", r.RemoteAddr))
 
-	// The read loop's cancel, set before the first read: the ping callback
-	// runs inside reads, so it always sees it.
-	var cancelConn context.CancelCauseFunc
+	var view View
+	if s.cfg.Viewer != nil {
+		view = s.cfg.Viewer.OpenView()
+		defer view.Close()
+	}
+	views := newRateLimiter(time.Now)
+	readerDone := s.startReading(r.Context(), conn, cancel, func(typ websocket.MessageType, frame []byte) error {
+		if typ != websocket.MessageText {
+			return fmt.Errorf("%w: %v frame", errClientMessage, typ)
+		}
+		if !views.allow() {
+			return errMessageFlood
+		}
+		v, err := protocol.DecodeView(frame)
+		if err != nil {
+			return fmt.Errorf("%w: %v", errClientMessage, err)
+		}
+		log.Debug("client view", zap.Int("containers", len(v.Containers)))
+		if view != nil {
+			view.Show(v.Containers)
+		}
+		return nil
+	})
+	defer func() {
+		conn.CloseNow()
+		<-readerDone
+	}()
+
+	s.ended(conn, endCause(ctx, s.stream(ctx, conn, log)), log, "invalid client message: clients send only views")
+}
+
+// admit counts one more connection in conns unless that would pass max, in
+// which case it answers 503 itself; leave uncounts it.
+func admit(w http.ResponseWriter, conns *atomic.Int64, max int) (leave func(), ok bool) {
+	if n := conns.Add(1); n > int64(max) {
+		conns.Add(-1)
+		writeError(w, http.StatusServiceUnavailable, "too many connections")
+		return nil, false
+	}
+	return func() { conns.Add(-1) }, true
+}
+
+// openSocket admits one more connection of a kind counted in conns, at
+// most max, and upgrades the request to it (accept). When it cannot, it has
+// answered and ok is false; otherwise release, once the connection is
+// over, cancels its context and uncounts it, and Shutdown waits for that.
+func (s *Server) openSocket(w http.ResponseWriter, r *http.Request, conns *atomic.Int64, max int) (conn *websocket.Conn, ctx context.Context, cancel context.CancelCauseFunc, release func(), ok bool) {
+	leave, ok := admit(w, conns, max)
+	if !ok {
+		return nil, nil, nil, nil, false
+	}
+	s.wg.Add(1)
+	conn, ctx, cancel, ok = s.accept(w, r)
+	if !ok {
+		s.wg.Done()
+		leave()
+		return nil, nil, nil, nil, false
+	}
+	return conn, ctx, cancel, func() {
+		cancel(nil)
+		s.wg.Done()
+		leave()
+	}, true
+}
+
+// accept upgrades an authorised request to a WebSocket. The context it
+// returns is the connection's: cancelled, with the reason as its cause, by
+// cancel or by a client that floods pings (errPingFlood). When the
+// handshake fails it has answered and logged, and ok is false.
+func (s *Server) accept(w http.ResponseWriter, r *http.Request) (conn *websocket.Conn, ctx context.Context, cancel context.CancelCauseFunc, ok bool) {
+	// Made before the handshake: the ping callback runs inside reads, so it
+	// always sees it.
+	ctx, cancel = context.WithCancelCause(r.Context())
 	pings := newRateLimiter(time.Now)
 	conn, err := websocket.Accept(w, r, &websocket.AcceptOptions{
 		// The guard has already checked Origin against the allow-list and
@@ -36,44 +105,51 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 			if pings.allow() {
 				return true
 			}
-			cancelConn(errPingFlood)
+			cancel(errPingFlood)
 			return false
 		},
 	})
 	if err != nil {
+		cancel(nil)
 		// The library's error quotes the client's headers, which could hold
 		// the token.
 		s.log.Info("websocket handshake failed", zap.String("remote", r.RemoteAddr), zap.String("error", s.guard.redact(err.Error())))
-		return
+		return nil, nil, nil, false
 	}
 	conn.SetReadLimit(s.cfg.ReadLimit)
-	log := s.log.With(zap.String("remote", r.RemoteAddr))
+	return conn, ctx, cancel, true
+}
 
-	ctx, cancel := context.WithCancelCause(r.Context())
-	defer cancel(nil)
-	cancelConn = cancel
-	var view View
-	if s.cfg.Viewer != nil {
-		view = s.cfg.Viewer.OpenView()
-		defer view.Close()
-	}
-	readerDone := make(chan struct{})
+// startReading runs the connection's read loop until the connection ends,
+// and returns a channel closed when it has.
+//
+// Its context is the request's, not the connection's: cancelling the
+// context of a Read that has just returned can still close the connection
+// (the library watches it a moment longer), which would cut the close frame
+// we want to send.
+func (s *Server) startReading(ctx context.Context, conn *websocket.Conn, cancel context.CancelCauseFunc, handle func(websocket.MessageType, []byte) error) <-chan struct{} {
+	done := make(chan struct{})
 	go func() {
-		defer close(readerDone)
-		// Not ctx: cancelling the context of a Read that has just returned
-		// can still close the connection (the library watches it a moment
-		// longer), which would cut the close frame we want to send.
-		s.readLoop(r.Context(), conn, cancel, view, log)
+		defer close(done)
+		readLoop(ctx, conn, cancel, handle)
 	}()
-	defer func() {
-		conn.CloseNow()
-		<-readerDone
-	}()
+	return done
+}
 
-	err = s.stream(ctx, conn, log)
+// endCause is why a connection ended: what its read loop or a flood
+// detector gave as the context's cause, when it did (whatever the writer
+// tripped over then, that is why), else err, the writer's.
+func endCause(ctx context.Context, err error) error {
 	if cause := context.Cause(ctx); errors.Is(cause, errClientMessage) || errors.Is(cause, errPingFlood) || errors.Is(cause, errMessageFlood) {
-		err = cause // whatever the writer tripped over, this is why
+		return cause
 	}
+	return err
+}
+
+// ended logs why a connection ended and closes it with the status that
+// says so; invalid is the close reason for a client message the server
+// does not take.
+func (s *Server) ended(conn *websocket.Conn, err error, log *zap.Logger, invalid string) {
 	var ce websocket.CloseError
 	switch {
 	case errors.As(err, &ce) || errors.Is(err, context.Canceled):
@@ -81,7 +157,7 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 	case errors.Is(err, errClientMessage):
 		// The error may quote the client's message, which could hold the token.
 		log.Info("client sent an invalid message", zap.String("error", s.guard.redact(err.Error())))
-		_ = conn.Close(websocket.StatusPolicyViolation, "invalid client message: clients send only views") // best effort
+		_ = conn.Close(websocket.StatusPolicyViolation, invalid) // best effort
 	case errors.Is(err, errPingFlood):
 		log.Info("client flooded pings", zap.Error(err))
 		_ = conn.Close(websocket.StatusPolicyViolation, "too many pings") // best effort
@@ -91,7 +167,7 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 	case errors.Is(err, hub.ErrTooSlow):
 		log.Warn("client dropped", zap.Error(err))
 		_ = conn.Close(websocket.StatusPolicyViolation, "too slow: reconnect to resync") // best effort to a stuck peer
-	case errors.Is(err, hub.ErrClosed):
+	case errors.Is(err, hub.ErrClosed) || errors.Is(err, errServerClosing):
 		_ = conn.Close(websocket.StatusGoingAway, "server shutting down") // best effort
 	case err != nil:
 		log.Info("connection ended", zap.Error(err))
@@ -144,38 +220,23 @@ func (l *rateLimiter) allow() bool {
 	return true
 }
 
-// readLoop reads the client's views (and, inside Read, its pongs, pings and
-// close frame) until the connection ends. Anything but a valid view ends it:
-// there is nothing else a client may say. Views go to view, or nowhere when
-// the server samples everything.
+// readLoop reads the client's messages (and, inside Read, its pongs, pings
+// and close frame) until the connection ends, giving each to handle; an
+// error from handle ends the connection with it as the cause.
 //
 // Not conn.CloseRead: in coder/websocket v1.8.15 its goroutine, on a data
 // message, calls Close, which waits for that same goroutine to exit and so
 // hangs for 15 s.
-func (s *Server) readLoop(ctx context.Context, conn *websocket.Conn, cancel context.CancelCauseFunc, view View, log *zap.Logger) {
-	views := newRateLimiter(time.Now)
+func readLoop(ctx context.Context, conn *websocket.Conn, cancel context.CancelCauseFunc, handle func(websocket.MessageType, []byte) error) {
 	for {
 		typ, frame, err := conn.Read(ctx)
 		if err != nil {
 			cancel(err)
 			return
 		}
-		if typ != websocket.MessageText {
-			cancel(fmt.Errorf("%w: %v frame", errClientMessage, typ))
+		if err := handle(typ, frame); err != nil {
+			cancel(err)
 			return
-		}
-		if !views.allow() {
-			cancel(errMessageFlood)
-			return
-		}
-		v, err := protocol.DecodeView(frame)
-		if err != nil {
-			cancel(fmt.Errorf("%w: %v", errClientMessage, err))
-			return
-		}
-		log.Debug("client view", zap.Int("containers", len(v.Containers)))
-		if view != nil {
-			view.Show(v.Containers)
 		}
 	}
 }

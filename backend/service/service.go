@@ -136,6 +136,9 @@ func New(cfg Config, log *zap.Logger) (*Service, error) {
 	if cfg.Server.Switcher == nil {
 		cfg.Server.Switcher = svc
 	}
+	if cfg.Server.Logs == nil {
+		cfg.Server.Logs = svc
+	}
 	srv, err := server.New(cfg.Server, st, h, log)
 	if err != nil {
 		return nil, errors.Join(err, set.close())

@@ -5,6 +5,7 @@ import {
   useConnection,
   useEngines,
   useRunAction,
+  useLogsRequests,
   useSynced,
   type Container,
 } from './live'
@@ -28,6 +29,8 @@ import { useTableModel } from './ui/useTableModel'
 import { useCollapsedGroups } from './ui/useCollapsedGroups'
 import { DETAIL_RANGE, DOCK_RANGE, layoutStyle, usePaneLayout } from './ui/paneLayout'
 import { Splitter } from './ui/Splitter'
+import { LogsFullView } from './ui/logs/LogsFullView'
+import { OpenLogsContext, type LogsRequest } from './ui/logs/openLogs'
 import './ui/panes.css'
 import './App.css'
 
@@ -44,6 +47,10 @@ export function App() {
   const [killing, setKilling] = useState<Container | null>(null)
   const [help, setHelp] = useState(false)
   const [notifications, setNotifications] = useState(false)
+  // The full-height logs view: over the table, which stays as it was underneath.
+  const [logsView, setLogsView] = useState<LogsRequest | null>(null)
+  const logsRequests = useLogsRequests()
+  useEffect(() => logsRequests.listen((key, name) => setLogsView({ kind: 'container', key, name })), [logsRequests])
 
   const [collapsed, toggleGroup] = useCollapsedGroups()
   const { layout, toggle, toggleDock, resize } = usePaneLayout()
@@ -106,7 +113,7 @@ export function App() {
 
   const empty = emptyTableText(table, synced, connection, engines)
 
-  return (
+  const page = (
     <div className="app">
       <header className="app-header">
         <h1 className="app-title">Dockpulse</h1>
@@ -248,6 +255,8 @@ export function App() {
       )}
       {help && <HelpDialog onClose={() => setHelp(false)} />}
       {notifications && <NotificationHistory onClose={() => setNotifications(false)} onSelectContainer={select} />}
+      {logsView && <LogsFullView key={JSON.stringify(logsView)} request={logsView} onClose={() => setLogsView(null)} />}
     </div>
   )
+  return <OpenLogsContext.Provider value={setLogsView}>{page}</OpenLogsContext.Provider>
 }

@@ -5,6 +5,8 @@ import { createRoot } from 'react-dom/client'
 import { App } from './App'
 import {
   LiveProvider,
+  LogsProvider,
+  LogsRequests,
   createLiveConnection,
   createLiveStore,
   createOsAlertSink,
@@ -16,9 +18,13 @@ import {
 import { OsNotificationsProvider } from './ui/AppSettings'
 import { EngineSwitcherProvider } from './ui/EnginesDialog'
 
-// Alerts raised while the window is hidden also go to the OS (osNotify.ts).
+// Alerts raised while the window is hidden also go to the OS (osNotify.ts);
+// a click on one opens the container's logs.
+const logsRequests = new LogsRequests()
 const notifier = detectNotifier()
-const osAlerts = notifier && createOsAlertSink({ notifier, isHidden: () => store.view.isHidden() })
+const osAlerts =
+  notifier &&
+  createOsAlertSink({ notifier, isHidden: () => store.view.isHidden(), onOpen: (a) => a.key && logsRequests.open(a.key, a.name) })
 const store = createLiveStore({ onAlerts: (alerts) => osAlerts?.onAlerts(alerts) })
 const backend = detectBackend()
 // The desktop window may stay "visible" to the page when minimised; ask Wails.
@@ -40,7 +46,9 @@ createRoot(root).render(
     <LiveProvider store={store} connect={connect} perform={backend.containerAction} fetchHistory={backend.history} inspect={backend.inspect} isMinimised={isMinimised}>
       <OsNotificationsProvider sink={osAlerts}>
         <EngineSwitcherProvider switcher={backend}>
-          <App />
+          <LogsProvider backend={backend} requests={logsRequests}>
+            <App />
+          </LogsProvider>
         </EngineSwitcherProvider>
       </OsNotificationsProvider>
     </LiveProvider>

@@ -1,12 +1,14 @@
 import { createHmac, webcrypto } from 'node:crypto'
 import { describe, expect, it, vi } from 'vitest'
 import { snapshot } from '../livetest'
+import type { LogPage } from './types'
 import {
   BackendError,
   CODE_STORAGE_KEY,
   TOKEN_STORAGE_KEY,
   captureCredential,
   httpBackend,
+  isNotFound,
   removeWorkers,
   wailsApp,
   wailsBackend,
@@ -324,6 +326,8 @@ describe('wails', () => {
       Inspect: () => Promise.reject(new Error('no inspect here')),
       Contexts: () => Promise.resolve(null),
       SetWatched: async () => {},
+      Logs: () => Promise.reject(new Error('no logs here')),
+      LastWords: () => Promise.reject(new Error('no last words here')),
       ...overrides,
     }
   }
@@ -430,5 +434,53 @@ function wailsFake(): WailsApp {
     History: none,
     Contexts: none,
     SetWatched: none,
+    Logs: none,
+    LastWords: none,
   }
 }
+
+describe('logs', () => {
+  const line = { engine: 'default', id: 'c0ffee', time: '2026-12-02T06:43:20.558123456Z', stream: 'stdout', text: 'GET / 200' }
+
+  it('opens /ws/logs beside /ws with the same token, after the challenge', async () => {
+    const srv = fakeServer('tok', () => jsonResponse(404, {}))
+    const url = await backend(srv.fetch).logsSocketUrl('default', ['a', 'b'], { since: line.time })
+    expect(url).toBe(`ws://127.0.0.1:7070/ws/logs?token=tok&engine=default&id=a&id=b&since=${encodeURIComponent(line.time)}`)
+    expect(srv.requests.map((r) => r.url.pathname)).toEqual(['/api/challenge'])
+  })
+
+  it('polls the logs route with only the parameters given, and checks the lines', async () => {
+    const srv = fakeServer('tok', () => jsonResponse(200, { lines: [line], cursor: 'C2', more: true }))
+    const page = await backend(srv.fetch).logs('default', 'c0ffee', { cursor: 'C1', tail: 0 })
+    expect(page).toEqual({ lines: [line], cursor: 'C2', more: true })
+    expect(String(srv.requests[1]!.url)).toBe('http://127.0.0.1:7070/api/engines/default/containers/c0ffee/logs?cursor=C1')
+    expect(srv.headersOf(1).Authorization).toBe('Bearer tok')
+    const bad = fakeServer('tok', () => jsonResponse(200, { lines: [{ ...line, time: '2026-12-02T06:43:20Z' }] }))
+    await expect(backend(bad.fetch).logs('default', 'c0ffee', {})).rejects.toThrow(/nine fraction digits/)
+  })
+
+  it('says 404 for a container the backend does not know, and reads last words', async () => {
+    const srv = fakeServer('tok', (url) =>
+      url.pathname.endsWith('/lastwords')
+        ? jsonResponse(200, { engine: 'default', id: 'c0ffee', name: 'job-1', exitCode: 1, exitCause: 'unasked', finishedAt: 5, lines: null, removed: true })
+        : jsonResponse(404, { error: 'no such container c0ffee' }),
+    )
+    const err = await backend(srv.fetch)
+      .logs('default', 'c0ffee', { tail: 10 })
+      .catch((e: unknown) => e)
+    expect(isNotFound(err)).toBe(true)
+    expect(await backend(srv.fetch).lastWords('default', 'c0ffee')).toMatchObject({ name: 'job-1', exitCode: 1, lines: [], removed: true })
+  })
+
+  it('calls the bound Logs with a full query and builds the socket URL from the live endpoint', async () => {
+    const Logs = vi.fn(() => Promise.resolve({ lines: [line], cursor: 'C', more: false } as LogPage))
+    const b = wailsBackend({
+      ...wailsFake(),
+      LiveEndpoint: () => Promise.resolve({ url: 'ws://127.0.0.1:41234/ws', token: 't/k' }),
+      Logs,
+    })
+    expect((await b.logs('default', 'c0ffee', { until: line.time, tail: 1000 })).lines).toEqual([line])
+    expect(Logs).toHaveBeenCalledWith('default', 'c0ffee', { tail: 1000, since: '', until: line.time, cursor: '', limit: 0 })
+    expect(await b.logsSocketUrl('default', ['c0ffee'], { tail: 500 })).toBe('ws://127.0.0.1:41234/ws/logs?token=t%2Fk&engine=default&id=c0ffee&tail=500')
+  })
+})

@@ -5,6 +5,7 @@
 import { answerIsRight, newNonce, notSameServerText, notSecureText } from './challenge'
 import { errorText } from './errors'
 import { normalizeInspect } from './inspect'
+import { parseLastWords, parseLogPage } from './logs/protocol'
 import { normalizeHistory, normalizeSnapshot } from './protocol'
 import type {
   ActionOptions,
@@ -13,6 +14,9 @@ import type {
   ContainerKey,
   EngineContext,
   Inspect,
+  LastWords,
+  LogPage,
+  LogQuery,
   Snapshot,
 } from './types'
 
@@ -31,6 +35,8 @@ export interface WailsApp {
   Inspect(engine: string, id: string): Promise<Inspect>
   Contexts(): Promise<EngineContext[] | null>
   SetWatched(name: string, on: boolean): Promise<void>
+  Logs(engine: string, id: string, query: LogQuery): Promise<LogPage>
+  LastWords(engine: string, id: string): Promise<LastWords>
 }
 
 interface WailsWindow {
@@ -65,6 +71,49 @@ export interface Backend {
   contexts(this: void): Promise<EngineContext[]>
   /** Switches one engine on or off; rejects with the reason in words. */
   setWatched(this: void, name: string, on: boolean): Promise<void>
+  /**
+   * The logs socket's URL (/ws/logs, beside the state socket, with its token)
+   * for containers of one engine: their last `tail` lines, or those since a time.
+   */
+  logsSocketUrl(this: void, engine: string, ids: readonly string[], from: LogsFrom): Promise<string>
+  /** The polling answer (GET …/logs, the bound Logs); a container unknown to the backend rejects with status 404. */
+  logs(this: void, engine: string, id: string, query: Partial<LogQuery>): Promise<LogPage>
+  /** The last lines Dockpulse kept of a container that died (GET …/lastwords, the bound LastWords); 404 when none. */
+  lastWords(this: void, engine: string, id: string): Promise<LastWords>
+}
+
+/** Where a logs socket starts: the last tail lines of each container, or the lines since a time. */
+export type LogsFrom = { tail: number } | { since: string }
+
+/** The full query the bound Logs method takes: unset fields are zero, as Go reads them. */
+export function fullLogQuery(q: Partial<LogQuery>): LogQuery {
+  return { tail: q.tail ?? 0, since: q.since ?? '', until: q.until ?? '', cursor: q.cursor ?? '', limit: q.limit ?? 0 }
+}
+
+/** The polling route's query string: only the fields that are set. */
+export function logQueryString(q: Partial<LogQuery>): string {
+  const p = new URLSearchParams()
+  for (const [k, v] of Object.entries(q)) if (v !== undefined && v !== '' && v !== 0) p.set(k, String(v))
+  const text = p.toString()
+  return text ? `?${text}` : ''
+}
+
+/** The logs socket's URL from the state socket's: same host, token and scheme, path …/ws/logs. */
+export function logsUrl(socketUrl: string, engine: string, ids: readonly string[], from: LogsFrom): string {
+  const u = new URL(socketUrl)
+  u.pathname = `${u.pathname.replace(/\/+$/, '')}/logs`
+  u.searchParams.set('engine', engine)
+  for (const id of ids) u.searchParams.append('id', id)
+  if ('since' in from) u.searchParams.set('since', from.since)
+  else u.searchParams.set('tail', String(from.tail))
+  return u.toString()
+}
+
+/** Whether a failed call said the container (or its kept lines) is not there. */
+export function isNotFound(err: unknown): boolean {
+  if (err instanceof BackendError && err.status === 404) return true
+  // The bound methods reject with the Go error's words, without a status.
+  return /no such container|not found/i.test(err instanceof Error ? err.message : String(err))
 }
 
 /** A failed call, with a message meant for people. */
@@ -105,12 +154,16 @@ export function withToken(url: string, token: string): string {
 }
 
 export function wailsBackend(app: WailsApp): Backend {
+  const socketUrl = async () => {
+    const { url, token } = await call('live endpoint', () => app.LiveEndpoint())
+    return withToken(url, token)
+  }
   return {
     kind: 'wails',
-    async socketUrl() {
-      const { url, token } = await call('live endpoint', () => app.LiveEndpoint())
-      return withToken(url, token)
-    },
+    socketUrl,
+    logsSocketUrl: async (engine, ids, from) => logsUrl(await socketUrl(), engine, ids, from),
+    logs: async (engine, id, query) => parseLogPage(await call(`logs of ${id.slice(0, 12)}`, () => app.Logs(engine, id, fullLogQuery(query)))),
+    lastWords: async (engine, id) => parseLastWords(await call(`last words of ${id.slice(0, 12)}`, () => app.LastWords(engine, id))),
     snapshot: async () => normalizeSnapshot(await call('snapshot', () => app.Snapshot())),
     history: async (key) => normalizeHistory(await call('history', () => app.History(key.engine, key.id))),
     async containerAction(engine, id, action, options) {
@@ -296,14 +349,20 @@ export function httpBackend(options: HttpBackendOptions): Backend {
     throw new BackendError(await errorMessage(res, false), res.status)
   }
 
+  async function socketUrl() {
+    const t = await verified()
+    const u = new URL('ws', baseUrl)
+    u.protocol = u.protocol === 'https:' ? 'wss:' : 'ws:'
+    return withToken(u.toString(), t)
+  }
+  const containerPath = (engine: string, id: string) => `api/engines/${encodeURIComponent(engine)}/containers/${encodeURIComponent(id)}`
+
   return {
     kind: 'http',
-    async socketUrl() {
-      const t = await verified()
-      const u = new URL('ws', baseUrl)
-      u.protocol = u.protocol === 'https:' ? 'wss:' : 'ws:'
-      return withToken(u.toString(), t)
-    },
+    socketUrl,
+    logsSocketUrl: async (engine, ids, from) => logsUrl(await socketUrl(), engine, ids, from),
+    logs: async (engine, id, query) => parseLogPage(await get<unknown>(`${containerPath(engine, id)}/logs${logQueryString(query)}`)),
+    lastWords: async (engine, id) => parseLastWords(await get<unknown>(`${containerPath(engine, id)}/lastwords`)),
     snapshot: async () => normalizeSnapshot(await get<unknown>('api/snapshot')),
     history: async (key) =>
       normalizeHistory(
@@ -426,7 +485,19 @@ export async function removeWorkers(workers: Pick<ServiceWorkerContainer, 'getRe
 /** A backend that refuses every call with reason. */
 function refusing(reason: string): Backend {
   const no = () => Promise.reject(new BackendError(reason))
-  return { kind: 'http', socketUrl: no, snapshot: no, history: no, containerAction: no, inspect: no, contexts: no, setWatched: no }
+  return {
+    kind: 'http',
+    socketUrl: no,
+    snapshot: no,
+    history: no,
+    containerAction: no,
+    inspect: no,
+    contexts: no,
+    setWatched: no,
+    logsSocketUrl: no,
+    logs: no,
+    lastWords: no,
+  }
 }
 
 /**

@@ -112,3 +112,7 @@ export {
   type ContainerRow,
   type FetchHistory,
 } from './hooks'
+export { LOG_BUFFER_LINES, LogBuffer } from './logs/buffer'
+export { LogsClient, logFileName, type LogNotice, type LogTarget, type LogsBackend, type LogsClientOptions, type LogsView } from './logs/client'
+export type { LogStatus } from './logs/status'
+export { LogsProvider, LogsRequests, useLogs, useLogsRequests, type LogsClientFactory } from './logs/useLogs'

@@ -68,7 +68,9 @@ describe('the OS alert sink', () => {
 
 function fakeApi(permission: NotificationPermission, answer: NotificationPermission = permission) {
   const shown: { title: string; body?: string }[] = []
+  const instances: { onclick?: (() => void) | null }[] = []
   const Api = class {
+    onclick: (() => void) | null = null
     static permission = permission
     static requestPermission = vi.fn(() => {
       Api.permission = answer
@@ -76,9 +78,10 @@ function fakeApi(permission: NotificationPermission, answer: NotificationPermiss
     })
     constructor(title: string, options?: NotificationOptions) {
       shown.push({ title, body: options?.body })
+      instances.push(this)
     }
   }
-  return { api: Api as unknown as NotificationApi, requested: Api.requestPermission, shown }
+  return { api: Api as unknown as NotificationApi, requested: Api.requestPermission, shown, instances }
 }
 
 describe('the browser notifier', () => {
@@ -94,6 +97,19 @@ describe('the browser notifier', () => {
     expect(await n.enabled()).toBe(true)
     await n.send('web-1 is unhealthy', '')
     expect(shown).toEqual([{ title: 'web-1 is unhealthy', body: '' }])
+  })
+
+  it('opens the container’s logs when the user clicks a notification about it', async () => {
+    const { api, instances } = fakeApi('granted')
+    const storage = { getItem: () => 'on', setItem: () => {} }
+    const opened: Alert[] = []
+    const sink = createOsAlertSink({ notifier: browserNotifier(api, storage), isHidden: () => true, onOpen: (a) => opened.push(a) })
+    await sink.enabled()
+    sink.onAlerts([died])
+    await flush()
+    expect(instances).toHaveLength(1)
+    instances[0]!.onclick?.()
+    expect(opened).toEqual([died])
   })
 
   it('says so when the browser refuses', async () => {

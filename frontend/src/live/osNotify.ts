@@ -5,7 +5,9 @@
 // goes to the OS: through the desktop app's bound Notify, or in a browser
 // through the Notification API once the user allowed it. The user can turn
 // them off; the choice is remembered (by the Go side in the desktop app, in
-// the browser's storage otherwise).
+// the browser's storage otherwise). A click on a browser notification
+// brings the page forward and opens the container's logs (onOpen); the
+// desktop app's notifications cannot report a click.
 
 import type { Alert, AlertKind } from './alerts'
 
@@ -19,8 +21,8 @@ export interface OsNotifier {
   enabled(): Promise<boolean>
   /** Turns them on or off; rejects with why (the browser refused, say). */
   setEnabled(on: boolean): Promise<void>
-  /** Shows one. */
-  send(title: string, body: string): Promise<void>
+  /** Shows one; onClick runs when the user clicks it, where the notifier can tell. */
+  send(title: string, body: string, onClick?: () => void): Promise<void>
 }
 
 export interface OsAlertSinkOptions {
@@ -29,6 +31,8 @@ export interface OsAlertSinkOptions {
   isHidden: () => boolean
   /** Where a failure to notify is reported, once per failure streak. */
   warn?: (message: string) => void
+  /** A click on the notification of an alert about a container: open its logs. */
+  onOpen?: (alert: Alert) => void
 }
 
 /**
@@ -37,7 +41,7 @@ export interface OsAlertSinkOptions {
  * is read once and then follows setEnabled through the returned object.
  */
 export function createOsAlertSink(opts: OsAlertSinkOptions) {
-  const { notifier, isHidden, warn = (m: string) => console.warn(m) } = opts
+  const { notifier, isHidden, warn = (m: string) => console.warn(m), onOpen } = opts
   let on: boolean | null = null // unknown until read
   let failing = false
   const reading = notifier.enabled().then(
@@ -50,7 +54,7 @@ export function createOsAlertSink(opts: OsAlertSinkOptions) {
     },
   )
   const send = (a: Alert) => {
-    notifier.send(a.title, a.detail ?? '').then(
+    notifier.send(a.title, a.detail ?? '', a.key && onOpen ? () => onOpen(a) : undefined).then(
       () => {
         failing = false
       },
@@ -139,9 +143,15 @@ export function browserNotifier(api: NotificationApi, storage: Pick<Storage, 'ge
         // Storage may be disabled: the choice lasts for this page's life.
       }
     },
-    send(title, body) {
+    send(title, body, onClick) {
       if (api.permission !== 'granted') return Promise.reject(new Error('the browser withdrew the permission to notify'))
-      new api(title, { body, tag: title })
+      const shown = new api(title, { body, tag: title }) as { onclick?: (() => void) | null }
+      if (onClick) {
+        shown.onclick = () => {
+          globalThis.focus?.()
+          onClick()
+        }
+      }
       return Promise.resolve()
     },
   }

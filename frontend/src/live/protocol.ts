@@ -41,8 +41,8 @@ export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
-/** Parses one WebSocket text frame. Throws ProtocolError when it is unusable. */
-export function parseMessage(text: string): ServerMessage {
+/** The envelope of one text frame, of this protocol version. Throws ProtocolError when it is not one. */
+export function parseEnvelope(text: string): Record<string, unknown> {
   let raw: unknown
   try {
     raw = JSON.parse(text)
@@ -53,6 +53,12 @@ export function parseMessage(text: string): ServerMessage {
   if (raw.v !== PROTOCOL_VERSION) {
     throw new ProtocolError(`protocol version ${String(raw.v)}, want ${PROTOCOL_VERSION}`)
   }
+  return raw
+}
+
+/** Parses one WebSocket text frame. Throws ProtocolError when it is unusable. */
+export function parseMessage(text: string): ServerMessage {
+  const raw = parseEnvelope(text)
   const type = raw.type
   if (typeof type !== 'string' || type === '') throw new ProtocolError('frame has no type')
   // seq is omitted by Go's encoder only if someone adds omitempty; treat absent as 0.

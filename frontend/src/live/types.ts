@@ -274,6 +274,116 @@ export type DeltaMessage =
 
 export type ServerMessage = HelloMessage | SnapshotMessage | HeartbeatMessage | DeltaMessage
 
+// ---------------------------------------------------------------------------
+// Logs (docs/protocol.md, "Logs"): a socket of their own, /ws/logs, beside the
+// state stream; the polling route and the last words of a removed container.
+
+/**
+ * One line a container wrote (logs.Line), everywhere: the logs socket, the
+ * polling route, the bound methods and the last words.
+ */
+export interface LogLine {
+  engine: string
+  id: string
+  /** The engine's timestamp, RFC 3339 in UTC with exactly 9 fraction digits: string order is time order. */
+  time: string
+  /** A TTY container's lines are stdout. */
+  stream: 'stdout' | 'stderr'
+  /** Without its newline, valid UTF-8, ANSI escapes as written: always shown as text. */
+  text: string
+  /** Bytes dropped beyond the line limit (64 KiB); absent when none were. */
+  cut?: number
+  /** The last line has no newline yet (polling answer and last words only). */
+  partial?: boolean
+}
+
+/** A container a logs socket follows. */
+export interface LogContainer {
+  engine: string
+  id: string
+  name: string
+  tty: boolean
+}
+
+export interface LogHello {
+  containers: LogContainer[]
+  maxLineBytes: number
+}
+
+/** A batch of lines, in time order. */
+export interface LogBatch {
+  lines: LogLine[]
+}
+
+/**
+ * This client fell behind: count lines of that container with times from..to
+ * (inclusive) were not sent; the polling route gives them (since=from&until=to).
+ */
+export interface LogSkipped {
+  engine: string
+  id: string
+  count: number
+  from: string
+  to: string
+}
+
+/**
+ * following: the engine stream is open; stopped: every line up to the exit was
+ * sent and the stream waits for a start; removed: the container is gone and its
+ * stream is over; interrupted: the engine connection was lost (reason says why),
+ * it resumes by itself and says following again.
+ */
+export type LogStreamState = 'following' | 'stopped' | 'removed' | 'interrupted'
+
+export interface LogState {
+  engine: string
+  id: string
+  state: LogStreamState
+  reason: string
+}
+
+/** What the polling route and the bound Logs method are asked (logs.Query). */
+export interface LogQuery {
+  tail: number
+  since: string
+  until: string
+  cursor: string
+  limit: number
+}
+
+/**
+ * The polling answer (logs.Page): lines in time order; cursor continues just
+ * after the last one; more says that lines remain up to until (or now).
+ */
+export interface LogPage {
+  lines: LogLine[]
+  cursor: string
+  more: boolean
+}
+
+/** The last lines Dockpulse kept of a container that died (logs.LastWords). */
+export interface LastWords {
+  engine: string
+  id: string
+  name: string
+  exitCode: number
+  /** Empty when Dockpulse could not tell. */
+  exitCause: ExitCause | ''
+  /** Unix ms. */
+  finishedAt: number
+  /** At most 200, oldest first. */
+  lines: LogLine[]
+  removed: boolean
+}
+
+export type LogHelloMessage = Envelope<'logs.hello', LogHello>
+export type LogLinesMessage = Envelope<'logs.lines', LogBatch>
+export type LogSkippedMessage = Envelope<'logs.skipped', LogSkipped>
+export type LogStateMessage = Envelope<'logs.state', LogState>
+
+/** What the logs socket sends, after validation (logs/protocol.ts). */
+export type LogServerMessage = LogHelloMessage | LogLinesMessage | LogSkippedMessage | LogStateMessage
+
 /** Shape of the serve-mode HTTP API's error bodies. */
 export interface ApiError {
   error: string

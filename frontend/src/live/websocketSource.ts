@@ -283,8 +283,7 @@ export class WebSocketSource implements LiveSource<SocketStatus> {
   /** Gives up on the current attempt or connection and schedules the next. */
   private fail(rawReason: string): void {
     if (!this.sink) return
-    // Reasons are shown on screen; an error that quotes the URL must not show the token.
-    const reason = rawReason.replace(/token=[^&\s'"]*/g, 'token=…')
+    const reason = withoutToken(rawReason)
     this.generation++
     this.clearTimers()
     this.closeSocket(CLOSE_RESYNC, reason)
@@ -312,26 +311,36 @@ export class WebSocketSource implements LiveSource<SocketStatus> {
   private closeSocket(code: number, reason: string): void {
     const ws = this.socket
     this.socket = null
-    if (!ws) return
-    ws.onopen = ws.onmessage = ws.onerror = ws.onclose = null
-    if (ws.readyState === CONNECTING || ws.readyState === OPEN) {
-      try {
-        ws.close(code, truncateUtf8(reason, 123))
-      } catch {
-        // Nothing left to do with a socket that refuses to close.
-      }
+    if (ws) detachAndClose(ws, code, reason)
+  }
+}
+
+/** Takes a socket's handlers off and closes it, without waiting for its close event. */
+export function detachAndClose(ws: WebSocketLike, code: number, reason: string): void {
+  ws.onopen = ws.onmessage = ws.onerror = ws.onclose = null
+  if (ws.readyState === CONNECTING || ws.readyState === OPEN) {
+    try {
+      ws.close(code, truncateUtf8(reason, 123))
+    } catch {
+      // Nothing left to do with a socket that refuses to close.
     }
   }
 }
 
-function describeClose(ev: { code: number; reason: string }): string {
+/** Reasons are shown on screen; an error that quotes the URL must not show the token. */
+export function withoutToken(reason: string): string {
+  return reason.replace(/token=[^&\s'"]*/g, 'token=…')
+}
+
+/** A socket's close in words. */
+export function describeClose(ev: { code: number; reason: string }): string {
   if (ev.code === 1006) return 'connection lost (no close frame)'
   const reason = ev.reason ? `: ${ev.reason}` : ''
   return `closed by server (code ${ev.code}${reason})`
 }
 
 /** WebSocket close reasons are limited to 123 bytes of UTF-8. */
-function truncateUtf8(text: string, maxBytes: number): string {
+export function truncateUtf8(text: string, maxBytes: number): string {
   const encoder = new TextEncoder()
   if (encoder.encode(text).length <= maxBytes) return text
   let out = text

@@ -1,7 +1,7 @@
 // One container in detail: live charts of the last five minutes, its recent
-// events, and what it was started with.
+// events, and what it was started with; or, in the Logs tab, its logs.
 
-import { useMemo } from 'react'
+import { useMemo, useState } from 'react'
 import {
   HISTORY_SECONDS,
   containerName,
@@ -44,6 +44,8 @@ import { cpuTitle } from './inspectFormat'
 import { useNow } from './useNow'
 import { COMPOSE_PROJECT, COMPOSE_SERVICE } from './tableModel'
 import { engineLive, useConnectionLive, useManyEngines } from './engineLive'
+import { DetailTabs, type DetailTab } from './logs/DetailTabs'
+import { LogsTab } from './logs/LogsTab'
 
 const RECENT_EVENTS = 30
 
@@ -64,6 +66,7 @@ export function DetailPanel({
   const connectionLive = useConnectionLive()
   const engine = useLiveSelector((s) => (container ? s.data.engines.get(container.engine) : undefined))
   const stale = !engineLive(engine, connectionLive)
+  const [tab, setTab] = useState<DetailTab>('overview')
   // Its charts are drawn from 1 s samples: keep it streaming while open.
   const sampled = isSampled(container)
   useReportView('detail', useMemo(() => (sampled && container ? [container] : []), [sampled, container]))
@@ -101,10 +104,17 @@ export function DetailPanel({
           {status.error}
         </p>
       )}
-      {/* Focusable: it scrolls, and the keyboard must be able to scroll it. */}
-      <div className="detail-body" tabIndex={0} role="group" aria-label={`Charts, events and configuration of ${name}`}>
-        <DetailBody container={container} selectedKey={selectedKey} />
-      </div>
+      <DetailTabs tab={tab} onTab={setTab} name={name} />
+      {tab === 'logs' ? (
+        <div className="detail-logs" role="tabpanel" id="detail-tab-logs" aria-label={`Logs of ${name}`}>
+          <LogsTab container={container} />
+        </div>
+      ) : (
+        /* Focusable: it scrolls, and the keyboard must be able to scroll it. */
+        <div className="detail-body" tabIndex={0} role="tabpanel" id="detail-tab-overview" aria-label={`Charts, events and configuration of ${name}`}>
+          <DetailBody container={container} selectedKey={selectedKey} />
+        </div>
+      )}
     </section>
   )
 }

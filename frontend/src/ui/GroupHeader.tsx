@@ -21,6 +21,7 @@ import {
   type LiveStore,
 } from '../live'
 import { Icon, type IconName } from './Icon'
+import { useOpenLogs } from './logs/openLogs'
 import { COMPOSE_PROJECT, groupSummary, type GroupItem } from './tableModel'
 import './GroupHeader.css'
 
@@ -117,6 +118,7 @@ export function GroupHeader({
     [containers, project],
   )
   const summary = groupSummary(item)
+  const openLogs = useOpenLogs()
   return (
     <div role="gridcell" className="group-cell">
       <button
@@ -157,6 +159,17 @@ export function GroupHeader({
               </button>
             )
           })}
+          {openLogs && (
+            <button
+              type="button"
+              className="action group-action"
+              aria-label={`Logs of project ${project}`}
+              title={`The logs of every container of ${project}, merged`}
+              onClick={() => openLogs({ kind: 'project', project })}
+            >
+              <span>Logs</span>
+            </button>
+          )}
         </span>
       )}
       {current && <RunStatus project={project} run={current} onDismiss={() => runs.dismiss(project)} />}

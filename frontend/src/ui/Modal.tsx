@@ -22,6 +22,7 @@ export function Modal({
   describedBy,
   initialFocus,
   onClose,
+  className = 'dialog',
   children,
 }: {
   /** The id of the element that names the dialog (its heading). */
@@ -30,6 +31,8 @@ export function Modal({
   /** What gets the focus on open; the first control otherwise. */
   initialFocus?: RefObject<HTMLElement | null>
   onClose: () => void
+  /** The dialog's class: 'dialog' (a box in the middle) unless it is drawn otherwise. */
+  className?: string
   children: ReactNode
 }) {
   const ref = useRef<HTMLDialogElement>(null)
@@ -53,7 +56,7 @@ export function Modal({
   return (
     <dialog
       ref={ref}
-      className="dialog"
+      className={className}
       aria-labelledby={labelledBy}
       aria-describedby={describedBy}
       onCancel={(e) => {

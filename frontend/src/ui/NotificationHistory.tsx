@@ -6,6 +6,8 @@ import { useId } from 'react'
 import { alertEngine, alertSubject, useAlertControls, useAlertHistory, useMuted, useLiveSelector, type Alert } from '../live'
 import { alertTitle } from './alertTitle'
 import { formatClock } from '../format'
+import { useOpenLogs } from './logs/openLogs'
+import { LOG_KINDS } from './Toasts'
 import { Modal } from './Modal'
 import './NotificationHistory.css'
 
@@ -33,6 +35,7 @@ export function NotificationHistory({ onClose, onSelectContainer }: { onClose: (
             <HistoryItem
               key={a.id}
               alert={a}
+              onClose={onClose}
               onSelect={(key) => {
                 onClose()
                 onSelectContainer(key)
@@ -68,7 +71,9 @@ export function NotificationHistory({ onClose, onSelectContainer }: { onClose: (
   )
 }
 
-function HistoryItem({ alert, onSelect }: { alert: Alert; onSelect: (key: string) => void }) {
+function HistoryItem({ alert, onSelect, onClose }: { alert: Alert; onSelect: (key: string) => void; onClose: () => void }) {
+  const openLogs = useOpenLogs()
+  const key = alert.key
   const when = alert.count > 1 ? `${formatClock(alert.firstAt)} – ${formatClock(alert.at)}` : formatClock(alert.at)
   return (
     <li data-tone={alert.tone} data-kind={alert.kind}>
@@ -84,6 +89,18 @@ function HistoryItem({ alert, onSelect }: { alert: Alert; onSelect: (key: string
         {alert.muted && <span className="muted"> (muted)</span>}
       </span>
       {alert.detail && <span className="notification-detail muted">{alert.detail}</span>}
+      {openLogs && key && LOG_KINDS.has(alert.kind) && (
+        <button
+          type="button"
+          className="link notification-logs"
+          onClick={() => {
+            onClose()
+            openLogs({ kind: 'container', key, name: alert.name })
+          }}
+        >
+          Open logs{alert.name ? ` of ${alert.name}` : ''}
+        </button>
+      )}
     </li>
   )
 }

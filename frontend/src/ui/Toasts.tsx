@@ -8,9 +8,13 @@ import { useEffect, useId, useRef, useState } from 'react'
 import { alertSubject, useAlertControls, useAlerts, useDismissAlert, type Alert } from '../live'
 import { alertTitle } from './alertTitle'
 import { formatClock } from '../format'
+import { useOpenLogs } from './logs/openLogs'
 import './Toasts.css'
 
 const LIFETIME_MS = { bad: 12_000, warn: 8_000 }
+
+/** The alerts whose container's logs say why: it died, was OOM-killed, or turned unhealthy. */
+export const LOG_KINDS: ReadonlySet<Alert['kind']> = new Set(['died', 'oom', 'unhealthy'])
 
 export function Toasts({ onSelectContainer }: { onSelectContainer: (key: string) => void }) {
   const alerts = useAlerts()
@@ -60,6 +64,8 @@ function Toast({
     return () => clearTimeout(timer)
   }, [paused, alert.tone, alert.count])
   const titleId = useId()
+  const openLogs = useOpenLogs()
+  const key = alert.key
   return (
     <div
       className="toast"
@@ -81,6 +87,11 @@ function Toast({
         </p>
         {alert.detail && <p className="toast-detail">{alert.detail}</p>}
         <time className="muted mono">{formatClock(alert.at)}</time>
+        {openLogs && key && LOG_KINDS.has(alert.kind) && (
+          <button type="button" className="link toast-logs" onClick={() => openLogs({ kind: 'container', key, name: alert.name })}>
+            Open logs{alert.name ? ` of ${alert.name}` : ''}
+          </button>
+        )}
         {onMute && alert.name && (
           <button type="button" className="link toast-mute" onClick={onMute}>
             Mute {alertSubject(alert.name, alert.engine)}

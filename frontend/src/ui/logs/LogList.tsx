@@ -1,0 +1,278 @@
+// The lines, virtualized: only the rows in view (and a few around them) are in
+// the page, whatever the buffer holds. Follows the newest line until the
+// person scrolls up; keeps the row being read in place when lines are added
+// or dropped around it.
+
+import { useCallback, useEffect, useLayoutEffect, useRef, type KeyboardEvent, type ReactNode, type RefObject } from 'react'
+import { measureElement, observeElementRect, useVirtualizer, type Virtualizer } from '@tanstack/react-virtual'
+import { LogRow } from './LogRow'
+import { locate } from './locate'
+import type { Matcher, Range } from './search'
+import type { LogLine } from './types'
+
+/** A row's height without wrapping (LogView.css: --log-row). */
+export const ROW = 20
+const LOAD_BAR = 36
+/** How close to the end counts as at the end, in pixels. */
+const AT_END = 4
+const NONE: readonly Range[] = []
+
+const keys = new WeakMap<LogLine, number>()
+let nextKey = 0
+/** A line's key for React and the virtualizer: its identity, numbered. */
+export function lineKey(line: LogLine): number {
+  let k = keys.get(line)
+  if (k === undefined) {
+    k = nextKey++
+    keys.set(line, k)
+  }
+  return k
+}
+
+/** The height in view: the element's, or the virtualizer's idea of it where there is no layout. */
+function viewport(el: HTMLElement, v: Virtualizer<HTMLDivElement, HTMLDivElement>): number {
+  return el.clientHeight || v.scrollRect?.height || 0
+}
+
+function setTop(el: HTMLElement, top: number) {
+  if (Math.abs(el.scrollTop - top) > 0.5) el.scrollTop = top
+}
+
+export interface Jump {
+  index: number
+  seq: number
+}
+
+export function LogList({
+  lines,
+  label,
+  following,
+  onFollowing,
+  jump,
+  matcher,
+  active,
+  timestamps,
+  wrap,
+  containerOf,
+  loadEarlier,
+  range,
+  empty,
+}: {
+  lines: readonly LogLine[]
+  label: string
+  following: boolean
+  onFollowing: (following: boolean) => void
+  /** Scroll to a line (a search match); a new seq each time. */
+  jump: Jump | null
+  matcher: Matcher | null
+  /** The current match: its line's index and which of the line's matches. */
+  active: { index: number; n: number } | null
+  timestamps: boolean
+  wrap: boolean
+  containerOf: (line: LogLine) => { name: string; slot: number } | undefined
+  /** The "load earlier" control above the first line, if any. */
+  loadEarlier: ReactNode
+  /** Set to the indexes of the first and last rows in view, for a search that starts there. */
+  range: RefObject<{ start: number; end: number }>
+  empty: ReactNode
+}) {
+  const scroller = useRef<HTMLDivElement>(null)
+  const vRef = useRef<Virtualizer<HTMLDivElement, HTMLDivElement> | null>(null)
+  const latest = useRef({ following, onFollowing })
+  useLayoutEffect(() => {
+    latest.current = { following, onFollowing }
+  })
+  // Whether the last scroll may be the person's (a wheel, a key, a drag), not a jump of ours.
+  const intent = useRef(true)
+  const lastTop = useRef(0)
+
+  // Registered before the virtualizer's own listener, so that a pause is
+  // decided before it renders the new position.
+  useLayoutEffect(() => {
+    const el = scroller.current
+    if (!el) return
+    const onScroll = () => {
+      const v = vRef.current
+      if (!v) return
+      const top = el.scrollTop
+      const atEnd = v.getTotalSize() - top - viewport(el, v) <= AT_END
+      const { following, onFollowing } = latest.current
+      if (following && !atEnd && top < lastTop.current - 1) onFollowing(false)
+      else if (!following && atEnd && top > lastTop.current && intent.current) onFollowing(true)
+      lastTop.current = top
+    }
+    const onIntent = () => {
+      intent.current = true
+    }
+    el.addEventListener('scroll', onScroll, { passive: true })
+    for (const type of ['wheel', 'touchstart', 'pointerdown', 'keydown'] as const) el.addEventListener(type, onIntent, { passive: true })
+    return () => {
+      el.removeEventListener('scroll', onScroll)
+      for (const type of ['wheel', 'touchstart', 'pointerdown', 'keydown'] as const) el.removeEventListener(type, onIntent)
+    }
+  }, [])
+
+  const getItemKey = useCallback((i: number) => lineKey(lines[i]!), [lines])
+  const padding = loadEarlier ? LOAD_BAR : 0
+  const v = useVirtualizer<HTMLDivElement, HTMLDivElement>({
+    count: lines.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => ROW,
+    getItemKey,
+    overscan: 12,
+    paddingStart: padding,
+    initialRect: { width: 800, height: 400 },
+    observeElementRect: (instance, cb) =>
+      observeElementRect(instance, (rect) => {
+        if (rect.height > 0) cb(rect)
+      }),
+    measureElement: (el, entry, instance) => {
+      const h = measureElement(el, entry, instance)
+      return h > 0 ? h : ROW
+    },
+    // Plain scrollTop: no smooth scrolling to race with the lines coming in.
+    scrollToFn: (offset, { adjustments = 0 }, instance) => {
+      const el = instance.scrollElement
+      if (el) el.scrollTop = offset + adjustments
+    },
+  })
+  useLayoutEffect(() => {
+    vRef.current = v
+  })
+
+  // Heights measured with wrapping on are wrong with it off, and the other way round.
+  useLayoutEffect(() => {
+    v.measure()
+  }, [wrap, v])
+
+
+  // Also brings the measurements up to date with the lines.
+  const total = v.getTotalSize()
+
+  // While paused, the row at the top of the view stays there when lines are
+  // dropped before it (the buffer's bound) or loaded before it. Decided here,
+  // before the rows in view are chosen, so that no row renders at a position
+  // it leaves at once; the element follows in the layout effect.
+  const anchor = useRef<{ line: LogLine; index: number; delta: number } | null>(null)
+  let anchoredTop: number | null = null
+  if (!following && anchor.current) {
+    const a = anchor.current
+    const at = locate(lines, a.line, a.index)
+    const item = at >= 0 && at !== a.index ? v.measurementsCache[at] : undefined
+    if (item) {
+      anchoredTop = Math.max(0, item.start + a.delta)
+      v.scrollOffset = anchoredTop
+    }
+  }
+  useLayoutEffect(() => {
+    const el = scroller.current
+    if (el && anchoredTop !== null) setTop(el, anchoredTop)
+  }, [anchoredTop])
+  // After every render: the row at the top of the view, for the next change.
+  useLayoutEffect(() => {
+    const el = scroller.current
+    if (!el) return
+    const item = v.getVirtualItemForOffset(el.scrollTop)
+    const line = item ? lines[item.index] : undefined
+    anchor.current = item && line ? { line, index: item.index, delta: el.scrollTop - item.start } : null
+  })
+
+  // Following: the newest line stays in view as lines come and rows are measured.
+  useLayoutEffect(() => {
+    const el = scroller.current
+    if (!el || !following || lines.length === 0) return
+    const end = Math.max(0, total - viewport(el, v))
+    setTop(el, end)
+    lastTop.current = end
+  }, [following, lines, total, v])
+
+  const revealing = useRef(false)
+  useLayoutEffect(() => {
+    if (!jump) return
+    intent.current = false
+    revealing.current = true
+    const el = scroller.current
+    const item = v.measurementsCache[jump.index]
+    if (!el || !item) return
+    // Centred in the view, as far as the list's ends allow.
+    const view = viewport(el, v)
+    setTop(el, Math.max(0, Math.min(item.start - (view - item.size) / 2, v.getTotalSize() - view)))
+  }, [jump, v])
+  // Once the current match's row is in the page, bring the match into view sideways too.
+  useEffect(() => {
+    if (!revealing.current) return
+    const el = scroller.current
+    const mark = el?.querySelector<HTMLElement>('mark[data-active]')
+    if (!el || !mark) return
+    revealing.current = false
+    const box = el.getBoundingClientRect()
+    const m = mark.getBoundingClientRect()
+    if (m.left < box.left || m.right > box.right) el.scrollLeft += m.left - box.left - box.width / 3
+  })
+
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    if (e.ctrlKey || e.metaKey || e.altKey) return
+    if (e.key === 'End') {
+      e.preventDefault()
+      onFollowing(true)
+    } else if (e.key === 'Home') {
+      e.preventDefault()
+      onFollowing(false)
+      setTop(e.currentTarget, 0)
+    }
+  }
+
+  const items = v.getVirtualItems()
+  useEffect(() => {
+    const el = scroller.current
+    if (!el) return
+    // The rows in view, without the overscan.
+    const first = v.getVirtualItemForOffset(el.scrollTop)
+    const last = v.getVirtualItemForOffset(Math.max(0, el.scrollTop + viewport(el, v) - 1))
+    range.current = { start: first?.index ?? 0, end: last?.index ?? Math.max(0, lines.length - 1) }
+  })
+  return (
+    <div
+      ref={scroller}
+      className="log-scroller"
+      data-wrap={wrap || undefined}
+      role="log"
+      aria-label={label}
+      aria-live="off"
+      tabIndex={0}
+      onKeyDown={onKeyDown}
+    >
+      {lines.length === 0 && !loadEarlier ? (
+        <p className="log-empty muted">{empty}</p>
+      ) : (
+        <div className="log-canvas" role="list" style={{ height: total }}>
+          {loadEarlier && <div className="log-load-earlier">{loadEarlier}</div>}
+          {items.map((vi) => {
+            const line = lines[vi.index]!
+            return (
+              <div
+                key={vi.key}
+                ref={wrap ? v.measureElement : undefined}
+                data-index={vi.index}
+                className="log-row"
+                data-stream={line.stream}
+                role="listitem"
+                aria-posinset={vi.index + 1}
+                aria-setsize={lines.length}
+                style={{ transform: `translateY(${vi.start}px)` }}
+              >
+                <LogRow
+                  line={line}
+                  ranges={matcher ? matcher.ranges(line) : NONE}
+                  active={active?.index === vi.index ? active.n : -1}
+                  timestamps={timestamps}
+                  container={containerOf(line)}
+                />
+              </div>
+            )
+          })}
+        </div>
+      )}
+    </div>
+  )
+}

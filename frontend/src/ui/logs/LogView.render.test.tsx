@@ -1,0 +1,97 @@
+// What it costs to add lines to a full buffer: rows that did not change do
+// not render again. Each render of a row cuts its line into pieces once
+// (rowPieces), so counting those calls counts row renders.
+
+import { act, fireEvent, render, screen } from '@testing-library/react'
+import { beforeEach, expect, test, vi } from 'vitest'
+import { LogView } from './LogView'
+import { rowPieces } from './pieces'
+import type { LogLine, LogViewProps } from './types'
+
+vi.mock('./pieces', async (importOriginal) => {
+  const real = await importOriginal<typeof import('./pieces')>()
+  return { ...real, rowPieces: vi.fn(real.rowPieces) }
+})
+
+const BOUND = 100_000
+
+function lines(from: number, n: number): LogLine[] {
+  return Array.from({ length: n }, (_, k) => {
+    const i = from + k
+    return { engine: 'default', id: 'c1', time: `2026-12-02T06:00:00.${String(i).padStart(9, '0')}Z`, stream: 'stdout', text: `line ${i}` }
+  })
+}
+
+function props(l: readonly LogLine[]): LogViewProps {
+  return {
+    lines: l,
+    containers: [{ engine: 'default', id: 'c1', name: 'web-1' }],
+    status: { text: 'Live', tone: 'live' },
+    notices: [],
+    canLoadEarlier: false,
+    loadingEarlier: false,
+    onLoadEarlier: () => {},
+    fileName: 'web-1.log',
+    variant: 'panel',
+  }
+}
+
+const log = () => screen.getByRole('log')
+const settle = () => act(() => void fireEvent.scroll(log()))
+const rendered = () => vi.mocked(rowPieces).mock.calls.length
+
+beforeEach(() => {
+  localStorage.clear()
+  vi.mocked(rowPieces).mockClear()
+})
+
+test('appending 1,000 lines to 100,000 renders only the rows that come into view', () => {
+  const all = lines(0, BOUND + 1000)
+  const { rerender } = render(<LogView {...props(all.slice(0, BOUND))} />)
+  settle()
+  const inView = screen.getAllByRole('listitem').length
+  expect(inView).toBeLessThan(100)
+
+  vi.mocked(rowPieces).mockClear()
+  const t0 = performance.now()
+  // The buffer at its bound: 1,000 in, the 1,000 oldest out.
+  rerender(<LogView {...props(all.slice(1000))} />)
+  settle()
+  const ms = performance.now() - t0
+  // Following: the window moved to 1,000 new lines, so each row in it is new, once.
+  expect(rendered()).toBeGreaterThan(0)
+  expect(rendered()).toBeLessThanOrEqual(inView)
+  expect(screen.getAllByRole('listitem').at(-1)).toHaveTextContent(`line ${BOUND + 999}`)
+  console.log(`append 1,000 to ${BOUND.toLocaleString()} while following: ${rendered()} rows rendered, ${ms.toFixed(1)} ms`)
+})
+
+test('while paused, appending 1,000 lines renders no row again', () => {
+  const all = lines(0, BOUND + 2000)
+  const { rerender } = render(<LogView {...props(all.slice(0, BOUND))} />)
+  settle()
+  act(() => {
+    fireEvent.wheel(log())
+    log().scrollTop = 500_000
+    fireEvent.scroll(log())
+  })
+  expect(screen.getByRole('status', { name: 'Follow' })).toHaveTextContent('Paused')
+  const before = screen.getAllByRole('listitem').map((r) => r.textContent)
+
+  vi.mocked(rowPieces).mockClear()
+  const t0 = performance.now()
+  rerender(<LogView {...props(all.slice(0, BOUND + 1000))} />)
+  settle()
+  const ms = performance.now() - t0
+  expect(rendered()).toBe(0)
+  expect(screen.getAllByRole('listitem').map((r) => r.textContent)).toEqual(before)
+  expect(screen.getByRole('status', { name: 'Follow' })).toHaveTextContent('Paused: 1,000 new lines')
+
+  // At the bound, the oldest lines go: the rows being read stay, still without rendering again.
+  vi.mocked(rowPieces).mockClear()
+  rerender(<LogView {...props(all.slice(2000, BOUND + 2000))} />)
+  settle()
+  expect(rendered()).toBe(0)
+  expect(screen.getAllByRole('listitem').map((r) => r.textContent)).toEqual(before)
+  expect(screen.getByRole('status', { name: 'Follow' })).toHaveTextContent('Paused: 2,000 new lines')
+  console.log(`append 1,000 to ${BOUND.toLocaleString()} while paused: ${rendered()} rows rendered, ${ms.toFixed(1)} ms`)
+})
