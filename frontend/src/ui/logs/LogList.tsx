@@ -6,6 +6,7 @@
 import { useCallback, useEffect, useLayoutEffect, useRef, type KeyboardEvent, type ReactNode, type RefObject } from 'react'
 import { measureElement, observeElementRect, useVirtualizer, type Virtualizer } from '@tanstack/react-virtual'
 import { LogRow } from './LogRow'
+import { useLineKeys } from './lineKeys'
 import { locate } from './locate'
 import type { Matcher, Range } from './search'
 import type { LogLine } from './types'
@@ -16,18 +17,6 @@ const LOAD_BAR = 36
 /** How close to the end counts as at the end, in pixels. */
 const AT_END = 4
 const NONE: readonly Range[] = []
-
-const keys = new WeakMap<LogLine, number>()
-let nextKey = 0
-/** A line's key for React and the virtualizer: its identity, numbered. */
-export function lineKey(line: LogLine): number {
-  let k = keys.get(line)
-  if (k === undefined) {
-    k = nextKey++
-    keys.set(line, k)
-  }
-  return k
-}
 
 /** The height in view: the element's, or the virtualizer's idea of it where there is no layout. */
 function viewport(el: HTMLElement, v: Virtualizer<HTMLDivElement, HTMLDivElement>): number {
@@ -112,7 +101,8 @@ export function LogList({
     }
   }, [])
 
-  const getItemKey = useCallback((i: number) => lineKey(lines[i]!), [lines])
+  const keys = useLineKeys(lines)
+  const getItemKey = useCallback((i: number) => keys[i]!, [keys])
   const padding = loadEarlier ? LOAD_BAR : 0
   const v = useVirtualizer<HTMLDivElement, HTMLDivElement>({
     count: lines.length,
@@ -169,12 +159,12 @@ export function LogList({
     if (el && anchoredTop !== null) setTop(el, anchoredTop)
   }, [anchoredTop])
   // After every render: the row at the top of the view, for the next change.
+  // From the virtualizer's position, not the element's: no layout forced here.
   useLayoutEffect(() => {
-    const el = scroller.current
-    if (!el) return
-    const item = v.getVirtualItemForOffset(el.scrollTop)
+    const top = v.scrollOffset ?? 0
+    const item = v.getVirtualItemForOffset(top)
     const line = item ? lines[item.index] : undefined
-    anchor.current = item && line ? { line, index: item.index, delta: el.scrollTop - item.start } : null
+    anchor.current = item && line ? { line, index: item.index, delta: top - item.start } : null
   })
 
   // Following: the newest line stays in view as lines come and rows are measured.
@@ -224,13 +214,13 @@ export function LogList({
 
   const items = v.getVirtualItems()
   useEffect(() => {
-    const el = scroller.current
-    if (!el) return
     // The rows in view, without the overscan.
-    const first = v.getVirtualItemForOffset(el.scrollTop)
-    const last = v.getVirtualItemForOffset(Math.max(0, el.scrollTop + viewport(el, v) - 1))
+    const top = v.scrollOffset ?? 0
+    const first = v.getVirtualItemForOffset(top)
+    const last = v.getVirtualItemForOffset(Math.max(0, top + (v.scrollRect?.height ?? 0) - 1))
     range.current = { start: first?.index ?? 0, end: last?.index ?? Math.max(0, lines.length - 1) }
   })
+
   return (
     <div
       ref={scroller}
@@ -251,7 +241,7 @@ export function LogList({
             const line = lines[vi.index]!
             return (
               <div
-                key={vi.key}
+                key={keys[vi.index]}
                 ref={wrap ? v.measureElement : undefined}
                 data-index={vi.index}
                 className="log-row"
