@@ -2,7 +2,7 @@
 // Presentational: the lines, status and notices come from the logs client;
 // following, search, filters and how lines are shown are the viewer's own.
 
-import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react'
+import { useCallback, useEffect, useMemo, useRef, useState, type CSSProperties, type KeyboardEvent } from 'react'
 import { errorText } from '../../live/errors'
 import { copyText } from '../clipboard'
 import { linesForCopy, linesForFile, downloadText } from './exportText'
@@ -14,10 +14,18 @@ import { LogNotices, LogStatusLine } from './LogNotices'
 import { containerKey, containerSlots } from './palette'
 import { collectMatches, compileSearch, matchAt, matchNumber, NO_MATCHES } from './search'
 import { useLogSettings } from './settings'
-import type { LogLine, LogViewProps } from './types'
+import type { LogContainer, LogLine, LogViewProps } from './types'
+import '../Inspect.css'
 import './LogView.css'
 
 const SAID_MS = 4000
+
+/** A project's labels get one width, so that the lines' text starts in one column. */
+function labelWidth(containers: readonly LogContainer[]): CSSProperties | undefined {
+  if (containers.length < 2) return undefined
+  const longest = Math.max(...containers.map((c) => c.name.length))
+  return { '--log-label': `${Math.min(longest, 18) + 1.5}ch` } as CSSProperties
+}
 
 export function LogView({
   lines,
@@ -158,7 +166,7 @@ export function LogView({
     ) : null
 
   return (
-    <section className="logview" data-variant={variant} aria-label={label} onKeyDown={onKeyDown}>
+    <section className="logview" data-variant={variant} aria-label={label} onKeyDown={onKeyDown} style={labelWidth(containers)}>
       <div className="log-toolbar" role="toolbar" aria-label="Log controls">
         <LogSearch
           query={query}
