@@ -167,14 +167,21 @@ export function LogList({
     anchor.current = item && line ? { line, index: item.index, delta: top - item.start } : null
   })
 
-  // Following: the newest line stays in view as lines come and rows are measured.
+  // Following: the newest line stays in view as lines come and rows are
+  // measured. The rows at the end are chosen in this render already (so the
+  // scroll that follows brings no second render and layout); the element is
+  // then scrolled past its end, which the browser stops at the end, without
+  // reading its size first.
+  if (following && lines.length > 0) {
+    const end = Math.max(0, total - (v.scrollRect?.height ?? 0))
+    if (v.scrollOffset !== end) v.scrollOffset = end
+  }
   useLayoutEffect(() => {
     const el = scroller.current
     if (!el || !following || lines.length === 0) return
-    const end = Math.max(0, total - viewport(el, v))
-    setTop(el, end)
-    lastTop.current = end
-  }, [following, lines, total, v])
+    el.scrollTop = total
+    lastTop.current = el.scrollTop
+  }, [following, lines, total])
 
   const revealing = useRef(false)
   useLayoutEffect(() => {

@@ -12,6 +12,7 @@ export function LogSearch({
   matchCase,
   onMatchCase,
   error,
+  pending,
   total,
   current,
   onStep,
@@ -24,6 +25,8 @@ export function LogSearch({
   matchCase: boolean
   onMatchCase: (matchCase: boolean) => void
   error: string | undefined
+  /** The count is still for an earlier query (a long search is under way). */
+  pending: boolean
   total: number
   /** The current match, 0-based, if one is chosen. */
   current: number | null
@@ -45,7 +48,9 @@ export function LogSearch({
     ? ''
     : query === ''
       ? ''
-      : total === 0
+      : pending
+        ? 'Searching…'
+        : total === 0
         ? 'No matches'
         : current === null
           ? `${total.toLocaleString()} ${total === 1 ? 'match' : 'matches'}`

@@ -46,23 +46,27 @@ beforeEach(() => {
 })
 
 test('appending 1,000 lines to 100,000 renders only the rows that come into view', () => {
-  const all = lines(0, BOUND + 1000)
+  const all = lines(0, BOUND + 6000)
   const { rerender } = render(<LogView {...props(all.slice(0, BOUND))} />)
   settle()
   const inView = screen.getAllByRole('listitem').length
   expect(inView).toBeLessThan(100)
 
-  vi.mocked(rowPieces).mockClear()
-  const t0 = performance.now()
-  // The buffer at its bound: 1,000 in, the 1,000 oldest out.
-  rerender(<LogView {...props(all.slice(1000))} />)
-  settle()
-  const ms = performance.now() - t0
-  // Following: the window moved to 1,000 new lines, so each row in it is new, once.
-  expect(rendered()).toBeGreaterThan(0)
-  expect(rendered()).toBeLessThanOrEqual(inView)
-  expect(screen.getAllByRole('listitem').at(-1)).toHaveTextContent(`line ${BOUND + 999}`)
-  console.log(`append 1,000 to ${BOUND.toLocaleString()} while following: ${rendered()} rows rendered, ${ms.toFixed(1)} ms`)
+  const times: number[] = []
+  // The buffer at its bound: each time 1,000 in, the 1,000 oldest out. The first is a warm-up.
+  for (let k = 1; k <= 6; k++) {
+    vi.mocked(rowPieces).mockClear()
+    const t0 = performance.now()
+    rerender(<LogView {...props(all.slice(k * 1000, BOUND + k * 1000))} />)
+    settle()
+    if (k > 1) times.push(performance.now() - t0)
+    // Following: the window moved to new lines, so each row in it is new, and renders once.
+    expect(rendered()).toBeGreaterThan(0)
+    expect(rendered()).toBeLessThanOrEqual(inView)
+    expect(screen.getAllByRole('listitem').at(-1)).toHaveTextContent(`line ${BOUND + k * 1000 - 1}`)
+  }
+  times.sort((a, b) => a - b)
+  console.log(`append 1,000 to ${BOUND.toLocaleString()} while following (jsdom): median ${times[2]!.toFixed(1)} ms, at most ${inView} rows rendered`)
 })
 
 test('while paused, appending 1,000 lines renders no row again', () => {

@@ -2,7 +2,7 @@
 // Presentational: the lines, status and notices come from the logs client;
 // following, search, filters and how lines are shown are the viewer's own.
 
-import { useCallback, useEffect, useMemo, useRef, useState, type CSSProperties, type KeyboardEvent } from 'react'
+import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState, type CSSProperties, type KeyboardEvent } from 'react'
 import { errorText } from '../../live/errors'
 import { copyText } from '../clipboard'
 import { linesForCopy, linesForFile, downloadText } from './exportText'
@@ -12,7 +12,7 @@ import { LogSearch } from './LogSearch'
 import { ALL_CONTAINERS, LogActions, LogFilters } from './LogToolbar'
 import { LogNotices, LogStatusLine } from './LogNotices'
 import { containerKey, containerSlots } from './palette'
-import { collectMatches, compileSearch, matchAt, matchNumber, NO_MATCHES } from './search'
+import { collectMatches, compileSearch, matchAt, matchNumber, NO_MATCHES, type Collected } from './search'
 import { useLogSettings } from './settings'
 import type { LogContainer, LogLine, LogViewProps } from './types'
 import '../Inspect.css'
@@ -78,9 +78,18 @@ export function LogView({
   }, [containers, many])
   const nameOf = many ? (l: LogLine) => containerOf(l)!.name : undefined
 
-  const compiled = useMemo(() => compileSearch(query, { regex: settings.regex, matchCase: settings.matchCase }), [query, settings.regex, settings.matchCase])
+  // Searching 100,000 lines takes a while: typing stays responsive, the count follows.
+  const searched = useDeferredValue(query)
+  const compiled = useMemo(
+    () => compileSearch(searched, { regex: settings.regex, matchCase: settings.matchCase }),
+    [searched, settings.regex, settings.matchCase],
+  )
   const matcher = compiled?.matcher ?? null
-  const matches = useMemo(() => (matcher ? collectMatches(visible, matcher) : NO_MATCHES), [visible, matcher])
+  const collected = useRef<Collected | null>(null)
+  const matches = useMemo(() => (matcher ? collectMatches(visible, matcher, collected.current) : NO_MATCHES), [visible, matcher])
+  useEffect(() => {
+    collected.current = matcher ? { list: visible, matcher, matches } : null
+  })
 
   const activeIndex = active && matcher ? locate(visible, active.line, active.hint) : -1
   const current = activeIndex >= 0 && active && active.n < matcher!.ranges(active.line).length ? matchNumber(matches, activeIndex, active.n) : null
@@ -179,6 +188,7 @@ export function LogView({
           matchCase={settings.matchCase}
           onMatchCase={(matchCase) => change({ matchCase })}
           error={compiled?.error}
+          pending={searched !== query}
           total={matches.total}
           current={current}
           onStep={step}

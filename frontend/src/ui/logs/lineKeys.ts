@@ -4,7 +4,7 @@
 // in one go instead of looked up line by line.
 
 import { useEffect, useMemo, useRef } from 'react'
-import { locate } from './locate'
+import { sharedRun } from './locate'
 import type { LogLine } from './types'
 
 const ids = new WeakMap<LogLine, number>()
@@ -27,26 +27,12 @@ export interface Keyed {
 export function keysFor(lines: readonly LogLine[], prev: Keyed | null): Int32Array {
   const n = lines.length
   const keys = new Int32Array(n)
-  let from = 0
-  let to = 0
-  let shift = 0
-  if (prev && prev.lines.length > 0 && n > 0) {
-    // new index = old index + shift: lines loaded before (shift > 0) or dropped (shift < 0).
-    const at = locate(lines, prev.lines[0]!, 0)
-    if (at >= 0) shift = at
-    else {
-      const gone = locate(prev.lines, lines[0]!, 0)
-      shift = gone >= 0 ? -gone : n
-    }
-    from = Math.max(0, -shift)
-    to = from
-    while (to < prev.lines.length && to + shift < n && prev.lines[to] === lines[to + shift]) to++
-    if (to > from) keys.set(prev.keys.subarray(from, to), from + shift)
-  }
-  const sharedStart = from + shift
-  const sharedEnd = to + shift
+  const run = prev ? sharedRun(prev.lines, lines) : null
+  if (run) keys.set(prev!.keys.subarray(run.from, run.to), run.from + run.shift)
+  const skipFrom = run ? run.from + run.shift : n
+  const skipTo = run ? run.to + run.shift : n
   for (let i = 0; i < n; i++) {
-    if (i === sharedStart && sharedEnd > sharedStart) i = sharedEnd
+    if (i === skipFrom) i = skipTo
     if (i < n) keys[i] = lineKey(lines[i]!)
   }
   return keys

@@ -47,3 +47,25 @@ test('match numbers and their lines, both ways', () => {
   expect(matchNumber(all, 3, 0)).toBe(4)
   expect(matchNumber(all, 5, 0)).toBe(5)
 })
+
+test('matches collected from the previous list equal matches collected afresh', () => {
+  const m = compileSearch('x', { regex: false, matchCase: false })!.matcher!
+  const all = Array.from({ length: 300 }, (_, i) => line(i % 7 === 0 ? 'x' : i % 11 === 0 ? 'x and x' : `${i}`))
+  const changes: [number, number, number, number][] = [
+    [0, 100, 0, 150], // appended
+    [0, 100, 40, 160], // appended, the oldest dropped
+    [100, 200, 50, 200], // earlier lines loaded
+    [0, 300, 120, 300], // only dropped
+    [0, 50, 200, 260], // replaced
+  ]
+  for (const [a, b, c, d] of changes) {
+    const before = all.slice(a, b)
+    const after = all.slice(c, d)
+    const prev = { list: before, matcher: m, matches: collectMatches(before, m) }
+    expect(collectMatches(after, m, prev)).toEqual(collectMatches(after, m))
+  }
+  // Another matcher's matches are not reused.
+  const other = compileSearch('and', { regex: false, matchCase: false })!.matcher!
+  const list = all.slice(0, 100)
+  expect(collectMatches(list, other, { list, matcher: m, matches: collectMatches(list, m) })).toEqual(collectMatches(list, other))
+})
