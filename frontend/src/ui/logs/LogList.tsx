@@ -242,8 +242,10 @@ export function LogList({
       {lines.length === 0 && !loadEarlier ? (
         <p className="log-empty muted">{empty}</p>
       ) : (
-        <div className="log-canvas" role="list" style={{ height: total }}>
+        <div className="log-canvas" style={{ height: total }}>
           {loadEarlier && <div className="log-load-earlier">{loadEarlier}</div>}
+          {/* Not positioned: the rows are placed in the canvas, the list holds only them. */}
+          <div role="list">
           {items.map((vi) => {
             const line = lines[vi.index]!
             return (
@@ -268,6 +270,7 @@ export function LogList({
               </div>
             )
           })}
+          </div>
         </div>
       )}
     </div>

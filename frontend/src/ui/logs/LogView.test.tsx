@@ -307,8 +307,10 @@ describe('LogView: what is shown', () => {
     render(<LogView {...props({ lines: makeLines(1, 0, { text: '\x1b[1;31mERROR\x1b[0m plain \x1b[4;32mlink\x1b[0m \x1b[38;5;208mamber\x1b[0m \x1b[38;2;1;2;3mrgb\x1b[0m\x1b[2K' }) })} />)
     expect(within(log()).getByText('ERROR')).toHaveClass('ansi-red-fg', 'ansi-bold')
     expect(within(log()).getByText('link')).toHaveClass('ansi-green-fg', 'ansi-underline')
-    expect(within(log()).getByText('amber')).toHaveStyle({ color: 'rgb(255, 135, 0)' })
-    expect(within(log()).getByText('rgb')).toHaveStyle({ color: 'rgb(1, 2, 3)' })
+    // A program's own colours: a value per theme, kept where it reads.
+    expect(within(log()).getByText('amber')).toHaveClass('ansi-rgb-fg')
+    expect(within(log()).getByText('amber').style.getPropertyValue('--ansi-fg-dark')).toBe('rgb(255, 135, 0)')
+    expect(within(log()).getByText('rgb').style.getPropertyValue('--ansi-fg-light')).toBe('rgb(1, 2, 3)')
     expect(rows()[0]).toHaveTextContent(/ERROR plain link amber rgb$/)
     expect(rows()[0]!.textContent).not.toContain('\x1b')
   })

@@ -115,12 +115,15 @@ export function LogView({
 
   const range = useRef({ start: 0, end: 0 })
   const step = (direction: 1 | -1) => {
-    if (matches.total === 0) return
+    // Enter right after typing: the deferred search has not caught up yet, search now.
+    const now = searched === query ? matcher : (compileSearch(query, { regex: settings.regex, matchCase: settings.matchCase })?.matcher ?? null)
+    const all = searched === query ? matches : now ? collectMatches(visible, now) : NO_MATCHES
+    if (all.total === 0) return
     let k: number
-    if (current !== null) k = (current + direction + matches.total) % matches.total
-    else if (direction === 1) k = matchNumber(matches, range.current.start, 0) % matches.total
-    else k = (matchNumber(matches, range.current.end + 1, 0) - 1 + matches.total) % matches.total
-    const at = matchAt(matches, k)
+    if (current !== null && searched === query) k = (current + direction + all.total) % all.total
+    else if (direction === 1) k = matchNumber(all, range.current.start, 0) % all.total
+    else k = (matchNumber(all, range.current.end + 1, 0) - 1 + all.total) % all.total
+    const at = matchAt(all, k)
     if (!at) return
     setActive({ line: visible[at.index]!, n: at.n, hint: at.index })
     follow(false)

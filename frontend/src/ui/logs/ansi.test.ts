@@ -16,16 +16,25 @@ test('SGR runs, with their offsets in the plain text', () => {
   })
 })
 
-test('256 colours: the 16 named ones by class, the rest as values; true colour as a value', () => {
-  expect(parse('\x1b[38;5;9ma\x1b[48;5;21mb\x1b[0m\x1b[38;2;1;2;3mc').runs).toEqual([
+test('256 colours: the 16 named ones by class, the rest as values; true colour as a value, readable on each theme', () => {
+  const runs = parse('\x1b[38;5;9ma\x1b[48;5;21mb\x1b[0m\x1b[38;2;1;2;3mc\x1b[38;5;226md').runs
+  expect(runs.slice(0, 2)).toEqual([
     { text: 'a', start: 0, className: 'ansi-bright-red-fg' },
     { text: 'b', start: 1, className: 'ansi-bright-red-fg', style: { backgroundColor: 'rgb(0, 0, 255)' } },
-    { text: 'c', start: 2, style: { color: 'rgb(1, 2, 3)' } },
   ])
-  expect(xterm256(16)).toBe('rgb(0, 0, 0)')
-  expect(xterm256(196)).toBe('rgb(255, 0, 0)')
-  expect(xterm256(232)).toBe('rgb(8, 8, 8)')
-  expect(xterm256(255)).toBe('rgb(238, 238, 238)')
+  const style = (i: number) => runs[i]!.style as Record<string, string>
+  expect(runs[2]).toMatchObject({ text: 'c', start: 2, className: 'ansi-rgb-fg' })
+  // Near black: as given on the light theme, lightened toward the text on the dark one.
+  expect(style(2)['--ansi-fg-light']).toBe('rgb(1, 2, 3)')
+  expect(style(2)['--ansi-fg-dark']).not.toBe('rgb(1, 2, 3)')
+  // Yellow: darkened on the light theme, as given on the dark one.
+  expect(runs[3]).toMatchObject({ text: 'd', start: 3, className: 'ansi-rgb-fg' })
+  expect(style(3)['--ansi-fg-light']).not.toBe('rgb(255, 255, 0)')
+  expect(style(3)['--ansi-fg-dark']).toBe('rgb(255, 255, 0)')
+  expect(xterm256(16)).toEqual([0, 0, 0])
+  expect(xterm256(196)).toEqual([255, 0, 0])
+  expect(xterm256(232)).toEqual([8, 8, 8])
+  expect(xterm256(255)).toEqual([238, 238, 238])
 })
 
 test('other escapes and control characters go; tabs stay', () => {
