@@ -6,7 +6,8 @@ import { act, fireEvent, render, screen } from '@testing-library/react'
 import { beforeEach, expect, test, vi } from 'vitest'
 import { LogView } from './LogView'
 import { rowPieces } from './pieces'
-import type { LogLine, LogViewProps } from './types'
+import { makeLines, viewProps } from './testLines'
+import type { LogLine } from './types'
 
 vi.mock('./pieces', async (importOriginal) => {
   const real = await importOriginal<typeof import('./pieces')>()
@@ -15,26 +16,8 @@ vi.mock('./pieces', async (importOriginal) => {
 
 const BOUND = 100_000
 
-function lines(from: number, n: number): LogLine[] {
-  return Array.from({ length: n }, (_, k) => {
-    const i = from + k
-    return { engine: 'default', id: 'c1', time: `2026-12-02T06:00:00.${String(i).padStart(9, '0')}Z`, stream: 'stdout', text: `line ${i}` }
-  })
-}
-
-function props(l: readonly LogLine[]): LogViewProps {
-  return {
-    lines: l,
-    containers: [{ engine: 'default', id: 'c1', name: 'web-1' }],
-    status: { text: 'Live', tone: 'live' },
-    notices: [],
-    canLoadEarlier: false,
-    loadingEarlier: false,
-    onLoadEarlier: () => {},
-    fileName: 'web-1.log',
-    variant: 'panel',
-  }
-}
+const lines = (from: number, n: number) => makeLines(n, from)
+const props = (l: readonly LogLine[]) => viewProps({ lines: l })
 
 const log = () => screen.getByRole('log')
 const settle = () => act(() => void fireEvent.scroll(log()))

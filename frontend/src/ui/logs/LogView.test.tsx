@@ -3,31 +3,9 @@ import userEvent from '@testing-library/user-event'
 import { beforeEach, describe, expect, test, vi } from 'vitest'
 import { LogView } from './LogView'
 import { SETTINGS_KEY } from './settings'
-import type { LogLine, LogViewProps } from './types'
+import { makeLines, viewProps } from './testLines'
 
-function makeLines(n: number, from = 0, over: Partial<LogLine> = {}): LogLine[] {
-  const out: LogLine[] = []
-  for (let i = from; i < from + n; i++) {
-    const ns = String(i).padStart(9, '0')
-    out.push({ engine: 'default', id: 'c1', time: `2026-12-02T06:00:00.${ns}Z`, stream: 'stdout', text: `line ${i}`, ...over })
-  }
-  return out
-}
-
-function props(over: Partial<LogViewProps> = {}): LogViewProps {
-  return {
-    lines: [],
-    containers: [{ engine: 'default', id: 'c1', name: 'web-1' }],
-    status: { text: 'Live', tone: 'live' },
-    notices: [],
-    canLoadEarlier: false,
-    loadingEarlier: false,
-    onLoadEarlier: () => {},
-    fileName: 'web-1.log',
-    variant: 'panel',
-    ...over,
-  }
-}
+const props = viewProps
 
 const log = () => screen.getByRole('log', { name: /^Logs/ })
 const rows = () => within(log()).queryAllByRole('listitem')

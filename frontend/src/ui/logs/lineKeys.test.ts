@@ -1,9 +1,9 @@
 import { expect, test } from 'vitest'
 import { keysFor, lineKey } from './lineKeys'
+import { makeLines } from './testLines'
 import type { LogLine } from './types'
 
-const make = (n: number): LogLine[] =>
-  Array.from({ length: n }, (_, i) => ({ engine: 'e', id: 'c', time: `2026-12-02T06:00:00.${String(i).padStart(9, '0')}Z`, stream: 'stdout', text: `${i}` }))
+const make = (n: number): LogLine[] => makeLines(n)
 
 const direct = (lines: readonly LogLine[]) => Int32Array.from(lines, lineKey)
 
