@@ -17,6 +17,7 @@ const LOAD_BAR = 36
 /** How close to the end counts as at the end, in pixels. */
 const AT_END = 4
 const NONE: readonly Range[] = []
+const SCROLL_KEYS = new Set(['ArrowUp', 'ArrowDown', 'ArrowLeft', 'ArrowRight', 'PageUp', 'PageDown', 'Home', 'End', ' '])
 
 /** The height in view: the element's, or the virtualizer's idea of it where there is no layout. */
 function viewport(el: HTMLElement, v: Virtualizer<HTMLDivElement, HTMLDivElement>): number {
@@ -209,6 +210,9 @@ export function LogList({
 
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
     if (e.ctrlKey || e.metaKey || e.altKey) return
+    // The keys that scroll the lines are the list's: the page's shortcuts
+    // (the table's arrows, Home, End) must not take them.
+    if (SCROLL_KEYS.has(e.key)) e.stopPropagation()
     if (e.key === 'End') {
       e.preventDefault()
       onFollowing(true)

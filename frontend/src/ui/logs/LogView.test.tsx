@@ -92,6 +92,44 @@ describe('LogView: follow', () => {
     expect(screen.queryByRole('button', { name: 'Follow' })).not.toBeInTheDocument()
   })
 
+  test('the keys that scroll the lines stay with them, away from the page shortcuts', async () => {
+    const user = userEvent.setup()
+    const seen: string[] = []
+    const onKey = (e: KeyboardEvent) => seen.push(e.key)
+    window.addEventListener('keydown', onKey)
+    try {
+      render(<LogView {...props({ lines: makeLines(100) })} />)
+      act(() => log().focus())
+      await user.keyboard('{ArrowDown}{ArrowUp}{PageDown}{PageUp}{Home}{End} x')
+      expect(seen).toEqual(['x'])
+    } finally {
+      window.removeEventListener('keydown', onKey)
+    }
+  })
+
+  test('earlier lines loaded before the top keep the rows being read in place', async () => {
+    const user = userEvent.setup()
+    const onLoadEarlier = vi.fn()
+    const all = makeLines(1500)
+    const { rerender } = render(<LogView {...props({ lines: all.slice(500), canLoadEarlier: true, onLoadEarlier })} />)
+    scrolled()
+    // Home: to the first line, where "load earlier" is.
+    act(() => log().focus())
+    await user.keyboard('{Home}')
+    scrolled()
+    expect(screen.getByRole('status', { name: 'Follow' })).toHaveTextContent('Paused')
+    expect(rowTexts()[0]).toContain('line 500')
+    await user.click(within(log()).getByRole('button', { name: 'Load earlier lines' }))
+    expect(onLoadEarlier).toHaveBeenCalledTimes(1)
+    rerender(<LogView {...props({ lines: all, canLoadEarlier: false, onLoadEarlier })} />)
+    scrolled()
+    // Line 500 stays where it was in the view: 36 px down, below the (now gone) load-earlier bar.
+    const row500 = rows().find((r) => r.textContent?.endsWith('line 500'))!
+    expect(Number(/translateY\((\d+)px\)/.exec(row500.style.transform)![1]) - log().scrollTop).toBe(36)
+    // Nothing new came at the end.
+    expect(screen.getByRole('status', { name: 'Follow' })).toHaveTextContent('Paused: 0 new lines')
+  })
+
   test('scrolling back down to the end follows again', () => {
     render(<LogView {...props({ lines: makeLines(1000) })} />)
     scrolled()
