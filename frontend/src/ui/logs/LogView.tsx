@@ -1,6 +1,12 @@
 // The log viewer: a container's lines (or a compose project's, merged), live.
 // Presentational: the lines, status and notices come from the logs client;
 // following, search, filters and how lines are shown are the viewer's own.
+//
+// It fills its parent's height (a flex column, or a box with a height): the
+// list scrolls inside it. Lines are told apart by identity: a buffer that
+// appends and drops keeps the line objects it has, and a line's new object is
+// a new line. Keys: End follows, Home goes to the first line, / searches,
+// Enter and Shift+Enter step through the matches, Escape closes the full view.
 
 import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState, type CSSProperties, type KeyboardEvent } from 'react'
 import { errorText } from '../../live/errors'
