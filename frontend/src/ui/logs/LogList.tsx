@@ -103,7 +103,9 @@ export function LogList({
   }, [])
 
   const keys = useLineKeys(lines)
-  const getItemKey = useCallback((i: number) => keys[i]!, [keys])
+  // A line's wrapped height is not its height unwrapped: each has its own key,
+  // so that turning wrap on or off needs no re-measuring of what is known.
+  const getItemKey = useCallback((i: number) => keys[i]! * 2 + (wrap ? 1 : 0), [keys, wrap])
   const padding = loadEarlier ? LOAD_BAR : 0
   const v = useVirtualizer<HTMLDivElement, HTMLDivElement>({
     count: lines.length,
@@ -131,11 +133,15 @@ export function LogList({
     vRef.current = v
   })
 
-  // Heights measured with wrapping on are wrong with it off, and the other way round.
+  // The virtualizer keeps every height it measured: forget those of lines
+  // long gone, now and then.
   useLayoutEffect(() => {
-    v.measure()
-  }, [wrap, v])
-
+    const sizes = v.itemSizeCache
+    if (sizes.size <= 2 * keys.length + 10_000) return
+    const live = new Set<number>()
+    for (const k of keys) live.add(k * 2 + 1)
+    for (const key of sizes.keys()) if (!live.has(key as number)) sizes.delete(key)
+  }, [keys, v])
 
   // Also brings the measurements up to date with the lines.
   const total = v.getTotalSize()

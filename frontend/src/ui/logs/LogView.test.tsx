@@ -293,6 +293,22 @@ describe('LogView: what is shown', () => {
     expect(rows()).toHaveLength(3)
   })
 
+  test('with wrap on, rows take the height they wrap to', async () => {
+    const user = userEvent.setup()
+    // jsdom lays nothing out: a wrapped row's height, as a browser would measure it.
+    vi.spyOn(HTMLElement.prototype, 'offsetHeight', 'get').mockImplementation(function (this: HTMLElement) {
+      return this.classList.contains('log-row') && this.textContent?.includes('long') ? 60 : 20
+    })
+    const lines = [...makeLines(1, 0), ...makeLines(1, 1, { text: 'long '.repeat(100) }), ...makeLines(1, 2)]
+    render(<LogView {...props({ lines })} />)
+    const top = () => rows().map((r) => /translateY\((\d+)px\)/.exec(r.style.transform)![1])
+    expect(top()).toEqual(['0', '20', '40'])
+    await user.click(screen.getByRole('checkbox', { name: 'Wrap' }))
+    expect(top()).toEqual(['0', '20', '80'])
+    await user.click(screen.getByRole('checkbox', { name: 'Wrap' }))
+    expect(top()).toEqual(['0', '20', '40'])
+  })
+
   test('settings persist under one key, and a bad stored value falls back field by field', async () => {
     const user = userEvent.setup()
     const first = render(<LogView {...props({ lines: mixed() })} />)
