@@ -190,6 +190,11 @@ export function LogList({
     lastTop.current = el.scrollTop
   }, [following, lines, total])
 
+  // Following again starts the lines at their start, wherever a match had taken the view sideways.
+  useLayoutEffect(() => {
+    if (following && scroller.current) scroller.current.scrollLeft = 0
+  }, [following])
+
   const revealing = useRef(false)
   useLayoutEffect(() => {
     if (!jump) return

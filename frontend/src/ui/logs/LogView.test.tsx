@@ -77,9 +77,13 @@ describe('LogView: follow', () => {
     expect(log().scrollTop).toBe(top)
     expect(rowTexts().some((t) => t?.includes('line 1014'))).toBe(false)
 
-    // End resumes.
-    act(() => log().focus())
+    // End resumes, from the lines' start.
+    act(() => {
+      log().scrollLeft = 300
+      log().focus()
+    })
     await user.keyboard('{End}')
+    expect(log().scrollLeft).toBe(0)
     scrolled()
     expect(screen.getByRole('status', { name: 'Follow' })).toHaveTextContent('Following the newest line')
     expect(rowTexts().at(-1)).toContain('line 1014')
