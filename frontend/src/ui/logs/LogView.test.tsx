@@ -3,31 +3,9 @@ import userEvent from '@testing-library/user-event'
 import { beforeEach, describe, expect, test, vi } from 'vitest'
 import { LogView } from './LogView'
 import { SETTINGS_KEY } from './settings'
-import type { LogLine, LogViewProps } from './types'
+import { makeLines, viewProps } from './testLines'
 
-function makeLines(n: number, from = 0, over: Partial<LogLine> = {}): LogLine[] {
-  const out: LogLine[] = []
-  for (let i = from; i < from + n; i++) {
-    const ns = String(i).padStart(9, '0')
-    out.push({ engine: 'default', id: 'c1', time: `2026-12-02T06:00:00.${ns}Z`, stream: 'stdout', text: `line ${i}`, ...over })
-  }
-  return out
-}
-
-function props(over: Partial<LogViewProps> = {}): LogViewProps {
-  return {
-    lines: [],
-    containers: [{ engine: 'default', id: 'c1', name: 'web-1' }],
-    status: { text: 'Live', tone: 'live' },
-    notices: [],
-    canLoadEarlier: false,
-    loadingEarlier: false,
-    onLoadEarlier: () => {},
-    fileName: 'web-1.log',
-    variant: 'panel',
-    ...over,
-  }
-}
+const props = viewProps
 
 const log = () => screen.getByRole('log', { name: /^Logs/ })
 const rows = () => within(log()).queryAllByRole('listitem')
@@ -99,9 +77,13 @@ describe('LogView: follow', () => {
     expect(log().scrollTop).toBe(top)
     expect(rowTexts().some((t) => t?.includes('line 1014'))).toBe(false)
 
-    // End resumes.
-    act(() => log().focus())
+    // End resumes, from the lines' start.
+    act(() => {
+      log().scrollLeft = 300
+      log().focus()
+    })
     await user.keyboard('{End}')
+    expect(log().scrollLeft).toBe(0)
     scrolled()
     expect(screen.getByRole('status', { name: 'Follow' })).toHaveTextContent('Following the newest line')
     expect(rowTexts().at(-1)).toContain('line 1014')
@@ -112,6 +94,44 @@ describe('LogView: follow', () => {
     scrolled()
     expect(rowTexts().at(-1)).toContain('line 1014')
     expect(screen.queryByRole('button', { name: 'Follow' })).not.toBeInTheDocument()
+  })
+
+  test('the keys that scroll the lines stay with them, away from the page shortcuts', async () => {
+    const user = userEvent.setup()
+    const seen: string[] = []
+    const onKey = (e: KeyboardEvent) => seen.push(e.key)
+    window.addEventListener('keydown', onKey)
+    try {
+      render(<LogView {...props({ lines: makeLines(100) })} />)
+      act(() => log().focus())
+      await user.keyboard('{ArrowDown}{ArrowUp}{PageDown}{PageUp}{Home}{End} x')
+      expect(seen).toEqual(['x'])
+    } finally {
+      window.removeEventListener('keydown', onKey)
+    }
+  })
+
+  test('earlier lines loaded before the top keep the rows being read in place', async () => {
+    const user = userEvent.setup()
+    const onLoadEarlier = vi.fn()
+    const all = makeLines(1500)
+    const { rerender } = render(<LogView {...props({ lines: all.slice(500), canLoadEarlier: true, onLoadEarlier })} />)
+    scrolled()
+    // Home: to the first line, where "load earlier" is.
+    act(() => log().focus())
+    await user.keyboard('{Home}')
+    scrolled()
+    expect(screen.getByRole('status', { name: 'Follow' })).toHaveTextContent('Paused')
+    expect(rowTexts()[0]).toContain('line 500')
+    await user.click(within(log()).getByRole('button', { name: 'Load earlier lines' }))
+    expect(onLoadEarlier).toHaveBeenCalledTimes(1)
+    rerender(<LogView {...props({ lines: all, canLoadEarlier: false, onLoadEarlier })} />)
+    scrolled()
+    // Line 500 stays where it was in the view: 36 px down, below the (now gone) load-earlier bar.
+    const row500 = rows().find((r) => r.textContent?.endsWith('line 500'))!
+    expect(Number(/translateY\((\d+)px\)/.exec(row500.style.transform)![1]) - log().scrollTop).toBe(36)
+    // Nothing new came at the end.
+    expect(screen.getByRole('status', { name: 'Follow' })).toHaveTextContent('Paused: 0 new lines')
   })
 
   test('scrolling back down to the end follows again', () => {
@@ -277,6 +297,22 @@ describe('LogView: what is shown', () => {
     expect(rows()).toHaveLength(3)
   })
 
+  test('with wrap on, rows take the height they wrap to', async () => {
+    const user = userEvent.setup()
+    // jsdom lays nothing out: a wrapped row's height, as a browser would measure it.
+    vi.spyOn(HTMLElement.prototype, 'offsetHeight', 'get').mockImplementation(function (this: HTMLElement) {
+      return this.classList.contains('log-row') && this.textContent?.includes('long') ? 60 : 20
+    })
+    const lines = [...makeLines(1, 0), ...makeLines(1, 1, { text: 'long '.repeat(100) }), ...makeLines(1, 2)]
+    render(<LogView {...props({ lines })} />)
+    const top = () => rows().map((r) => /translateY\((\d+)px\)/.exec(r.style.transform)![1])
+    expect(top()).toEqual(['0', '20', '40'])
+    await user.click(screen.getByRole('checkbox', { name: 'Wrap' }))
+    expect(top()).toEqual(['0', '20', '80'])
+    await user.click(screen.getByRole('checkbox', { name: 'Wrap' }))
+    expect(top()).toEqual(['0', '20', '40'])
+  })
+
   test('settings persist under one key, and a bad stored value falls back field by field', async () => {
     const user = userEvent.setup()
     const first = render(<LogView {...props({ lines: mixed() })} />)
@@ -307,8 +343,10 @@ describe('LogView: what is shown', () => {
     render(<LogView {...props({ lines: makeLines(1, 0, { text: '\x1b[1;31mERROR\x1b[0m plain \x1b[4;32mlink\x1b[0m \x1b[38;5;208mamber\x1b[0m \x1b[38;2;1;2;3mrgb\x1b[0m\x1b[2K' }) })} />)
     expect(within(log()).getByText('ERROR')).toHaveClass('ansi-red-fg', 'ansi-bold')
     expect(within(log()).getByText('link')).toHaveClass('ansi-green-fg', 'ansi-underline')
-    expect(within(log()).getByText('amber')).toHaveStyle({ color: 'rgb(255, 135, 0)' })
-    expect(within(log()).getByText('rgb')).toHaveStyle({ color: 'rgb(1, 2, 3)' })
+    // A program's own colours: a value per theme, kept where it reads.
+    expect(within(log()).getByText('amber')).toHaveClass('ansi-rgb-fg')
+    expect(within(log()).getByText('amber').style.getPropertyValue('--ansi-fg-dark')).toBe('rgb(255, 135, 0)')
+    expect(within(log()).getByText('rgb').style.getPropertyValue('--ansi-fg-light')).toBe('rgb(1, 2, 3)')
     expect(rows()[0]).toHaveTextContent(/ERROR plain link amber rgb$/)
     expect(rows()[0]!.textContent).not.toContain('\x1b')
   })
