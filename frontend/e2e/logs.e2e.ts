@@ -193,7 +193,12 @@ describe('logs', () => {
     await full.getByText('db up', { exact: true }).waitFor({ timeout: 10_000 })
     await docker(engine, 'exec', db, 'sh', '-c', 'echo from-db > /tmp/say')
     await full.getByText('said from-db', { exact: true }).waitFor({ timeout: 5000 })
-    await page.screenshot({ path: join(shots, 'logs-project-light.png') })
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme })
+      await page.waitForTimeout(300)
+      await page.screenshot({ path: join(shots, `logs-project-${scheme}.png`) })
+    }
+    await page.emulateMedia({ colorScheme: 'light' })
     await page.keyboard.press('Escape')
     await page.getByRole('checkbox', { name: 'Group by project' }).uncheck()
     await docker(engine, 'rm', '-f', web, db)
