@@ -182,6 +182,28 @@ describe('logs', () => {
     await page.keyboard.press('Escape')
   })
 
+  it('loads earlier lines from the engine, before the last 500 it starts with', async () => {
+    const long = await createContainer(engine, 'e2e-logs-long', { cmd: ['sh', '-c', 'for i in $(seq 1 1600); do echo "row $i"; done; sleep 100000'] })
+    await until('all written', () => docker(engine, 'logs', long).then((t) => t.split('\n').length), (n) => n >= 1600, 10_000)
+    await row(page, long).click()
+    const panel = page.getByRole('region', { name: 'Details of e2e-logs-long' })
+    await panel.getByRole('tab', { name: 'Logs' }).click()
+    const logs = panel.getByRole('tabpanel', { name: 'Logs of e2e-logs-long' })
+    await logs.getByText('500 lines', { exact: true }).waitFor({ timeout: 10_000 })
+    const count = () => logs.locator('.log-lines-count').textContent()
+    // Each asks the engine for the 1000 lines up to the oldest held (that one again among them).
+    await logs.getByRole('button', { name: 'Load earlier lines' }).click()
+    await until('a thousand earlier', count, (t) => t === '1,499 lines', 10_000)
+    await logs.getByRole('button', { name: 'Load earlier lines' }).click()
+    await until('the rest', count, (t) => t === '1,600 lines', 10_000)
+    // The engine has no more: the button goes.
+    await until('no more to load', () => logs.getByRole('button', { name: 'Load earlier lines' }).count(), (n) => n === 0, 5000)
+    const [download] = await Promise.all([page.waitForEvent('download'), logs.getByRole('button', { name: 'Download' }).click()])
+    const rows = readFileSync(await download.path(), 'utf8').trimEnd().split('\n')
+    expect(rows.map((r) => r.replace(/^\S+ stdout /, ''))).toEqual(Array.from({ length: 1600 }, (_, i) => `row ${i + 1}`))
+    await docker(engine, 'rm', '-f', long)
+  })
+
   it('opens a compose project’s logs from its group header, its containers merged', async () => {
     const service = (name: string) => ['--label', 'com.docker.compose.project=e2eshop', '--label', `com.docker.compose.service=${name}`]
     const web = await createContainer(engine, 'e2eshop-web-1', { args: service('web'), cmd: ['sh', '-c', `echo "web up"; ${SAY}`] })
