@@ -68,7 +68,14 @@ describe('logs', () => {
     await tabPanel().getByRole('status', { name: 'Log stream' }).filter({ hasText: 'Live' }).waitFor({ timeout: 10_000 })
     const written = Date.now()
     await say('hello-live')
-    await tabPanel().getByText('said hello-live', { exact: true }).waitFor({ timeout: 5000 })
+    await tabPanel()
+      .getByText('said hello-live', { exact: true })
+      .waitFor({ timeout: 5000 })
+      .catch(async (e: unknown) => {
+        const listed = await tabPanel().getByRole('listitem').allTextContents()
+        console.log('DEBUG', await tabPanel().locator('.log-statusline').textContent(), listed.slice(-3), await docker(engine, 'logs', '--tail', '2', talker))
+        throw e
+      })
     console.log(`e2e: a line shown ${Date.now() - written} ms after docker exec started writing it`)
     // Text is text: the container's "<b>" is not markup.
     await say("'<b>bold?</b>'")
