@@ -39,6 +39,16 @@ const SAY = 'while true; do if [ -f /tmp/say ]; then echo "said $(cat /tmp/say)"
 
 const shots = process.env.DOCKPULSE_E2E_SHOTS ?? join(tmpdir(), 'dockpulse-e2e-shots')
 
+/** Screenshots of the page as it is, light and dark: logs-NAME-light.png, logs-NAME-dark.png. */
+async function shoot(name: string): Promise<void> {
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme })
+    await page.waitForTimeout(300)
+    await page.screenshot({ path: join(shots, `logs-${name}-${scheme}.png`) })
+  }
+  await page.emulateMedia({ colorScheme: 'light' })
+}
+
 beforeAll(async () => {
   engine = await startEngine()
   const bin = await dockpulseBinary()
@@ -130,14 +140,6 @@ describe('logs', () => {
   })
 
   it('takes screenshots of the tab and the full view, light and dark, at 1280×800 and 800×600', async () => {
-    const shoot = async (name: string) => {
-      for (const scheme of ['light', 'dark'] as const) {
-        await page.emulateMedia({ colorScheme: scheme })
-        await page.waitForTimeout(300)
-        await page.screenshot({ path: join(shots, `logs-${name}-${scheme}.png`) })
-      }
-      await page.emulateMedia({ colorScheme: 'light' })
-    }
     for (const size of [{ width: 1280, height: 800 }, { width: 800, height: 600 }]) {
       await page.setViewportSize(size)
       // A small window leaves the panels little height: the table makes way, as a user would have it.
@@ -180,12 +182,7 @@ describe('logs', () => {
     await full.getByText('This container was removed; these are its last 2 lines, kept by Dockpulse').waitFor({ timeout: 10_000 })
     await full.getByText('starting up', { exact: true }).waitFor()
     await full.getByText('fatal: cannot go on', { exact: true }).waitFor()
-    for (const scheme of ['light', 'dark'] as const) {
-      await page.emulateMedia({ colorScheme: scheme })
-      await page.waitForTimeout(300)
-      await page.screenshot({ path: join(shots, `logs-lastwords-${scheme}.png`) })
-    }
-    await page.emulateMedia({ colorScheme: 'light' })
+    await shoot('lastwords')
     await page.keyboard.press('Escape')
   })
 
@@ -222,12 +219,7 @@ describe('logs', () => {
     await full.getByText('db up', { exact: true }).waitFor({ timeout: 10_000 })
     await docker(engine, 'exec', db, 'sh', '-c', 'echo from-db > /tmp/say')
     await full.getByText('said from-db', { exact: true }).waitFor({ timeout: 5000 })
-    for (const scheme of ['light', 'dark'] as const) {
-      await page.emulateMedia({ colorScheme: scheme })
-      await page.waitForTimeout(300)
-      await page.screenshot({ path: join(shots, `logs-project-${scheme}.png`) })
-    }
-    await page.emulateMedia({ colorScheme: 'light' })
+    await shoot('project')
     await page.keyboard.press('Escape')
     await page.getByRole('checkbox', { name: 'Group by project' }).uncheck()
     await docker(engine, 'rm', '-f', web, db)
