@@ -19,6 +19,7 @@ import (
 	"go.uber.org/goleak"
 	"go.uber.org/zap/zaptest"
 
+	"github.com/dockpulse/dockpulse/backend/engines"
 	"github.com/dockpulse/dockpulse/backend/enginetest"
 	"github.com/dockpulse/dockpulse/backend/logs"
 	"github.com/dockpulse/dockpulse/backend/model"
@@ -184,16 +185,18 @@ func TestLogsStdoutAndStderr(t *testing.T) {
 func TestLogsTTY(t *testing.T) {
 	e := enginetest.Require(t)
 	r, cli := logReader(t, e)
-	id := runLogging(t, e, `echo one; echo two >&2; printf 'three\r\n'; printf 'no newline'`, func(c *container.Config, _ *container.HostConfig) {
-		c.Tty = true
-	})
+	// A TTY stream has no frames: a line Docker cut into 16 KiB partial
+	// messages has their timestamps inside it.
+	id := runLogging(t, e, `echo one; echo two >&2; printf 'three\r\n'; head -c 40000 /dev/zero | tr '\0' y; echo; printf 'no newline'`,
+		func(c *container.Config, _ *container.HostConfig) { c.Tty = true })
 	waitExited(t, cli, id)
 	p, err := r.Page(t.Context(), id, logs.Query{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	checkTimes(t, p.Lines)
-	if got, want := texts(p.Lines), []string{"stdout:one", "stdout:two", "stdout:three", "stdout:no newline"}; !slices.Equal(got, want) {
+	long := "stdout:" + strings.Repeat("y", 40000)
+	if got, want := texts(p.Lines), []string{"stdout:one", "stdout:two", "stdout:three", long, "stdout:no newline"}; !slices.Equal(got, want) {
 		t.Errorf("lines %q, want %q", got, want)
 	}
 	if n := len(p.Lines); n == 0 || !p.Lines[n-1].Partial {
@@ -630,3 +633,87 @@ func TestServiceLogs(t *testing.T) {
 }
 
 func second[T any](_ T, err error) error { return err }
+
+// TestFollowLogsEngineSwitchedOff: a follow of an engine that is switched
+// off ends, saying so.
+func TestFollowLogsEngineSwitchedOff(t *testing.T) {
+	e := enginetest.Require(t)
+	cfg := enginetest.NewCLIConfig(t)
+	cfg.CreateContext("one", "host="+e.Host)
+	cfg.Setenv(t)
+	r := runService(t, "", service.Config{Engines: []engines.Endpoint{resolveContext(t, cfg, "one")}})
+	id := runLogging(t, e, counting, nil)
+	var mu sync.Mutex
+	n := 0
+	done := make(chan error, 1)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	go func() {
+		done <- r.Service.FollowLogs(ctx, "one", []string{id}, logs.Query{}, func(lines []logs.Line) {
+			mu.Lock()
+			defer mu.Unlock()
+			n += len(lines)
+		}, func(logs.State) {})
+	}()
+	eventually(t, 10*time.Second, "lines followed", func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return n > 5
+	})
+	if err := r.Service.SetWatched("one", false); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-done:
+		if !errors.Is(err, model.ErrNoEngine) {
+			t.Errorf("the follow ended with %v, want an error wrapping model.ErrNoEngine", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the follow goes on after its engine was switched off")
+	}
+}
+
+// TestPodmanLogs: Podman's Docker-compatible API stamps lines to the second
+// (so lines share times, and the cursor counts them) and cuts long lines
+// into pieces of 8 KiB; its own tail joins such a line to the line before
+// it, even of the other stream, so the reader reads tails from the start.
+func TestPodmanLogs(t *testing.T) {
+	e := enginetest.RequirePodman(t)
+	r, cli := logReader(t, e)
+	id := runLogging(t, e, `echo out1; echo err1 >&2; sleep 0.1; printf 'x%.0s' $(seq 1 20000); echo; printf 'no newline'`, nil)
+	waitExited(t, cli, id)
+	want := []string{"stdout:out1", "stderr:err1", "stdout:" + strings.Repeat("x", 20000), "stdout:no newline"}
+	p, err := r.Page(t.Context(), id, logs.Query{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkTimes(t, p.Lines)
+	if got := texts(p.Lines); !slices.Equal(got, want) || !p.Lines[3].Partial {
+		t.Errorf("tail: %d lines %.60q", len(got), got)
+	}
+	if p, err := r.Page(t.Context(), id, logs.Query{Tail: 2}); err != nil || !slices.Equal(texts(p.Lines), want[2:]) {
+		t.Errorf("tail 2: %.60q, %v", texts(p.Lines), err)
+	}
+	var walked []logs.Line
+	q := logs.Query{Since: "1970-01-01T00:00:00Z", Limit: 1}
+	for {
+		p, err := r.Page(t.Context(), id, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		walked = append(walked, p.Lines...)
+		if !p.More {
+			break
+		}
+		q = logs.Query{Cursor: p.Cursor, Limit: 1}
+	}
+	if got := texts(walked); !slices.Equal(got, want) {
+		t.Errorf("a cursor walk over lines of one second: %.60q", got)
+	}
+	got, _ := followUntil(t, r, []string{id}, logs.Query{}, func(lines []logs.Line, states []logs.State) bool {
+		return lastState(states, id) == logs.Stopped
+	})
+	if !slices.Equal(texts(got), want) {
+		t.Errorf("followed %.60q", texts(got))
+	}
+}

@@ -3,6 +3,7 @@ package logs
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"sync"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	cerrdefs "github.com/containerd/errdefs"
+	"github.com/docker/docker/api/types"
 	"github.com/docker/docker/api/types/container"
 	"github.com/docker/docker/api/types/events"
 	"go.uber.org/goleak"
@@ -29,6 +31,7 @@ type fakeEngine struct {
 	gone    bool
 	down    bool          // the engine does not answer
 	anyID   bool          // every ID names the container (with its own ID)
+	podman  bool          // it says it is Podman
 	changed chan struct{} // closed and replaced on every change
 	// breakAfter, when > 0, ends the next follow stream with an error
 	// after that many entries, as a lost connection does.
@@ -80,6 +83,15 @@ func (f *fakeEngine) ContainerInspect(_ context.Context, id string) (container.I
 		ContainerJSONBase: &container.ContainerJSONBase{ID: id, State: &container.State{Running: f.running}, HostConfig: &container.HostConfig{}},
 		Config:            &container.Config{},
 	}, nil
+}
+
+func (f *fakeEngine) ServerVersion(context.Context) (types.Version, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.podman {
+		return types.Version{Components: []types.ComponentVersion{{Name: "Podman Engine"}}}, nil
+	}
+	return types.Version{Components: []types.ComponentVersion{{Name: "Engine"}}}, nil
 }
 
 func (f *fakeEngine) Events(ctx context.Context, _ events.ListOptions) (<-chan events.Message, <-chan error) {
@@ -330,6 +342,13 @@ func TestPartialLineOfARunningContainer(t *testing.T) {
 	if len(p.Lines) != 1 || p.Cursor != at(2).Format(timeLayout)+"~1" {
 		t.Fatalf("%+v, cursor %s: a stopped container's partial line is final", p.Lines, p.Cursor)
 	}
+	p, err = r.Page(t.Context(), f.id, Query{Cursor: p.Cursor})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := json.Marshal(p); string(b) != `{"lines":[],"cursor":"`+p.Cursor+`","more":false}` {
+		t.Errorf("an empty page on the wire: %s", b)
+	}
 }
 
 // collected gathers what a Follow emits.
@@ -467,4 +486,41 @@ func equal(a, b []string) bool {
 		}
 	}
 	return true
+}
+
+// TestPodmanTailsReadFromTheStart: on Podman, whose own tail is wrong, a
+// tail is read from the log's start, in a page and in a follow.
+func TestPodmanTailsReadFromTheStart(t *testing.T) {
+	f := newFakeEngine()
+	f.podman = true
+	want := sharedLog(f)
+	r := fakeReader(f)
+	p, err := r.Page(t.Context(), f.id, Query{Tail: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !equal(keys(p.Lines), want[len(want)-4:]) {
+		t.Errorf("tail 4: %q", keys(p.Lines))
+	}
+	var c collected
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan error)
+	go func() { done <- r.Follow(ctx, []string{f.id}, Query{Tail: 3}, c.emit, c.state) }()
+	c.waitFor(t, "the tail", func() bool { return len(c.lines) == 3 })
+	f.write(at(9), 1, "new\n")
+	c.waitFor(t, "a new line", func() bool { return len(c.lines) == 4 })
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if got := keys(c.lines); !equal(got, append(want[len(want)-3:], at(9).Format(timeLayout)+" new")) {
+		t.Errorf("followed %q", got)
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, o := range f.opens {
+		if o.Tail != "" {
+			t.Errorf("asked Podman for a tail: %+v", o)
+		}
+	}
 }

@@ -8,9 +8,11 @@ import (
 	"sync"
 	"time"
 
+	cerrdefs "github.com/containerd/errdefs"
 	"github.com/docker/docker/api/types/container"
 	"github.com/docker/docker/api/types/events"
 	"github.com/docker/docker/api/types/filters"
+	"go.uber.org/zap"
 
 	"github.com/dockpulse/dockpulse/backend/model"
 )
@@ -56,14 +58,15 @@ const (
 // goes), so the end of the stream is the signal, and an inspect then says
 // which it was (running again: reopen; not running: stopped; no such
 // container: removed; no answer: interrupted, retried with backoff). While
-// the container is stopped, the engine's events for it (start, destroy)
-// say when to look again; they are subscribed before the container is
+// the container is stopped, the engine's events for it (a start, its
+// removal) say when to look again; they are subscribed before the container is
 // inspected once more, so that a start between the two is not missed.
 // Reading the events of every container instead would cost each follow the
 // whole engine's event stream. Every stream after the first is opened from
-// the time of the last line emitted, the lines at that time already
-// emitted skipped, so a restart, an engine restart or a reconnection
-// neither repeats nor loses a line.
+// a cursor just after the last line emitted (see cursor: from a little
+// before its time, the lines up to it skipped in the engine's order), so a
+// restart, an engine restart or a reconnection neither repeats nor loses a
+// line. emit and state must not be nil.
 func (r *Reader) Follow(ctx context.Context, ids []string, from Query, emit func(lines []Line), state func(State)) error {
 	if len(ids) == 0 {
 		return fmt.Errorf("follow logs: no container: %w", model.ErrInvalid)
@@ -256,6 +259,9 @@ func (f *follower) run(ctx context.Context, t target) {
 			if reason == nil {
 				reason = err
 			}
+			if f.state != Interrupted {
+				f.r.log.Info("log stream interrupted; resuming", zap.String("id", model.Cut(f.id, model.MaxWord)), zap.Error(reason))
+			}
 			f.setState(ctx, Interrupted, reason.Error())
 			wait(ctx, retry)
 			retry = min(2*retry, maxRetry)
@@ -275,6 +281,9 @@ func (f *follower) run(ctx context.Context, t target) {
 
 // follow reads one follow stream to its end.
 func (f *follower) follow(ctx context.Context) error {
+	if err := f.history(ctx, true); err != nil {
+		return err
+	}
 	opts := container.LogsOptions{Follow: true, Since: f.cur.since()}
 	if f.tail > 0 {
 		opts = container.LogsOptions{Follow: true, Tail: fmt.Sprint(f.tail)}
@@ -288,12 +297,15 @@ func (f *follower) follow(ctx context.Context) error {
 func (f *follower) stopped(ctx context.Context) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
+	// Any event of the container is worth a look (a start, its removal:
+	// Docker's destroy is Podman's remove).
 	evs, errs := f.r.api.Events(ctx, events.ListOptions{Filters: filters.NewArgs(
 		filters.Arg("type", string(events.ContainerEventType)),
 		filters.Arg("container", f.id),
-		filters.Arg("event", string(events.ActionStart)),
-		filters.Arg("event", string(events.ActionDestroy)),
 	)})
+	if err := f.history(ctx, false); err != nil {
+		return err
+	}
 	opts := container.LogsOptions{Since: f.cur.since()}
 	if f.tail > 0 {
 		opts = container.LogsOptions{Tail: fmt.Sprint(f.tail)}
@@ -316,6 +328,32 @@ func (f *follower) stopped(ctx context.Context) error {
 	}
 }
 
+// history sends the first stream's tail itself, read from the log's start,
+// where the engine's own tail is wrong (Podman: podman.go); the stream
+// then goes on from the cursor. A running container's last line without a
+// newline is left for the stream.
+func (f *follower) history(ctx context.Context, running bool) error {
+	if f.tail == 0 || f.r.tailsRight(ctx) {
+		return nil
+	}
+	lines, err := f.r.lastUntil(ctx, target{id: f.id, tty: f.tty}, query{tail: f.tail})
+	if err != nil {
+		if errors.Is(err, model.ErrNotFound) {
+			return nil // the inspect after says removed
+		}
+		return err
+	}
+	for running && len(lines) > 0 && lines[len(lines)-1].Partial {
+		lines = lines[:len(lines)-1]
+	}
+	for _, l := range lines {
+		f.cur = f.cur.advance(l)
+	}
+	f.tail, f.batch = 0, lines
+	f.sendBatch(ctx)
+	return nil
+}
+
 // stream reads one log stream from the cursor, sending the lines after it;
 // opened is called once the engine answered; flush sends the line without
 // a newline at the end too (the container stopped: it is final).
@@ -323,7 +361,7 @@ func (f *follower) stream(ctx context.Context, opts container.LogsOptions, flush
 	opts.ShowStdout, opts.ShowStderr, opts.Timestamps = true, true, true
 	body, err := f.r.api.ContainerLogs(ctx, f.id, opts)
 	if err != nil {
-		if cerrNotFound(err) {
+		if cerrdefs.IsNotFound(err) {
 			return nil // the inspect after says removed
 		}
 		return fmt.Errorf("logs of %s: %w", model.Cut(f.id, model.MaxWord), err)

@@ -2,6 +2,7 @@ package logs
 
 import (
 	"context"
+	"errors"
 	"strconv"
 	"sync"
 	"time"
@@ -215,7 +216,12 @@ func (k *Keeper) do(j job) {
 			return
 		}
 		if err != nil {
-			k.log.Info("last words not kept: the engine's log is not readable", zap.String("id", model.Cut(kk.id, model.MaxWord)), zap.Error(err))
+			level := zap.InfoLevel
+			if errors.Is(err, model.ErrNotFound) {
+				level = zap.DebugLevel // removed already (a past death read back at connect)
+			}
+			k.log.Log(level, "last words not kept: the container's log is not readable",
+				zap.String("id", model.Cut(kk.id, model.MaxWord)), zap.Error(err))
 			k.forgetLocked(kk)
 			return
 		}

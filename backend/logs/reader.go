@@ -8,7 +8,7 @@ import (
 	"strconv"
 
 	cerrdefs "github.com/containerd/errdefs"
-
+	"github.com/docker/docker/api/types"
 	"github.com/docker/docker/api/types/container"
 	"github.com/docker/docker/api/types/events"
 	"go.uber.org/zap"
@@ -22,6 +22,7 @@ type API interface {
 	ContainerLogs(ctx context.Context, id string, opts container.LogsOptions) (io.ReadCloser, error)
 	ContainerInspect(ctx context.Context, id string) (container.InspectResponse, error)
 	Events(ctx context.Context, opts events.ListOptions) (<-chan events.Message, <-chan error)
+	ServerVersion(ctx context.Context) (types.Version, error)
 }
 
 // Reader reads one engine's logs (built from the engine's docker client).
@@ -32,12 +33,13 @@ type Reader struct {
 	log    *zap.Logger
 	done   context.Context // ends at Close
 	close  context.CancelFunc
+	kind   engineKind // Docker or Podman (podman.go)
 }
 
 // NewReader reads the logs of the engine named engine through api.
 func NewReader(engine string, api API, log *zap.Logger) *Reader {
-	done, close := context.WithCancel(context.Background())
-	return &Reader{engine: engine, api: api, done: done, close: close,
+	done, cancel := context.WithCancel(context.Background())
+	return &Reader{engine: engine, api: api, done: done, close: cancel,
 		log: log.With(zap.String("component", "logs"), zap.String("engine", engine))}
 }
 
@@ -150,16 +152,28 @@ func (r *Reader) Page(ctx context.Context, id string, q Query) (Page, error) {
 	} else {
 		p, err = r.fromPage(ctx, t, *pq.from, pq)
 	}
-	return p, r.whyEnded(ctx, err)
+	if err != nil {
+		return Page{}, r.whyEnded(ctx, err)
+	}
+	if p.Lines == nil {
+		p.Lines = []Line{} // "lines":[] on the wire, not null
+	}
+	return p, nil
 }
 
 // tailPage is the last pq.tail lines up to pq.until or now.
 func (r *Reader) tailPage(ctx context.Context, t target, pq query) (Page, error) {
-	lines, err := r.collect(ctx, t, container.LogsOptions{Tail: strconv.Itoa(pq.tail), Until: pq.until})
+	var lines []Line
+	var err error
+	if r.tailsRight(ctx) {
+		lines, err = r.collect(ctx, t, container.LogsOptions{Tail: strconv.Itoa(pq.tail), Until: pq.until})
+	} else {
+		lines, err = r.lastUntil(ctx, t, pq)
+	}
 	if err != nil {
 		return Page{}, err
 	}
-	if pq.until != "" && len(lines) < pq.tail {
+	if pq.until != "" && len(lines) < pq.tail && r.tailsRight(ctx) {
 		// The engine takes the tail at the log's end, then drops the lines
 		// after until: fewer than asked may mean lines after until took
 		// their place. Read up to until and keep the last ones.
@@ -189,7 +203,8 @@ func (r *Reader) collect(ctx context.Context, t target, opts container.LogsOptio
 	return lines, err
 }
 
-// lastUntil is the last pq.tail lines up to pq.until, read from the start.
+// lastUntil is the last pq.tail lines up to pq.until (or now), read from
+// the start.
 func (r *Reader) lastUntil(ctx context.Context, t target, pq query) ([]Line, error) {
 	ring := make([]Line, 0, pq.tail)
 	next := 0
@@ -255,5 +270,3 @@ func pageCursor(c cursor, lines []Line, pending bool) cursor {
 	}
 	return c
 }
-
-func cerrNotFound(err error) bool { return cerrdefs.IsNotFound(err) }

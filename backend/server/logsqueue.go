@@ -35,12 +35,16 @@ type logQueue struct {
 	ready    chan struct{}
 }
 
-// logItem is a line, or (line unset) a skip notice or a state.
+// logItem is a line, or (skip or state set) a skip notice or a state. A
+// line is held by value: a flood is tens of thousands a second, and each
+// allocation counts.
 type logItem struct {
-	line  *logs.Line
+	line  logs.Line
 	skip  *protocol.LogsSkipped
 	state *protocol.LogsState
 }
+
+func (it *logItem) isLine() bool { return it.skip == nil && it.state == nil }
 
 func newLogQueue(maxLines, maxBytes int) *logQueue {
 	return &logQueue{maxLines: maxLines, maxBytes: maxBytes, skips: map[model.Key]*protocol.LogsSkipped{}, ready: make(chan struct{}, 1)}
@@ -79,8 +83,7 @@ func (q *logQueue) push(lines []logs.Line) {
 			q.count(l)
 			continue
 		}
-		c := *l
-		q.items = append(q.items, logItem{line: &c})
+		q.items = append(q.items, logItem{line: *l})
 		q.lines++
 		q.bytes += size
 		queued = true
@@ -129,7 +132,7 @@ func (q *logQueue) next(maxLines, maxBytes int) (lines []logs.Line, other logIte
 	if len(q.items) == 0 {
 		return nil, logItem{}
 	}
-	if q.items[0].line == nil {
+	if !q.items[0].isLine() {
 		other = q.items[0]
 		q.items[0] = logItem{}
 		q.items = q.items[1:]
@@ -137,18 +140,18 @@ func (q *logQueue) next(maxLines, maxBytes int) (lines []logs.Line, other logIte
 	}
 	n, size := 0, 0
 	for n < len(q.items) && n < maxLines {
-		l := q.items[n].line
-		if l == nil || (n > 0 && size+len(l.Text) > maxBytes) {
+		it := &q.items[n]
+		if !it.isLine() || (n > 0 && size+len(it.line.Text) > maxBytes) {
 			break
 		}
-		size += len(l.Text)
+		size += len(it.line.Text)
 		n++
 	}
 	lines = make([]logs.Line, n)
 	for i := range n {
-		lines[i] = *q.items[i].line
+		lines[i] = q.items[i].line
 		q.lines--
-		q.bytes -= lineSize(q.items[i].line)
+		q.bytes -= lineSize(&q.items[i].line)
 		q.items[i] = logItem{}
 	}
 	q.items = q.items[n:]

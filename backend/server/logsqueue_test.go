@@ -59,7 +59,7 @@ func TestLogQueueBatchesInTimeOrder(t *testing.T) {
 	q := newLogQueue(100, 1<<20)
 	q.push([]logs.Line{testLine("a", 1), testLine("a", 4)})
 	q.push([]logs.Line{testLine("b", 2), testLine("b", 3), testLine("b", 5)})
-	q.pushState(protocol.LogsState{Engine: "local", ID: "a", State: protocol.LogsStopped})
+	q.pushState(protocol.LogsState{Engine: "local", ID: "a", State: logs.Stopped})
 	q.push([]logs.Line{testLine("b", 6)})
 	got := strings.Join(drain(q, 3), " | ")
 	// At most 3 lines a batch; a batch is sorted by time; a state is its own
@@ -148,7 +148,7 @@ func TestLogQueueStateAfterItsSkip(t *testing.T) {
 	q := newLogQueue(2, 1<<20)
 	q.push(testLines("a", 1, 3))
 	q.push(testLines("b", 4, 4))
-	q.pushState(protocol.LogsState{Engine: "local", ID: "a", State: protocol.LogsRemoved})
+	q.pushState(protocol.LogsState{Engine: "local", ID: "a", State: logs.Removed})
 	if !q.pending() {
 		t.Fatal("nothing pending")
 	}

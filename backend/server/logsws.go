@@ -166,19 +166,11 @@ func (s *Server) serveLogsWS(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	hello := protocol.LogsHello{Containers: targets, MaxLineBytes: logs.MaxLineBytes}
-	leave, ok := admit(w, &s.logConns, s.cfg.MaxLogConns)
+	conn, ctx, cancel, release, ok := s.openSocket(w, r, &s.logConns, s.cfg.MaxLogConns)
 	if !ok {
 		return
 	}
-	defer leave()
-	s.wg.Add(1)
-	defer s.wg.Done()
-
-	conn, ctx, cancel, ok := s.accept(w, r)
-	if !ok {
-		return
-	}
-	defer cancel(nil)
+	defer release()
 	log := s.log.With(zap.String("remote", r.RemoteAddr), zap.String("socket", "logs"))
 	readerDone := s.startReading(r.Context(), conn, cancel, func(typ websocket.MessageType, _ []byte) error {
 		return fmt.Errorf("%w: a %v message", errClientMessage, typ)
@@ -245,12 +237,20 @@ func (s *Server) streamLogs(ctx context.Context, conn *websocket.Conn, req logsR
 	}()
 	go s.pinger(ctx, cancel, conn)
 
+	var buf []byte // the lines' messages, reused
 	for {
 		lines, other := q.next(protocol.MaxLogsBatchLines, protocol.MaxLogsBatchBytes)
 		var err error
 		switch {
 		case lines != nil:
-			err = send(protocol.TypeLogsLines, protocol.LogsLines{Lines: lines})
+			seq++
+			buf = protocol.AppendLogsLines(buf[:0], seq, lines)
+			if err = s.write(conn, buf); err != nil {
+				err = fmt.Errorf("write %s %d: %w", protocol.TypeLogsLines, seq, err)
+			}
+			if cap(buf) > 1<<20 {
+				buf = nil // a batch of long lines: not kept for the next
+			}
 		case other.skip != nil:
 			err = send(protocol.TypeLogsSkipped, other.skip)
 		case other.state != nil:

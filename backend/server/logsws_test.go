@@ -377,7 +377,8 @@ func TestLogsSocketFollowError(t *testing.T) {
 // unbroken and its deltas keep arriving on time.
 func TestLogsFloodSlowReader(t *testing.T) {
 	src := newFakeLogs("a")
-	f := start(t, Config{Logs: src, LogQueueLines: 1000, WriteTimeout: 30 * time.Second})
+	// Long timeouts: the stalled client must stay connected, stuck.
+	f := start(t, Config{Logs: src, LogQueueLines: 1000, WriteTimeout: time.Minute, Heartbeat: time.Minute})
 	ws := newHealthyClient(t, &attackFixture{srv: f.srv, store: f.store})
 
 	slow := dialLogs(t, f, []string{"a"}, nil, &protocoltest.LogsOptions{Paused: true})
@@ -386,12 +387,14 @@ func TestLogsFloodSlowReader(t *testing.T) {
 	fastFollow := src.follow(t)
 
 	// Lines of 1 KiB, far more than the kernel's socket buffers take on
-	// the stalled client's behalf, at a pace the reading client keeps up
-	// with; a delta every 20 ms meanwhile, its publish time in a label.
+	// the stalled client's behalf, at the pace the reading client keeps up
+	// with (never more than half its queue ahead of it); an event every 8
+	// batches meanwhile.
 	const total, batch = 24000, 60
 	text := strings.Repeat("x", 1000)
 	published := 0
 	for n := 0; n < total; n += batch {
+		waitLogs(t, fast, 30*time.Second, "the reading client keeps up", func() bool { return fast.LineCount() >= n-500 })
 		lines := make([]logs.Line, batch)
 		for i := range lines {
 			lines[i] = testLine("a", n+i)
@@ -403,7 +406,6 @@ func TestLogsFloodSlowReader(t *testing.T) {
 			f.store.RecordEvent(model.Event{Engine: "local", Type: "container", Action: "start", ActorID: "pub", TimeNano: time.Now().UnixNano()})
 			published++
 		}
-		time.Sleep(2 * time.Millisecond)
 	}
 	waitLogs(t, fast, 30*time.Second, "the reading client gets every line", func() bool { return fast.LineCount() == total })
 	slow.Resume()
@@ -465,18 +467,7 @@ func TestLogsPollingRoute(t *testing.T) {
 	f := start(t, Config{Logs: src})
 	get := func(path string) (int, string) {
 		t.Helper()
-		req, err := http.NewRequest(http.MethodGet, f.srv.URL()+path, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		req.Header.Set("Authorization", "Bearer "+f.srv.Token())
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		body, _ := io.ReadAll(resp.Body)
-		return resp.StatusCode, string(body)
+		return call(t, f.srv, http.MethodGet, path, f.srv.Token())
 	}
 	base := "/api/engines/local/containers/a/logs"
 	good := []struct {
@@ -549,16 +540,9 @@ func TestLastWordsRoute(t *testing.T) {
 		{"/api/engines/local/containers/a/lastwords", 404, "no last words"},
 		{"/api/engines/elsewhere/containers/gone/lastwords", 404, "no last words"},
 	} {
-		req, _ := http.NewRequest(http.MethodGet, f.srv.URL()+tt.path, nil)
-		req.Header.Set("Authorization", "Bearer "+f.srv.Token())
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		body, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		if resp.StatusCode != tt.status || !strings.Contains(string(body), tt.says) {
-			t.Errorf("%s: %d %s, want %d saying %s", tt.path, resp.StatusCode, body, tt.status, tt.says)
+		status, body := call(t, f.srv, http.MethodGet, tt.path, f.srv.Token())
+		if status != tt.status || !strings.Contains(body, tt.says) {
+			t.Errorf("%s: %d %s, want %d saying %s", tt.path, status, body, tt.status, tt.says)
 		}
 	}
 }

@@ -16,19 +16,11 @@ import (
 )
 
 func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
-	leave, ok := admit(w, &s.conns, s.cfg.MaxConns)
+	conn, ctx, cancel, release, ok := s.openSocket(w, r, &s.conns, s.cfg.MaxConns)
 	if !ok {
 		return
 	}
-	defer leave()
-	s.wg.Add(1)
-	defer s.wg.Done()
-
-	conn, ctx, cancel, ok := s.accept(w, r)
-	if !ok {
-		return
-	}
-	defer cancel(nil)
+	defer release()
 	log := s.log.With(zap.String("remote", r.RemoteAddr))
 
 	var view View
@@ -71,6 +63,29 @@ func admit(w http.ResponseWriter, conns *atomic.Int64, max int) (leave func(), o
 		return nil, false
 	}
 	return func() { conns.Add(-1) }, true
+}
+
+// openSocket admits one more connection of a kind counted in conns, at
+// most max, and upgrades the request to it (accept). When it cannot, it has
+// answered and ok is false; otherwise release, once the connection is
+// over, cancels its context and uncounts it, and Shutdown waits for that.
+func (s *Server) openSocket(w http.ResponseWriter, r *http.Request, conns *atomic.Int64, max int) (conn *websocket.Conn, ctx context.Context, cancel context.CancelCauseFunc, release func(), ok bool) {
+	leave, ok := admit(w, conns, max)
+	if !ok {
+		return nil, nil, nil, nil, false
+	}
+	s.wg.Add(1)
+	conn, ctx, cancel, ok = s.accept(w, r)
+	if !ok {
+		s.wg.Done()
+		leave()
+		return nil, nil, nil, nil, false
+	}
+	return conn, ctx, cancel, func() {
+		cancel(nil)
+		s.wg.Done()
+		leave()
+	}, true
 }
 
 // accept upgrades an authorised request to a WebSocket. The context it

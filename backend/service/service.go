@@ -220,13 +220,12 @@ func (s *Service) Stop(ctx context.Context) error {
 		s.cancel()
 	}
 	done := make(chan struct{})
-	go func() { s.engines.wait(); close(done) }()
+	go func() { s.engines.wait(); s.keeper.Close(); close(done) }()
 	select {
 	case <-done:
 	case <-ctx.Done():
 		errs = append(errs, fmt.Errorf("stop: background work still running: %w", ctx.Err()))
 	}
-	s.keeper.Close()
 	if err := s.engines.current().close(); err != nil {
 		errs = append(errs, err)
 	}

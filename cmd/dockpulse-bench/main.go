@@ -21,7 +21,12 @@
 //     against a direct /events subscriber over the same transport;
 //  9. several engines: 1, 2 and 3 engines with 60 running containers each
 //     in one `dockpulse serve`, `--stats all`: the backend's CPU and RSS per
-//     engine.
+//     engine;
+//  10. logs: a line's latency through /ws/logs against `docker logs -f` on
+//     the same container, and a flood of 50,000 lines a second for 30 s
+//     (-logs-flood, -logs-rate): the backend's CPU against `docker logs -f
+//     >/dev/null` on the same stream, its RSS, and the state stream's event
+//     latency with the flood against without.
 //
 // By default it starts a private engine in a temporary directory and stops
 // it at the end, so a user's engine is never filled with benchmark
@@ -67,6 +72,11 @@ type sizes struct {
 	// watches at once, each with enginesRunning running containers.
 	engineCounts   []int
 	enginesRunning int
+	// logsLatencyLines is how many lines the logs latency counts;
+	// logsFlood how long the logs flood lasts, at logsRate lines a second.
+	logsLatencyLines int
+	logsFlood        time.Duration
+	logsRate         int
 }
 
 var full = sizes{
@@ -78,6 +88,7 @@ var full = sizes{
 	sampleVisible: 10, samplingCount: 60,
 	serverRunning: 60,
 	engineCounts:  []int{1, 2, 3}, enginesRunning: 60,
+	logsLatencyLines: 300, logsFlood: 30 * time.Second, logsRate: 50000,
 }
 
 var smoke = sizes{
@@ -91,6 +102,7 @@ var smoke = sizes{
 	sampleVisible: 1, samplingCount: 3,
 	serverRunning: 3,
 	engineCounts:  []int{1, 2}, enginesRunning: 2,
+	logsLatencyLines: 20, logsFlood: 3 * time.Second, logsRate: 50000,
 }
 
 // bench is one run.
@@ -127,7 +139,7 @@ func main() {
 	host := flag.String("docker-host", "", "use this engine (DOCKER_HOST form) instead of starting a private one; the engine's daemon CPU is then not measured")
 	dir := flag.String("engine-dir", "", "use (or start) the private engine kept in this directory, as `testengine start DIR` does")
 	smokeMode := flag.Bool("smoke", false, "tiny sizes: checks that every measurement runs and that delivery is correct, in seconds")
-	only := flag.String("only", "", "comma-separated subset: latency,stats,memory,fanout,scale,sampling,headless,latency-remote,engines")
+	only := flag.String("only", "", "comma-separated subset: latency,stats,memory,fanout,scale,sampling,headless,latency-remote,engines,logs")
 	out := flag.String("out", "", "also write the markdown report to this file")
 	logPath := flag.String("log", "", "write the backends' logs here (default: discarded)")
 	serverBin := flag.String("server-bin", "", "dockpulse-server, whose RSS and CPU are measured beside the desktop binary's serve")
@@ -139,6 +151,8 @@ func main() {
 	profN := flag.Int("profile-containers", 60, "running containers for -profile")
 	profClients := flag.Int("profile-clients", 1, "WebSocket clients for -profile")
 	profBurst := flag.Int("profile-burst", 0, "with -profile: profile a burst of this many events instead of a steady window")
+	logsFlood := flag.Duration("logs-flood", 0, "how long the logs flood lasts (default 30s, 3s in smoke mode)")
+	logsRate := flag.Int("logs-rate", 0, "lines a second the logs flood asks for (default 50000)")
 	flag.Parse()
 	if *bin == "" && *profile == "" {
 		fmt.Fprintln(os.Stderr, "dockpulse-bench: -bin is required (build with: go build -o build/bench/dockpulse .)")
@@ -156,6 +170,12 @@ func main() {
 		}
 		if *rounds > 0 {
 			b.sz.rounds = *rounds
+		}
+		if *logsFlood > 0 {
+			b.sz.logsFlood = *logsFlood
+		}
+		if *logsRate > 0 {
+			b.sz.logsRate = *logsRate
 		}
 	})
 	cancel()
@@ -207,6 +227,7 @@ func run(ctx context.Context, bin, host, dir string, smokeMode bool, only, out, 
 		{"headless", b.headless},
 		{"latency-remote", b.remoteLatency},
 		{"engines", b.multiEngine},
+		{"logs", b.logsBench},
 	}
 	var errs []error
 	for _, s := range steps {

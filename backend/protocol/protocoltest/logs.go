@@ -31,6 +31,9 @@ type LogsOptions struct {
 	// Paused reads logs.hello, then nothing until Resume: a client that has
 	// stopped reading.
 	Paused bool
+	// Discard counts lines without keeping them (a flood's millions): Items
+	// then hold only the notices and states, and Lines is empty.
+	Discard bool
 }
 
 // LogsItem is one message after logs.hello: lines, a skip notice or a
@@ -48,16 +51,18 @@ type LogsItem struct {
 // envelope of a logs type) and keeps every message. Its methods are safe
 // for concurrent use.
 type LogsClient struct {
-	conn   *Conn
-	hello  protocol.LogsHello
-	resume chan struct{}
-	once   sync.Once
-	done   chan struct{}
+	conn    *Conn
+	hello   protocol.LogsHello
+	resume  chan struct{}
+	once    sync.Once
+	done    chan struct{}
+	discard bool
 
-	mu    sync.Mutex
-	items []LogsItem
-	lines int
-	err   error
+	mu          sync.Mutex
+	items       []LogsItem
+	lines       int
+	first, last logs.Line // the first and the last line read
+	err         error
 }
 
 // DialLogs opens a logs socket at url (LogsURL) with token and returns
@@ -71,7 +76,7 @@ func DialLogs(ctx context.Context, url, token string, opts *LogsOptions) (*LogsC
 	if err != nil {
 		return nil, resp, err
 	}
-	c := &LogsClient{conn: conn, resume: make(chan struct{}), done: make(chan struct{})}
+	c := &LogsClient{conn: conn, resume: make(chan struct{}), done: make(chan struct{}), discard: opts.Discard}
 	env, err := c.next(ctx, 1)
 	if err == nil && env.Type != protocol.TypeLogsHello {
 		err = fmt.Errorf("first message %q, want %q", env.Type, protocol.TypeLogsHello)
@@ -145,9 +150,18 @@ func (c *LogsClient) add(env protocol.Envelope, at time.Time) error {
 		return fmt.Errorf("%s %d: %w", env.Type, env.Seq, err)
 	}
 	c.mu.Lock()
+	defer c.mu.Unlock()
+	if n := len(item.Lines); n > 0 {
+		if c.lines == 0 {
+			c.first = item.Lines[0]
+		}
+		c.last = item.Lines[n-1]
+		c.lines += n
+		if c.discard {
+			return nil
+		}
+	}
 	c.items = append(c.items, item)
-	c.lines += len(item.Lines)
-	c.mu.Unlock()
 	return nil
 }
 
@@ -176,6 +190,13 @@ func (c *LogsClient) Lines() []logs.Line {
 		out = append(out, it.Lines...)
 	}
 	return out
+}
+
+// Span is the first and the last line read so far (zero before any).
+func (c *LogsClient) Span() (first, last logs.Line) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.first, c.last
 }
 
 // LineCount is how many lines were read so far.

@@ -1,7 +1,7 @@
 // The search box: plain text or a regular expression, the count, and the way
 // to the next and previous match (Enter, Shift+Enter).
 
-import { useId, type KeyboardEvent, type RefObject } from 'react'
+import { useId, type KeyboardEvent, type ReactNode, type RefObject } from 'react'
 import { Icon } from '../Icon'
 
 export function LogSearch({
@@ -12,6 +12,7 @@ export function LogSearch({
   matchCase,
   onMatchCase,
   error,
+  pending,
   total,
   current,
   onStep,
@@ -24,6 +25,8 @@ export function LogSearch({
   matchCase: boolean
   onMatchCase: (matchCase: boolean) => void
   error: string | undefined
+  /** The count is still for an earlier query (a long search is under way). */
+  pending: boolean
   total: number
   /** The current match, 0-based, if one is chosen. */
   current: number | null
@@ -45,7 +48,9 @@ export function LogSearch({
     ? ''
     : query === ''
       ? ''
-      : total === 0
+      : pending
+        ? 'Searching…'
+        : total === 0
         ? 'No matches'
         : current === null
           ? `${total.toLocaleString()} ${total === 1 ? 'match' : 'matches'}`
@@ -68,26 +73,12 @@ export function LogSearch({
           spellCheck={false}
         />
       </label>
-      <button
-        type="button"
-        className="small-button log-toggle"
-        aria-pressed={regex}
-        aria-label="Regular expression"
-        title="Regular expression"
-        onClick={() => onRegex(!regex)}
-      >
+      <Toggle label="Regular expression" on={regex} onChange={onRegex}>
         .*
-      </button>
-      <button
-        type="button"
-        className="small-button log-toggle"
-        aria-pressed={matchCase}
-        aria-label="Match case"
-        title="Match case"
-        onClick={() => onMatchCase(!matchCase)}
-      >
+      </Toggle>
+      <Toggle label="Match case" on={matchCase} onChange={onMatchCase}>
         Aa
-      </button>
+      </Toggle>
       <button type="button" className="small-button" aria-label="Previous match" title="Previous match (Shift+Enter)" disabled={total === 0} onClick={() => onStep(-1)}>
         ↑
       </button>
@@ -103,5 +94,13 @@ export function LogSearch({
         </span>
       )}
     </div>
+  )
+}
+
+function Toggle({ label, on, onChange, children }: { label: string; on: boolean; onChange: (on: boolean) => void; children: ReactNode }) {
+  return (
+    <button type="button" className="small-button log-toggle" aria-pressed={on} aria-label={label} title={label} onClick={() => onChange(!on)}>
+      {children}
+    </button>
   )
 }

@@ -3,31 +3,9 @@ import userEvent from '@testing-library/user-event'
 import { beforeEach, describe, expect, test, vi } from 'vitest'
 import { LogView } from './LogView'
 import { SETTINGS_KEY } from './settings'
-import type { LogLine, LogViewProps } from './types'
+import { makeLines, viewProps } from './testLines'
 
-function makeLines(n: number, from = 0, over: Partial<LogLine> = {}): LogLine[] {
-  const out: LogLine[] = []
-  for (let i = from; i < from + n; i++) {
-    const ns = String(i).padStart(9, '0')
-    out.push({ engine: 'default', id: 'c1', time: `2026-12-02T06:00:00.${ns}Z`, stream: 'stdout', text: `line ${i}`, ...over })
-  }
-  return out
-}
-
-function props(over: Partial<LogViewProps> = {}): LogViewProps {
-  return {
-    lines: [],
-    containers: [{ engine: 'default', id: 'c1', name: 'web-1' }],
-    status: { text: 'Live', tone: 'live' },
-    notices: [],
-    canLoadEarlier: false,
-    loadingEarlier: false,
-    onLoadEarlier: () => {},
-    fileName: 'web-1.log',
-    variant: 'panel',
-    ...over,
-  }
-}
+const props = viewProps
 
 const log = () => screen.getByRole('log', { name: /^Logs/ })
 const rows = () => within(log()).queryAllByRole('listitem')
@@ -307,8 +285,10 @@ describe('LogView: what is shown', () => {
     render(<LogView {...props({ lines: makeLines(1, 0, { text: '\x1b[1;31mERROR\x1b[0m plain \x1b[4;32mlink\x1b[0m \x1b[38;5;208mamber\x1b[0m \x1b[38;2;1;2;3mrgb\x1b[0m\x1b[2K' }) })} />)
     expect(within(log()).getByText('ERROR')).toHaveClass('ansi-red-fg', 'ansi-bold')
     expect(within(log()).getByText('link')).toHaveClass('ansi-green-fg', 'ansi-underline')
-    expect(within(log()).getByText('amber')).toHaveStyle({ color: 'rgb(255, 135, 0)' })
-    expect(within(log()).getByText('rgb')).toHaveStyle({ color: 'rgb(1, 2, 3)' })
+    // A program's own colours: a value per theme, kept where it reads.
+    expect(within(log()).getByText('amber')).toHaveClass('ansi-rgb-fg')
+    expect(within(log()).getByText('amber').style.getPropertyValue('--ansi-fg-dark')).toBe('rgb(255, 135, 0)')
+    expect(within(log()).getByText('rgb').style.getPropertyValue('--ansi-fg-light')).toBe('rgb(1, 2, 3)')
     expect(rows()[0]).toHaveTextContent(/ERROR plain link amber rgb$/)
     expect(rows()[0]!.textContent).not.toContain('\x1b')
   })

@@ -2,7 +2,7 @@
 // Presentational: the lines, status and notices come from the logs client;
 // following, search, filters and how lines are shown are the viewer's own.
 
-import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react'
+import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState, type CSSProperties, type KeyboardEvent } from 'react'
 import { errorText } from '../../live/errors'
 import { copyText } from '../clipboard'
 import { linesForCopy, linesForFile, downloadText } from './exportText'
@@ -12,12 +12,20 @@ import { LogSearch } from './LogSearch'
 import { ALL_CONTAINERS, LogActions, LogFilters } from './LogToolbar'
 import { LogNotices, LogStatusLine } from './LogNotices'
 import { containerKey, containerSlots } from './palette'
-import { collectMatches, compileSearch, matchAt, matchNumber, NO_MATCHES } from './search'
+import { collectMatches, compileSearch, matchAt, matchNumber, NO_MATCHES, type Collected } from './search'
 import { useLogSettings } from './settings'
-import type { LogLine, LogViewProps } from './types'
+import type { LogContainer, LogLine, LogViewProps } from './types'
+import '../Inspect.css'
 import './LogView.css'
 
 const SAID_MS = 4000
+
+/** A project's labels get one width, so that the lines' text starts in one column. */
+function labelWidth(containers: readonly LogContainer[]): CSSProperties | undefined {
+  if (containers.length < 2) return undefined
+  const longest = Math.max(...containers.map((c) => c.name.length))
+  return { '--log-label': `${Math.min(longest, 18) + 1.5}ch` } as CSSProperties
+}
 
 export function LogView({
   lines,
@@ -70,9 +78,18 @@ export function LogView({
   }, [containers, many])
   const nameOf = many ? (l: LogLine) => containerOf(l)!.name : undefined
 
-  const compiled = useMemo(() => compileSearch(query, { regex: settings.regex, matchCase: settings.matchCase }), [query, settings.regex, settings.matchCase])
+  // Searching 100,000 lines takes a while: typing stays responsive, the count follows.
+  const searched = useDeferredValue(query)
+  const compiled = useMemo(
+    () => compileSearch(searched, { regex: settings.regex, matchCase: settings.matchCase }),
+    [searched, settings.regex, settings.matchCase],
+  )
   const matcher = compiled?.matcher ?? null
-  const matches = useMemo(() => (matcher ? collectMatches(visible, matcher) : NO_MATCHES), [visible, matcher])
+  const collected = useRef<Collected | null>(null)
+  const matches = useMemo(() => (matcher ? collectMatches(visible, matcher, collected.current) : NO_MATCHES), [visible, matcher])
+  useEffect(() => {
+    collected.current = matcher ? { list: visible, matcher, matches } : null
+  })
 
   const activeIndex = active && matcher ? locate(visible, active.line, active.hint) : -1
   const current = activeIndex >= 0 && active && active.n < matcher!.ranges(active.line).length ? matchNumber(matches, activeIndex, active.n) : null
@@ -98,12 +115,15 @@ export function LogView({
 
   const range = useRef({ start: 0, end: 0 })
   const step = (direction: 1 | -1) => {
-    if (matches.total === 0) return
+    // Enter right after typing: the deferred search has not caught up yet, search now.
+    const now = searched === query ? matcher : (compileSearch(query, { regex: settings.regex, matchCase: settings.matchCase })?.matcher ?? null)
+    const all = searched === query ? matches : now ? collectMatches(visible, now) : NO_MATCHES
+    if (all.total === 0) return
     let k: number
-    if (current !== null) k = (current + direction + matches.total) % matches.total
-    else if (direction === 1) k = matchNumber(matches, range.current.start, 0) % matches.total
-    else k = (matchNumber(matches, range.current.end + 1, 0) - 1 + matches.total) % matches.total
-    const at = matchAt(matches, k)
+    if (current !== null && searched === query) k = (current + direction + all.total) % all.total
+    else if (direction === 1) k = matchNumber(all, range.current.start, 0) % all.total
+    else k = (matchNumber(all, range.current.end + 1, 0) - 1 + all.total) % all.total
+    const at = matchAt(all, k)
     if (!at) return
     setActive({ line: visible[at.index]!, n: at.n, hint: at.index })
     follow(false)
@@ -158,7 +178,7 @@ export function LogView({
     ) : null
 
   return (
-    <section className="logview" data-variant={variant} aria-label={label} onKeyDown={onKeyDown}>
+    <section className="logview" data-variant={variant} aria-label={label} onKeyDown={onKeyDown} style={labelWidth(containers)}>
       <div className="log-toolbar" role="toolbar" aria-label="Log controls">
         <LogSearch
           query={query}
@@ -171,6 +191,7 @@ export function LogView({
           matchCase={settings.matchCase}
           onMatchCase={(matchCase) => change({ matchCase })}
           error={compiled?.error}
+          pending={searched !== query}
           total={matches.total}
           current={current}
           onStep={step}

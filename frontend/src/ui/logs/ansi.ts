@@ -4,6 +4,7 @@
 
 import Anser from 'anser'
 import type { CSSProperties } from 'react'
+import { themed } from './contrast'
 import type { LogLine } from './types'
 
 /** A run of text with one style, at `start` in the line's plain text. */
@@ -12,7 +13,7 @@ export interface Run {
   start: number
   /** Class names: the 16 named colours follow the theme (LogView.css). */
   className?: string
-  /** 256-colour and true-colour values, which no theme can adjust. */
+  /** 256-colour and true-colour values: a background as given, a text colour per theme. */
   style?: CSSProperties
 }
 
@@ -69,19 +70,33 @@ export function parse(text: string): Styled {
 
 function colour(value: string | null, truecolor: string | null, which: 'fg' | 'bg', classes: string[], style: CSSProperties) {
   if (!value) return
-  const prop = which === 'fg' ? 'color' : 'backgroundColor'
+  let rgb: readonly [number, number, number] | null = null
   if (value === 'ansi-truecolor') {
-    if (truecolor) style[prop] = `rgb(${truecolor})`
-    return
-  }
-  const palette = /^ansi-palette-(\d+)$/.exec(value)
-  if (palette) {
+    const parts = truecolor?.split(',').map((p) => Number(p.trim()))
+    if (parts?.length === 3 && parts.every((p) => Number.isInteger(p) && p >= 0 && p <= 255)) rgb = parts as [number, number, number]
+  } else {
+    const palette = /^ansi-palette-(\d+)$/.exec(value)
+    if (!palette) {
+      classes.push(`${value}-${which}`)
+      return
+    }
     const n = Number(palette[1])
-    if (n < 16) classes.push(`${NAMED[n]}-${which}`)
-    else style[prop] = xterm256(n)
+    if (n < 16) {
+      classes.push(`${NAMED[n]}-${which}`)
+      return
+    }
+    rgb = xterm256(n)
+  }
+  if (!rgb) return
+  if (which === 'bg') {
+    style.backgroundColor = `rgb(${rgb.join(', ')})`
     return
   }
-  classes.push(`${value}-${which}`)
+  // A program's own colour, made readable on each theme (LogView.css picks one).
+  const t = themed(rgb)
+  classes.push('ansi-rgb-fg')
+  ;(style as Record<string, string>)['--ansi-fg-light'] = t.light
+  ;(style as Record<string, string>)['--ansi-fg-dark'] = t.dark
 }
 
 const NAMED = [
@@ -104,12 +119,12 @@ const NAMED = [
 ] as const
 
 /** Colours 16 to 255 of the xterm palette: a 6×6×6 cube, then 24 greys. */
-export function xterm256(n: number): string {
+export function xterm256(n: number): [number, number, number] {
   if (n >= 232) {
     const v = 8 + (n - 232) * 10
-    return `rgb(${v}, ${v}, ${v})`
+    return [v, v, v]
   }
   const i = n - 16
   const level = (x: number) => (x === 0 ? 0 : 55 + x * 40)
-  return `rgb(${level(Math.floor(i / 36))}, ${level(Math.floor(i / 6) % 6)}, ${level(i % 6)})`
+  return [level(Math.floor(i / 36)), level(Math.floor(i / 6) % 6), level(i % 6)]
 }

@@ -3,6 +3,7 @@
 // of n" to its line and back.
 
 import { styled } from './ansi'
+import { sharedRun } from './locate'
 import type { LogLine } from './types'
 
 /** A match: [start, end) in the line's plain text. */
@@ -82,19 +83,61 @@ export interface Matches {
 
 export const NO_MATCHES: Matches = { total: 0, lines: new Int32Array(0), before: new Int32Array(0) }
 
-export function collectMatches(list: readonly LogLine[], matcher: Matcher): Matches {
+/** The list a Matches was collected from, to collect the next list's from it. */
+export interface Collected {
+  list: readonly LogLine[]
+  matcher: Matcher
+  matches: Matches
+}
+
+/**
+ * Every match in the list. With the previous list's matches (same matcher),
+ * the lines it shares with that list are not searched again: lines come and
+ * go at the ends of a buffer of 100,000.
+ */
+export function collectMatches(list: readonly LogLine[], matcher: Matcher, prev: Collected | null = null): Matches {
+  const run = prev && prev.matcher === matcher ? sharedRun(prev.list, list) : null
   const lines: number[] = []
-  const before: number[] = []
-  let total = 0
-  for (let i = 0; i < list.length; i++) {
-    const n = matcher.ranges(list[i]!).length
-    if (n > 0) {
-      lines.push(i)
-      before.push(total)
-      total += n
+  const counts: number[] = []
+  const scan = (from: number, to: number) => {
+    for (let i = from; i < to; i++) {
+      const n = matcher.ranges(list[i]!).length
+      if (n > 0) {
+        lines.push(i)
+        counts.push(n)
+      }
     }
   }
-  return { total, lines: Int32Array.from(lines), before: Int32Array.from(before) }
+  if (run) {
+    const old = prev!.matches
+    scan(0, run.from + run.shift)
+    // The shared run's matching lines, moved by the shift, without searching them.
+    let k = firstAtOrAfter(old.lines, run.from)
+    for (; k < old.lines.length && old.lines[k]! < run.to; k++) {
+      const next = k + 1 < old.lines.length ? old.before[k + 1]! : old.total
+      lines.push(old.lines[k]! + run.shift)
+      counts.push(next - old.before[k]!)
+    }
+    scan(run.to + run.shift, list.length)
+  } else scan(0, list.length)
+  const before = new Int32Array(lines.length)
+  let total = 0
+  for (let i = 0; i < lines.length; i++) {
+    before[i] = total
+    total += counts[i]!
+  }
+  return { total, lines: Int32Array.from(lines), before }
+}
+
+function firstAtOrAfter(a: Int32Array, value: number): number {
+  let lo = 0
+  let hi = a.length
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1
+    if (a[mid]! < value) lo = mid + 1
+    else hi = mid
+  }
+  return lo
 }
 
 /** Where in the list match k (0-based) is: its line's index and which of that line's matches. */
@@ -113,13 +156,7 @@ export function matchAt(m: Matches, k: number): { index: number; n: number } | n
 
 /** The number k of the n-th match of the line at index, or the position it would take. */
 export function matchNumber(m: Matches, index: number, n: number): number {
-  let lo = 0
-  let hi = m.lines.length
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1
-    if (m.lines[mid]! < index) lo = mid + 1
-    else hi = mid
-  }
+  const lo = firstAtOrAfter(m.lines, index)
   if (lo < m.lines.length && m.lines[lo] === index) return m.before[lo]! + n
   return lo < m.lines.length ? m.before[lo]! : m.total
 }
