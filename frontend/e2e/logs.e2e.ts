@@ -39,6 +39,16 @@ const SAY = 'while true; do if [ -f /tmp/say ]; then echo "said $(cat /tmp/say)"
 
 const shots = process.env.DOCKPULSE_E2E_SHOTS ?? join(tmpdir(), 'dockpulse-e2e-shots')
 
+/** Screenshots of the page as it is, light and dark: logs-NAME-light.png, logs-NAME-dark.png. */
+async function shoot(name: string): Promise<void> {
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme })
+    await page.waitForTimeout(300)
+    await page.screenshot({ path: join(shots, `logs-${name}-${scheme}.png`) })
+  }
+  await page.emulateMedia({ colorScheme: 'light' })
+}
+
 beforeAll(async () => {
   engine = await startEngine()
   const bin = await dockpulseBinary()
@@ -68,7 +78,14 @@ describe('logs', () => {
     await tabPanel().getByRole('status', { name: 'Log stream' }).filter({ hasText: 'Live' }).waitFor({ timeout: 10_000 })
     const written = Date.now()
     await say('hello-live')
-    await tabPanel().getByText('said hello-live', { exact: true }).waitFor({ timeout: 5000 })
+    await tabPanel()
+      .getByText('said hello-live', { exact: true })
+      .waitFor({ timeout: 5000 })
+      .catch(async (e: unknown) => {
+        const listed = await tabPanel().getByRole('listitem').allTextContents()
+        console.log('DEBUG', await tabPanel().locator('.log-statusline').textContent(), listed.slice(-3), await docker(engine, 'logs', '--tail', '2', talker))
+        throw e
+      })
     console.log(`e2e: a line shown ${Date.now() - written} ms after docker exec started writing it`)
     // Text is text: the container's "<b>" is not markup.
     await say("'<b>bold?</b>'")
@@ -123,14 +140,6 @@ describe('logs', () => {
   })
 
   it('takes screenshots of the tab and the full view, light and dark, at 1280×800 and 800×600', async () => {
-    const shoot = async (name: string) => {
-      for (const scheme of ['light', 'dark'] as const) {
-        await page.emulateMedia({ colorScheme: scheme })
-        await page.waitForTimeout(300)
-        await page.screenshot({ path: join(shots, `logs-${name}-${scheme}.png`) })
-      }
-      await page.emulateMedia({ colorScheme: 'light' })
-    }
     for (const size of [{ width: 1280, height: 800 }, { width: 800, height: 600 }]) {
       await page.setViewportSize(size)
       // A small window leaves the panels little height: the table makes way, as a user would have it.
@@ -173,13 +182,30 @@ describe('logs', () => {
     await full.getByText('This container was removed; these are its last 2 lines, kept by Dockpulse').waitFor({ timeout: 10_000 })
     await full.getByText('starting up', { exact: true }).waitFor()
     await full.getByText('fatal: cannot go on', { exact: true }).waitFor()
-    for (const scheme of ['light', 'dark'] as const) {
-      await page.emulateMedia({ colorScheme: scheme })
-      await page.waitForTimeout(300)
-      await page.screenshot({ path: join(shots, `logs-lastwords-${scheme}.png`) })
-    }
-    await page.emulateMedia({ colorScheme: 'light' })
+    await shoot('lastwords')
     await page.keyboard.press('Escape')
+  })
+
+  it('loads earlier lines from the engine, before the last 500 it starts with', async () => {
+    const long = await createContainer(engine, 'e2e-logs-long', { cmd: ['sh', '-c', 'for i in $(seq 1 1600); do echo "row $i"; done; sleep 100000'] })
+    await until('all written', () => docker(engine, 'logs', long).then((t) => t.split('\n').length), (n) => n >= 1600, 10_000)
+    await row(page, long).click()
+    const panel = page.getByRole('region', { name: 'Details of e2e-logs-long' })
+    await panel.getByRole('tab', { name: 'Logs' }).click()
+    const logs = panel.getByRole('tabpanel', { name: 'Logs of e2e-logs-long' })
+    await logs.getByText('500 lines', { exact: true }).waitFor({ timeout: 10_000 })
+    const count = () => logs.locator('.log-lines-count').textContent()
+    // Each asks the engine for the 1000 lines up to the oldest held (that one again among them).
+    await logs.getByRole('button', { name: 'Load earlier lines' }).click()
+    await until('a thousand earlier', count, (t) => t === '1,499 lines', 10_000)
+    await logs.getByRole('button', { name: 'Load earlier lines' }).click()
+    await until('the rest', count, (t) => t === '1,600 lines', 10_000)
+    // The engine has no more: the button goes.
+    await until('no more to load', () => logs.getByRole('button', { name: 'Load earlier lines' }).count(), (n) => n === 0, 5000)
+    const [download] = await Promise.all([page.waitForEvent('download'), logs.getByRole('button', { name: 'Download' }).click()])
+    const rows = readFileSync(await download.path(), 'utf8').trimEnd().split('\n')
+    expect(rows.map((r) => r.replace(/^\S+ stdout /, ''))).toEqual(Array.from({ length: 1600 }, (_, i) => `row ${i + 1}`))
+    await docker(engine, 'rm', '-f', long)
   })
 
   it('opens a compose project’s logs from its group header, its containers merged', async () => {
@@ -193,7 +219,7 @@ describe('logs', () => {
     await full.getByText('db up', { exact: true }).waitFor({ timeout: 10_000 })
     await docker(engine, 'exec', db, 'sh', '-c', 'echo from-db > /tmp/say')
     await full.getByText('said from-db', { exact: true }).waitFor({ timeout: 5000 })
-    await page.screenshot({ path: join(shots, 'logs-project-light.png') })
+    await shoot('project')
     await page.keyboard.press('Escape')
     await page.getByRole('checkbox', { name: 'Group by project' }).uncheck()
     await docker(engine, 'rm', '-f', web, db)

@@ -271,6 +271,21 @@ describe('LogsClient', () => {
     c.stop()
   })
 
+  it('starts again after a stop, as StrictMode’s second mount does, on one socket', async () => {
+    const { backend, urls } = fakeBackend()
+    const c = client(backend)
+    c.stop()
+    c.start()
+    await settle()
+    expect(urls).toHaveLength(2) // the first attempt asked for its URL, then gave way before opening a socket
+    expect(FakeWebSocket.instances).toHaveLength(1)
+    FakeWebSocket.last.deliver(hello())
+    FakeWebSocket.last.deliver(lines(line(1)))
+    await settle()
+    expect(texts(c)).toEqual(['line 1'])
+    c.stop()
+  })
+
   it('tells subscribers at most once per interval, and nothing after stop', async () => {
     const { backend } = fakeBackend()
     const c = client(backend)
