@@ -112,14 +112,15 @@ describe('the detail panel’s inspect', () => {
   it('shows the raw inspect JSON as text, environment values hidden until all are shown', async () => {
     await config().getByText('Raw inspect JSON').click()
     const raw = config().getByLabel("The engine's inspect answer")
-    const text = (await raw.textContent()) ?? ''
+    // The details element fills its text once opened: wait for it.
+    const text = await until('the raw JSON shown', async () => (await raw.textContent()) ?? '', (t) => t.includes('"Id"'), 3000)
     expect(text).toContain(`"Id": "${id}"`)
     expect(text).toContain('"NanoCpus": 500000000')
     expect(text).toMatch(/"SECRET=•+"/)
     expect(text).not.toContain('SECRET=x')
     expect(await raw.evaluate((el) => getComputedStyle(el).fontFamily)).toMatch(/mono/i)
     await config().getByRole('button', { name: 'Show values' }).click()
-    expect(await raw.textContent()).toContain('"SECRET=x"')
+    await until('the values shown', async () => (await raw.textContent()) ?? '', (t) => t.includes('"SECRET=x"'), 3000)
     await config().getByRole('button', { name: 'Hide values' }).click()
   })
 
