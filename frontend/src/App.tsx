@@ -109,6 +109,7 @@ export function App() {
     gridRef,
     toggleGrouped: () => setGrouped((g) => !g),
     openHelp: () => setHelp(true),
+    openLogs: (key) => setLogsView({ kind: 'container', key }),
   })
 
   const empty = emptyTableText(table, synced, connection, engines)

@@ -21,6 +21,7 @@ export const SHORTCUTS: readonly { keys: readonly (readonly string[])[]; what: s
   { keys: [['r']], what: 'Restart' },
   { keys: [['Shift+K']], what: 'Kill (asks first)' },
   { keys: [['Delete']], what: 'Remove (asks first)' },
+  { keys: [['l']], what: 'Logs, full height' },
   { keys: [['g']], what: 'Group by compose project' },
   { keys: [['?']], what: 'This help' },
 ]
@@ -42,6 +43,8 @@ export interface ShortcutTargets {
   gridRef: RefObject<HTMLDivElement | null>
   toggleGrouped: () => void
   openHelp: () => void
+  /** The selected container's logs in the full-height view. */
+  openLogs: (key: string) => void
 }
 
 type ShortcutAction = ContainerAction | 'toggle-run' | 'toggle-pause'
@@ -131,6 +134,12 @@ export function useShortcuts(targets: ShortcutTargets): void {
         case 'Delete':
         case 'Backspace':
           return act('remove')
+        case 'l':
+          if (t.selected) {
+            e.preventDefault()
+            t.openLogs(t.selected)
+          }
+          return
         case 'g':
           return t.toggleGrouped()
         case '?':

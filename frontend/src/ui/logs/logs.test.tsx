@@ -95,6 +95,19 @@ describe('logs in the app', () => {
     expect(FakeWebSocket.instances.filter((ws) => ws.closedWith === null)).toHaveLength(1)
   })
 
+  it('opens the selected container’s logs full height with l', async () => {
+    const user = render()
+    dispatch({ type: 'message', message: snapshot() })
+    frame()
+    await user.keyboard('l')
+    expect(screen.queryByRole('dialog')).toBeNull()
+    await user.click(screen.getByRole('row', { name: 'db-1' }))
+    act(() => (document.activeElement as HTMLElement | null)?.blur())
+    await user.keyboard('l')
+    expect(screen.getByRole('dialog', { name: 'Logs of db-1' })).toBeVisible()
+    await vi.waitFor(() => expect(backend.urls.at(-1)).toContain('id=db'))
+  })
+
   it('opens a compose project’s logs from its group header, every container on one socket', async () => {
     const user = render()
     dispatch({ type: 'message', message: snapshot() })
