@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 
 	cerrdefs "github.com/containerd/errdefs"
 	"github.com/docker/docker/api/types"
@@ -82,6 +83,7 @@ func (r *Reader) Engine() string { return r.engine }
 // target is what reading a container's log needs to know of it.
 type target struct {
 	id         string // its full ID
+	name       string // its name, without the engine's leading "/"
 	tty        bool   // its stream is raw, not multiplexed
 	running    bool   // it may still write
 	autoRemove bool   // the engine removes it when it exits (docker run --rm)
@@ -97,17 +99,31 @@ func (r *Reader) inspect(ctx context.Context, id string) (target, error) {
 		}
 		return target{}, fmt.Errorf("inspect %s on engine %s: %w", model.Cut(id, model.MaxWord), r.engine, err)
 	}
-	t := target{id: in.ID}
-	if in.ContainerJSONBase != nil && in.HostConfig != nil {
-		t.autoRemove = in.HostConfig.AutoRemove
+	t := target{id: id}
+	if b := in.ContainerJSONBase; b != nil {
+		t.id, t.name = b.ID, strings.TrimPrefix(b.Name, "/")
+		if b.HostConfig != nil {
+			t.autoRemove = b.HostConfig.AutoRemove
+		}
+		if b.State != nil {
+			t.running = b.State.Running || b.State.Restarting
+		}
 	}
 	if in.Config != nil {
 		t.tty = in.Config.Tty
 	}
-	if in.ContainerJSONBase != nil && in.State != nil {
-		t.running = in.State.Running || in.State.Restarting
-	}
 	return t, nil
+}
+
+// Describe is what a logs client is told of the container id: its full ID,
+// its name, and whether it has a TTY (its log is then one raw stream, every
+// line stdout). An unknown one is an error wrapping model.ErrNotFound.
+func (r *Reader) Describe(ctx context.Context, id string) (fullID, name string, tty bool, err error) {
+	t, err := r.inspect(ctx, id)
+	if err != nil {
+		return "", "", false, err
+	}
+	return t.id, t.name, t.tty, nil
 }
 
 // read reads the container's log as opts say (always both streams, with

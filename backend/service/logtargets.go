@@ -21,7 +21,7 @@ func (s *Service) LogTargets(ctx context.Context, engine string, ids []string) (
 	}
 	out := make([]protocol.LogsContainer, 0, len(ids))
 	for _, id := range ids {
-		full, name, tty, err := e.Docker.LogTarget(ctx, id)
+		full, name, tty, err := e.Logs.Describe(ctx, id)
 		if err != nil {
 			return nil, fmt.Errorf("follow logs on engine %s: %w", model.Cut(engine, model.MaxWord), err)
 		}
