@@ -14,28 +14,21 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"slices"
 
 	"go.uber.org/zap"
 
 	"github.com/dockpulse/dockpulse/backend/atomicfile"
+	"github.com/dockpulse/dockpulse/backend/configdir"
 )
 
 // FileName is the file, in Dir under the user's config directory.
 const FileName = "engines.json"
 
-// Dir is the app's folder in the user's config directory, where its log
-// and notification setting are too.
-const Dir = "Dockpulse"
-
-// DefaultFile is os.UserConfigDir()/Dockpulse/engines.json.
+// DefaultFile is engines.json in the app's config folder, beside its log
+// and notification setting.
 func DefaultFile() (string, error) {
-	dir, err := os.UserConfigDir()
-	if err != nil {
-		return "", fmt.Errorf("find config directory: %w", err)
-	}
-	return filepath.Join(dir, Dir, FileName), nil
+	return configdir.File(FileName)
 }
 
 // Choice is the file's content.

@@ -13,7 +13,7 @@ import (
 )
 
 func TestSaveThenLoad(t *testing.T) {
-	path := filepath.Join(t.TempDir(), Dir, FileName) // the folder does not exist yet
+	path := filepath.Join(t.TempDir(), "Dockpulse", FileName) // the folder does not exist yet
 	if err := Save(path, Choice{Contexts: []string{"two", "default", "two"}}); err != nil {
 		t.Fatal(err)
 	}

@@ -13,6 +13,8 @@ import (
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 	"gopkg.in/natefinch/lumberjack.v2"
+
+	"github.com/dockpulse/dockpulse/backend/configdir"
 )
 
 // EnvLevel is the environment variable that sets the level when no flag does.
@@ -83,11 +85,7 @@ func New(opts Options) (log *zap.Logger, close func() error, err error) {
 
 // DefaultFile is the desktop app's log file in the user's config directory.
 func DefaultFile() (string, error) {
-	dir, err := os.UserConfigDir()
-	if err != nil {
-		return "", fmt.Errorf("find config directory: %w", err)
-	}
-	return filepath.Join(dir, "Dockpulse", "dockpulse.log"), nil
+	return configdir.File("dockpulse.log")
 }
 
 // openLogFile opens the log file for appending, rotated by size by

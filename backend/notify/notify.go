@@ -10,12 +10,12 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"sync"
 
 	"github.com/gen2brain/beeep"
 
 	"github.com/dockpulse/dockpulse/backend/atomicfile"
+	"github.com/dockpulse/dockpulse/backend/configdir"
 )
 
 // AppName is the application name the notifications carry.
@@ -27,11 +27,7 @@ const FileName = "notifications.json"
 
 // DefaultFile is where the setting is kept: the user's config directory.
 func DefaultFile() (string, error) {
-	dir, err := os.UserConfigDir()
-	if err != nil {
-		return "", fmt.Errorf("find config directory: %w", err)
-	}
-	return filepath.Join(dir, "Dockpulse", FileName), nil
+	return configdir.File(FileName)
 }
 
 // settings is the file's content.
