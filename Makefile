@@ -11,12 +11,13 @@ UNAME       := $(shell uname -s)
 # WebKitGTK 4.1 on Linux (4.0 is gone from newer distributions).
 ifeq ($(UNAME),Linux)
 TAGS        := -tags webkit2_41
+WEBKIT_TAG  := ,webkit2_41
 endif
 WAILS       := go tool wails
 BIN         := build/bin/dockpulse
 LDFLAGS     := -X main.version=$(VERSION)
 
-.PHONY: all deps frontend build windows run serve dev test fuzz soak bench bench-smoke bench-ui package package-deb package-server image sums clean
+.PHONY: all deps frontend build windows run serve dev test fuzz soak bench bench-smoke bench-ui bench-desktop package package-deb package-server image sums clean
 
 all: build
 
@@ -198,5 +199,19 @@ bench-ui: frontend
 	go build -o "$$dir/dockpulse" .; \
 	(cd frontend && DOCKPULSE_BIN="$$dir/dockpulse" npm run e2e:bench)
 
+## bench-desktop: the same dashboard in the desktop webview (WebKitGTK under
+## Xvfb), 1000 containers (200 running), --stats all, 30 s of live updates
+## with xdotool scrolling and re-sorting; prints frame gaps from the frame
+## probe, the WebKit processes' CPU time and the load average. It builds the
+## app with the probe (UI from vite build --mode frameprobe into
+## frontend/dist-frameprobe, Go tag frameprobe) into build/bench; the shipped
+## UI and binary have none of it. Knobs: BENCH_DESKTOP_FLAGS, e.g.
+## "-desktop-containers 100 -desktop-window 5s -desktop-stats visible".
+bench-desktop: deps
+	cd frontend && npx tsc -b && npx vite build --mode frameprobe
+	mkdir -p build/bench
+	go build -tags desktop,production,frameprobe$(WEBKIT_TAG) -ldflags "$(LDFLAGS)" -o build/bench/dockpulse-frameprobe .
+	go run ./cmd/dockpulse-bench -only desktop -bin build/bench/dockpulse-frameprobe -frameprobe-bin build/bench/dockpulse-frameprobe -log build/bench/desktop.log $(BENCH_DESKTOP_FLAGS)
+
 clean:
-	rm -rf build/bin build/dist build/package build/image frontend/dist
+	rm -rf build/bin build/dist build/package build/image frontend/dist frontend/dist-frameprobe

@@ -24,6 +24,8 @@ function devProxy(target: string | undefined): Record<string, ProxyOptions> | un
   }
 }
 
+const FRAME_PROBE_MODE = 'frameprobe'
+
 export default defineConfig(({ mode }) => {
   const env = loadEnv(mode, process.cwd(), 'VITE_')
   return {
@@ -31,8 +33,12 @@ export default defineConfig(({ mode }) => {
     // Relative asset URLs work both in the Wails webview and when the Go
     // backend serves dist/ over HTTP.
     base: './',
+    // The desktop benchmark's frame probe (src/probe): only `vite build
+    // --mode frameprobe` compiles it in, into dist-frameprobe, which only a
+    // Go build with the tag frameprobe embeds (frontend/embed_frameprobe.go).
+    define: { __FRAME_PROBE__: JSON.stringify(mode === FRAME_PROBE_MODE) },
     build: {
-      outDir: 'dist',
+      outDir: mode === FRAME_PROBE_MODE ? 'dist-frameprobe' : 'dist',
       emptyOutDir: true,
     },
     server: {

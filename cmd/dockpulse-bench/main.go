@@ -26,7 +26,13 @@
 //     the same container, and a flood of 50,000 lines a second for 30 s
 //     (-logs-flood, -logs-rate): the backend's CPU against `docker logs -f
 //     >/dev/null` on the same stream, its RSS, and the state stream's event
-//     latency with the flood against without.
+//     latency with the flood against without;
+//  11. desktop: the dashboard in the real desktop webview (WebKitGTK under
+//     Xvfb) with 1000 containers, 200 running, for 30 s of live updates:
+//     frame gaps from the frame probe of a frameprobe build of the app
+//     (-frameprobe-bin; make bench-desktop), the WebKit processes' CPU and
+//     the load average. Skipped without -frameprobe-bin. Knobs:
+//     -desktop-containers, -desktop-running, -desktop-window, -desktop-stats.
 //
 // By default it starts a private engine in a temporary directory and stops
 // it at the end, so a user's engine is never filled with benchmark
@@ -77,6 +83,10 @@ type sizes struct {
 	logsLatencyLines int
 	logsFlood        time.Duration
 	logsRate         int
+	// desktopTotal containers, desktopRunning of them running, and one
+	// window of desktopWindow for the desktop webview section.
+	desktopTotal, desktopRunning int
+	desktopWindow                time.Duration
 }
 
 var full = sizes{
@@ -89,6 +99,7 @@ var full = sizes{
 	serverRunning: 60,
 	engineCounts:  []int{1, 2, 3}, enginesRunning: 60,
 	logsLatencyLines: 300, logsFlood: 30 * time.Second, logsRate: 50000,
+	desktopTotal: 1000, desktopRunning: 200, desktopWindow: 30 * time.Second,
 }
 
 var smoke = sizes{
@@ -103,6 +114,7 @@ var smoke = sizes{
 	serverRunning: 3,
 	engineCounts:  []int{1, 2}, enginesRunning: 2,
 	logsLatencyLines: 20, logsFlood: 3 * time.Second, logsRate: 50000,
+	desktopTotal: 100, desktopRunning: 20, desktopWindow: 5 * time.Second,
 }
 
 // bench is one run.
@@ -122,6 +134,9 @@ type bench struct {
 	// serverBin is dockpulse-server, measured beside desktopBin's serve
 	// (bin's when empty).
 	serverBin, desktopBin string
+	// frameProbeBin is a frameprobe build of the desktop app for the
+	// desktop webview section, run with --stats desktopStats.
+	frameProbeBin, desktopStats string
 }
 
 func (b *bench) failf(format string, args ...any) {
@@ -139,7 +154,7 @@ func main() {
 	host := flag.String("docker-host", "", "use this engine (DOCKER_HOST form) instead of starting a private one; the engine's daemon CPU is then not measured")
 	dir := flag.String("engine-dir", "", "use (or start) the private engine kept in this directory, as `testengine start DIR` does")
 	smokeMode := flag.Bool("smoke", false, "tiny sizes: checks that every measurement runs and that delivery is correct, in seconds")
-	only := flag.String("only", "", "comma-separated subset: latency,stats,memory,fanout,scale,sampling,headless,latency-remote,engines,logs")
+	only := flag.String("only", "", "comma-separated subset: latency,stats,memory,fanout,scale,sampling,headless,latency-remote,engines,logs,desktop")
 	out := flag.String("out", "", "also write the markdown report to this file")
 	logPath := flag.String("log", "", "write the backends' logs here (default: discarded)")
 	serverBin := flag.String("server-bin", "", "dockpulse-server, whose RSS and CPU are measured beside the desktop binary's serve")
@@ -153,6 +168,11 @@ func main() {
 	profBurst := flag.Int("profile-burst", 0, "with -profile: profile a burst of this many events instead of a steady window")
 	logsFlood := flag.Duration("logs-flood", 0, "how long the logs flood lasts (default 30s, 3s in smoke mode)")
 	logsRate := flag.Int("logs-rate", 0, "lines a second the logs flood asks for (default 50000)")
+	frameProbeBin := flag.String("frameprobe-bin", "", "a frameprobe build of the desktop app (make bench-desktop) for the desktop webview section; without it the section is skipped")
+	desktopTotal := flag.Int("desktop-containers", 0, "containers for the desktop webview section (default 1000, 100 in smoke mode)")
+	desktopRunning := flag.Int("desktop-running", 0, "running containers for the desktop webview section (default 200, 20 in smoke mode)")
+	desktopWindow := flag.Duration("desktop-window", 0, "the desktop webview section's window (default 30s, 5s in smoke mode)")
+	desktopStats := flag.String("desktop-stats", "all", "the desktop app's --stats mode in the desktop webview section")
 	flag.Parse()
 	if *bin == "" && *profile == "" {
 		fmt.Fprintln(os.Stderr, "dockpulse-bench: -bin is required (build with: go build -o build/bench/dockpulse .)")
@@ -173,6 +193,16 @@ func main() {
 		}
 		if *logsFlood > 0 {
 			b.sz.logsFlood = *logsFlood
+		}
+		b.frameProbeBin, b.desktopStats = *frameProbeBin, *desktopStats
+		if *desktopTotal > 0 {
+			b.sz.desktopTotal = *desktopTotal
+		}
+		if *desktopRunning > 0 {
+			b.sz.desktopRunning = *desktopRunning
+		}
+		if *desktopWindow > 0 {
+			b.sz.desktopWindow = *desktopWindow
 		}
 		if *logsRate > 0 {
 			b.sz.logsRate = *logsRate
@@ -228,6 +258,7 @@ func run(ctx context.Context, bin, host, dir string, smokeMode bool, only, out, 
 		{"latency-remote", b.remoteLatency},
 		{"engines", b.multiEngine},
 		{"logs", b.logsBench},
+		{"desktop", b.desktop},
 	}
 	var errs []error
 	for _, s := range steps {

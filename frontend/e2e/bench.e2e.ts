@@ -21,6 +21,11 @@
 //                                  tasks (build the UI with `vite build --minify
 //                                  false` to read function names)
 //
+// The same page in the desktop webview (WebKitGTK under Xvfb, which has no
+// long-task API): `make bench-desktop` (cmd/dockpulse-bench section 11) runs
+// this load against a build with the frame probe (src/probe) and prints its
+// frame gaps, the WebKit processes' CPU time and the load average.
+//
 // Beside the long tasks and frame gaps it prints the page's own main-thread
 // busy time (DevTools' Performance.getMetrics TaskDuration) over the window,
 // and the machine's load average before and after: on a shared machine a

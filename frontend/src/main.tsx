@@ -38,6 +38,13 @@ function connect(s: LiveStore): () => void {
   return () => connection.stop()
 }
 
+// Benchmark builds only (vite build --mode frameprobe): times every frame
+// and reports to the desktop backend's log. The constant is false in every
+// other build, so the bundler drops this branch and the probe's chunk.
+if (__FRAME_PROBE__) {
+  void import('./probe/install').then((m) => m.installFrameProbe()).catch((e: unknown) => console.error('frame probe:', e))
+}
+
 const root = document.getElementById('root')
 if (!root) throw new Error('index.html has no #root')
 

@@ -8,3 +8,9 @@ interface ImportMetaEnv {
 interface ImportMeta {
   readonly env: ImportMetaEnv
 }
+
+/**
+ * True only in `vite build --mode frameprobe` (vite.config.ts): the frame
+ * probe of the desktop benchmark is compiled in.
+ */
+declare const __FRAME_PROBE__: boolean

@@ -1,0 +1,5 @@
+//go:build frameprobe
+
+package main
+
+const withFrameProbe = true

@@ -1,0 +1,5 @@
+//go:build frameprobe
+
+package frontend
+
+const withFrameProbe = true
