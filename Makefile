@@ -16,7 +16,7 @@ WAILS       := go tool wails
 BIN         := build/bin/dockpulse
 LDFLAGS     := -X main.version=$(VERSION)
 
-.PHONY: all deps frontend build windows run serve dev test fuzz soak bench bench-smoke bench-ui package package-deb package-server image sums clean
+.PHONY: all deps frontend build windows run serve dev test fuzz soak bench bench-smoke bench-ui package package-deb package-server image sums clean bench-ui-logs
 
 all: build
 
@@ -197,6 +197,19 @@ bench-ui: frontend
 	export DOCKPULSE_TEST_ENGINE_DIR="$$dir" DOCKER_HOST="unix://$$dir/docker.sock"; \
 	go build -o "$$dir/dockpulse" .; \
 	(cd frontend && DOCKPULSE_BIN="$$dir/dockpulse" npm run e2e:bench)
+
+## bench-ui-logs: the dashboard while its full logs view follows a container
+## writing 50,000 lines a second (frontend/e2e/logsbench.e2e.ts lists its
+## knobs): long tasks, busy and CPU time with the logs closed, following and
+## paused, at full speed and throttled 4x.
+bench-ui-logs: frontend
+	@set -euo pipefail; \
+	dir=$$(mktemp -d /tmp/dpe.XXXXXX); \
+	trap 'cd "$(CURDIR)" && go run ./backend/enginetest/testengine stop "'"$$dir"'" && rm -rf "'"$$dir"'"' EXIT; \
+	go run ./backend/enginetest/testengine start "$$dir" >/dev/null; \
+	export DOCKPULSE_TEST_ENGINE_DIR="$$dir" DOCKER_HOST="unix://$$dir/docker.sock"; \
+	go build -o "$$dir/dockpulse" .; \
+	(cd frontend && DOCKPULSE_BIN="$$dir/dockpulse" npm run e2e:bench-logs)
 
 clean:
 	rm -rf build/bin build/dist build/package build/image frontend/dist
