@@ -27,12 +27,10 @@
 // frame gap can be another process's doing, busy time is the page's.
 
 import { execFileSync } from 'node:child_process'
-import { mkdirSync, writeFileSync } from 'node:fs'
 import { cpus } from 'node:os'
-import { join } from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { describeLongTasks as fmt, longTasksSoFar, median, observeLongTasks, startWindow, sum, type WindowFigures } from './benchmeter'
+import { describeLongTasks as fmt, longTasksSoFar, median, observeLongTasks, startProfile, startWindow, sum, type WindowFigures } from './benchmeter'
 import {
   IMAGE,
   LABEL,
@@ -147,74 +145,6 @@ interface Figures extends WindowFigures {
   rowsInDom: number
 }
 
-interface ProfileNode {
-  id: number
-  callFrame: { functionName: string; url: string; lineNumber: number }
-  children?: number[]
-}
-interface Profile {
-  nodes: ProfileNode[]
-  startTime: number
-  samples: number[]
-  timeDeltas: number[]
-}
-
-/**
- * Where the profiled window went: self time by function, overall and within
- * the long tasks, and the inclusive time of the page's own functions (each
- * counted once a sample however deep it recurses).
- */
-function summarizeProfile(profile: Profile, longTasks: { start: number; duration: number }[], startOnPage: number): string[] {
-  const byId = new Map(profile.nodes.map((n) => [n.id, n]))
-  const parent = new Map<number, number>()
-  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id)
-  const label = (n: ProfileNode) => {
-    const f = n.callFrame
-    const file = f.url.split('/').pop() || ''
-    return `${f.functionName || '(anonymous)'}${file ? ` ${file}:${f.lineNumber + 1}` : ''}`
-  }
-  const self = new Map<string, number>()
-  const selfLong = new Map<string, number>()
-  const incl = new Map<string, number>()
-  let t = profile.startTime
-  let inLongUs = 0
-  for (let i = 0; i < profile.samples.length; i++) {
-    const dt = profile.timeDeltas[i + 1] ?? 0
-    t += profile.timeDeltas[i] ?? 0
-    const node = byId.get(profile.samples[i]!)!
-    const name = label(node)
-    if (name.startsWith('(idle)') || name.startsWith('(program)')) continue
-    self.set(name, (self.get(name) ?? 0) + dt)
-    const atMs = startOnPage + (t - profile.startTime) / 1000
-    if (longTasks.some((l) => atMs >= l.start && atMs <= l.start + l.duration)) {
-      selfLong.set(name, (selfLong.get(name) ?? 0) + dt)
-      inLongUs += dt
-    }
-    const seen = new Set<string>()
-    for (let id: number | undefined = node.id; id !== undefined; id = parent.get(id)) {
-      const n = byId.get(id)!
-      if (!n.callFrame.url.includes('/assets/')) continue
-      const l = label(n)
-      if (seen.has(l)) continue
-      seen.add(l)
-      incl.set(l, (incl.get(l) ?? 0) + dt)
-    }
-  }
-  const top = (m: Map<string, number>, n: number) =>
-    [...m.entries()]
-      .sort((a, b) => b[1] - a[1])
-      .slice(0, n)
-      .map(([k, us]) => `${(us / 1000).toFixed(0).padStart(6)} ms  ${k}`)
-  return [
-    'self time, the whole window:',
-    ...top(self, 25),
-    `self time inside the long tasks (${(inLongUs / 1000).toFixed(0)} ms sampled):`,
-    ...top(selfLong, 25),
-    "inclusive time of the page's own functions:",
-    ...top(incl, 40),
-  ]
-}
-
 async function measure(build: Build, rate: number, tag: string): Promise<Figures> {
   const serve: Serve = await startServe(build.bin, engine, '127.0.0.1:0', undefined, build.flags)
   const page: Page = await newPage(browser)
@@ -239,12 +169,7 @@ async function measure(build: Build, rate: number, tag: string): Promise<Figures
 
     // Measure: long tasks and frame gaps over the window, while containers churn.
     const meter = await startWindow(page, cdp)
-    if (PROFILE_DIR) {
-      await cdp.send('Profiler.enable')
-      await cdp.send('Profiler.setSamplingInterval', { interval: 500 })
-      await cdp.send('Profiler.start')
-    }
-    const profileStartOnPage = PROFILE_DIR ? await page.evaluate(() => performance.now()) : 0
+    const profile = PROFILE_DIR ? await startProfile(page, cdp) : undefined
     let churns = 0
     let refused = 0
     const churnUntil = Date.now() + SECONDS * 1000
@@ -271,13 +196,7 @@ async function measure(build: Build, rate: number, tag: string): Promise<Figures
     }
     await churn
     const f = await meter.stop()
-    if (PROFILE_DIR) {
-      const { profile } = (await cdp.send('Profiler.stop')) as unknown as { profile: Profile }
-      mkdirSync(PROFILE_DIR, { recursive: true })
-      const file = join(PROFILE_DIR, `${tag}.cpuprofile`)
-      writeFileSync(file, JSON.stringify(profile))
-      console.log([`bench: ${tag}: CPU profile in ${file}`, ...summarizeProfile(profile, f.longTasks, profileStartOnPage).map((l) => `bench:   ${l}`)].join('\n'))
-    }
+    if (profile) console.log((await profile.stop(PROFILE_DIR!, tag, f.longTasks)).map((l) => `bench: ${l}`).join('\n'))
     return {
       ...f,
       loadMs,

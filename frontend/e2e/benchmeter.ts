@@ -4,7 +4,8 @@
 // processes' CPU time (/proc) and the load average. Figures only: nothing
 // here passes or fails.
 
-import { readFileSync, readdirSync } from 'node:fs'
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import type { CDPSession, Page } from 'playwright-core'
 
 export interface LongTask {
@@ -144,6 +145,96 @@ export async function startWindow(page: Page, cdp: CDPSession): Promise<Window> 
         loadBefore,
         loadAfter,
       }
+    },
+  }
+}
+
+interface ProfileNode {
+  id: number
+  callFrame: { functionName: string; url: string; lineNumber: number }
+  children?: number[]
+}
+interface Profile {
+  nodes: ProfileNode[]
+  startTime: number
+  samples: number[]
+  timeDeltas: number[]
+}
+
+/**
+ * Where the profiled window went: self time by function, overall and within
+ * the long tasks, and the inclusive time of the page's own functions (each
+ * counted once a sample however deep it recurses).
+ */
+export function summarizeProfile(profile: Profile, longTasks: { start: number; duration: number }[], startOnPage: number): string[] {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]))
+  const parent = new Map<number, number>()
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id)
+  const label = (n: ProfileNode) => {
+    const f = n.callFrame
+    const file = f.url.split('/').pop() || ''
+    return `${f.functionName || '(anonymous)'}${file ? ` ${file}:${f.lineNumber + 1}` : ''}`
+  }
+  const self = new Map<string, number>()
+  const selfLong = new Map<string, number>()
+  const incl = new Map<string, number>()
+  let t = profile.startTime
+  let inLongUs = 0
+  for (let i = 0; i < profile.samples.length; i++) {
+    const dt = profile.timeDeltas[i + 1] ?? 0
+    t += profile.timeDeltas[i] ?? 0
+    const node = byId.get(profile.samples[i]!)!
+    const name = label(node)
+    if (name.startsWith('(idle)') || name.startsWith('(program)')) continue
+    self.set(name, (self.get(name) ?? 0) + dt)
+    const atMs = startOnPage + (t - profile.startTime) / 1000
+    if (longTasks.some((l) => atMs >= l.start && atMs <= l.start + l.duration)) {
+      selfLong.set(name, (selfLong.get(name) ?? 0) + dt)
+      inLongUs += dt
+    }
+    const seen = new Set<string>()
+    for (let id: number | undefined = node.id; id !== undefined; id = parent.get(id)) {
+      const n = byId.get(id)!
+      if (!n.callFrame.url.includes('/assets/')) continue
+      const l = label(n)
+      if (seen.has(l)) continue
+      seen.add(l)
+      incl.set(l, (incl.get(l) ?? 0) + dt)
+    }
+  }
+  const top = (m: Map<string, number>, n: number) =>
+    [...m.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, n)
+      .map(([k, us]) => `${(us / 1000).toFixed(0).padStart(6)} ms  ${k}`)
+  return [
+    'self time, the whole window:',
+    ...top(self, 25),
+    `self time inside the long tasks (${(inLongUs / 1000).toFixed(0)} ms sampled):`,
+    ...top(selfLong, 25),
+    "inclusive time of the page's own functions:",
+    ...top(incl, 40),
+  ]
+}
+
+/** A CPU profile being recorded: stop writes it and says where the time went. */
+export interface ProfileRun {
+  stop(dir: string, tag: string, longTasks: LongTask[]): Promise<string[]>
+}
+
+/** Starts DevTools' sampling profiler on the page (500 µs samples). */
+export async function startProfile(page: Page, cdp: CDPSession): Promise<ProfileRun> {
+  await cdp.send('Profiler.enable')
+  await cdp.send('Profiler.setSamplingInterval', { interval: 500 })
+  await cdp.send('Profiler.start')
+  const startOnPage = await page.evaluate(() => performance.now())
+  return {
+    async stop(dir, tag, longTasks) {
+      const { profile } = (await cdp.send('Profiler.stop')) as unknown as { profile: Profile }
+      mkdirSync(dir, { recursive: true })
+      const file = join(dir, `${tag}.cpuprofile`)
+      writeFileSync(file, JSON.stringify(profile))
+      return [`${tag}: CPU profile in ${file}`, ...summarizeProfile(profile, longTasks, startOnPage).map((l) => `  ${l}`)]
     },
   }
 }

@@ -18,11 +18,13 @@
 //   DOCKPULSE_BENCH_TOTAL=100 DOCKPULSE_BENCH_RUNNING=20   the rest of the dashboard
 //   DOCKPULSE_BENCH_THROTTLE=1,4   Chromium's CPU slowed down by these factors
 //   DOCKPULSE_BENCH_ROUNDS=1
+//   DOCKPULSE_BENCH_PROFILE=DIR    a CPU profile of each window into DIR, and where
+//                                  the main thread went (as in bench.e2e.ts)
 
 import { cpus } from 'node:os'
 import type { Browser, Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { describeWindow, median, observeLongTasks, startWindow, sum, type WindowFigures } from './benchmeter'
+import { describeWindow, median, observeLongTasks, startProfile, startWindow, sum, type WindowFigures } from './benchmeter'
 import {
   connectionStatus,
   createContainer,
@@ -48,6 +50,7 @@ const TOTAL = Number(process.env.DOCKPULSE_BENCH_TOTAL ?? 100)
 const RUNNING = Number(process.env.DOCKPULSE_BENCH_RUNNING ?? 20)
 const THROTTLE = (process.env.DOCKPULSE_BENCH_THROTTLE ?? '1,4').split(',').map(Number)
 const ROUNDS = Number(process.env.DOCKPULSE_BENCH_ROUNDS ?? 1)
+const PROFILE_DIR = process.env.DOCKPULSE_BENCH_PROFILE
 const CHUNK = 1000
 
 const WINDOWS = ['quiet', 'flood', 'followed', 'paused'] as const
@@ -130,10 +133,12 @@ async function measure(rate: number, round: number): Promise<Run> {
     await until('connected', () => connectionStatus(page), (s) => s === 'connected', 60_000)
     await row(page, talker).waitFor({ timeout: 60_000 })
 
-    const measureWindow = async (name: WindowName, full: Locator | undefined, during?: () => Promise<void>) => {
+    const measureWindow = async (name: WindowName, full: Locator | undefined) => {
       const meter = await startWindow(page, cdp)
-      await (during ? Promise.all([sleep(SECONDS * 1000), during()]) : sleep(SECONDS * 1000))
+      const profile = PROFILE_DIR ? await startProfile(page, cdp) : undefined
+      await sleep(SECONDS * 1000)
       const f = await meter.stop()
+      if (profile) console.log((await profile.stop(PROFILE_DIR!, `logs-cpu${rate}x-round${round}-${name}`, f.longTasks)).map((l) => `bench-logs: ${l}`).join('\n'))
       const held = full ? ((await full.locator('.log-lines-count').textContent()) ?? '?') : '-'
       const notices = full ? (await full.getByRole('list', { name: 'Log notices' }).getByRole('listitem').allTextContents()).join(' | ') : ''
       run.windows[name] = { ...f, held, notices }
