@@ -87,7 +87,7 @@ describe('LogBuffer', () => {
       expect(b.lastTime()).toBe(model.at(-1)!.time)
       for (const id of ['a', 'b']) {
         expect(b.firstOf('default', id)?.time).toBe(model.find((x) => x.id === id)?.time)
-        expect(b.lastOf('default', id)?.time).toBe(model.findLast((x) => x.id === id)?.time)
+        expect(b.lastOf('default', id)?.time).toBe([...model].reverse().find((x) => x.id === id)?.time)
       }
     }
     expect(b.dropped).toBe(t - bound)
