@@ -17,7 +17,7 @@ WAILS       := go tool wails
 BIN         := build/bin/dockpulse
 LDFLAGS     := -X main.version=$(VERSION)
 
-.PHONY: all deps frontend build windows run serve dev test fuzz soak bench bench-smoke bench-ui bench-desktop package package-deb package-server image sums clean
+.PHONY: all deps frontend build windows run serve dev test fuzz soak bench bench-smoke bench-ui bench-ui-logs bench-desktop package package-deb package-server image sums clean
 
 all: build
 
@@ -198,6 +198,19 @@ bench-ui: frontend
 	export DOCKPULSE_TEST_ENGINE_DIR="$$dir" DOCKER_HOST="unix://$$dir/docker.sock"; \
 	go build -o "$$dir/dockpulse" .; \
 	(cd frontend && DOCKPULSE_BIN="$$dir/dockpulse" npm run e2e:bench)
+
+## bench-ui-logs: the dashboard while its full logs view follows a container
+## writing 50,000 lines a second (frontend/e2e/logsbench.e2e.ts lists its
+## knobs): long tasks, busy and CPU time with the logs closed, following and
+## paused, at full speed and throttled 4x.
+bench-ui-logs: frontend
+	@set -euo pipefail; \
+	dir=$$(mktemp -d /tmp/dpe.XXXXXX); \
+	trap 'cd "$(CURDIR)" && go run ./backend/enginetest/testengine stop "'"$$dir"'" && rm -rf "'"$$dir"'"' EXIT; \
+	go run ./backend/enginetest/testengine start "$$dir" >/dev/null; \
+	export DOCKPULSE_TEST_ENGINE_DIR="$$dir" DOCKER_HOST="unix://$$dir/docker.sock"; \
+	go build -o "$$dir/dockpulse" .; \
+	(cd frontend && DOCKPULSE_BIN="$$dir/dockpulse" npm run e2e:bench-logs)
 
 ## bench-desktop: the same dashboard in the desktop webview (WebKitGTK under
 ## Xvfb), 1000 containers (200 running), --stats all, 30 s of live updates

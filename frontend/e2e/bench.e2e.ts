@@ -32,11 +32,10 @@
 // frame gap can be another process's doing, busy time is the page's.
 
 import { execFileSync } from 'node:child_process'
-import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { cpus } from 'node:os'
-import { join } from 'node:path'
-import type { Browser, CDPSession, Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describeLongTasks as fmt, longTasksSoFar, median, observeLongTasks, startProfile, startWindow, sum, type WindowFigures } from './benchmeter'
 import {
   IMAGE,
   LABEL,
@@ -142,135 +141,13 @@ afterAll(async () => {
   removeBuiltBinary()
 }, 1_800_000)
 
-interface Figures {
+interface Figures extends WindowFigures {
   loadMs: number
   loadLongTasks: number[]
-  longTasks: number[]
-  frames: number
-  worstFrameGapMs: number
-  framesOver50ms: number
-  /** The renderer main thread's busy time over the window (TaskDuration), and its parts. */
-  /** The window as it ran: a slow page takes longer over the clicks. */
-  windowMs: number
-  busyMs: number
-  /** CPU time of the renderer processes over the window (all its threads). */
-  rendererCpuMs: number
-  scriptMs: number
-  layoutMs: number
-  styleMs: number
   churns: number
   /** Pauses or unpauses the engine refused. */
   refused: number
-  loadBefore: string
-  loadAfter: string
   rowsInDom: number
-}
-
-function loadAverage(): string {
-  return readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')
-}
-
-/**
- * CPU time (ms) used so far by Chromium's renderer processes started from
- * this process: the page's own work, which a busy machine cannot inflate
- * (the main thread's busy time is wall time, and grows while it waits for a
- * CPU). From /proc/PID/stat, in clock ticks of 10 ms.
- */
-function rendererCpuMs(): number {
-  const procs = readdirSync('/proc')
-    .filter((d) => /^\d+$/.test(d))
-    .flatMap((pid) => {
-      try {
-        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-        const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-        return [{ pid: Number(pid), ppid: Number(f[1]), cpu: Number(f[11]) + Number(f[12]), cmd: readFileSync(`/proc/${pid}/cmdline`, 'utf8') }]
-      } catch {
-        return [] // gone meanwhile
-      }
-    })
-  const ours = new Set([process.pid])
-  for (let grew = true; grew; ) {
-    grew = false
-    for (const p of procs) {
-      if (ours.has(p.pid) || !ours.has(p.ppid)) continue
-      ours.add(p.pid)
-      grew = true
-    }
-  }
-  return procs.filter((p) => ours.has(p.pid) && p.cmd.includes('--type=renderer')).reduce((a, p) => a + p.cpu * 10, 0)
-}
-
-async function metrics(cdp: CDPSession): Promise<Record<string, number>> {
-  const { metrics: list } = await cdp.send('Performance.getMetrics')
-  return Object.fromEntries(list.map((m) => [m.name, m.value]))
-}
-
-interface ProfileNode {
-  id: number
-  callFrame: { functionName: string; url: string; lineNumber: number }
-  children?: number[]
-}
-interface Profile {
-  nodes: ProfileNode[]
-  startTime: number
-  samples: number[]
-  timeDeltas: number[]
-}
-
-/**
- * Where the profiled window went: self time by function, overall and within
- * the long tasks, and the inclusive time of the page's own functions (each
- * counted once a sample however deep it recurses).
- */
-function summarizeProfile(profile: Profile, longTasks: { start: number; duration: number }[], startOnPage: number): string[] {
-  const byId = new Map(profile.nodes.map((n) => [n.id, n]))
-  const parent = new Map<number, number>()
-  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id)
-  const label = (n: ProfileNode) => {
-    const f = n.callFrame
-    const file = f.url.split('/').pop() || ''
-    return `${f.functionName || '(anonymous)'}${file ? ` ${file}:${f.lineNumber + 1}` : ''}`
-  }
-  const self = new Map<string, number>()
-  const selfLong = new Map<string, number>()
-  const incl = new Map<string, number>()
-  let t = profile.startTime
-  let inLongUs = 0
-  for (let i = 0; i < profile.samples.length; i++) {
-    const dt = profile.timeDeltas[i + 1] ?? 0
-    t += profile.timeDeltas[i] ?? 0
-    const node = byId.get(profile.samples[i]!)!
-    const name = label(node)
-    if (name.startsWith('(idle)') || name.startsWith('(program)')) continue
-    self.set(name, (self.get(name) ?? 0) + dt)
-    const atMs = startOnPage + (t - profile.startTime) / 1000
-    if (longTasks.some((l) => atMs >= l.start && atMs <= l.start + l.duration)) {
-      selfLong.set(name, (selfLong.get(name) ?? 0) + dt)
-      inLongUs += dt
-    }
-    const seen = new Set<string>()
-    for (let id: number | undefined = node.id; id !== undefined; id = parent.get(id)) {
-      const n = byId.get(id)!
-      if (!n.callFrame.url.includes('/assets/')) continue
-      const l = label(n)
-      if (seen.has(l)) continue
-      seen.add(l)
-      incl.set(l, (incl.get(l) ?? 0) + dt)
-    }
-  }
-  const top = (m: Map<string, number>, n: number) =>
-    [...m.entries()]
-      .sort((a, b) => b[1] - a[1])
-      .slice(0, n)
-      .map(([k, us]) => `${(us / 1000).toFixed(0).padStart(6)} ms  ${k}`)
-  return [
-    'self time, the whole window:',
-    ...top(self, 25),
-    `self time inside the long tasks (${(inLongUs / 1000).toFixed(0)} ms sampled):`,
-    ...top(selfLong, 25),
-    "inclusive time of the page's own functions:",
-    ...top(incl, 40),
-  ]
 }
 
 async function measure(build: Build, rate: number, tag: string): Promise<Figures> {
@@ -281,13 +158,7 @@ async function measure(build: Build, rate: number, tag: string): Promise<Figures
     await cdp.send('Performance.enable')
     if (rate !== 1) await cdp.send('Emulation.setCPUThrottlingRate', { rate })
     // Long tasks from the very start, to report the initial load separately.
-    await page.addInitScript(() => {
-      const w = window as unknown as { __long: { start: number; duration: number }[] }
-      w.__long = []
-      new PerformanceObserver((list) => {
-        for (const e of list.getEntries()) w.__long.push({ start: e.startTime, duration: e.duration })
-      }).observe({ type: 'longtask', buffered: true })
-    })
+    await observeLongTasks(page)
     const loadStart = Date.now()
     await page.goto(serve.url)
     await until('connected', () => connectionStatus(page), (s) => s === 'connected', 60_000)
@@ -298,31 +169,12 @@ async function measure(build: Build, rate: number, tag: string): Promise<Figures
       60_000,
     )
     const loadMs = Date.now() - loadStart
-    const loadLongTasks = await page.evaluate(() => (window as unknown as { __long: { duration: number }[] }).__long.map((l) => l.duration))
+    const loadLongTasks = (await longTasksSoFar(page)).map((l) => l.duration)
     await sleep(2000) // let the first stats batches settle in
 
     // Measure: long tasks and frame gaps over the window, while containers churn.
-    await page.evaluate(() => {
-      const w = window as unknown as { __long: unknown[]; __frames: number[]; __measuring: boolean }
-      w.__long = []
-      w.__frames = []
-      w.__measuring = true
-      const tick = (t: number) => {
-        w.__frames.push(t)
-        if (w.__measuring) requestAnimationFrame(tick)
-      }
-      requestAnimationFrame(tick)
-    })
-    if (PROFILE_DIR) {
-      await cdp.send('Profiler.enable')
-      await cdp.send('Profiler.setSamplingInterval', { interval: 500 })
-      await cdp.send('Profiler.start')
-    }
-    const profileStartOnPage = PROFILE_DIR ? await page.evaluate(() => performance.now()) : 0
-    const before = await metrics(cdp)
-    const cpuBefore = rendererCpuMs()
-    const windowStart = Date.now()
-    const loadBefore = loadAverage()
+    const meter = await startWindow(page, cdp)
+    const profile = PROFILE_DIR ? await startProfile(page, cdp) : undefined
     let churns = 0
     let refused = 0
     const churnUntil = Date.now() + SECONDS * 1000
@@ -348,46 +200,14 @@ async function measure(build: Build, rate: number, tag: string): Promise<Figures
       await sleep(2500)
     }
     await churn
-    const after = await metrics(cdp)
-    const cpuAfter = rendererCpuMs()
-    const windowMs = Date.now() - windowStart
-    const loadAfter = loadAverage()
-    const raw = await page.evaluate(() => {
-      const w = window as unknown as { __long: { start: number; duration: number }[]; __frames: number[]; __measuring: boolean }
-      w.__measuring = false
-      const gaps = w.__frames.slice(1).map((t, i) => t - w.__frames[i]!)
-      return {
-        long: w.__long,
-        frames: w.__frames.length,
-        worstFrameGapMs: Math.max(0, ...gaps),
-        framesOver50ms: gaps.filter((g) => g > 50).length,
-      }
-    })
-    if (PROFILE_DIR) {
-      const { profile } = (await cdp.send('Profiler.stop')) as unknown as { profile: Profile }
-      mkdirSync(PROFILE_DIR, { recursive: true })
-      const file = join(PROFILE_DIR, `${tag}.cpuprofile`)
-      writeFileSync(file, JSON.stringify(profile))
-      console.log([`bench: ${tag}: CPU profile in ${file}`, ...summarizeProfile(profile, raw.long, profileStartOnPage).map((l) => `bench:   ${l}`)].join('\n'))
-    }
-    const d = (k: string) => ((after[k] ?? 0) - (before[k] ?? 0)) * 1000
+    const f = await meter.stop()
+    if (profile) console.log((await profile.stop(PROFILE_DIR!, tag, f.longTasks)).map((l) => `bench: ${l}`).join('\n'))
     return {
+      ...f,
       loadMs,
       loadLongTasks,
-      longTasks: raw.long.map((l) => l.duration),
-      frames: raw.frames,
-      worstFrameGapMs: raw.worstFrameGapMs,
-      framesOver50ms: raw.framesOver50ms,
-      windowMs,
-      busyMs: d('TaskDuration'),
-      rendererCpuMs: cpuAfter - cpuBefore,
-      scriptMs: d('ScriptDuration'),
-      layoutMs: d('LayoutDuration'),
-      styleMs: d('RecalcStyleDuration'),
       churns,
       refused,
-      loadBefore,
-      loadAfter,
       rowsInDom: await page.locator('.grid-canvas [role="row"]').count(),
     }
   } finally {
@@ -395,13 +215,6 @@ async function measure(build: Build, rate: number, tag: string): Promise<Figures
     await serve.stop()
   }
 }
-
-const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0)
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b)
-  return s.length === 0 ? NaN : s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2
-}
-const fmt = (xs: number[]) => (xs.length === 0 ? 'none' : `${xs.length} (max ${Math.max(...xs).toFixed(0)} ms, total ${sum(xs).toFixed(0)} ms)`)
 
 describe('benchmark', () => {
   it(`${TOTAL} containers, ${RUNNING} running: long tasks during ${SECONDS} s of live updates`, async () => {
@@ -416,9 +229,9 @@ describe('benchmark', () => {
             [
               `bench: [${build.name}, CPU ${rate}x, round ${round}/${ROUNDS}] ${TOTAL} containers, ${RUNNING} running, ${build.flags.length ? build.flags.join(' ') : '(every container streamed)'}, ${SECONDS} s of live updates with ${f.churns} pause/unpause cycles (${f.refused} refused by the engine), scrolling and re-sorting`,
               `bench:   initial load ${f.loadMs} ms; long tasks during load: ${fmt(f.loadLongTasks)}`,
-              `bench:   long tasks (>50 ms) during the ${SECONDS} s: ${fmt(f.longTasks)}`,
+              `bench:   long tasks (>50 ms) during the ${SECONDS} s: ${fmt(f.longTasks.map((l) => l.duration))}`,
               `bench:   main thread busy ${f.busyMs.toFixed(0)} ms of ${f.windowMs} (${((f.busyMs / f.windowMs) * 100).toFixed(1)} %): script ${f.scriptMs.toFixed(0)} ms, style ${f.styleMs.toFixed(0)} ms, layout ${f.layoutMs.toFixed(0)} ms (wall time of its tasks); renderer CPU ${f.rendererCpuMs.toFixed(0)} ms (all its threads)`,
-              `bench:   frames: ${f.frames} (${(f.frames / SECONDS).toFixed(0)}/s), worst gap ${f.worstFrameGapMs.toFixed(0)} ms, gaps over 50 ms: ${f.framesOver50ms}`,
+              `bench:   frames: ${f.frames} (${((f.frames * 1000) / f.windowMs).toFixed(0)}/s), worst gap ${f.worstFrameGapMs.toFixed(0)} ms, gaps over 50 ms: ${f.framesOver50ms}`,
               `bench:   table rows in the DOM: ${f.rowsInDom} (virtualized)`,
               `bench:   load average before/after: ${f.loadBefore} / ${f.loadAfter} on ${cpus().length} CPUs (the engine, its ${RUNNING} running containers and the backend share them with Chromium)`,
             ].join('\n'),
@@ -434,7 +247,7 @@ describe('benchmark', () => {
         const rs = results.filter((r) => r.build === build.name && r.rate === rate).map((r) => r.f)
         const m = (fn: (f: Figures) => number) => median(rs.map(fn)).toFixed(0)
         lines.push(
-          `bench: ${build.name} | ${rate}x | ${m((f) => f.longTasks.length)} | ${m((f) => Math.max(0, ...f.longTasks))} ms | ${m((f) => sum(f.longTasks))} ms | ${m((f) => f.busyMs)} ms | ${m((f) => f.rendererCpuMs)} ms | ${m((f) => f.worstFrameGapMs)} ms | ${m((f) => f.framesOver50ms)} | ${rs.map((f) => `${f.loadBefore.split(' ')[0]}→${f.loadAfter.split(' ')[0]}`).join(', ')}`,
+          `bench: ${build.name} | ${rate}x | ${m((f) => f.longTasks.length)} | ${m((f) => Math.max(0, ...f.longTasks.map((l) => l.duration)))} ms | ${m((f) => sum(f.longTasks.map((l) => l.duration)))} ms | ${m((f) => f.busyMs)} ms | ${m((f) => f.rendererCpuMs)} ms | ${m((f) => f.worstFrameGapMs)} ms | ${m((f) => f.framesOver50ms)} | ${rs.map((f) => `${f.loadBefore.split(' ')[0]}→${f.loadAfter.split(' ')[0]}`).join(', ')}`,
         )
       }
     }

@@ -66,4 +66,30 @@ describe('LogBuffer', () => {
     expect(times).toEqual([...times].sort())
     expect(b.size).toBe(70_000)
   })
+
+  it('holds what a plain sorted list cut to the bound would, across many drops, merges and lookups', () => {
+    const bound = 50
+    const b = new LogBuffer(bound)
+    let model: LogLine[] = []
+    let t = 0
+    let seed = 7
+    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n)
+    for (let round = 0; round < 400; round++) {
+      // Mostly new lines at the end, now and then some a little before the newest held.
+      const back = round % 7 === 0 ? rand(5) : 0
+      const batch = Array.from({ length: 1 + rand(9) }, (_, i) => ({ ...l(0, `r${round}-${i}`, rand(2) ? 'a' : 'b'), time: `2026-12-02T06:43:00.${String(t - back + i).padStart(9, '0')}Z` }))
+      t += batch.length
+      b.add(batch)
+      model = [...model, ...batch].sort((x, y) => (x.time < y.time ? -1 : x.time > y.time ? 1 : 0))
+      model = model.slice(Math.max(0, model.length - bound))
+      expect(b.size).toBe(model.length)
+      expect(b.snapshot().map((x) => x.time)).toEqual(model.map((x) => x.time))
+      expect(b.lastTime()).toBe(model.at(-1)!.time)
+      for (const id of ['a', 'b']) {
+        expect(b.firstOf('default', id)?.time).toBe(model.find((x) => x.id === id)?.time)
+        expect(b.lastOf('default', id)?.time).toBe([...model].reverse().find((x) => x.id === id)?.time)
+      }
+    }
+    expect(b.dropped).toBe(t - bound)
+  })
 })

@@ -15,9 +15,8 @@ function sameLine(a: LogLine, b: LogLine): boolean {
   return a.time === b.time && a.id === b.id && a.engine === b.engine && a.text === b.text
 }
 
-/** The first index whose line's time is at or after t. */
-function lowerBound(lines: readonly LogLine[], t: string): number {
-  let lo = 0
+/** The first index from lo on whose line's time is at or after t. */
+function lowerBound(lines: readonly LogLine[], lo: number, t: string): number {
   let hi = lines.length
   while (lo < hi) {
     const mid = (lo + hi) >>> 1
@@ -32,7 +31,11 @@ function byTime(a: LogLine, b: LogLine): number {
 }
 
 export class LogBuffer {
+  // The held lines are lines[head…]: dropping the oldest moves head, and the
+  // array is cut only once head reaches the bound, so a full buffer's add
+  // costs what its new lines cost, not a move of all 100,000 held.
   private lines: LogLine[] = []
+  private head = 0
   private view: readonly LogLine[] = []
   private viewVersion = -1
   /** Bumped by every change. */
@@ -45,17 +48,17 @@ export class LogBuffer {
   constructor(readonly bound = LOG_BUFFER_LINES) {}
 
   get size(): number {
-    return this.lines.length
+    return this.lines.length - this.head
   }
 
   get full(): boolean {
-    return this.lines.length >= this.bound
+    return this.size >= this.bound
   }
 
   /** The lines, oldest first: the same array until the next change. */
   snapshot(): readonly LogLine[] {
     if (this.viewVersion !== this.version) {
-      this.view = this.lines.slice()
+      this.view = this.lines.slice(this.head)
       this.viewVersion = this.version
     }
     return this.view
@@ -63,12 +66,12 @@ export class LogBuffer {
 
   /** The newest line's time, or '' when empty. */
   lastTime(): string {
-    return this.lines.at(-1)?.time ?? ''
+    return this.size > 0 ? this.lines.at(-1)!.time : ''
   }
 
   /** The newest line of one container. */
   lastOf(engine: string, id: string): LogLine | undefined {
-    for (let i = this.lines.length - 1; i >= 0; i--) {
+    for (let i = this.lines.length - 1; i >= this.head; i--) {
       const l = this.lines[i]!
       if (l.id === id && l.engine === engine) return l
     }
@@ -77,7 +80,11 @@ export class LogBuffer {
 
   /** The oldest line of one container. */
   firstOf(engine: string, id: string): LogLine | undefined {
-    return this.lines.find((l) => l.id === id && l.engine === engine)
+    for (let i = this.head; i < this.lines.length; i++) {
+      const l = this.lines[i]!
+      if (l.id === id && l.engine === engine) return l
+    }
+    return undefined
   }
 
   /**
@@ -96,11 +103,11 @@ export class LogBuffer {
     const lines = this.lines
     const before = lines.length
     const replacedBefore = this.replaced
-    if (before === 0 || sorted[0]!.time > lines[before - 1]!.time) {
+    if (before === this.head || sorted[0]!.time > lines[before - 1]!.time) {
       for (const l of sorted) lines.push(l)
     } else {
       // Only the part at or after the first new line's time can change.
-      const tail = lines.splice(lowerBound(lines, sorted[0]!.time))
+      const tail = lines.splice(lowerBound(lines, this.head, sorted[0]!.time))
       let i = 0
       for (const l of sorted) {
         while (i < tail.length && tail[i]!.time <= l.time) lines.push(tail[i++]!)
@@ -110,10 +117,14 @@ export class LogBuffer {
     }
     const added = lines.length - before
     if (added === 0 && this.replaced === replacedBefore) return 0
-    if (lines.length > this.bound) {
-      const drop = lines.length - this.bound
-      lines.splice(0, drop)
+    const drop = this.size - this.bound
+    if (drop > 0) {
+      this.head += drop
       this.dropped += drop
+      if (this.head >= this.bound) {
+        this.lines = lines.slice(this.head)
+        this.head = 0
+      }
     }
     this.version++
     return added
@@ -126,7 +137,7 @@ export class LogBuffer {
    */
   private placeAtEnd(l: LogLine): void {
     const lines = this.lines
-    for (let k = lines.length - 1; k >= 0 && lines[k]!.time === l.time; k--) {
+    for (let k = lines.length - 1; k >= this.head && lines[k]!.time === l.time; k--) {
       const held = lines[k]!
       if (sameLine(held, l)) return
       if (held.partial && held.id === l.id && held.engine === l.engine) {
@@ -140,6 +151,7 @@ export class LogBuffer {
 
   clear(): void {
     this.lines = []
+    this.head = 0
     this.dropped = 0
     this.version++
   }
