@@ -113,7 +113,7 @@ describe('LogsClient', () => {
 
   it('fetches skipped lines when asked and puts them in their place', async () => {
     const { backend, logs } = fakeBackend((_id, q) =>
-      Promise.resolve({ lines: q.since === T(2) ? [line(2), line(3), line(4)] : [], cursor: 'C', more: false }),
+      Promise.resolve({ lines: q.since === T(2) ? [line(2), line(3), line(4)] : [], cursor: 'C', more: false, start: false }),
     )
     const c = client(backend)
     await settle()
@@ -152,10 +152,10 @@ describe('LogsClient', () => {
 
   it('polls with the cursor while the socket is down, and stops once it is back', async () => {
     const answers: LogPage[] = [
-      { lines: [line(2), line(3)], cursor: 'C1', more: false },
-      { lines: [line(4)], cursor: 'C2', more: false },
+      { lines: [line(2), line(3)], cursor: 'C1', more: false, start: false },
+      { lines: [line(4)], cursor: 'C2', more: false, start: false },
     ]
-    const { backend, logs } = fakeBackend(() => Promise.resolve(answers.shift() ?? { lines: [], cursor: 'C2', more: false }))
+    const { backend, logs } = fakeBackend(() => Promise.resolve(answers.shift() ?? { lines: [], cursor: 'C2', more: false, start: false }))
     FakeWebSocket.refuse = false
     const c = client(backend, web, { backoff: { baseMs: 10_000, maxMs: 10_000 } })
     await settle()
