@@ -312,6 +312,16 @@ func TestLogsTailSinceUntilCursor(t *testing.T) {
 	if p := page(logs.Query{Tail: 5, Until: all[20].Time}); !slices.Equal(lineKeys(p.Lines), lineKeys(all[16:21])) {
 		t.Errorf("tail 5 until line 20: %q", texts(p.Lines))
 	}
+	// A tail page says whether it holds the log's start.
+	for _, c := range []struct {
+		tail  int
+		until string
+		start bool
+	}{{5, "", false}, {53, "", false}, {54, "", true}, {logs.MaxTail, "", true}, {20, all[20].Time, false}, {21, all[20].Time, true}, {1, all[0].Time, true}} {
+		if p := page(logs.Query{Tail: c.tail, Until: c.until}); p.Start != c.start {
+			t.Errorf("tail %d until %q: %d lines, start %v, want %v", c.tail, c.until, len(p.Lines), p.Start, c.start)
+		}
+	}
 	// A cursor walk in pages of every size gives each line once, in order.
 	for limit := 1; limit <= 4; limit++ {
 		var walked []logs.Line
@@ -691,8 +701,11 @@ func TestPodmanLogs(t *testing.T) {
 	if got := texts(p.Lines); !slices.Equal(got, want) || !p.Lines[3].Partial {
 		t.Errorf("tail: %d lines %.60q", len(got), got)
 	}
-	if p, err := r.Page(t.Context(), id, logs.Query{Tail: 2}); err != nil || !slices.Equal(texts(p.Lines), want[2:]) {
-		t.Errorf("tail 2: %.60q, %v", texts(p.Lines), err)
+	if p, err := r.Page(t.Context(), id, logs.Query{Tail: 2}); err != nil || !slices.Equal(texts(p.Lines), want[2:]) || p.Start {
+		t.Errorf("tail 2: %.60q, start %v, %v", texts(p.Lines), p.Start, err)
+	}
+	if p, err := r.Page(t.Context(), id, logs.Query{Tail: 4}); err != nil || !slices.Equal(texts(p.Lines), want) || !p.Start {
+		t.Errorf("tail 4: %.60q, start %v, %v; want the whole log, the start", texts(p.Lines), p.Start, err)
 	}
 	var walked []logs.Line
 	q := logs.Query{Since: "1970-01-01T00:00:00Z", Limit: 1}

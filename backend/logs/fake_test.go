@@ -346,7 +346,7 @@ func TestPartialLineOfARunningContainer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if b, _ := json.Marshal(p); string(b) != `{"lines":[],"cursor":"`+p.Cursor+`","more":false}` {
+	if b, _ := json.Marshal(p); string(b) != `{"lines":[],"cursor":"`+p.Cursor+`","more":false,"start":false}` {
 		t.Errorf("an empty page on the wire: %s", b)
 	}
 }
@@ -522,5 +522,61 @@ func TestPodmanTailsReadFromTheStart(t *testing.T) {
 		if o.Tail != "" {
 			t.Errorf("asked Podman for a tail: %+v", o)
 		}
+	}
+}
+
+// TestTailPageSaysWhenItHoldsTheStart: a tail page says Start exactly when
+// no line of the log comes before its first, with lines sharing times, with
+// until, on Docker and on Podman (whose tails are read from the start).
+func TestTailPageSaysWhenItHoldsTheStart(t *testing.T) {
+	for _, podman := range []bool{false, true} {
+		f := newFakeEngine()
+		f.podman = podman
+		want := sharedLog(f) // 12 lines at 0, 1, 2, 3, 4 ms: 1, 3, 5, 2, 1 of them
+		r := fakeReader(f)
+		for _, c := range []struct {
+			until string
+			upTo  int // lines up to until
+		}{{"", 12}, {at(2).Format(timeLayout), 9}, {at(0).Format(timeLayout), 1}} {
+			for tail := 1; tail <= 13; tail++ {
+				p, err := r.Page(t.Context(), f.id, Query{Tail: tail, Until: c.until})
+				if err != nil {
+					t.Fatalf("podman %v: tail %d until %q: %v", podman, tail, c.until, err)
+				}
+				if got := keys(p.Lines); !equal(got, want[max(0, c.upTo-tail):c.upTo]) {
+					t.Errorf("podman %v: tail %d until %q: %q", podman, tail, c.until, got)
+				}
+				if start := tail >= c.upTo; p.Start != start {
+					t.Errorf("podman %v: tail %d of the %d lines up to %q: start %v, want %v", podman, tail, c.upTo, c.until, p.Start, start)
+				}
+			}
+		}
+		// No line up to until: the start is before it.
+		if p, err := r.Page(t.Context(), f.id, Query{Tail: 5, Until: base.Add(-time.Second).Format(timeLayout)}); err != nil || len(p.Lines) != 0 || !p.Start {
+			t.Errorf("podman %v: before the first line: %d lines, start %v, %v", podman, len(p.Lines), p.Start, err)
+		}
+		// A page from since never claims the start.
+		if p, err := r.Page(t.Context(), f.id, Query{Since: base.Format(timeLayout)}); err != nil || p.Start {
+			t.Errorf("podman %v: since the first line: start %v, %v", podman, p.Start, err)
+		}
+	}
+}
+
+// TestTailStartOutOfTimeOrder: a stderr line stamped a little before the
+// stdout line written just before it is still a line before the page.
+func TestTailStartOutOfTimeOrder(t *testing.T) {
+	f := newFakeEngine()
+	f.write(at(20), 1, "out\n")
+	f.write(at(15), 2, "err, stamped earlier\n")
+	r := fakeReader(f)
+	p, err := r.Page(t.Context(), f.id, Query{Tail: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Lines) != 1 || p.Lines[0].Text != "err, stamped earlier" || p.Start {
+		t.Errorf("tail 1: %q, start %v; want the stderr line, not the start", keys(p.Lines), p.Start)
+	}
+	if p, err := r.Page(t.Context(), f.id, Query{Tail: 2}); err != nil || len(p.Lines) != 2 || !p.Start {
+		t.Errorf("tail 2: %q, start %v, %v; want both, the start", keys(p.Lines), p.Start, err)
 	}
 }

@@ -336,7 +336,7 @@ func (f *follower) history(ctx context.Context, running bool) error {
 	if f.tail == 0 || f.r.tailsRight(ctx) {
 		return nil
 	}
-	lines, err := f.r.lastUntil(ctx, target{id: f.id, tty: f.tty}, query{tail: f.tail})
+	lines, _, err := f.r.lastUntil(ctx, target{id: f.id, tty: f.tty}, query{tail: f.tail})
 	if err != nil {
 		if errors.Is(err, model.ErrNotFound) {
 			return nil // the inspect after says removed

@@ -96,6 +96,11 @@ type Page struct {
 	Cursor string `json:"cursor"`
 	// More says that more lines remain up to Until or now.
 	More bool `json:"more"`
+	// Start says, of a tail page (a Query without Since and Cursor), that
+	// no line of the log comes before its first line: the log's start is
+	// in the page (an empty page: no line at all up to Until or now). It
+	// is false on pages from Since or Cursor.
+	Start bool `json:"start"`
 }
 
 // LastWords is what a container wrote last before it died.

@@ -181,21 +181,24 @@ func (r *Reader) Page(ctx context.Context, id string, q Query) (Page, error) {
 func (r *Reader) tailPage(ctx context.Context, t target, pq query) (Page, error) {
 	var lines []Line
 	var err error
+	whole, known := false, false // whole: the lines are all the log has up to until
 	if r.tailsRight(ctx) {
 		lines, err = r.collect(ctx, t, container.LogsOptions{Tail: strconv.Itoa(pq.tail), Until: pq.until})
 	} else {
-		lines, err = r.lastUntil(ctx, t, pq)
+		lines, whole, err = r.lastUntil(ctx, t, pq)
+		known = true
 	}
 	if err != nil {
 		return Page{}, err
 	}
-	if pq.until != "" && len(lines) < pq.tail && r.tailsRight(ctx) {
+	if pq.until != "" && len(lines) < pq.tail && !known {
 		// The engine takes the tail at the log's end, then drops the lines
 		// after until: fewer than asked may mean lines after until took
 		// their place. Read up to until and keep the last ones.
-		if lines, err = r.lastUntil(ctx, t, pq); err != nil {
+		if lines, whole, err = r.lastUntil(ctx, t, pq); err != nil {
 			return Page{}, err
 		}
+		known = true
 	}
 	c := pageCursor(cursor{time: epoch}, lines, t.running && pq.until == "")
 	if len(lines) == pq.tail && lines[0].Time == c.time && c.n > 0 {
@@ -206,7 +209,49 @@ func (r *Reader) tailPage(ctx context.Context, t target, pq query) (Page, error)
 		}
 	}
 	sortLines(lines)
-	return Page{Lines: lines, Cursor: c.String()}, nil
+	if !known {
+		if whole, err = r.startsAt(ctx, t, lines, pq.until); err != nil {
+			return Page{}, err
+		}
+	}
+	return Page{Lines: lines, Cursor: c.String(), Start: whole}, nil
+}
+
+// startsAt says whether lines (a tail page in time order, up to until or
+// now) begin at the log's first line. It reads the log from its start up
+// to a little after the page's first line (cursorSlack: a line of the
+// other stream may come a little out of time order) and counts: any line
+// there that the page does not hold is older than the page, or came
+// before it in the log's order.
+func (r *Reader) startsAt(ctx context.Context, t target, lines []Line, until string) (bool, error) {
+	if len(lines) == 0 {
+		return true, nil // no line up to until, or none at all
+	}
+	bound := shift(lines[0].Time, cursorSlack)
+	if until != "" && until < bound {
+		bound = until
+	}
+	held := 0
+	for _, l := range lines {
+		if l.Time > bound {
+			break
+		}
+		held++
+	}
+	seen := 0
+	err := r.read(ctx, t, container.LogsOptions{Since: epoch, Until: bound}, true, func(l Line) error {
+		if l.Time > bound {
+			return nil
+		}
+		if seen++; seen > held {
+			return errStop
+		}
+		return nil
+	})
+	if err != nil {
+		return false, err
+	}
+	return seen <= held, nil
 }
 
 // collect reads every line opts give, those without a newline included.
@@ -220,11 +265,12 @@ func (r *Reader) collect(ctx context.Context, t target, opts container.LogsOptio
 }
 
 // lastUntil is the last pq.tail lines up to pq.until (or now), read from
-// the start.
-func (r *Reader) lastUntil(ctx context.Context, t target, pq query) ([]Line, error) {
+// the start, and whether they are all the log has up to there.
+func (r *Reader) lastUntil(ctx context.Context, t target, pq query) ([]Line, bool, error) {
 	ring := make([]Line, 0, pq.tail)
-	next := 0
+	next, total := 0, 0
 	err := r.read(ctx, t, container.LogsOptions{Since: epoch, Until: pq.until}, true, func(l Line) error {
+		total++
 		if len(ring) < pq.tail {
 			ring = append(ring, l)
 			return nil
@@ -233,7 +279,7 @@ func (r *Reader) lastUntil(ctx context.Context, t target, pq query) ([]Line, err
 		next = (next + 1) % pq.tail
 		return nil
 	})
-	return append(ring[next:], ring[:next]...), err
+	return append(ring[next:], ring[:next]...), total <= pq.tail, err
 }
 
 // countAt is how many lines at time the log holds, those without a newline

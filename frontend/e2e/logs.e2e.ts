@@ -202,6 +202,7 @@ describe('logs', () => {
     await until('the rest', count, (t) => t === '1,600 lines', 10_000)
     // The engine has no more: the button goes.
     await until('no more to load', () => logs.getByRole('button', { name: 'Load earlier lines' }).count(), (n) => n === 0, 5000)
+    await logs.getByText('Start of the log', { exact: true }).waitFor({ timeout: 5000 })
     const [download] = await Promise.all([page.waitForEvent('download'), logs.getByRole('button', { name: 'Download' }).click()])
     const rows = readFileSync(await download.path(), 'utf8').trimEnd().split('\n')
     expect(rows.map((r) => r.replace(/^\S+ stdout /, ''))).toEqual(Array.from({ length: 1600 }, (_, i) => `row ${i + 1}`))

@@ -452,7 +452,7 @@ describe('logs', () => {
   it('polls the logs route with only the parameters given, and checks the lines', async () => {
     const srv = fakeServer('tok', () => jsonResponse(200, { lines: [line], cursor: 'C2', more: true }))
     const page = await backend(srv.fetch).logs('default', 'c0ffee', { cursor: 'C1', tail: 0 })
-    expect(page).toEqual({ lines: [line], cursor: 'C2', more: true })
+    expect(page).toEqual({ lines: [line], cursor: 'C2', more: true, start: false })
     expect(String(srv.requests[1]!.url)).toBe('http://127.0.0.1:7070/api/engines/default/containers/c0ffee/logs?cursor=C1')
     expect(srv.headersOf(1).Authorization).toBe('Bearer tok')
     const bad = fakeServer('tok', () => jsonResponse(200, { lines: [{ ...line, time: '2026-12-02T06:43:20Z' }] }))
@@ -473,7 +473,7 @@ describe('logs', () => {
   })
 
   it('calls the bound Logs with a full query and builds the socket URL from the live endpoint', async () => {
-    const Logs = vi.fn(() => Promise.resolve({ lines: [line], cursor: 'C', more: false } as LogPage))
+    const Logs = vi.fn(() => Promise.resolve({ lines: [line], cursor: 'C', more: false, start: false } as LogPage))
     const b = wailsBackend({
       ...wailsFake(),
       LiveEndpoint: () => Promise.resolve({ url: 'ws://127.0.0.1:41234/ws', token: 't/k' }),

@@ -359,6 +359,8 @@ export interface LogPage {
   lines: LogLine[]
   cursor: string
   more: boolean
+  /** A tail answer holds the log's first line: nothing earlier to load. */
+  start: boolean
 }
 
 /** The last lines Dockpulse kept of a container that died (logs.LastWords). */

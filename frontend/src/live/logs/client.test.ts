@@ -113,7 +113,7 @@ describe('LogsClient', () => {
 
   it('fetches skipped lines when asked and puts them in their place', async () => {
     const { backend, logs } = fakeBackend((_id, q) =>
-      Promise.resolve({ lines: q.since === T(2) ? [line(2), line(3), line(4)] : [], cursor: 'C', more: false }),
+      Promise.resolve({ lines: q.since === T(2) ? [line(2), line(3), line(4)] : [], cursor: 'C', more: false, start: false }),
     )
     const c = client(backend)
     await settle()
@@ -152,10 +152,10 @@ describe('LogsClient', () => {
 
   it('polls with the cursor while the socket is down, and stops once it is back', async () => {
     const answers: LogPage[] = [
-      { lines: [line(2), line(3)], cursor: 'C1', more: false },
-      { lines: [line(4)], cursor: 'C2', more: false },
+      { lines: [line(2), line(3)], cursor: 'C1', more: false, start: false },
+      { lines: [line(4)], cursor: 'C2', more: false, start: false },
     ]
-    const { backend, logs } = fakeBackend(() => Promise.resolve(answers.shift() ?? { lines: [], cursor: 'C2', more: false }))
+    const { backend, logs } = fakeBackend(() => Promise.resolve(answers.shift() ?? { lines: [], cursor: 'C2', more: false, start: false }))
     FakeWebSocket.refuse = false
     const c = client(backend, web, { backoff: { baseMs: 10_000, maxMs: 10_000 } })
     await settle()
@@ -173,7 +173,9 @@ describe('LogsClient', () => {
     FakeWebSocket.last.deliver(hello())
     const calls = logs.mock.calls.length
     await vi.advanceTimersByTimeAsync(5000)
-    expect(logs.mock.calls.length).toBe(calls)
+    // No more polling: only the one check of whether the log's start is held.
+    expect(logs.mock.calls.length).toBe(calls + 1)
+    expect(logs).toHaveBeenLastCalledWith('default', 'web', { tail: 1, until: T(1) })
     expect(c.getState().status.tone).toBe('live')
     c.stop()
   })
@@ -251,7 +253,11 @@ describe('LogsClient', () => {
 
   it('loads earlier lines up to each container’s oldest, until there are none', async () => {
     const { backend, logs } = fakeBackend((_id, q) =>
-      Promise.resolve({ lines: q.until === T(10) ? [line(8), line(9), line(10)] : [], cursor: '', more: false }),
+      Promise.resolve(
+        q.until === T(10) && q.tail === 3
+          ? { lines: [line(8), line(9), line(10)], cursor: '', more: false, start: false }
+          : { lines: q.until === T(8) ? [line(7), line(8)] : [], cursor: '', more: false, start: q.until === T(8) },
+      ),
     )
     const c = client(backend, web, { earlierLines: 3 })
     await settle()
@@ -267,7 +273,34 @@ describe('LogsClient', () => {
     c.getState().onLoadEarlier()
     await settle()
     expect(logs).toHaveBeenLastCalledWith('default', 'web', { tail: 3, until: T(8) })
+    expect(texts(c)).toEqual(['line 7', 'line 8', 'line 9', 'line 10', 'line 11'])
     expect(c.getState().canLoadEarlier).toBe(false)
+    expect(c.getState().atStart).toBe(true)
+    c.stop()
+  })
+
+  it('says at once that a short log is whole: the check after the first tail finds its start', async () => {
+    const { backend, logs } = fakeBackend((_id, q) => Promise.resolve({ lines: [line(1)], cursor: '', more: false, start: q.tail === 1 && q.until === T(1) }))
+    const c = client(backend, web)
+    await settle()
+    FakeWebSocket.last.deliver(hello())
+    FakeWebSocket.last.deliver(lines(line(1), line(2)))
+    await vi.advanceTimersByTimeAsync(100)
+    expect(logs).toHaveBeenCalledWith('default', 'web', { tail: 1, until: T(1) })
+    expect(c.getState().canLoadEarlier).toBe(false)
+    expect(c.getState().atStart).toBe(true)
+    c.stop()
+  })
+
+  it('keeps the button when the check finds older lines or fails', async () => {
+    const { backend } = fakeBackend(() => Promise.resolve({ lines: [line(1)], cursor: '', more: false, start: false }))
+    const c = client(backend, web)
+    await settle()
+    FakeWebSocket.last.deliver(hello())
+    FakeWebSocket.last.deliver(lines(line(1), line(2)))
+    await vi.advanceTimersByTimeAsync(100)
+    expect(c.getState().canLoadEarlier).toBe(true)
+    expect(c.getState().atStart).toBe(false)
     c.stop()
   })
 

@@ -44,6 +44,8 @@ export interface LogsView {
   status: LogStatus
   notices: LogNotice[]
   canLoadEarlier: boolean
+  /** Every container's first line is held: "Start of the log" instead of the button. */
+  atStart: boolean
   loadingEarlier: boolean
   onLoadEarlier: () => void
   fileName: string
@@ -113,6 +115,9 @@ export class LogsClient {
   /** Containers with no lines before those held. */
   private readonly exhausted = new Set<string>()
   private loadingEarlier = false
+  /** Whether the held lines were checked for the log's start since the socket went live. */
+  private startChecked = false
+  private startTimer: ReturnType<typeof setTimeout> | null = null
   private earlierError: string | null = null
   private kept: KeptWords | null = null
   private flushTimer: ReturnType<typeof setTimeout> | null = null
@@ -162,6 +167,8 @@ export class LogsClient {
     this.running = false
     this.socket.stop()
     this.stopPolling()
+    if (this.startTimer !== null) clearTimeout(this.startTimer)
+    this.startTimer = null
     if (this.flushTimer !== null) clearTimeout(this.flushTimer)
     this.flushTimer = null
   }
@@ -192,6 +199,13 @@ export class LogsClient {
     if (s.kind === 'live') {
       this.downReason = null
       this.stopPolling()
+      // Once the first tail has arrived, ask whether it reaches the log's start.
+      if (!this.startChecked && this.startTimer === null) {
+        this.startTimer = setTimeout(() => {
+          this.startTimer = null
+          void this.checkStart()
+        }, this.notifyMs * 3)
+      }
     } else if (s.kind === 'waiting') {
       this.downReason = s.reason
       this.startPolling()
@@ -252,6 +266,7 @@ export class LogsClient {
           const page = await this.backend.logs(this.target.engine, id, query)
           if (gen !== this.pollGen) return
           this.buffer.add(page.lines)
+          if ('tail' in query && page.start) this.exhausted.add(id)
           if (page.cursor) this.cursors.set(id, page.cursor)
           if (!page.more) break
         }
@@ -345,6 +360,33 @@ export class LogsClient {
     )
   }
 
+  /**
+   * Asks, for each container, whether the lines held reach its log's start
+   * (a tail up to the oldest line held, as long as the lines held at its
+   * time): a short log then says so at once, with no click that finds
+   * nothing. Any doubt leaves the button.
+   */
+  private async checkStart(): Promise<void> {
+    if (!this.running || this.kept !== null || this.socketStatus.kind !== 'live') return
+    this.startChecked = true
+    for (const c of this.target.containers) {
+      if (this.exhausted.has(c.id)) continue
+      const first = this.buffer.firstOf(this.target.engine, c.id)
+      const atFirst = first ? this.buffer.snapshot().filter((l) => l.id === c.id && l.engine === first.engine && l.time === first.time).length : 0
+      try {
+        const page = await this.backend.logs(this.target.engine, c.id, first ? { tail: atFirst, until: first.time } : { tail: 1 })
+        if (page.start && (first ? page.lines.length <= atFirst : page.lines.length === 0)) this.exhausted.add(c.id)
+      } catch {
+        // Unknown stays unknown: the button stays, and a click asks again.
+      }
+    }
+    if (this.running) this.changed()
+  }
+
+  private atStart(): boolean {
+    return this.running && this.kept === null && this.buffer.dropped === 0 && this.target.containers.every((c) => this.exhausted.has(c.id))
+  }
+
   private canLoadEarlier(): boolean {
     return this.running && this.kept === null && !this.buffer.full && this.target.containers.some((c) => !this.exhausted.has(c.id))
   }
@@ -357,7 +399,7 @@ export class LogsClient {
       try {
         const page = await this.backend.logs(this.target.engine, c.id, first ? { tail: this.earlierLines, until: first } : { tail: this.earlierLines })
         got.push(...page.lines)
-        if (page.lines.length < this.earlierLines) this.exhausted.add(c.id)
+        if (page.start) this.exhausted.add(c.id)
       } catch (err) {
         if (isNotFound(err)) this.exhausted.add(c.id)
         else this.earlierError = errorText(err)
@@ -393,6 +435,7 @@ export class LogsClient {
       status: this.status(),
       notices: this.notices(),
       canLoadEarlier: this.canLoadEarlier(),
+      atStart: this.atStart(),
       loadingEarlier: this.loadingEarlier,
       onLoadEarlier: this.loadEarlier,
       fileName: logFileName(this.target.name),

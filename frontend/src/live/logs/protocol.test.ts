@@ -39,7 +39,8 @@ describe('parseLogMessage', () => {
 
 describe('polling answers', () => {
   it('reads a page and last words, lists that Go sent as null empty', () => {
-    expect(parseLogPage({ lines: null, cursor: 'C', more: true })).toEqual({ lines: [], cursor: 'C', more: true })
+    expect(parseLogPage({ lines: null, cursor: 'C', more: true })).toEqual({ lines: [], cursor: 'C', more: true, start: false })
+    expect(parseLogPage({ lines: [], cursor: 'C', more: false, start: true }).start).toBe(true)
     expect(parseLastWords({ engine: 'default', id: 'c', name: 'job', exitCode: 137, exitCause: 'oom', finishedAt: 9, lines: [line], removed: true })).toEqual({
       engine: 'default',
       id: 'c',

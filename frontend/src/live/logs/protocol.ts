@@ -130,6 +130,7 @@ export function parseLogPage(value: unknown): LogPage {
     lines: parseLines(value.lines, 'logs page lines'),
     cursor: typeof value.cursor === 'string' ? value.cursor : '',
     more: value.more === true,
+    start: value.start === true,
   }
 }
 

@@ -79,6 +79,7 @@ function idleView(target: LogTarget | null, reachable: boolean): LogsView {
     status: reachable ? { tone: 'offline', text: 'Not following' } : { tone: 'offline', text: 'No backend to read logs from' },
     notices: [],
     canLoadEarlier: false,
+    atStart: false,
     loadingEarlier: false,
     onLoadEarlier: () => {},
     fileName: logFileName(target?.name ?? 'logs'),

@@ -519,6 +519,10 @@ describe('LogView: notices, status, earlier lines, views', () => {
     expect(within(log()).getByRole('button', { name: 'Loading earlier lines…' })).toBeDisabled()
     rerender(<LogView {...props({ lines: makeLines(5), onLoadEarlier })} />)
     expect(within(log()).queryByRole('button')).not.toBeInTheDocument()
+    expect(within(log()).queryByText('Start of the log')).not.toBeInTheDocument()
+    rerender(<LogView {...props({ lines: makeLines(5), atStart: true, onLoadEarlier })} />)
+    expect(within(log()).getByText('Start of the log')).toBeInTheDocument()
+    expect(within(log()).queryByRole('button')).not.toBeInTheDocument()
   })
 
   test('the panel opens the full view; the full view closes, with Escape too', async () => {

@@ -39,6 +39,7 @@ export function LogView({
   status,
   notices,
   canLoadEarlier,
+  atStart,
   loadingEarlier,
   onLoadEarlier,
   fileName,
@@ -181,6 +182,8 @@ export function LogView({
       <button type="button" className="small-button" disabled={loadingEarlier} onClick={onLoadEarlier}>
         {loadingEarlier ? 'Loading earlier lines…' : 'Load earlier lines'}
       </button>
+    ) : atStart ? (
+      <span className="log-start">{containers.length > 1 ? 'Start of the logs' : 'Start of the log'}</span>
     ) : null
 
   return (

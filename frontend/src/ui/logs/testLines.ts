@@ -18,6 +18,7 @@ export function viewProps(over: Partial<LogViewProps> = {}): LogViewProps {
     status: { text: 'Live', tone: 'live' },
     notices: [],
     canLoadEarlier: false,
+    atStart: false,
     loadingEarlier: false,
     onLoadEarlier: () => {},
     fileName: 'web-1.log',

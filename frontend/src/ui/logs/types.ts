@@ -21,6 +21,8 @@ export interface LogViewProps {
   status: LogStatus
   notices: readonly LogNotice[]
   canLoadEarlier: boolean
+  /** Every container's first line is held: says "Start of the log". */
+  atStart: boolean
   loadingEarlier: boolean
   onLoadEarlier(this: void): void
   /** The download's name ("web-1.log"). */
