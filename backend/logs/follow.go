@@ -164,7 +164,14 @@ func (m *merger) run(ctx context.Context, in <-chan followMsg, live int, state f
 				flush()
 				state(*msg.state)
 			default:
-				m.pending = append(m.pending, msg.lines...)
+				if len(m.pending) == 0 {
+					// The follower lets go of a batch it sent: taken as
+					// is, not copied (a flood is tens of thousands of
+					// lines a second, and each copy is garbage to collect).
+					m.pending = msg.lines
+				} else {
+					m.pending = append(m.pending, msg.lines...)
+				}
 				switch {
 				case len(m.pending) >= flushLines, m.wait == 0 && len(in) == 0:
 					flush()
@@ -187,7 +194,9 @@ func (m *merger) flush() {
 	if m.several {
 		m.wait = mergeWait
 	}
-	sortLines(m.pending)
+	if m.several {
+		sortLines(m.pending) // one container's lines are in its order already
+	}
 	for len(m.pending) > 0 {
 		n, size := 0, 0
 		for n < len(m.pending) && n < BatchLines {

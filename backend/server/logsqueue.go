@@ -126,7 +126,11 @@ func (q *logQueue) pushState(st protocol.LogsState) {
 // next takes what the writer sends next: up to maxLines consecutive lines
 // of at most about maxBytes of text (at least one line), or else one
 // notice or state. It returns nothing when the queue is empty.
-func (q *logQueue) next(maxLines, maxBytes int) (lines []logs.Line, other logItem) {
+//
+// The lines are appended to dst[:0] (the writer's buffer, reused from one
+// batch to the next, so a flood does not allocate a slice per batch); the
+// caller must be done with them before it passes dst again.
+func (q *logQueue) next(dst []logs.Line, maxLines, maxBytes int) (lines []logs.Line, other logItem) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	if len(q.items) == 0 {
@@ -147,7 +151,7 @@ func (q *logQueue) next(maxLines, maxBytes int) (lines []logs.Line, other logIte
 		size += len(it.line.Text)
 		n++
 	}
-	lines = make([]logs.Line, n)
+	lines = slices.Grow(dst[:0], n)[:n]
 	for i := range n {
 		lines[i] = q.items[i].line
 		q.lines--
@@ -169,7 +173,10 @@ func (q *logQueue) next(maxLines, maxBytes int) (lines []logs.Line, other logIte
 	// A batch of several containers is merged in time order (the fixed
 	// width of the times makes string order time order); each container's
 	// lines keep the order the engine gave them.
-	slices.SortStableFunc(lines, func(a, b logs.Line) int { return strings.Compare(a.Time, b.Time) })
+	byTime := func(a, b logs.Line) int { return strings.Compare(a.Time, b.Time) }
+	if !slices.IsSortedFunc(lines, byTime) {
+		slices.SortStableFunc(lines, byTime)
+	}
 	return lines, logItem{}
 }
 

@@ -28,7 +28,7 @@ func testLines(id string, from, to int) []logs.Line {
 func drain(q *logQueue, maxLines int) []string {
 	var out []string
 	for {
-		lines, other := q.next(maxLines, 1<<20)
+		lines, other := q.next(nil, maxLines, 1<<20)
 		switch {
 		case lines != nil:
 			var ts []string
@@ -78,11 +78,11 @@ func TestLogQueueBatchBytes(t *testing.T) {
 		l.Text = long
 		q.push([]logs.Line{l})
 	}
-	lines, _ := q.next(100, 250)
+	lines, _ := q.next(nil, 100, 250)
 	if len(lines) != 2 {
 		t.Fatalf("a batch of %d lines of 100 bytes under a 250-byte bound, want 2", len(lines))
 	}
-	lines, _ = q.next(100, 50)
+	lines, _ = q.next(nil, 100, 50)
 	if len(lines) != 1 {
 		t.Fatalf("a first line longer than the bound: %d lines, want it alone", len(lines))
 	}
@@ -99,7 +99,7 @@ func TestLogQueueCountsWhatDoesNotFit(t *testing.T) {
 	q.push(testLines("a", 6, 8))
 	q.push(testLines("b", 9, 9))
 	// The writer takes 2 (queue at 2 = half of 4): the notices are queued.
-	lines, _ := q.next(2, 1<<20)
+	lines, _ := q.next(nil, 2, 1<<20)
 	if len(lines) != 2 {
 		t.Fatalf("took %d lines, want 2", len(lines))
 	}
@@ -118,11 +118,11 @@ func TestLogQueueStaysCountingUntilHalf(t *testing.T) {
 	q.push(testLines("a", 1, 11)) // a11 does not fit
 	n := 12
 	for range 4 { // the queue goes down to 6: still over half
-		q.next(1, 1<<20)
+		q.next(nil, 1, 1<<20)
 		q.push([]logs.Line{testLine("a", n)})
 		n++
 	}
-	q.next(1, 1<<20) // 5: half
+	q.next(nil, 1, 1<<20) // 5: half
 	q.push([]logs.Line{testLine("a", n)})
 	got := strings.Join(drain(q, 100), " | ")
 	want := "lines a6,a7,a8,a9,a10 | skipped a 5 11-15 | lines a16"

@@ -237,9 +237,10 @@ func (s *Server) streamLogs(ctx context.Context, conn *websocket.Conn, req logsR
 	}()
 	go s.pinger(ctx, cancel, conn)
 
-	var buf []byte // the lines' messages, reused
+	var buf []byte        // the lines' messages, reused
+	var batch []logs.Line // the lines of one message, reused
 	for {
-		lines, other := q.next(protocol.MaxLogsBatchLines, protocol.MaxLogsBatchBytes)
+		lines, other := q.next(batch, protocol.MaxLogsBatchLines, protocol.MaxLogsBatchBytes)
 		var err error
 		switch {
 		case lines != nil:
@@ -251,6 +252,8 @@ func (s *Server) streamLogs(ctx context.Context, conn *websocket.Conn, req logsR
 			if cap(buf) > 1<<20 {
 				buf = nil // a batch of long lines: not kept for the next
 			}
+			clear(lines) // their text is sent: not held until the next batch
+			batch = lines
 		case other.skip != nil:
 			err = send(protocol.TypeLogsSkipped, other.skip)
 		case other.state != nil:

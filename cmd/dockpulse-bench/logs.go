@@ -414,6 +414,11 @@ func (b *bench) logsFlood(ctx context.Context, be *backend, ws *wsClient, docker
 	g99, go99 := quantile(g.ws, .99), quantile(g.over, .99)
 	t.add(fmt.Sprintf("state stream event latency p99: flood followed by the backend vs a flood (%.0f lines/s) only docker logs -f follows", g.rate), ms(f99), ms(g99), ratio(f99, g99), "")
 	t.add("state stream overhead over direct /events p99: flood followed by the backend vs only by docker logs -f", ms(o99), ms(go99), signed(o99-go99), "")
+	// The engine's part of that: with the backend following, the engine
+	// serves two followers of the flood instead of one, and its own direct
+	// /events subscriber shows how much later it is for that.
+	gd99 := quantile(g.direct, .99)
+	t.add("direct /events latency p99 (the engine's part): flood followed by the backend vs only by docker logs -f", ms(d99), ms(gd99), ratio(d99, gd99), "")
 	return nil
 }
 
