@@ -2,8 +2,8 @@
 # Installs the Debian packages Dockpulse needs to build and test, when they
 # are missing: Docker Engine and busybox for the private test engine,
 # OpenSSH's server and Podman for the ssh:// and Podman engine tests, GTK and
-# WebKitGTK 4.1 headers for the desktop build, Xvfb, openbox, xdotool and
-# ImageMagick to run, minimise and photograph the desktop window in tests,
+# WebKitGTK 4.1 headers for the desktop build, Xvfb, openbox, xdotool, xclip and
+# ImageMagick to run, minimise, read and photograph the desktop window in tests,
 # a D-Bus session bus for its single-instance lock and notifications in
 # tests, Chromium for the browser tests, zip for the Windows build.
 set -eu
@@ -12,7 +12,7 @@ set -eu
 # compiler), Go and Node.js, none of them from here.
 [ "$(uname -s)" = Linux ] || exit 0
 
-packages="docker.io busybox-static openssh-server podman libgtk-3-dev libwebkit2gtk-4.1-dev pkg-config xvfb openbox xdotool imagemagick dbus-daemon dbus-session-bus-common chromium zip"
+packages="docker.io busybox-static openssh-server podman libgtk-3-dev libwebkit2gtk-4.1-dev pkg-config xvfb openbox xdotool xclip imagemagick dbus-daemon dbus-session-bus-common chromium zip"
 [ "$#" -gt 0 ] && packages="$packages $*"
 
 missing=""
