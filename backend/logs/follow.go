@@ -193,8 +193,6 @@ func (m *merger) flush() {
 	}
 	if m.several {
 		m.wait = mergeWait
-	}
-	if m.several {
 		sortLines(m.pending) // one container's lines are in its order already
 	}
 	for len(m.pending) > 0 {
