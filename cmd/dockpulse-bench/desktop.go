@@ -122,7 +122,7 @@ func (b *bench) desktop(ctx context.Context) error {
 		return fmt.Errorf("the page's socket never connected with all %d containers: %w", sz.desktopTotal, err)
 	}
 	sleepCtx(ctx, 2*time.Second) // the first stats batches, as bench.e2e.ts waits
-	lines.skip()                  // the window starts with the next report
+	lines.skip()                 // the window starts with the next report
 	load, err := lines.nextFrames(ctx, sz.desktopWindow+time.Minute)
 	if err != nil {
 		return fmt.Errorf("no frame probe report (is %s a frameprobe build?): %w", b.frameProbeBin, err)
@@ -291,18 +291,6 @@ func optMs(v *float64) string {
 		return "unknown"
 	}
 	return fmt.Sprintf("%.0f ms", *v)
-}
-
-func loadAverage() string {
-	data, err := os.ReadFile("/proc/loadavg")
-	if err != nil {
-		return "unknown"
-	}
-	f := strings.Fields(string(data))
-	if len(f) < 3 {
-		return "unknown"
-	}
-	return strings.Join(f[:3], " ")
 }
 
 // appProcs is the app's process and its descendants (the WebKit processes),

@@ -23,10 +23,8 @@ func (t *table) add(what, ours, baseline, ratio, target string) {
 // the core count is what stretches the latency tails.
 func (t *table) section(name string) {
 	load := ""
-	if data, err := os.ReadFile("/proc/loadavg"); err == nil {
-		if f := strings.Fields(string(data)); len(f) >= 3 {
-			load = fmt.Sprintf(" (load average %s %s %s)", f[0], f[1], f[2])
-		}
+	if l := loadAverage(); l != "unknown" {
+		load = " (load average " + l + ")"
 	}
 	t.rows = append(t.rows, [5]string{"**" + name + "**" + load, "", "", "", ""})
 }
@@ -79,4 +77,18 @@ func signed(nanos float64) string {
 		return "−" + ms(-nanos)
 	}
 	return "+" + ms(nanos)
+}
+
+// loadAverage is the machine's load average over 1, 5 and 15 minutes, or
+// "unknown".
+func loadAverage() string {
+	data, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
+	}
+	f := strings.Fields(string(data))
+	if len(f) < 3 {
+		return "unknown"
+	}
+	return strings.Join(f[:3], " ")
 }
