@@ -130,10 +130,11 @@ type followMsg struct {
 // whatever the wait.
 const flushLines = 8 * BatchLines
 
-// merger batches the followers' lines in time order. With one container a
-// batch goes out as soon as no more lines are waiting to be merged; with
-// several, lines wait up to mergeWait for the others' (historyWait for
-// the first batch, which holds their tails).
+// merger batches the followers' lines in time order. With one container
+// each of its batches goes out as it comes (cut to BatchLines and
+// BatchBytes), never copied: there is nothing to merge; with several,
+// lines wait up to mergeWait for the others' (historyWait for the first
+// batch, which holds their tails).
 type merger struct {
 	emit    func([]Line)
 	wait    time.Duration
@@ -173,7 +174,7 @@ func (m *merger) run(ctx context.Context, in <-chan followMsg, live int, state f
 					m.pending = append(m.pending, msg.lines...)
 				}
 				switch {
-				case len(m.pending) >= flushLines, m.wait == 0 && len(in) == 0:
+				case len(m.pending) >= flushLines, !m.several, m.wait == 0 && len(in) == 0:
 					flush()
 				case m.wait > 0 && fire == nil:
 					timer.Reset(m.wait)
@@ -226,6 +227,7 @@ type follower struct {
 	state string  // the last state sent
 	p     *parser // the current stream's, with its line without a newline
 	batch []Line  // lines read, not yet sent
+	last  int     // how many lines the last batch sent held
 }
 
 func (f *follower) run(ctx context.Context, t target) {
@@ -387,6 +389,13 @@ func (f *follower) stream(ctx context.Context, opts container.LogsOptions, flush
 		if skip.skip(l) {
 			return nil
 		}
+		if f.batch == nil {
+			// Sized as the last batch and an eighth: a flood's batches
+			// (a read each) are about as long, give or take the frames a
+			// read cuts, and growing one by appending would leave the
+			// collector twice its lines.
+			f.batch = make([]Line, 0, f.last+f.last/8+1)
+		}
 		f.batch = append(f.batch, l)
 		f.cur = f.cur.advance(l)
 		return nil
@@ -414,7 +423,7 @@ func (f *follower) sendBatch(ctx context.Context) {
 		return
 	}
 	f.send(ctx, followMsg{lines: f.batch})
-	f.batch = nil
+	f.last, f.batch = len(f.batch), nil
 }
 
 // setState sends a state, once per change.

@@ -76,8 +76,13 @@ func (s *floodStream) Read(p []byte) (int, error) {
 		<-s.ctx.Done()
 		return 0, s.ctx.Err()
 	}
-	n := copy(p[:min(len(p), s.left)], s.chunk[s.off:])
-	s.off = (s.off + n) % len(s.chunk)
+	p = p[:min(len(p), s.left)]
+	n := 0
+	for n < len(p) { // a full read, as from a busy engine's stream
+		c := copy(p[n:], s.chunk[s.off:])
+		s.off = (s.off + c) % len(s.chunk)
+		n += c
+	}
 	s.left -= n
 	return n, nil
 }
