@@ -31,7 +31,7 @@ func BenchmarkLogsWriter(b *testing.B) {
 	b.ResetTimer()
 	for written < b.N {
 		n := min(batchLines, b.N-written)
-		copy(batch, template[:n]) // a follow's next batch (the queue may clear what it took)
+		copy(batch, template[:n]) // a follow's next batch
 		q.push(batch[:n])
 		for {
 			lines, _ := q.next(dst, protocol.MaxLogsBatchLines, protocol.MaxLogsBatchBytes)
