@@ -26,7 +26,9 @@
 //     the same container, and a flood of 50,000 lines a second for 30 s
 //     (-logs-flood, -logs-rate): the backend's CPU against `docker logs -f
 //     >/dev/null` on the same stream, its RSS, and the state stream's event
-//     latency with the flood against without;
+//     latency with the flood against without and against a flood only
+//     `docker logs -f` follows (the flood's /ws/logs client is a child
+//     process that counts lines, logsreader.go);
 //  11. desktop: the dashboard in the real desktop webview (WebKitGTK under
 //     Xvfb) with 1000 containers, 200 running, for 30 s of live updates:
 //     frame gaps from the frame probe of a frameprobe build of the app
@@ -150,6 +152,10 @@ func (b *bench) progress(format string, args ...any) {
 }
 
 func main() {
+	if u := os.Getenv(logsReaderEnv); u != "" {
+		// The flood's /ws/logs client, a child of the benchmark (logsreader.go).
+		os.Exit(runLogsReader(u))
+	}
 	bin := flag.String("bin", "", "the dockpulse binary to run as `dockpulse serve` (required)")
 	host := flag.String("docker-host", "", "use this engine (DOCKER_HOST form) instead of starting a private one; the engine's daemon CPU is then not measured")
 	dir := flag.String("engine-dir", "", "use (or start) the private engine kept in this directory, as `testengine start DIR` does")
