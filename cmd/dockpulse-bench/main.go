@@ -179,6 +179,13 @@ func main() {
 	desktopRunning := flag.Int("desktop-running", 0, "running containers for the desktop webview section (default 200, 20 in smoke mode)")
 	desktopWindow := flag.Duration("desktop-window", 0, "the desktop webview section's window (default 30s, 5s in smoke mode)")
 	desktopStats := flag.String("desktop-stats", "all", "the desktop app's --stats mode in the desktop webview section")
+	flag.Func("backend-env", "KEY=VALUE more in every backend's environment (repeat it), e.g. GOGC=200 or GODEBUG=gctrace=1 (its trace goes to -log)", func(v string) error {
+		if k, _, ok := strings.Cut(v, "="); !ok || k == "" {
+			return fmt.Errorf("%q: want KEY=VALUE", v)
+		}
+		backendEnv = append(backendEnv, v)
+		return nil
+	})
 	flag.Parse()
 	if *bin == "" && *profile == "" {
 		fmt.Fprintln(os.Stderr, "dockpulse-bench: -bin is required (build with: go build -o build/bench/dockpulse .)")
