@@ -226,8 +226,27 @@ type follower struct {
 
 	state string  // the last state sent
 	p     *parser // the current stream's, with its line without a newline
-	batch []Line  // lines read, not yet sent
-	last  int     // how many lines the last batch sent held
+	// slab holds the lines read, those from sent on not yet sent: each
+	// batch is cut from it, so a flood allocates one slab of slabLines
+	// lines for several batches, not a slice grown line by line for each
+	// (the reads of a follow stream, and so its batches, vary in size).
+	slab []Line
+	sent int
+}
+
+// slabLines is the size of a follower's slab of lines.
+const slabLines = BatchLines
+
+// add adds a line read to the lines to send.
+func (f *follower) add(l Line) {
+	if len(f.slab) == cap(f.slab) {
+		// A new slab, the lines not yet sent carried over.
+		pending := f.slab[f.sent:]
+		slab := make([]Line, len(pending), max(slabLines, 2*len(pending)))
+		copy(slab, pending)
+		f.slab, f.sent = slab, 0
+	}
+	f.slab = append(f.slab, l)
 }
 
 func (f *follower) run(ctx context.Context, t target) {
@@ -358,8 +377,10 @@ func (f *follower) history(ctx context.Context, running bool) error {
 	for _, l := range lines {
 		f.cur = f.cur.advance(l)
 	}
-	f.tail, f.batch = 0, lines
-	f.sendBatch(ctx)
+	f.tail = 0
+	if len(lines) > 0 {
+		f.send(ctx, followMsg{lines: lines})
+	}
 	return nil
 }
 
@@ -389,14 +410,7 @@ func (f *follower) stream(ctx context.Context, opts container.LogsOptions, flush
 		if skip.skip(l) {
 			return nil
 		}
-		if f.batch == nil {
-			// Sized as the last batch and an eighth: a flood's batches
-			// (a read each) are about as long, give or take the frames a
-			// read cuts, and growing one by appending would leave the
-			// collector twice its lines.
-			f.batch = make([]Line, 0, f.last+f.last/8+1)
-		}
-		f.batch = append(f.batch, l)
+		f.add(l)
 		f.cur = f.cur.advance(l)
 		return nil
 	})
@@ -419,11 +433,13 @@ func (s sendingReader) Read(p []byte) (int, error) {
 }
 
 func (f *follower) sendBatch(ctx context.Context) {
-	if len(f.batch) == 0 {
+	n := len(f.slab)
+	if n == f.sent {
 		return
 	}
-	f.send(ctx, followMsg{lines: f.batch})
-	f.last, f.batch = len(f.batch), nil
+	batch := f.slab[f.sent:n:n] // the capacity cut: the slab's rest is for the next lines
+	f.sent = n
+	f.send(ctx, followMsg{lines: batch})
 }
 
 // setState sends a state, once per change.

@@ -69,16 +69,22 @@ type floodStream struct {
 	chunk []byte
 	off   int
 	left  int
+	reads int
 }
+
+// floodReads are the sizes of a flood stream's reads, in turn: as an
+// engine's, which come as its writes and the network give them.
+var floodReads = []int{32 << 10, 1500, 9000, 300, 20000, 4096, 32 << 10, 32 << 10}
 
 func (s *floodStream) Read(p []byte) (int, error) {
 	if s.left == 0 {
 		<-s.ctx.Done()
 		return 0, s.ctx.Err()
 	}
-	p = p[:min(len(p), s.left)]
+	p = p[:min(len(p), s.left, floodReads[s.reads%len(floodReads)])]
+	s.reads++
 	n := 0
-	for n < len(p) { // a full read, as from a busy engine's stream
+	for n < len(p) {
 		c := copy(p[n:], s.chunk[s.off:])
 		s.off = (s.off + c) % len(s.chunk)
 		n += c
