@@ -254,6 +254,17 @@ type floodResult struct {
 	direct, ws, over                  []float64 // the state stream's event latencies (latencies)
 }
 
+// floodScript is the flood container's script and how many lines it
+// writes: chunks of floodChunk lines, in one write each, paced by sleep
+// to the rate asked for.
+func floodScript(sz sizes) (string, int) {
+	chunks := int(sz.logsFlood.Seconds() * float64(sz.logsRate) / floodChunk)
+	pause := float64(floodChunk) / float64(sz.logsRate)
+	line := "flood " + strings.Repeat("x", floodLineBytes-len("flood "))
+	return fmt.Sprintf(`c=$(yes %s | head -n %d); sleep 2; n=0; while [ $n -lt %d ]; do echo "$c"; n=$((n+1)); sleep %.3f; done; sleep 2147483647`,
+		line, floodChunk, chunks, pause), chunks * floodChunk
+}
+
 // flood runs one flood container, `docker logs -f >/dev/null` on it and,
 // with follow, a /ws/logs client of the backend reading it (in a child
 // process, logsreader.go: the figure is the backend's, not the measuring
@@ -262,14 +273,8 @@ type floodResult struct {
 // direct).
 func (b *bench) flood(ctx context.Context, be *backend, docker string, sleeper []string, ws *wsClient, direct *direct, follow bool) (floodResult, error) {
 	sz := b.sz
-	// Chunks of floodChunk lines, in one write each, paced by sleep to the
-	// rate asked for.
-	chunks := int(sz.logsFlood.Seconds() * float64(sz.logsRate) / floodChunk)
-	pause := float64(floodChunk) / float64(sz.logsRate)
-	line := "flood " + strings.Repeat("x", floodLineBytes-len("flood "))
-	script := fmt.Sprintf(`c=$(yes %s | head -n %d); sleep 2; n=0; while [ $n -lt %d ]; do echo "$c"; n=$((n+1)); sleep %.3f; done; sleep 2147483647`,
-		line, floodChunk, chunks, pause)
-	r := floodResult{total: chunks * floodChunk}
+	script, total := floodScript(sz)
+	r := floodResult{total: total}
 	id, err := b.eng.runLogger(ctx, script)
 	if err != nil {
 		return r, err

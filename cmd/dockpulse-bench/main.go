@@ -139,6 +139,9 @@ type bench struct {
 	// frameProbeBin is a frameprobe build of the desktop app for the
 	// desktop webview section, run with --stats desktopStats.
 	frameProbeBin, desktopStats string
+	// profileLogs makes -profile measure the allocations of following a
+	// logs flood (profilelogs.go).
+	profileLogs bool
 }
 
 func (b *bench) failf(format string, args ...any) {
@@ -172,6 +175,7 @@ func main() {
 	profN := flag.Int("profile-containers", 60, "running containers for -profile")
 	profClients := flag.Int("profile-clients", 1, "WebSocket clients for -profile")
 	profBurst := flag.Int("profile-burst", 0, "with -profile: profile a burst of this many events instead of a steady window")
+	profLogs := flag.Bool("profile-logs", false, "with -profile: instead of a CPU profile, the allocations of following the logs flood (-logs-rate) with one /ws/logs client for one window (-window, default 20s)")
 	logsFlood := flag.Duration("logs-flood", 0, "how long the logs flood lasts (default 30s, 3s in smoke mode)")
 	logsRate := flag.Int("logs-rate", 0, "lines a second the logs flood asks for (default 50000)")
 	frameProbeBin := flag.String("frameprobe-bin", "", "a frameprobe build of the desktop app (make bench-desktop) for the desktop webview section; without it the section is skipped")
@@ -193,7 +197,7 @@ func main() {
 	}
 	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	if *profile != "" {
-		os.Exit(runProfile(ctx, *host, *dir, *profile, *profN, *profClients, *profBurst))
+		os.Exit(runProfile(ctx, *host, *dir, *profile, *profN, *profClients, *profBurst, *profLogs, *window, *logsRate))
 	}
 	code := run(ctx, *bin, *host, *dir, *smokeMode, *only, *out, *logPath, func(b *bench) {
 		b.altBin = *altBin
@@ -369,7 +373,7 @@ func (e *engine) version() string {
 	return fmt.Sprintf("Docker %s (API %s), %s", v.Version, v.APIVersion, kind)
 }
 
-func runProfile(ctx context.Context, host, dir, path string, n, clients, burst int) int {
+func runProfile(ctx context.Context, host, dir, path string, n, clients, burst int, logs bool, window time.Duration, logsRate int) int {
 	eng, err := openEngine(ctx, host, dir)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "dockpulse-bench: engine:", err)
@@ -377,6 +381,13 @@ func runProfile(ctx context.Context, host, dir, path string, n, clients, burst i
 	}
 	b := &bench{eng: eng, sz: full, log: io.Discard, table: &table{}}
 	b.sz.window = 20 * time.Second
+	if window > 0 {
+		b.sz.window = window
+	}
+	if logsRate > 0 {
+		b.sz.logsRate = logsRate
+	}
+	b.profileLogs = logs
 	perr := b.profileBackend(ctx, path, n, clients, burst)
 	cctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
