@@ -293,7 +293,7 @@ func (b *bench) flood(ctx context.Context, be *backend, docker string, sleeper [
 	}
 	defer d.stop()
 	b.progress("logs flood: %d lines at %d a second, the backend following: %v", r.total, sz.logsRate, follow)
-	if !waitFor(30*time.Second, func() bool { return d.seen() > 0 && (c == nil || c.LineCount() > 0 || c.Err() != nil) }) {
+	if !waitFor(30*time.Second, func() bool { return d.seen() > 0 && (c == nil || c.counts().lines > 0 || c.Err() != nil) }) {
 		return r, errors.New("logs flood: no line reached the readers in 30 s")
 	}
 	if c != nil && c.Err() != nil {
@@ -341,7 +341,8 @@ func (b *bench) flood(ctx context.Context, be *backend, docker string, sleeper [
 		if c == nil {
 			return r.total
 		}
-		return c.LineCount() + c.skipped()
+		n := c.counts()
+		return n.lines + n.skipped
 	}
 	r.done = waitFor(sz.logsFlood*4+time.Minute, func() bool { return accounted() >= r.total && d.seen() >= r.total })
 	r.window = time.Since(t0)
@@ -360,7 +361,8 @@ func (b *bench) flood(ctx context.Context, be *backend, docker string, sleeper [
 	if c == nil {
 		return r, nil
 	}
-	r.received, r.skipped = c.LineCount(), c.skipped()
+	counts := c.counts()
+	r.received, r.skipped = counts.lines, counts.skipped
 	if !r.done {
 		b.failf("logs flood: of %d lines, /ws/logs accounted for %d and docker logs -f printed %d", r.total, accounted(), r.printed)
 	}
@@ -370,9 +372,8 @@ func (b *bench) flood(ctx context.Context, be *backend, docker string, sleeper [
 	if err := c.Err(); err != nil {
 		b.failf("logs flood: /ws/logs client: %v", err)
 	}
-	first, last := c.span()
-	if t1, err1 := time.Parse(time.RFC3339Nano, first); err1 == nil {
-		if t2, err2 := time.Parse(time.RFC3339Nano, last); err2 == nil && t2.After(t1) {
+	if t1, err1 := time.Parse(time.RFC3339Nano, counts.first); err1 == nil {
+		if t2, err2 := time.Parse(time.RFC3339Nano, counts.last); err2 == nil && t2.After(t1) {
 			r.rate = float64(r.received) / t2.Sub(t1).Seconds()
 		}
 	}

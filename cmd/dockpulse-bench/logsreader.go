@@ -213,9 +213,9 @@ type logsReader struct {
 	cmd  *exec.Cmd
 	done chan struct{}
 
-	mu     sync.Mutex
-	counts logsReaderCounts
-	err    error
+	mu   sync.Mutex
+	last logsReaderCounts
+	err  error
 }
 
 // startLogsReader runs the child on the logs socket at u (protocoltest's
@@ -252,7 +252,7 @@ func (r *logsReader) read(out io.Reader) {
 		} else if c, err := parseCounts(line); err != nil {
 			r.err = err
 		} else {
-			r.counts = c
+			r.last = c
 		}
 		r.mu.Unlock()
 	}
@@ -261,23 +261,11 @@ func (r *logsReader) read(out io.Reader) {
 
 func (r *logsReader) pid() int { return r.cmd.Process.Pid }
 
-// LineCount, skipped and span are the child's last report.
-func (r *logsReader) LineCount() int {
+// counts are the child's last report.
+func (r *logsReader) counts() logsReaderCounts {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return r.counts.lines
-}
-
-func (r *logsReader) skipped() int {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.counts.skipped
-}
-
-func (r *logsReader) span() (first, last string) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.counts.first, r.counts.last
+	return r.last
 }
 
 // Err is the child's error, if it reported one.
