@@ -174,7 +174,7 @@ func (m *merger) run(ctx context.Context, in <-chan followMsg, live int, state f
 					m.pending = append(m.pending, msg.lines...)
 				}
 				switch {
-				case len(m.pending) >= flushLines, !m.several, m.wait == 0 && len(in) == 0:
+				case len(m.pending) >= flushLines, !m.several:
 					flush()
 				case m.wait > 0 && fire == nil:
 					timer.Reset(m.wait)
@@ -230,8 +230,12 @@ type follower struct {
 	// batch is cut from it, so a flood allocates one slab of slabLines
 	// lines for several batches, not a slice grown line by line for each
 	// (the reads of a follow stream, and so its batches, vary in size).
-	slab []Line
-	sent int
+	// The lines sent stay in it (their batches are its parts), so a new
+	// slab begins after BatchBytes of them too: a slab of long lines
+	// holds no more than a batch does.
+	slab      []Line
+	sent      int
+	slabBytes int // lineSize of the lines in slab
 }
 
 // slabLines is the size of a follower's slab of lines.
@@ -239,14 +243,18 @@ const slabLines = BatchLines
 
 // add adds a line read to the lines to send.
 func (f *follower) add(l Line) {
-	if len(f.slab) == cap(f.slab) {
+	if len(f.slab) == cap(f.slab) || (f.sent > 0 && f.slabBytes >= BatchBytes) {
 		// A new slab, the lines not yet sent carried over.
 		pending := f.slab[f.sent:]
 		slab := make([]Line, len(pending), max(slabLines, 2*len(pending)))
 		copy(slab, pending)
-		f.slab, f.sent = slab, 0
+		f.slab, f.sent, f.slabBytes = slab, 0, 0
+		for i := range pending {
+			f.slabBytes += lineSize(pending[i])
+		}
 	}
 	f.slab = append(f.slab, l)
+	f.slabBytes += lineSize(l)
 }
 
 func (f *follower) run(ctx context.Context, t target) {
