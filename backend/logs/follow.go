@@ -130,10 +130,11 @@ type followMsg struct {
 // whatever the wait.
 const flushLines = 8 * BatchLines
 
-// merger batches the followers' lines in time order. With one container a
-// batch goes out as soon as no more lines are waiting to be merged; with
-// several, lines wait up to mergeWait for the others' (historyWait for
-// the first batch, which holds their tails).
+// merger batches the followers' lines in time order. With one container
+// each of its batches goes out as it comes (cut to BatchLines and
+// BatchBytes), never copied: there is nothing to merge; with several,
+// lines wait up to mergeWait for the others' (historyWait for the first
+// batch, which holds their tails).
 type merger struct {
 	emit    func([]Line)
 	wait    time.Duration
@@ -173,7 +174,7 @@ func (m *merger) run(ctx context.Context, in <-chan followMsg, live int, state f
 					m.pending = append(m.pending, msg.lines...)
 				}
 				switch {
-				case len(m.pending) >= flushLines, m.wait == 0 && len(in) == 0:
+				case len(m.pending) >= flushLines, !m.several:
 					flush()
 				case m.wait > 0 && fire == nil:
 					timer.Reset(m.wait)
@@ -225,7 +226,35 @@ type follower struct {
 
 	state string  // the last state sent
 	p     *parser // the current stream's, with its line without a newline
-	batch []Line  // lines read, not yet sent
+	// slab holds the lines read, those from sent on not yet sent: each
+	// batch is cut from it, so a flood allocates one slab of slabLines
+	// lines for several batches, not a slice grown line by line for each
+	// (the reads of a follow stream, and so its batches, vary in size).
+	// The lines sent stay in it (their batches are its parts), so a new
+	// slab begins after BatchBytes of them too: a slab of long lines
+	// holds no more than a batch does.
+	slab      []Line
+	sent      int
+	slabBytes int // lineSize of the lines in slab
+}
+
+// slabLines is the size of a follower's slab of lines.
+const slabLines = BatchLines
+
+// add adds a line read to the lines to send.
+func (f *follower) add(l Line) {
+	if len(f.slab) == cap(f.slab) || (f.sent > 0 && f.slabBytes >= BatchBytes) {
+		// A new slab, the lines not yet sent carried over.
+		pending := f.slab[f.sent:]
+		slab := make([]Line, len(pending), max(slabLines, 2*len(pending)))
+		copy(slab, pending)
+		f.slab, f.sent, f.slabBytes = slab, 0, 0
+		for i := range pending {
+			f.slabBytes += lineSize(pending[i])
+		}
+	}
+	f.slab = append(f.slab, l)
+	f.slabBytes += lineSize(l)
 }
 
 func (f *follower) run(ctx context.Context, t target) {
@@ -356,8 +385,10 @@ func (f *follower) history(ctx context.Context, running bool) error {
 	for _, l := range lines {
 		f.cur = f.cur.advance(l)
 	}
-	f.tail, f.batch = 0, lines
-	f.sendBatch(ctx)
+	f.tail = 0
+	if len(lines) > 0 {
+		f.send(ctx, followMsg{lines: lines})
+	}
 	return nil
 }
 
@@ -387,7 +418,7 @@ func (f *follower) stream(ctx context.Context, opts container.LogsOptions, flush
 		if skip.skip(l) {
 			return nil
 		}
-		f.batch = append(f.batch, l)
+		f.add(l)
 		f.cur = f.cur.advance(l)
 		return nil
 	})
@@ -410,11 +441,13 @@ func (s sendingReader) Read(p []byte) (int, error) {
 }
 
 func (f *follower) sendBatch(ctx context.Context) {
-	if len(f.batch) == 0 {
+	n := len(f.slab)
+	if n == f.sent {
 		return
 	}
-	f.send(ctx, followMsg{lines: f.batch})
-	f.batch = nil
+	batch := f.slab[f.sent:n:n] // the capacity cut: the slab's rest is for the next lines
+	f.sent = n
+	f.send(ctx, followMsg{lines: batch})
 }
 
 // setState sends a state, once per change.

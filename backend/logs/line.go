@@ -3,6 +3,7 @@ package logs
 import (
 	"bytes"
 	"slices"
+	"strings"
 	"time"
 	"unicode/utf8"
 )
@@ -10,6 +11,14 @@ import (
 // timeLayout is Line.Time's layout: RFC 3339 in UTC with exactly 9
 // fraction digits (the engine's own, Docker's RFC3339NanoFixed).
 const timeLayout = "2006-01-02T15:04:05.000000000Z"
+
+// stamp is a time in timeLayout, held as bytes while a line is assembled:
+// it becomes a string only with the line's text (lineStrings).
+type stamp [len(timeLayout)]byte
+
+// epochStamp is the time of a line on a stream that never gave one: the
+// epoch, which sorts first.
+var epochStamp = stamp([]byte("1970-01-01T00:00:00.000000000Z"))
 
 // maxStampBytes bounds the timestamp prefix of a message: more bytes before
 // the space are text, not a timestamp.
@@ -32,12 +41,13 @@ type assembler struct {
 	// The current message.
 	atStart  bool   // the next bytes begin a message: timestamp, space
 	stamp    []byte // its timestamp bytes read so far
-	msgTime  string // its time
+	hasTime  bool   // a message of this stream had a timestamp
+	msgTime  stamp  // its time
 	msgBytes int    // its text bytes so far (TTY only: where a partial ends)
 
 	// The current line.
 	open bool   // a line has begun
-	time string // its time
+	time stamp  // its time
 	buf  []byte // at most MaxLineBytes of it
 	cut  int    // bytes dropped beyond MaxLineBytes
 	crs  int    // carriage returns at its end not yet stored: none is, if the line ends there
@@ -78,7 +88,7 @@ func (a *assembler) write(p []byte, out func(Line)) {
 				a.notStamp([]byte{' '}, out)
 				continue
 			}
-			a.atStart, a.stamp, a.msgTime, a.msgBytes = false, a.stamp[:0], t, 0
+			a.atStart, a.stamp, a.hasTime, a.msgTime, a.msgBytes = false, a.stamp[:0], true, t, 0
 			if a.pending() && t != a.time {
 				// Docker's partial messages of one line all carry the
 				// line's time: a message of another time is a new line,
@@ -125,10 +135,10 @@ func (a *assembler) write(p []byte, out func(Line)) {
 func (a *assembler) notStamp(more []byte, out func(Line)) {
 	text := append(slices.Clone(a.stamp), more...)
 	a.atStart, a.stamp, a.msgBytes = false, a.stamp[:0], 0
-	if a.msgTime == "" {
+	if !a.hasTime {
 		// No time was ever read on this stream: the line has none to take
 		// but the epoch, which sorts first.
-		a.msgTime = time.Unix(0, 0).UTC().Format(timeLayout)
+		a.hasTime, a.msgTime = true, epochStamp
 	}
 	a.write(text, out)
 }
@@ -169,7 +179,8 @@ func (a *assembler) endLine(partial bool, out func(Line)) {
 			a.buf, a.cut = a.buf[:len(a.buf)-k], a.cut+k
 		}
 	}
-	out(Line{Engine: a.engine, ID: a.id, Time: a.time, Stream: a.stream, Text: validText(a.buf), Cut: a.cut, Partial: partial})
+	t, text := lineStrings(&a.time, a.buf)
+	out(Line{Engine: a.engine, ID: a.id, Time: t, Stream: a.stream, Text: text, Cut: a.cut, Partial: partial})
 	a.open, a.buf, a.cut, a.crs = false, a.buf[:0], 0, 0
 }
 
@@ -199,12 +210,26 @@ func incompleteTail(b []byte) int {
 	return 0
 }
 
-// validText is b as a string, each byte that is not part of valid UTF-8
-// replaced by U+FFFD.
-func validText(b []byte) string {
-	if utf8.Valid(b) {
-		return string(b)
+// lineStrings are a line's time and text (each byte of text that is not
+// part of valid UTF-8 replaced by U+FFFD) as strings, made as one: a flood
+// is tens of thousands of lines a second, and each allocation is garbage
+// to collect. The two share their memory, so either one kept holds both
+// (a cursor keeps the last line's time, a skip notice two).
+func lineStrings(t *stamp, text []byte) (string, string) {
+	if !utf8.Valid(text) {
+		text = validUTF8(text)
 	}
+	var b strings.Builder
+	b.Grow(len(t) + len(text))
+	b.Write(t[:])
+	b.Write(text)
+	s := b.String()
+	return s[:len(t)], s[len(t):]
+}
+
+// validUTF8 is b with each byte that is not part of valid UTF-8 replaced
+// by U+FFFD.
+func validUTF8(b []byte) []byte {
 	out := make([]byte, 0, len(b)+8)
 	for len(b) > 0 {
 		r, n := utf8.DecodeRune(b)
@@ -215,19 +240,27 @@ func validText(b []byte) string {
 		}
 		b = b[n:]
 	}
-	return string(out)
+	return out
 }
 
-// normTime is the engine's timestamp b as Line.Time, and whether it is one.
-func normTime(b []byte) (string, bool) {
+// normTime is the engine's timestamp b in Line.Time's form, and whether it
+// is one.
+func normTime(b []byte) (stamp, bool) {
+	var s stamp
 	if inLayout(b) {
-		return string(b), true // as Docker writes it: no parse per line
+		copy(s[:], b) // as Docker writes it: no parse per line
+		return s, true
 	}
 	t, err := time.Parse(time.RFC3339Nano, string(b))
 	if err != nil {
-		return "", false
+		return s, false
 	}
-	return t.UTC().Format(timeLayout), true
+	// Parse takes only years 0000-9999, which the layout writes in four
+	// digits: the form is always as long.
+	if f := t.UTC().AppendFormat(s[:0], timeLayout); len(f) != len(s) {
+		return s, false
+	}
+	return s, true
 }
 
 // inLayout says whether b is in timeLayout: digits where it has digits,

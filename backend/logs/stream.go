@@ -1,6 +1,7 @@
 package logs
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -59,7 +60,7 @@ func (p *parser) end() error {
 // flush hands on the lines without a newline, as Partial, in time order.
 func (p *parser) flush() {
 	as := []*assembler{p.stdout, p.stderr}
-	if p.stderr.pending() && p.stdout.pending() && p.stderr.time < p.stdout.time {
+	if p.stderr.pending() && p.stdout.pending() && bytes.Compare(p.stderr.time[:], p.stdout.time[:]) < 0 {
 		as[0], as[1] = as[1], as[0]
 	}
 	for _, a := range as {

@@ -183,6 +183,26 @@ func TestParseErrors(t *testing.T) {
 	}
 }
 
+// TestParseOneAllocationPerLine: a line's time and text are made as one
+// string, whatever else a flood's line costs (the parser holds no other
+// per-line memory). With a timestamp that is not in the engine's own form
+// (normalized), and text of invalid UTF-8 (replaced), it may take more.
+func TestParseOneAllocationPerLine(t *testing.T) {
+	var stream []byte
+	for range 100 {
+		stream = append(stream, frame(1, t1+" "+strings.Repeat("x", 99)+"\n")...)
+	}
+	p := newParser("e", "c", false, func(Line) {})
+	allocs := testing.AllocsPerRun(20, func() {
+		if err := p.feed(stream); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if allocs > 100 {
+		t.Fatalf("%.0f allocations for 100 lines, want one a line", allocs)
+	}
+}
+
 // BenchmarkParse is the parser's cost per line of a flood of 100-byte lines.
 func BenchmarkParse(b *testing.B) {
 	var stream []byte

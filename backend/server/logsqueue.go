@@ -13,6 +13,11 @@ import (
 // logQueue is one logs socket's queue, between the engine's reader (push,
 // pushState), which must never wait, and the socket's writer (next).
 //
+// It keeps the batches it is given as they are (the follow lets go of
+// them), and the writer copies the lines of a message into its own buffer:
+// a flood is tens of thousands of lines a second, and a copy of each line
+// in the queue's own slice was garbage to collect.
+//
 // It holds at most maxLines lines or maxBytes bytes of them. When a line
 // does not fit, the queue overflows: from then on every line is counted,
 // per container, instead of queued, until the writer has brought the queue
@@ -27,7 +32,7 @@ type logQueue struct {
 
 	mu       sync.Mutex
 	items    []logItem
-	lines    int // lines in items
+	lines    int // lines in items (those of their batches not yet taken)
 	bytes    int // their size, as lineSize counts it
 	overflow bool
 	skips    map[model.Key]*protocol.LogsSkipped
@@ -35,16 +40,15 @@ type logQueue struct {
 	ready    chan struct{}
 }
 
-// logItem is a line, or (skip or state set) a skip notice or a state. A
-// line is held by value: a flood is tens of thousands a second, and each
-// allocation counts.
+// logItem is lines (the rest of a batch pushed, at least one), or (skip
+// or state set) a skip notice or a state.
 type logItem struct {
-	line  logs.Line
+	lines []logs.Line
 	skip  *protocol.LogsSkipped
 	state *protocol.LogsState
 }
 
-func (it *logItem) isLine() bool { return it.skip == nil && it.state == nil }
+func (it *logItem) isLines() bool { return it.skip == nil && it.state == nil }
 
 func newLogQueue(maxLines, maxBytes int) *logQueue {
 	return &logQueue{maxLines: maxLines, maxBytes: maxBytes, skips: map[model.Key]*protocol.LogsSkipped{}, ready: make(chan struct{}, 1)}
@@ -66,30 +70,33 @@ func (q *logQueue) signal() {
 	}
 }
 
-// push queues lines, or counts those that do not fit. It never waits.
+// push queues lines, or counts those that do not fit. It never waits. The
+// queue keeps lines, not a copy, and never changes it: the caller must not
+// change it either (a follow lets go of the batches it emits).
 func (q *logQueue) push(lines []logs.Line) {
 	if len(lines) == 0 {
 		return
 	}
 	q.mu.Lock()
-	queued := false
-	for i := range lines {
-		l := &lines[i]
-		size := lineSize(l)
-		if !q.overflow && (q.lines+1 > q.maxLines || q.bytes+size > q.maxBytes) {
+	fit := 0 // the lines queued: those before the first that does not fit
+	for fit < len(lines) && !q.overflow {
+		size := lineSize(&lines[fit])
+		if q.lines+1 > q.maxLines || q.bytes+size > q.maxBytes {
 			q.overflow = true
+			break
 		}
-		if q.overflow {
-			q.count(l)
-			continue
-		}
-		q.items = append(q.items, logItem{line: *l})
 		q.lines++
 		q.bytes += size
-		queued = true
+		fit++
+	}
+	if fit > 0 {
+		q.items = append(q.items, logItem{lines: lines[:fit]})
+	}
+	for i := fit; i < len(lines); i++ {
+		q.count(&lines[i])
 	}
 	q.mu.Unlock()
-	if queued {
+	if fit > 0 {
 		q.signal()
 	}
 }
@@ -127,41 +134,43 @@ func (q *logQueue) pushState(st protocol.LogsState) {
 // of at most about maxBytes of text (at least one line), or else one
 // notice or state. It returns nothing when the queue is empty.
 //
-// The lines are appended to dst[:0] (the writer's buffer, reused from one
+// The lines are copied to dst[:0] (the writer's buffer, reused from one
 // batch to the next, so a flood does not allocate a slice per batch); the
-// caller must be done with them before it passes dst again.
+// caller must be done with them before it passes dst again. A batch is let
+// go once all its lines are taken.
 func (q *logQueue) next(dst []logs.Line, maxLines, maxBytes int) (lines []logs.Line, other logItem) {
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	if len(q.items) == 0 {
 		return nil, logItem{}
 	}
-	if !q.items[0].isLine() {
+	if !q.items[0].isLines() {
 		other = q.items[0]
-		q.items[0] = logItem{}
-		q.items = q.items[1:]
+		q.take(1)
 		return nil, other
 	}
-	n, size := 0, 0
-	for n < len(q.items) && n < maxLines {
-		it := &q.items[n]
-		if !it.isLine() || (n > 0 && size+len(it.line.Text) > maxBytes) {
-			break
+	lines, size := dst[:0], 0
+	done := 0 // items taken whole
+	for done < len(q.items) && q.items[done].isLines() && len(lines) < maxLines {
+		it := &q.items[done]
+		n := 0
+		for n < len(it.lines) && len(lines)+n < maxLines {
+			l := &it.lines[n]
+			if (len(lines) > 0 || n > 0) && size+len(l.Text) > maxBytes {
+				break
+			}
+			size += len(l.Text)
+			q.lines--
+			q.bytes -= lineSize(l)
+			n++
 		}
-		size += len(it.line.Text)
-		n++
+		lines = append(lines, it.lines[:n]...)
+		if it.lines = it.lines[n:]; len(it.lines) > 0 {
+			break // the message is full
+		}
+		done++
 	}
-	lines = slices.Grow(dst[:0], n)[:n]
-	for i := range n {
-		lines[i] = q.items[i].line
-		q.lines--
-		q.bytes -= lineSize(&q.items[i].line)
-		q.items[i] = logItem{}
-	}
-	q.items = q.items[n:]
-	if len(q.items) == 0 {
-		q.items = nil // let the drained backing array go
-	}
+	q.take(done)
 	if q.overflow && q.lines <= q.maxLines/2 && q.bytes <= q.maxBytes/2 {
 		q.overflow = false
 		for _, k := range q.skipped {
@@ -178,6 +187,15 @@ func (q *logQueue) next(dst []logs.Line, maxLines, maxBytes int) (lines []logs.L
 		slices.SortStableFunc(lines, byTime)
 	}
 	return lines, logItem{}
+}
+
+// take drops the first n items.
+func (q *logQueue) take(n int) {
+	clear(q.items[:n])
+	q.items = q.items[n:]
+	if len(q.items) == 0 {
+		q.items = nil // let the drained backing array go
+	}
 }
 
 // pending reports whether anything is left to send: queued items or lines

@@ -70,6 +70,43 @@ func TestLogQueueBatchesInTimeOrder(t *testing.T) {
 	}
 }
 
+// TestLogQueueKeepsBatches: a message takes lines from several batches
+// and a batch may be split across messages; the writer's buffer is its
+// own (clearing it after a write changes no batch), and a batch pushed is
+// never changed.
+func TestLogQueueKeepsBatches(t *testing.T) {
+	q := newLogQueue(100, 1<<20)
+	first, second := testLines("a", 1, 5), testLines("a", 6, 7)
+	q.push(first)
+	q.push(second)
+	var got []string
+	var dst []logs.Line
+	for {
+		lines, _ := q.next(dst, 3, 1<<20)
+		if lines == nil {
+			break
+		}
+		var ns []string
+		for _, l := range lines {
+			ns = append(ns, fmt.Sprint(lineNumber(l)))
+		}
+		got = append(got, strings.Join(ns, ","))
+		clear(lines) // as the writer does once a message is written
+		dst = lines
+	}
+	if want := "1,2,3 | 4,5,6 | 7"; strings.Join(got, " | ") != want {
+		t.Fatalf("got  %s\nwant %s", strings.Join(got, " | "), want)
+	}
+	for i, l := range append(first, second...) {
+		if l != testLine("a", i+1) {
+			t.Fatalf("line %d of the batches pushed changed: %+v", i+1, l)
+		}
+	}
+	if q.lines != 0 || q.bytes != 0 || q.pending() {
+		t.Fatalf("drained queue holds %d lines, %d bytes, pending %v", q.lines, q.bytes, q.pending())
+	}
+}
+
 func TestLogQueueBatchBytes(t *testing.T) {
 	q := newLogQueue(100, 1<<20)
 	long := strings.Repeat("x", 100)

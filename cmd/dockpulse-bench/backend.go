@@ -38,10 +38,15 @@ func startBackend(ctx context.Context, bin, host string, logw io.Writer, args ..
 	return startBackendEnv(ctx, bin, append(os.Environ(), "DOCKER_HOST="+host), logw, args...)
 }
 
-// startBackendEnv runs `bin serve [args]` with env for its environment.
+// backendEnv is more of every backend's environment (-backend-env), e.g.
+// GOGC=200 or GODEBUG=gctrace=1, the benchmark's own untouched.
+var backendEnv []string
+
+// startBackendEnv runs `bin serve [args]` with env (and backendEnv) for
+// its environment.
 func startBackendEnv(ctx context.Context, bin string, env []string, logw io.Writer, args ...string) (*backend, error) {
 	cmd := exec.Command(bin, append(append(serveCommand(bin), "--log-level", "warn"), args...)...)
-	cmd.Env = env
+	cmd.Env = append(env, backendEnv...)
 	tail := &tailBuffer{}
 	cmd.Stderr = io.MultiWriter(logw, tail)
 	out, err := cmd.StdoutPipe()

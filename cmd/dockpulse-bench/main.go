@@ -26,7 +26,9 @@
 //     the same container, and a flood of 50,000 lines a second for 30 s
 //     (-logs-flood, -logs-rate): the backend's CPU against `docker logs -f
 //     >/dev/null` on the same stream, its RSS, and the state stream's event
-//     latency with the flood against without;
+//     latency with the flood against without and against a flood only
+//     `docker logs -f` follows (the flood's /ws/logs client is a child
+//     process that counts lines, logsreader.go);
 //  11. desktop: the dashboard in the real desktop webview (WebKitGTK under
 //     Xvfb) with 1000 containers, 200 running, for 30 s of live updates:
 //     frame gaps from the frame probe of a frameprobe build of the app
@@ -137,6 +139,9 @@ type bench struct {
 	// frameProbeBin is a frameprobe build of the desktop app for the
 	// desktop webview section, run with --stats desktopStats.
 	frameProbeBin, desktopStats string
+	// profileLogs makes -profile measure the allocations of following a
+	// logs flood (profilelogs.go).
+	profileLogs bool
 }
 
 func (b *bench) failf(format string, args ...any) {
@@ -150,6 +155,10 @@ func (b *bench) progress(format string, args ...any) {
 }
 
 func main() {
+	if u := os.Getenv(logsReaderEnv); u != "" {
+		// The flood's /ws/logs client, a child of the benchmark (logsreader.go).
+		os.Exit(runLogsReader(u))
+	}
 	bin := flag.String("bin", "", "the dockpulse binary to run as `dockpulse serve` (required)")
 	host := flag.String("docker-host", "", "use this engine (DOCKER_HOST form) instead of starting a private one; the engine's daemon CPU is then not measured")
 	dir := flag.String("engine-dir", "", "use (or start) the private engine kept in this directory, as `testengine start DIR` does")
@@ -166,6 +175,7 @@ func main() {
 	profN := flag.Int("profile-containers", 60, "running containers for -profile")
 	profClients := flag.Int("profile-clients", 1, "WebSocket clients for -profile")
 	profBurst := flag.Int("profile-burst", 0, "with -profile: profile a burst of this many events instead of a steady window")
+	profLogs := flag.Bool("profile-logs", false, "with -profile: instead of a CPU profile, the allocations of following the logs flood (-logs-rate) with one /ws/logs client for one window (-window, default 20s)")
 	logsFlood := flag.Duration("logs-flood", 0, "how long the logs flood lasts (default 30s, 3s in smoke mode)")
 	logsRate := flag.Int("logs-rate", 0, "lines a second the logs flood asks for (default 50000)")
 	frameProbeBin := flag.String("frameprobe-bin", "", "a frameprobe build of the desktop app (make bench-desktop) for the desktop webview section; without it the section is skipped")
@@ -173,6 +183,13 @@ func main() {
 	desktopRunning := flag.Int("desktop-running", 0, "running containers for the desktop webview section (default 200, 20 in smoke mode)")
 	desktopWindow := flag.Duration("desktop-window", 0, "the desktop webview section's window (default 30s, 5s in smoke mode)")
 	desktopStats := flag.String("desktop-stats", "all", "the desktop app's --stats mode in the desktop webview section")
+	flag.Func("backend-env", "KEY=VALUE more in every backend's environment (repeat it), e.g. GOGC=200 or GODEBUG=gctrace=1 (its trace goes to -log)", func(v string) error {
+		if k, _, ok := strings.Cut(v, "="); !ok || k == "" {
+			return fmt.Errorf("%q: want KEY=VALUE", v)
+		}
+		backendEnv = append(backendEnv, v)
+		return nil
+	})
 	flag.Parse()
 	if *bin == "" && *profile == "" {
 		fmt.Fprintln(os.Stderr, "dockpulse-bench: -bin is required (build with: go build -o build/bench/dockpulse .)")
@@ -180,7 +197,7 @@ func main() {
 	}
 	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	if *profile != "" {
-		os.Exit(runProfile(ctx, *host, *dir, *profile, *profN, *profClients, *profBurst))
+		os.Exit(runProfile(ctx, *host, *dir, *profile, *profN, *profClients, *profBurst, *profLogs, *window, *logsRate))
 	}
 	code := run(ctx, *bin, *host, *dir, *smokeMode, *only, *out, *logPath, func(b *bench) {
 		b.altBin = *altBin
@@ -356,7 +373,7 @@ func (e *engine) version() string {
 	return fmt.Sprintf("Docker %s (API %s), %s", v.Version, v.APIVersion, kind)
 }
 
-func runProfile(ctx context.Context, host, dir, path string, n, clients, burst int) int {
+func runProfile(ctx context.Context, host, dir, path string, n, clients, burst int, logs bool, window time.Duration, logsRate int) int {
 	eng, err := openEngine(ctx, host, dir)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "dockpulse-bench: engine:", err)
@@ -364,6 +381,13 @@ func runProfile(ctx context.Context, host, dir, path string, n, clients, burst i
 	}
 	b := &bench{eng: eng, sz: full, log: io.Discard, table: &table{}}
 	b.sz.window = 20 * time.Second
+	if window > 0 {
+		b.sz.window = window
+	}
+	if logsRate > 0 {
+		b.sz.logsRate = logsRate
+	}
+	b.profileLogs = logs
 	perr := b.profileBackend(ctx, path, n, clients, burst)
 	cctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()

@@ -41,6 +41,9 @@ func (b *bench) profileBackend(ctx context.Context, path string, n, clients, bur
 	if err := waitEngineUp(ctx, be, 60*time.Second); err != nil {
 		return err
 	}
+	if b.profileLogs {
+		return b.profileLogsFlood(ctx, be, path)
+	}
 	cs, err := dialMany(ctx, be, clients)
 	if err != nil {
 		return err
