@@ -4,6 +4,7 @@ import { beforeEach, describe, expect, test, vi } from 'vitest'
 import { LogView } from './LogView'
 import { SETTINGS_KEY } from './settings'
 import { makeLines, viewProps } from './testLines'
+import { REGEX_SETTLE_MS } from './regexSearch'
 import { inPageWorker, stuckWorker } from './testWorker'
 import { RegexWorkerContext } from './useLogSearch'
 
@@ -265,6 +266,8 @@ describe('LogView: search', () => {
     await user.paste('(a+)+$')
     expect(screen.getByRole('status', { name: 'Search matches' })).toHaveTextContent('Searching…')
     await user.keyboard('{Enter}') // nothing to step to yet, and nothing searched on the page
+    act(() => void vi.advanceTimersByTime(REGEX_SETTLE_MS))
+    expect(workers).toHaveLength(1)
     act(() => void vi.advanceTimersByTime(2000))
     expect(workers.map((w) => w.terminated)).toEqual([true])
     expect(screen.getByRole('alert')).toHaveTextContent(/^Expression too slow: it ran over 2 s on 50 lines and was stopped\./)
@@ -272,6 +275,7 @@ describe('LogView: search', () => {
     expect(screen.getByRole('status', { name: 'Search matches' })).toHaveTextContent('')
     // Another expression searches afresh.
     await user.paste('x')
+    act(() => void vi.advanceTimersByTime(REGEX_SETTLE_MS))
     expect(workers).toHaveLength(2)
     expect(workers[1]!.jobs[0]!.source).toBe('(a+)+$x')
     vi.useRealTimers()

@@ -7,7 +7,7 @@ import { inPageWorker, stuckWorker, type TestWorker } from './testWorker'
 beforeEach(() => vi.useFakeTimers())
 afterEach(() => vi.useRealTimers())
 
-function search(source: string, make: () => TestWorker = inPageWorker, more: { limitMs?: number; batchLines?: number } = {}) {
+function search(source: string, make: () => TestWorker = inPageWorker, more: { limitMs?: number; batchLines?: number; settleMs?: number } = {}) {
   const workers: TestWorker[] = []
   const s = new RegexSearch(source, 'gi', {
     worker: () => {
@@ -16,6 +16,7 @@ function search(source: string, make: () => TestWorker = inPageWorker, more: { l
       return w
     },
     batchLines: 1000,
+    settleMs: 0,
     ...more,
   })
   const heard = vi.fn()
@@ -81,6 +82,7 @@ test('a batch not answered within the time limit ends the worker and says the ex
 
 test('a worker that cannot start, or fails, is an error to show, not a throw', async () => {
   const none = new RegexSearch('x', 'g', {
+    settleMs: 0,
     worker: () => {
       throw new ReferenceError('Worker is not defined')
     },
@@ -107,5 +109,24 @@ test('stopped with a batch under way, it sends that batch again to a new worker'
   expect(workers).toHaveLength(2)
   expect(workers[1]!.jobs[0]!.texts).toHaveLength(5)
   expect(s.getState().matcher!.ranges(lines[3]!)).toEqual([[0, 6]])
+  s.stop()
+})
+
+test('sends nothing until the expression has stood still for the settle time', async () => {
+  const { s, workers } = search('line', inPageWorker, { settleMs: 300 })
+  s.setLines(makeLines(5))
+  await vi.advanceTimersByTimeAsync(299)
+  expect(workers).toHaveLength(0)
+  expect(s.getState().pending).toBe(true)
+  await vi.advanceTimersByTimeAsync(1)
+  expect(workers).toHaveLength(1)
+  await vi.runAllTimersAsync()
+  expect(s.getState().pending).toBe(false)
+  // Stopped before it settles (the next key came): no worker at all.
+  const next = search('line 1', inPageWorker, { settleMs: 300 })
+  next.s.setLines(makeLines(5))
+  next.s.stop()
+  await vi.runAllTimersAsync()
+  expect(next.workers).toHaveLength(0)
   s.stop()
 })

@@ -4,7 +4,11 @@
 // lines go to a worker (regex.worker.ts) in batches, one at a time; a batch
 // not answered within the time limit terminates the worker, and the search
 // says "Expression too slow" instead of freezing the page. Answers are kept
-// per line, so lines that arrive later are the only ones sent again.
+// per line, so lines that arrive later are the only ones sent again. The
+// first batch waits until the query has stood still a moment: each key
+// typed is an expression of its own, and a worker stuck in one may not stop
+// at once when terminated (a regular expression engine checks for that
+// only now and then, or never), so fewer are started.
 
 import { errorText } from '../../live/errors'
 import { styled } from './ansi'
@@ -33,6 +37,8 @@ export const REGEX_BATCH_LINES = 2000
 export const REGEX_LIMIT_MS = 2000
 /** Most often a search under way shows what it found so far. */
 const PUBLISH_MS = 200
+/** How long the expression must stand before the first batch goes. */
+export const REGEX_SETTLE_MS = 300
 
 export interface RegexSearchState {
   /** The matches found so far; null before any answer, or when the search failed. */
@@ -47,6 +53,7 @@ export interface RegexSearchOptions {
   limitMs?: number
   batchLines?: number
   publishMs?: number
+  settleMs?: number
 }
 
 export function tooSlowText(lines: number, limitMs: number): string {
@@ -60,6 +67,10 @@ export class RegexSearch {
   private readonly limitMs: number
   private readonly batchLines: number
   private readonly publishMs: number
+  private readonly settleMs: number
+  /** Until the settle time has passed, nothing is sent. */
+  private settled = false
+  private settleTimer: ReturnType<typeof setTimeout> | null = null
   private readonly listeners = new Set<() => void>()
   /** Each searched line's matches, with the generation of the answer that brought them. */
   private readonly found = new WeakMap<LogLine, { gen: number; ranges: readonly Range[] }>()
@@ -84,6 +95,8 @@ export class RegexSearch {
     this.limitMs = options.limitMs ?? REGEX_LIMIT_MS
     this.batchLines = options.batchLines ?? REGEX_BATCH_LINES
     this.publishMs = options.publishMs ?? PUBLISH_MS
+    this.settleMs = options.settleMs ?? REGEX_SETTLE_MS
+    this.settled = this.settleMs <= 0
   }
 
   getState = (): RegexSearchState => this.state
@@ -113,11 +126,20 @@ export class RegexSearch {
   }
 
   private pending(): boolean {
-    return this.failed === null && this.batch !== null
+    return this.failed === null && (this.batch !== null || this.settleTimer !== null)
   }
 
   private pump(): void {
     if (this.failed !== null || this.batch !== null) return
+    if (!this.settled) {
+      this.settleTimer ??= setTimeout(() => {
+        this.settleTimer = null
+        this.settled = true
+        this.pump()
+        if (this.state.pending !== this.pending()) this.publish()
+      }, this.settleMs)
+      return
+    }
     const lines: LogLine[] = []
     const list = this.list
     let i = this.scanned
@@ -172,6 +194,8 @@ export class RegexSearch {
   }
 
   private clearTimers(): void {
+    if (this.settleTimer !== null) clearTimeout(this.settleTimer)
+    this.settleTimer = null
     if (this.limitTimer !== null) clearTimeout(this.limitTimer)
     this.limitTimer = null
     if (this.publishTimer !== null) clearTimeout(this.publishTimer)
