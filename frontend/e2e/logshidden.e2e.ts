@@ -112,7 +112,7 @@ describe('logs while the window is hidden', () => {
     // The page closed its socket, and the server saw it end.
     await until('the page closed its logs socket', () => Promise.resolve(sockets[0]!.isClosed()), (closed) => closed, 5000)
     await until('the server saw the logs socket end', () => Promise.resolve(serverSaw()), (s) => s.left === 1, 5000)
-    expect(await logStatus()).toBe('Paused while the window is hidden')
+    await until('the status says why', logStatus, (t) => t === 'Paused while the window is hidden', 5000)
     // The container writes on while the page is hidden; nothing reopens.
     const before = await written()
     await until('lines written while hidden', written, (n) => n >= before + 40, 30_000, 200)
