@@ -15,7 +15,6 @@ import (
 	"github.com/docker/docker/api/types/container"
 
 	"github.com/dockpulse/dockpulse/backend/enginetest"
-	"github.com/dockpulse/dockpulse/backend/notify/notifytest"
 )
 
 // EnvLogsScreenshot is where TestDesktopLogsScrollLive saves its
@@ -35,46 +34,21 @@ const talkerScript = `i=0; while true; do i=$((i+1)); echo "tick $i"; ` +
 // the test selects the window's text and copies it (Ctrl+A, Ctrl+C, read
 // back from the X clipboard), which holds what the webview renders.
 func TestDesktopLogsScrollLive(t *testing.T) {
-	bin := desktopBin(t)
-	if _, err := exec.LookPath("xclip"); err != nil {
-		t.Fatalf("xclip: %v (scripts/install-deps.sh installs it)", err)
-	}
-	e := enginetest.Require(t)
-	const name = "dp-desktop-logs"
-	talker := e.RunContainer(t, name, "sh", "-c", talkerScript)
-
 	// Under Xvfb, WebKitGTK's accelerated compositing leaves the X window
 	// showing a frame from before the modal logs view opened (the page
 	// itself has the lines): the screenshot needs the webview to paint
 	// without it.
 	t.Setenv("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
-	display := startXvfb(t)
-	startWindowManager(t, display)
-	app := startDesktop(t, []string{bin}, display, e.Host, notifytest.Start(t).Address)
+	app, win, display, e, talker := openDesktopLogs(t, "dp-desktop-logs")
 	defer app.stop(t)
-	app.log.waitForView(t, "the page never reported a container as on screen", true)
-	win := strings.Fields(x(t, display, "xdotool", "search", "--sync", "--onlyvisible", "--name", "^Dockpulse$"))
-	if len(win) != 1 {
-		t.Fatalf("want one visible Dockpulse window, found %q", win)
-	}
-	x(t, display, "xdotool", "windowactivate", "--sync", win[0])
-	// "/" focuses the search box; ArrowDown there selects the first row
-	// the search leaves (only this container) and l opens its logs.
-	x(t, display, "xdotool", "key", "--clearmodifiers", "slash")
-	x(t, display, "xdotool", "type", "--delay", "20", name)
-	time.Sleep(500 * time.Millisecond) // the table filters as one types
-	x(t, display, "xdotool", "key", "--clearmodifiers", "Down", "l")
-	app.log.waitFor(t, "pressing l never opened a logs socket", 15*time.Second, func(line string) bool {
-		return strings.Contains(line, "logs socket open")
-	})
 
 	word := randomWord(t)
 	say(t, e, talker, word)
 	// The focus is in the view's search box: a click on its lines (the
 	// middle of the window) moves it there, so that Ctrl+A selects the
 	// page's text rather than the box's.
-	g := geometry(t, display, win[0])
-	x(t, display, "xdotool", "mousemove", "--window", win[0], fmt.Sprint(g["WIDTH"]/2), fmt.Sprint(g["HEIGHT"]/2), "click", "1")
+	g := geometry(t, display, win)
+	x(t, display, "xdotool", "mousemove", "--window", win, fmt.Sprint(g["WIDTH"]/2), fmt.Sprint(g["HEIGHT"]/2), "click", "1")
 	want := "said " + word
 	var text string
 	deadline := time.Now().Add(15 * time.Second)
@@ -103,7 +77,7 @@ func TestDesktopLogsScrollLive(t *testing.T) {
 	}
 	// A click on the lines ends the selection; the pointer then leaves the
 	// window, so that the picture shows the lines as a person sees them.
-	x(t, display, "xdotool", "mousemove", "--window", win[0], fmt.Sprint(g["WIDTH"]/2), fmt.Sprint(g["HEIGHT"]/2), "click", "1")
+	x(t, display, "xdotool", "mousemove", "--window", win, fmt.Sprint(g["WIDTH"]/2), fmt.Sprint(g["HEIGHT"]/2), "click", "1")
 	x(t, display, "xdotool", "mousemove", "0", "0")
 	time.Sleep(time.Second)
 

@@ -3,6 +3,7 @@ package frontend
 import (
 	"bytes"
 	"io/fs"
+	"path"
 	"testing"
 )
 
@@ -45,5 +46,39 @@ func TestFrameProbeOnlyInItsBuild(t *testing.T) {
 	}
 	if !withFrameProbe && len(found) > 0 {
 		t.Errorf("the shipped UI holds the benchmark's frame probe (%q) in %v", probeMarker, found)
+	}
+}
+
+// TestSearchWorkerEmbedded checks that the embedded UI holds the logs
+// search's worker (src/ui/logs/regex.worker.ts, its own file in assets/)
+// and that the page's script names that file: the desktop app and the
+// serve command serve only what is embedded.
+func TestSearchWorkerEmbedded(t *testing.T) {
+	ui, err := UI()
+	if err != nil {
+		t.Fatal(err)
+	}
+	workers, err := fs.Glob(ui, "assets/regex.worker-*.js")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(workers) != 1 {
+		t.Fatalf("the embedded UI holds %d search workers (assets/regex.worker-*.js): %v; build it first (npm run build)", len(workers), workers)
+	}
+	name := path.Base(workers[0])
+	scripts, err := fs.Glob(ui, "assets/index-*.js")
+	if err != nil {
+		t.Fatal(err)
+	}
+	named := false
+	for _, s := range scripts {
+		data, err := fs.ReadFile(ui, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		named = named || bytes.Contains(data, []byte(name))
+	}
+	if !named {
+		t.Errorf("no page script of %v names the search worker %s", scripts, name)
 	}
 }

@@ -81,7 +81,7 @@ func TestAttackServiceWorkerScript(t *testing.T) {
 }
 
 // TestAttackUIPolicyAndNoStore: the UI carries a Content-Security-Policy
-// that allows no worker, and no answer, UI or API, successful or not, may
+// that allows workers from its own origin only, and no answer, UI or API, successful or not, may
 // be stored by a cache.
 func TestAttackUIPolicyAndNoStore(t *testing.T) {
 	f := startAttackServer(t, Config{UI: testUI, Actions: &countingActor{}})
@@ -89,7 +89,7 @@ func TestAttackUIPolicyAndNoStore(t *testing.T) {
 	for _, path := range []string{"/", "/index.html", "/?code=x", "/assets/index-abc.js"} {
 		_, h, _ := send(t, f, http.MethodGet, path, "", nil)
 		csp := h.Get("Content-Security-Policy")
-		for _, want := range []string{"default-src 'self'", "script-src 'self'", "connect-src 'self'", "worker-src 'none'", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'", "form-action 'none'"} {
+		for _, want := range []string{"default-src 'self'", "script-src 'self'", "connect-src 'self'", "worker-src 'self'", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'", "form-action 'none'"} {
 			if !strings.Contains(csp, want) {
 				t.Errorf("GET %s: Content-Security-Policy %q lacks %s", path, csp, want)
 			}

@@ -247,6 +247,8 @@ export interface Serve {
   token: string
   port: number
   proc: ChildProcess
+  /** What the server has written to stderr so far (its log). */
+  log(): string
   stop(): Promise<void>
 }
 
@@ -284,6 +286,7 @@ export function startServe(bin: string, engine: Engine, addr = '127.0.0.1:0', to
       else lines.push(line)
     }
   })
+  const log = () => stderr
   const nextLine = () => new Promise<string>((got) => (lines.length ? got(lines.shift()!) : waiters.push(got)))
   return new Promise((ok, fail) => {
     const timer = setTimeout(() => fail(new Error(`dockpulse serve printed no URL in 15 s:\n${stderr}`)), 15_000)
@@ -303,7 +306,7 @@ export function startServe(bin: string, engine: Engine, addr = '127.0.0.1:0', to
       // benchmark runs them beside this one).
       const printed = url.searchParams.get('token')
       if (printed !== null && !url.searchParams.has('code')) {
-        ok({ url: url.toString(), origin: url.origin, token: printed, port: Number(url.port), proc, stop })
+        ok({ url: url.toString(), origin: url.origin, token: printed, port: Number(url.port), proc, log, stop })
         return
       }
       // The printed address works once: the harness trades its code for the
@@ -316,6 +319,7 @@ export function startServe(bin: string, engine: Engine, addr = '127.0.0.1:0', to
         token,
         port: Number(url.port),
         proc,
+        log,
         stop,
       })
     })().catch(fail)

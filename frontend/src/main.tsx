@@ -13,7 +13,9 @@ import {
   detectBackend,
   detectNotifier,
   wailsMinimised,
+  watchVisibility,
   type LiveStore,
+  type LogsClientOptions,
 } from './live'
 import { OsNotificationsProvider } from './ui/AppSettings'
 import { EngineSwitcherProvider } from './ui/EnginesDialog'
@@ -29,6 +31,8 @@ const store = createLiveStore({ onAlerts: (alerts) => osAlerts?.onAlerts(alerts)
 const backend = detectBackend()
 // The desktop window may stay "visible" to the page when minimised; ask Wails.
 const isMinimised = wailsMinimised()
+// A logs view follows nothing while the window is hidden or minimised.
+const logsOptions: Omit<LogsClientOptions, 'backend'> = { watchHidden: (onChange) => watchVisibility(onChange, { isMinimised }) }
 
 // Module-level so its identity is stable: LiveProvider starts it in an effect
 // and stops it in the cleanup (StrictMode mounts twice in development).
@@ -53,7 +57,7 @@ createRoot(root).render(
     <LiveProvider store={store} connect={connect} perform={backend.containerAction} fetchHistory={backend.history} inspect={backend.inspect} isMinimised={isMinimised}>
       <OsNotificationsProvider sink={osAlerts}>
         <EngineSwitcherProvider switcher={backend}>
-          <LogsProvider backend={backend} requests={logsRequests}>
+          <LogsProvider backend={backend} options={logsOptions} requests={logsRequests}>
             <App />
           </LogsProvider>
         </EngineSwitcherProvider>

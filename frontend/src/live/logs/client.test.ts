@@ -335,3 +335,127 @@ describe('LogsClient', () => {
     expect(FakeWebSocket.last.closedWith?.code).toBe(1000)
   })
 })
+
+/** A window whose visibility the test sets: what watchVisibility would report. */
+function fakeWindow(hidden = false) {
+  let listener: ((hidden: boolean) => void) | null = null
+  return {
+    watchHidden: (onChange: (hidden: boolean) => void) => {
+      listener = onChange
+      onChange(hidden)
+      return () => {
+        listener = null
+      }
+    },
+    set: (h: boolean) => listener?.(h),
+    get watched() {
+      return listener !== null
+    },
+  }
+}
+
+describe('LogsClient while the window is hidden', () => {
+  it('closes the socket, opens none while hidden, and resumes from the newest line held: each line once', async () => {
+    const { backend, urls, logs } = fakeBackend()
+    const win = fakeWindow()
+    const c = client(backend, web, { watchHidden: win.watchHidden })
+    await settle()
+    const first = FakeWebSocket.last
+    first.deliver(hello())
+    first.deliver(lines(line(1), line(2, 'same time a'), line(2, 'same time b')))
+    await settle()
+    win.set(true)
+    expect(first.closedWith).toEqual({ code: 1000, reason: 'client stopped' })
+    await settle()
+    expect(c.getState().status).toEqual({ tone: 'offline', text: 'Paused while the window is hidden' })
+    // Nothing reconnects, and nothing polls, however long it stays hidden.
+    await vi.advanceTimersByTimeAsync(60_000)
+    expect(FakeWebSocket.instances).toEqual([first])
+    expect(logs.mock.calls.filter(([, , q]) => q.since !== undefined || q.cursor !== undefined)).toEqual([])
+    win.set(false)
+    await settle()
+    expect(FakeWebSocket.instances).toHaveLength(2)
+    expect(urls.at(-1)).toEqual({ ids: ['web'], from: { since: T(2) } })
+    expect(c.getState().status.text).toBe('Connecting…')
+    FakeWebSocket.last.deliver(hello())
+    // The lines at since come again, then those written while hidden.
+    FakeWebSocket.last.deliver(lines(line(2, 'same time a'), line(2, 'same time b'), line(3), line(4)))
+    await settle()
+    expect(texts(c)).toEqual(['line 1', 'same time a', 'same time b', 'line 3', 'line 4'])
+    expect(c.getState().status).toEqual({ tone: 'live', text: 'Live' })
+    c.stop()
+    expect(win.watched).toBe(false)
+  })
+
+  it('says so when more was written while hidden than the socket could send', async () => {
+    const { backend } = fakeBackend()
+    const win = fakeWindow()
+    const c = client(backend, web, { watchHidden: win.watchHidden })
+    await settle()
+    FakeWebSocket.last.deliver(hello())
+    FakeWebSocket.last.deliver(lines(line(1)))
+    win.set(true)
+    win.set(false)
+    await settle()
+    FakeWebSocket.last.deliver(hello())
+    FakeWebSocket.last.deliver(lines(line(1), line(2)))
+    FakeWebSocket.last.deliver(env('logs.skipped', { engine: 'default', id: 'web', count: 5000, from: T(3), to: T(40) }))
+    FakeWebSocket.last.deliver(lines(line(41)))
+    await settle()
+    expect(texts(c)).toEqual(['line 1', 'line 2', 'line 41'])
+    expect(c.getState().notices.map((n) => n.text)).toEqual(['5,000 lines were skipped: this view fell behind the stream'])
+    c.stop()
+  })
+
+  it('opens nothing when it starts hidden, and the last lines once shown', async () => {
+    const { backend, urls } = fakeBackend()
+    const win = fakeWindow(true)
+    const c = client(backend, web, { watchHidden: win.watchHidden })
+    await settle()
+    expect(FakeWebSocket.instances).toHaveLength(0)
+    expect(c.getState().status.text).toBe('Paused while the window is hidden')
+    win.set(false)
+    await settle()
+    expect(urls).toEqual([{ ids: ['web'], from: { tail: 500 } }])
+    c.stop()
+  })
+
+  it('stops polling too, and resumes by the socket once shown', async () => {
+    const { backend, logs, urls } = fakeBackend(() => Promise.resolve({ lines: [], cursor: 'C1', more: false, start: false }))
+    const win = fakeWindow()
+    const c = client(backend, web, { watchHidden: win.watchHidden, backoff: { baseMs: 10_000, maxMs: 10_000 } })
+    await settle()
+    FakeWebSocket.last.deliver(hello())
+    FakeWebSocket.last.deliver(lines(line(1)))
+    FakeWebSocket.last.drop()
+    await settle()
+    expect(c.getState().status.tone).toBe('polling')
+    win.set(true)
+    const polls = logs.mock.calls.length
+    await vi.advanceTimersByTimeAsync(30_000)
+    expect(logs.mock.calls.length).toBe(polls)
+    expect(FakeWebSocket.instances).toHaveLength(1)
+    win.set(false)
+    await settle()
+    expect(FakeWebSocket.instances).toHaveLength(2)
+    expect(urls.at(-1)).toEqual({ ids: ['web'], from: { since: T(1) } })
+    c.stop()
+  })
+
+  it('reopens nothing for a stream that is over', async () => {
+    const { backend } = fakeBackend()
+    const win = fakeWindow()
+    const c = client(backend, web, { watchHidden: win.watchHidden })
+    await settle()
+    FakeWebSocket.last.deliver(hello())
+    FakeWebSocket.last.deliver(env('logs.state', { engine: 'default', id: 'web', state: 'removed', reason: '' }))
+    FakeWebSocket.last.drop(1000, 'every container was removed')
+    await settle()
+    win.set(true)
+    win.set(false)
+    await settle()
+    expect(FakeWebSocket.instances).toHaveLength(1)
+    expect(c.getState().status).toEqual({ tone: 'ended', text: 'Removed: its log is over' })
+    c.stop()
+  })
+})

@@ -3,7 +3,10 @@
 // over /ws/logs (socket.ts) into a bounded buffer (buffer.ts); while the
 // socket is down it polls the polling route with each container's cursor;
 // it fetches skipped lines and earlier lines when asked, and shows the last
-// words Dockpulse kept of a container that is gone. What it holds is one
+// words Dockpulse kept of a container that is gone. While the window is
+// hidden or minimised (watchHidden) it follows nothing: the socket closes,
+// polling stops, and on return the socket resumes from the newest line held,
+// as after a drop. What it holds is one
 // LogsView at a time (getState), handed to subscribers at most every
 // notifyMs: a flood of lines costs one render per interval.
 
@@ -67,6 +70,12 @@ export interface LogsClientOptions {
   earlierLines?: number
   /** Most often subscribers hear of a change; default 100 ms. */
   notifyMs?: number
+  /**
+   * Calls onChange(hidden) now and whenever the window is hidden or shown
+   * again (visibility.ts's watchVisibility), until the returned function is
+   * called. Without it the window counts as always visible.
+   */
+  watchHidden?: (onChange: (hidden: boolean) => void) => () => void
 }
 
 /** Most pages one poll reads of a container before it waits (a backlog after a long outage). */
@@ -97,8 +106,12 @@ export class LogsClient {
   private readonly buffer: LogBuffer
   private readonly socket: LogsSocket
   private readonly listeners = new Set<() => void>()
+  private readonly watchHidden: LogsClientOptions['watchHidden']
 
   private running = false
+  /** The window is hidden or minimised: nothing is followed until it is back. */
+  private hidden = false
+  private unwatchHidden: (() => void) | null = null
   private socketStatus: LogsSocketStatus = { kind: 'connecting', attempt: 0 }
   private downReason: string | null = null
   private polling = false
@@ -132,6 +145,7 @@ export class LogsClient {
     this.tail = options.tail ?? 500
     this.earlierLines = options.earlierLines ?? 1000
     this.notifyMs = options.notifyMs ?? 100
+    this.watchHidden = options.watchHidden
     this.buffer = new LogBuffer(options.bound ?? LOG_BUFFER_LINES)
     for (const c of target.containers) this.names.set(c.id, c.name)
     this.socket = new LogsSocket({
@@ -155,16 +169,17 @@ export class LogsClient {
     if (this.running) return
     this.running = true
     if (this.target.removed) this.showLastWords()
-    else
-      this.socket.start({
-        status: (s) => this.onSocketStatus(s),
-        message: (m) => this.onMessage(m),
-      })
+    else {
+      this.unwatchHidden = this.watchHidden?.((hidden) => this.setHidden(hidden)) ?? null
+      if (!this.hidden) this.follow()
+    }
     this.changed()
   }
 
   stop(): void {
     this.running = false
+    this.unwatchHidden?.()
+    this.unwatchHidden = null
     this.socket.stop()
     this.stopPolling()
     if (this.startTimer !== null) clearTimeout(this.startTimer)
@@ -183,6 +198,32 @@ export class LogsClient {
 
   // -------------------------------------------------------------------------
   // The socket
+
+  private follow(): void {
+    this.socket.start({
+      status: (s) => this.onSocketStatus(s),
+      message: (m) => this.onMessage(m),
+    })
+  }
+
+  /**
+   * Hidden: the socket closes and polling stops. Shown again: the socket
+   * opens from the newest line held (socketUrl), so the lines written
+   * meanwhile come once each; more than its queue holds come as a
+   * logs.skipped, whose notice offers to fetch them.
+   */
+  private setHidden(hidden: boolean): void {
+    if (hidden === this.hidden) return
+    this.hidden = hidden
+    // Called from start() too, before the socket is started: start() then follows, or not.
+    if (!this.running || this.kept !== null || this.socketStatus.kind === 'closed') return
+    if (hidden) {
+      this.socket.stop()
+      this.stopPolling()
+      this.socketStatus = { kind: 'connecting', attempt: 0 }
+    } else this.follow()
+    this.changed()
+  }
 
   private following(): string[] {
     return this.target.containers.map((c) => c.id).filter((id) => !this.gone.has(id))
@@ -459,6 +500,7 @@ export class LogsClient {
           return { tone: 'offline', text: `Cannot read the lines Dockpulse kept: ${k.reason}` }
       }
     }
+    if (this.hidden && this.socketStatus.kind !== 'closed') return { tone: 'offline', text: 'Paused while the window is hidden' }
     return logStatus({
       socket: this.socketStatus,
       poll: this.poll,

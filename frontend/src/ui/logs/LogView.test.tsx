@@ -1,9 +1,12 @@
-import { act, cleanup, fireEvent, render, screen, within } from '@testing-library/react'
+import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { beforeEach, describe, expect, test, vi } from 'vitest'
 import { LogView } from './LogView'
 import { SETTINGS_KEY } from './settings'
 import { makeLines, viewProps } from './testLines'
+import { REGEX_SETTLE_MS } from './regexSearch'
+import { inPageWorker, stuckWorker } from './testWorker'
+import { RegexWorkerContext } from './useLogSearch'
 
 const props = viewProps
 
@@ -217,15 +220,20 @@ describe('LogView: search', () => {
 
   test('regular expression, and an invalid one said inline without a throw', async () => {
     const user = userEvent.setup()
-    render(<LogView {...props({ lines: lines() })} />)
+    render(
+      <RegexWorkerContext.Provider value={inPageWorker}>
+        <LogView {...props({ lines: lines() })} />
+      </RegexWorkerContext.Provider>,
+    )
     scrolled()
     const box = screen.getByRole('searchbox', { name: 'Search the logs' })
     await user.click(screen.getByRole('button', { name: 'Regular expression' }))
     expect(screen.getByRole('button', { name: 'Regular expression' })).toHaveAttribute('aria-pressed', 'true')
     await user.click(box)
     await user.paste('^line 9[0-9]$')
-    // line 90, 92…99 (91 is the error line).
-    expect(screen.getByRole('status', { name: 'Search matches' })).toHaveTextContent('9 matches')
+    // line 90, 92…99 (91 is the error line), once the worker has answered.
+    await waitFor(() => expect(screen.getByRole('status', { name: 'Search matches' })).toHaveTextContent('9 matches'))
+    expect(within(log()).getAllByRole('mark').map((m) => m.textContent)).toContain('line 99')
     await user.clear(box)
     await user.type(box, 'line (')
     expect(screen.getByRole('alert')).toHaveTextContent(/^Not a valid regular expression: .+/)
@@ -237,6 +245,40 @@ describe('LogView: search', () => {
     await user.click(screen.getByRole('button', { name: 'Regular expression' }))
     expect(screen.queryByRole('alert')).not.toBeInTheDocument()
     expect(screen.getByRole('status', { name: 'Search matches' })).toHaveTextContent('No matches')
+  })
+
+  test('an expression too slow for the time limit is stopped and said in the search box', async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true })
+    const user = userEvent.setup({ advanceTimers: vi.advanceTimersByTime })
+    const workers: ReturnType<typeof stuckWorker>[] = []
+    const make = () => {
+      const w = stuckWorker()
+      workers.push(w)
+      return w
+    }
+    render(
+      <RegexWorkerContext.Provider value={make}>
+        <LogView {...props({ lines: makeLines(50, 0, { text: 'a'.repeat(40) + '!' }) })} />
+      </RegexWorkerContext.Provider>,
+    )
+    await user.click(screen.getByRole('button', { name: 'Regular expression' }))
+    await user.click(screen.getByRole('searchbox', { name: 'Search the logs' }))
+    await user.paste('(a+)+$')
+    expect(screen.getByRole('status', { name: 'Search matches' })).toHaveTextContent('Searching…')
+    await user.keyboard('{Enter}') // nothing to step to yet, and nothing searched on the page
+    act(() => void vi.advanceTimersByTime(REGEX_SETTLE_MS))
+    expect(workers).toHaveLength(1)
+    act(() => void vi.advanceTimersByTime(2000))
+    expect(workers.map((w) => w.terminated)).toEqual([true])
+    expect(screen.getByRole('alert')).toHaveTextContent(/^Expression too slow: it ran over 2 s on 50 lines and was stopped\./)
+    expect(screen.getByRole('searchbox', { name: 'Search the logs' })).toHaveAccessibleDescription(/Expression too slow/)
+    expect(screen.getByRole('status', { name: 'Search matches' })).toHaveTextContent('')
+    // Another expression searches afresh.
+    await user.paste('x')
+    act(() => void vi.advanceTimersByTime(REGEX_SETTLE_MS))
+    expect(workers).toHaveLength(2)
+    expect(workers[1]!.jobs[0]!.source).toBe('(a+)+$x')
+    vi.useRealTimers()
   })
 
   test('matches text, not the ANSI escapes around it', async () => {

@@ -8,7 +8,7 @@
 // a new line. Keys: End follows, Home goes to the first line, / searches,
 // Enter and Shift+Enter step through the matches, Escape closes the full view.
 
-import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState, type CSSProperties, type KeyboardEvent } from 'react'
+import { useCallback, useEffect, useMemo, useRef, useState, type CSSProperties, type KeyboardEvent } from 'react'
 import { errorText } from '../../live/errors'
 import { copyText } from '../clipboard'
 import { linesForCopy, linesForFile, downloadText } from './exportText'
@@ -18,8 +18,9 @@ import { LogSearch } from './LogSearch'
 import { ALL_CONTAINERS, LogActions, LogFilters } from './LogToolbar'
 import { LogNotices, LogStatusLine } from './LogNotices'
 import { containerKey, containerSlots } from './palette'
-import { collectMatches, compileSearch, matchAt, matchNumber, NO_MATCHES, type Collected } from './search'
+import { matchAt, matchNumber } from './search'
 import { useLogSettings } from './settings'
+import { useLogSearch } from './useLogSearch'
 import type { LogContainer, LogLine, LogViewProps } from './types'
 import '../Inspect.css'
 import './LogView.css'
@@ -86,17 +87,8 @@ export function LogView({
   const nameOf = many ? (l: LogLine) => containerOf(l)!.name : undefined
 
   // Searching 100,000 lines takes a while: typing stays responsive, the count follows.
-  const searched = useDeferredValue(query)
-  const compiled = useMemo(
-    () => compileSearch(searched, { regex: settings.regex, matchCase: settings.matchCase }),
-    [searched, settings.regex, settings.matchCase],
-  )
-  const matcher = compiled?.matcher ?? null
-  const collected = useRef<Collected | null>(null)
-  const matches = useMemo(() => (matcher ? collectMatches(visible, matcher, collected.current) : NO_MATCHES), [visible, matcher])
-  useEffect(() => {
-    collected.current = matcher ? { list: visible, matcher, matches } : null
-  })
+  const search = useLogSearch(visible, query, { regex: settings.regex, matchCase: settings.matchCase })
+  const { searched, matcher, matches } = search
 
   const activeIndex = active && matcher ? locate(visible, active.line, active.hint) : -1
   const current = activeIndex >= 0 && active && active.n < matcher!.ranges(active.line).length ? matchNumber(matches, activeIndex, active.n) : null
@@ -122,9 +114,8 @@ export function LogView({
 
   const range = useRef({ start: 0, end: 0 })
   const step = (direction: 1 | -1) => {
-    // Enter right after typing: the deferred search has not caught up yet, search now.
-    const now = searched === query ? matcher : (compileSearch(query, { regex: settings.regex, matchCase: settings.matchCase })?.matcher ?? null)
-    const all = searched === query ? matches : now ? collectMatches(visible, now) : NO_MATCHES
+    // Enter right after typing: the deferred search has not caught up yet, search now (plain text).
+    const all = search.matchesOf(query)
     if (all.total === 0) return
     let k: number
     if (current !== null && searched === query) k = (current + direction + all.total) % all.total
@@ -199,8 +190,8 @@ export function LogView({
           onRegex={(regex) => change({ regex })}
           matchCase={settings.matchCase}
           onMatchCase={(matchCase) => change({ matchCase })}
-          error={compiled?.error}
-          pending={searched !== query}
+          error={search.error}
+          pending={search.pending}
           total={matches.total}
           current={current}
           onStep={step}

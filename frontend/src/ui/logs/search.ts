@@ -1,6 +1,7 @@
 // Search in the lines' plain text (escapes removed): a plain string or a
 // regular expression, every match of every line, and the way from "match k
-// of n" to its line and back.
+// of n" to its line and back. Matching a line is findRanges, on the main
+// thread for plain text and in a worker for a regular expression.
 
 import { styled } from './ansi'
 import { sharedRun } from './locate'
@@ -24,24 +25,44 @@ export type Compiled = { matcher: Matcher; error?: undefined } | { matcher?: und
 /** At most this many matches a line: a pattern like `.` must not build millions. */
 export const MAX_PER_LINE = 1000
 
-const NONE: readonly Range[] = []
+export const NO_RANGES: readonly Range[] = []
 
-/** Null for an empty query; an error (never a throw) for an invalid expression. */
-export function compileSearch(query: string, { regex, matchCase }: SearchOptions): Compiled | null {
+/** What a search runs: the expression's source and flags, or why there is none. */
+export type SearchExpression = { source: string; flags: string; error?: undefined } | { source?: undefined; error: string }
+
+/**
+ * The expression a query searches with: building it runs nothing, so it is
+ * cheap whatever the query. Null for an empty query; an error (never a
+ * throw) for an invalid expression.
+ */
+export function searchExpression(query: string, { regex, matchCase }: SearchOptions): SearchExpression | null {
   if (query === '') return null
-  let re: RegExp
+  const source = regex ? query : escapeRegExp(query)
+  const flags = matchCase ? 'g' : 'gi'
   try {
-    re = new RegExp(regex ? query : escapeRegExp(query), matchCase ? 'g' : 'gi')
+    new RegExp(source, flags)
   } catch (err) {
     return { error: `Not a valid regular expression: ${err instanceof Error ? err.message.replace(/^Invalid regular expression: /, '') : String(err)}` }
   }
+  return { source, flags }
+}
+
+/**
+ * Matches on the calling thread. Plain text searches this way; a regular
+ * expression, which can take forever on some lines, searches in a worker
+ * (regexSearch.ts) with the same findRanges.
+ */
+export function compileSearch(query: string, options: SearchOptions): Compiled | null {
+  const expr = searchExpression(query, options)
+  if (expr === null || expr.error !== undefined) return expr
+  const re = new RegExp(expr.source, expr.flags)
   const cache = new WeakMap<LogLine, readonly Range[]>()
   return {
     matcher: {
       ranges(line) {
         let r = cache.get(line)
         if (!r) {
-          r = find(re, styled(line).plain)
+          r = findRanges(re, styled(line).plain)
           cache.set(line, r)
         }
         return r
@@ -50,7 +71,8 @@ export function compileSearch(query: string, { regex, matchCase }: SearchOptions
   }
 }
 
-function find(re: RegExp, text: string): readonly Range[] {
+/** Every match of re (a global expression) in text, empty ones stepped over, at most MAX_PER_LINE. */
+export function findRanges(re: RegExp, text: string): readonly Range[] {
   re.lastIndex = 0
   let found: Range[] | null = null
   for (let m = re.exec(text); m; m = re.exec(text)) {
@@ -65,7 +87,7 @@ function find(re: RegExp, text: string): readonly Range[] {
     ;(found ??= []).push([start, end])
     if (found.length >= MAX_PER_LINE) break
   }
-  return found ?? NONE
+  return found ?? NO_RANGES
 }
 
 function escapeRegExp(s: string): string {
