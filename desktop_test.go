@@ -60,6 +60,19 @@ func desktopWindowConnects(t *testing.T, argv ...string) {
 	bus := notifytest.Start(t)
 	app := startDesktop(t, argv, display, e.Host, bus.Address)
 	log := app.log
+	// The webview composites through OpenGL only with a GPU (webview_gpu.go).
+	wantGPU := map[bool]string{true: "always", false: "never"}[haveRenderNode()]
+	log.waitFor(t, "the app never logged its webview's hardware acceleration", 90*time.Second, func(line string) bool {
+		i := strings.Index(line, "webview hardware acceleration\t{")
+		if i < 0 {
+			return false
+		}
+		var f struct{ Policy string }
+		if err := json.Unmarshal([]byte(line[i+len("webview hardware acceleration\t"):]), &f); err != nil || f.Policy != wantGPU {
+			t.Errorf("log line %q: policy %q (%v), want %q", line, f.Policy, err, wantGPU)
+		}
+		return true
+	})
 	if want := os.Getenv(EnvDesktopVersion); want != "" {
 		out, err := exec.Command(bin, "--version").Output()
 		if err != nil || string(out) != "dockpulse "+want+"\n" {

@@ -96,6 +96,12 @@ func runDesktop(args []string) int {
 		log.Error("embedded UI", zap.Error(err))
 		return 1
 	}
+	gpu, why, err := webviewGPU(os.Getenv(envWebviewGPU), haveRenderNode())
+	if err != nil {
+		log.Error("webview hardware acceleration", zap.Error(err))
+		return 1
+	}
+	log.Info("webview hardware acceleration", zap.String("policy", gpuPolicyName(gpu)), zap.String("why", why))
 	err = wails.Run(&options.App{
 		Title:            "Dockpulse",
 		Width:            windowWidth,
@@ -104,7 +110,7 @@ func runDesktop(args []string) int {
 		MinHeight:        windowMinHeight,
 		AssetServer:      &assetserver.Options{Assets: ui},
 		BackgroundColour: &options.RGBA{R: 17, G: 20, B: 24, A: 1},
-		Linux:            &linux.Options{Icon: icon, ProgramName: "dockpulse"},
+		Linux:            &linux.Options{Icon: icon, ProgramName: "dockpulse", WebviewGpuPolicy: gpu},
 		OnStartup:        app.startup,
 		OnDomReady:       app.domReady,
 		OnShutdown:       app.shutdown,

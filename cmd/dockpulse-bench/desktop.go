@@ -113,13 +113,22 @@ func (b *bench) desktop(ctx context.Context) error {
 			<-done
 		}
 	})
-	// The page has every container once its socket's snapshot held them
-	// all (with --stats all the server ignores the page's view).
+	// The page has every container once its socket is connected and the
+	// engine's listing held them all, in either order: a page that connects
+	// first gets them as deltas (with --stats all the server ignores the
+	// page's view).
+	var connected, listed bool
 	if _, err := lines.waitFor(ctx, 2*time.Minute, func(l string) bool {
 		var v struct{ Containers *int }
-		return logFields(l, "client connected", &v) && v.Containers != nil && *v.Containers >= sz.desktopTotal
+		switch {
+		case logFields(l, "client connected", &v):
+			connected = true
+		case logFields(l, "engine connected", &v):
+			listed = listed || v.Containers != nil && *v.Containers >= sz.desktopTotal
+		}
+		return connected && listed
 	}); err != nil {
-		return fmt.Errorf("the page's socket never connected with all %d containers: %w", sz.desktopTotal, err)
+		return fmt.Errorf("the page's socket never connected with all %d containers listed (connected %v, listed %v): %w", sz.desktopTotal, connected, listed, err)
 	}
 	sleepCtx(ctx, 2*time.Second) // the first stats batches, as bench.e2e.ts waits
 	lines.skip()                 // the window starts with the next report
@@ -133,8 +142,17 @@ func (b *bench) desktop(ctx context.Context) error {
 	}
 	b.progress("desktop: the app's window %s on display %s; frame probe window %d while loading: %d frames", win, display, load.Seq, load.Frames)
 
-	// The window: it starts as the probe's window seq+1 does, and ends with
-	// that window's report.
+	// The idle window (seq+1): stats stream, nobody touches the table. It
+	// starts as the probe's window does and ends with that window's report.
+	idleWeb := startCPU(appProcs(app.Process.Pid, "WebKitWebProcess"))
+	idleLoad := loadAverage()
+	idle, err := lines.nextFrames(ctx, sz.desktopWindow+time.Minute)
+	if err != nil {
+		return fmt.Errorf("no frame probe report for the idle window: %w", err)
+	}
+	idleWebPct, idleSecs := idleWeb.percent(), time.Since(idleWeb.t0).Seconds()
+
+	// The window (seq+2), the same way, with live updates.
 	cpu := startCPU(appProcs(app.Process.Pid))
 	parts := map[string]*cpuWindow{}
 	for _, name := range []string{"dockpulse", "WebKitWebProcess", "WebKitNetworkProcess"} {
@@ -171,8 +189,8 @@ func (b *bench) desktop(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("no frame probe report for the measured window: %w", err)
 	}
-	if got.Seq != load.Seq+1 {
-		return fmt.Errorf("frame probe window %d after %d: the reports skipped one", got.Seq, load.Seq)
+	if idle.Seq != load.Seq+1 || got.Seq != load.Seq+2 {
+		return fmt.Errorf("frame probe windows %d and %d after %d: the reports skipped one", idle.Seq, got.Seq, load.Seq)
 	}
 	secs := time.Since(cpu.t0).Seconds()
 	loadAfter := loadAverage()
@@ -183,6 +201,8 @@ func (b *bench) desktop(ctx context.Context) error {
 	t.add("frames (requestAnimationFrame callbacks) in the window", fmt.Sprintf("%d in %.1f s (%.0f/s)", got.Frames, got.WindowMs/1000, float64(got.Frames)/(got.WindowMs/1000)), "", "", "")
 	t.add("frame gaps over 50 ms", strconv.Itoa(got.Over50), "", "", "")
 	t.add("worst frame gap / p99", fmt.Sprintf("%s / %s", optMs(got.WorstMs), optMs(got.P99Ms)), "", "", "")
+	t.add("idle window before it (stats stream, no pause/unpause, no scroll)", fmt.Sprintf("%d frames in %.1f s (%.0f/s), %d gaps over 50 ms, worst %s; WebKitWebProcess %.1f s (%s); load average %s",
+		idle.Frames, idle.WindowMs/1000, float64(idle.Frames)/(idle.WindowMs/1000), idle.Over50, optMs(idle.WorstMs), idleWebPct*idleSecs/100, pct(idleWebPct), idleLoad), "", "", "")
 	t.add("while loading (the probe's first window: the page's load and first batches)", fmt.Sprintf("%d frames in %.1f s, %d gaps over 50 ms, worst %s", load.Frames, load.WindowMs/1000, load.Over50, optMs(load.WorstMs)), "", "", "")
 	t.add("CPU of the app's processes over the window (all)", fmt.Sprintf("%.1f s (%s of one core)", cpu.percent()*secs/100, pct(cpu.percent())), "", "", "")
 	for _, name := range []string{"WebKitWebProcess", "dockpulse", "WebKitNetworkProcess"} {
