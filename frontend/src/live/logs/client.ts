@@ -5,7 +5,10 @@
 // it fetches skipped lines and earlier lines when asked, and shows the last
 // words Dockpulse kept of a container that is gone. What it holds is one
 // LogsView at a time (getState), handed to subscribers at most every
-// notifyMs: a flood of lines costs one render per interval.
+// notifyMs: a flood of lines costs one render per interval. A view that
+// says it is paused (onPaused) hears of new lines only every pausedNotifyMs:
+// it draws none of them, it only counts them; anything else still comes
+// within notifyMs.
 
 import type { Backend } from '../backend'
 import { isNotFound } from '../backend'
@@ -48,6 +51,8 @@ export interface LogsView {
   atStart: boolean
   loadingEarlier: boolean
   onLoadEarlier: () => void
+  /** The view stopped following the newest line (true) or follows it again (false). */
+  onPaused: (paused: boolean) => void
   fileName: string
 }
 
@@ -67,6 +72,8 @@ export interface LogsClientOptions {
   earlierLines?: number
   /** Most often subscribers hear of a change; default 100 ms. */
   notifyMs?: number
+  /** Most often a paused view hears of new lines alone; default 1000 ms. */
+  pausedNotifyMs?: number
 }
 
 /** Most pages one poll reads of a container before it waits (a backlog after a long outage). */
@@ -94,6 +101,7 @@ export class LogsClient {
   private readonly tail: number
   private readonly earlierLines: number
   private readonly notifyMs: number
+  private readonly pausedNotifyMs: number
   private readonly buffer: LogBuffer
   private readonly socket: LogsSocket
   private readonly listeners = new Set<() => void>()
@@ -121,6 +129,9 @@ export class LogsClient {
   private earlierError: string | null = null
   private kept: KeptWords | null = null
   private flushTimer: ReturnType<typeof setTimeout> | null = null
+  /** When the pending notification is due (Date.now() ms). */
+  private flushDue = 0
+  private paused = false
   private state: LogsView
 
   constructor(
@@ -132,6 +143,7 @@ export class LogsClient {
     this.tail = options.tail ?? 500
     this.earlierLines = options.earlierLines ?? 1000
     this.notifyMs = options.notifyMs ?? 100
+    this.pausedNotifyMs = Math.max(this.notifyMs, options.pausedNotifyMs ?? 1000)
     this.buffer = new LogBuffer(options.bound ?? LOG_BUFFER_LINES)
     for (const c of target.containers) this.names.set(c.id, c.name)
     this.socket = new LogsSocket({
@@ -171,6 +183,13 @@ export class LogsClient {
     this.startTimer = null
     if (this.flushTimer !== null) clearTimeout(this.flushTimer)
     this.flushTimer = null
+  }
+
+  /** The view paused (new lines are only counted) or follows again. */
+  setPaused = (paused: boolean): void => {
+    if (this.paused === paused) return
+    this.paused = paused
+    if (!paused) this.changed()
   }
 
   loadEarlier = (): void => {
@@ -220,7 +239,8 @@ export class LogsClient {
         break
       case 'logs.lines':
         this.buffer.add(m.data.lines)
-        break
+        this.changed(true)
+        return
       case 'logs.skipped':
         if (m.data.count > 0) this.skipped.set(`${m.data.id}@${m.data.from}`, { ...m.data, phase: 'idle' })
         break
@@ -414,13 +434,20 @@ export class LogsClient {
   // -------------------------------------------------------------------------
   // The view
 
-  private changed(): void {
-    if (this.flushTimer !== null) return
+  /** Something the view shows changed; linesOnly: new lines from the stream, and nothing else. */
+  private changed(linesOnly = false): void {
+    const delay = linesOnly && this.paused ? this.pausedNotifyMs : this.notifyMs
+    const due = Date.now() + delay
+    if (this.flushTimer !== null) {
+      if (this.flushDue <= due) return
+      clearTimeout(this.flushTimer)
+    }
+    this.flushDue = due
     this.flushTimer = setTimeout(() => {
       this.flushTimer = null
       this.state = this.build()
       for (const l of [...this.listeners]) l()
-    }, this.notifyMs)
+    }, delay)
   }
 
   private nameOf(id: string): string {
@@ -438,6 +465,7 @@ export class LogsClient {
       atStart: this.atStart(),
       loadingEarlier: this.loadingEarlier,
       onLoadEarlier: this.loadEarlier,
+      onPaused: this.setPaused,
       fileName: logFileName(this.target.name),
     }
   }
