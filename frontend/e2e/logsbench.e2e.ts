@@ -211,6 +211,18 @@ describe('benchmark', () => {
         )
       }
     }
+    // The goal's baseline is the flood with the logs closed, measured in the same page.
+    const ratio = (a: number, b: number) => (b > 0 ? `${(a / b).toFixed(2)}×` : 'unknown (no baseline)')
+    for (const rate of THROTTLE) {
+      for (const build of builds) {
+        const of = (name: WindowName) => runs.filter((r) => r.rate === rate && r.build === build.name).map((r) => r.windows[name]!)
+        const total = (name: WindowName) => median(of(name).map((f) => sum(f.longTasks.map((l) => l.duration))))
+        const script = (name: WindowName) => median(of(name).map((f) => f.scriptMs))
+        for (const name of ['followed', 'paused'] as const) {
+          lines.push(`bench-logs: ${rate}x | ${build.name} | ${name} against flood: long-task time ${ratio(total(name), total('flood'))}, script ${ratio(script(name), script('flood'))}`)
+        }
+      }
+    }
     console.log(lines.join('\n'))
   }, 3_600_000)
 })
