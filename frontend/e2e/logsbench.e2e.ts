@@ -18,6 +18,9 @@
 //   DOCKPULSE_BENCH_TOTAL=100 DOCKPULSE_BENCH_RUNNING=20   the rest of the dashboard
 //   DOCKPULSE_BENCH_THROTTLE=1,4   Chromium's CPU slowed down by these factors
 //   DOCKPULSE_BENCH_ROUNDS=1
+//   DOCKPULSE_BENCH_COMPARE=NAME=BIN,...  more builds measured the same way, in
+//                                  the same rounds, alternating with this one
+//                                  (before and after a change)
 //   DOCKPULSE_BENCH_PROFILE=DIR    a CPU profile of each window into DIR, and where
 //                                  the main thread went (as in bench.e2e.ts)
 
@@ -58,12 +61,16 @@ type WindowName = (typeof WINDOWS)[number]
 
 let engine: Engine
 let browser: Browser
-let bin: string
+let builds: { name: string; bin: string }[]
 let talker: string
 
 beforeAll(async () => {
   engine = await startEngine()
-  bin = await dockpulseBinary()
+  const bin = await dockpulseBinary()
+  builds = [`this build=${bin}`, ...(process.env.DOCKPULSE_BENCH_COMPARE ?? '').split(',').filter(Boolean)].map((nb) => {
+    const [name, path] = nb.split('=') as [string, string]
+    return { name, bin: path }
+  })
   await removeLabelled(engine)
   for (let i = 0; i < TOTAL; i++) {
     const live = i < RUNNING
@@ -101,13 +108,30 @@ function startFlood(name: string): Promise<string> {
 }
 
 interface Run {
+  build: string
   rate: number
   round: number
   windows: Partial<Record<WindowName, WindowFigures & { held: string; notices: string }>>
 }
 
+/** A container's row, the table scrolled (half a view at a time) until it is rendered. */
+async function reveal(page: Page, id: string): Promise<Locator> {
+  const r = row(page, id)
+  await until(
+    'its row in the table',
+    async () => {
+      const n = await r.count()
+      if (n === 0) await page.locator('.grid-body').evaluate((el) => (el.scrollTop = el.scrollTop + el.clientHeight >= el.scrollHeight ? 0 : el.scrollTop + el.clientHeight / 2))
+      return n
+    },
+    (n) => n === 1,
+    60_000,
+  )
+  return r
+}
+
 async function openFullLogs(page: Page, id: string, name: string): Promise<Locator> {
-  await row(page, id).click()
+  await (await reveal(page, id)).click()
   await page.keyboard.press('l')
   const full = page.getByRole('dialog', { name: `Logs of ${name}` })
   await full.getByRole('status', { name: 'Log stream' }).filter({ hasText: 'Live' }).waitFor({ timeout: 20_000 })
@@ -119,10 +143,10 @@ async function closeFullLogs(page: Page, full: Locator): Promise<void> {
   await full.waitFor({ state: 'detached', timeout: 10_000 })
 }
 
-async function measure(rate: number, round: number): Promise<Run> {
-  const serve: Serve = await startServe(bin, engine)
+async function measure(build: { name: string; bin: string }, rate: number, round: number): Promise<Run> {
+  const serve: Serve = await startServe(build.bin, engine)
   const page = await newPage(browser)
-  const run: Run = { rate, round, windows: {} }
+  const run: Run = { build: build.name, rate, round, windows: {} }
   let flood: string | undefined
   try {
     const cdp = await page.context().newCDPSession(page)
@@ -131,28 +155,28 @@ async function measure(rate: number, round: number): Promise<Run> {
     await observeLongTasks(page)
     await page.goto(serve.url)
     await until('connected', () => connectionStatus(page), (s) => s === 'connected', 60_000)
-    await row(page, talker).waitFor({ timeout: 60_000 })
+    await reveal(page, talker)
 
     const measureWindow = async (name: WindowName, full: Locator | undefined) => {
       const meter = await startWindow(page, cdp)
       const profile = PROFILE_DIR ? await startProfile(page, cdp) : undefined
       await sleep(SECONDS * 1000)
       const f = await meter.stop()
-      if (profile) console.log((await profile.stop(PROFILE_DIR!, `logs-cpu${rate}x-round${round}-${name}`, f.longTasks)).map((l) => `bench-logs: ${l}`).join('\n'))
+      if (profile) console.log((await profile.stop(PROFILE_DIR!, `logs-${build.name.replace(/\W+/g, '_')}-cpu${rate}x-round${round}-${name}`, f.longTasks)).map((l) => `bench-logs: ${l}`).join('\n'))
       const held = full ? ((await full.locator('.log-lines-count').textContent()) ?? '?') : '-'
       const notices = full ? (await full.getByRole('list', { name: 'Log notices' }).getByRole('listitem').allTextContents()).join(' | ') : ''
       run.windows[name] = { ...f, held, notices }
-      console.log([`bench-logs: [CPU ${rate}x, round ${round}, ${name}] lines held: ${held}${notices ? `; notices: ${notices}` : ''}`, ...describeWindow(f, 'bench-logs:   '), `bench-logs:   load average before/after: ${f.loadBefore} / ${f.loadAfter} on ${cpus().length} CPUs`].join('\n'))
+      console.log([`bench-logs: [${build.name}, CPU ${rate}x, round ${round}, ${name}] lines held: ${held}${notices ? `; notices: ${notices}` : ''}`, ...describeWindow(f, 'bench-logs:   '), `bench-logs:   load average before/after: ${f.loadBefore} / ${f.loadAfter} on ${cpus().length} CPUs`].join('\n'))
     }
 
     let full = await openFullLogs(page, talker, 'lbench-talker')
     await measureWindow('quiet', full)
     await closeFullLogs(page, full)
 
-    const floodName = `lbench-flood-${rate}x-${round}`
+    const floodName = `lbench-flood-${builds.indexOf(build)}-${rate}x-${round}`
     flood = await startFlood(floodName)
     await until('the flood writing', () => docker(engine, 'logs', '--tail', '1', flood!), (t) => t.length > 0, 30_000)
-    await row(page, flood).click()
+    await (await reveal(page, flood)).click()
     await measureWindow('flood', undefined)
 
     full = await openFullLogs(page, flood, floodName)
@@ -175,16 +199,28 @@ async function measure(rate: number, round: number): Promise<Run> {
 describe('benchmark', () => {
   it(`the logs view following ${RATE} lines a second, ${SECONDS} s a window`, async () => {
     const runs: Run[] = []
-    for (let round = 1; round <= ROUNDS; round++) for (const rate of THROTTLE) runs.push(await measure(rate, round))
+    for (let round = 1; round <= ROUNDS; round++) for (const rate of THROTTLE) for (const build of builds) runs.push(await measure(build, rate, round))
     const longest = (f: WindowFigures) => Math.max(0, ...f.longTasks.map((l) => l.duration))
-    const lines = [`bench-logs: medians over ${ROUNDS} round(s): CPU | window | long tasks | longest | total | busy | script | renderer CPU | worst frame gap | gaps > 50 ms | load average`]
+    const lines = [`bench-logs: medians over ${ROUNDS} round(s): CPU | window | build | long tasks | longest | total | busy | script | renderer CPU | worst frame gap | gaps > 50 ms | load average`]
     for (const rate of THROTTLE) {
-      for (const name of WINDOWS) {
-        const fs = runs.filter((r) => r.rate === rate).map((r) => r.windows[name]!)
+      for (const name of WINDOWS) for (const build of builds) {
+        const fs = runs.filter((r) => r.rate === rate && r.build === build.name).map((r) => r.windows[name]!)
         const m = (fn: (f: WindowFigures) => number) => median(fs.map(fn)).toFixed(0)
         lines.push(
-          `bench-logs: ${rate}x | ${name} | ${m((f) => f.longTasks.length)} | ${m(longest)} ms | ${m((f) => sum(f.longTasks.map((l) => l.duration)))} ms | ${m((f) => f.busyMs)} ms | ${m((f) => f.scriptMs)} ms | ${m((f) => f.rendererCpuMs)} ms | ${m((f) => f.worstFrameGapMs)} ms | ${m((f) => f.framesOver50ms)} | ${fs.map((f) => `${f.loadBefore.split(' ')[0]}→${f.loadAfter.split(' ')[0]}`).join(', ')}`,
+          `bench-logs: ${rate}x | ${name} | ${build.name} | ${m((f) => f.longTasks.length)} | ${m(longest)} ms | ${m((f) => sum(f.longTasks.map((l) => l.duration)))} ms | ${m((f) => f.busyMs)} ms | ${m((f) => f.scriptMs)} ms | ${m((f) => f.rendererCpuMs)} ms | ${m((f) => f.worstFrameGapMs)} ms | ${m((f) => f.framesOver50ms)} | ${fs.map((f) => `${f.loadBefore.split(' ')[0]}→${f.loadAfter.split(' ')[0]}`).join(', ')}`,
         )
+      }
+    }
+    // The goal's baseline is the flood with the logs closed, measured in the same page.
+    const ratio = (a: number, b: number) => (b > 0 ? `${(a / b).toFixed(2)}×` : 'unknown (no baseline)')
+    for (const rate of THROTTLE) {
+      for (const build of builds) {
+        const of = (name: WindowName) => runs.filter((r) => r.rate === rate && r.build === build.name).map((r) => r.windows[name]!)
+        const total = (name: WindowName) => median(of(name).map((f) => sum(f.longTasks.map((l) => l.duration))))
+        const script = (name: WindowName) => median(of(name).map((f) => f.scriptMs))
+        for (const name of ['followed', 'paused'] as const) {
+          lines.push(`bench-logs: ${rate}x | ${build.name} | ${name} against flood: long-task time ${ratio(total(name), total('flood'))}, script ${ratio(script(name), script('flood'))}`)
+        }
       }
     }
     console.log(lines.join('\n'))

@@ -97,6 +97,43 @@ describe('LogsClient', () => {
     c.stop()
   })
 
+  it('tells a paused view of new lines only every pausedNotifyMs, of anything else at once, and of all again when it follows', async () => {
+    const { backend } = fakeBackend()
+    const c = client(backend, web, { pausedNotifyMs: 200 })
+    let heard = 0
+    c.subscribe(() => heard++)
+    await settle()
+    FakeWebSocket.last.deliver(hello())
+    FakeWebSocket.last.deliver(lines(line(1)))
+    await vi.advanceTimersByTimeAsync(100) // and the check for the log's start
+    expect(texts(c)).toEqual(['line 1'])
+    c.getState().onPaused(true)
+    heard = 0
+    FakeWebSocket.last.deliver(lines(line(2)))
+    await vi.advanceTimersByTimeAsync(150)
+    expect(heard).toBe(0)
+    expect(texts(c)).toEqual(['line 1'])
+    await vi.advanceTimersByTimeAsync(60)
+    expect(heard).toBe(1)
+    expect(texts(c)).toEqual(['line 1', 'line 2'])
+    // A notice (skipped lines) does not wait for the slow pace, and brings the lines with it.
+    FakeWebSocket.last.deliver(lines(line(3)))
+    FakeWebSocket.last.deliver(env('logs.skipped', { engine: 'default', id: 'web', count: 7, from: T(4), to: T(5) }))
+    await settle()
+    expect(heard).toBe(2)
+    expect(texts(c)).toEqual(['line 1', 'line 2', 'line 3'])
+    expect(c.getState().notices.map((n) => n.key)).toEqual([`web@${T(4)}`])
+    // Following again: the lines that came meanwhile show within notifyMs.
+    FakeWebSocket.last.deliver(lines(line(6)))
+    await vi.advanceTimersByTimeAsync(15)
+    expect(heard).toBe(2)
+    c.getState().onPaused(false)
+    await settle()
+    expect(heard).toBe(3)
+    expect(texts(c)).toEqual(['line 1', 'line 2', 'line 3', 'line 6'])
+    c.stop()
+  })
+
   it('keeps at most its bound of lines, the newest, and says how many left', async () => {
     const { backend } = fakeBackend()
     const c = client(backend, web, { bound: 5 })

@@ -8,7 +8,10 @@
 // polling stops, and on return the socket resumes from the newest line held,
 // as after a drop. What it holds is one
 // LogsView at a time (getState), handed to subscribers at most every
-// notifyMs: a flood of lines costs one render per interval.
+// notifyMs: a flood of lines costs one render per interval. A view that
+// says it is paused (onPaused) hears of new lines only every pausedNotifyMs:
+// it draws none of them, it only counts them; anything else still comes
+// within notifyMs.
 
 import type { Backend } from '../backend'
 import { isNotFound } from '../backend'
@@ -51,6 +54,8 @@ export interface LogsView {
   atStart: boolean
   loadingEarlier: boolean
   onLoadEarlier: () => void
+  /** The view stopped following the newest line (true) or follows it again (false). */
+  onPaused: (paused: boolean) => void
   fileName: string
 }
 
@@ -76,6 +81,8 @@ export interface LogsClientOptions {
    * called. Without it the window counts as always visible.
    */
   watchHidden?: (onChange: (hidden: boolean) => void) => () => void
+  /** Most often a paused view hears of new lines alone; default 1000 ms. */
+  pausedNotifyMs?: number
 }
 
 /** Most pages one poll reads of a container before it waits (a backlog after a long outage). */
@@ -103,6 +110,7 @@ export class LogsClient {
   private readonly tail: number
   private readonly earlierLines: number
   private readonly notifyMs: number
+  private readonly pausedNotifyMs: number
   private readonly buffer: LogBuffer
   private readonly socket: LogsSocket
   private readonly listeners = new Set<() => void>()
@@ -134,6 +142,9 @@ export class LogsClient {
   private earlierError: string | null = null
   private kept: KeptWords | null = null
   private flushTimer: ReturnType<typeof setTimeout> | null = null
+  /** When the pending notification is due (Date.now() ms). */
+  private flushDue = 0
+  private paused = false
   private state: LogsView
 
   constructor(
@@ -146,6 +157,7 @@ export class LogsClient {
     this.earlierLines = options.earlierLines ?? 1000
     this.notifyMs = options.notifyMs ?? 100
     this.watchHidden = options.watchHidden
+    this.pausedNotifyMs = Math.max(this.notifyMs, options.pausedNotifyMs ?? 1000)
     this.buffer = new LogBuffer(options.bound ?? LOG_BUFFER_LINES)
     for (const c of target.containers) this.names.set(c.id, c.name)
     this.socket = new LogsSocket({
@@ -186,6 +198,13 @@ export class LogsClient {
     this.startTimer = null
     if (this.flushTimer !== null) clearTimeout(this.flushTimer)
     this.flushTimer = null
+  }
+
+  /** The view paused (new lines are only counted) or follows again. */
+  setPaused = (paused: boolean): void => {
+    if (this.paused === paused) return
+    this.paused = paused
+    if (!paused) this.changed()
   }
 
   loadEarlier = (): void => {
@@ -261,7 +280,8 @@ export class LogsClient {
         break
       case 'logs.lines':
         this.buffer.add(m.data.lines)
-        break
+        this.changed(true)
+        return
       case 'logs.skipped':
         if (m.data.count > 0) this.skipped.set(`${m.data.id}@${m.data.from}`, { ...m.data, phase: 'idle' })
         break
@@ -455,13 +475,20 @@ export class LogsClient {
   // -------------------------------------------------------------------------
   // The view
 
-  private changed(): void {
-    if (this.flushTimer !== null) return
+  /** Something the view shows changed; linesOnly: new lines from the stream, and nothing else. */
+  private changed(linesOnly = false): void {
+    const delay = linesOnly && this.paused ? this.pausedNotifyMs : this.notifyMs
+    const due = Date.now() + delay
+    if (this.flushTimer !== null) {
+      if (this.flushDue <= due) return
+      clearTimeout(this.flushTimer)
+    }
+    this.flushDue = due
     this.flushTimer = setTimeout(() => {
       this.flushTimer = null
       this.state = this.build()
       for (const l of [...this.listeners]) l()
-    }, this.notifyMs)
+    }, delay)
   }
 
   private nameOf(id: string): string {
@@ -479,6 +506,7 @@ export class LogsClient {
       atStart: this.atStart(),
       loadingEarlier: this.loadingEarlier,
       onLoadEarlier: this.loadEarlier,
+      onPaused: this.setPaused,
       fileName: logFileName(this.target.name),
     }
   }

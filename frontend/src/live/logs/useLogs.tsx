@@ -82,6 +82,7 @@ function idleView(target: LogTarget | null, reachable: boolean): LogsView {
     atStart: false,
     loadingEarlier: false,
     onLoadEarlier: () => {},
+    onPaused: () => {},
     fileName: logFileName(target?.name ?? 'logs'),
   }
 }

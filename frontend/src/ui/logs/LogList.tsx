@@ -6,7 +6,7 @@
 import { useCallback, useEffect, useLayoutEffect, useRef, type KeyboardEvent, type ReactNode, type RefObject } from 'react'
 import { measureElement, observeElementRect, useVirtualizer, type Virtualizer } from '@tanstack/react-virtual'
 import { LogRow } from './LogRow'
-import { useLineKeys } from './lineKeys'
+import { lineKey, useLineKeys } from './lineKeys'
 import { locate } from './locate'
 import type { Matcher, Range } from './search'
 import type { LogLine } from './types'
@@ -102,10 +102,13 @@ export function LogList({
     }
   }, [])
 
-  const keys = useLineKeys(lines)
-  // A line's wrapped height is not its height unwrapped: each has its own key,
-  // so that turning wrap on or off needs no re-measuring of what is known.
-  const getItemKey = useCallback((i: number) => keys[i]! * 2 + (wrap ? 1 : 0), [keys, wrap])
+  // Unwrapped, every row is ROW high and none is measured: the virtualizer
+  // keys its rows by index, so a full buffer that drops as many lines as it
+  // takes (the same count) costs it nothing, and no key is made for lines
+  // never shown. Wrapped, a row's measured height belongs to its line: the
+  // keys follow the lines (a non-negative key; an index key is negative).
+  const keys = useLineKeys(lines, wrap)
+  const getItemKey = useCallback((i: number) => (wrap ? keys[i]! : -1 - i), [keys, wrap])
   const padding = loadEarlier ? LOAD_BAR : 0
   const v = useVirtualizer<HTMLDivElement, HTMLDivElement>({
     count: lines.length,
@@ -137,11 +140,10 @@ export function LogList({
   // long gone, now and then.
   useLayoutEffect(() => {
     const sizes = v.itemSizeCache
-    if (sizes.size <= 2 * keys.length + 10_000) return
-    const live = new Set<number>()
-    for (const k of keys) live.add(k * 2 + 1)
+    if (!wrap || sizes.size <= 2 * keys.length + 10_000) return
+    const live = new Set<number>(keys)
     for (const key of sizes.keys()) if (!live.has(key as number)) sizes.delete(key)
-  }, [keys, v])
+  }, [keys, v, wrap])
 
   // Also brings the measurements up to date with the lines.
   const total = v.getTotalSize()
@@ -265,7 +267,7 @@ export function LogList({
             const line = lines[vi.index]!
             return (
               <div
-                key={keys[vi.index]}
+                key={lineKey(line)}
                 ref={wrap ? v.measureElement : undefined}
                 data-index={vi.index}
                 className="log-row"

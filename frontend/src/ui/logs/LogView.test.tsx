@@ -99,6 +99,18 @@ describe('LogView: follow', () => {
     expect(screen.queryByRole('button', { name: 'Follow' })).not.toBeInTheDocument()
   })
 
+  test('tells the logs client when it pauses and when it follows again', async () => {
+    const user = userEvent.setup()
+    const onPaused = vi.fn()
+    render(<LogView {...props({ lines: makeLines(1000), onPaused })} />)
+    scrolled()
+    expect(onPaused).toHaveBeenLastCalledWith(false)
+    scrolled(4000, { byPerson: true })
+    expect(onPaused).toHaveBeenLastCalledWith(true)
+    await user.click(screen.getByRole('button', { name: 'Follow' }))
+    expect(onPaused).toHaveBeenLastCalledWith(false)
+  })
+
   test('the keys that scroll the lines stay with them, away from the page shortcuts', async () => {
     const user = userEvent.setup()
     const seen: string[] = []

@@ -43,6 +43,7 @@ export function LogView({
   atStart,
   loadingEarlier,
   onLoadEarlier,
+  onPaused,
   fileName,
   variant,
   onOpenFull,
@@ -101,6 +102,7 @@ export function LogView({
     setFollowing(on)
     setPausedAt(on ? null : (visibleRef.current.at(-1) ?? null))
   }, [])
+  useEffect(() => onPaused?.(!following), [following, onPaused])
   // A new filter while paused: count new lines from its newest line on.
   useEffect(() => {
     setPausedAt((p) => (p ? (visibleRef.current.at(-1) ?? null) : p))

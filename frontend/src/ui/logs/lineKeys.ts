@@ -38,12 +38,14 @@ export function keysFor(lines: readonly LogLine[], prev: Keyed | null): Int32Arr
   return keys
 }
 
-/** The keys of a list, from the previous list's where they share lines. */
-export function useLineKeys(lines: readonly LogLine[]): Int32Array {
+const NO_KEYS = new Int32Array(0)
+
+/** The keys of a list, from the previous list's where they share lines; none while not wanted. */
+export function useLineKeys(lines: readonly LogLine[], wanted = true): Int32Array {
   const prev = useRef<Keyed | null>(null)
-  const keys = useMemo(() => keysFor(lines, prev.current), [lines])
+  const keys = useMemo(() => (wanted ? keysFor(lines, prev.current) : NO_KEYS), [lines, wanted])
   useEffect(() => {
-    prev.current = { lines, keys }
+    prev.current = wanted ? { lines, keys } : null
   })
   return keys
 }

@@ -25,6 +25,8 @@ export interface LogViewProps {
   atStart: boolean
   loadingEarlier: boolean
   onLoadEarlier(this: void): void
+  /** The view stopped following the newest line, or follows it again: the client then tells of new lines less often. */
+  onPaused?(this: void, paused: boolean): void
   /** The download's name ("web-1.log"). */
   fileName: string
   /** In the detail panel's tab, or the full-height view. */
