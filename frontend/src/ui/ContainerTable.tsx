@@ -1,11 +1,12 @@
 // The container table: a virtualized ARIA grid. Only the rows on screen (and
 // a few around them) exist in the DOM, so 1000 containers cost what 20 do.
-// Rows are memoized on their own data; a stats batch re-renders the rows
-// whose numbers changed.
+// Rows are memoized on their own data and read their own figures from the
+// store; a stats batch re-renders the rows whose numbers changed, and
+// nothing else of the table.
 
 import { memo, useEffect, useRef, type CSSProperties, type RefObject } from 'react'
 import { observeElementRect, useVirtualizer, type Virtualizer } from '@tanstack/react-virtual'
-import { containerName, isSampled, useReportView, type ActionStatus, type ConnectionState, type ContainerKey, type EngineInfo, type RunAction } from '../live'
+import { containerName, isSampled, useContainerFigures, useReportView, type ActionStatus, type ConnectionState, type ContainerKey, type EngineInfo, type RunAction } from '../live'
 import { everReached } from './Status'
 import { describeStatus, formatBytes, formatMemory, formatPercent, formatPorts, formatRate } from '../format'
 import { ActionButtons } from './ActionButtons'
@@ -269,8 +270,10 @@ const GridRow = memo(function GridRow({
   showEngine: boolean
 }) {
   const c = row.container
-  const s = row.stats
-  const r = row.rates
+  // Its own figures: a stats batch renders this row only when they changed.
+  const figures = useContainerFigures(row.key)
+  const s = row.removed ? undefined : figures.stats
+  const r = row.removed ? undefined : figures.rates
   const name = containerName(c)
   const service = c.labels[COMPOSE_SERVICE]
   const ports = formatPorts(c.ports)

@@ -2,7 +2,7 @@
 // user is acting on a row (see describeHold and stableOrder in tableModel.ts).
 
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
-import { ACTION_LABELS, containerName, keyOf, useActionStatuses, useContainerRows, useContainers, type ContainerRow } from '../live'
+import { ACTION_LABELS, containerName, useActionStatuses, useContainerList, useRowsWithFigures, type ContainerRow } from '../live'
 import {
   countByEngine,
   countByFilter,
@@ -18,6 +18,11 @@ import {
   type TableQuery,
 } from './tableModel'
 
+/**
+ * A row of the table. Its stats and rates are not filled in: the row reads
+ * its own (useContainerFigures), so that a stats batch renders only the rows
+ * whose figures changed.
+ */
 export interface TableRow extends ContainerRow {
   /** Gone from the engine, kept in place while the order is held. */
   removed?: boolean
@@ -52,7 +57,6 @@ export function useTableModel(
   /** Compose projects whose rows are hidden under their header. */
   collapsed: ReadonlySet<string> = NO_GROUPS,
 ): TableModel {
-  const rows = useContainerRows()
   const actions = useActionStatuses()
   const [dialog, setDialog] = useState<string | null>(null)
   const [keys, setKeys] = useState(false)
@@ -70,21 +74,14 @@ export function useTableModel(
     if (timer.current !== null) clearTimeout(timer.current)
   }, [])
 
-  // Sorting 1000 rows every second is wasted work when the order cannot
-  // depend on the numbers: filtering, counting and sorting by anything but
-  // the figures read the containers only, so they are redone only when the
-  // containers change. (Only the keys of `sorted` are used; rowsByKey below
-  // has the fresh rows.)
-  const containers = useContainers()
-  const containerRows = useMemo(
-    () => containers.map((container): ContainerRow => ({ key: keyOf(container), container, stats: undefined, rates: undefined })),
-    [containers],
-  )
-  const byStats = sortsByStats(query.sort.key)
-  // Both lists come in the containers' default order, which ties keep.
-  const byContainer = useMemo(() => selectRows(containerRows, query, true), [containerRows, query])
-  const byFigures = useMemo(() => (byStats ? selectRows(rows, query, true) : null), [byStats, rows, query])
-  const sorted = byFigures ?? byContainer
+  // The rows without figures: they change only when the containers do.
+  // Filtering, counting and sorting by anything but the figures read these
+  // only, so a stats batch does not render the table model (nor the App) at
+  // all; a sort by the figures joins them on, and is redone every batch.
+  const containerRows = useContainerList()
+  const rows = useRowsWithFigures(containerRows, sortsByStats(query.sort.key))
+  // The rows come in the containers' default order, which ties keep.
+  const sorted = useMemo(() => selectRows(rows, query, true), [rows, query])
   const counts = useMemo(
     () => countByFilter(query.engine ? containerRows.filter((r) => matchesEngine(r, query.engine)) : containerRows),
     [containerRows, query.engine],
@@ -92,9 +89,9 @@ export function useTableModel(
   const engineCounts = useMemo(() => countByEngine(containerRows), [containerRows])
   const current = useMemo(() => {
     const m = new Map<string, ContainerRow>()
-    for (const r of rows) m.set(r.key, r)
+    for (const r of containerRows) m.set(r.key, r)
     return m
-  }, [rows])
+  }, [containerRows])
 
   const pending = useMemo(() => {
     const out: { name: string; doing: string }[] = []
@@ -112,7 +109,14 @@ export function useTableModel(
   const shown = useRef<{ order: readonly string[]; query: TableQuery; grouped: boolean } | null>(null)
   const lastRows = useRef(new Map<string, ContainerRow>())
 
-  const sortedKeys = useMemo(() => sorted.map((r) => r.key), [sorted])
+  // A batch that leaves the sorted order as it was keeps the same keys, so
+  // that nothing below is worked out again.
+  const lastKeys = useRef<readonly string[]>([])
+  const sortedKeys = useMemo(() => {
+    const keys = sorted.map((r) => r.key)
+    const last = lastKeys.current
+    return keys.length === last.length && keys.every((k, i) => k === last[i]) ? last : keys
+  }, [sorted])
   const prev = shown.current
   // A new query is the user's own doing: show its result at once.
   const sameQuery = prev !== null && prev.query === query && prev.grouped === grouped
@@ -127,7 +131,7 @@ export function useTableModel(
         lastRows.current.set(key, row)
       } else {
         const last = lastRows.current.get(key)
-        if (last) m.set(key, { ...last, stats: undefined, rates: undefined, removed: true })
+        if (last) m.set(key, { ...last, removed: true })
       }
     }
     // Forget rows that are no longer on screen.
@@ -148,7 +152,8 @@ export function useTableModel(
 
   useEffect(() => {
     shown.current = { order, query, grouped }
+    lastKeys.current = sortedKeys
   })
 
-  return { items, order: navigable, rowsByKey, counts, engineCounts, total: rows.length, hold, setDialog, nudge }
+  return { items, order: navigable, rowsByKey, counts, engineCounts, total: containerRows.length, hold, setDialog, nudge }
 }
