@@ -4,7 +4,7 @@
 // store; a stats batch re-renders the rows whose numbers changed, and
 // nothing else of the table.
 
-import { memo, useEffect, useRef, type CSSProperties, type RefObject } from 'react'
+import { memo, useCallback, useEffect, useRef, type CSSProperties, type RefObject } from 'react'
 import { observeElementRect, useVirtualizer, type Virtualizer } from '@tanstack/react-virtual'
 import { containerName, isSampled, useContainerFigures, useReportView, type ActionStatus, type ConnectionState, type ContainerKey, type EngineInfo, type RunAction } from '../live'
 import { everReached } from './Status'
@@ -108,11 +108,15 @@ export function ContainerTable(props: ContainerTableProps) {
   const scroller = useRef<HTMLDivElement>(null)
   const items = table.items
 
+  // The same functions while the items are the same: the virtualizer works
+  // out every item's place again whenever getItemKey changes.
+  const estimateSize = useCallback((i: number) => (items[i]?.kind === 'group' ? GROUP_HEIGHT : ROW_HEIGHT), [items])
+  const getItemKey = useCallback((i: number) => items[i]?.key ?? i, [items])
   const virtualizer: Virtualizer<HTMLDivElement, Element> = useVirtualizer({
     count: items.length,
     getScrollElement: () => scroller.current,
-    estimateSize: (i) => (items[i]?.kind === 'group' ? GROUP_HEIGHT : ROW_HEIGHT),
-    getItemKey: (i) => items[i]?.key ?? i,
+    estimateSize,
+    getItemKey,
     overscan: 6,
     // Before layout (and in tests without layout) assume a screenful.
     initialRect: { width: 1200, height: 700 },

@@ -9,6 +9,8 @@ import {
   describeHold,
   groupItems,
   matchesEngine,
+  rowItems,
+  sameOrElse,
   selectRows,
   sortsByStats,
   stableOrder,
@@ -112,11 +114,7 @@ export function useTableModel(
   // A batch that leaves the sorted order as it was keeps the same keys, so
   // that nothing below is worked out again.
   const lastKeys = useRef<readonly string[]>([])
-  const sortedKeys = useMemo(() => {
-    const keys = sorted.map((r) => r.key)
-    const last = lastKeys.current
-    return keys.length === last.length && keys.every((k, i) => k === last[i]) ? last : keys
-  }, [sorted])
+  const sortedKeys = useMemo(() => sameOrElse(lastKeys.current, sorted.map((r) => r.key)), [sorted])
   const prev = shown.current
   // A new query is the user's own doing: show its result at once.
   const sameQuery = prev !== null && prev.query === query && prev.grouped === grouped
@@ -142,8 +140,16 @@ export function useTableModel(
     return m
   }, [order, current])
 
-  const visibleOrder = useMemo(() => order.filter((k) => rowsByKey.has(k)), [order, rowsByKey])
-  const items = useMemo(() => groupItems(visibleOrder, rowsByKey, grouped, collapsed), [visibleOrder, rowsByKey, grouped, collapsed])
+  // A container change that moves no row (a pause under a sort by name)
+  // keeps the same items, so the table works out no row's place again.
+  const lastVisible = useRef<readonly string[]>([])
+  const visibleOrder = useMemo(() => sameOrElse(lastVisible.current, order.filter((k) => rowsByKey.has(k))), [order, rowsByKey])
+  const items = useMemo(
+    () => (grouped ? groupItems(visibleOrder, rowsByKey, true, collapsed) : rowItems(visibleOrder)),
+    // Ungrouped, the items read the order alone.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [visibleOrder, grouped ? rowsByKey : null, grouped, collapsed],
+  )
   // The arrows move through the rows on screen: not those of a collapsed group.
   const navigable = useMemo(
     () => (grouped ? items.flatMap((it) => (it.kind === 'row' ? [it.key] : [])) : visibleOrder),
@@ -153,6 +159,7 @@ export function useTableModel(
   useEffect(() => {
     shown.current = { order, query, grouped }
     lastKeys.current = sortedKeys
+    lastVisible.current = visibleOrder
   })
 
   return { items, order: navigable, rowsByKey, counts, engineCounts, total: containerRows.length, hold, setDialog, nudge }
