@@ -35,7 +35,7 @@ import { execFileSync } from 'node:child_process'
 import { cpus } from 'node:os'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { describeLongTasks as fmt, longTasksSoFar, median, observeLongTasks, startProfile, startWindow, sum, type WindowFigures } from './benchmeter'
+import { describeLongTasks as fmt, longTasksSoFar, mark, median, observeLongTasks, observeMessages, startProfile, startWindow, sum, type WindowFigures } from './benchmeter'
 import {
   IMAGE,
   LABEL,
@@ -159,6 +159,7 @@ async function measure(build: Build, rate: number, tag: string): Promise<Figures
     if (rate !== 1) await cdp.send('Emulation.setCPUThrottlingRate', { rate })
     // Long tasks from the very start, to report the initial load separately.
     await observeLongTasks(page)
+    if (PROFILE_DIR) await observeMessages(page)
     const loadStart = Date.now()
     await page.goto(serve.url)
     await until('connected', () => connectionStatus(page), (s) => s === 'connected', 60_000)
@@ -194,9 +195,12 @@ async function measure(build: Build, rate: number, tag: string): Promise<Figures
     // Some user activity too: scroll the table and change the sort.
     await page.mouse.move(640, 300)
     for (let s = 0; s < SECONDS; s += 5) {
+      if (PROFILE_DIR) await mark(page, 'scroll')
       await page.mouse.wheel(0, 1500)
       await sleep(2500)
-      await page.locator('.sort', { hasText: s % 10 === 0 ? 'CPU' : 'Name' }).click()
+      const column = s % 10 === 0 ? 'CPU' : 'Name'
+      if (PROFILE_DIR) await mark(page, `sort by ${column}`)
+      await page.locator('.sort', { hasText: column }).click()
       await sleep(2500)
     }
     await churn

@@ -217,6 +217,102 @@ export function summarizeProfile(profile: Profile, longTasks: { start: number; d
   ]
 }
 
+/**
+ * What ran in each long task, one line each: its start (ms from the
+ * profile's start), its length, the sampled time by what started the work
+ * (the outermost function of the page's stacks: a WebSocket message, the
+ * store's frame commit, a click, a scroll; the collector and the browser's
+ * own work, style, layout and paint, apart) and the page functions that
+ * took most of it (inclusive).
+ */
+export function attributeLongTasks(profile: Profile, longTasks: readonly LongTask[], startOnPage: number, marks: readonly Mark[] = []): string[] {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]))
+  const parent = new Map<number, number>()
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id)
+  const name = (n: ProfileNode) => n.callFrame.functionName || '(anonymous)'
+  const tasks = [...longTasks].sort((a, b) => a.start - b.start)
+  const per = tasks.map(() => ({ sampled: 0, entry: new Map<string, number>(), incl: new Map<string, number>() }))
+  const add = (m: Map<string, number>, k: string, us: number) => m.set(k, (m.get(k) ?? 0) + us)
+  let t = profile.startTime
+  for (let i = 0; i < profile.samples.length; i++) {
+    const dt = profile.timeDeltas[i + 1] ?? 0
+    t += profile.timeDeltas[i] ?? 0
+    const atMs = startOnPage + (t - profile.startTime) / 1000
+    const k = tasks.findIndex((l) => atMs >= l.start && atMs <= l.start + l.duration)
+    if (k < 0) continue
+    const p = per[k]!
+    const node = byId.get(profile.samples[i]!)!
+    const leaf = name(node)
+    if (leaf === '(idle)') continue
+    p.sampled += dt
+    if (leaf === '(program)' || leaf === '(garbage collector)') {
+      add(p.entry, leaf === '(program)' ? 'browser (style, layout, paint)' : 'garbage collector', dt)
+      continue
+    }
+    let outer = leaf
+    const seen = new Set<string>()
+    for (let id: number | undefined = node.id; id !== undefined; id = parent.get(id)) {
+      const n = byId.get(id)!
+      if (n.callFrame.url === '' && name(n).startsWith('(')) continue
+      outer = name(n)
+      if (!n.callFrame.url.includes('/assets/') || seen.has(name(n))) continue
+      seen.add(name(n))
+      add(p.incl, name(n), dt)
+    }
+    add(p.entry, outer, dt)
+  }
+  const ms = (us: number) => (us / 1000).toFixed(0)
+  const top = (m: Map<string, number>, n: number) =>
+    [...m.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, n)
+      .map(([f, us]) => `${f} ${ms(us)}`)
+      .join(', ')
+  return tasks.map((l, k) => {
+    const p = per[k]!
+    // What reached the page since the frame before the task (16 ms), and in it.
+    const near = new Map<string, number>()
+    for (const m of marks) if (m.at >= l.start - 17 && m.at <= l.start + l.duration) add(near, m.what, 1)
+    const arrived = [...near.entries()].map(([w, n]) => (n > 1 ? `${n}× ${w}` : w)).join(', ') || 'nothing'
+    return `+${(l.start - startOnPage).toFixed(0)} ms, ${l.duration.toFixed(0)} ms (${ms(p.sampled)} sampled) after ${arrived}: started by ${top(p.entry, 4) || 'nothing sampled'}; in it ${top(p.incl, 6)}`
+  })
+}
+
+/** Something that reached the page at a time (performance.now()): a message's type, a click. */
+export interface Mark {
+  at: number
+  what: string
+}
+
+type MarkProbe = { __marks: Mark[] }
+
+/**
+ * Records, from the page's start, when each WebSocket message arrives and
+ * its type (read from the envelope's start), for attributeLongTasks. Only
+ * for profiled runs: it adds a listener to every message.
+ */
+export async function observeMessages(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    const w = window as unknown as MarkProbe & { WebSocket: typeof WebSocket }
+    w.__marks = []
+    const Native = w.WebSocket
+    w.WebSocket = class extends Native {
+      constructor(url: string | URL, protocols?: string | string[]) {
+        super(url, protocols)
+        this.addEventListener('message', (ev: MessageEvent) => {
+          const head = typeof ev.data === 'string' ? ev.data.slice(0, 40) : ''
+          w.__marks.push({ at: performance.now(), what: /"type":"([^"]+)"/.exec(head)?.[1] ?? 'message' })
+        })
+      }
+    }
+  })
+}
+
+/** Notes a user action (a scroll, a click) at the page's present time. */
+export async function mark(page: Page, what: string): Promise<void> {
+  await page.evaluate((w) => (window as unknown as MarkProbe).__marks?.push({ at: performance.now(), what: w }), what)
+}
+
 /** A CPU profile being recorded: stop writes it and says where the time went. */
 export interface ProfileRun {
   stop(dir: string, tag: string, longTasks: LongTask[]): Promise<string[]>
@@ -234,7 +330,12 @@ export async function startProfile(page: Page, cdp: CDPSession): Promise<Profile
       mkdirSync(dir, { recursive: true })
       const file = join(dir, `${tag}.cpuprofile`)
       writeFileSync(file, JSON.stringify(profile))
-      return [`${tag}: CPU profile in ${file}`, ...summarizeProfile(profile, longTasks, startOnPage).map((l) => `  ${l}`)]
+      return [
+        `${tag}: CPU profile in ${file}`,
+        ...summarizeProfile(profile, longTasks, startOnPage).map((l) => `  ${l}`),
+        '  each long task (start from the profile\'s, length; what arrived; what started the work; inclusive page functions):',
+        ...attributeLongTasks(profile, longTasks, startOnPage, await page.evaluate(() => (window as unknown as MarkProbe).__marks ?? [])).map((l) => `    ${l}`),
+      ]
     },
   }
 }

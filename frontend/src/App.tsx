@@ -18,7 +18,6 @@ import { EventsFeed } from './ui/EventsFeed'
 import { EngineSummaries } from './ui/EngineSummary'
 import { HelpDialog } from './ui/HelpDialog'
 import { NotificationHistory } from './ui/NotificationHistory'
-import { useNow } from './ui/useNow'
 import { ConnectionBanner, ConnectionIndicator, EngineAlerts, EngineIndicator, SystemSummary } from './ui/Status'
 import { ALL_ENGINES, DEFAULT_SORT, type Sort, type StateFilter, type TableQuery } from './ui/tableModel'
 import { useConnectionLive, useEngineColumnAlways, useStaleEngines } from './ui/engineLive'
@@ -70,7 +69,6 @@ export function App() {
   const run = useRunAction()
   const synced = useSynced()
   const connection = useConnection()
-  const now = useNow(1000)
   const searchRef = useRef<HTMLInputElement>(null)
   const scrollTo = useRef<((key: string) => void) | null>(null)
   const gridRef = useRef<HTMLDivElement>(null)
@@ -158,7 +156,6 @@ export function App() {
               actions={actions}
               run={run}
               onRemove={askRemoveRow}
-              now={now}
               stale={!connectionLive || !synced}
               staleEngines={staleEngines}
               showEngine={showEngine}

@@ -216,32 +216,69 @@ export interface ContainerRow {
   rates: Rates | undefined
 }
 
+const bareCache = new WeakMap<Container, ContainerRow>()
 const rowCache = new WeakMap<Container, ContainerRow>()
 
 /**
- * Sorted containers joined with their latest stats and rates. A row object is
- * reused while its container, sample and rates are the same, so memoized rows
- * re-render only when their own numbers change.
+ * Sorted containers as rows without figures (stats and rates undefined): the
+ * same array, and each container the same row object, until the containers
+ * change. A stats batch changes nothing here; what reads figures reads them
+ * per row (useContainerFigures) or joins them on (useRowsWithFigures).
  */
-export function useContainerRows(): readonly ContainerRow[] {
+export function useContainerList(): readonly ContainerRow[] {
   const containers = useContainers()
-  const stats = useStats()
-  const rates = useRates()
   return useMemo(
     () =>
       containers.map((container) => {
-        // The cached row's key saves building 1000 strings a stats batch.
-        const cached = rowCache.get(container)
-        const key = cached?.key ?? keyOf(container)
-        const s = stats.get(key)
-        const r = rates.get(key)
-        if (cached && cached.stats === s && cached.rates === r) return cached
-        const row = { key, container, stats: s, rates: r }
-        rowCache.set(container, row)
+        let row = bareCache.get(container)
+        if (!row) bareCache.set(container, (row = { key: keyOf(container), container, stats: undefined, rates: undefined }))
         return row
       }),
-    [containers, stats, rates],
+    [containers],
   )
+}
+
+/**
+ * The rows joined with their latest stats and rates, when `on`; the rows as
+ * given (and no subscription to the figures) when not. A row object is reused
+ * while its container, sample and rates are the same.
+ */
+export function useRowsWithFigures(rows: readonly ContainerRow[], on: boolean): readonly ContainerRow[] {
+  const stats = useLiveSelector((s) => (on ? s.data.stats : null))
+  const rates = useLiveSelector((s) => (on ? s.data.rates : null))
+  return useMemo(
+    () =>
+      stats === null || rates === null
+        ? rows
+        : rows.map((bare) => {
+            const cached = rowCache.get(bare.container)
+            const s = stats.get(bare.key)
+            const r = rates.get(bare.key)
+            if (cached && cached.stats === s && cached.rates === r) return cached
+            const row = { key: bare.key, container: bare.container, stats: s, rates: r }
+            rowCache.set(bare.container, row)
+            return row
+          }),
+    [rows, stats, rates],
+  )
+}
+
+/**
+ * Sorted containers joined with their latest stats and rates. A row object is
+ * reused while its container, sample and rates are the same.
+ */
+export function useContainerRows(): readonly ContainerRow[] {
+  return useRowsWithFigures(useContainerList(), true)
+}
+
+/**
+ * One container's latest sample and rates: a component reading them renders
+ * again only when they change, not for every stats batch.
+ */
+export function useContainerFigures(key: string): { stats: Stats | undefined; rates: Rates | undefined } {
+  const stats = useLiveSelector((s) => s.data.stats.get(key))
+  const rates = useLiveSelector((s) => s.data.rates.get(key))
+  return useMemo(() => ({ stats, rates }), [stats, rates])
 }
 
 export function useEngines(): readonly EngineInfo[] {

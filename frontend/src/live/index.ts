@@ -89,7 +89,10 @@ export {
 export {
   LiveProvider,
   useConnection,
+  useContainerFigures,
+  useContainerList,
   useContainerRows,
+  useRowsWithFigures,
   useContainers,
   useEngines,
   useEventsData,

@@ -1,17 +1,19 @@
 // The container table: a virtualized ARIA grid. Only the rows on screen (and
 // a few around them) exist in the DOM, so 1000 containers cost what 20 do.
-// Rows are memoized on their own data; a stats batch re-renders the rows
-// whose numbers changed.
+// Rows are memoized on their own data and read their own figures from the
+// store; a stats batch re-renders the rows whose numbers changed, and
+// nothing else of the table.
 
-import { memo, useEffect, useRef, type CSSProperties, type RefObject } from 'react'
+import { memo, useCallback, useEffect, useRef, type CSSProperties, type RefObject } from 'react'
 import { observeElementRect, useVirtualizer, type Virtualizer } from '@tanstack/react-virtual'
-import { containerName, isSampled, useReportView, type ActionStatus, type ConnectionState, type ContainerKey, type EngineInfo, type RunAction } from '../live'
+import { containerName, isSampled, useContainerFigures, useReportView, type ActionStatus, type Container, type ConnectionState, type ContainerKey, type EngineInfo, type RunAction } from '../live'
 import { everReached } from './Status'
 import { describeStatus, formatBytes, formatMemory, formatPercent, formatPorts, formatRate } from '../format'
 import { ActionButtons } from './ActionButtons'
 import { GroupHeader, useProjectRuns } from './GroupHeader'
 import { Meter, cpuFraction, cpuTitle } from './Meter'
 import { StateBadge } from './StateBadge'
+import { useSharedNow } from './useNow'
 import { COMPOSE_SERVICE, defaultDir, type Sort, type SortKey, type TableItem } from './tableModel'
 import type { TableModel, TableRow } from './useTableModel'
 import './ContainerTable.css'
@@ -84,7 +86,6 @@ export interface ContainerTableProps {
   actions: ReadonlyMap<string, ActionStatus>
   run: RunAction
   onRemove: (row: TableRow) => void
-  now: number
   /** Nothing is live: the backend is out of reach, or the picture is not synced. */
   stale: boolean
   /** Engines whose rows are the last known ones, not live (the others stay live). */
@@ -99,7 +100,7 @@ export interface ContainerTableProps {
 }
 
 export function ContainerTable(props: ContainerTableProps) {
-  const { table, sort, onSort, selected, onSelect, actions, run, onRemove, now, stale, scrollRef, gridRef, onToggleGroup } = props
+  const { table, sort, onSort, selected, onSelect, actions, run, onRemove, stale, scrollRef, gridRef, onToggleGroup } = props
   const staleEngines = props.staleEngines ?? NO_ENGINES
   const showEngine = props.showEngine ?? false
   const columns = showEngine ? COLUMNS : COLUMNS.filter((c) => c.key !== 'engine')
@@ -107,11 +108,15 @@ export function ContainerTable(props: ContainerTableProps) {
   const scroller = useRef<HTMLDivElement>(null)
   const items = table.items
 
+  // The same functions while the items are the same: the virtualizer works
+  // out every item's place again whenever getItemKey changes.
+  const estimateSize = useCallback((i: number) => (items[i]?.kind === 'group' ? GROUP_HEIGHT : ROW_HEIGHT), [items])
+  const getItemKey = useCallback((i: number) => items[i]?.key ?? i, [items])
   const virtualizer: Virtualizer<HTMLDivElement, Element> = useVirtualizer({
     count: items.length,
     getScrollElement: () => scroller.current,
-    estimateSize: (i) => (items[i]?.kind === 'group' ? GROUP_HEIGHT : ROW_HEIGHT),
-    getItemKey: (i) => items[i]?.key ?? i,
+    estimateSize,
+    getItemKey,
     overscan: 6,
     // Before layout (and in tests without layout) assume a screenful.
     initialRect: { width: 1200, height: 700 },
@@ -212,9 +217,9 @@ export function ContainerTable(props: ContainerTableProps) {
               }
               const row = table.rowsByKey.get(item.key)
               if (!row) return null
-              // Plain values only, so that a row whose own figures did not
-              // change is not rendered again (the clock moves its status text
-              // once a second, not every frame).
+              // Plain values only, so that a row whose own data did not
+              // change is not rendered again (its figures and its status
+              // text, which the clock moves, render on their own).
               return (
                 <GridRow
                   key={item.key}
@@ -222,7 +227,6 @@ export function ContainerTable(props: ContainerTableProps) {
                   index={vi.index}
                   start={vi.start}
                   size={vi.size}
-                  statusText={row.removed ? '' : describeStatus(row.container, now)}
                   selected={selected === item.key}
                   status={actions.get(item.key)}
                   onSelect={onSelect}
@@ -245,7 +249,6 @@ const GridRow = memo(function GridRow({
   index,
   start,
   size,
-  statusText,
   selected,
   status,
   onSelect,
@@ -258,7 +261,6 @@ const GridRow = memo(function GridRow({
   index: number
   start: number
   size: number
-  statusText: string
   selected: boolean
   status: ActionStatus | undefined
   onSelect: (key: string) => void
@@ -269,8 +271,10 @@ const GridRow = memo(function GridRow({
   showEngine: boolean
 }) {
   const c = row.container
-  const s = row.stats
-  const r = row.rates
+  // Its own figures: a stats batch renders this row only when they changed.
+  const figures = useContainerFigures(row.key)
+  const s = row.removed ? undefined : figures.stats
+  const r = row.removed ? undefined : figures.rates
   const name = containerName(c)
   const service = c.labels[COMPOSE_SERVICE]
   const ports = formatPorts(c.ports)
@@ -309,9 +313,7 @@ const GridRow = memo(function GridRow({
       <div role="gridcell" className="cell cell-state">
         <StateBadge container={c} pending={status} removed={row.removed} stale={stale} />
       </div>
-      <div role="gridcell" className="cell cell-status col-status" title={statusText || undefined}>
-        {statusText}
-      </div>
+      <StatusCell container={c} removed={row.removed ?? false} />
       <div role="gridcell" className="cell num">
         {s ? (
           <Meter text={formatPercent(s.cpuPercent)} fraction={cpuFraction(s.cpuPercent, s.onlineCpus)} title={cpuTitle(s.cpuPercent, s.onlineCpus)} />
@@ -361,3 +363,14 @@ const GridRow = memo(function GridRow({
     </div>
   )
 })
+
+/** "Up 5 minutes": the clock renders this cell alone, once a second. */
+function StatusCell({ container, removed }: { container: Container; removed: boolean }) {
+  const now = useSharedNow(1000)
+  const text = removed ? '' : describeStatus(container, now)
+  return (
+    <div role="gridcell" className="cell cell-status col-status" title={text || undefined}>
+      {text}
+    </div>
+  )
+}

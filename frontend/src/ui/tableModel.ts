@@ -254,6 +254,11 @@ export function groupSummary(g: Pick<GroupItem, 'total' | 'running' | 'paused' |
   return parts.join(' · ')
 }
 
+/** The rows (by key) in the given order, without groups. */
+export function rowItems(order: readonly string[]): TableItem[] {
+  return order.map((key) => ({ kind: 'row', key }))
+}
+
 /**
  * Rows (by key) interleaved with compose-project headers. Projects are sorted
  * by name, containers without a project come last; within a group the given
@@ -266,7 +271,7 @@ export function groupItems(
   grouped: boolean,
   collapsed: ReadonlySet<string> = new Set(),
 ): TableItem[] {
-  if (!grouped) return order.map((key) => ({ kind: 'row', key }))
+  if (!grouped) return rowItems(order)
   const groups = new Map<string, string[]>()
   for (const key of order) {
     const project = rowsByKey.get(key)?.container.labels[COMPOSE_PROJECT] ?? ''
@@ -296,6 +301,11 @@ export function groupItems(
     if (!isCollapsed) for (const key of keys) items.push({ kind: 'row', key })
   }
   return items
+}
+
+/** `next`, or `last` when it holds the same keys in the same order (so memos that read it hold). */
+export function sameOrElse(last: readonly string[], next: readonly string[]): readonly string[] {
+  return next.length === last.length && next.every((k, i) => k === last[i]) ? last : next
 }
 
 /** Why the row order is held, in words the toolbar shows; null when it is not. */

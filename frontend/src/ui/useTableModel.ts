@@ -2,13 +2,15 @@
 // user is acting on a row (see describeHold and stableOrder in tableModel.ts).
 
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
-import { ACTION_LABELS, containerName, keyOf, useActionStatuses, useContainerRows, useContainers, type ContainerRow } from '../live'
+import { ACTION_LABELS, containerName, useActionStatuses, useContainerList, useRowsWithFigures, type ContainerRow } from '../live'
 import {
   countByEngine,
   countByFilter,
   describeHold,
   groupItems,
   matchesEngine,
+  rowItems,
+  sameOrElse,
   selectRows,
   sortsByStats,
   stableOrder,
@@ -18,6 +20,11 @@ import {
   type TableQuery,
 } from './tableModel'
 
+/**
+ * A row of the table. Its stats and rates are not filled in: the row reads
+ * its own (useContainerFigures), so that a stats batch renders only the rows
+ * whose figures changed.
+ */
 export interface TableRow extends ContainerRow {
   /** Gone from the engine, kept in place while the order is held. */
   removed?: boolean
@@ -52,7 +59,6 @@ export function useTableModel(
   /** Compose projects whose rows are hidden under their header. */
   collapsed: ReadonlySet<string> = NO_GROUPS,
 ): TableModel {
-  const rows = useContainerRows()
   const actions = useActionStatuses()
   const [dialog, setDialog] = useState<string | null>(null)
   const [keys, setKeys] = useState(false)
@@ -70,21 +76,14 @@ export function useTableModel(
     if (timer.current !== null) clearTimeout(timer.current)
   }, [])
 
-  // Sorting 1000 rows every second is wasted work when the order cannot
-  // depend on the numbers: filtering, counting and sorting by anything but
-  // the figures read the containers only, so they are redone only when the
-  // containers change. (Only the keys of `sorted` are used; rowsByKey below
-  // has the fresh rows.)
-  const containers = useContainers()
-  const containerRows = useMemo(
-    () => containers.map((container): ContainerRow => ({ key: keyOf(container), container, stats: undefined, rates: undefined })),
-    [containers],
-  )
-  const byStats = sortsByStats(query.sort.key)
-  // Both lists come in the containers' default order, which ties keep.
-  const byContainer = useMemo(() => selectRows(containerRows, query, true), [containerRows, query])
-  const byFigures = useMemo(() => (byStats ? selectRows(rows, query, true) : null), [byStats, rows, query])
-  const sorted = byFigures ?? byContainer
+  // The rows without figures: they change only when the containers do.
+  // Filtering, counting and sorting by anything but the figures read these
+  // only, so a stats batch does not render the table model (nor the App) at
+  // all; a sort by the figures joins them on, and is redone every batch.
+  const containerRows = useContainerList()
+  const rows = useRowsWithFigures(containerRows, sortsByStats(query.sort.key))
+  // The rows come in the containers' default order, which ties keep.
+  const sorted = useMemo(() => selectRows(rows, query, true), [rows, query])
   const counts = useMemo(
     () => countByFilter(query.engine ? containerRows.filter((r) => matchesEngine(r, query.engine)) : containerRows),
     [containerRows, query.engine],
@@ -92,9 +91,9 @@ export function useTableModel(
   const engineCounts = useMemo(() => countByEngine(containerRows), [containerRows])
   const current = useMemo(() => {
     const m = new Map<string, ContainerRow>()
-    for (const r of rows) m.set(r.key, r)
+    for (const r of containerRows) m.set(r.key, r)
     return m
-  }, [rows])
+  }, [containerRows])
 
   const pending = useMemo(() => {
     const out: { name: string; doing: string }[] = []
@@ -112,7 +111,10 @@ export function useTableModel(
   const shown = useRef<{ order: readonly string[]; query: TableQuery; grouped: boolean } | null>(null)
   const lastRows = useRef(new Map<string, ContainerRow>())
 
-  const sortedKeys = useMemo(() => sorted.map((r) => r.key), [sorted])
+  // A batch that leaves the sorted order as it was keeps the same keys, so
+  // that nothing below is worked out again.
+  const lastKeys = useRef<readonly string[]>([])
+  const sortedKeys = useMemo(() => sameOrElse(lastKeys.current, sorted.map((r) => r.key)), [sorted])
   const prev = shown.current
   // A new query is the user's own doing: show its result at once.
   const sameQuery = prev !== null && prev.query === query && prev.grouped === grouped
@@ -127,7 +129,7 @@ export function useTableModel(
         lastRows.current.set(key, row)
       } else {
         const last = lastRows.current.get(key)
-        if (last) m.set(key, { ...last, stats: undefined, rates: undefined, removed: true })
+        if (last) m.set(key, { ...last, removed: true })
       }
     }
     // Forget rows that are no longer on screen.
@@ -138,8 +140,16 @@ export function useTableModel(
     return m
   }, [order, current])
 
-  const visibleOrder = useMemo(() => order.filter((k) => rowsByKey.has(k)), [order, rowsByKey])
-  const items = useMemo(() => groupItems(visibleOrder, rowsByKey, grouped, collapsed), [visibleOrder, rowsByKey, grouped, collapsed])
+  // A container change that moves no row (a pause under a sort by name)
+  // keeps the same items, so the table works out no row's place again.
+  const lastVisible = useRef<readonly string[]>([])
+  const visibleOrder = useMemo(() => sameOrElse(lastVisible.current, order.filter((k) => rowsByKey.has(k))), [order, rowsByKey])
+  const items = useMemo(
+    () => (grouped ? groupItems(visibleOrder, rowsByKey, true, collapsed) : rowItems(visibleOrder)),
+    // Ungrouped, the items read the order alone.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [visibleOrder, grouped ? rowsByKey : null, grouped, collapsed],
+  )
   // The arrows move through the rows on screen: not those of a collapsed group.
   const navigable = useMemo(
     () => (grouped ? items.flatMap((it) => (it.kind === 'row' ? [it.key] : [])) : visibleOrder),
@@ -148,7 +158,9 @@ export function useTableModel(
 
   useEffect(() => {
     shown.current = { order, query, grouped }
+    lastKeys.current = sortedKeys
+    lastVisible.current = visibleOrder
   })
 
-  return { items, order: navigable, rowsByKey, counts, engineCounts, total: rows.length, hold, setDialog, nudge }
+  return { items, order: navigable, rowsByKey, counts, engineCounts, total: containerRows.length, hold, setDialog, nudge }
 }
