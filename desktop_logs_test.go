@@ -36,9 +36,7 @@ const talkerScript = `i=0; while true; do i=$((i+1)); echo "tick $i"; ` +
 // back from the X clipboard), which holds what the webview renders.
 func TestDesktopLogsScrollLive(t *testing.T) {
 	bin := desktopBin(t)
-	if _, err := exec.LookPath("xclip"); err != nil {
-		t.Fatalf("xclip: %v (scripts/install-deps.sh installs it)", err)
-	}
+	requireXclip(t)
 	e := enginetest.Require(t)
 	const name = "dp-desktop-logs"
 	talker := e.RunContainer(t, name, "sh", "-c", talkerScript)
@@ -114,6 +112,15 @@ func TestDesktopLogsScrollLive(t *testing.T) {
 	x(t, display, "import", "-window", "root", shot)
 	checkNotBlank(t, shot)
 	t.Logf("desktop logs screenshot: %s", shot)
+}
+
+// requireXclip checks that xclip, which windowText reads the clipboard
+// with, is installed.
+func requireXclip(t *testing.T) {
+	t.Helper()
+	if _, err := exec.LookPath("xclip"); err != nil {
+		t.Fatalf("xclip: %v (scripts/install-deps.sh installs it)", err)
+	}
 }
 
 // windowText selects all the text of the focused webview and copies it
