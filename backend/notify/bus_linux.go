@@ -39,6 +39,8 @@ const (
 	ActionOpenLogs = "open-logs"
 	actionDefault  = "default"
 	openLogsLabel  = "Open logs"
+	serviceName    = "org.freedesktop.Notifications"
+	servicePath    = "/org/freedesktop/Notifications"
 )
 
 // busSender keeps one connection to the session bus for as long as the app
@@ -159,6 +161,9 @@ func (b *busSender) linkLocked() (*busLink, error) {
 		notify.WithOnClosed(func(s *notify.NotificationClosedSignal) { l.forget(s.ID) }),
 		notify.WithLogger(log.New(io.Discard, "", 0)), // its messages say only that its loop ended
 	)
+	if err == nil {
+		err = onlyFromTheService(conn)
+	}
 	if err != nil {
 		_ = conn.Close() // it carries nothing yet
 		return nil, fmt.Errorf("listen for notification clicks on the session bus: %w", err)
@@ -177,6 +182,18 @@ func (b *busSender) linkLocked() (*busLink, error) {
 		b.dropped(l)
 	}()
 	return l, nil
+}
+
+// onlyFromTheService narrows the library's match rule (any sender of the
+// Notifications interface's signals) to the owner of the service's name:
+// the library type-asserts the signals' arguments without checking them, so
+// a malformed signal from any other client on the bus would crash the app.
+func onlyFromTheService(conn *dbus.Conn) error {
+	path, iface := dbus.WithMatchObjectPath(servicePath), dbus.WithMatchInterface(serviceName)
+	if err := conn.AddMatchSignal(dbus.WithMatchSender(serviceName), path, iface); err != nil {
+		return err
+	}
+	return conn.RemoveMatchSignal(path, iface)
 }
 
 // dropped forgets l once its connection has ended, unless a send did already.

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/godbus/dbus/v5"
+
 	"github.com/dockpulse/dockpulse/backend/notify/notifytest"
 )
 
@@ -88,6 +90,21 @@ func TestClickOpensItsTarget(t *testing.T) {
 	third := c.notify(t, "web-1 died unexpectedly (exit 2)", web)
 	c.bus.Invoke(t, third.ID, "snooze")
 	c.wantNoClick(t, "an action the notifier never sent was invoked")
+
+	// Another client on the bus cannot click it, nor crash the notifier
+	// with a signal the service would never send.
+	rogue, err := dbus.Connect(c.bus.Address)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rogue.Close()
+	if err := rogue.Emit("/org/freedesktop/Notifications", "org.freedesktop.Notifications.ActionInvoked", third.ID, "default"); err != nil {
+		t.Fatal(err)
+	}
+	if err := rogue.Emit("/org/freedesktop/Notifications", "org.freedesktop.Notifications.ActionInvoked", "not an id"); err != nil {
+		t.Fatal(err)
+	}
+	c.wantNoClick(t, "another client than the service sent the click")
 
 	plain := c.notify(t, "about nothing", Target{})
 	if len(plain.Actions) != 0 {
