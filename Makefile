@@ -123,7 +123,7 @@ sums:
 # the shared engine, so they run after the other packages, never beside them.
 test: package
 	@set -euo pipefail; \
-	export DOCKPULSE_DESKTOP_BIN="$(CURDIR)/$(BIN)" DOCKPULSE_DESKTOP_VERSION="$(VERSION)" DOCKPULSE_WINDOWS_ZIP="$(CURDIR)/$(WINDOWS_ZIP)" DOCKPULSE_SCREENSHOT="$(CURDIR)/build/desktop-test.png" DOCKPULSE_LOGS_SCREENSHOT="$(CURDIR)/build/desktop-logs-test.png"; \
+	export DOCKPULSE_DESKTOP_BIN="$(CURDIR)/$(BIN)" DOCKPULSE_DESKTOP_VERSION="$(VERSION)" DOCKPULSE_WINDOWS_ZIP="$(CURDIR)/$(WINDOWS_ZIP)" DOCKPULSE_SCREENSHOT="$(CURDIR)/build/desktop-test.png" DOCKPULSE_LOGS_SCREENSHOT="$(CURDIR)/build/desktop-logs-test.png" DOCKPULSE_NOTIFY_SCREENSHOT="$(CURDIR)/build/desktop-notification-logs-test.png"; \
 	sudo=; [ "$$(id -u)" -eq 0 ] || sudo=sudo; \
 	$$sudo apt-get install -y --allow-downgrades "./$(DIST)/dockpulse_$(DEB_VERSION)_$(DEB_ARCH).deb"; \
 	export DOCKPULSE_DESKTOP_ENTRY=/usr/share/applications/dockpulse.desktop; \

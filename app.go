@@ -55,6 +55,9 @@ func (a *App) startup(ctx context.Context) {
 
 // shutdown runs when the window closes.
 func (a *App) shutdown(context.Context) {
+	if err := a.desktop.closeNotifier(); err != nil {
+		a.log.Warn("close the notifier", zap.Error(err))
+	}
 	svc, _ := a.service()
 	if svc == nil {
 		return

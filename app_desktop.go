@@ -44,8 +44,9 @@ func (d *desktop) started(ctx context.Context) {
 	}
 }
 
-// notifier opens the notification setting on first use.
-func (d *desktop) notifier() (*notify.Notifier, error) {
+// notifier opens the notification setting on first use; onClick runs
+// when the user clicks one of its notifications.
+func (d *desktop) notifier(onClick func(notify.Target)) (*notify.Notifier, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if d.notes == nil && d.err == nil {
@@ -53,10 +54,27 @@ func (d *desktop) notifier() (*notify.Notifier, error) {
 		if err != nil {
 			d.err = err
 		} else {
-			d.notes, d.err = notify.New(path, icon)
+			d.notes, d.err = notify.New(path, icon, onClick)
 		}
 	}
 	return d.notes, d.err
+}
+
+// context is the Wails context, nil before startup.
+func (d *desktop) context() context.Context {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.ctx
+}
+
+// closeNotifier lets go of the notifier's session bus connection at exit.
+func (d *desktop) closeNotifier() error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.notes == nil {
+		return nil
+	}
+	return d.notes.Close()
 }
 
 // singleInstance is the lock that makes a second launch raise this window.
@@ -69,20 +87,38 @@ func (a *App) singleInstance() *options.SingleInstanceLock {
 // and this window comes to the front, unminimised.
 func (a *App) secondInstance(data options.SecondInstanceData) {
 	a.log.Info("second launch: raising the window", zap.Strings("args", data.Args))
-	a.desktop.mu.Lock()
-	ctx := a.desktop.ctx
-	a.desktop.mu.Unlock()
-	if ctx == nil {
-		return // no window yet: it will show itself
+	if ctx := a.desktop.context(); ctx != nil { // no window yet: it will show itself
+		raise(ctx)
 	}
+}
+
+// raise brings the window to the front, unminimised and shown.
+func raise(ctx context.Context) {
 	runtime.WindowUnminimise(ctx)
 	runtime.WindowShow(ctx)
+}
+
+// NotificationOpenEvent is the Wails event a click on an OS notification
+// emits, carrying its notify.Target; the page (frontend/src/live/osNotify.ts)
+// opens that container's logs.
+const NotificationOpenEvent = "notification:open"
+
+// notificationClicked raises the window and asks the page to open the
+// logs of the container the clicked notification was about.
+func (a *App) notificationClicked(t notify.Target) {
+	a.log.Info("notification clicked: opening logs", zap.String("container", t.Key))
+	ctx := a.desktop.context()
+	if ctx == nil {
+		return // no window to show it in (the app is still starting or ending)
+	}
+	raise(ctx)
+	runtime.EventsEmit(ctx, NotificationOpenEvent, t)
 }
 
 // NotificationsEnabled says whether the OS notifications are on; the error
 // says why the remembered setting could not be read (they are then on).
 func (a *App) NotificationsEnabled() (bool, error) {
-	n, err := a.desktop.notifier()
+	n, err := a.desktop.notifier(a.notificationClicked)
 	if err != nil {
 		return false, err
 	}
@@ -92,22 +128,25 @@ func (a *App) NotificationsEnabled() (bool, error) {
 // SetNotificationsEnabled turns the OS notifications on or off, and
 // remembers it for later launches.
 func (a *App) SetNotificationsEnabled(on bool) error {
-	n, err := a.desktop.notifier()
+	n, err := a.desktop.notifier(a.notificationClicked)
 	if err != nil {
 		return err
 	}
 	return n.SetEnabled(on)
 }
 
-// Notify shows an OS notification, unless they are turned off. The page
+// Notify shows an OS notification about target (the container an alert is
+// about; a zero Target for none), unless they are turned off. The page
 // decides when (an alert while the window is hidden or minimised); it
-// reports whether one was shown.
-func (a *App) Notify(title, body string) (bool, error) {
-	n, err := a.desktop.notifier()
+// reports whether one was shown. Where the OS reports a click
+// (notify.ClicksReported), one raises the window and emits
+// NotificationOpenEvent with the target.
+func (a *App) Notify(title, body string, target notify.Target) (bool, error) {
+	n, err := a.desktop.notifier(a.notificationClicked)
 	if err != nil {
 		return false, err
 	}
-	sent, err := n.Notify(title, body)
+	sent, err := n.Notify(title, body, target)
 	if err != nil {
 		a.log.Warn("notification", zap.Error(err))
 	} else if sent {

@@ -26,15 +26,12 @@ func TestDesktopWindowFitsSmallScreen(t *testing.T) {
 		return strings.Contains(line, "client connected")
 	})
 
-	win := strings.Fields(x(t, display, "xdotool", "search", "--sync", "--onlyvisible", "--name", "^Dockpulse$"))
-	if len(win) != 1 {
-		t.Fatalf("want one visible Dockpulse window, found %q", win)
-	}
+	win := oneVisibleWindow(t, display)
 	// The window manager applies the new size asynchronously: give it a moment.
 	var g map[string]int
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		g = geometry(t, display, win[0])
+		g = geometry(t, display, win)
 		inside := g["X"] >= 0 && g["Y"] >= 0 && g["X"]+g["WIDTH"] <= screenW && g["Y"]+g["HEIGHT"] <= screenH
 		if inside {
 			break

@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"os/exec"
 	"regexp"
 	"strings"
 	"testing"
@@ -20,9 +19,7 @@ import (
 func openDesktopLogs(t *testing.T, name string) (*desktopApp, string, string, *enginetest.Engine, string) {
 	t.Helper()
 	bin := desktopBin(t)
-	if _, err := exec.LookPath("xclip"); err != nil {
-		t.Fatalf("xclip: %v (scripts/install-deps.sh installs it)", err)
-	}
+	requireXclip(t)
 	e := enginetest.Require(t)
 	talker := e.RunContainer(t, name, "sh", "-c", talkerScript)
 	display := startXvfb(t)
@@ -32,11 +29,8 @@ func openDesktopLogs(t *testing.T, name string) (*desktopApp, string, string, *e
 		return strings.Contains(line, "client connected")
 	})
 	app.log.waitForView(t, "the page never reported a container as on screen", true)
-	win := strings.Fields(x(t, display, "xdotool", "search", "--sync", "--onlyvisible", "--name", "^Dockpulse$"))
-	if len(win) != 1 {
-		t.Fatalf("want one visible Dockpulse window, found %q", win)
-	}
-	x(t, display, "xdotool", "windowactivate", "--sync", win[0])
+	win := oneVisibleWindow(t, display)
+	x(t, display, "xdotool", "windowactivate", "--sync", win)
 	// "/" focuses the search box; ArrowDown there selects the first row
 	// the search leaves (only this container) and l opens its logs.
 	x(t, display, "xdotool", "key", "--clearmodifiers", "slash")
@@ -44,7 +38,7 @@ func openDesktopLogs(t *testing.T, name string) (*desktopApp, string, string, *e
 	time.Sleep(500 * time.Millisecond) // the table filters as one types
 	x(t, display, "xdotool", "key", "--clearmodifiers", "Down", "l")
 	app.log.waitFor(t, "pressing l never opened a logs socket", 15*time.Second, isLogsSocketOpen)
-	return app, win[0], display, e, talker
+	return app, win, display, e, talker
 }
 
 func isLogsSocketOpen(line string) bool { return strings.Contains(line, "logs socket open") }
@@ -59,8 +53,7 @@ func isLogsSocketGone(line string) bool {
 // search box.
 func pageText(t *testing.T, display, win string) string {
 	t.Helper()
-	g := geometry(t, display, win)
-	x(t, display, "xdotool", "mousemove", "--window", win, fmt.Sprint(g["WIDTH"]/2), fmt.Sprint(g["HEIGHT"]/2), "click", "1")
+	clickLines(t, display, win)
 	return windowText(t, display)
 }
 

@@ -47,8 +47,7 @@ func TestDesktopLogsScrollLive(t *testing.T) {
 	// The focus is in the view's search box: a click on its lines (the
 	// middle of the window) moves it there, so that Ctrl+A selects the
 	// page's text rather than the box's.
-	g := geometry(t, display, win)
-	x(t, display, "xdotool", "mousemove", "--window", win, fmt.Sprint(g["WIDTH"]/2), fmt.Sprint(g["HEIGHT"]/2), "click", "1")
+	clickLines(t, display, win)
 	want := "said " + word
 	var text string
 	deadline := time.Now().Add(15 * time.Second)
@@ -75,19 +74,42 @@ func TestDesktopLogsScrollLive(t *testing.T) {
 		}
 		time.Sleep(500 * time.Millisecond)
 	}
-	// A click on the lines ends the selection; the pointer then leaves the
-	// window, so that the picture shows the lines as a person sees them.
+	shootLines(t, display, win, EnvLogsScreenshot, "desktop-logs.png")
+}
+
+// clickLines clicks the middle of the window, where the logs view's lines
+// are.
+func clickLines(t *testing.T, display, win string) {
+	t.Helper()
+	g := geometry(t, display, win)
 	x(t, display, "xdotool", "mousemove", "--window", win, fmt.Sprint(g["WIDTH"]/2), fmt.Sprint(g["HEIGHT"]/2), "click", "1")
+}
+
+// shootLines takes a screenshot of the screen into the file the
+// environment variable env names (else name in a temporary folder), once a
+// click on the lines ended the selection windowText made and the pointer
+// left the window, so that it shows the lines as a person sees them.
+func shootLines(t *testing.T, display, win, env, name string) {
+	t.Helper()
+	clickLines(t, display, win)
 	x(t, display, "xdotool", "mousemove", "0", "0")
 	time.Sleep(time.Second)
-
-	shot := os.Getenv(EnvLogsScreenshot)
+	shot := os.Getenv(env)
 	if shot == "" {
-		shot = filepath.Join(t.TempDir(), "desktop-logs.png")
+		shot = filepath.Join(t.TempDir(), name)
 	}
 	x(t, display, "import", "-window", "root", shot)
 	checkNotBlank(t, shot)
-	t.Logf("desktop logs screenshot: %s", shot)
+	t.Logf("screenshot: %s", shot)
+}
+
+// requireXclip checks that xclip, which windowText reads the clipboard
+// with, is installed.
+func requireXclip(t *testing.T) {
+	t.Helper()
+	if _, err := exec.LookPath("xclip"); err != nil {
+		t.Fatalf("xclip: %v (scripts/install-deps.sh installs it)", err)
+	}
 }
 
 // windowText selects all the text of the focused webview and copies it

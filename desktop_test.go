@@ -109,18 +109,14 @@ func desktopWindowConnects(t *testing.T, argv ...string) {
 	checkNotBlank(t, shot)
 	t.Logf("desktop screenshot: %s", shot)
 
-	win := strings.Fields(x(t, display, "xdotool", "search", "--sync", "--onlyvisible", "--name", "^Dockpulse$"))
-	if len(win) != 1 {
-		t.Fatalf("want one visible Dockpulse window, found %q", win)
-	}
+	win := oneVisibleWindow(t, display)
 	// A container that dies while the window is on screen: the toast says
 	// so, the OS is not asked.
 	seen := e.RunContainer(t, "dp-desktop-dies-seen", "sh", "-c", "sleep 1; exit 4")
 	waitExited(t, e, seen)
 	time.Sleep(time.Second) // the page hears of it over the socket within a moment
 
-	x(t, display, "xdotool", "windowminimize", win[0])
-	log.waitForView(t, "the minimised window still reported containers on screen", false)
+	minimise(t, display, win, log)
 	e.RunContainer(t, "dp-desktop-dies", "sh", "-c", "sleep 1; exit 3")
 	got := bus.WaitFor(t, "no OS notification for a container that died while the window was minimised", 30*time.Second,
 		func(n notifytest.Notification) bool { return strings.Contains(n.Summary, "dp-desktop-dies ") })
@@ -132,7 +128,7 @@ func desktopWindowConnects(t *testing.T, argv ...string) {
 			t.Errorf("OS notification %+v for a death the window showed", n)
 		}
 	}
-	x(t, display, "xdotool", "windowactivate", win[0])
+	x(t, display, "xdotool", "windowactivate", win)
 	log.waitForView(t, "the restored window did not report the running container again", true)
 
 	app.stop(t)
@@ -151,12 +147,8 @@ func TestDesktopSecondLaunchRaisesTheFirst(t *testing.T) {
 	bus := notifytest.Start(t)
 	first := startDesktop(t, []string{bin}, display, e.Host, bus.Address)
 	first.log.waitForView(t, "the page never reported the running container as on screen", true)
-	win := strings.Fields(x(t, display, "xdotool", "search", "--sync", "--onlyvisible", "--name", "^Dockpulse$"))
-	if len(win) != 1 {
-		t.Fatalf("want one visible Dockpulse window, found %q", win)
-	}
-	x(t, display, "xdotool", "windowminimize", win[0])
-	first.log.waitForView(t, "the minimised window still reported containers on screen", false)
+	win := oneVisibleWindow(t, display)
+	minimise(t, display, win, first.log)
 
 	second := startDesktop(t, []string{bin}, display, e.Host, bus.Address)
 	select {
@@ -174,10 +166,29 @@ func TestDesktopSecondLaunchRaisesTheFirst(t *testing.T) {
 	})
 	first.log.waitForView(t, "the first window did not come back on screen", true)
 	visible := strings.Fields(x(t, display, "xdotool", "search", "--sync", "--onlyvisible", "--name", "^Dockpulse$"))
-	if len(visible) != 1 || visible[0] != win[0] {
-		t.Errorf("visible Dockpulse windows %q, want only the first, %s", visible, win[0])
+	if len(visible) != 1 || visible[0] != win {
+		t.Errorf("visible Dockpulse windows %q, want only the first, %s", visible, win)
 	}
 	first.stop(t)
+}
+
+// oneVisibleWindow waits for the Dockpulse window to show and returns its
+// X id, failing unless there is exactly one.
+func oneVisibleWindow(t *testing.T, display string) string {
+	t.Helper()
+	win := strings.Fields(x(t, display, "xdotool", "search", "--sync", "--onlyvisible", "--name", "^Dockpulse$"))
+	if len(win) != 1 {
+		t.Fatalf("want one visible Dockpulse window, found %q", win)
+	}
+	return win[0]
+}
+
+// minimise minimises the window and waits until its page, whose log is
+// log, reports nothing on screen.
+func minimise(t *testing.T, display, win string, log *appLog) {
+	t.Helper()
+	x(t, display, "xdotool", "windowminimize", win)
+	log.waitForView(t, "the minimised window still reported containers on screen", false)
 }
 
 // desktopBin is the desktop binary to test (EnvDesktopBin), after checking

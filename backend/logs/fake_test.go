@@ -32,6 +32,7 @@ type fakeEngine struct {
 	down    bool          // the engine does not answer
 	anyID   bool          // every ID names the container (with its own ID)
 	podman  bool          // it says it is Podman
+	rm      bool          // started with --rm (HostConfig.AutoRemove)
 	changed chan struct{} // closed and replaced on every change
 	// breakAfter, when > 0, ends the next follow stream with an error
 	// after that many entries, as a lost connection does.
@@ -80,7 +81,7 @@ func (f *fakeEngine) ContainerInspect(_ context.Context, id string) (container.I
 		return container.InspectResponse{}, cerrdefs.ErrNotFound.WithMessage("no such container: " + id)
 	}
 	return container.InspectResponse{
-		ContainerJSONBase: &container.ContainerJSONBase{ID: id, State: &container.State{Running: f.running}, HostConfig: &container.HostConfig{}},
+		ContainerJSONBase: &container.ContainerJSONBase{ID: id, State: &container.State{Running: f.running}, HostConfig: &container.HostConfig{AutoRemove: f.rm}},
 		Config:            &container.Config{},
 	}, nil
 }

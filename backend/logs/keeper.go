@@ -86,6 +86,12 @@ type death struct {
 type rmFollow struct {
 	cancel context.CancelFunc
 	ring   []Line // its last lines, at most KeptLines
+	// streamEnded: the engine's stream ended and did not reopen (the
+	// follow is interrupted). Once the container died, the ring then holds
+	// every line it wrote: a --rm container's removal can keep the follow
+	// interrupted (its inspect and logs refused while it is removed) past
+	// the die event and even past removeGrace.
+	streamEnded bool
 }
 
 // job is work for a keeper's worker: a start or a death to look into.
@@ -174,7 +180,10 @@ func (k *Keeper) diedLocked(kk key, ev model.Event) bool {
 	k.forgetLocked(kk) // an earlier death of the same container
 	k.deaths[kk] = &death{lw: lw, died: true}
 	k.order = append(k.order, kk)
-	_, followed := k.follows[kk]
+	f, followed := k.follows[kk]
+	if followed && f.streamEnded {
+		k.endedLocked(kk, f, false) // its stream ended before the die came
+	}
 	return !followed
 }
 
@@ -252,12 +261,17 @@ func (k *Keeper) follow(r *Reader, kk key) {
 				f.ring = append(f.ring[:0], f.ring[n:]...)
 			}
 		}, func(s State) {
+			k.mu.Lock()
+			defer k.mu.Unlock()
+			f.streamEnded = s.State == Interrupted
 			switch s.State {
 			case Stopped, Removed:
 				removed = removed || s.State == Removed
-				k.mu.Lock()
 				k.endedLocked(kk, f, removed)
-				k.mu.Unlock()
+			case Interrupted:
+				if d, ok := k.deaths[kk]; ok && d.died {
+					k.endedLocked(kk, f, removed) // it died: the ring is whole
+				}
 			}
 		})
 		if err != nil && ctx.Err() == nil {
@@ -266,6 +280,11 @@ func (k *Keeper) follow(r *Reader, kk key) {
 		k.mu.Lock()
 		defer k.mu.Unlock()
 		delete(k.follows, kk)
+		if d, ok := k.deaths[kk]; ok && d.died && !d.ready {
+			// Stopped after removeGrace (or by Close) before it could say
+			// how the container ended: what it read is its last words.
+			k.endedLocked(kk, f, removed)
+		}
 	}()
 }
 

@@ -105,3 +105,55 @@ func TestKeeperBounds(t *testing.T) {
 		t.Error("the oldest big death is kept beyond KeptBytes")
 	}
 }
+
+// TestKeeperRmContainerWhoseRemovalInterruptsTheFollow: a --rm container's
+// removal can refuse the follow's inspect and logs calls for a while (the
+// follow is then interrupted, not stopped); the lines it followed are its
+// last words as soon as it died, whichever comes first, the die event or
+// the end of its stream, and without the engine answering again.
+func TestKeeperRmContainerWhoseRemovalInterruptsTheFollow(t *testing.T) {
+	for _, dieFirst := range []bool{true, false} {
+		t.Run(map[bool]string{true: "die event first", false: "stream end first"}[dieFirst], func(t *testing.T) {
+			f := newFakeEngine()
+			f.rm = true
+			f.write(at(1), 1, "starting\n")
+			r := fakeReader(f)
+			k := NewKeeper(zap.NewNop())
+			defer k.Close()
+			k.Observe(r, model.Event{Type: "container", Action: "start", ActorID: f.id})
+			f.write(at(2), 2, "fatal: no config\n")
+			followed := func(cond func(*rmFollow) bool) func() bool {
+				return func() bool {
+					k.mu.Lock()
+					defer k.mu.Unlock()
+					fl, ok := k.follows[key{"e", f.id}]
+					return ok && cond(fl)
+				}
+			}
+			waitUntil(t, "the follow holds both lines", followed(func(fl *rmFollow) bool { return len(fl.ring) == 2 }))
+			if dieFirst {
+				k.Observe(r, dieEvent(f.id, at(3), 1))
+			}
+			f.set(func(f *fakeEngine) { f.running, f.down = false, true }) // removal in progress: every call refused
+			if !dieFirst {
+				waitUntil(t, "the follow interrupted", followed(func(fl *rmFollow) bool { return fl.streamEnded }))
+				k.Observe(r, dieEvent(f.id, at(3), 1))
+			}
+			lw := waitKept(t, k, f.id, func(LastWords) bool { return true })
+			if len(lw.Lines) != 2 || lw.Lines[1].Text != "fatal: no config" || lw.ExitCode != 1 {
+				t.Fatalf("last words %+v", lw)
+			}
+		})
+	}
+}
+
+func waitUntil(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: not within 5 s", what)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}

@@ -2,6 +2,12 @@
 // operating system (the freedesktop notification service over D-Bus on
 // Linux, toasts on Windows, the notification centre on macOS) and remembers
 // whether the user wants them.
+//
+// A notification may name what it is about (a Target). Where the platform
+// reports a click, the notifier's onClick receives that Target: on Linux,
+// through the notification service's ActionInvoked signal (bus_linux.go).
+// Windows and macOS notifications go through beeep, which cannot report a
+// click (send_other.go).
 package notify
 
 import (
@@ -11,8 +17,6 @@ import (
 	"io/fs"
 	"os"
 	"sync"
-
-	"github.com/gen2brain/beeep"
 
 	"github.com/dockpulse/dockpulse/backend/atomicfile"
 	"github.com/dockpulse/dockpulse/backend/configdir"
@@ -36,12 +40,34 @@ type settings struct {
 	Enabled *bool `json:"enabled,omitempty"`
 }
 
+// Target is what a notification is about, and so what a click on it opens:
+// a container, as the page's alert names it.
+type Target struct {
+	// Key is the container's `engine/id`; empty: nothing to open.
+	Key string `json:"key"`
+	// Name is what to call the container once it is gone.
+	Name string `json:"name,omitempty"`
+}
+
+// message is one notification to show.
+type message struct {
+	title, body string
+	target      Target
+}
+
+// sender is the platform's way of showing notifications (bus_linux.go,
+// send_other.go).
+type sender interface {
+	send(m message) error
+	close() error
+}
+
 // Notifier sends notifications while the user has them on. The zero value
 // is not usable: use New.
 type Notifier struct {
 	path string
 	icon []byte // PNG, IconSize px at most
-	send func(title, body string, icon []byte) error
+	out  sender
 
 	mu      sync.Mutex
 	loaded  bool
@@ -51,7 +77,10 @@ type Notifier struct {
 
 // New returns a notifier that keeps its setting in path and shows icon (PNG
 // bytes, may be nil; scaled down to IconSize) beside its notifications.
-func New(path string, icon []byte) (*Notifier, error) {
+// onClick (may be nil) runs, on a goroutine of the notifier's, with the
+// Target of a notification the user clicked, where the platform reports
+// clicks (ClicksReported).
+func New(path string, icon []byte, onClick func(Target)) (*Notifier, error) {
 	if len(icon) > 0 {
 		small, err := smallIcon(icon, IconSize)
 		if err != nil {
@@ -59,16 +88,20 @@ func New(path string, icon []byte) (*Notifier, error) {
 		}
 		icon = small
 	}
-	return &Notifier{path: path, icon: icon, send: osSend}, nil
+	if onClick == nil {
+		onClick = func(Target) {}
+	}
+	out, err := newSender(icon, onClick)
+	if err != nil {
+		return nil, err
+	}
+	return &Notifier{path: path, icon: icon, out: out}, nil
 }
 
-func osSend(title, body string, icon []byte) error {
-	beeep.AppName = AppName
-	var ico any = ""
-	if len(icon) > 0 {
-		ico = icon
-	}
-	return beeep.Notify(title, body, ico)
+// Close releases the platform's resources (the session bus connection on
+// Linux); clicks are no longer reported.
+func (n *Notifier) Close() error {
+	return n.out.close()
 }
 
 // load reads the setting once; on by default. A file that cannot be read
@@ -121,14 +154,15 @@ func (n *Notifier) SetEnabled(on bool) error {
 	return nil
 }
 
-// Notify shows a notification unless the user turned them off; it reports
-// whether one was sent. A failure names the platform mechanism's error.
-func (n *Notifier) Notify(title, body string) (bool, error) {
+// Notify shows a notification about target (may be the zero Target) unless
+// the user turned them off; it reports whether one was sent. A failure
+// names the platform mechanism's error.
+func (n *Notifier) Notify(title, body string, target Target) (bool, error) {
 	on, _ := n.Enabled() // an unreadable setting is the default, on
 	if !on {
 		return false, nil
 	}
-	if err := n.send(title, body, n.icon); err != nil {
+	if err := n.out.send(message{title: title, body: body, target: target}); err != nil {
 		return false, fmt.Errorf("show notification %q: %w", title, err)
 	}
 	return true, nil

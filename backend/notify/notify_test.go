@@ -14,32 +14,32 @@ import (
 
 func TestSettingIsRemembered(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "Dockpulse", FileName)
-	var sent []string
+	sent := &recorder{}
 	n := mustNew(t, path, nil)
-	n.send = func(title, _ string, _ []byte) error { sent = append(sent, title); return nil }
+	n.out = sent
 	if on, err := n.Enabled(); !on || err != nil {
 		t.Fatalf("fresh notifier: enabled %v, %v; want on by default", on, err)
 	}
 	if err := n.SetEnabled(false); err != nil {
 		t.Fatal(err)
 	}
-	if ok, err := n.Notify("off", ""); ok || err != nil {
+	if ok, err := n.Notify("off", "", Target{}); ok || err != nil {
 		t.Fatalf("Notify while off: sent %v, %v", ok, err)
 	}
 
 	again := mustNew(t, path, nil) // a later launch
-	again.send = n.send
+	again.out = sent
 	if on, err := again.Enabled(); on || err != nil {
 		t.Fatalf("after a restart: enabled %v, %v; want the saved off", on, err)
 	}
 	if err := again.SetEnabled(true); err != nil {
 		t.Fatal(err)
 	}
-	if ok, err := again.Notify("on", ""); !ok || err != nil {
+	if ok, err := again.Notify("on", "", Target{}); !ok || err != nil {
 		t.Fatalf("Notify while on: sent %v, %v", ok, err)
 	}
-	if strings.Join(sent, ",") != "on" {
-		t.Fatalf("sent %q, want only the one made while on", sent)
+	if strings.Join(sent.titles, ",") != "on" {
+		t.Fatalf("sent %q, want only the one made while on", sent.titles)
 	}
 }
 
@@ -64,7 +64,7 @@ func TestNotificationReachesTheSessionBus(t *testing.T) {
 		t.Fatal(err)
 	}
 	n := mustNew(t, filepath.Join(t.TempDir(), FileName), icon)
-	if ok, err := n.Notify("web-1 died unexpectedly (exit 3)", "on local"); !ok || err != nil {
+	if ok, err := n.Notify("web-1 died unexpectedly (exit 3)", "on local", Target{}); !ok || err != nil {
 		t.Fatalf("Notify: sent %v, %v", ok, err)
 	}
 	got := bus.WaitFor(t, "no notification reached the bus", 5*time.Second, func(notifytest.Notification) bool { return true })
@@ -75,12 +75,28 @@ func TestNotificationReachesTheSessionBus(t *testing.T) {
 
 func mustNew(t *testing.T, path string, icon []byte) *Notifier {
 	t.Helper()
-	n, err := New(path, icon)
+	return mustNewClicks(t, path, icon, nil)
+}
+
+func mustNewClicks(t *testing.T, path string, icon []byte, onClick func(Target)) *Notifier {
+	t.Helper()
+	n, err := New(path, icon, onClick)
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() {
+		if err := n.Close(); err != nil {
+			t.Errorf("close the notifier: %v", err)
+		}
+	})
 	return n
 }
+
+// recorder is a sender that keeps the titles it was given.
+type recorder struct{ titles []string }
+
+func (r *recorder) send(m message) error { r.titles = append(r.titles, m.title); return nil }
+func (r *recorder) close() error         { return nil }
 
 // TestIconIsSmall scales the app's 1024 px icon to IconSize, keeping its
 // colours where it is opaque and its transparency where it is not.
@@ -105,7 +121,7 @@ func TestIconIsSmall(t *testing.T) {
 			t.Errorf("alpha at %v: %d, want about %d", p, gotA>>8, wantA>>8)
 		}
 	}
-	if _, err := New("x", []byte("not a png")); err == nil {
+	if _, err := New("x", []byte("not a png"), nil); err == nil {
 		t.Error("New took an icon that is not a PNG")
 	}
 }

@@ -1,8 +1,19 @@
 import { describe, expect, it, vi } from 'vitest'
 import type { Alert } from './alerts'
-import { BROWSER_SETTING_KEY, browserNotifier, createOsAlertSink, detectNotifier, type NotificationApi, type OsNotifier } from './osNotify'
+import {
+  BROWSER_SETTING_KEY,
+  MAX_DESKTOP_CLICKS,
+  NOTIFICATION_OPEN_EVENT,
+  browserNotifier,
+  createOsAlertSink,
+  desktopNotifier,
+  detectNotifier,
+  type NotificationApi,
+  type OsNotifier,
+  type WailsEvents,
+} from './osNotify'
 
-const died: Alert = { id: 1, kind: 'died', tone: 'bad', title: 'web-1 died unexpectedly (exit 3)', at: 1, key: 'local/a', count: 1, firstAt: 1 }
+const died: Alert = { id: 1, kind: 'died', tone: 'bad', title: 'web-1 died unexpectedly (exit 3)', at: 1, key: 'local/a', name: 'web-1', count: 1, firstAt: 1 }
 const failed: Alert = { id: 2, kind: 'action-failed', tone: 'bad', title: 'Stop failed', at: 1, key: 'local/a', count: 1, firstAt: 1 }
 const flush = () => new Promise((r) => setTimeout(r, 0))
 
@@ -120,7 +131,84 @@ describe('the browser notifier', () => {
   })
 })
 
+/** The bound App's notification methods and the Wails runtime's events, as the desktop app has them. */
+function fakeDesktop() {
+  const listeners = new Map<string, ((...data: unknown[]) => void)[]>()
+  const events: WailsEvents = {
+    EventsOn: (name, cb) => {
+      listeners.set(name, [...(listeners.get(name) ?? []), cb])
+      return () => listeners.set(name, (listeners.get(name) ?? []).filter((l) => l !== cb))
+    },
+  }
+  const app = {
+    Notify: vi.fn((_title: string, _body: string, _target: { key: string; name?: string }) => Promise.resolve(true)),
+    NotificationsEnabled: vi.fn(() => Promise.resolve(true)),
+    SetNotificationsEnabled: vi.fn(() => Promise.resolve()),
+  }
+  /** What the Go side does on a click: emit the event with the notification's target. */
+  const click = (target: unknown) => (listeners.get(NOTIFICATION_OPEN_EVENT) ?? []).forEach((l) => l(target))
+  return { app, events, click, listeners }
+}
+
+describe('the desktop notifier', () => {
+  it('tells the Go side which container a notification is about, and opens its logs on a click', async () => {
+    const { app, events, click } = fakeDesktop()
+    const opened: Alert[] = []
+    const sink = createOsAlertSink({ notifier: desktopNotifier(app, events), isHidden: () => true, onOpen: (a) => opened.push(a) })
+    await sink.enabled()
+    const other: Alert = { ...died, id: 3, key: 'other/b', name: 'db', title: 'db died unexpectedly (exit 1)' }
+    sink.onAlerts([died, other])
+    await flush()
+    expect(app.Notify.mock.calls).toEqual([
+      ['web-1 died unexpectedly (exit 3)', '', { key: 'local/a', name: 'web-1' }],
+      ['db died unexpectedly (exit 1)', '', { key: 'other/b', name: 'db' }],
+    ])
+    click({ key: 'other/b', name: 'db' })
+    click({ key: 'local/a', name: 'web-1' })
+    expect(opened).toEqual([other, died])
+  })
+
+  it('sends a notification about nothing with an empty key, and ignores clicks it never asked for', async () => {
+    const { app, events, click } = fakeDesktop()
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {})
+    const n = desktopNotifier(app, events)
+    await n.send('plain', 'body')
+    expect(app.Notify).toHaveBeenCalledWith('plain', 'body', { key: '' })
+    click({ key: 'local/never' })
+    click(null)
+    expect(warn).toHaveBeenCalledTimes(2)
+    warn.mockRestore()
+  })
+
+  it('remembers the clicks of the newest containers only, the latest notification about each', async () => {
+    const { app, events, click } = fakeDesktop()
+    vi.spyOn(console, 'warn').mockImplementation(() => {})
+    const n = desktopNotifier(app, events)
+    const ran: string[] = []
+    for (let i = 0; i <= MAX_DESKTOP_CLICKS; i++) {
+      await n.send(`c${i}`, '', { key: `local/${i}`, run: () => ran.push(`c${i}`) })
+    }
+    await n.send('c1 again', '', { key: 'local/1', run: () => ran.push('c1 again') }) // now the newest
+    await n.send('one more', '', { key: 'local/more', run: () => ran.push('one more') })
+    click({ key: 'local/0' }) // the oldest: forgotten
+    click({ key: 'local/2' }) // the oldest but one after c1 moved up: forgotten too
+    click({ key: 'local/1' })
+    click({ key: `local/${MAX_DESKTOP_CLICKS}` })
+    expect(ran).toEqual(['c1 again', `c${MAX_DESKTOP_CLICKS}`])
+    vi.restoreAllMocks()
+  })
+})
+
 describe('detectNotifier', () => {
+  it('listens for the desktop app’s click events through the Wails runtime', async () => {
+    const { app, events, click } = fakeDesktop()
+    const n = detectNotifier({ go: { main: { App: app } }, runtime: events })
+    const ran = vi.fn()
+    await n?.send('web-1 died', '', { key: 'local/a', run: ran })
+    click({ key: 'local/a' })
+    expect(ran).toHaveBeenCalledOnce()
+  })
+
   it('prefers the desktop app, then the browser, else none', () => {
     const app = { Notify: vi.fn(), NotificationsEnabled: vi.fn(), SetNotificationsEnabled: vi.fn() }
     expect(detectNotifier({ go: { main: { App: app } } })?.kind).toBe('desktop')

@@ -5,9 +5,13 @@
 // goes to the OS: through the desktop app's bound Notify, or in a browser
 // through the Notification API once the user allowed it. The user can turn
 // them off; the choice is remembered (by the Go side in the desktop app, in
-// the browser's storage otherwise). A click on a browser notification
-// brings the page forward and opens the container's logs (onOpen); the
-// desktop app's notifications cannot report a click.
+// the browser's storage otherwise). A click on a notification about a
+// container opens its logs (onOpen, the one path for both): a browser
+// notification reports it to the page itself; in the desktop app the Go side
+// hears it from the OS where the OS reports clicks (Linux: the notification
+// service on the session bus; not on Windows or macOS, see
+// backend/notify), raises the window and emits NotificationOpenEvent with
+// the container's key, which desktopNotifier maps back to the click.
 
 import type { Alert, AlertKind } from './alerts'
 
@@ -21,8 +25,17 @@ export interface OsNotifier {
   enabled(): Promise<boolean>
   /** Turns them on or off; rejects with why (the browser refused, say). */
   setEnabled(on: boolean): Promise<void>
-  /** Shows one; onClick runs when the user clicks it, where the notifier can tell. */
-  send(title: string, body: string, onClick?: () => void): Promise<void>
+  /** Shows one; click.run runs when the user clicks it, where the notifier can tell. */
+  send(title: string, body: string, click?: NotificationClick): Promise<void>
+}
+
+/** What a notification is about, and what a click on it does. */
+export interface NotificationClick {
+  /** The container, `engine/id`. */
+  key: string
+  /** Its name, to call it by once it is gone. */
+  name?: string
+  run: () => void
 }
 
 export interface OsAlertSinkOptions {
@@ -54,7 +67,8 @@ export function createOsAlertSink(opts: OsAlertSinkOptions) {
     },
   )
   const send = (a: Alert) => {
-    notifier.send(a.title, a.detail ?? '', a.key && onOpen ? () => onOpen(a) : undefined).then(
+    const click = a.key && onOpen ? { key: a.key, name: a.name, run: () => onOpen(a) } : undefined
+    notifier.send(a.title, a.detail ?? '', click).then(
       () => {
         failing = false
       },
@@ -96,21 +110,59 @@ function text(err: unknown): string {
   return err instanceof Error ? err.message : String(err)
 }
 
+/** What a desktop notification is about (notify.Target on the Go side). */
+export interface NotificationTarget {
+  key: string
+  name?: string
+}
+
 /** The bound methods of the Go App (app_desktop.go) this module calls. */
 export interface WailsNotifications {
-  Notify(title: string, body: string): Promise<boolean>
+  /** target.key is empty for a notification about nothing to open. */
+  Notify(title: string, body: string, target: NotificationTarget): Promise<boolean>
   NotificationsEnabled(): Promise<boolean>
   SetNotificationsEnabled(on: boolean): Promise<void>
 }
 
-/** OS notifications through the desktop app: the Go side remembers the setting and sends. */
-export function desktopNotifier(app: WailsNotifications): OsNotifier {
+/** The part of the Wails runtime's events this module uses: EventsOn returns the unsubscribe. */
+export interface WailsEvents {
+  EventsOn(name: string, callback: (...data: unknown[]) => void): () => void
+}
+
+/** The Wails event of a click on a desktop notification (app_desktop.go's NotificationOpenEvent). */
+export const NOTIFICATION_OPEN_EVENT = 'notification:open'
+
+/** The most containers whose last notification's click is remembered; the oldest are forgotten first. */
+export const MAX_DESKTOP_CLICKS = 64
+
+/**
+ * OS notifications through the desktop app: the Go side remembers the
+ * setting and sends. A click comes back as NOTIFICATION_OPEN_EVENT with the
+ * container's key (events: the Wails runtime); the last click sent about
+ * that container runs.
+ */
+export function desktopNotifier(app: WailsNotifications, events?: WailsEvents): OsNotifier {
+  const clicks = new Map<string, () => void>() // by container key, oldest first
+  events?.EventsOn(NOTIFICATION_OPEN_EVENT, (target: unknown) => {
+    const key = (target as Partial<NotificationTarget> | null)?.key
+    const run = typeof key === 'string' ? clicks.get(key) : undefined
+    if (run) run()
+    else console.warn(`notification click about ${String(key)}: no notification about it was sent since the page loaded`)
+  })
   return {
     kind: 'desktop',
     enabled: () => app.NotificationsEnabled(),
     setEnabled: (on) => app.SetNotificationsEnabled(on),
-    async send(title, body) {
-      await app.Notify(title, body)
+    async send(title, body, click) {
+      if (click) {
+        clicks.delete(click.key) // re-inserted as the newest
+        clicks.set(click.key, click.run)
+        for (const oldest of clicks.keys()) {
+          if (clicks.size <= MAX_DESKTOP_CLICKS) break
+          clicks.delete(oldest)
+        }
+      }
+      await app.Notify(title, body, click ? { key: click.key, name: click.name } : { key: '' })
     },
   }
 }
@@ -143,13 +195,13 @@ export function browserNotifier(api: NotificationApi, storage: Pick<Storage, 'ge
         // Storage may be disabled: the choice lasts for this page's life.
       }
     },
-    send(title, body, onClick) {
+    send(title, body, click) {
       if (api.permission !== 'granted') return Promise.reject(new Error('the browser withdrew the permission to notify'))
       const shown = new api(title, { body, tag: title }) as { onclick?: (() => void) | null }
-      if (onClick) {
+      if (click) {
         shown.onclick = () => {
           globalThis.focus?.()
-          onClick()
+          click.run()
         }
       }
       return Promise.resolve()
@@ -167,6 +219,7 @@ function read(storage: Pick<Storage, 'getItem'> | null): string | null {
 
 interface NotifyWindow {
   go?: { main?: { App?: Partial<WailsNotifications> } }
+  runtime?: Partial<WailsEvents>
   Notification?: NotificationApi
   localStorage?: Storage
 }
@@ -175,7 +228,11 @@ interface NotifyWindow {
 export function detectNotifier(win: unknown = globalThis.window): OsNotifier | undefined {
   const w = win as NotifyWindow | undefined
   const app = w?.go?.main?.App
-  if (app && typeof app.Notify === 'function') return desktopNotifier(app as WailsNotifications)
+  if (app && typeof app.Notify === 'function') {
+    const rt = w?.runtime
+    const on = rt?.EventsOn
+    return desktopNotifier(app as WailsNotifications, typeof on === 'function' ? { EventsOn: (name, cb) => on.call(rt, name, cb) } : undefined)
+  }
   if (!w?.Notification) return undefined
   let storage: Storage | null
   try {

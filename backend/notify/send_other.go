@@ -1,0 +1,30 @@
+//go:build !linux
+
+package notify
+
+import "github.com/gen2brain/beeep"
+
+// ClicksReported says whether a click on a notification reaches onClick on
+// this platform. beeep cannot report one: on Windows it pushes toasts with
+// go-toast without registering the COM activator go-toast's
+// SetActivationCallback needs (AppData with a GUID in the registry), and on
+// macOS it has no callback at all.
+const ClicksReported = false
+
+// beeepSender shows notifications through beeep.
+type beeepSender struct{ icon []byte }
+
+func newSender(icon []byte, _ func(Target)) (sender, error) {
+	return beeepSender{icon: icon}, nil
+}
+
+func (b beeepSender) send(m message) error {
+	beeep.AppName = AppName
+	var ico any = ""
+	if len(b.icon) > 0 {
+		ico = b.icon
+	}
+	return beeep.Notify(m.title, m.body, ico)
+}
+
+func (beeepSender) close() error { return nil }
