@@ -66,8 +66,7 @@ type sender interface {
 // is not usable: use New.
 type Notifier struct {
 	path string
-	icon []byte // PNG, IconSize px at most
-	out  sender
+	out  sender // shows them, with the icon scaled to IconSize
 
 	mu      sync.Mutex
 	loaded  bool
@@ -95,7 +94,7 @@ func New(path string, icon []byte, onClick func(Target)) (*Notifier, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Notifier{path: path, icon: icon, out: out}, nil
+	return &Notifier{path: path, out: out}, nil
 }
 
 // Close releases the platform's resources (the session bus connection on

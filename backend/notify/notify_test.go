@@ -105,8 +105,11 @@ func TestIconIsSmall(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	n := mustNew(t, filepath.Join(t.TempDir(), FileName), big)
-	small, err := png.Decode(bytes.NewReader(n.icon))
+	scaled, err := smallIcon(big, IconSize)
+	if err != nil {
+		t.Fatal(err)
+	}
+	small, err := png.Decode(bytes.NewReader(scaled))
 	if err != nil {
 		t.Fatal(err)
 	}

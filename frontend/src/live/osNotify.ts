@@ -30,11 +30,7 @@ export interface OsNotifier {
 }
 
 /** What a notification is about, and what a click on it does. */
-export interface NotificationClick {
-  /** The container, `engine/id`. */
-  key: string
-  /** Its name, to call it by once it is gone. */
-  name?: string
+export interface NotificationClick extends NotificationTarget {
   run: () => void
 }
 
@@ -110,9 +106,11 @@ function text(err: unknown): string {
   return err instanceof Error ? err.message : String(err)
 }
 
-/** What a desktop notification is about (notify.Target on the Go side). */
+/** What a notification is about (notify.Target on the Go side). */
 export interface NotificationTarget {
+  /** The container, `engine/id`. */
   key: string
+  /** Its name, to call it by once it is gone. */
   name?: string
 }
 
