@@ -75,6 +75,8 @@ export function LogList({
   // Whether the last scroll may be the person's (a wheel, a key, a drag), not a jump of ours.
   const intent = useRef(true)
   const lastTop = useRef(0)
+  // The frame that scrolls to the newest line while following, if one is asked for.
+  const endFrame = useRef(0)
 
   // Registered before the virtualizer's own listener, so that a pause is
   // decided before it renders the new position.
@@ -87,8 +89,12 @@ export function LogList({
       const top = el.scrollTop
       const atEnd = v.getTotalSize() - top - viewport(el, v) <= AT_END
       const { following, onFollowing } = latest.current
-      if (following && !atEnd && top < lastTop.current - 1) onFollowing(false)
-      else if (!following && atEnd && top > lastTop.current && intent.current) onFollowing(true)
+      if (following && !atEnd && top < lastTop.current - 1) {
+        // The person scrolled up: the view stays where they took it.
+        cancelAnimationFrame(endFrame.current)
+        endFrame.current = 0
+        onFollowing(false)
+      } else if (!following && atEnd && top > lastTop.current && intent.current) onFollowing(true)
       lastTop.current = top
     }
     const onIntent = () => {
@@ -180,17 +186,34 @@ export function LogList({
   // measured. The rows at the end are chosen in this render already (so the
   // scroll that follows brings no second render and layout); the element is
   // then scrolled past its end, which the browser stops at the end, without
-  // reading its size first.
+  // reading its size first. The scroll waits for the frame: set here, it
+  // would lay out the rows just committed inside the task that committed
+  // them (a flood's every notification); in the frame's callback they are
+  // laid out once, with the frame.
   if (following && lines.length > 0) {
     const end = Math.max(0, total - (v.scrollRect?.height ?? 0))
     if (v.scrollOffset !== end) v.scrollOffset = end
   }
+  const endTop = useRef(0)
   useLayoutEffect(() => {
     const el = scroller.current
     if (!el || !following || lines.length === 0) return
-    el.scrollTop = total
-    lastTop.current = el.scrollTop
+    endTop.current = total
+    if (endFrame.current) return
+    endFrame.current = requestAnimationFrame(() => {
+      endFrame.current = 0
+      if (!latest.current.following) return
+      el.scrollTop = endTop.current
+      lastTop.current = el.scrollTop
+    })
   }, [following, lines, total])
+  useEffect(
+    () => () => {
+      cancelAnimationFrame(endFrame.current)
+      endFrame.current = 0
+    },
+    [],
+  )
 
   // Following again starts the lines at their start, wherever a match had taken the view sideways.
   useLayoutEffect(() => {

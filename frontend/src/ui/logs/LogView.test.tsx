@@ -1,6 +1,7 @@
 import { act, cleanup, fireEvent, render, screen, waitFor, within } from '@testing-library/react'
 import userEvent from '@testing-library/user-event'
 import { beforeEach, describe, expect, test, vi } from 'vitest'
+import { ROW } from './LogList'
 import { LogView } from './LogView'
 import { SETTINGS_KEY } from './settings'
 import { makeLines, viewProps } from './testLines'
@@ -56,6 +57,21 @@ describe('LogView: the list', () => {
 })
 
 describe('LogView: follow', () => {
+  test('scrolls to the newest line in the next frame, and leaves the view where the person took it before that frame', async () => {
+    const nextFrame = () => act(() => new Promise<void>((resolve) => requestAnimationFrame(() => resolve())))
+    const first = makeLines(1000)
+    const { rerender } = render(<LogView {...props({ lines: first })} />)
+    await nextFrame()
+    expect(log().scrollTop).toBeGreaterThanOrEqual(1000 * ROW)
+
+    // New lines come; the person scrolls up before the frame that would follow them.
+    rerender(<LogView {...props({ lines: first.concat(makeLines(10, 1000)) })} />)
+    scrolled(4000, { byPerson: true })
+    await nextFrame()
+    expect(log().scrollTop).toBe(4000)
+    expect(screen.getByRole('status', { name: 'Follow' })).toHaveTextContent('Paused')
+  })
+
   test('sticks to the newest line, pauses when scrolled up and counts what came, resumes with End and with Follow', async () => {
     const user = userEvent.setup()
     const first = makeLines(1000)
