@@ -93,6 +93,23 @@ func (r *Reader) Follow(ctx context.Context, ids []string, from Query, emit func
 			targets = append(targets, t)
 		}
 	}
+	newFollower := func(t target) *follower {
+		f := &follower{r: r, id: t.id, tty: t.tty, cur: cursor{time: epoch}, tail: pq.tail}
+		if pq.from != nil {
+			f.cur, f.tail = *pq.from, 0
+		}
+		return f
+	}
+	m := merger{emit: emit}
+	if len(targets) == 1 {
+		// Nothing to merge: the one follower runs here and hands its
+		// batches on itself, with no goroutine between the engine's reads
+		// and emit (a flood's batch then costs one wakeup less).
+		f := newFollower(targets[0])
+		f.direct = func(msg followMsg) { m.take(msg, state) }
+		f.run(ctx, targets[0])
+		return r.whyEnded(ctx, nil)
+	}
 	ctx, cancel := context.WithCancel(ctx)
 	in := make(chan followMsg, 4*len(targets))
 	var wg sync.WaitGroup
@@ -101,20 +118,15 @@ func (r *Reader) Follow(ctx context.Context, ids []string, from Query, emit func
 		wg.Wait()
 	}()
 	for _, t := range targets {
-		f := &follower{r: r, id: t.id, tty: t.tty, out: in, cur: cursor{time: epoch}, tail: pq.tail}
-		if pq.from != nil {
-			f.cur, f.tail = *pq.from, 0
-		}
+		f := newFollower(t)
+		f.out = in
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			f.run(ctx, t)
 		}()
 	}
-	m := merger{emit: emit}
-	if len(targets) > 1 {
-		m.wait, m.several = historyWait, true
-	}
+	m.wait, m.several = historyWait, true
 	return r.whyEnded(ctx, m.run(ctx, in, len(targets), state))
 }
 
@@ -158,33 +170,44 @@ func (m *merger) run(ctx context.Context, in <-chan followMsg, live int, state f
 		case <-fire:
 			flush()
 		case msg := <-in:
-			switch {
-			case msg.done:
+			if msg.done {
 				live--
-			case msg.state != nil:
-				flush()
-				state(*msg.state)
-			default:
-				if len(m.pending) == 0 {
-					// The follower lets go of a batch it sent: taken as
-					// is, not copied (a flood is tens of thousands of
-					// lines a second, and each copy is garbage to collect).
-					m.pending = msg.lines
-				} else {
-					m.pending = append(m.pending, msg.lines...)
-				}
-				switch {
-				case len(m.pending) >= flushLines, !m.several:
-					flush()
-				case m.wait > 0 && fire == nil:
-					timer.Reset(m.wait)
-					fire = timer.C
-				}
+				continue
+			}
+			switch {
+			case !m.take(msg, state):
+				fire = nil
+			case m.wait > 0 && fire == nil:
+				timer.Reset(m.wait)
+				fire = timer.C
 			}
 		}
 	}
 	m.flush()
 	return nil
+}
+
+// take handles a follower's lines or state (not its end): a state goes out
+// after the lines before it; lines go out at once with one container, or
+// when the merger holds flushLines. It reports whether lines wait.
+func (m *merger) take(msg followMsg, state func(State)) (waiting bool) {
+	switch {
+	case msg.state != nil:
+		m.flush()
+		state(*msg.state)
+	case len(msg.lines) == 0:
+	case len(m.pending) == 0:
+		// The follower lets go of a batch it sent: taken as is, not
+		// copied (a flood is tens of thousands of lines a second, and
+		// each copy is garbage to collect).
+		m.pending = msg.lines
+	default:
+		m.pending = append(m.pending, msg.lines...)
+	}
+	if len(m.pending) >= flushLines || !m.several {
+		m.flush()
+	}
+	return len(m.pending) > 0
 }
 
 // flush emits the pending lines in time order, in batches.
@@ -217,12 +240,15 @@ func lineSize(l Line) int { return len(l.Text) + len(l.ID) + len(l.Engine) + len
 
 // follower follows one container's log for Follow, resuming where it left.
 type follower struct {
-	r    *Reader
-	id   string
-	tty  bool
-	out  chan<- followMsg
-	cur  cursor // just after the last line sent
-	tail int    // the first stream's tail; 0: from cur
+	r   *Reader
+	id  string
+	tty bool
+	// out takes what the follower sends, or direct, called in its own
+	// goroutine (one container: nothing to merge).
+	out    chan<- followMsg
+	direct func(followMsg)
+	cur    cursor // just after the last line sent
+	tail   int    // the first stream's tail; 0: from cur
 
 	state string  // the last state sent
 	p     *parser // the current stream's, with its line without a newline
@@ -461,6 +487,12 @@ func (f *follower) setState(ctx context.Context, state, reason string) {
 }
 
 func (f *follower) send(ctx context.Context, msg followMsg) {
+	if f.direct != nil {
+		if !msg.done {
+			f.direct(msg)
+		}
+		return
+	}
 	select {
 	case f.out <- msg:
 	case <-ctx.Done():

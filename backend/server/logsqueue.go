@@ -198,6 +198,14 @@ func (q *logQueue) take(n int) {
 	}
 }
 
+// holds reports whether the queue holds a full message's lines already:
+// maxLines, or about maxBytes of them.
+func (q *logQueue) holds(maxLines, maxBytes int) bool {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return q.lines >= maxLines || q.bytes >= maxBytes
+}
+
 // pending reports whether anything is left to send: queued items or lines
 // counted but not yet noticed.
 func (q *logQueue) pending() bool {

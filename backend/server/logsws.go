@@ -55,6 +55,17 @@ const (
 	DefaultLogQueueBytes = 8 << 20
 )
 
+// A flood's messages: while lines keep coming (a message of lines written
+// within floodGap of the one before), the writer waits fillWait after each
+// for the next to fill up, so that a flood goes out in fewer, fuller
+// messages (fewer writes, and a wakeup of the writer per message rather
+// than per read of the engine's stream). A line after a quiet spell goes
+// out at once; one during a flood waits at most fillWait more.
+const (
+	floodGap = 10 * time.Millisecond
+	fillWait = 4 * time.Millisecond
+)
+
 // errLogsRemoved ends a logs socket once every container it followed was
 // removed, errServerClosing when the server shuts down, and
 // errFollowFailed one whose follow failed.
@@ -239,6 +250,10 @@ func (s *Server) streamLogs(ctx context.Context, conn *websocket.Conn, req logsR
 
 	var buf []byte        // the lines' messages, reused
 	var batch []logs.Line // the lines of one message, reused
+	var lastLines time.Time
+	fill := time.NewTimer(time.Hour)
+	fill.Stop()
+	defer fill.Stop()
 	for {
 		lines, other := q.next(batch, protocol.MaxLogsBatchLines, protocol.MaxLogsBatchBytes)
 		var err error
@@ -254,6 +269,21 @@ func (s *Server) streamLogs(ctx context.Context, conn *websocket.Conn, req logsR
 			}
 			clear(lines) // their text is sent: not held until the next batch
 			batch = lines
+			now := time.Now()
+			flooding := now.Sub(lastLines) < floodGap
+			lastLines = now
+			if err == nil && flooding && !q.holds(protocol.MaxLogsBatchLines, protocol.MaxLogsBatchBytes) {
+				// Lines keep coming: the next message waits a moment to
+				// fill up rather than go out with the next read's few.
+				fill.Reset(fillWait)
+				select {
+				case <-ctx.Done():
+					return context.Cause(ctx)
+				case <-s.closing:
+					return errServerClosing
+				case <-fill.C:
+				}
+			}
 		case other.skip != nil:
 			err = send(protocol.TypeLogsSkipped, other.skip)
 		case other.state != nil:

@@ -175,7 +175,7 @@ func main() {
 	profN := flag.Int("profile-containers", 60, "running containers for -profile")
 	profClients := flag.Int("profile-clients", 1, "WebSocket clients for -profile")
 	profBurst := flag.Int("profile-burst", 0, "with -profile: profile a burst of this many events instead of a steady window")
-	profLogs := flag.Bool("profile-logs", false, "with -profile: instead of a CPU profile, the allocations of following the logs flood (-logs-rate) with one /ws/logs client for one window (-window, default 20s)")
+	profLogs := flag.Bool("profile-logs", false, "with -profile: following the logs flood (-logs-rate) with one /ws/logs client for one window (-window, default 20s): a CPU profile (PATH.cpu), the allocations (PATH.start, PATH) and the CPU a line")
 	logsFlood := flag.Duration("logs-flood", 0, "how long the logs flood lasts (default 30s, 3s in smoke mode)")
 	logsRate := flag.Int("logs-rate", 0, "lines a second the logs flood asks for (default 50000)")
 	frameProbeBin := flag.String("frameprobe-bin", "", "a frameprobe build of the desktop app (make bench-desktop) for the desktop webview section; without it the section is skipped")
