@@ -194,20 +194,26 @@ export function LogList({
     const end = Math.max(0, total - (v.scrollRect?.height ?? 0))
     if (v.scrollOffset !== end) v.scrollOffset = end
   }
+  const endTop = useRef(0)
   useLayoutEffect(() => {
     const el = scroller.current
     if (!el || !following || lines.length === 0) return
+    endTop.current = total
+    if (endFrame.current) return
     endFrame.current = requestAnimationFrame(() => {
       endFrame.current = 0
-      el.scrollTop = total
+      if (!latest.current.following) return
+      el.scrollTop = endTop.current
       lastTop.current = el.scrollTop
     })
-    // The next commit asks for its own frame; a pause or unmount asks for none.
-    return () => {
+  }, [following, lines, total])
+  useEffect(
+    () => () => {
       cancelAnimationFrame(endFrame.current)
       endFrame.current = 0
-    }
-  }, [following, lines, total])
+    },
+    [],
+  )
 
   // Following again starts the lines at their start, wherever a match had taken the view sideways.
   useLayoutEffect(() => {
