@@ -191,7 +191,7 @@ func (s *Server) serveLogsWS(w http.ResponseWriter, r *http.Request) {
 		<-readerDone
 	}()
 
-	err = endCause(ctx, s.streamLogs(ctx, conn, req, hello, log))
+	err = endCause(ctx, s.streamLogs(ctx, conn, req, hello, log), readerDone)
 	switch {
 	case errors.Is(err, errLogsRemoved):
 		log.Debug("logs socket ended", zap.Error(err))

@@ -16,6 +16,7 @@ import (
 	"github.com/coder/websocket"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zaptest"
+	"go.uber.org/zap/zaptest/observer"
 
 	"github.com/dockpulse/dockpulse/backend/hub"
 	"github.com/dockpulse/dockpulse/backend/logs"
@@ -367,6 +368,41 @@ func TestLogsSocketFollowError(t *testing.T) {
 	var ce websocket.CloseError
 	if !errors.As(c.Err(), &ce) || ce.Code != websocket.StatusInternalError || !strings.Contains(ce.Reason, "follow logs: inspect a") {
 		t.Fatalf("the socket ended with %v, want 1011 with the reason", c.Err())
+	}
+}
+
+// TestLogsSocketClientLeavesMidFlood: a client that closes its logs
+// socket while the server is writing a flood to it has left, and is logged
+// so (at debug), never as a connection that failed. The writer usually
+// finds the connection closed under it before the read loop has reported
+// the client's close frame, so each round is a fresh try at that race.
+func TestLogsSocketClientLeavesMidFlood(t *testing.T) {
+	for round := range 20 {
+		core, logged := observer.New(zap.InfoLevel)
+		src := newFakeLogs("a")
+		f := startLogged(t, Config{Logs: src}, zap.New(core))
+		c := dialLogs(t, f, []string{"a"}, nil, nil)
+		ff := src.follow(t)
+		flooded := make(chan struct{})
+		go func() {
+			defer close(flooded)
+			for n := 1; ff.ctx.Err() == nil; n += 100 {
+				ff.emit(testLines("a", n, n+99))
+			}
+		}()
+		waitLogs(t, c, 5*time.Second, "a flood under way", func() bool { return c.LineCount() > 1000 })
+		logged.TakeAll() // the server's start
+		if err := c.Conn().Close(websocket.StatusGoingAway, "tab closed"); err != nil {
+			t.Logf("round %d: close: %v", round, err)
+		}
+		<-flooded
+		waitFor(t, 5*time.Second, "the socket uncounted", func() bool { return f.srv.LogConnections() == 0 })
+		for _, e := range logged.TakeAll() {
+			t.Errorf("round %d: logged %q %v after the client left", round, e.Message, e.ContextMap())
+		}
+		if t.Failed() {
+			return
+		}
 	}
 }
 

@@ -30,9 +30,15 @@ type fixture struct {
 
 func start(t *testing.T, cfg Config) *fixture {
 	t.Helper()
+	return startLogged(t, cfg, zaptest.NewLogger(t, zaptest.Level(zap.WarnLevel)))
+}
+
+// startLogged is start with the server logging to log.
+func startLogged(t *testing.T, cfg Config, log *zap.Logger) *fixture {
+	t.Helper()
 	h := hub.New()
 	st := store.New(h, store.Config{}, zap.NewNop())
-	srv, err := New(cfg, st, h, zaptest.NewLogger(t, zaptest.Level(zap.WarnLevel)))
+	srv, err := New(cfg, st, h, log)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"sync/atomic"
 	"time"
@@ -51,7 +52,7 @@ func (s *Server) serveWS(w http.ResponseWriter, r *http.Request) {
 		<-readerDone
 	}()
 
-	s.ended(conn, endCause(ctx, s.stream(ctx, conn, log)), log, "invalid client message: clients send only views")
+	s.ended(conn, endCause(ctx, s.stream(ctx, conn, log), readerDone), log, "invalid client message: clients send only views")
 }
 
 // admit counts one more connection in conns unless that would pass max, in
@@ -138,13 +139,33 @@ func (s *Server) startReading(ctx context.Context, conn *websocket.Conn, cancel 
 
 // endCause is why a connection ended: what its read loop or a flood
 // detector gave as the context's cause, when it did (whatever the writer
-// tripped over then, that is why), else err, the writer's.
-func endCause(ctx context.Context, err error) error {
-	if cause := context.Cause(ctx); errors.Is(cause, errClientMessage) || errors.Is(cause, errPingFlood) || errors.Is(cause, errMessageFlood) {
+// tripped over then, that is why), else err, the writer's. readerDone is
+// closed when the read loop has ended.
+//
+// A writer that finds the connection closed under it (net.ErrClosed) waits
+// up to closeWait for the read loop: coder/websocket closes the connection
+// inside Read as soon as the client's close frame arrives, so a write at
+// that moment fails before the read loop has reported the client's close
+// as the cause. Without the wait a client that left mid-flood would be
+// logged as a connection that failed.
+func endCause(ctx context.Context, err error, readerDone <-chan struct{}) error {
+	if errors.Is(err, net.ErrClosed) {
+		t := time.NewTimer(closeWait)
+		select {
+		case <-readerDone:
+		case <-t.C:
+		}
+		t.Stop()
+	}
+	var ce websocket.CloseError
+	if cause := context.Cause(ctx); errors.As(cause, &ce) || errors.Is(cause, errClientMessage) || errors.Is(cause, errPingFlood) || errors.Is(cause, errMessageFlood) {
 		return cause
 	}
 	return err
 }
+
+// closeWait bounds endCause's wait for the read loop.
+const closeWait = time.Second
 
 // ended logs why a connection ended and closes it with the status that
 // says so; invalid is the close reason for a client message the server
