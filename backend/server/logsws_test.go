@@ -406,6 +406,51 @@ func TestLogsSocketClientLeavesMidFlood(t *testing.T) {
 	}
 }
 
+// TestLogsWriterFillsMessagesDuringAFlood: while lines keep coming, the
+// writer lets each message fill for fillWait rather than send every read
+// of the engine on its own; a line after a quiet spell goes out at once.
+func TestLogsWriterFillsMessagesDuringAFlood(t *testing.T) {
+	src := newFakeLogs("a")
+	f := start(t, Config{Logs: src})
+	c := dialLogs(t, f, []string{"a"}, nil, nil)
+	ff := src.follow(t)
+	const n = 400
+	for i := 1; i <= n; i++ {
+		ff.emit([]logs.Line{testLine("a", i)})
+		time.Sleep(time.Millisecond)
+	}
+	waitLogs(t, c, 5*time.Second, "every line", func() bool { return c.LineCount() == n })
+	messages := 0
+	for i, l := range c.Lines() {
+		if lineNumber(l) != i+1 {
+			t.Fatalf("line %d is %d: out of order", i+1, lineNumber(l))
+		}
+	}
+	for _, it := range c.Items() {
+		if it.Lines != nil {
+			messages++
+		}
+	}
+	// A line a millisecond, a message at most every fillWait: about a
+	// quarter as many messages as lines; one a line without the wait.
+	t.Logf("%d lines in %d messages", n, messages)
+	if messages > n/2 {
+		t.Fatalf("%d lines went in %d messages: the writer did not wait for them to fill", n, messages)
+	}
+
+	// After a quiet spell a line goes at once, not fillWait later.
+	time.Sleep(5 * floodGap)
+	sent := time.Now()
+	ff.emit([]logs.Line{testLine("a", n+1)})
+	waitLogs(t, c, 5*time.Second, "the line after the quiet spell", func() bool { return c.LineCount() == n+1 })
+	items := c.Items()
+	last := items[len(items)-1]
+	if len(last.Lines) != 1 || lineNumber(last.Lines[0]) != n+1 {
+		t.Fatalf("the line after the quiet spell came as %+v", last)
+	}
+	t.Logf("the line after the quiet spell reached the client %v after it was emitted", last.At.Sub(sent))
+}
+
 // TestLogsFloodSlowReader is the flow control: during a flood, a client
 // that stops reading is told exactly which lines it skipped (count, first
 // and last time), before that container's next lines; another client of
