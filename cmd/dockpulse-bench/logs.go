@@ -250,6 +250,7 @@ type floodResult struct {
 	window                            time.Duration
 	rate                              float64 // lines a second, as the engine's timestamps say
 	cpuOurs, cpuTheirs, cpuReader     float64 // the backend, docker logs -f, the /ws/logs client (a child process)
+	cpuSecond                         float64 // the second docker logs -f (floodTwoDocker)
 	rssMax                            int64
 	direct, ws, over                  []float64 // the state stream's event latencies (latencies)
 }
@@ -265,13 +266,31 @@ func floodScript(sz sizes) (string, int) {
 		line, floodChunk, chunks, pause), chunks * floodChunk
 }
 
-// flood runs one flood container, `docker logs -f >/dev/null` on it and,
-// with follow, a /ws/logs client of the backend reading it (in a child
-// process, logsreader.go: the figure is the backend's, not the measuring
-// process's decoding); it measures what following it costs, and the state
-// stream's latency meanwhile (pause/unpause of sleeper, seen by ws and by
-// direct).
-func (b *bench) flood(ctx context.Context, be *backend, docker string, sleeper []string, ws *wsClient, direct *direct, follow bool) (floodResult, error) {
+// floodKind says who follows a flood besides `docker logs -f`.
+type floodKind int
+
+const (
+	// floodBackend: a /ws/logs client of the backend.
+	floodBackend floodKind = iota
+	// floodDocker: nobody else.
+	floodDocker
+	// floodTwoDocker: a second `docker logs -f >/dev/null`, in the
+	// backend's place: what any second follower costs the engine and the
+	// machine.
+	floodTwoDocker
+)
+
+func (k floodKind) String() string {
+	return [...]string{"the backend", "nobody else", "a second docker logs -f"}[k]
+}
+
+// flood runs one flood container, `docker logs -f >/dev/null` on it and
+// the second follower kind says: a /ws/logs client of the backend reading
+// it (in a child process, logsreader.go: the figure is the backend's, not
+// the measuring process's decoding), another `docker logs -f`, or none; it
+// measures what following it costs, and the state stream's latency
+// meanwhile (pause/unpause of sleeper, seen by ws and by direct).
+func (b *bench) flood(ctx context.Context, be *backend, docker string, sleeper []string, ws *wsClient, direct *direct, kind floodKind) (floodResult, error) {
 	sz := b.sz
 	script, total := floodScript(sz)
 	r := floodResult{total: total}
@@ -280,7 +299,7 @@ func (b *bench) flood(ctx context.Context, be *backend, docker string, sleeper [
 		return r, err
 	}
 	var c *logsReader
-	if follow {
+	if kind == floodBackend {
 		u := protocoltest.LogsURL(be.wsURL(), service.EngineName, []string{id}, url.Values{"tail": {"0"}})
 		if c, err = startLogsReader(u, be.token); err != nil {
 			return r, err
@@ -292,7 +311,14 @@ func (b *bench) flood(ctx context.Context, be *backend, docker string, sleeper [
 		return r, err
 	}
 	defer d.stop()
-	b.progress("logs flood: %d lines at %d a second, the backend following: %v", r.total, sz.logsRate, follow)
+	var d2 *dockerLogs
+	if kind == floodTwoDocker {
+		if d2, err = startDockerLogs(docker, b.eng.host, id, false, true); err != nil {
+			return r, err
+		}
+		defer d2.stop()
+	}
+	b.progress("logs flood: %d lines at %d a second, followed by docker logs -f and %v", r.total, sz.logsRate, kind)
 	if !waitFor(30*time.Second, func() bool { return d.seen() > 0 && (c == nil || c.counts().lines > 0 || c.Err() != nil) }) {
 		return r, errors.New("logs flood: no line reached the readers in 30 s")
 	}
@@ -301,9 +327,12 @@ func (b *bench) flood(ctx context.Context, be *backend, docker string, sleeper [
 	}
 	ours := startCPU(single(be.pid()))
 	theirs := startCPU(single(d.pid()))
-	var reader *cpuWindow
+	var reader, second *cpuWindow
 	if c != nil {
 		reader = startCPU(single(c.pid()))
+	}
+	if d2 != nil {
+		second = startCPU(single(d2.pid()))
 	}
 	t0 := time.Now()
 	stopRSS := make(chan struct{})
@@ -344,11 +373,16 @@ func (b *bench) flood(ctx context.Context, be *backend, docker string, sleeper [
 		n := c.counts()
 		return n.lines + n.skipped
 	}
-	r.done = waitFor(sz.logsFlood*4+time.Minute, func() bool { return accounted() >= r.total && d.seen() >= r.total })
+	r.done = waitFor(sz.logsFlood*4+time.Minute, func() bool {
+		return accounted() >= r.total && d.seen() >= r.total && (d2 == nil || d2.seen() >= r.total)
+	})
 	r.window = time.Since(t0)
 	r.cpuOurs, r.cpuTheirs = ours.percent(), theirs.percent()
 	if reader != nil {
 		r.cpuReader = reader.percent()
+	}
+	if second != nil {
+		r.cpuSecond = second.percent()
 	}
 	close(stopRSS)
 	<-rssDone
@@ -399,11 +433,15 @@ func (b *bench) logsFlood(ctx context.Context, be *backend, ws *wsClient, docker
 		b.failf("logs flood: the /ws client missed events without the flood")
 	}
 	quietDirect, quiet, quietOver := latencies(dir, []*wsClient{ws})
-	f, err := b.flood(ctx, be, docker, sleeper, ws, direct, true)
+	f, err := b.flood(ctx, be, docker, sleeper, ws, direct, floodBackend)
 	if err != nil {
 		return err
 	}
-	g, err := b.flood(ctx, be, docker, sleeper, ws, direct, false)
+	g, err := b.flood(ctx, be, docker, sleeper, ws, direct, floodDocker)
+	if err != nil {
+		return err
+	}
+	h, err := b.flood(ctx, be, docker, sleeper, ws, direct, floodTwoDocker)
 	if err != nil {
 		return err
 	}
@@ -440,5 +478,13 @@ func (b *bench) logsFlood(ctx context.Context, be *backend, ws *wsClient, docker
 	// /events subscriber shows how much later it is for that.
 	gd99 := quantile(g.direct, .99)
 	t.add("direct /events latency p99 (the engine's part): flood followed by the backend vs only by docker logs -f", ms(d99), ms(gd99), ratio(d99, gd99), "")
+	// Any second follower costs the engine and the machine something: a
+	// second docker logs -f in the backend's place measures that, so the
+	// backend's own part is what it adds beyond it.
+	h99, hd99, ho99 := quantile(h.ws, .99), quantile(h.direct, .99), quantile(h.over, .99)
+	t.add("state stream event latency p99: flood followed by the backend vs by a second docker logs -f (the backend's part beyond any follower's)", ms(f99), ms(h99), ratio(f99, h99), "")
+	t.add("direct /events latency p99: flood followed by the backend vs by a second docker logs -f", ms(d99), ms(hd99), ratio(d99, hd99), "")
+	t.add("state stream overhead over direct /events p99: flood followed by the backend vs by a second docker logs -f", ms(o99), ms(ho99), signed(o99-ho99), "")
+	t.add("CPU (% of one core) of the second follower: backend vs a second docker logs -f", pct(f.cpuOurs), pct(h.cpuSecond), ratio(f.cpuOurs, h.cpuSecond), "")
 	return nil
 }

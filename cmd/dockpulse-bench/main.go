@@ -26,9 +26,10 @@
 //     the same container, and a flood of 50,000 lines a second for 30 s
 //     (-logs-flood, -logs-rate): the backend's CPU against `docker logs -f
 //     >/dev/null` on the same stream, its RSS, and the state stream's event
-//     latency with the flood against without and against a flood only
-//     `docker logs -f` follows (the flood's /ws/logs client is a child
-//     process that counts lines, logsreader.go);
+//     latency with the flood against without, against a flood only
+//     `docker logs -f` follows and against one a second `docker logs -f`
+//     follows in the backend's place (the flood's /ws/logs client is a
+//     child process that counts lines, logsreader.go);
 //  11. desktop: the dashboard in the real desktop webview (WebKitGTK under
 //     Xvfb) with 1000 containers, 200 running, for 30 s of live updates:
 //     frame gaps from the frame probe of a frameprobe build of the app
