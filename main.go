@@ -39,7 +39,7 @@ func main() {
 		stop()
 		os.Exit(code)
 	}
-	os.Exit(runDesktop(os.Args[1:]))
+	os.Exit(runDesktop(launchArgs(os.Args[1:])))
 }
 
 func runDesktop(args []string) int {

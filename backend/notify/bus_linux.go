@@ -38,7 +38,6 @@ const (
 	// the notification itself.
 	ActionOpenLogs = "open-logs"
 	actionDefault  = "default"
-	openLogsLabel  = "Open logs"
 	serviceName    = "org.freedesktop.Notifications"
 	servicePath    = "/org/freedesktop/Notifications"
 )

@@ -6,12 +6,43 @@ import (
 	"image"
 	"image/color"
 	"image/png"
+	"os"
+	"path/filepath"
+
+	"github.com/dockpulse/dockpulse/backend/atomicfile"
+	"github.com/dockpulse/dockpulse/backend/configdir"
 )
 
 // IconSize is the side of the icon a notification carries, in pixels.
 // Notification services draw icons at 48 to 64 px; the app's own icon is
 // 1024 px, which would be 4 MB of pixels on the session bus each time.
 const IconSize = 64
+
+// iconFileName is the icon's file in the app's folder of the user's cache
+// directory, for a platform that takes an icon by its path (Windows).
+const iconFileName = "notification-icon.png"
+
+// iconFile writes the icon (PNG bytes) to iconFileName in the app's
+// folder of the user's cache directory and returns its absolute path. A
+// file that already holds these bytes is left alone: Windows may be reading
+// it for a toast on screen, and it could not be replaced while it does.
+func iconFile(icon []byte) (string, error) {
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		return "", fmt.Errorf("find the cache directory for the notification icon: %w", err)
+	}
+	path, err := filepath.Abs(filepath.Join(dir, configdir.Name, iconFileName))
+	if err != nil {
+		return "", fmt.Errorf("notification icon path: %w", err)
+	}
+	if old, err := os.ReadFile(path); err == nil && bytes.Equal(old, icon) {
+		return path, nil
+	}
+	if err := atomicfile.WriteFile(path, icon); err != nil {
+		return "", fmt.Errorf("write the notification icon: %w", err)
+	}
+	return path, nil
+}
 
 // smallIcon scales a PNG down to size×size by averaging each block of
 // pixels, and encodes it as PNG again.

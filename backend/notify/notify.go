@@ -5,9 +5,11 @@
 //
 // A notification may name what it is about (a Target). Where the platform
 // reports a click, the notifier's onClick receives that Target: on Linux,
-// through the notification service's ActionInvoked signal (bus_linux.go).
-// Windows and macOS notifications go through beeep, which cannot report a
-// click (send_other.go).
+// through the notification service's ActionInvoked signal (bus_linux.go);
+// on Windows, through the toast's COM activator, which Windows calls with
+// the activation argument the toast carries (send_windows.go, toaster.go,
+// activation.go). macOS notifications go through beeep, which cannot
+// report a click (send_other.go).
 package notify
 
 import (
@@ -56,7 +58,7 @@ type message struct {
 }
 
 // sender is the platform's way of showing notifications (bus_linux.go,
-// send_other.go).
+// send_windows.go, send_other.go).
 type sender interface {
 	send(m message) error
 	close() error

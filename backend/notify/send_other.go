@@ -1,14 +1,12 @@
-//go:build !linux
+//go:build !linux && !windows
 
 package notify
 
 import "github.com/gen2brain/beeep"
 
 // ClicksReported says whether a click on a notification reaches onClick on
-// this platform. beeep cannot report one: on Windows it pushes toasts with
-// go-toast without registering the COM activator go-toast's
-// SetActivationCallback needs (AppData with a GUID in the registry), and on
-// macOS it has no callback at all.
+// this platform. beeep cannot report one: on macOS it has no callback at
+// all.
 const ClicksReported = false
 
 // beeepSender shows notifications through beeep.

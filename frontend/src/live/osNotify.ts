@@ -9,9 +9,10 @@
 // container opens its logs (onOpen, the one path for both): a browser
 // notification reports it to the page itself; in the desktop app the Go side
 // hears it from the OS where the OS reports clicks (Linux: the notification
-// service on the session bus; not on Windows or macOS, see
-// backend/notify), raises the window and emits NotificationOpenEvent with
-// the container's key, which desktopNotifier maps back to the click.
+// service on the session bus; Windows: the toast's COM activator; not on
+// macOS, see backend/notify), raises the window and emits
+// NotificationOpenEvent with the container's key, which desktopNotifier maps
+// back to the click.
 
 import type { Alert, AlertKind } from './alerts'
 

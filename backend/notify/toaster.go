@@ -1,0 +1,54 @@
+package notify
+
+import (
+	"errors"
+	"sync"
+	"sync/atomic"
+)
+
+// toaster is the Windows sender without the calls into Windows, which
+// send_windows.go gives it: it shows each message as a toast through push
+// and turns the activation arguments Windows reports back into onClick
+// calls. Apart from the platform, everything it does is tested on Linux.
+type toaster struct {
+	icon    string                 // absolute path of the icon's PNG file; "" for none
+	push    func(xml string) error // shows one toast
+	onClick func(Target)
+
+	mu     sync.Mutex // held for a whole push: go-toast keeps its state in globals
+	closed atomic.Bool
+}
+
+func (t *toaster) send(m message) error {
+	doc, err := toastXML(m, t.icon)
+	if err != nil {
+		return err
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.closed.Load() {
+		return errors.New("the notifier is closed")
+	}
+	return t.push(doc)
+}
+
+// activated runs onClick with the Target of the toast the user clicked,
+// args being the clicked part's activation argument. Windows calls it on a
+// thread of its own while the activator waits for the answer, so onClick
+// runs on a goroutine and activated returns at once. An argument that is
+// not one of ours (a toast without a Target has none) opens nothing.
+func (t *toaster) activated(args string) {
+	if t.closed.Load() {
+		return
+	}
+	target, err := parseActivation(args)
+	if err != nil {
+		return
+	}
+	go t.onClick(target)
+}
+
+func (t *toaster) close() error {
+	t.closed.Store(true)
+	return nil
+}

@@ -1,0 +1,106 @@
+package notify
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+)
+
+// toasterTest is a toaster whose pushes are kept and whose clicks land in
+// a channel.
+type toasterTest struct {
+	*toaster
+	pushed []string
+	clicks chan Target
+}
+
+func newToasterTest(pushErr error) *toasterTest {
+	tt := &toasterTest{clicks: make(chan Target, 4)}
+	tt.toaster = &toaster{
+		icon:    `C:\cache\Dockpulse\notification-icon.png`,
+		push:    func(xml string) error { tt.pushed = append(tt.pushed, xml); return pushErr },
+		onClick: func(t Target) { tt.clicks <- t },
+	}
+	return tt
+}
+
+func (tt *toasterTest) wantClick(t *testing.T, want Target) {
+	t.Helper()
+	select {
+	case got := <-tt.clicks:
+		if got != want {
+			t.Fatalf("click opened %+v, want %+v", got, want)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatalf("no click reported for %+v within 5 s", want)
+	}
+}
+
+func (tt *toasterTest) wantNoClick(t *testing.T, why string) {
+	t.Helper()
+	select {
+	case got := <-tt.clicks:
+		t.Fatalf("%s, yet a click opened %+v", why, got)
+	case <-time.After(100 * time.Millisecond):
+	}
+}
+
+func TestToasterPushesTheToastAndReportsItsClicks(t *testing.T) {
+	tt := newToasterTest(nil)
+	target := Target{Key: "default/c0ffee", Name: "job-1"}
+	if err := tt.send(message{title: "job-1 died", body: "exit 1", target: target}); err != nil {
+		t.Fatal(err)
+	}
+	if len(tt.pushed) != 1 {
+		t.Fatalf("pushed %d toasts, want 1", len(tt.pushed))
+	}
+	p := parseToast(t, tt.pushed[0])
+	if got := p.Bindings[0].Texts; len(got) != 2 || got[0] != "job-1 died" || got[1] != "exit 1" {
+		t.Errorf("pushed texts %q", got)
+	}
+	if imgs := p.Bindings[0].Images; len(imgs) != 1 || imgs[0].Src != tt.icon {
+		t.Errorf("pushed images %+v, want the toaster's icon %q", imgs, tt.icon)
+	}
+	// What Windows hands the activator: the toast's launch argument for a
+	// click on it, the button's arguments for "Open logs"; both the same.
+	tt.activated(*p.Launch)
+	tt.wantClick(t, target)
+	tt.activated(p.Actions[0].Actions[0].Arguments)
+	tt.wantClick(t, target)
+}
+
+func TestToasterIgnoresActivationsNotItsOwn(t *testing.T) {
+	tt := newToasterTest(nil)
+	for _, args := range []string{"", "https://example.com/", activationScheme + "!!!"} {
+		tt.activated(args)
+	}
+	tt.wantNoClick(t, "no activation carried a Target")
+}
+
+func TestClosedToasterNeitherShowsNorReports(t *testing.T) {
+	tt := newToasterTest(nil)
+	arg, err := activationArgument(Target{Key: "default/c0ffee"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tt.close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := tt.send(message{title: "late"}); err == nil || !strings.Contains(err.Error(), "closed") {
+		t.Errorf("send after close: %v, want an error saying it is closed", err)
+	}
+	if len(tt.pushed) != 0 {
+		t.Errorf("pushed %d toasts after close", len(tt.pushed))
+	}
+	tt.activated(arg)
+	tt.wantNoClick(t, "the toaster was closed")
+}
+
+func TestToasterPassesOnAFailedPush(t *testing.T) {
+	failed := errors.New("notifier.Show(): Class not registered")
+	tt := newToasterTest(failed)
+	if err := tt.send(message{title: "x"}); !errors.Is(err, failed) {
+		t.Errorf("send = %v, want the push's error", err)
+	}
+}
