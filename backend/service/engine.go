@@ -37,8 +37,9 @@ type Engine struct {
 	Watcher   *watcher.Watcher
 	Logs      *logs.Reader
 
-	kernel *cgroupstats.Host // nil with the engine's stats
-	log    *zap.Logger
+	logsDocker *docker.Client    // Logs' own client (logs.ReadBufferSize reads)
+	kernel     *cgroupstats.Host // nil with the engine's stats
+	log        *zap.Logger
 }
 
 // newEngine builds the unit for ep, reporting into st. Nothing runs until
@@ -70,15 +71,23 @@ func newEngine(ep engines.Endpoint, cfg Config, st *store.Store, keep *logs.Keep
 		return model.EngineInfo{}, false
 	}, st.SetEngineInfo)
 	col := stats.New(dc, st, scfg, log)
-	lr := logs.NewReader(name, dc.API(), log)
+	// The logs have a client of their own, with larger reads: a flood's
+	// stream then takes fewer system calls, and the stats streams and
+	// everything else keep net/http's default buffers.
+	ldc, err := docker.New(ep, docker.WithReadBuffer(logs.ReadBufferSize))
+	if err != nil {
+		return nil, errors.Join(fmt.Errorf("engine %s: logs client: %w", name, err), dc.Close(), closeKernel(kernel))
+	}
+	lr := logs.NewReader(name, ldc.API(), log)
 	return &Engine{
-		Name:      name,
-		Docker:    dc,
-		Collector: col,
-		Watcher:   watcher.New(statsInfoEngine{dc, col}, keeperFeed{st, keep, lr}, col, cfg.Watcher, log),
-		Logs:      lr,
-		kernel:    kernel,
-		log:       log,
+		Name:       name,
+		Docker:     dc,
+		Collector:  col,
+		Watcher:    watcher.New(statsInfoEngine{dc, col}, keeperFeed{st, keep, lr}, col, cfg.Watcher, log),
+		Logs:       lr,
+		logsDocker: ldc,
+		kernel:     kernel,
+		log:        log,
 	}, nil
 }
 
@@ -106,6 +115,9 @@ func (e *Engine) close() error {
 	var errs []error
 	if err := e.Docker.Close(); err != nil {
 		errs = append(errs, fmt.Errorf("close docker client of engine %s: %w", e.Name, err))
+	}
+	if err := e.logsDocker.Close(); err != nil {
+		errs = append(errs, fmt.Errorf("close logs client of engine %s: %w", e.Name, err))
 	}
 	if err := closeKernel(e.kernel); err != nil {
 		errs = append(errs, fmt.Errorf("close kernel stats of engine %s: %w", e.Name, err))
