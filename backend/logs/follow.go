@@ -440,7 +440,7 @@ func (f *follower) stream(ctx context.Context, opts container.LogsOptions, flush
 	}
 	f.tail = 0
 	f.p = newParser(f.r.engine, f.id, f.tty, nil)
-	err = readLines(sendingReader{body, func() { f.sendBatch(ctx) }}, f.p, flush, func(l Line) error {
+	err = readLines(sendingReader{body, func() { f.sendBatch(ctx) }, newPacer()}, f.p, flush, func(l Line) error {
 		if skip.skip(l) {
 			return nil
 		}
@@ -455,15 +455,20 @@ func (f *follower) stream(ctx context.Context, opts container.LogsOptions, flush
 	return nil
 }
 
-// sendingReader sends the lines read before each read that may block.
+// sendingReader sends the lines read before each read that may block,
+// and paces the reads during a flood (pace.go).
 type sendingReader struct {
 	r      io.Reader
 	before func()
+	pace   *pacer
 }
 
 func (s sendingReader) Read(p []byte) (int, error) {
 	s.before()
-	return s.r.Read(p)
+	s.pace.wait()
+	n, err := s.r.Read(p)
+	s.pace.read(n)
+	return n, err
 }
 
 func (f *follower) sendBatch(ctx context.Context) {

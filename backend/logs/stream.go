@@ -68,8 +68,9 @@ func (p *parser) flush() {
 	}
 }
 
-// readBuf is the size of one read of a log stream.
-const readBuf = 32 << 10
+// readBuf is the size of one read of a log stream: what one fill of the
+// connection's buffer can hold (ReadBufferSize).
+const readBuf = ReadBufferSize
 
 // errStop, returned by a read's out, ends the read early without error.
 var errStop = errors.New("enough lines read")
