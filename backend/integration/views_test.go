@@ -41,16 +41,18 @@ func TestVisibleStatsSampling(t *testing.T) {
 
 	// The first background sample only sets the CPU baseline and comes a
 	// random part of the period after the view, so two published samples
-	// of the hidden container need up to three periods.
-	window := 3*stats.DefaultBackground + time.Second
+	// of the hidden container need up to three periods; a fourth leaves
+	// room for a busy machine, whose one-shot samples take a while (in one
+	// run of make test three periods and a second held only one).
+	window := 4*stats.DefaultBackground + time.Second
 	reads := c.sampleReads(t, window)
 	if n := len(reads[shown]); n < int(window/time.Second)*2/3 {
 		t.Errorf("container in view: %d samples in %v, want about one a second", n, window)
 	}
 	h := reads[hidden]
 	t.Logf("in %v: %d samples of the container in view, %d of the one outside it at %v", window, len(reads[shown]), len(h), h)
-	if len(h) < 2 || len(h) > 3 {
-		t.Fatalf("container outside the view: %d samples in %v (%v), want 2 or 3", len(h), window, h)
+	if len(h) < 2 || len(h) > 4 {
+		t.Fatalf("container outside the view: %d samples in %v (%v), want 2 to 4", len(h), window, h)
 	}
 	for i := 1; i < len(h); i++ {
 		if gap := h[i].Sub(h[i-1]); gap < stats.DefaultBackground*3/4 || gap > stats.DefaultBackground*3/2 {
