@@ -3,8 +3,10 @@
 // seq must follow the last one's, counting from 1 on each connection; a gap
 // or a message this client cannot read closes the socket and reconnects
 // (the caller's url() resumes from its last line). The client sends nothing.
-// Once the caller says the stream is over (every container removed), the
-// server's close is the end, not a failure.
+// Once the stream is over (a logs.state says so of each container hello
+// named, or the caller says so), the server's close is the end, not a
+// failure: the socket knows it from its own messages, so that a caller a
+// message behind (a page behind a worker's socket) cannot miss the moment.
 
 import { backoffDelay, type BackoffOptions } from '../backoff'
 import { errorText } from '../errors'
@@ -27,6 +29,14 @@ export interface LogsSocketSink {
   status(status: LogsSocketStatus): void
 }
 
+/** What a logs client needs of its socket: this one, or one in a worker (workerSocket.ts). */
+export interface LogsSocketLike {
+  /** Connects, and tells sink everything until stop(); once stopped, it may start again. */
+  start(sink: LogsSocketSink): void
+  stop(): void
+  finish(): void
+}
+
 export interface LogsSocketOptions {
   /** The URL (with token) for each attempt, resuming where the caller's lines end; a rejection is a failed attempt. */
   url: () => Promise<string>
@@ -39,7 +49,7 @@ export interface LogsSocketOptions {
 /** Close code for "client gave up on this connection". */
 const CLOSE_RETRY = 4000
 
-export class LogsSocket {
+export class LogsSocket implements LogsSocketLike {
   private readonly opts: LogsSocketOptions
   private readonly WS: WebSocketConstructor
   private readonly now: () => number
@@ -49,6 +59,8 @@ export class LogsSocket {
   private failures = 0
   private lastSeq = 0
   private finished = false
+  /** The containers hello named that are not removed yet, as engine/id. */
+  private readonly followed = new Set<string>()
   private retryTimer: ReturnType<typeof setTimeout> | null = null
 
   constructor(options: LogsSocketOptions) {
@@ -144,7 +156,11 @@ export class LogsSocket {
     if (msg.type === 'unknown') return
     if (msg.type === 'logs.hello') {
       this.failures = 0
+      this.followed.clear()
+      for (const c of msg.data.containers) this.followed.add(`${c.engine}/${c.id}`)
       this.sink?.status({ kind: 'live', since: this.now() })
+    } else if (msg.type === 'logs.state' && msg.data.state === 'removed') {
+      if (this.followed.delete(`${msg.data.engine}/${msg.data.id}`) && this.followed.size === 0) this.finished = true
     }
     this.sink?.message(msg)
   }
