@@ -11,7 +11,8 @@
 // order.
 //
 // The messages, page to worker: start (once), the answer to each url
-// request, finish, stop (the worker then closes the socket and itself).
+// request, finish, stop (the worker then closes the socket, and a moment
+// later itself).
 
 import type { BackoffOptions } from '../backoff'
 import type { LogLine, LogServerMessage } from '../types'
@@ -21,6 +22,9 @@ import { LogsSocket, type LogsSocketStatus } from './socket'
 
 /** Most often the worker posts lines to the page, in ms: about a frame. */
 export const LOGS_POST_MS = 16
+
+/** How long a stopped worker waits for its socket's close handshake before it ends. */
+export const CLOSE_GRACE_MS = 1000
 
 export type ToLogsWorker =
   | { kind: 'start'; backoff?: BackoffOptions; postMs?: number }
@@ -111,7 +115,9 @@ export function serveLogsSocket(port: LogsWorkerPort, WebSocket?: WebSocketConst
         pending = []
         socket?.stop()
         socket = null
-        port.close()
+        // Not at once: a worker that ends drops its socket without the close
+        // handshake just begun, and the server would see a lost connection.
+        setTimeout(() => port.close(), CLOSE_GRACE_MS)
         return
     }
   }

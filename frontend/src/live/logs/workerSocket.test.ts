@@ -76,6 +76,9 @@ describe('LogsClient with its socket in a worker', () => {
     c.stop()
     await settle()
     expect(ws.closedWith).toEqual({ code: 1000, reason: 'client stopped' })
+    // The worker ends itself once the close handshake had its time.
+    expect(workers[0]!.closed).toBe(false)
+    await vi.advanceTimersByTimeAsync(1000)
     expect(workers[0]!.closed).toBe(true)
   })
 
