@@ -260,6 +260,12 @@ export function LogList({
   }
 
   const items = v.getVirtualItems()
+  // Following a flood, each notification brings a new line to every row in
+  // view: rows keyed by their place are then updated where they are rather
+  // than removed and made again (their elements, their styles). Paused, or
+  // wrapped (measured), a row belongs to its line: lines dropped or loaded
+  // before it move it, and it does not render again.
+  const byPlace = following && !wrap
   useEffect(() => {
     // The rows in view, without the overscan.
     const top = v.scrollOffset ?? 0
@@ -290,7 +296,7 @@ export function LogList({
             const line = lines[vi.index]!
             return (
               <div
-                key={lineKey(line)}
+                key={byPlace ? -1 - vi.index : lineKey(line)}
                 ref={wrap ? v.measureElement : undefined}
                 data-index={vi.index}
                 className="log-row"

@@ -52,6 +52,19 @@ test('appending 1,000 lines to 100,000 renders only the rows that come into view
   console.log(`append 1,000 to ${BOUND.toLocaleString()} while following (jsdom): median ${times[2]!.toFixed(1)} ms, at most ${inView} rows rendered`)
 })
 
+test('following at the bound, the rows in view stay the same elements and show the new lines', () => {
+  const all = lines(0, BOUND + 2000)
+  const { rerender } = render(<LogView {...props(all.slice(0, BOUND))} />)
+  settle()
+  const rows = screen.getAllByRole('listitem')
+  rerender(<LogView {...props(all.slice(2000, BOUND + 2000))} />)
+  settle()
+  const after = screen.getAllByRole('listitem')
+  expect(after).toHaveLength(rows.length)
+  expect(after.filter((r, i) => r !== rows[i])).toEqual([])
+  expect(after.at(-1)).toHaveTextContent(`line ${BOUND + 1999}`)
+})
+
 test('while paused, appending 1,000 lines renders no row again', () => {
   const all = lines(0, BOUND + 2000)
   const { rerender } = render(<LogView {...props(all.slice(0, BOUND))} />)
