@@ -12,13 +12,11 @@ import (
 // module script and one stylesheet from its own origin (style attributes
 // set through the DOM, as React and uPlot do, are not affected); its icon
 // is a data: URL; it talks to its own origin only ('self' covers ws: to
-// the same host and port in CSP Level 3, which Chromium follows). Its two
-// workers are module scripts from its own origin: the logs search's (a
-// regular expression runs there, where it cannot freeze the page) and the
-// logs socket's (a flood's messages are read there, off the thread that
-// draws the page; its WebSocket is to the same origin). It registers no
-// service worker (see workerKiller), embeds nothing, submits no form and is
-// never framed.
+// the same host and port in CSP Level 3, which Chromium follows). Its one
+// worker is the logs search's, a module script from its own origin (a
+// regular expression runs there, where it cannot freeze the page); it
+// registers no service worker (see workerKiller), embeds nothing, submits
+// no form and is never framed.
 const uiPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
 	"connect-src 'self'; worker-src 'self'; object-src 'none'; base-uri 'none'; " +
 	"frame-ancestors 'none'; form-action 'none'"

@@ -7,7 +7,6 @@ import {
   LiveProvider,
   LogsProvider,
   LogsRequests,
-  browserLogsWorker,
   createLiveConnection,
   createLiveStore,
   createOsAlertSink,
@@ -32,12 +31,8 @@ const store = createLiveStore({ onAlerts: (alerts) => osAlerts?.onAlerts(alerts)
 const backend = detectBackend()
 // The desktop window may stay "visible" to the page when minimised; ask Wails.
 const isMinimised = wailsMinimised()
-// A logs view follows nothing while the window is hidden or minimised. Its
-// socket's messages are read in a worker, off the thread that draws the page.
-const logsOptions: Omit<LogsClientOptions, 'backend'> = {
-  watchHidden: (onChange) => watchVisibility(onChange, { isMinimised }),
-  worker: typeof Worker === 'function' ? browserLogsWorker : undefined,
-}
+// A logs view follows nothing while the window is hidden or minimised.
+const logsOptions: Omit<LogsClientOptions, 'backend'> = { watchHidden: (onChange) => watchVisibility(onChange, { isMinimised }) }
 
 // Module-level so its identity is stable: LiveProvider starts it in an effect
 // and stops it in the cleanup (StrictMode mounts twice in development).

@@ -118,5 +118,4 @@ export {
 export { LOG_BUFFER_LINES, LogBuffer } from './logs/buffer'
 export { LogsClient, logFileName, type LogNotice, type LogTarget, type LogsBackend, type LogsClientOptions, type LogsView } from './logs/client'
 export type { LogStatus } from './logs/status'
-export { browserLogsWorker, type LogsWorker, type LogsWorkerFactory } from './logs/workerSocket'
 export { LogsProvider, LogsRequests, useLogs, useLogsRequests, type LogsClientFactory } from './logs/useLogs'

@@ -1,8 +1,6 @@
 // Test helpers for the live layer (like Go's httptest): fixtures, message
-// builders, a manual frame scheduler, a recording source sink, a fake
-// WebSocket and logs workers that run on the page. Used only by tests.
-
-export { inPageLogsWorkers, type InPageLogsWorker } from './logsWorker'
+// builders, a manual frame scheduler, a recording source sink and a fake
+// WebSocket. Used only by tests.
 
 import type { SourceSink } from '../live/source'
 import type { FrameScheduler } from '../live/store'

@@ -1,17 +1,17 @@
 // LogsClient: the logs of one target (a container, or every container of a
 // compose project: one engine) as a logs view shows them. It follows them
-// over /ws/logs (socket.ts, on the page or in a worker: workerSocket.ts)
-// into a bounded buffer (buffer.ts); while the socket is down it polls the
-// polling route with each container's cursor; it fetches skipped lines and
-// earlier lines when asked, and shows the last words Dockpulse kept of a
-// container that is gone. While the window is hidden or minimised
-// (watchHidden) it follows nothing: the socket closes, polling stops, and
-// on return the socket resumes from the newest line held, as after a drop.
-// What it holds is one LogsView at a time (getState), handed to
-// subscribers at most every notifyMs: a flood of lines costs one render
-// per interval. A view that says it is paused (onPaused) hears of new
-// lines only every pausedNotifyMs: it draws none of them, it only counts
-// them; anything else still comes within notifyMs.
+// over /ws/logs (socket.ts) into a bounded buffer (buffer.ts); while the
+// socket is down it polls the polling route with each container's cursor;
+// it fetches skipped lines and earlier lines when asked, and shows the last
+// words Dockpulse kept of a container that is gone. While the window is
+// hidden or minimised (watchHidden) it follows nothing: the socket closes,
+// polling stops, and on return the socket resumes from the newest line held,
+// as after a drop. What it holds is one
+// LogsView at a time (getState), handed to subscribers at most every
+// notifyMs: a flood of lines costs one render per interval. A view that
+// says it is paused (onPaused) hears of new lines only every pausedNotifyMs:
+// it draws none of them, it only counts them; anything else still comes
+// within notifyMs.
 
 import type { Backend } from '../backend'
 import { isNotFound } from '../backend'
@@ -20,9 +20,8 @@ import { errorText } from '../errors'
 import type { LastWords, LogLine, LogServerMessage, LogSkipped, LogState } from '../types'
 import type { WebSocketConstructor } from '../websocketSource'
 import { LOG_BUFFER_LINES, LogBuffer } from './buffer'
-import { LogsSocket, type LogsSocketLike, type LogsSocketStatus } from './socket'
+import { LogsSocket, type LogsSocketStatus } from './socket'
 import { logStatus, type LogStatus, type PollOutcome } from './status'
-import { WorkerLogsSocket, type LogsWorkerFactory } from './workerSocket'
 
 /** What a logs view is of. */
 export interface LogTarget {
@@ -62,12 +61,6 @@ export interface LogsView {
 
 export interface LogsClientOptions {
   backend: LogsBackend
-  /**
-   * Runs the logs socket in a worker from this factory (workerSocket.ts):
-   * reading a flood's messages then takes the worker's thread, not the
-   * page's. Without it the socket runs on the page, with WebSocket.
-   */
-  worker?: LogsWorkerFactory
   WebSocket?: WebSocketConstructor
   backoff?: BackoffOptions
   random?: () => number
@@ -119,7 +112,7 @@ export class LogsClient {
   private readonly notifyMs: number
   private readonly pausedNotifyMs: number
   private readonly buffer: LogBuffer
-  private readonly socket: LogsSocketLike
+  private readonly socket: LogsSocket
   private readonly listeners = new Set<() => void>()
   private readonly watchHidden: LogsClientOptions['watchHidden']
 
@@ -167,8 +160,13 @@ export class LogsClient {
     this.pausedNotifyMs = Math.max(this.notifyMs, options.pausedNotifyMs ?? 1000)
     this.buffer = new LogBuffer(options.bound ?? LOG_BUFFER_LINES)
     for (const c of target.containers) this.names.set(c.id, c.name)
-    const socket = { url: () => this.socketUrl(), backoff: options.backoff, random: options.random, now: options.now }
-    this.socket = options.worker ? new WorkerLogsSocket({ ...socket, worker: options.worker }) : new LogsSocket({ ...socket, WebSocket: options.WebSocket })
+    this.socket = new LogsSocket({
+      url: () => this.socketUrl(),
+      WebSocket: options.WebSocket,
+      backoff: options.backoff,
+      random: options.random,
+      now: options.now,
+    })
     this.state = this.build()
   }
 

@@ -3,10 +3,8 @@
 // seq must follow the last one's, counting from 1 on each connection; a gap
 // or a message this client cannot read closes the socket and reconnects
 // (the caller's url() resumes from its last line). The client sends nothing.
-// Once the stream is over (a logs.state says so of each container hello
-// named, or the caller says so), the server's close is the end, not a
-// failure: the socket knows it from its own messages, so that a caller a
-// message behind (a page behind a worker's socket) cannot miss the moment.
+// Once the caller says the stream is over (every container removed), the
+// server's close is the end, not a failure.
 
 import { backoffDelay, type BackoffOptions } from '../backoff'
 import { errorText } from '../errors'
@@ -29,14 +27,6 @@ export interface LogsSocketSink {
   status(status: LogsSocketStatus): void
 }
 
-/** What a logs client needs of its socket: this one, or one in a worker (workerSocket.ts). */
-export interface LogsSocketLike {
-  /** Connects, and tells sink everything until stop(); once stopped, it may start again. */
-  start(sink: LogsSocketSink): void
-  stop(): void
-  finish(): void
-}
-
 export interface LogsSocketOptions {
   /** The URL (with token) for each attempt, resuming where the caller's lines end; a rejection is a failed attempt. */
   url: () => Promise<string>
@@ -49,7 +39,7 @@ export interface LogsSocketOptions {
 /** Close code for "client gave up on this connection". */
 const CLOSE_RETRY = 4000
 
-export class LogsSocket implements LogsSocketLike {
+export class LogsSocket {
   private readonly opts: LogsSocketOptions
   private readonly WS: WebSocketConstructor
   private readonly now: () => number
@@ -59,8 +49,6 @@ export class LogsSocket implements LogsSocketLike {
   private failures = 0
   private lastSeq = 0
   private finished = false
-  /** The containers hello named that are not removed yet, as engine/id. */
-  private readonly followed = new Set<string>()
   private retryTimer: ReturnType<typeof setTimeout> | null = null
 
   constructor(options: LogsSocketOptions) {
@@ -156,11 +144,7 @@ export class LogsSocket implements LogsSocketLike {
     if (msg.type === 'unknown') return
     if (msg.type === 'logs.hello') {
       this.failures = 0
-      this.followed.clear()
-      for (const c of msg.data.containers) this.followed.add(`${c.engine}/${c.id}`)
       this.sink?.status({ kind: 'live', since: this.now() })
-    } else if (msg.type === 'logs.state' && msg.data.state === 'removed') {
-      if (this.followed.delete(`${msg.data.engine}/${msg.data.id}`) && this.followed.size === 0) this.finished = true
     }
     this.sink?.message(msg)
   }
