@@ -121,7 +121,9 @@ export function LogList({
     getScrollElement: () => scroller.current,
     estimateSize: () => ROW,
     getItemKey,
-    overscan: 12,
+    // Rows beyond the view are there for a scroll; following, the view is
+    // at the end and every row changes at each notification: two will do.
+    overscan: following ? 2 : 12,
     paddingStart: padding,
     initialRect: { width: 800, height: 400 },
     observeElementRect: (instance, cb) =>

@@ -57,6 +57,8 @@ test('following at the bound, the rows in view stay the same elements and show t
   const { rerender } = render(<LogView {...props(all.slice(0, BOUND))} />)
   settle()
   const rows = screen.getAllByRole('listitem')
+  // The view's 20 rows (400 px), and two above them.
+  expect(rows).toHaveLength(22)
   rerender(<LogView {...props(all.slice(2000, BOUND + 2000))} />)
   settle()
   const after = screen.getAllByRole('listitem')
@@ -76,6 +78,8 @@ test('while paused, appending 1,000 lines renders no row again', () => {
   })
   expect(screen.getByRole('status', { name: 'Follow' })).toHaveTextContent('Paused')
   const before = screen.getAllByRole('listitem').map((r) => r.textContent)
+  // Paused, twelve rows on each side of the view's 20 are ready for a scroll.
+  expect(before).toHaveLength(44)
 
   vi.mocked(rowPieces).mockClear()
   const t0 = performance.now()
