@@ -121,7 +121,9 @@ export function LogList({
     getScrollElement: () => scroller.current,
     estimateSize: () => ROW,
     getItemKey,
-    overscan: 12,
+    // Rows beyond the view are there for a scroll; following, the view is
+    // at the end and every row changes at each notification: two will do.
+    overscan: following ? 2 : 12,
     paddingStart: padding,
     initialRect: { width: 800, height: 400 },
     observeElementRect: (instance, cb) =>
@@ -260,6 +262,12 @@ export function LogList({
   }
 
   const items = v.getVirtualItems()
+  // Following a flood, each notification brings a new line to every row in
+  // view: rows keyed by their place are then updated where they are rather
+  // than removed and made again (their elements, their styles). Paused, or
+  // wrapped (measured), a row belongs to its line: lines dropped or loaded
+  // before it move it, and it does not render again.
+  const byPlace = following && !wrap
   useEffect(() => {
     // The rows in view, without the overscan.
     const top = v.scrollOffset ?? 0
@@ -290,7 +298,7 @@ export function LogList({
             const line = lines[vi.index]!
             return (
               <div
-                key={lineKey(line)}
+                key={byPlace ? -1 - vi.index : lineKey(line)}
                 ref={wrap ? v.measureElement : undefined}
                 data-index={vi.index}
                 className="log-row"

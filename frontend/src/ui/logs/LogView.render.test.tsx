@@ -52,6 +52,21 @@ test('appending 1,000 lines to 100,000 renders only the rows that come into view
   console.log(`append 1,000 to ${BOUND.toLocaleString()} while following (jsdom): median ${times[2]!.toFixed(1)} ms, at most ${inView} rows rendered`)
 })
 
+test('following at the bound, the rows in view stay the same elements and show the new lines', () => {
+  const all = lines(0, BOUND + 2000)
+  const { rerender } = render(<LogView {...props(all.slice(0, BOUND))} />)
+  settle()
+  const rows = screen.getAllByRole('listitem')
+  // The view's 20 rows (400 px), and two above them.
+  expect(rows).toHaveLength(22)
+  rerender(<LogView {...props(all.slice(2000, BOUND + 2000))} />)
+  settle()
+  const after = screen.getAllByRole('listitem')
+  expect(after).toHaveLength(rows.length)
+  expect(after.filter((r, i) => r !== rows[i])).toEqual([])
+  expect(after.at(-1)).toHaveTextContent(`line ${BOUND + 1999}`)
+})
+
 test('while paused, appending 1,000 lines renders no row again', () => {
   const all = lines(0, BOUND + 2000)
   const { rerender } = render(<LogView {...props(all.slice(0, BOUND))} />)
@@ -63,6 +78,8 @@ test('while paused, appending 1,000 lines renders no row again', () => {
   })
   expect(screen.getByRole('status', { name: 'Follow' })).toHaveTextContent('Paused')
   const before = screen.getAllByRole('listitem').map((r) => r.textContent)
+  // Paused, twelve rows on each side of the view's 20 are ready for a scroll.
+  expect(before).toHaveLength(44)
 
   vi.mocked(rowPieces).mockClear()
   const t0 = performance.now()
