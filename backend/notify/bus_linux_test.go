@@ -43,27 +43,6 @@ func (c *clickTest) notify(t *testing.T, title string, target Target) notifytest
 		func(n notifytest.Notification) bool { return n.Summary == title })
 }
 
-func (c *clickTest) wantClick(t *testing.T, want Target) {
-	t.Helper()
-	select {
-	case got := <-c.clicks:
-		if got != want {
-			t.Fatalf("click opened %+v, want %+v", got, want)
-		}
-	case <-time.After(5 * time.Second):
-		t.Fatalf("no click reported for %+v within 5 s", want)
-	}
-}
-
-func (c *clickTest) wantNoClick(t *testing.T, why string) {
-	t.Helper()
-	select {
-	case got := <-c.clicks:
-		t.Fatalf("%s, yet a click opened %+v", why, got)
-	case <-time.After(300 * time.Millisecond):
-	}
-}
-
 // TestClickOpensItsTarget clicks notifications on a service that shows
 // actions: the notification itself ("default") and its "Open logs" button
 // each report the Target it was sent with; another action, or a
@@ -83,13 +62,13 @@ func TestClickOpensItsTarget(t *testing.T) {
 	second := c.notify(t, "db was killed by the kernel (out of memory)", db)
 
 	c.bus.Invoke(t, second.ID, ActionOpenLogs)
-	c.wantClick(t, db)
+	wantClick(t, c.clicks, db)
 	c.bus.Invoke(t, first.ID, "default")
-	c.wantClick(t, web)
+	wantClick(t, c.clicks, web)
 
 	third := c.notify(t, "web-1 died unexpectedly (exit 2)", web)
 	c.bus.Invoke(t, third.ID, "snooze")
-	c.wantNoClick(t, "an action the notifier never sent was invoked")
+	wantNoClick(t, c.clicks, "an action the notifier never sent was invoked", 300*time.Millisecond)
 
 	// Another client on the bus cannot click it, nor crash the notifier
 	// with a signal the service would never send.
@@ -104,14 +83,14 @@ func TestClickOpensItsTarget(t *testing.T) {
 	if err := rogue.Emit("/org/freedesktop/Notifications", "org.freedesktop.Notifications.ActionInvoked", "not an id"); err != nil {
 		t.Fatal(err)
 	}
-	c.wantNoClick(t, "another client than the service sent the click")
+	wantNoClick(t, c.clicks, "another client than the service sent the click", 300*time.Millisecond)
 
 	plain := c.notify(t, "about nothing", Target{})
 	if len(plain.Actions) != 0 {
 		t.Errorf("a notification about nothing offers actions %q", plain.Actions)
 	}
 	c.bus.Invoke(t, plain.ID, "default")
-	c.wantNoClick(t, "the notification named nothing to open")
+	wantNoClick(t, c.clicks, "the notification named nothing to open", 300*time.Millisecond)
 }
 
 // TestServiceWithoutActionsGetsTheClickOnly: a service that does not
@@ -125,7 +104,7 @@ func TestServiceWithoutActionsGetsTheClickOnly(t *testing.T) {
 		t.Errorf("actions %q, want only the default", keys)
 	}
 	c.bus.Invoke(t, got.ID, "default")
-	c.wantClick(t, web)
+	wantClick(t, c.clicks, web)
 }
 
 // TestBusRestartLosesNoLaterNotification restarts the session bus between
@@ -139,13 +118,13 @@ func TestBusRestartLosesNoLaterNotification(t *testing.T) {
 	c.bus.Restart(t)
 	after := c.notify(t, "right after the restart", web) // before the notifier can have seen the drop
 	c.bus.Invoke(t, after.ID, "default")
-	c.wantClick(t, web)
+	wantClick(t, c.clicks, web)
 
 	c.bus.Restart(t)
 	time.Sleep(500 * time.Millisecond) // this time the drop is seen first
 	later := c.notify(t, "a while after the restart", web)
 	c.bus.Invoke(t, later.ID, ActionOpenLogs)
-	c.wantClick(t, web)
+	wantClick(t, c.clicks, web)
 }
 
 // TestClosedNotificationsAreForgotten: the notifier remembers what a click
@@ -168,7 +147,7 @@ func TestClosedNotificationsAreForgotten(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 	c.bus.Invoke(t, got.ID, "default")
-	c.wantNoClick(t, "the notification was closed before")
+	wantNoClick(t, c.clicks, "the notification was closed before", 300*time.Millisecond)
 
 	var ids []uint32
 	for i := range maxPending + 5 {

@@ -25,27 +25,6 @@ func newToasterTest(pushErr error) *toasterTest {
 	return tt
 }
 
-func (tt *toasterTest) wantClick(t *testing.T, want Target) {
-	t.Helper()
-	select {
-	case got := <-tt.clicks:
-		if got != want {
-			t.Fatalf("click opened %+v, want %+v", got, want)
-		}
-	case <-time.After(5 * time.Second):
-		t.Fatalf("no click reported for %+v within 5 s", want)
-	}
-}
-
-func (tt *toasterTest) wantNoClick(t *testing.T, why string) {
-	t.Helper()
-	select {
-	case got := <-tt.clicks:
-		t.Fatalf("%s, yet a click opened %+v", why, got)
-	case <-time.After(100 * time.Millisecond):
-	}
-}
-
 func TestToasterPushesTheToastAndReportsItsClicks(t *testing.T) {
 	tt := newToasterTest(nil)
 	target := Target{Key: "default/c0ffee", Name: "job-1"}
@@ -65,9 +44,9 @@ func TestToasterPushesTheToastAndReportsItsClicks(t *testing.T) {
 	// What Windows hands the activator: the toast's launch argument for a
 	// click on it, the button's arguments for "Open logs"; both the same.
 	tt.activated(*p.Launch)
-	tt.wantClick(t, target)
+	wantClick(t, tt.clicks, target)
 	tt.activated(p.Actions[0].Actions[0].Arguments)
-	tt.wantClick(t, target)
+	wantClick(t, tt.clicks, target)
 }
 
 func TestToasterIgnoresActivationsNotItsOwn(t *testing.T) {
@@ -75,7 +54,7 @@ func TestToasterIgnoresActivationsNotItsOwn(t *testing.T) {
 	for _, args := range []string{"", "https://example.com/", activationScheme + "!!!"} {
 		tt.activated(args)
 	}
-	tt.wantNoClick(t, "no activation carried a Target")
+	wantNoClick(t, tt.clicks, "no activation carried a Target", 100*time.Millisecond)
 }
 
 func TestClosedToasterNeitherShowsNorReports(t *testing.T) {
@@ -94,7 +73,7 @@ func TestClosedToasterNeitherShowsNorReports(t *testing.T) {
 		t.Errorf("pushed %d toasts after close", len(tt.pushed))
 	}
 	tt.activated(arg)
-	tt.wantNoClick(t, "the toaster was closed")
+	wantNoClick(t, tt.clicks, "the toaster was closed", 100*time.Millisecond)
 }
 
 func TestToasterPassesOnAFailedPush(t *testing.T) {
