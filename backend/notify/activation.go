@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/dockpulse/dockpulse/backend/model"
 )
 
 // openLogsLabel is the label of the button that opens a notification's
@@ -35,35 +37,26 @@ func activationArgument(t Target) (string, error) {
 func parseActivation(arg string) (Target, error) {
 	encoded, ok := strings.CutPrefix(arg, activationScheme)
 	if !ok {
-		return Target{}, fmt.Errorf("activation argument %q: does not start with %q", shorten(arg), activationScheme)
+		return Target{}, fmt.Errorf("activation argument %q: does not start with %q", model.Cut(arg, model.MaxWord), activationScheme)
 	}
 	data, err := base64.RawURLEncoding.DecodeString(encoded)
 	if err != nil {
-		return Target{}, fmt.Errorf("activation argument %q: %w", shorten(arg), err)
+		return Target{}, fmt.Errorf("activation argument %q: %w", model.Cut(arg, model.MaxWord), err)
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	var t Target
 	if err := dec.Decode(&t); err != nil {
-		return Target{}, fmt.Errorf("activation argument %q: decode target: %w", shorten(arg), err)
+		return Target{}, fmt.Errorf("activation argument %q: decode target: %w", model.Cut(arg, model.MaxWord), err)
 	}
 	if dec.More() {
-		return Target{}, fmt.Errorf("activation argument %q: more than one target", shorten(arg))
+		return Target{}, fmt.Errorf("activation argument %q: more than one target", model.Cut(arg, model.MaxWord))
 	}
 	if t.Key == "" {
-		return Target{}, fmt.Errorf("activation argument %q: %w", shorten(arg), errNoKey)
+		return Target{}, fmt.Errorf("activation argument %q: %w", model.Cut(arg, model.MaxWord), errNoKey)
 	}
 	return t, nil
 }
 
 // errNoKey is a decoded Target that names no container: nothing to open.
 var errNoKey = errors.New("the target names no container")
-
-// shorten cuts an argument to quote in an error to a readable length.
-func shorten(s string) string {
-	const max = 80
-	if len(s) <= max {
-		return s
-	}
-	return s[:max] + "…"
-}
