@@ -41,7 +41,7 @@ func TestWithReadBuffer(t *testing.T) {
 	// 19.5 KB: a unix socket's buffer holds a few hundred small writes,
 	// whatever their bytes, so all of it waits there for the client.
 	const lines, lineBytes = 150, 130
-	var sent chan struct{}
+	sent := make(chan struct{}, 1) // a stream's every line is written
 	engine := &httptest.Server{Listener: ln, Config: &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !strings.HasSuffix(r.URL.Path, "/logs") {
 			http.NotFound(w, r)
@@ -54,14 +54,13 @@ func TestWithReadBuffer(t *testing.T) {
 			_, _ = w.Write(line)
 			w.(http.Flusher).Flush() // a chunk each
 		}
-		close(sent)
+		sent <- struct{}{}
 	})}}
 	engine.Start()
 	defer engine.Close()
 
 	reads := func(opts ...client.Opt) int64 {
 		t.Helper()
-		sent = make(chan struct{})
 		var n atomic.Int64
 		dial := func(ctx context.Context, _, _ string) (net.Conn, error) {
 			c, err := (&net.Dialer{}).DialContext(ctx, "unix", sock)
