@@ -196,26 +196,20 @@ export function LogList({
     const end = Math.max(0, total - (v.scrollRect?.height ?? 0))
     if (v.scrollOffset !== end) v.scrollOffset = end
   }
-  const endTop = useRef(0)
   useLayoutEffect(() => {
     const el = scroller.current
     if (!el || !following || lines.length === 0) return
-    endTop.current = total
-    if (endFrame.current) return
     endFrame.current = requestAnimationFrame(() => {
       endFrame.current = 0
-      if (!latest.current.following) return
-      el.scrollTop = endTop.current
+      el.scrollTop = total
       lastTop.current = el.scrollTop
     })
-  }, [following, lines, total])
-  useEffect(
-    () => () => {
+    // The next commit asks for its own frame; a pause or unmount asks for none.
+    return () => {
       cancelAnimationFrame(endFrame.current)
       endFrame.current = 0
-    },
-    [],
-  )
+    }
+  }, [following, lines, total])
 
   // Following again starts the lines at their start, wherever a match had taken the view sideways.
   useLayoutEffect(() => {
