@@ -27,10 +27,11 @@ import (
 // lines a second competes with the state stream's client only as `docker
 // logs -f` does, for the machine's cores, and not for the measuring
 // process's threads, heap and collector. It counts the lines of each
-// logs.lines message without decoding them: in the JSON the server writes,
-// `{"engine":` opens each line and cannot appear inside a string, where a
-// quote is escaped (and likewise `"time":"`). It checks every message's seq
-// and decodes the rare others (skip notices, states) in full.
+// logs.lines message without decoding them: in the JSON the server writes
+// (one array per field), the lines are the numbers of `"container":[…]`,
+// and the times the strings of `"time":[…]`, whose keys cannot appear inside
+// a string, where a quote is escaped. It checks every message's seq and
+// decodes the rare others (skip notices, states) in full.
 const (
 	logsReaderEnv      = "DOCKPULSE_BENCH_LOGS_READER" // the socket's URL, without the token
 	logsReaderTokenEnv = "DOCKPULSE_BENCH_LOGS_TOKEN"  // not on the command line, which any user can read
@@ -148,8 +149,9 @@ func readLogsCounting(u, token string, update func(func(*logsReaderCounts))) err
 
 var (
 	linesPrefix = []byte(`{"v":` + strconv.Itoa(protocol.Version) + `,"type":"` + protocol.TypeLogsLines + `","seq":`)
-	lineStart   = []byte(`{"engine":`)
-	timeKey     = []byte(`"time":"`)
+	containerKey = []byte(`"container":[`)
+	timeKey      = []byte(`"time":["`)
+	timeEnd      = []byte(`"],"stream":[`)
 )
 
 // countMessage counts one message, which must carry seq.
@@ -159,8 +161,8 @@ func countMessage(m []byte, seq uint64, update func(func(*logsReaderCounts))) er
 		if !bytes.HasPrefix(rest, append(digits, ',')) {
 			return fmt.Errorf("logs.lines out of sequence, want seq %d: %.80s", seq, m)
 		}
-		n := bytes.Count(rest, lineStart)
-		first, last := timeAt(rest, bytes.Index(rest, timeKey)), timeAt(rest, bytes.LastIndex(rest, timeKey))
+		n := countLines(rest)
+		first, last := times(rest)
 		if n == 0 || first == "" || last == "" {
 			return fmt.Errorf("logs.lines without lines: %.80s", m)
 		}
@@ -194,18 +196,39 @@ func countMessage(m []byte, seq uint64, update func(func(*logsReaderCounts))) er
 	return nil
 }
 
-// timeAt is the time whose key starts at i in m (a line's time has no
-// escapes).
-func timeAt(m []byte, i int) string {
+// countLines is the number of elements of the message's container array.
+func countLines(m []byte) int {
+	i := bytes.Index(m, containerKey)
 	if i < 0 {
-		return ""
+		return 0
+	}
+	v := m[i+len(containerKey):]
+	end := bytes.IndexByte(v, ']')
+	if end <= 0 {
+		return 0
+	}
+	return bytes.Count(v[:end], []byte{','}) + 1
+}
+
+// times are the first and the last element of the message's time array (a
+// line's time has no escapes).
+func times(m []byte) (first, last string) {
+	i := bytes.Index(m, timeKey)
+	if i < 0 {
+		return "", ""
 	}
 	v := m[i+len(timeKey):]
-	end := bytes.IndexByte(v, '"')
+	end := bytes.Index(v, timeEnd)
 	if end < 0 {
-		return ""
+		return "", ""
 	}
-	return string(v[:end])
+	v = v[:end]
+	if j := bytes.IndexByte(v, '"'); j >= 0 {
+		first = string(v[:j])
+	} else {
+		first = string(v)
+	}
+	return first, string(v[bytes.LastIndexByte(v, '"')+1:])
 }
 
 // logsReader is the parent's handle on the child.

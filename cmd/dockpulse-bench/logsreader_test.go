@@ -14,7 +14,7 @@ import (
 // its lines.
 func TestCountMessage(t *testing.T) {
 	lines := []logs.Line{
-		{Engine: "local", ID: "c", Time: "2026-12-02T06:43:20.000000001Z", Stream: logs.Stdout, Text: `{"engine":"x","time":"y"}`},
+		{Engine: "local", ID: "c", Time: "2026-12-02T06:43:20.000000001Z", Stream: logs.Stdout, Text: `{"engine":"x","time":"y"} "container":[1,2] "time":["z"],"stream":[`},
 		{Engine: "local", ID: "c", Time: "2026-12-02T06:43:20.000000002Z", Stream: logs.Stderr, Text: strings.Repeat("é", 10)},
 		{Engine: "local", ID: "c", Time: "2026-12-02T06:43:20.000000003Z", Stream: logs.Stdout, Text: `"time":"` + "\n", Partial: true},
 	}
@@ -26,18 +26,24 @@ func TestCountMessage(t *testing.T) {
 	if c.lines != 3 || c.first != lines[0].Time || c.last != lines[2].Time {
 		t.Fatalf("counted %+v, want 3 lines from %s to %s", c, lines[0].Time, lines[2].Time)
 	}
-	if err := countMessage(protocol.AppendLogsLines(nil, 9, lines), 8, update); err == nil {
-		t.Fatal("a message of seq 9 where 8 was due: no error")
+	if err := countMessage(protocol.AppendLogsLines(nil, 8, lines[1:2]), 8, update); err != nil {
+		t.Fatal(err)
 	}
-	skip, err := protocol.Encode(protocol.TypeLogsSkipped, 8, protocol.LogsSkipped{Engine: "local", ID: "c", Count: 5, From: lines[0].Time, To: lines[2].Time})
+	if c.lines != 4 || c.last != lines[1].Time {
+		t.Fatalf("after a message of one line: %+v, want 4 lines, the last at %s", c, lines[1].Time)
+	}
+	if err := countMessage(protocol.AppendLogsLines(nil, 10, lines), 9, update); err == nil {
+		t.Fatal("a message of seq 10 where 9 was due: no error")
+	}
+	skip, err := protocol.Encode(protocol.TypeLogsSkipped, 9, protocol.LogsSkipped{Engine: "local", ID: "c", Count: 5, From: lines[0].Time, To: lines[2].Time})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := countMessage(skip, 8, update); err != nil {
+	if err := countMessage(skip, 9, update); err != nil {
 		t.Fatal(err)
 	}
-	if c.skipped != 5 || c.lines != 3 {
-		t.Fatalf("after the notice: %+v, want 3 lines and 5 skipped", c)
+	if c.skipped != 5 || c.lines != 4 {
+		t.Fatalf("after the notice: %+v, want 4 lines and 5 skipped", c)
 	}
 	// The report the parent reads back.
 	back, err := parseCounts(c.String())

@@ -135,8 +135,9 @@ func (c *LogsClient) add(env protocol.Envelope, at time.Time) error {
 	switch env.Type {
 	case protocol.TypeLogsLines:
 		var b protocol.LogsLines
-		err = json.Unmarshal(env.Data, &b)
-		item.Lines = b.Lines
+		if err = json.Unmarshal(env.Data, &b); err == nil {
+			item.Lines, err = b.Lines()
+		}
 	case protocol.TypeLogsSkipped:
 		item.Skipped = &protocol.LogsSkipped{}
 		err = json.Unmarshal(env.Data, item.Skipped)

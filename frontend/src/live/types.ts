@@ -311,7 +311,23 @@ export interface LogHello {
 }
 
 /** A batch of lines, in time order. */
+/**
+ * A logs.lines batch as sent: one array per field, one element per line
+ * (cut and partial only when a line of the batch has one), each line's
+ * container an index into containers.
+ */
 export interface LogBatch {
+  containers: ContainerKey[]
+  container: number[]
+  time: string[]
+  stream: string[]
+  text: string[]
+  cut?: number[]
+  partial?: boolean[]
+}
+
+/** A logs.lines batch once checked (logs/protocol.ts): its lines, in time order. */
+export interface LogLines {
   lines: LogLine[]
 }
 
@@ -380,11 +396,18 @@ export interface LastWords {
 
 export type LogHelloMessage = Envelope<'logs.hello', LogHello>
 export type LogLinesMessage = Envelope<'logs.lines', LogBatch>
+/** A logs.lines message once checked (logs/protocol.ts): its batch made lines again. */
+export interface LogLinesChecked {
+  v: typeof PROTOCOL_VERSION
+  type: 'logs.lines'
+  seq: number
+  data: LogLines
+}
 export type LogSkippedMessage = Envelope<'logs.skipped', LogSkipped>
 export type LogStateMessage = Envelope<'logs.state', LogState>
 
 /** What the logs socket sends, after validation (logs/protocol.ts). */
-export type LogServerMessage = LogHelloMessage | LogLinesMessage | LogSkippedMessage | LogStateMessage
+export type LogServerMessage = LogHelloMessage | LogLinesChecked | LogSkippedMessage | LogStateMessage
 
 /** Shape of the serve-mode HTTP API's error bodies. */
 export interface ApiError {

@@ -11,6 +11,8 @@ import type {
   DockerEvent,
   EngineInfo,
   Hello,
+  LogBatch,
+  LogLine,
   ServerMessage,
   Snapshot,
   Stats,
@@ -230,4 +232,24 @@ export class FakeWebSocket implements WebSocketLike {
     this.deliver(msg.hello(helloData))
     this.deliver(msg.snapshot(snap))
   }
+}
+
+/** A logs.lines batch of these lines as the server sends it: one array per field. */
+export function logBatch(lines: readonly LogLine[]): LogBatch {
+  const containers: ContainerKey[] = []
+  const index = (l: LogLine) => {
+    let i = containers.findIndex((c) => c.engine === l.engine && c.id === l.id)
+    if (i < 0) i = containers.push({ engine: l.engine, id: l.id }) - 1
+    return i
+  }
+  const batch: LogBatch = {
+    containers,
+    container: lines.map(index),
+    time: lines.map((l) => l.time),
+    stream: lines.map((l) => l.stream),
+    text: lines.map((l) => l.text),
+  }
+  if (lines.some((l) => l.cut)) batch.cut = lines.map((l) => l.cut ?? 0)
+  if (lines.some((l) => l.partial)) batch.partial = lines.map((l) => l.partial === true)
+  return batch
 }

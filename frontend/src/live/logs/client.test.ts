@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { FakeWebSocket } from '../../livetest'
+import { FakeWebSocket, logBatch } from '../../livetest'
 import { BackendError } from '../backend'
 import type { LastWords, LogLine, LogPage, LogQuery } from '../types'
 import { LogsClient, type LogTarget, type LogsBackend, type LogsClientOptions } from './client'
@@ -28,7 +28,7 @@ const hello = (ids = ['web']) => {
   seq = 0
   return env('logs.hello', { containers: ids.map((id) => ({ engine: 'default', id, name: `${id}-1`, tty: false })), maxLineBytes: 65536 })
 }
-const lines = (...l: LogLine[]) => env('logs.lines', { lines: l })
+const lines = (...l: LogLine[]) => env('logs.lines', logBatch(l))
 
 type PageHandler = (id: string, q: Partial<LogQuery>) => Promise<LogPage>
 
@@ -83,7 +83,7 @@ describe('LogsClient', () => {
     const first = FakeWebSocket.last
     first.deliver(hello())
     first.deliver(lines(line(1)))
-    first.deliver(env('logs.lines', { lines: [line(2)] }, 5)) // 3 and 4 never came
+    first.deliver(env('logs.lines', logBatch([line(2)]), 5)) // 3 and 4 never came
     expect(first.closedWith?.code).toBe(4000)
     await settle()
     expect(c.getState().status.text).toMatch(/missed log messages: expected seq 3, got 5/)
@@ -92,7 +92,7 @@ describe('LogsClient', () => {
     expect(FakeWebSocket.instances).toHaveLength(2)
     expect(urls[1]).toEqual({ ids: ['web'], from: { since: T(1) } })
     FakeWebSocket.last.deliver(hello())
-    FakeWebSocket.last.deliver(env('logs.lines', { lines: [{ ...line(2), time: '06:43:02' }] }))
+    FakeWebSocket.last.deliver(env('logs.lines', logBatch([{ ...line(2), time: '06:43:02' }])))
     expect(FakeWebSocket.last.closedWith?.code).toBe(4000)
     c.stop()
   })

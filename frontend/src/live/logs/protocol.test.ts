@@ -1,14 +1,16 @@
 import { describe, expect, it } from 'vitest'
+import { logBatch } from '../../livetest'
 import { ProtocolError } from '../protocol'
+import type { LogLine } from '../types'
 import { parseLastWords, parseLogMessage, parseLogPage } from './protocol'
 
 const time = '2026-12-02T06:43:20.558123456Z'
-const line = { engine: 'default', id: 'c0ffee', time, stream: 'stderr', text: '<b>not html</b>' }
+const line: LogLine = { engine: 'default', id: 'c0ffee', time, stream: 'stderr', text: '<b>not html</b>' }
 const frame = (type: string, data: unknown, seq = 1) => JSON.stringify({ v: 2, type, seq, data })
 
 describe('parseLogMessage', () => {
   it('reads each message type of the logs socket', () => {
-    expect(parseLogMessage(frame('logs.lines', { lines: [{ ...line, cut: 12, partial: false }] }))).toEqual({
+    expect(parseLogMessage(frame('logs.lines', logBatch([{ ...line, cut: 12, partial: false }])))).toEqual({
       v: 2,
       type: 'logs.lines',
       seq: 1,
@@ -22,14 +24,29 @@ describe('parseLogMessage', () => {
     expect(parseLogMessage(frame('logs.future', {}, 4))).toEqual({ type: 'unknown', rawType: 'logs.future', seq: 4 })
   })
 
+  it('makes a batch of several containers lines again', () => {
+    const db: LogLine = { engine: 'default', id: 'decaf0', time, stream: 'stdout', text: 'ready' }
+    const sent = [line, db, { ...line, text: 'partial', partial: true }, { ...db, engine: 'remote' }]
+    const msg = parseLogMessage(frame('logs.lines', logBatch(sent)))
+    expect(msg).toEqual({ v: 2, type: 'logs.lines', seq: 1, data: { lines: sent } })
+    expect(parseLogMessage(frame('logs.lines', logBatch([])))).toEqual({ v: 2, type: 'logs.lines', seq: 1, data: { lines: [] } })
+  })
+
   it('refuses what it cannot trust', () => {
     const bad = [
       'not json',
-      JSON.stringify({ v: 1, type: 'logs.lines', seq: 1, data: { lines: [] } }),
-      frame('logs.lines', { lines: [line] }, 0),
-      frame('logs.lines', { lines: [{ ...line, time: '2026-12-02T06:43:20.558Z' }] }),
-      frame('logs.lines', { lines: [{ ...line, stream: 'tty' }] }),
-      frame('logs.lines', { lines: [{ ...line, text: 5 }] }),
+      JSON.stringify({ v: 1, type: 'logs.lines', seq: 1, data: logBatch([]) }),
+      frame('logs.lines', logBatch([line]), 0),
+      frame('logs.lines', { lines: [line] }), // one object per line: not this protocol's shape
+      frame('logs.lines', { ...logBatch([line]), time: ['2026-12-02T06:43:20.558Z'] }),
+      frame('logs.lines', { ...logBatch([line]), stream: ['tty'] }),
+      frame('logs.lines', { ...logBatch([line]), text: [5] }),
+      frame('logs.lines', { ...logBatch([line, line]), text: ['one'] }),
+      frame('logs.lines', { ...logBatch([line]), cut: [] }),
+      frame('logs.lines', { ...logBatch([line]), cut: [-1] }),
+      frame('logs.lines', { ...logBatch([line]), container: [1] }),
+      frame('logs.lines', { ...logBatch([line]), container: ['0'] }),
+      frame('logs.lines', { ...logBatch([line]), containers: [{ engine: 'default' }] }),
       frame('logs.skipped', { engine: 'default', id: 'c', count: -1, from: time, to: time }),
       frame('logs.state', { engine: 'default', id: 'c', state: 'sleeping' }),
     ]

@@ -59,6 +59,54 @@ export function parseLines(value: unknown, where: string): LogLine[] {
   return arrayOf<unknown>(value).map((l, i) => parseLine(l, `${where}[${i}]`))
 }
 
+/** The array field of a logs.lines batch, of n elements (n < 0: any number). */
+function column(data: Record<string, unknown>, field: string, n: number): unknown[] {
+  const value = data[field]
+  if (!Array.isArray(value)) throw new ProtocolError(`logs.lines.${field}: not a list`)
+  if (n >= 0 && value.length !== n) throw new ProtocolError(`logs.lines.${field}: ${value.length} for ${n} lines`)
+  return value
+}
+
+/**
+ * Makes a logs.lines batch (one array per field, docs/protocol.md) lines
+ * again, each checked as parseLine checks one. The lines of a container
+ * share its engine and ID strings.
+ */
+export function parseBatch(data: Record<string, unknown>): LogLine[] {
+  const containers = column(data, 'containers', -1).map((c, i) => {
+    if (!isObject(c)) throw new ProtocolError(`logs.lines.containers[${i}]: not an object`)
+    return { engine: str(`logs.lines.containers[${i}].engine`, c.engine), id: str(`logs.lines.containers[${i}].id`, c.id) }
+  })
+  const container = column(data, 'container', -1)
+  const n = container.length
+  const times = column(data, 'time', n)
+  const streams = column(data, 'stream', n)
+  const texts = column(data, 'text', n)
+  const cuts = data.cut === undefined ? null : column(data, 'cut', n)
+  const partials = data.partial === undefined ? null : column(data, 'partial', n)
+  const lines = new Array<LogLine>(n)
+  for (let i = 0; i < n; i++) {
+    const k = container[i]
+    const c = typeof k === 'number' ? containers[k] : undefined
+    if (!c) throw new ProtocolError(`logs.lines.container[${i}]: ${String(container[i])} is not one of ${containers.length}`)
+    const stream = streams[i]
+    if (stream !== 'stdout' && stream !== 'stderr') throw new ProtocolError(`logs.lines.stream[${i}]: ${String(stream)}`)
+    const t = times[i]
+    const text = texts[i]
+    const line: LogLine = {
+      engine: c.engine,
+      id: c.id,
+      time: typeof t === 'string' && TIME.test(t) ? t : time(`logs.lines.time[${i}]`, t),
+      stream,
+      text: typeof text === 'string' ? text : str(`logs.lines.text[${i}]`, text),
+    }
+    if (cuts && cuts[i] !== 0) line.cut = count(`logs.lines.cut[${i}]`, cuts[i])
+    if (partials && partials[i] === true) line.partial = true
+    lines[i] = line
+  }
+  return lines
+}
+
 /** A message type this client does not know: it advances seq and changes nothing. */
 export interface UnknownLogMessage {
   type: 'unknown'
@@ -89,7 +137,7 @@ export function parseLogMessage(text: string): LogServerMessage | UnknownLogMess
         },
       }
     case 'logs.lines':
-      return { v, type, seq, data: { lines: parseLines(data.lines, 'logs.lines') } }
+      return { v, type, seq, data: { lines: parseBatch(data) } }
     case 'logs.skipped':
       return {
         v,

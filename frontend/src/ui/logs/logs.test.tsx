@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { App } from '../../App'
 import { LiveProvider, LogsProvider, createLiveStore, type LastWords, type LiveStore, type LogLine, type LogsBackend } from '../../live'
 import { BackendError } from '../../live/backend'
-import { FakeWebSocket, ManualScheduler, container, engine, event, msg } from '../../livetest'
+import { FakeWebSocket, ManualScheduler, container, engine, event, logBatch, msg } from '../../livetest'
 
 const T = (s: number) => `2026-12-02T06:43:${String(s).padStart(2, '0')}.000000000Z`
 const line = (id: string, s: number, text: string): LogLine => ({ engine: 'local', id, time: T(s), stream: 'stdout', text })
@@ -69,7 +69,7 @@ describe('logs in the app', () => {
     expect(backend.urls[0]).toBe('ws://127.0.0.1:9/ws/logs?engine=local&id=web&{"tail":500}')
     const ws = FakeWebSocket.last
     deliver(ws, 1, 'logs.hello', { containers: [{ engine: 'local', id: 'web', name: 'web-1', tty: false }], maxLineBytes: 65536 })
-    deliver(ws, 2, 'logs.lines', { lines: [line('web', 1, 'GET / 200'), line('web', 2, '<b>not bold</b>')] })
+    deliver(ws, 2, 'logs.lines', logBatch([line('web', 1, 'GET / 200'), line('web', 2, '<b>not bold</b>')]))
     const panel = within(details).getByRole('tabpanel', { name: 'Logs of web-1' })
     expect(await within(panel).findByText('GET / 200')).toBeInTheDocument()
     expect(within(panel).getByText('<b>not bold</b>')).toBeInTheDocument()
