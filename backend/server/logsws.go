@@ -60,10 +60,13 @@ const (
 // for the next to fill up, so that a flood goes out in fewer, fuller
 // messages (fewer writes, and a wakeup of the writer per message rather
 // than per read of the engine's stream). A line after a quiet spell goes
-// out at once; one during a flood waits at most fillWait more.
+// out at once; one during a flood waits at most fillWait more. fillWait is
+// a frame at 60 Hz: a browser shows no line sooner than its next frame,
+// and each message costs its renderer's main thread about as much to
+// receive as to parse, whatever its size (docs/performance.md).
 const (
 	floodGap = 10 * time.Millisecond
-	fillWait = 4 * time.Millisecond
+	fillWait = 16 * time.Millisecond
 )
 
 // errLogsRemoved ends a logs socket once every container it followed was
