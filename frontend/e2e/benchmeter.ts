@@ -358,3 +358,89 @@ export function describeWindow(f: WindowFigures, prefix: string): string[] {
     `${prefix}frames: ${f.frames} (${((f.frames * 1000) / f.windowMs).toFixed(0)}/s), worst gap ${f.worstFrameGapMs.toFixed(0)} ms, gaps over 50 ms: ${f.framesOver50ms}`,
   ]
 }
+
+export interface TraceRun {
+  stop(dir: string, tag: string): Promise<string[]>
+}
+
+interface TraceEvent {
+  ph: string
+  name: string
+  pid: number
+  tid: number
+  ts: number
+  dur?: number
+  /** The thread's CPU time within the event (dur is wall time). */
+  tdur?: number
+  args?: { name?: string }
+}
+
+/**
+ * Starts a Chrome trace of the page (the timeline's categories): where the
+ * renderer's main thread went by trace event, the browser's own work (style,
+ * layout, paint, message delivery, the collector) as well as JavaScript,
+ * which a JavaScript profile cannot split.
+ */
+export async function startTrace(page: Page): Promise<TraceRun> {
+  const browser = page.context().browser()!
+  await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'blink', 'toplevel', 'loading'] })
+  return {
+    async stop(dir, tag) {
+      const buf = await browser.stopTracing()
+      mkdirSync(dir, { recursive: true })
+      const file = join(dir, `${tag}.trace.json`)
+      writeFileSync(file, buf)
+      const events = (JSON.parse(buf.toString('utf8')) as { traceEvents: TraceEvent[] }).traceEvents
+      return [`${tag}: trace in ${file}`, ...summarizeTrace(events).map((l) => `  ${l}`)]
+    },
+  }
+}
+
+/**
+ * The renderer main threads' time by trace event: each complete event's
+ * self time (its length less that of the events inside it), the largest
+ * first, and the top-level tasks' total. Then the long tasks (over 50 ms of
+ * wall time) with the CPU time the thread had in each: on a machine whose
+ * cores are all busy, a task's wall time is its work plus its wait for a
+ * core, and only the first is the page's.
+ */
+export function summarizeTrace(events: readonly TraceEvent[]): string[] {
+  const mains = new Set(events.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`))
+  const byThread = new Map<string, TraceEvent[]>()
+  for (const e of events) {
+    const t = `${e.pid}:${e.tid}`
+    if (e.ph !== 'X' || e.dur === undefined || !mains.has(t)) continue
+    let list = byThread.get(t)
+    if (!list) byThread.set(t, (list = []))
+    list.push(e)
+  }
+  const self = new Map<string, number>()
+  let tasks = 0
+  let tasksCpu = 0
+  const long: { wall: number; cpu: number }[] = []
+  for (const list of byThread.values()) {
+    list.sort((a, b) => a.ts - b.ts || b.dur! - a.dur!)
+    const stack: { end: number; name: string }[] = []
+    for (const e of list) {
+      while (stack.length > 0 && stack.at(-1)!.end <= e.ts) stack.pop()
+      const parent = stack.at(-1)
+      if (parent) self.set(parent.name, (self.get(parent.name) ?? 0) - e.dur!)
+      else {
+        tasks += e.dur!
+        tasksCpu += e.tdur ?? 0
+        if (e.dur! > 50_000) long.push({ wall: e.dur!, cpu: e.tdur ?? 0 })
+      }
+      self.set(e.name, (self.get(e.name) ?? 0) + e.dur!)
+      stack.push({ end: e.ts + e.dur!, name: e.name })
+    }
+  }
+  const ms = (us: number) => `${(us / 1000).toFixed(0)} ms`
+  const top = [...self.entries()].sort((a, b) => b[1] - a[1]).slice(0, 18)
+  long.sort((a, b) => b.wall - a.wall)
+  return [
+    `main thread: top-level events ${ms(tasks)} of wall time, ${ms(tasksCpu)} of CPU; self time (wall) by event:`,
+    ...top.map(([name, us]) => `  ${ms(us).padStart(8)}  ${name}`),
+    `long tasks (over 50 ms of wall time): ${long.length}; over 50 ms of CPU: ${long.filter((l) => l.cpu > 50_000).length}; the CPU of the longest is ${long.length ? ms(Math.max(...long.map((l) => l.cpu))) : '-'}`,
+    ...long.slice(0, 10).map((l) => `  ${ms(l.wall).padStart(8)} wall, ${ms(l.cpu)} CPU`),
+  ]
+}

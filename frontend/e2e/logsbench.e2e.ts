@@ -23,11 +23,14 @@
 //                                  (before and after a change)
 //   DOCKPULSE_BENCH_PROFILE=DIR    a CPU profile of each window into DIR, and where
 //                                  the main thread went (as in bench.e2e.ts)
+//   DOCKPULSE_BENCH_TRACE=DIR      a Chrome trace of each window into DIR, and the
+//                                  main thread's time by trace event (style, layout,
+//                                  paint, message delivery and JavaScript apart)
 
 import { cpus } from 'node:os'
 import type { Browser, Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { describeWindow, median, observeLongTasks, startProfile, startWindow, sum, type WindowFigures } from './benchmeter'
+import { describeWindow, median, observeLongTasks, startProfile, startTrace, startWindow, sum, type WindowFigures } from './benchmeter'
 import {
   connectionStatus,
   createContainer,
@@ -54,6 +57,7 @@ const RUNNING = Number(process.env.DOCKPULSE_BENCH_RUNNING ?? 20)
 const THROTTLE = (process.env.DOCKPULSE_BENCH_THROTTLE ?? '1,4').split(',').map(Number)
 const ROUNDS = Number(process.env.DOCKPULSE_BENCH_ROUNDS ?? 1)
 const PROFILE_DIR = process.env.DOCKPULSE_BENCH_PROFILE
+const TRACE_DIR = process.env.DOCKPULSE_BENCH_TRACE
 const CHUNK = 1000
 
 const WINDOWS = ['quiet', 'flood', 'followed', 'paused'] as const
@@ -160,9 +164,12 @@ async function measure(build: { name: string; bin: string }, rate: number, round
     const measureWindow = async (name: WindowName, full: Locator | undefined) => {
       const meter = await startWindow(page, cdp)
       const profile = PROFILE_DIR ? await startProfile(page, cdp) : undefined
+      const trace = TRACE_DIR ? await startTrace(page) : undefined
       await sleep(SECONDS * 1000)
       const f = await meter.stop()
-      if (profile) console.log((await profile.stop(PROFILE_DIR!, `logs-${build.name.replace(/\W+/g, '_')}-cpu${rate}x-round${round}-${name}`, f.longTasks)).map((l) => `bench-logs: ${l}`).join('\n'))
+      const tag = `logs-${build.name.replace(/\W+/g, '_')}-cpu${rate}x-round${round}-${name}`
+      if (profile) console.log((await profile.stop(PROFILE_DIR!, tag, f.longTasks)).map((l) => `bench-logs: ${l}`).join('\n'))
+      if (trace) console.log((await trace.stop(TRACE_DIR!, tag)).map((l) => `bench-logs: ${l}`).join('\n'))
       const held = full ? ((await full.locator('.log-lines-count').textContent()) ?? '?') : '-'
       const notices = full ? (await full.getByRole('list', { name: 'Log notices' }).getByRole('listitem').allTextContents()).join(' | ') : ''
       run.windows[name] = { ...f, held, notices }
