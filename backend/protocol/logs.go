@@ -212,51 +212,33 @@ func AppendLogsLines(buf []byte, seq uint64, lines []logs.Line) []byte {
 		buf = appendJSONString(buf, k.ID)
 		buf = append(buf, '}')
 	}
-	buf = append(buf, `],"container":[`...)
-	for i := range lines {
-		if i > 0 {
-			buf = append(buf, ',')
-		}
-		buf = strconv.AppendInt(buf, int64(sources.index(&lines[i])), 10)
-	}
-	buf = appendStrings(buf, `],"time":[`, lines, func(l *logs.Line) string { return l.Time })
-	buf = appendStrings(buf, `],"stream":[`, lines, func(l *logs.Line) string { return l.Stream })
-	buf = appendStrings(buf, `],"text":[`, lines, func(l *logs.Line) string { return l.Text })
 	buf = append(buf, ']')
+	buf = appendColumn(buf, `,"container":[`, lines, func(b []byte, l *logs.Line) []byte {
+		return strconv.AppendInt(b, int64(sources.index(l)), 10)
+	})
+	buf = appendColumn(buf, `,"time":[`, lines, func(b []byte, l *logs.Line) []byte { return appendJSONString(b, l.Time) })
+	buf = appendColumn(buf, `,"stream":[`, lines, func(b []byte, l *logs.Line) []byte { return appendJSONString(b, l.Stream) })
+	buf = appendColumn(buf, `,"text":[`, lines, func(b []byte, l *logs.Line) []byte { return appendJSONString(b, l.Text) })
 	if cut {
-		buf = append(buf, `,"cut":[`...)
-		for i := range lines {
-			if i > 0 {
-				buf = append(buf, ',')
-			}
-			buf = strconv.AppendInt(buf, int64(lines[i].Cut), 10)
-		}
-		buf = append(buf, ']')
+		buf = appendColumn(buf, `,"cut":[`, lines, func(b []byte, l *logs.Line) []byte { return strconv.AppendInt(b, int64(l.Cut), 10) })
 	}
 	if partial {
-		buf = append(buf, `,"partial":[`...)
-		for i := range lines {
-			if i > 0 {
-				buf = append(buf, ',')
-			}
-			buf = strconv.AppendBool(buf, lines[i].Partial)
-		}
-		buf = append(buf, ']')
+		buf = appendColumn(buf, `,"partial":[`, lines, func(b []byte, l *logs.Line) []byte { return strconv.AppendBool(b, l.Partial) })
 	}
 	return append(buf, "}}"...)
 }
 
-// appendStrings appends open, then the field of each line as JSON strings,
-// comma separated.
-func appendStrings(buf []byte, open string, lines []logs.Line, field func(*logs.Line) string) []byte {
+// appendColumn appends open (a key and the array's opening bracket), each
+// line's element as add writes it, comma separated, and the closing bracket.
+func appendColumn(buf []byte, open string, lines []logs.Line, add func([]byte, *logs.Line) []byte) []byte {
 	buf = append(buf, open...)
 	for i := range lines {
 		if i > 0 {
 			buf = append(buf, ',')
 		}
-		buf = appendJSONString(buf, field(&lines[i]))
+		buf = add(buf, &lines[i])
 	}
-	return buf
+	return append(buf, ']')
 }
 
 // appendJSONString appends s as a JSON string, as encoding/json would
