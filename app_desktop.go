@@ -44,9 +44,9 @@ func (d *desktop) started(ctx context.Context) {
 	}
 }
 
-// notifier opens the notification setting on first use; onClick runs
-// when the user clicks one of its notifications.
-func (d *desktop) notifier(onClick func(notify.Target)) (*notify.Notifier, error) {
+// notifier opens the notification setting on first use; clicks gets the
+// clicks on its notifications.
+func (d *desktop) notifier(clicks notify.Clicks) (*notify.Notifier, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if d.notes == nil && d.err == nil {
@@ -54,7 +54,7 @@ func (d *desktop) notifier(onClick func(notify.Target)) (*notify.Notifier, error
 		if err != nil {
 			d.err = err
 		} else {
-			d.notes, d.err = notify.New(path, icon, onClick)
+			d.notes, d.err = notify.New(path, icon, clicks)
 		}
 	}
 	return d.notes, d.err
@@ -115,10 +115,19 @@ func (a *App) notificationClicked(t notify.Target) {
 	runtime.EventsEmit(ctx, NotificationOpenEvent, t)
 }
 
+// notifier is the app's notifier: a click opens the logs of the
+// notification's container; one whose target cannot be read is logged.
+func (a *App) notifier() (*notify.Notifier, error) {
+	return a.desktop.notifier(notify.Clicks{
+		Open:       a.notificationClicked,
+		Unreadable: func(err error) { a.log.Warn("notification click not understood: nothing opened", zap.Error(err)) },
+	})
+}
+
 // NotificationsEnabled says whether the OS notifications are on; the error
 // says why the remembered setting could not be read (they are then on).
 func (a *App) NotificationsEnabled() (bool, error) {
-	n, err := a.desktop.notifier(a.notificationClicked)
+	n, err := a.notifier()
 	if err != nil {
 		return false, err
 	}
@@ -128,7 +137,7 @@ func (a *App) NotificationsEnabled() (bool, error) {
 // SetNotificationsEnabled turns the OS notifications on or off, and
 // remembers it for later launches.
 func (a *App) SetNotificationsEnabled(on bool) error {
-	n, err := a.desktop.notifier(a.notificationClicked)
+	n, err := a.notifier()
 	if err != nil {
 		return err
 	}
@@ -142,7 +151,7 @@ func (a *App) SetNotificationsEnabled(on bool) error {
 // (notify.ClicksReported), one raises the window and emits
 // NotificationOpenEvent with the target.
 func (a *App) Notify(title, body string, target notify.Target) (bool, error) {
-	n, err := a.desktop.notifier(a.notificationClicked)
+	n, err := a.notifier()
 	if err != nil {
 		return false, err
 	}

@@ -18,7 +18,7 @@ import (
 	"github.com/godbus/dbus/v5"
 )
 
-// ClicksReported says whether a click on a notification reaches onClick on
+// ClicksReported says whether a click on a notification reaches Clicks.Open on
 // this platform: on Linux the notification service reports it on the
 // session bus (ActionInvoked with the "default" action, or the "Open logs"
 // button where the service shows actions).
@@ -72,8 +72,8 @@ type busLink struct {
 	order   []uint32 // ids in pending, oldest first
 }
 
-func newSender(icon []byte, onClick func(Target)) (sender, error) {
-	b := &busSender{onClick: onClick, connect: func() (*dbus.Conn, error) { return dbus.ConnectSessionBus() }}
+func newSender(icon []byte, clicks Clicks) (sender, error) {
+	b := &busSender{onClick: clicks.Open, connect: func() (*dbus.Conn, error) { return dbus.ConnectSessionBus() }}
 	if len(icon) > 0 {
 		hint, err := imageHint(icon)
 		if err != nil {

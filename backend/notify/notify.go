@@ -51,6 +51,18 @@ type Target struct {
 	Name string `json:"name,omitempty"`
 }
 
+// Clicks is what the notifier calls when the user clicks one of its
+// notifications, where the platform reports clicks (ClicksReported), on a
+// goroutine of the notifier's. Either may be nil.
+type Clicks struct {
+	// Open gets the Target of the notification clicked.
+	Open func(Target)
+	// Unreadable gets the error of a click whose target cannot be read: a
+	// click handed over by another program (Windows lets any program start
+	// the toast activator). It opens nothing.
+	Unreadable func(error)
+}
+
 // message is one notification to show.
 type message struct {
 	title, body string
@@ -77,11 +89,9 @@ type Notifier struct {
 }
 
 // New returns a notifier that keeps its setting in path and shows icon (PNG
-// bytes, may be nil; scaled down to IconSize) beside its notifications.
-// onClick (may be nil) runs, on a goroutine of the notifier's, with the
-// Target of a notification the user clicked, where the platform reports
-// clicks (ClicksReported).
-func New(path string, icon []byte, onClick func(Target)) (*Notifier, error) {
+// bytes, may be nil; scaled down to IconSize) beside its notifications, and
+// tells clicks of the clicks on them.
+func New(path string, icon []byte, clicks Clicks) (*Notifier, error) {
 	if len(icon) > 0 {
 		small, err := smallIcon(icon, IconSize)
 		if err != nil {
@@ -89,10 +99,13 @@ func New(path string, icon []byte, onClick func(Target)) (*Notifier, error) {
 		}
 		icon = small
 	}
-	if onClick == nil {
-		onClick = func(Target) {}
+	if clicks.Open == nil {
+		clicks.Open = func(Target) {}
 	}
-	out, err := newSender(icon, onClick)
+	if clicks.Unreadable == nil {
+		clicks.Unreadable = func(error) {}
+	}
+	out, err := newSender(icon, clicks)
 	if err != nil {
 		return nil, err
 	}

@@ -80,7 +80,7 @@ func mustNew(t *testing.T, path string, icon []byte) *Notifier {
 
 func mustNewClicks(t *testing.T, path string, icon []byte, onClick func(Target)) *Notifier {
 	t.Helper()
-	n, err := New(path, icon, onClick)
+	n, err := New(path, icon, Clicks{Open: onClick})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -124,7 +124,7 @@ func TestIconIsSmall(t *testing.T) {
 			t.Errorf("alpha at %v: %d, want about %d", p, gotA>>8, wantA>>8)
 		}
 	}
-	if _, err := New("x", []byte("not a png"), nil); err == nil {
+	if _, err := New("x", []byte("not a png"), Clicks{}); err == nil {
 		t.Error("New took an icon that is not a PNG")
 	}
 }

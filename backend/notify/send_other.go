@@ -4,7 +4,7 @@ package notify
 
 import "github.com/gen2brain/beeep"
 
-// ClicksReported says whether a click on a notification reaches onClick on
+// ClicksReported says whether a click on a notification reaches Clicks.Open on
 // this platform. beeep cannot report one: on macOS it has no callback at
 // all.
 const ClicksReported = false
@@ -12,7 +12,7 @@ const ClicksReported = false
 // beeepSender shows notifications through beeep.
 type beeepSender struct{ icon []byte }
 
-func newSender(icon []byte, _ func(Target)) (sender, error) {
+func newSender(icon []byte, _ Clicks) (sender, error) {
 	return beeepSender{icon: icon}, nil
 }
 

@@ -10,7 +10,7 @@ import (
 	"golang.org/x/sys/windows/registry"
 )
 
-// ClicksReported says whether a click on a notification reaches onClick on
+// ClicksReported says whether a click on a notification reaches Clicks.Open on
 // this platform: on Windows a click on a toast, or on its "Open logs"
 // button, reaches Dockpulse's COM activator (activatorCLSID) with the
 // toast's activation argument, while the app runs and has shown a toast
@@ -44,7 +44,7 @@ const ClicksReported = true
 //     returns the COM error even when PowerShell showed the toast, and it
 //     pastes the XML into a double-quoted PowerShell here-string, where a
 //     `$(...)` in a title would run.
-func newSender(icon []byte, onClick func(Target)) (sender, error) {
+func newSender(icon []byte, clicks Clicks) (sender, error) {
 	exe, err := os.Executable()
 	if err != nil {
 		return nil, fmt.Errorf("register the toast activator: find the program's path: %w", err)
@@ -63,7 +63,7 @@ func newSender(icon []byte, onClick func(Target)) (sender, error) {
 	if err := wintoast.SetAppData(wintoast.AppData{AppID: AppName, GUID: activatorCLSID}); err != nil {
 		return nil, fmt.Errorf("register the toast activator: %w", err)
 	}
-	t := &toaster{icon: iconPath, push: pushToast, onClick: onClick}
+	t := &toaster{icon: iconPath, push: pushToast, onClick: clicks.Open, onUnreadable: clicks.Unreadable}
 	// The callback is go-toast's one global: the app makes one notifier.
 	wintoast.SetActivationCallback(func(_, args string, _ []wintoast.UserData) { t.activated(args) })
 	return t, nil

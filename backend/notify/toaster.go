@@ -2,6 +2,7 @@ package notify
 
 import (
 	"errors"
+	"fmt"
 	"sync"
 	"sync/atomic"
 )
@@ -14,6 +15,9 @@ type toaster struct {
 	icon    string                 // absolute path of the icon's PNG file; "" for none
 	push    func(xml string) error // shows one toast
 	onClick func(Target)
+	// onUnreadable gets the error of an activation argument that is not
+	// empty and not one of ours.
+	onUnreadable func(error)
 
 	mu     sync.Mutex // held for a whole push: go-toast keeps its state in globals
 	closed atomic.Bool
@@ -35,14 +39,16 @@ func (t *toaster) send(m message) error {
 // activated runs onClick with the Target of the toast the user clicked,
 // args being the clicked part's activation argument. Windows calls it on a
 // thread of its own while the activator waits for the answer, so onClick
-// runs on a goroutine and activated returns at once. An argument that is
-// not one of ours (a toast without a Target has none) opens nothing.
+// runs on a goroutine and activated returns at once. A toast without a
+// Target has no argument, and a click on it opens nothing; an argument that
+// is not one of ours opens nothing either, and goes to onUnreadable.
 func (t *toaster) activated(args string) {
-	if t.closed.Load() {
+	if t.closed.Load() || args == "" {
 		return
 	}
 	target, err := parseActivation(args)
 	if err != nil {
+		go t.onUnreadable(fmt.Errorf("toast click: %w", err))
 		return
 	}
 	go t.onClick(target)

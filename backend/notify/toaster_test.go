@@ -2,6 +2,7 @@ package notify
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -11,16 +12,18 @@ import (
 // a channel.
 type toasterTest struct {
 	*toaster
-	pushed []string
-	clicks chan Target
+	pushed     []string
+	clicks     chan Target
+	unreadable chan error
 }
 
 func newToasterTest(pushErr error) *toasterTest {
-	tt := &toasterTest{clicks: make(chan Target, 4)}
+	tt := &toasterTest{clicks: make(chan Target, 4), unreadable: make(chan error, 4)}
 	tt.toaster = &toaster{
-		icon:    `C:\cache\Dockpulse\notification-icon.png`,
-		push:    func(xml string) error { tt.pushed = append(tt.pushed, xml); return pushErr },
-		onClick: func(t Target) { tt.clicks <- t },
+		icon:         `C:\cache\Dockpulse\notification-icon.png`,
+		push:         func(xml string) error { tt.pushed = append(tt.pushed, xml); return pushErr },
+		onClick:      func(t Target) { tt.clicks <- t },
+		onUnreadable: func(err error) { tt.unreadable <- err },
 	}
 	return tt
 }
@@ -49,12 +52,33 @@ func TestToasterPushesTheToastAndReportsItsClicks(t *testing.T) {
 	wantClick(t, tt.clicks, target)
 }
 
+// A toast without a Target hands back no argument: nothing to open, nothing
+// to say. An argument that is not one of ours opens nothing and is reported.
 func TestToasterIgnoresActivationsNotItsOwn(t *testing.T) {
 	tt := newToasterTest(nil)
 	for _, args := range []string{"", "https://example.com/", activationScheme + "!!!"} {
 		tt.activated(args)
 	}
 	wantNoClick(t, tt.clicks, "no activation carried a Target", 100*time.Millisecond)
+	var reported []string // in any order: each goes on a goroutine
+	for range 2 {
+		select {
+		case err := <-tt.unreadable:
+			reported = append(reported, err.Error())
+		case <-time.After(2 * time.Second):
+			t.Fatalf("reported %q, want both unreadable activations", reported)
+		}
+	}
+	for _, want := range []string{`"https://example.com/"`, `"` + activationScheme + `!!!"`} {
+		if !slices.ContainsFunc(reported, func(r string) bool { return strings.HasPrefix(r, "toast click: ") && strings.Contains(r, want) }) {
+			t.Errorf("reported %q, want a toast click error quoting %s", reported, want)
+		}
+	}
+	select {
+	case err := <-tt.unreadable:
+		t.Errorf("more reported than the two unreadable activations: %v", err)
+	case <-time.After(100 * time.Millisecond):
+	}
 }
 
 func TestClosedToasterNeitherShowsNorReports(t *testing.T) {
