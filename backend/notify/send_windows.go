@@ -63,7 +63,7 @@ func newSender(icon []byte, clicks Clicks) (sender, error) {
 	if err := wintoast.SetAppData(wintoast.AppData{AppID: AppName, GUID: activatorCLSID}); err != nil {
 		return nil, fmt.Errorf("register the toast activator: %w", err)
 	}
-	t := &toaster{icon: iconPath, push: pushToast, onClick: clicks.Open, onUnreadable: clicks.Unreadable}
+	t := &toaster{icon: iconPath, push: pushToast, clicks: clicks}
 	// The callback is go-toast's one global: the app makes one notifier.
 	wintoast.SetActivationCallback(func(_, args string, _ []wintoast.UserData) { t.activated(args) })
 	return t, nil

@@ -13,17 +13,16 @@ import (
 type toasterTest struct {
 	*toaster
 	pushed     []string
-	clicks     chan Target
+	opened     chan Target
 	unreadable chan error
 }
 
 func newToasterTest(pushErr error) *toasterTest {
-	tt := &toasterTest{clicks: make(chan Target, 4), unreadable: make(chan error, 4)}
+	tt := &toasterTest{opened: make(chan Target, 4), unreadable: make(chan error, 4)}
 	tt.toaster = &toaster{
-		icon:         `C:\cache\Dockpulse\notification-icon.png`,
-		push:         func(xml string) error { tt.pushed = append(tt.pushed, xml); return pushErr },
-		onClick:      func(t Target) { tt.clicks <- t },
-		onUnreadable: func(err error) { tt.unreadable <- err },
+		icon:   `C:\cache\Dockpulse\notification-icon.png`,
+		push:   func(xml string) error { tt.pushed = append(tt.pushed, xml); return pushErr },
+		clicks: Clicks{Open: func(t Target) { tt.opened <- t }, Unreadable: func(err error) { tt.unreadable <- err }},
 	}
 	return tt
 }
@@ -47,9 +46,9 @@ func TestToasterPushesTheToastAndReportsItsClicks(t *testing.T) {
 	// What Windows hands the activator: the toast's launch argument for a
 	// click on it, the button's arguments for "Open logs"; both the same.
 	tt.activated(*p.Launch)
-	wantClick(t, tt.clicks, target)
+	wantClick(t, tt.opened, target)
 	tt.activated(p.Actions[0].Actions[0].Arguments)
-	wantClick(t, tt.clicks, target)
+	wantClick(t, tt.opened, target)
 }
 
 // A toast without a Target hands back no argument: nothing to open, nothing
@@ -59,7 +58,7 @@ func TestToasterIgnoresActivationsNotItsOwn(t *testing.T) {
 	for _, args := range []string{"", "https://example.com/", activationScheme + "!!!"} {
 		tt.activated(args)
 	}
-	wantNoClick(t, tt.clicks, "no activation carried a Target", 100*time.Millisecond)
+	wantNoClick(t, tt.opened, "no activation carried a Target", 100*time.Millisecond)
 	var reported []string // in any order: each goes on a goroutine
 	for range 2 {
 		select {
@@ -97,7 +96,7 @@ func TestClosedToasterNeitherShowsNorReports(t *testing.T) {
 		t.Errorf("pushed %d toasts after close", len(tt.pushed))
 	}
 	tt.activated(arg)
-	wantNoClick(t, tt.clicks, "the toaster was closed", 100*time.Millisecond)
+	wantNoClick(t, tt.opened, "the toaster was closed", 100*time.Millisecond)
 }
 
 func TestToasterPassesOnAFailedPush(t *testing.T) {
