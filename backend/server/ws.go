@@ -150,12 +150,10 @@ func (s *Server) startReading(ctx context.Context, conn *websocket.Conn, cancel 
 // logged as a connection that failed.
 func endCause(ctx context.Context, err error, readerDone <-chan struct{}) error {
 	if errors.Is(err, net.ErrClosed) {
-		t := time.NewTimer(closeWait)
 		select {
 		case <-readerDone:
-		case <-t.C:
+		case <-time.After(closeWait):
 		}
-		t.Stop()
 	}
 	var ce websocket.CloseError
 	if cause := context.Cause(ctx); errors.As(cause, &ce) || errors.Is(cause, errClientMessage) || errors.Is(cause, errPingFlood) || errors.Is(cause, errMessageFlood) {
