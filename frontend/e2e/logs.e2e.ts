@@ -158,6 +158,34 @@ describe('logs', () => {
     console.log(`e2e: screenshots in ${shots}`)
   })
 
+  it('leaves the page under the full view undrawn, and as it was when the view closes', async () => {
+    const list = tabPanel().getByRole('log')
+    await list.hover()
+    await page.mouse.wheel(0, -600)
+    await tabPanel().getByRole('button', { name: 'Follow', exact: true }).waitFor({ timeout: 5000 })
+    const scrolled = await list.evaluate((el) => el.scrollTop)
+    // Held as elements: covered, they leave the accessibility tree, where roles are looked up.
+    const [lines, tableRow] = [await list.elementHandle(), await row(page, talker).elementHandle()]
+    const opener = tabPanel().getByRole('button', { name: 'Full view' })
+    await opener.click()
+    const full = page.getByRole('dialog', { name: 'Logs of e2e-logs-talker' })
+    await say('under-full')
+    await full.getByText('said under-full', { exact: true }).waitFor({ timeout: 5000 })
+    // Covered, the table and the panel are not rendered (checkVisibility is false inside content-visibility: hidden).
+    expect(await tableRow.evaluate((el) => el.checkVisibility())).toBe(false)
+    expect(await lines.evaluate((el) => el.checkVisibility())).toBe(false)
+    await page.keyboard.press('Escape')
+    await full.waitFor({ state: 'detached', timeout: 3000 })
+    expect(await tableRow.evaluate((el) => el.checkVisibility())).toBe(true)
+    expect(await opener.evaluate((el) => el === document.activeElement)).toBe(true)
+    // The tab kept its place and its pause, and took the line written meanwhile.
+    expect(await lines.evaluate((el) => el.scrollTop)).toBe(scrolled)
+    const paused = tabPanel().getByRole('status', { name: 'Follow' })
+    await until('the line written under the full view counted', () => paused.textContent(), (t) => /Paused: [1-9]\d* new line/.test(t ?? ''), 5000)
+    await tabPanel().getByRole('button', { name: 'Follow', exact: true }).click()
+    await tabPanel().getByText('said under-full', { exact: true }).waitFor({ timeout: 5000 })
+  })
+
   it('closes the stream when the tab is left, and the table is where it was after the full view', async () => {
     await details().getByRole('tab', { name: 'Overview' }).click()
     expect(await tabPanel().count()).toBe(0)

@@ -113,7 +113,7 @@ export function App() {
   const empty = emptyTableText(table, synced, connection, engines)
 
   const page = (
-    <div className="app">
+    <div className="app" data-covered={logsView ? '' : undefined}>
       <header className="app-header">
         <h1 className="app-title">Dockpulse</h1>
         {engines.length > 1 ? <EngineSummaries engines={engines} /> : <SystemSummary />}
