@@ -202,7 +202,9 @@ bench-ui: frontend
 ## bench-ui-logs: the dashboard while its full logs view follows a container
 ## writing 50,000 lines a second (frontend/e2e/logsbench.e2e.ts lists its
 ## knobs): long tasks, busy and CPU time with the logs closed, following and
-## paused, at full speed and throttled 4x.
+## paused, at full speed and throttled 4x; and, on a container writing 10
+## lines a second, each line's time to the frame that shows it against
+## docker logs -f on the same container.
 bench-ui-logs: frontend
 	@set -euo pipefail; \
 	dir=$$(mktemp -d /tmp/dpe.XXXXXX); \

@@ -3,7 +3,9 @@
 // asked (chunks of 1000 in one write, paced by sleep; some with ANSI
 // colours), and for SECONDS each, in one page:
 //
-//   quiet     the full logs view open on a container writing 10 lines a second
+//   quiet     the full logs view open on a container writing 10 lines a second;
+//             each line's time from the engine's timestamp to the frame that
+//             shows it, against `docker logs -f` on the same container
 //   flood     the flood running, its container selected, the logs closed:
 //             what the flood costs the page without any log rendering (the
 //             engine and the backend share the machine with Chromium)
@@ -31,6 +33,7 @@ import { cpus } from 'node:os'
 import type { Browser, Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { describeWindow, median, observeLongTasks, startProfile, startTrace, startWindow, sum, type WindowFigures } from './benchmeter'
+import { describeLatency, lineLatency, watchLines, type LineLatency } from './linelatency'
 import {
   connectionStatus,
   createContainer,
@@ -116,6 +119,8 @@ interface Run {
   rate: number
   round: number
   windows: Partial<Record<WindowName, WindowFigures & { held: string; notices: string }>>
+  /** The quiet window's lines, written to shown. */
+  latency?: LineLatency
 }
 
 /** A container's row, the table scrolled (half a view at a time) until it is rendered. */
@@ -165,7 +170,9 @@ async function measure(build: { name: string; bin: string }, rate: number, round
       const meter = await startWindow(page, cdp)
       const profile = PROFILE_DIR ? await startProfile(page, cdp) : undefined
       const trace = TRACE_DIR ? await startTrace(page) : undefined
+      const lines = name === 'quiet' ? await watchLines(page, engine, talker, '.logs-full .log-scroller', 'talker line (\\d+)$') : undefined
       await sleep(SECONDS * 1000)
+      if (lines) run.latency = lineLatency(await lines.stop())
       const f = await meter.stop()
       const tag = `logs-${build.name.replace(/\W+/g, '_')}-cpu${rate}x-round${round}-${name}`
       if (profile) console.log((await profile.stop(PROFILE_DIR!, tag, f.longTasks)).map((l) => `bench-logs: ${l}`).join('\n'))
@@ -173,7 +180,14 @@ async function measure(build: { name: string; bin: string }, rate: number, round
       const held = full ? ((await full.locator('.log-lines-count').textContent()) ?? '?') : '-'
       const notices = full ? (await full.getByRole('list', { name: 'Log notices' }).getByRole('listitem').allTextContents()).join(' | ') : ''
       run.windows[name] = { ...f, held, notices }
-      console.log([`bench-logs: [${build.name}, CPU ${rate}x, round ${round}, ${name}] lines held: ${held}${notices ? `; notices: ${notices}` : ''}`, ...describeWindow(f, 'bench-logs:   '), `bench-logs:   load average before/after: ${f.loadBefore} / ${f.loadAfter} on ${cpus().length} CPUs`].join('\n'))
+      console.log(
+        [
+          `bench-logs: [${build.name}, CPU ${rate}x, round ${round}, ${name}] lines held: ${held}${notices ? `; notices: ${notices}` : ''}`,
+          ...(lines && run.latency ? [`bench-logs:   ${describeLatency(run.latency)}`] : []),
+          ...describeWindow(f, 'bench-logs:   '),
+          `bench-logs:   load average before/after: ${f.loadBefore} / ${f.loadAfter} on ${cpus().length} CPUs`,
+        ].join('\n'),
+      )
     }
 
     let full = await openFullLogs(page, talker, 'lbench-talker')
@@ -216,6 +230,14 @@ describe('benchmark', () => {
         lines.push(
           `bench-logs: ${rate}x | ${name} | ${build.name} | ${m((f) => f.longTasks.length)} | ${m(longest)} ms | ${m((f) => sum(f.longTasks.map((l) => l.duration)))} ms | ${m((f) => f.busyMs)} ms | ${m((f) => f.scriptMs)} ms | ${m((f) => f.rendererCpuMs)} ms | ${m((f) => f.worstFrameGapMs)} ms | ${m((f) => f.framesOver50ms)} | ${fs.map((f) => `${f.loadBefore.split(' ')[0]}→${f.loadAfter.split(' ')[0]}`).join(', ')}`,
         )
+      }
+    }
+    lines.push(`bench-logs: a line shown (quiet window), medians over ${ROUNDS} round(s): CPU | build | page p50 | page p99 | docker logs -f p50 | docker logs -f p99 | lines`)
+    for (const rate of THROTTLE) {
+      for (const build of builds) {
+        const ls = runs.filter((r) => r.rate === rate && r.build === build.name && r.latency).map((r) => r.latency!)
+        const m = (fn: (l: LineLatency) => number) => `${median(ls.map(fn)).toFixed(1)} ms`
+        lines.push(`bench-logs: ${rate}x | ${build.name} | ${m((l) => l.page.p50)} | ${m((l) => l.page.p99)} | ${m((l) => l.cli.p50)} | ${m((l) => l.cli.p99)} | ${ls.map((l) => l.lines).join(', ')}`)
       }
     }
     // The goal's baseline is the flood with the logs closed, measured in the same page.
