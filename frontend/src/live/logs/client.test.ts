@@ -97,6 +97,36 @@ describe('LogsClient', () => {
     c.stop()
   })
 
+  it('tells of a line after a quiet spell at once, and of the lines that follow it at most once every notifyMs', async () => {
+    const { backend } = fakeBackend()
+    const c = client(backend, web, { notifyMs: 100 })
+    let heard = 0
+    c.subscribe(() => heard++)
+    await settle()
+    FakeWebSocket.last.deliver(hello())
+    await vi.advanceTimersByTimeAsync(1000) // the hello, and the check for the log's start, long told
+    heard = 0
+    FakeWebSocket.last.deliver(lines(line(1)))
+    await vi.advanceTimersByTimeAsync(1)
+    expect(heard).toBe(1)
+    expect(texts(c)).toEqual(['line 1'])
+    // A flood: one notification for all that comes within the interval.
+    for (let n = 2; n <= 6; n++) {
+      FakeWebSocket.last.deliver(lines(line(n)))
+      await vi.advanceTimersByTimeAsync(10)
+    }
+    expect(heard).toBe(1)
+    await vi.advanceTimersByTimeAsync(60)
+    expect(heard).toBe(2)
+    expect(texts(c)).toEqual(['line 1', 'line 2', 'line 3', 'line 4', 'line 5', 'line 6'])
+    // Quiet again for longer than the interval: the next line at once.
+    await vi.advanceTimersByTimeAsync(500)
+    FakeWebSocket.last.deliver(lines(line(7)))
+    await vi.advanceTimersByTimeAsync(1)
+    expect(heard).toBe(3)
+    c.stop()
+  })
+
   it('tells a paused view of new lines only every pausedNotifyMs, of anything else at once, and of all again when it follows', async () => {
     const { backend } = fakeBackend()
     const c = client(backend, web, { pausedNotifyMs: 200 })
@@ -109,11 +139,12 @@ describe('LogsClient', () => {
     expect(texts(c)).toEqual(['line 1'])
     c.getState().onPaused(true)
     heard = 0
+    // Within 200 ms of the last notification: not yet.
     FakeWebSocket.last.deliver(lines(line(2)))
-    await vi.advanceTimersByTimeAsync(150)
+    await settle()
     expect(heard).toBe(0)
     expect(texts(c)).toEqual(['line 1'])
-    await vi.advanceTimersByTimeAsync(60)
+    await vi.advanceTimersByTimeAsync(200)
     expect(heard).toBe(1)
     expect(texts(c)).toEqual(['line 1', 'line 2'])
     // A notice (skipped lines) does not wait for the slow pace, and brings the lines with it.

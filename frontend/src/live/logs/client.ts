@@ -7,11 +7,12 @@
 // hidden or minimised (watchHidden) it follows nothing: the socket closes,
 // polling stops, and on return the socket resumes from the newest line held,
 // as after a drop. What it holds is one
-// LogsView at a time (getState), handed to subscribers at most every
-// notifyMs: a flood of lines costs one render per interval. A view that
-// says it is paused (onPaused) hears of new lines only every pausedNotifyMs:
-// it draws none of them, it only counts them; anything else still comes
-// within notifyMs.
+// LogsView at a time (getState), handed to subscribers at once after a
+// quiet spell and then at most every notifyMs: a line on its own shows
+// the moment it comes, a flood of lines costs one render per interval. A
+// view that says it is paused (onPaused) hears of new lines only every
+// pausedNotifyMs: it draws none of them, it only counts them; anything
+// else still comes within notifyMs.
 
 import type { Backend } from '../backend'
 import { isNotFound } from '../backend'
@@ -144,6 +145,8 @@ export class LogsClient {
   private flushTimer: ReturnType<typeof setTimeout> | null = null
   /** When the pending notification is due (Date.now() ms). */
   private flushDue = 0
+  /** When subscribers last heard of a change (Date.now() ms). */
+  private lastFlush = -Infinity
   private paused = false
   private state: LogsView
 
@@ -478,7 +481,11 @@ export class LogsClient {
   /** Something the view shows changed; linesOnly: new lines from the stream, and nothing else. */
   private changed(linesOnly = false): void {
     const delay = linesOnly && this.paused ? this.pausedNotifyMs : this.notifyMs
-    const due = Date.now() + delay
+    // The first change after a quiet spell goes out at once (in a task of
+    // its own, with whatever else this one brings); the next ones wait
+    // until the interval since the last notification is over.
+    const now = Date.now()
+    const due = Math.max(now, this.lastFlush + delay)
     if (this.flushTimer !== null) {
       if (this.flushDue <= due) return
       clearTimeout(this.flushTimer)
@@ -486,9 +493,10 @@ export class LogsClient {
     this.flushDue = due
     this.flushTimer = setTimeout(() => {
       this.flushTimer = null
+      this.lastFlush = Date.now()
       this.state = this.build()
       for (const l of [...this.listeners]) l()
-    }, delay)
+    }, due - now)
   }
 
   private nameOf(id: string): string {
