@@ -98,7 +98,7 @@ export async function watchLines(page: Page, engine: Engine, id: string, root: s
 }
 
 /** An RFC 3339 timestamp with nanoseconds, in ms since the epoch (to the µs). */
-export function engineTime(ts: string): number {
+function engineTime(ts: string): number {
   const m = /^(.*T\d\d:\d\d:\d\d)(?:\.(\d+))?Z$/.exec(ts)
   if (!m) throw new Error(`not an engine timestamp: ${ts}`)
   const whole = Date.parse(`${m[1]}Z`)
@@ -127,15 +127,19 @@ export function lineLatency(t: LineTimes, edge = 3): LineLatency {
   return { lines: page.length, unseen, page: quantiles(page), cli: quantiles(cli) }
 }
 
-export function quantiles(xs: number[]): Quantiles {
+/** Nearest-rank quantiles; NaN (unknown) for no figures. */
+function quantiles(xs: number[]): Quantiles {
   if (xs.length === 0) return { p50: NaN, p99: NaN, max: NaN }
   const s = [...xs].sort((a, b) => a - b)
   const at = (q: number) => s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)]!
   return { p50: at(0.5), p99: at(0.99), max: s.at(-1)! }
 }
 
+/** A latency in ms, or "unknown" where no line gave one. */
+export const ms = (x: number) => (Number.isNaN(x) ? 'unknown' : `${x.toFixed(1)} ms`)
+
 export function describeLatency(l: LineLatency): string {
-  const q = (x: Quantiles) => `${x.p50.toFixed(1)} / ${x.p99.toFixed(1)} / ${x.max.toFixed(1)} ms`
+  const q = (x: Quantiles) => `${ms(x.p50)} / ${ms(x.p99)} / ${ms(x.max)}`
   const ratio = (a: number, b: number) => (b > 0 ? `${(a / b).toFixed(2)}×` : 'unknown')
   return `a line shown, p50 / p99 / max: ${q(l.page)} against docker logs -f's ${q(l.cli)} (p50 ${ratio(l.page.p50, l.cli.p50)}, p99 ${ratio(l.page.p99, l.cli.p99)}), ${l.lines} lines${l.unseen > 0 ? `, ${l.unseen} never shown` : ''}`
 }

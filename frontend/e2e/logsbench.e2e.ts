@@ -33,7 +33,7 @@ import { cpus } from 'node:os'
 import type { Browser, Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { describeWindow, median, observeLongTasks, startProfile, startTrace, startWindow, sum, type WindowFigures } from './benchmeter'
-import { describeLatency, lineLatency, watchLines, type LineLatency } from './linelatency'
+import { describeLatency, lineLatency, ms, watchLines, type LineLatency } from './linelatency'
 import {
   connectionStatus,
   createContainer,
@@ -236,7 +236,7 @@ describe('benchmark', () => {
     for (const rate of THROTTLE) {
       for (const build of builds) {
         const ls = runs.filter((r) => r.rate === rate && r.build === build.name && r.latency).map((r) => r.latency!)
-        const m = (fn: (l: LineLatency) => number) => `${median(ls.map(fn)).toFixed(1)} ms`
+        const m = (fn: (l: LineLatency) => number) => ms(median(ls.map(fn)))
         lines.push(`bench-logs: ${rate}x | ${build.name} | ${m((l) => l.page.p50)} | ${m((l) => l.page.p99)} | ${m((l) => l.cli.p50)} | ${m((l) => l.cli.p99)} | ${ls.map((l) => l.lines).join(', ')}`)
       }
     }
